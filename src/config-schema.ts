@@ -1,0 +1,97 @@
+/**
+ * The settings file (`CONFIG_FILE`, YAML) as JSON Schema; the environment variables of DESIGN.md map
+ * onto the same shape in `config.ts`. Secret-bearing fields are listed in `SECRET_PATHS` so the logger
+ * redacts them.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const SlackWebhookSink = Type.Object(
+  { type: Type.Literal('slack'), webhookUrl: Type.String({ format: 'uri' }) },
+  { additionalProperties: false },
+);
+
+const SlackApiSink = Type.Object(
+  {
+    type: Type.Literal('slack-api'),
+    botToken: Type.String({ minLength: 1 }),
+    channel: Type.String({ minLength: 1 }),
+    apiUrl: Type.Optional(Type.String({ format: 'uri' })),
+  },
+  { additionalProperties: false },
+);
+
+const EmailSink = Type.Object(
+  {
+    type: Type.Literal('email'),
+    smtpUrl: Type.String({ pattern: '^smtps?://' }),
+    /** Read from a file so the password stays out of the environment and the URL. */
+    passwordFile: Type.Optional(Type.String({ minLength: 1 })),
+    from: Type.String({ minLength: 3 }),
+    to: Type.Array(Type.String({ minLength: 3 }), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+const WebhookSink = Type.Object(
+  { type: Type.Literal('webhook'), url: Type.String({ format: 'uri' }) },
+  { additionalProperties: false },
+);
+
+const ConsoleSink = Type.Object({ type: Type.Literal('console') }, { additionalProperties: false });
+
+export const SinkSpec = Type.Union([SlackWebhookSink, SlackApiSink, EmailSink, WebhookSink, ConsoleSink]);
+export type SinkSpec = Static<typeof SinkSpec>;
+
+/** Like one level of Alertmanager's route tree: first match wins unless `continue` is set. */
+export const RouteSpec = Type.Object(
+  {
+    /** Label equality, e.g. `{ namespace: payments }`. */
+    match: Type.Optional(Type.Record(Type.String(), Type.String())),
+    /** Label regex, anchored like Alertmanager's `match_re`, e.g. `{ severity: critical|warning }`. */
+    matchRe: Type.Optional(Type.Record(Type.String(), Type.String())),
+    sinks: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    continue: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type RouteSpec = Static<typeof RouteSpec>;
+
+export const FileSettings = Type.Object(
+  {
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    host: Type.Optional(Type.String({ minLength: 1 })),
+    webhookTokenFile: Type.Optional(Type.String({ minLength: 1 })),
+    allowUnauthenticated: Type.Optional(Type.Boolean()),
+    bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
+    logLevel: Type.Optional(Type.String()),
+    kubeconfig: Type.Optional(Type.String()),
+    kubeContext: Type.Optional(Type.String()),
+    kube: Type.Optional(
+      Type.Object(
+        {
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 100 })),
+          maxInFlight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          logTailLines: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+          logLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    delivery: Type.Optional(
+      Type.Object(
+        {
+          /** Time one webhook request may spend retrying sinks before answering 5xx. */
+          budgetMs: Type.Optional(Type.Integer({ minimum: 100 })),
+          sinkTimeoutMs: Type.Optional(Type.Integer({ minimum: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    sinks: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), SinkSpec)),
+    routes: Type.Optional(Type.Array(RouteSpec)),
+    /** Sinks for alerts no route matched; default: every sink. */
+    defaultSinks: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  },
+  { additionalProperties: false },
+);
+export type FileSettings = Static<typeof FileSettings>;

@@ -1,0 +1,250 @@
+/**
+ * Environment + optional YAML file → one validated, typed Config, once at start. Every problem is
+ * collected and reported together, by name, so a broken deployment is fixed in one round trip.
+ * The environment wins over the file (twelve-factor; Kubernetes sets env from Secrets).
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
+import { FileSettings, type RouteSpec, type SinkSpec } from './config-schema.ts';
+
+export type { RouteSpec, SinkSpec };
+
+/** A sink as the service uses it: secrets read from their files already. */
+export type ResolvedSink = Exclude<SinkSpec, { type: 'email' }> | (Extract<SinkSpec, { type: 'email' }> & { password?: string });
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Largest accepted webhook body; Alertmanager groups rarely exceed a few hundred KiB. */
+  bodyLimitBytes: number;
+  /** Bearer token Alertmanager must send; undefined only with allowUnauthenticated. */
+  webhookToken?: string;
+  allowUnauthenticated: boolean;
+  logLevel: string;
+  kube: {
+    kubeconfigPath?: string;
+    context?: string;
+    timeoutMs: number;
+    maxInFlight: number;
+    logTailLines: number;
+    logLimitBytes: number;
+  };
+  delivery: { budgetMs: number; sinkTimeoutMs: number };
+  sinks: Record<string, ResolvedSink>;
+  routes: RouteSpec[];
+  /** Sinks for alerts that no route matched. */
+  defaultSinks: string[];
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const DEFAULTS = {
+  host: '0.0.0.0',
+  port: 8080,
+  bodyLimitBytes: 1024 * 1024,
+  logLevel: 'info',
+  kube: { timeoutMs: 5000, maxInFlight: 10, logTailLines: 200, logLimitBytes: 64 * 1024 },
+  // Below Alertmanager's minimum notify timeout (10 s floor, else the group_interval) so that we answer
+  // 5xx ourselves and keep the retry in Alertmanager's hands (prometheus/alertmanager cmd/alertmanager).
+  delivery: { budgetMs: 8000, sinkTimeoutMs: 5000 },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validateFile = ajv.compile<FileSettings>(FileSettings);
+
+export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ConfigResult {
+  const errors: string[] = [];
+  const file = readSettingsFile(env['CONFIG_FILE'], readFile, errors);
+
+  const readSecretFile = (name: string, path: string | undefined): string | undefined => {
+    if (path === undefined || path === '') return undefined;
+    try {
+      const value = readFile(path).trim();
+      if (value === '') errors.push(`${name}: ${path} is empty`);
+      return value;
+    } catch (err) {
+      errors.push(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      return undefined;
+    }
+  };
+
+  const port = intSetting('PORT', env['PORT'], file.port ?? DEFAULTS.port, 0, 65535, errors);
+  const host = nonEmpty(env['HOST']) ?? file.host ?? DEFAULTS.host;
+  const bodyLimitBytes = intSetting('BODY_LIMIT_BYTES', env['BODY_LIMIT_BYTES'], file.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes, 1024, 64 * 1024 * 1024, errors);
+  const logLevel = nonEmpty(env['LOG_LEVEL']) ?? file.logLevel ?? DEFAULTS.logLevel;
+  if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+
+  const allowUnauthenticated = boolSetting('ALLOW_UNAUTHENTICATED', env['ALLOW_UNAUTHENTICATED'], file.allowUnauthenticated ?? false, errors);
+  let webhookToken = nonEmpty(env['WEBHOOK_TOKEN']);
+  const tokenFile = nonEmpty(env['WEBHOOK_TOKEN_FILE']) ?? file.webhookTokenFile;
+  if (webhookToken !== undefined && tokenFile !== undefined) errors.push('WEBHOOK_TOKEN and WEBHOOK_TOKEN_FILE are both set: keep one');
+  webhookToken ??= readSecretFile('WEBHOOK_TOKEN_FILE', tokenFile);
+  if (webhookToken === undefined && !allowUnauthenticated) {
+    errors.push('WEBHOOK_TOKEN or WEBHOOK_TOKEN_FILE is required (set ALLOW_UNAUTHENTICATED=true only for local development)');
+  }
+
+  const kubeFile = file.kube ?? {};
+  const kube: Config['kube'] = {
+    timeoutMs: intSetting('KUBE_TIMEOUT_MS', env['KUBE_TIMEOUT_MS'], kubeFile.timeoutMs ?? DEFAULTS.kube.timeoutMs, 100, 120_000, errors),
+    maxInFlight: intSetting('KUBE_MAX_IN_FLIGHT', env['KUBE_MAX_IN_FLIGHT'], kubeFile.maxInFlight ?? DEFAULTS.kube.maxInFlight, 1, 1000, errors),
+    logTailLines: kubeFile.logTailLines ?? DEFAULTS.kube.logTailLines,
+    logLimitBytes: kubeFile.logLimitBytes ?? DEFAULTS.kube.logLimitBytes,
+  };
+  const kubeconfigPath = nonEmpty(env['KUBECONFIG']) ?? file.kubeconfig;
+  if (kubeconfigPath !== undefined) kube.kubeconfigPath = kubeconfigPath;
+  const context = nonEmpty(env['KUBE_CONTEXT']) ?? file.kubeContext;
+  if (context !== undefined) kube.context = context;
+
+  const delivery = {
+    budgetMs: file.delivery?.budgetMs ?? DEFAULTS.delivery.budgetMs,
+    sinkTimeoutMs: file.delivery?.sinkTimeoutMs ?? DEFAULTS.delivery.sinkTimeoutMs,
+  };
+
+  const sinks = resolveSinks({ ...(file.sinks ?? {}), ...sinksFromEnv(env, errors) }, env, readSecretFile);
+  const routes = file.routes ?? [];
+  const defaultSinks = file.defaultSinks ?? Object.keys(sinks);
+  for (const [i, route] of routes.entries()) {
+    for (const name of route.sinks) if (!(name in sinks)) errors.push(`routes[${i}].sinks: no sink named "${name}" (have: ${Object.keys(sinks).join(', ')})`);
+    for (const [label, re] of Object.entries(route.matchRe ?? {})) {
+      try {
+        new RegExp(`^(?:${re})$`);
+      } catch {
+        errors.push(`routes[${i}].matchRe.${label}: invalid regular expression`);
+      }
+    }
+  }
+  for (const name of defaultSinks) if (!(name in sinks)) errors.push(`defaultSinks: no sink named "${name}"`);
+
+  if (errors.length > 0) return { ok: false, errors };
+  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, kube, delivery, sinks, routes, defaultSinks };
+  if (webhookToken !== undefined) config.webhookToken = webhookToken;
+  return { ok: true, config };
+}
+
+function readSettingsFile(path: string | undefined, readFile: (p: string) => string, errors: string[]): FileSettings {
+  if (path === undefined || path === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFile(path)) ?? {};
+  } catch (err) {
+    errors.push(`CONFIG_FILE: cannot read ${path}: ${(err as Error).message.split('\n')[0]}`);
+    return {};
+  }
+  if (validateFile(parsed)) return parsed;
+  for (const e of validateFile.errors ?? []) {
+    errors.push(`CONFIG_FILE ${path}: ${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`);
+  }
+  return {};
+}
+
+/** The sinks the environment variables of DESIGN.md describe, under fixed names. */
+function sinksFromEnv(env: Env, errors: string[]): Record<string, SinkSpec> {
+  const sinks: Record<string, SinkSpec> = {};
+  const slackUrl = nonEmpty(env['SLACK_WEBHOOK_URL']);
+  if (slackUrl !== undefined) {
+    if (isHttpUrl(slackUrl)) sinks['slack'] = { type: 'slack', webhookUrl: slackUrl };
+    else errors.push('SLACK_WEBHOOK_URL: not an http(s) URL');
+  }
+  const botToken = nonEmpty(env['SLACK_BOT_TOKEN']);
+  const channel = nonEmpty(env['SLACK_CHANNEL']);
+  const apiUrl = nonEmpty(env['SLACK_API_URL']);
+  if (botToken !== undefined || channel !== undefined) {
+    if (botToken === undefined) errors.push('SLACK_BOT_TOKEN: required when SLACK_CHANNEL is set');
+    else if (channel === undefined) errors.push('SLACK_CHANNEL: required when SLACK_BOT_TOKEN is set');
+    else if (apiUrl !== undefined && !isHttpUrl(apiUrl)) errors.push('SLACK_API_URL: not an http(s) URL');
+    else sinks['slack-api'] = { type: 'slack-api', botToken, channel, ...(apiUrl !== undefined ? { apiUrl } : {}) };
+  }
+  const smtpUrl = nonEmpty(env['SMTP_URL']);
+  if (smtpUrl !== undefined) {
+    const from = nonEmpty(env['EMAIL_FROM']);
+    const to = (env['EMAIL_TO'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (!/^smtps?:\/\//.test(smtpUrl)) errors.push('SMTP_URL: must start with smtp:// or smtps://');
+    else if (from === undefined) errors.push('EMAIL_FROM: required when SMTP_URL is set');
+    else if (to.length === 0) errors.push('EMAIL_TO: required when SMTP_URL is set (comma-separated addresses)');
+    else {
+      const passwordFile = nonEmpty(env['SMTP_PASSWORD_FILE']);
+      sinks['email'] = { type: 'email', smtpUrl, from, to, ...(passwordFile !== undefined ? { passwordFile } : {}) };
+    }
+  }
+  const forwardUrl = nonEmpty(env['FORWARD_WEBHOOK_URL']);
+  if (forwardUrl !== undefined) {
+    if (isHttpUrl(forwardUrl)) sinks['webhook'] = { type: 'webhook', url: forwardUrl };
+    else errors.push('FORWARD_WEBHOOK_URL: not an http(s) URL');
+  }
+  return sinks;
+}
+
+function resolveSinks(
+  specs: Record<string, SinkSpec>,
+  env: Env,
+  readSecretFile: (name: string, path: string | undefined) => string | undefined,
+): Record<string, ResolvedSink> {
+  // With no sink configured, diagnoses go to standard output so that a first run shows something.
+  if (Object.keys(specs).length === 0) return { console: { type: 'console' } };
+  const resolved: Record<string, ResolvedSink> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.type !== 'email' || spec.passwordFile === undefined) {
+      resolved[name] = spec;
+      continue;
+    }
+    const password = readSecretFile(env['SMTP_PASSWORD_FILE'] !== undefined ? 'SMTP_PASSWORD_FILE' : `sinks.${name}.passwordFile`, spec.passwordFile);
+    resolved[name] = password === undefined ? spec : { ...spec, password };
+  }
+  return resolved;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function intSetting(name: string, raw: string | undefined, fallback: number, min: number, max: number, errors: string[]): number {
+  const value = nonEmpty(raw);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    errors.push(`${name}: "${value}" is not a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+  return n;
+}
+
+function boolSetting(name: string, raw: string | undefined, fallback: boolean, errors: string[]): boolean {
+  const value = nonEmpty(raw)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  errors.push(`${name}: "${raw}" is not true or false`);
+  return fallback;
+}
+
+/** Paths pino must censor wherever a Config or a sink spec is logged. */
+export const SECRET_PATHS = [
+  'webhookToken',
+  'config.webhookToken',
+  '*.webhookUrl',
+  '*.botToken',
+  '*.password',
+  '*.smtpUrl',
+  'sinks.*.webhookUrl',
+  'sinks.*.botToken',
+  'sinks.*.password',
+  'sinks.*.smtpUrl',
+  'req.headers.authorization',
+  'headers.authorization',
+];

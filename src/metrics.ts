@@ -1,0 +1,64 @@
+/**
+ * The service's Prometheus metrics, on a registry of its own (so tests can build many apps side by side).
+ * Label values are bounded sets (status, outcome, resource, sink name, cause id): never a pod name.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'crashtriage_' });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: 'crashtriage_webhook_requests_total',
+      help: 'Webhook requests to POST /alerts, by outcome (accepted, rejected_auth, rejected_body, retry_later, error).',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    alertsReceived: new Counter({
+      name: 'crashtriage_alerts_received_total',
+      help: 'Alerts received, by alert status and alertname.',
+      labelNames: ['status', 'alertname'] as const,
+      registers,
+    }),
+    processingSeconds: new Histogram({
+      name: 'crashtriage_processing_duration_seconds',
+      help: 'Time from receiving a webhook request to answering it (evidence, diagnosis and delivery).',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30],
+      registers,
+    }),
+    diagnoses: new Counter({
+      name: 'crashtriage_diagnoses_total',
+      help: 'Diagnoses made, by cause id and confidence.',
+      labelNames: ['cause', 'confidence'] as const,
+      registers,
+    }),
+    kubeApiCalls: new Counter({
+      name: 'crashtriage_kube_api_calls_total',
+      help: 'Kubernetes API calls, by resource and HTTP status code (or timeout/error).',
+      labelNames: ['resource', 'code'] as const,
+      registers,
+    }),
+    kubeApiSeconds: new Histogram({
+      name: 'crashtriage_kube_api_call_duration_seconds',
+      help: 'Kubernetes API call latency, by resource.',
+      labelNames: ['resource'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    kubeApiLastSuccess: new Gauge({
+      name: 'crashtriage_kube_api_last_success_timestamp_seconds',
+      help: 'Unix time of the last successful Kubernetes API call.',
+      registers,
+    }),
+    deliveries: new Counter({
+      name: 'crashtriage_deliveries_total',
+      help: 'Messages handed to sinks, by sink name and outcome (sent, duplicate, retryable_failure, permanent_failure).',
+      labelNames: ['sink', 'outcome'] as const,
+      registers,
+    }),
+  };
+}
