@@ -1,0 +1,51 @@
+/**
+ * buildApp(deps): the Fastify service with its routes; what the tests call. It does no I/O of its own:
+ * the pipeline (evidence → diagnosis → delivery), the metrics and the health source come in as deps.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Metrics } from '../metrics.ts';
+import { registerAlertsRoute } from './alerts-route.ts';
+import { handleError } from './errors.ts';
+import { registerHealthRoutes, type HealthSource } from './health-routes.ts';
+import type { WebhookPayload } from './alertmanager-payload.ts';
+
+/** What happened to one webhook request's alerts. */
+export type PipelineOutcome =
+  | { kind: 'delivered'; alerts: number }
+  | { kind: 'retry-later'; alerts: number; failures: { sink: string; fingerprint: string; reason: string }[] };
+
+/** The seam where evidence, diagnosis and delivery plug in. */
+export interface AlertPipeline {
+  process(payload: WebhookPayload, log: FastifyBaseLogger): Promise<PipelineOutcome>;
+}
+
+export interface AppDeps {
+  config: { webhookToken?: string; bodyLimitBytes: number };
+  logger: FastifyBaseLogger;
+  pipeline: AlertPipeline;
+  metrics: Metrics;
+  health: HealthSource;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    // Alertmanager's payloads are machine-made: keep the defaults (removeAdditional: true on
+    // declared objects only, allErrors: false), which leave labels and annotations intact.
+    ajv: { customOptions: { coerceTypes: false } },
+    // Probes and scrapes arrive every few seconds; log only the webhook's requests.
+    logController: new LogController({ disableRequestLogging: (request) => request.url !== '/alerts' }),
+    return503OnClosing: true,
+  });
+  // Alertmanager sends application/json; anything else is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+  registerHealthRoutes(app, { metrics: deps.metrics, health: deps.health });
+  registerAlertsRoute(app, deps);
+  await app.ready();
+  return app;
+}
