@@ -1,0 +1,55 @@
+/**
+ * `V1Pod` → `PodFacts`: everything `kubectl describe pod` shows that a diagnosis rule reads, as plain
+ * data. Pure; accepts both client-deserialized pods (Date fields) and raw JSON (string times).
+ */
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { ContainerFacts, PodFacts } from '../diagnosis/evidence.ts';
+import { containerFacts } from './container-facts.ts';
+import { ownerFacts } from './owner.ts';
+import { isoTime } from './time.ts';
+import { volumeFacts } from './volume-facts.ts';
+
+export function podFacts(pod: V1Pod): PodFacts {
+  const meta = pod.metadata;
+  const spec = pod.spec;
+  const status = pod.status;
+  const statusOf = (list: V1ContainerStatus[] | undefined, name: string): V1ContainerStatus | undefined =>
+    (list ?? []).find((s) => s.name === name);
+  const facts: PodFacts = {
+    name: meta?.name ?? '',
+    namespace: meta?.namespace ?? '',
+    restartPolicy: restartPolicy(spec?.restartPolicy),
+    conditions: (status?.conditions ?? []).map((c) => {
+      const cond: PodFacts['conditions'][number] = { type: c.type, status: c.status };
+      if (c.reason !== undefined && c.reason !== '') cond.reason = c.reason;
+      if (c.message !== undefined && c.message !== '') cond.message = c.message;
+      return cond;
+    }),
+    labels: { ...(meta?.labels ?? {}) },
+    containers: (spec?.containers ?? []).map((c) => containerFacts(c, statusOf(status?.containerStatuses, c.name), false)),
+    initContainers: (spec?.initContainers ?? []).map((c) =>
+      containerFacts(c, statusOf(status?.initContainerStatuses, c.name), true),
+    ),
+    volumes: (spec?.volumes ?? []).map(volumeFacts),
+  };
+  if (meta?.uid !== undefined) facts.uid = meta.uid;
+  if (status?.phase !== undefined) facts.phase = status.phase;
+  if (spec?.nodeName !== undefined) facts.nodeName = spec.nodeName;
+  if (status?.qosClass !== undefined) facts.qosClass = status.qosClass;
+  const startTime = isoTime(status?.startTime);
+  if (startTime !== undefined) facts.startTime = startTime;
+  const owner = ownerFacts(meta);
+  if (owner.owner !== undefined) facts.owner = owner.owner;
+  if (owner.controllerRef !== undefined) facts.controllerRef = owner.controllerRef;
+  return facts;
+}
+
+/** The container by name, looking at app containers first and then init containers. */
+export function findContainer(pod: PodFacts, name: string): ContainerFacts | undefined {
+  return pod.containers.find((c) => c.name === name) ?? pod.initContainers.find((c) => c.name === name);
+}
+
+/** The API default is `Always` (core/v1 PodSpec). */
+function restartPolicy(value: string | undefined): PodFacts['restartPolicy'] {
+  return value === 'OnFailure' || value === 'Never' ? value : 'Always';
+}
