@@ -1,0 +1,137 @@
+/**
+ * The real Alertmanager (Debian's prometheus-alertmanager) on loopback, configured with one webhook
+ * receiver, for end-to-end tests. Alerts are pushed through its v2 API, as Prometheus does.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
+import { freePort } from './free-port.ts';
+
+const BINARIES = ['/usr/bin/prometheus-alertmanager', '/usr/bin/alertmanager'];
+
+export interface AlertmanagerOptions {
+  webhookUrl: string;
+  /** Sent as `http_config.authorization` (type Bearer). */
+  token?: string;
+  sendResolved?: boolean;
+  /** Alertmanager's grouping timers; short so that tests run in seconds. */
+  groupWait?: string;
+  groupInterval?: string;
+}
+
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt?: string;
+  endsAt?: string;
+  generatorURL?: string;
+}
+
+export interface RunningAlertmanager {
+  url: string;
+  push(alerts: PostableAlert[]): Promise<void>;
+  /** Its own Prometheus metrics, e.g. alertmanager_notifications_failed_total. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export function alertmanagerBinary(): string {
+  const found = BINARIES.find((path) => existsSync(path));
+  if (found === undefined) {
+    throw new Error(`Alertmanager not found at ${BINARIES.join(' or ')}: install Debian's package (apt-get install prometheus-alertmanager)`);
+  }
+  return found;
+}
+
+export async function startAlertmanager(options: AlertmanagerOptions): Promise<RunningAlertmanager> {
+  const binary = alertmanagerBinary();
+  const dir = await mkdtemp(join(tmpdir(), 'alertmanager-'));
+  const tokenFile = join(dir, 'token');
+  if (options.token !== undefined) await writeFile(tokenFile, options.token);
+  const config = {
+    route: {
+      receiver: 'crashtriage',
+      group_by: ['namespace', 'pod'],
+      group_wait: options.groupWait ?? '1s',
+      group_interval: options.groupInterval ?? '1s',
+      repeat_interval: '1h',
+    },
+    receivers: [
+      {
+        name: 'crashtriage',
+        webhook_configs: [
+          {
+            url: options.webhookUrl,
+            send_resolved: options.sendResolved ?? true,
+            max_alerts: 0,
+            http_config: options.token === undefined ? {} : { authorization: { type: 'Bearer', credentials_file: tokenFile } },
+          },
+        ],
+      },
+    ],
+  };
+  await writeFile(join(dir, 'alertmanager.yml'), stringifyYaml(config));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child: ChildProcess = spawn(
+    binary,
+    [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=${url}`, '--cluster.listen-address=', '--log.level=debug'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Alertmanager exited (${child.exitCode}):\n${output}`);
+    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Alertmanager did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    url,
+    async push(alerts) {
+      const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+      if (!res.ok) throw new Error(`Alertmanager refused the alerts: ${res.status} ${await res.text()}`);
+    },
+    async metric(name, labels = {}) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+        if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      return sum;
+    },
+    logs: () => output,
+    stop,
+  };
+}
+
+/** Polls until `check` returns a value other than undefined, or fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
