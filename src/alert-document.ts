@@ -1,0 +1,44 @@
+/**
+ * Builds the diagnosis document (DESIGN.md) around one alert: the alert's identity, the target, the
+ * pure diagnosis and what could not be read.
+ */
+import type { WebhookAlert } from './http/alertmanager-payload.ts';
+import { UNSET_TIME } from './http/alertmanager-payload.ts';
+import type { Evidence } from './diagnosis/evidence.ts';
+import type { AlertRef, Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
+
+export function alertRef(alert: WebhookAlert): AlertRef {
+  const ref: AlertRef = {
+    name: alert.labels['alertname'] ?? '',
+    fingerprint: alert.fingerprint,
+    startsAt: alert.startsAt,
+    labels: alert.labels,
+    annotations: alert.annotations,
+  };
+  if (alert.endsAt !== '' && alert.endsAt !== UNSET_TIME && alert.status === 'resolved') ref.endsAt = alert.endsAt;
+  if (alert.generatorURL !== '') ref.generatorURL = alert.generatorURL;
+  return ref;
+}
+
+export function buildDocument(alert: WebhookAlert, evidence: Evidence, diagnosis: Diagnosis): DiagnosisDocument {
+  const owner = evidence.pod?.owner;
+  const document: DiagnosisDocument = {
+    version: 1,
+    status: alert.status,
+    alert: alertRef(alert),
+    target: {
+      namespace: evidence.pod?.namespace ?? evidence.target.namespace ?? alert.labels['namespace'] ?? '',
+      pod: evidence.pod?.name ?? evidence.target.pod ?? alert.labels['pod'] ?? '',
+      container: evidence.container?.name ?? evidence.target.container ?? alert.labels['container'] ?? '',
+      ...(owner !== undefined ? { owner } : {}),
+    },
+    cause: diagnosis.cause,
+    evidence: diagnosis.evidence,
+    remedies: diagnosis.remedies,
+    verify: diagnosis.verify,
+    findings: diagnosis.findings,
+    problems: evidence.problems.map(({ source, kind, message }) => ({ source, kind, message })),
+  };
+  if (diagnosis.logs !== undefined) document.logs = diagnosis.logs;
+  return document;
+}
