@@ -1,0 +1,42 @@
+/**
+ * The diagnosis is a pure function of the evidence (DESIGN.md): nothing under src/diagnosis may do
+ * I/O or reach into the adapters. Checked on the import graph, so a stray import fails CI.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? '');
+}
+
+describe('architecture', () => {
+  const diagnosisFiles = sourceFiles(join(root, 'src/diagnosis'));
+
+  it('finds the diagnosis sources', () => {
+    expect(diagnosisFiles.length).toBeGreaterThan(3);
+  });
+
+  it.each(diagnosisFiles.map((f) => [relative(root, f), f]))('%s imports nothing that does I/O', (_name, file) => {
+    const offending = importsOf(file).filter(
+      (spec) => spec.startsWith('node:') || /^\.\.\/(?:\.\.\/)*(kube|http|notify|cli|main|wire|config|pipeline)(?:\/|\.ts$)/.test(spec) || !spec.startsWith('.'),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('never asks the Kubernetes API for Secrets', () => {
+    const calls = sourceFiles(join(root, 'src')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\b(?:read|list|watch|create|patch|replace|delete)(?:Namespaced)?Secrets?(?:ForAllNamespaces)?\b|['\"`]\/api\/v1\/[^'\"`]*\/secrets\b/g)].map((m) => `${relative(root, file)}: ${m[0]}`),
+    );
+    expect(calls).toEqual([]);
+  });
+});
