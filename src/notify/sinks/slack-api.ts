@@ -1,0 +1,132 @@
+/**
+ * Slack Web API with a bot token (sink type 'slack-api'): the summary as a top-level post, the log
+ * excerpt and escalation list as a thread reply, and on resolve `chat.update` of the original plus a
+ * reply in its thread. Slack answers HTTP 200 with `{ ok: false, error }` for API errors and 429 with
+ * Retry-After when rate limited (docs.slack.dev/reference/methods/chat.postMessage, chat.update).
+ *
+ * Each step is remembered per alert (fingerprint + startsAt), so a retry after a half-done firing
+ * (post accepted, thread reply failed) only does what is left, never posts the summary twice.
+ * That memory is in process: after a restart the original is unknown and a new resolved post is made.
+ */
+import type { DiagnosisDocument } from '../../diagnosis/document.ts';
+import { createBoundedMap } from '../bounded-map.ts';
+import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
+import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
+import { parseRetryAfter } from '../retry-policy.ts';
+import type { SendContext, Sink, SinkDeps } from '../sink.ts';
+import { postJson } from './http-post.ts';
+import { withTextFallback } from './slack-fallback.ts';
+
+export const SLACK_API_DEFAULT_URL = 'https://slack.com/api';
+
+/** Errors of chat.update that mean "the original cannot be edited": post a new message instead. */
+const ORIGINAL_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed', 'channel_not_found', 'is_archived']);
+
+interface PostedAlert {
+  channel: string;
+  ts: string;
+  /** The firing document the original shows; re-rendered as resolved on chat.update. */
+  firing: DiagnosisDocument;
+  threadDone: boolean;
+  resolvedUpdated: boolean;
+  resolvedReplied: boolean;
+}
+
+/** Accepts `https://slack.com/api` or just `https://slack.com`. */
+export function slackMethodUrl(apiUrl: string | undefined, method: string): string {
+  const base = (apiUrl ?? SLACK_API_DEFAULT_URL).replace(/\/+$/, '');
+  return `${base.endsWith('/api') ? base : `${base}/api`}/${method}`;
+}
+
+export function createSlackApiSink(spec: { botToken: string; channel: string; apiUrl?: string }, deps: SinkDeps): Sink {
+  // Incidents can last days; a week covers all but the longest, 5000 concurrent incidents is plenty.
+  const posted = createBoundedMap<PostedAlert>({ clock: deps.clock, ttlMs: 7 * 24 * 3600 * 1000, maxEntries: 5000 });
+
+  const call = async (method: string, body: Record<string, unknown>, ctx: SendContext): Promise<Record<string, unknown>> => {
+    const answer = await postJson(deps.fetch, slackMethodUrl(spec.apiUrl, method), body, {
+      headers: { authorization: `Bearer ${spec.botToken}` },
+      signal: ctx.signal,
+    });
+    const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), deps.clock());
+    const options = { statusCode: answer.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    if (answer.status === 429) throw new SlackApiError('ratelimited', options);
+    if (answer.status !== 200) throw new SinkHttpError(`HTTP ${answer.status} from ${method}`, options);
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.body);
+    } catch (err) {
+      throw new SinkBadResponseError(`${method}: answer is not JSON`, { statusCode: answer.status, cause: err });
+    }
+    if (typeof json !== 'object' || json === null) throw new SinkBadResponseError(`${method}: answer is not an object`);
+    const result = json as Record<string, unknown>;
+    if (result['ok'] !== true) throw new SlackApiError(typeof result['error'] === 'string' ? result['error'] : 'unknown_error', options);
+    return result;
+  };
+
+  const postMessage = async (message: SlackMessage, ctx: SendContext, extra: Record<string, unknown> = {}): Promise<{ channel: string; ts: string }> => {
+    let result: Record<string, unknown> = {};
+    await withTextFallback(
+      message,
+      async (m) => {
+        result = await call('chat.postMessage', { channel: spec.channel, unfurl_links: false, unfurl_media: false, ...extra, ...m }, ctx);
+      },
+      deps.logger,
+    );
+    const channel = result['channel'];
+    const ts = result['ts'];
+    if (typeof channel !== 'string' || typeof ts !== 'string') throw new SinkBadResponseError('chat.postMessage: answer lacks channel or ts');
+    return { channel, ts };
+  };
+
+  const firing = async (doc: DiagnosisDocument, key: string, ctx: SendContext): Promise<void> => {
+    let state = posted.get(key);
+    if (state === undefined) {
+      const { channel, ts } = await postMessage(renderSlack(doc, { externalURL: ctx.externalURL, details: 'thread' }), ctx);
+      state = { channel, ts, firing: doc, threadDone: false, resolvedUpdated: false, resolvedReplied: false };
+      posted.set(key, state);
+    }
+    if (!state.threadDone) {
+      const thread = renderSlackThread(doc);
+      if (thread.blocks.length > 0) await postMessage(thread, ctx, { channel: state.channel, thread_ts: state.ts });
+      state.threadDone = true;
+    }
+  };
+
+  const resolved = async (doc: DiagnosisDocument, key: string, ctx: SendContext): Promise<void> => {
+    const state = posted.get(key);
+    if (state === undefined) {
+      await postMessage(renderSlackResolved(doc, ctx.externalURL), ctx);
+      return;
+    }
+    if (!state.resolvedUpdated) {
+      const update = renderSlack(state.firing, { externalURL: ctx.externalURL, details: 'thread', resolvedBy: doc });
+      try {
+        const edit = async (m: SlackMessage | { text: string }): Promise<void> => {
+          await call('chat.update', { channel: state.channel, ts: state.ts, ...m }, ctx);
+        };
+        await withTextFallback(update, edit, deps.logger);
+      } catch (err) {
+        if (!(err instanceof SlackApiError && ORIGINAL_GONE.has(err.slackError))) throw err;
+        deps.logger.warn({ slackError: err.slackError }, 'cannot update the original Slack message; posting the resolution as a new message');
+        await postMessage(renderSlackResolved(doc, ctx.externalURL), ctx);
+        state.resolvedUpdated = true;
+        state.resolvedReplied = true;
+        return;
+      }
+      state.resolvedUpdated = true;
+    }
+    if (!state.resolvedReplied) {
+      await postMessage(renderSlackResolved(doc, ctx.externalURL, { reply: true }), ctx, { channel: state.channel, thread_ts: state.ts });
+      state.resolvedReplied = true;
+    }
+  };
+
+  return {
+    async send(doc, ctx) {
+      const key = `${doc.alert.fingerprint}\n${doc.alert.startsAt}`;
+      if (doc.status === 'resolved') await resolved(doc, key, ctx);
+      else await firing(doc, key, ctx);
+    },
+    async close() {},
+  };
+}
