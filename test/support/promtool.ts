@@ -1,9 +1,9 @@
 // Helpers for the alert-rule tests: turn the PrometheusRule manifests in alerts/ into the plain
 // rule file promtool reads, and run Debian's promtool (package `prometheus`) on it.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 
 /** The name the promtool unit tests in alerts/tests/ give in `rule_files`. */
@@ -13,6 +13,8 @@ export const EXTRACTED_RULE_FILE = 'crashtriage-rules.yml';
 export interface PromtoolRun {
   /** Exit status; null when promtool was killed by a signal. */
   status: number | null;
+  /** stdout alone. */
+  stdout: string;
   /** stdout and stderr together, for assertion messages. */
   output: string;
 }
@@ -45,12 +47,23 @@ export function extractRuleGroups(manifestPaths: readonly string[]): RuleGroup[]
   return groups;
 }
 
-/** Locates promtool on PATH; undefined when it is not installed. */
-export function findPromtool(): string | undefined {
-  const found = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  return found.status === 0 && path !== '' ? path : undefined;
+/** Locates a program on PATH; undefined when it is not installed. */
+export function findTool(name: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here: try the next PATH entry
+    }
+  }
+  return undefined;
 }
+
+/** Locates promtool on PATH; undefined when it is not installed. */
+export const findPromtool = (): string | undefined => findTool('promtool');
 
 /** The message a test fails with when promtool is missing. */
 export const PROMTOOL_MISSING =
@@ -69,10 +82,10 @@ export function prepareRuleTestDir(groups: readonly RuleGroup[], testFiles: read
   return dir;
 }
 
-/** Runs promtool with the given arguments in `cwd`, capturing its output. */
-export function runPromtool(promtool: string, args: readonly string[], cwd: string): PromtoolRun {
-  const run = spawnSync(promtool, args, { cwd, encoding: 'utf8', timeout: 60_000 });
-  return { status: run.status, output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
+/** Runs promtool (or amtool) with the given arguments in `cwd`, capturing its output. */
+export function runTool(program: string, args: readonly string[], cwd: string): PromtoolRun {
+  const run = spawnSync(program, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout ?? '', output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
 }
 
 /** The .yaml files of a directory, sorted, as paths. */
@@ -81,9 +94,4 @@ export function yamlFilesIn(dir: string): string[] {
     .filter((name) => name.endsWith('.yaml') || name.endsWith('.yml'))
     .sort()
     .map((name) => join(dir, name));
-}
-
-/** promtool's version line, for failure messages. */
-export function promtoolVersion(promtool: string): string {
-  return execFileSync(promtool, ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? '';
 }
