@@ -1,0 +1,71 @@
+/**
+ * The `httpApi` handed to the client's configuration: fetch with a per-call deadline, a bounded body,
+ * one long-lived connection pool, and our User-Agent.
+ *
+ * Why not the client's default: it sends with no deadline, buffers any body size, and (client-node
+ * 2.0.1 `KubeConfig.applySecurityAuthentication`) builds a new undici Agent, hence a new TLS
+ * connection, for every request. Here the kubeconfig's TLS settings become one Agent per reader, and
+ * `AbortSignal.timeout` bounds connect, headers and body together. No retries: a read that fails
+ * becomes a `problems` entry, and Alertmanager's own retry covers the rest.
+ */
+import { ResponseContext, SelfDecodingBody, wrapHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
+import { fetch, type Dispatcher } from 'undici';
+import { ResponseTooLargeError } from './kube-error.ts';
+
+export interface HttpLibraryOptions {
+  /** Deadline for one call, connect to last body byte. */
+  timeoutMs: number;
+  /** Bodies larger than this fail the call instead of filling memory. */
+  maxResponseBytes: number;
+  /** Shared pool; when undefined the client's per-request dispatcher is used (proxies, exec certs). */
+  dispatcher?: Dispatcher;
+  userAgent: string;
+}
+
+export function createHttpLibrary(options: HttpLibraryOptions): HttpLibrary {
+  return wrapHttpLibrary({
+    async send(request: RequestContext): Promise<ResponseContext> {
+      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const callerSignal = request.getSignal();
+      const signal = callerSignal === undefined ? deadline : AbortSignal.any([deadline, callerSignal]);
+      const dispatcher = options.dispatcher ?? request.getDispatcher();
+      const body = request.getBody();
+      const response = await fetch(request.getUrl(), {
+        method: request.getHttpMethod().toString(),
+        headers: { ...request.getHeaders(), 'User-Agent': options.userAgent },
+        signal,
+        ...(body === undefined ? {} : { body: body as string }),
+        ...(dispatcher === undefined ? {} : { dispatcher }),
+      });
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const data = await readBounded(response.body, options.maxResponseBytes);
+      return new ResponseContext(response.status, headers, new SelfDecodingBody(Promise.resolve(data)));
+    },
+  });
+}
+
+/** Reads a body into one Buffer, aborting as soon as it passes `limit` bytes. */
+async function readBounded(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
+  if (stream === null) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw new ResponseTooLargeError(limit);
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return Buffer.concat(chunks, size);
+}

@@ -1,0 +1,112 @@
+/**
+ * The `KubeReader` port (what `gatherEvidence` needs: the pod, the previous log, the pod's events)
+ * and its adapter over `@kubernetes/client-node` v2. Every call: one attempt, a deadline, a slot in
+ * the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
+ * Read-only by construction: `get pods`, `get pods/log`, `list events`; Secrets are never read.
+ */
+import { CoreV1Api, createConfiguration, ServerConfiguration, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
+import { createHttpLibrary } from './http-library.ts';
+import { classifyKubeError } from './kube-error.ts';
+import { loadKubeConfig, sharedDispatcher, type KubeConfigOptions } from './kube-config.ts';
+import { createLimiter } from './limiter.ts';
+
+export interface LogRequest {
+  /** `tailLines`: the kubelet starts this many lines before the end. */
+  tailLines: number;
+  /** `limitBytes`: the kubelet stops after this many bytes, counted from that start. */
+  limitBytes: number;
+}
+
+/** What evidence gathering reads. Implementations throw `KubeReadError` on failure. */
+export interface KubeReader {
+  readPod(namespace: string, name: string): Promise<V1Pod>;
+  /** The log of the container's previous (terminated) instance. */
+  readPreviousLog(namespace: string, pod: string, container: string, request: LogRequest): Promise<string>;
+  /** Events whose involvedObject is this pod (by kind and name; any uid). */
+  listPodEvents(namespace: string, pod: string): Promise<CoreV1Event[]>;
+}
+
+export type ApiResource = 'pods' | 'pods/log' | 'events';
+
+/** Metrics port; the service wires it to a prom-client histogram/counter. */
+export interface ApiCallObserver {
+  onApiCall(resource: ApiResource, code: number | 'timeout' | 'error', seconds: number): void;
+}
+
+export const noopApiCallObserver: ApiCallObserver = { onApiCall: () => {} };
+
+export interface KubeReaderOptions extends KubeConfigOptions {
+  /** Deadline per API call (connect to last byte). Suggested 5000. */
+  timeoutMs: number;
+  onApiCall?: ApiCallObserver;
+  /** Cap on in-flight API calls through this reader (default 10). */
+  maxInFlight?: number;
+  /** Any larger response fails the call (default 4 MiB; logs are bounded by limitBytes first). */
+  maxResponseBytes?: number;
+}
+
+/** The adapter also owns a connection pool; close it on shutdown. */
+export interface KubeApiReader extends KubeReader {
+  close(): Promise<void>;
+}
+
+const USER_AGENT = 'crashtriage/0.1.0';
+
+export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
+  const kc = loadKubeConfig(options);
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new Error('unreachable: loadKubeConfig checks the cluster');
+  const dispatcher = sharedDispatcher(kc);
+  const httpApi = createHttpLibrary({
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024,
+    userAgent: USER_AGENT,
+    ...(dispatcher === undefined ? {} : { dispatcher }),
+  });
+  const api = new CoreV1Api(
+    createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi }),
+  );
+  const limiter = createLimiter(options.maxInFlight ?? 10);
+  const observer = options.onApiCall ?? noopApiCallObserver;
+
+  const call = <T>(resource: ApiResource, fn: () => Promise<T>): Promise<T> =>
+    limiter.run(async () => {
+      const started = performance.now();
+      const seconds = (): number => (performance.now() - started) / 1000;
+      try {
+        const result = await fn();
+        observer.onApiCall(resource, 200, seconds());
+        return result;
+      } catch (err) {
+        const error = classifyKubeError(err, options.timeoutMs);
+        observer.onApiCall(resource, error.status ?? (error.kind === 'timeout' ? 'timeout' : 'error'), seconds());
+        throw error;
+      }
+    });
+
+  return {
+    readPod: (namespace, name) => call('pods', () => api.readNamespacedPod({ name, namespace })),
+    readPreviousLog: (namespace, pod, container, request) =>
+      call('pods/log', () =>
+        api.readNamespacedPodLog({
+          name: pod,
+          namespace,
+          container,
+          previous: true,
+          tailLines: request.tailLines,
+          limitBytes: request.limitBytes,
+        }),
+      ),
+    listPodEvents: (namespace, pod) =>
+      call('events', async () => {
+        // Uid is filtered after the read (gather-evidence), so that one list serves every alert
+        // about this pod name, whether or not the alert carried a uid.
+        const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
+        const list = await api.listNamespacedEvent({ namespace, fieldSelector });
+        return list.items;
+      }),
+    close: async () => {
+      await dispatcher?.close();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * The fake API server's routes (see fake-kube-api.ts): auth, failure injection, then the REST paths
+ * with the API server's and kubelet's answers (KUBE-MESSAGES §4).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kubeletLogWindow, statusBodies } from './kube-fixtures-status.ts';
+
+type Raw = Record<string, unknown>;
+
+export interface FakeLog {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** The previous (terminated) instance's log. */
+  previous?: string | Buffer;
+  current?: string | Buffer;
+}
+
+/** A status code (answered with a Status body), a request left hanging, or a reset connection. */
+export type Failure = number | 'hang' | 'reset';
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  resource: 'pods' | 'pods/log' | 'events' | 'version' | 'other';
+  /** 0 until answered (or when hung or reset). */
+  status: number;
+  /** Body bytes written to the socket. */
+  bytesSent: number;
+}
+
+export interface FakeCluster {
+  pods: Map<string, Raw>;
+  events: Raw[];
+  logs: Map<string, FakeLog>;
+  token: string;
+  user: string;
+  forbidden: Set<string>;
+  failures: { path: RegExp; failure: Failure; remaining: number }[];
+  latencyMs: number;
+  ignoreLimitBytes: boolean;
+}
+
+const POD = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/;
+const LOG = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
+const PODS = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods$/;
+const EVENTS = /^\/api\/v1\/namespaces\/([^/]+)\/events$/;
+
+export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessage, res: ServerResponse, log: FakeRequest[]): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://fake');
+  const path = decodeURIComponent(url.pathname);
+  const query = Object.fromEntries(url.searchParams);
+  const entry: FakeRequest = { method: req.method ?? 'GET', path, query, resource: resourceOf(path), status: 0, bytesSent: 0 };
+  log.push(entry);
+  const send = (status: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    entry.status = status;
+    entry.bytesSent = Buffer.byteLength(text);
+    res.writeHead(status, { 'content-type': 'application/json' }).end(text);
+  };
+
+  if (cluster.latencyMs > 0) await sleep(cluster.latencyMs);
+  if (res.destroyed) return;
+  if (req.headers.authorization !== `Bearer ${cluster.token}`) return send(401, statusBodies.unauthorized());
+  const rule = cluster.failures.find((f) => f.remaining > 0 && f.path.test(path));
+  if (rule !== undefined) {
+    rule.remaining--;
+    if (rule.failure === 'hang') return; // closed by the client's deadline or by close()
+    if (rule.failure === 'reset') return void req.socket.destroy();
+    return send(rule.failure, rule.failure >= 500 ? statusBodies.internal(rule.failure) : statusBodies.generic(rule.failure, 'injected failure'));
+  }
+  if (req.method !== 'GET') return send(405, statusBodies.generic(405, `the server does not allow this method on the requested resource`));
+  if (path === '/version') return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.2', platform: 'linux/amd64' });
+
+  let m: RegExpExecArray | null;
+  if ((m = LOG.exec(path)) !== null) return serveLog(cluster, m[1] ?? '', m[2] ?? '', url.searchParams, res, entry, send);
+  if ((m = POD.exec(path)) !== null) {
+    const [ns, name] = [m[1] ?? '', m[2] ?? ''];
+    if (cluster.forbidden.has('pods')) return send(403, statusBodies.forbidden(cluster.user, 'get', 'pods', ns, name));
+    const pod = cluster.pods.get(`${ns}/${name}`);
+    return pod === undefined ? send(404, statusBodies.notFound('pods', name)) : send(200, pod);
+  }
+  if ((m = PODS.exec(path)) !== null) {
+    const ns = m[1];
+    if (cluster.forbidden.has('pods')) return send(403, statusBodies.forbidden(cluster.user, 'list', 'pods', ns ?? ''));
+    const selector = url.searchParams.get('labelSelector') ?? '';
+    const items = [...cluster.pods.values()].filter((p) => (ns === undefined || meta(p).namespace === ns) && matchesLabels(meta(p).labels ?? {}, selector));
+    return send(200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '48213400' }, items });
+  }
+  if ((m = EVENTS.exec(path)) !== null) {
+    const ns = m[1] ?? '';
+    if (cluster.forbidden.has('events')) return send(403, statusBodies.forbidden(cluster.user, 'list', 'events', ns));
+    const selector = url.searchParams.get('fieldSelector') ?? '';
+    const items = cluster.events.filter((e) => meta(e).namespace === ns && matchesFields(e, selector));
+    return send(200, { kind: 'EventList', apiVersion: 'v1', metadata: { resourceVersion: '48213400' }, items });
+  }
+  return send(404, { ...statusBodies.notFound('', ''), message: 'the server could not find the requested resource', details: {} });
+}
+
+/** The kubelet's checks before serving a log (pkg/kubelet/kubelet_pods.go validateContainerLogStatus). */
+async function serveLog(
+  cluster: FakeCluster, ns: string, name: string, params: URLSearchParams, res: ServerResponse, entry: FakeRequest,
+  send: (status: number, body: unknown) => void,
+): Promise<void> {
+  if (cluster.forbidden.has('pods/log')) return send(403, statusBodies.forbidden(cluster.user, 'get', 'pods/log', ns, name));
+  const pod = cluster.pods.get(`${ns}/${name}`);
+  if (pod === undefined) return send(404, statusBodies.notFound('pods', name));
+  const spec = (pod['spec'] ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[] };
+  const names = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name);
+  const container = params.get('container') ?? (names.length === 1 ? names[0] : undefined);
+  if (container === undefined) {
+    return send(400, statusBodies.badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`));
+  }
+  if (!names.includes(container)) return send(400, statusBodies.badRequest(`container ${container} is not valid for pod ${name}`));
+  const status = containerStatus(pod, container);
+  const previous = params.get('previous') === 'true';
+  if (previous && status?.lastState?.terminated === undefined) {
+    return send(400, statusBodies.badRequest(`previous terminated container "${container}" in pod "${name}" not found`));
+  }
+  const waiting = status?.state?.waiting?.reason;
+  if (!previous && waiting !== undefined) {
+    const why = waiting === 'ErrImagePull' ? "image can't be pulled" : waiting === 'ImagePullBackOff' ? 'trying and failing to pull image' : waiting;
+    return send(400, statusBodies.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${why}`));
+  }
+  const stored = cluster.logs.get(`${ns}/${name}/${container}`);
+  const text = (previous ? stored?.previous : stored?.current) ?? '';
+  const tail = params.has('tailLines') ? Number(params.get('tailLines')) : undefined;
+  const limit = params.has('limitBytes') && !cluster.ignoreLimitBytes ? Number(params.get('limitBytes')) : undefined;
+  const body = kubeletLogWindow(Buffer.isBuffer(text) ? text : Buffer.from(text), tail, limit);
+  entry.status = 200;
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  // Written in chunks with back-pressure, so `bytesSent` shows what a client that stops early cost.
+  const CHUNK = 64 * 1024;
+  for (let at = 0; at < body.length && !res.destroyed; at += CHUNK) {
+    const chunk = body.subarray(at, at + CHUNK);
+    entry.bytesSent += chunk.length;
+    if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+  }
+  res.end();
+}
+
+function resourceOf(path: string): FakeRequest['resource'] {
+  if (path === '/version') return 'version';
+  if (LOG.test(path)) return 'pods/log';
+  if (POD.test(path) || PODS.test(path)) return 'pods';
+  if (EVENTS.test(path)) return 'events';
+  return 'other';
+}
+
+function meta(obj: Raw): { namespace?: string; name?: string; labels?: Record<string, string> } {
+  return (obj['metadata'] ?? {}) as { namespace?: string; name?: string; labels?: Record<string, string> };
+}
+
+interface StatusLike { state?: { waiting?: { reason?: string } }; lastState?: { terminated?: unknown } }
+
+function containerStatus(pod: Raw, container: string): StatusLike | undefined {
+  const status = (pod['status'] ?? {}) as { containerStatuses?: (StatusLike & { name: string })[]; initContainerStatuses?: (StatusLike & { name: string })[] };
+  return [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find((s) => s.name === container);
+}
+
+/** `a=b,c!=d,e` (equality, inequality, existence), as label selectors allow. */
+function matchesLabels(labels: Record<string, string>, selector: string): boolean {
+  return selector.split(',').filter((s) => s !== '').every((term) => {
+    const ne = term.split('!=');
+    if (ne.length === 2) return labels[ne[0] ?? ''] !== ne[1];
+    const eq = term.split(/==?/);
+    return eq.length === 2 ? labels[eq[0] ?? ''] === eq[1] : (eq[0] ?? '') in labels;
+  });
+}
+
+/** `involvedObject.kind=Pod,involvedObject.name=x` (dotted paths, = / == / !=), as field selectors allow. */
+function matchesFields(obj: Raw, selector: string): boolean {
+  const get = (path: string): string => {
+    let value: unknown = obj;
+    for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Raw)[key] : undefined;
+    return value === undefined || value === null ? '' : String(value);
+  };
+  return selector.split(',').filter((s) => s !== '').every((term) => {
+    const ne = term.split('!=');
+    if (ne.length === 2) return get(ne[0] ?? '') !== ne[1];
+    const [key, value] = term.split(/==?/);
+    return get(key ?? '') === (value ?? '');
+  });
+}
