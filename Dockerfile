@@ -1,0 +1,26 @@
+# crashtriage image: Node 24 runs src/*.ts directly (type stripping), so there is no build step.
+# The Node version matches the `node` devDependency the tests run on (package.json).
+# Build: docker build -t ghcr.io/crashtriage/crashtriage:0.1.0 .
+
+# Production dependencies only: --omit=dev leaves out the test tools and the `node` npm package
+# (the image has its own Node). --ignore-scripts: no dependency runs code at build time.
+FROM node:24.21.0-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force
+
+FROM node:24.21.0-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY bin ./bin
+# Files stay root-owned and read-only to the service; the pod also mounts the root filesystem
+# read-only (deploy/deployment.yaml) with an emptyDir on /tmp.
+USER 10001:10001
+EXPOSE 8080
+# Exec form: node is PID 1 and receives SIGTERM itself; src/main.ts handles it (close-with-grace),
+# so no init process is needed. No HEALTHCHECK: Kubernetes probes /healthz and /readyz.
+CMD ["node", "src/main.ts"]
