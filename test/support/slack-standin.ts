@@ -1,0 +1,200 @@
+/**
+ * A loopback stand-in for Slack: an incoming-webhook path and the Web API methods chat.postMessage and
+ * chat.update. It enforces Block Kit's documented limits the way Slack does (`invalid_blocks`), checks
+ * the bot token, records every accepted message, and can be scripted to rate-limit (429 +
+ * Retry-After), fail with 5xx, or be down (connections reset).
+ * Limits written from docs.slack.dev (blocks reference, chat.postMessage), independently of
+ * src/notify, so a wrong constant there fails the tests here.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const BLOCK_TYPES = new Set(['actions', 'context', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'video']);
+
+function textObjectError(t: unknown, max: number, plainOnly = false): string | undefined {
+  if (typeof t !== 'object' || t === null) return 'text object missing';
+  const { type, text } = t as { type?: unknown; text?: unknown };
+  if (type !== 'plain_text' && (plainOnly || type !== 'mrkdwn')) return `bad text type ${String(type)}`;
+  if (typeof text !== 'string' || text.length === 0) return 'empty text';
+  if (text.length > max) return `text longer than ${max}`;
+  return undefined;
+}
+
+/** Why Slack would refuse this block array (`invalid_blocks`), or undefined when it is valid. */
+export function blockError(blocks: unknown): string | undefined {
+  if (!Array.isArray(blocks)) return 'blocks is not an array';
+  if (blocks.length > 50) return 'more than 50 blocks';
+  for (const [i, b] of blocks.entries()) {
+    if (typeof b !== 'object' || b === null) return `block ${i} is not an object`;
+    const block = b as Record<string, unknown>;
+    const type = block['type'];
+    if (typeof type !== 'string' || !BLOCK_TYPES.has(type)) return `block ${i}: unknown type ${String(type)}`;
+    const id = block['block_id'];
+    if (id !== undefined && (typeof id !== 'string' || id.length > 255)) return `block ${i}: bad block_id`;
+    const e = (m: string | undefined): string | undefined => (m === undefined ? undefined : `block ${i} (${type}): ${m}`);
+    if (type === 'header') {
+      const err = e(textObjectError(block['text'], 150, true));
+      if (err !== undefined) return err;
+    } else if (type === 'section') {
+      if (block['text'] === undefined && block['fields'] === undefined) return e('needs text or fields');
+      if (block['text'] !== undefined) {
+        const err = e(textObjectError(block['text'], 3000));
+        if (err !== undefined) return err;
+      }
+      const fields = block['fields'];
+      if (fields !== undefined) {
+        if (!Array.isArray(fields) || fields.length === 0 || fields.length > 10) return e('fields must be 1 to 10');
+        for (const f of fields) {
+          const err = e(textObjectError(f, 2000));
+          if (err !== undefined) return err;
+        }
+      }
+    } else if (type === 'context') {
+      const elements = block['elements'];
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > 10) return e('elements must be 1 to 10');
+      for (const el of elements) {
+        const err = e(textObjectError(el, 3000));
+        if (err !== undefined) return err;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The error code Slack answers for this message payload, or undefined when it would accept it. */
+export function validateSlackPayload(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return 'invalid_payload';
+  const { text, blocks } = body as { text?: unknown; blocks?: unknown };
+  if (text !== undefined && typeof text !== 'string') return 'invalid_payload';
+  if (typeof text === 'string' && text.length > 40_000) return 'msg_too_long';
+  if (blocks !== undefined && blockError(blocks) !== undefined) return 'invalid_blocks';
+  if ((text === undefined || text === '') && (!Array.isArray(blocks) || blocks.length === 0)) return 'no_text';
+  return undefined;
+}
+
+export interface SlackRecord {
+  via: 'webhook' | 'chat.postMessage' | 'chat.update';
+  channel?: string;
+  ts?: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+}
+
+export interface ScriptedAnswer {
+  status: number;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  body?: string;
+}
+
+export interface SlackStandin {
+  webhookUrl: string;
+  apiUrl: string;
+  token: string;
+  channel: string;
+  /** Every message Slack would have shown, in order (updates included). */
+  messages: SlackRecord[];
+  /** Every request that reached the server, accepted or not. */
+  requestCount(): number;
+  /** Answers the next `times` requests with this status instead of handling them. */
+  failNext(answer: ScriptedAnswer, times: number): void;
+  /** While down, every connection is reset before an answer. */
+  setDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+const CHANNEL_ID = 'C0STANDIN';
+
+export async function startSlackStandin(options: { token?: string; channel?: string } = {}): Promise<SlackStandin> {
+  const token = options.token ?? 'xoxb-standin-token';
+  const channel = options.channel ?? '#incidents';
+  const messages: SlackRecord[] = [];
+  const script: ScriptedAnswer[] = [];
+  let requests = 0;
+  let down = false;
+  let seq = 1_700_000_000;
+
+  const reply = (res: ServerResponse, status: number, body: string, type = 'text/plain'): void => {
+    res.writeHead(status, { 'content-type': type });
+    res.end(body);
+  };
+  const api = (res: ServerResponse, body: Record<string, unknown>): void => reply(res, 200, JSON.stringify(body), 'application/json');
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
+    requests++;
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
+    const scripted = script.shift();
+    if (scripted !== undefined) {
+      if (scripted.retryAfter !== undefined) res.setHeader('retry-after', String(scripted.retryAfter));
+      reply(res, scripted.status, scripted.body ?? (scripted.status === 429 ? 'rate_limited' : 'service_unavailable'));
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = undefined;
+    }
+    const path = req.url ?? '';
+    if (path.startsWith('/services/')) {
+      if (body === undefined) return reply(res, 400, 'invalid_payload');
+      const err = validateSlackPayload(body);
+      if (err !== undefined) return reply(res, 400, err);
+      const b = body as { text?: string; blocks?: unknown[] };
+      messages.push({ via: 'webhook', ...(b.text !== undefined ? { text: b.text } : {}), ...(b.blocks !== undefined ? { blocks: b.blocks } : {}) });
+      return reply(res, 200, 'ok');
+    }
+    const method = path.replace(/^\/api\//, '');
+    if (method !== 'chat.postMessage' && method !== 'chat.update') return reply(res, 404, 'unknown_method');
+    const auth = req.headers.authorization;
+    if (auth === undefined) return api(res, { ok: false, error: 'not_authed' });
+    if (auth !== `Bearer ${token}`) return api(res, { ok: false, error: 'invalid_auth' });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json') || body === undefined) return api(res, { ok: false, error: 'invalid_json' });
+    const b = body as { channel?: string; ts?: string; thread_ts?: string; text?: string; blocks?: unknown[] };
+    if (b.channel !== channel && b.channel !== CHANNEL_ID) return api(res, { ok: false, error: 'channel_not_found' });
+    const err = validateSlackPayload(body);
+    if (err !== undefined) return api(res, { ok: false, error: err });
+    const content = { ...(b.text !== undefined ? { text: b.text } : {}), ...(b.blocks !== undefined ? { blocks: b.blocks } : {}) };
+    if (method === 'chat.update') {
+      const original = messages.find((m) => m.via === 'chat.postMessage' && m.ts === b.ts);
+      if (original === undefined) return api(res, { ok: false, error: 'message_not_found' });
+      messages.push({ via: 'chat.update', channel: CHANNEL_ID, ts: b.ts ?? '', ...content });
+      return api(res, { ok: true, channel: CHANNEL_ID, ts: b.ts });
+    }
+    if (b.thread_ts !== undefined && !messages.some((m) => m.ts === b.thread_ts && m.thread_ts === undefined)) return api(res, { ok: false, error: 'thread_not_found' });
+    const ts = `${seq++}.000100`;
+    messages.push({ via: 'chat.postMessage', channel: CHANNEL_ID, ts, ...(b.thread_ts !== undefined ? { thread_ts: b.thread_ts } : {}), ...content });
+    return api(res, { ok: true, channel: CHANNEL_ID, ts });
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    webhookUrl: `${base}/services/T0STANDIN/B0STANDIN/standinsecret`,
+    apiUrl: `${base}/api`,
+    token,
+    channel,
+    messages,
+    requestCount: () => requests,
+    failNext(answer, times) {
+      for (let i = 0; i < times; i++) script.push(answer);
+    },
+    setDown(value) {
+      down = value;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
