@@ -1,0 +1,88 @@
+// Helpers for the manifest tests: render kustomizations with kubectl, and validate each object
+// offline against the Kubernetes and prometheus-operator OpenAPI schemas (kubernetes-models).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { AlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
+import { findTool } from './promtool.ts';
+
+/** A Kubernetes object as parsed from YAML: only the type and name are known. */
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+/** The message a test fails with when kubectl is missing. */
+export const KUBECTL_MISSING =
+  'kubectl not found on PATH: the manifest tests render deploy/ with `kubectl kustomize` ' +
+  '(kubectl ships kustomize). Install kubectl (e.g. /usr/bin/kubectl) and run again.';
+
+/** Every kind this project ships, with the model that validates it (schema from the upstream OpenAPI). */
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/Namespace': Namespace,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+  'apps/v1/Deployment': Deployment,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1alpha1/AlertmanagerConfig': AlertmanagerConfig,
+};
+
+/**
+ * Validates one object against its schema; throws naming the object and the schema error, or
+ * when no schema is known for its apiVersion/kind (so a new kind cannot slip through unchecked).
+ * The generated schemas check types, enums, patterns and required fields, but (like the API
+ * server's OpenAPI) they do not reject unknown field names.
+ */
+export function validateManifest(manifest: Manifest): void {
+  const Model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
+  const id = `${manifest.kind}/${manifest.metadata?.name ?? '?'}`;
+  if (Model === undefined) throw new Error(`${id}: no schema known for ${manifest.apiVersion} ${manifest.kind}`);
+  try {
+    new Model(manifest as never).validate();
+  } catch (error) {
+    throw new Error(`${id}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Parses a multi-document YAML text into objects, failing on YAML errors. */
+export function parseManifests(text: string, source: string): Manifest[] {
+  return parseAllDocuments(text).flatMap((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${source}: ${doc.errors[0]?.message}`);
+    const obj: unknown = doc.toJS();
+    return obj === null || obj === undefined ? [] : [obj as Manifest];
+  });
+}
+
+/** The objects of a YAML file. */
+export const readManifests = (path: string): Manifest[] => parseManifests(readFileSync(path, 'utf8'), path);
+
+/** Renders a kustomization directory with `kubectl kustomize`; throws KUBECTL_MISSING without kubectl. */
+export function kustomize(dir: string): Manifest[] {
+  const kubectl = findTool('kubectl');
+  if (kubectl === undefined) throw new Error(KUBECTL_MISSING);
+  const run = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${run.stderr}`);
+  return parseManifests(run.stdout, `kubectl kustomize ${dir}`);
+}
+
+/** The one object of a kind in a list; throws when there is none or several. */
+export function only<T = Manifest>(manifests: readonly Manifest[], kind: string): T {
+  const found = manifests.filter((m) => m.kind === kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
+  return found[0] as T;
+}
