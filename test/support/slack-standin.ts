@@ -97,8 +97,8 @@ export interface SlackStandin {
   messages: SlackRecord[];
   /** Every request that reached the server, accepted or not. */
   requestCount(): number;
-  /** Answers the next `times` requests with this status instead of handling them. */
-  failNext(answer: ScriptedAnswer, times: number): void;
+  /** Answers the next `times` requests with this status instead of handling them, after letting `skip` through. */
+  failNext(answer: ScriptedAnswer, times: number, skip?: number): void;
   /** While down, every connection is reset before an answer. */
   setDown(down: boolean): void;
   close(): Promise<void>;
@@ -110,7 +110,7 @@ export async function startSlackStandin(options: { token?: string; channel?: str
   const token = options.token ?? 'xoxb-standin-token';
   const channel = options.channel ?? '#incidents';
   const messages: SlackRecord[] = [];
-  const script: ScriptedAnswer[] = [];
+  const script: (ScriptedAnswer | null)[] = [];
   let requests = 0;
   let down = false;
   let seq = 1_700_000_000;
@@ -128,7 +128,7 @@ export async function startSlackStandin(options: { token?: string; channel?: str
       return;
     }
     const scripted = script.shift();
-    if (scripted !== undefined) {
+    if (scripted !== undefined && scripted !== null) {
       if (scripted.retryAfter !== undefined) res.setHeader('retry-after', String(scripted.retryAfter));
       reply(res, scripted.status, scripted.body ?? (scripted.status === 429 ? 'rate_limited' : 'service_unavailable'));
       return;
@@ -185,7 +185,8 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     channel,
     messages,
     requestCount: () => requests,
-    failNext(answer, times) {
+    failNext(answer, times, skip = 0) {
+      for (let i = 0; i < skip; i++) script.push(null);
       for (let i = 0; i < times; i++) script.push(answer);
     },
     setDown(value) {

@@ -8,6 +8,7 @@ import type { DiagnosisDocument } from '../../diagnosis/document.ts';
 import { SinkTimeoutError, SmtpError } from '../errors.ts';
 import { renderEmail } from '../render-email.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
+import { createBoundedMap } from '../bounded-map.ts';
 import { oneLine, truncate } from '../text.ts';
 
 export interface EmailSinkSpec {
@@ -38,6 +39,30 @@ function toSmtpError(err: unknown): SmtpError {
   });
 }
 
+function addressOf(a: string | { address: string }): string {
+  return typeof a === 'string' ? a : a.address;
+}
+
+/**
+ * nodemailer takes no AbortSignal: stop waiting at the attempt's deadline. Its own socket timeouts
+ * (the same value) end the connection soon after.
+ */
+async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => undefined);
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new SinkTimeoutError('SMTP server did not finish within the attempt timeout'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
   const transport = nodemailer.createTransport({
     url: connectionUrl(spec),
@@ -51,12 +76,20 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
     disableUrlAccess: true,
   });
 
+  // Recipients that already accepted a message (per delivery key), so a retry after a partial refusal
+  // (one mailbox greylisted with 451) goes only to the ones still missing it.
+  const acceptedBy = createBoundedMap<Set<string>>({ clock: deps.clock, ttlMs: 24 * 3600 * 1000, maxEntries: 10_000 });
+
   return {
     async send(doc: DiagnosisDocument, ctx: SendContext) {
       const mail = renderEmail(doc, { externalURL: ctx.externalURL, from: spec.from });
+      const done = acceptedBy.get(ctx.idempotencyKey) ?? new Set<string>();
+      const remaining = spec.to.filter((to) => !done.has(to.toLowerCase()));
+      if (remaining.length === 0) return;
       const sending = transport.sendMail({
         from: spec.from,
         to: spec.to,
+        envelope: { from: spec.from, to: remaining },
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
@@ -65,27 +98,19 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
         ...(mail.references === undefined ? {} : { references: mail.references }),
         headers: { 'X-Crashtriage-Cause': doc.cause.id, 'X-Crashtriage-Fingerprint': doc.alert.fingerprint },
       });
-      // nodemailer takes no AbortSignal: stop waiting at the attempt's deadline; its own socket
-      // timeouts (same value) end the connection soon after.
-      sending.catch(() => undefined);
-      let onAbort: (() => void) | undefined;
-      const aborted = new Promise<never>((_, reject) => {
-        onAbort = () => reject(new SinkTimeoutError('SMTP server did not finish within the attempt timeout'));
-        if (ctx.signal.aborted) onAbort();
-        else ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const info = await untilAborted(sending, ctx.signal).catch((err: unknown) => {
+        throw err instanceof SinkTimeoutError ? err : toSmtpError(err);
       });
-      aborted.catch(() => undefined);
-      try {
-        const info = await Promise.race([sending, aborted]);
-        if (info.rejected.length > 0) {
-          // Some recipients refused (others accepted): resending would duplicate for the accepted ones.
-          deps.logger.error({ rejected: info.rejected.length, accepted: info.accepted.length }, 'SMTP server refused some recipients');
-        }
-      } catch (err) {
-        if (err instanceof SinkTimeoutError) throw err;
-        throw toSmtpError(err);
-      } finally {
-        if (onAbort !== undefined) ctx.signal.removeEventListener('abort', onAbort);
+      for (const a of info.accepted) done.add(addressOf(a).toLowerCase());
+      acceptedBy.set(ctx.idempotencyKey, done);
+      const refusals = (info as { rejectedErrors?: { responseCode?: number; recipient?: string }[] }).rejectedErrors ?? [];
+      const deferred = refusals.filter((r) => r.responseCode !== undefined && r.responseCode < 500);
+      if (deferred.length > 0) {
+        throw new SmtpError(`SMTP ${deferred[0]?.responseCode ?? 451} at RCPT TO: ${deferred.length} recipient(s) deferred`, { statusCode: deferred[0]?.responseCode ?? 451, smtpCode: 'EENVELOPE' });
+      }
+      if (refusals.length > 0) {
+        // Refused for good (5xx) while others accepted: nothing a retry can fix; say so loudly.
+        deps.logger.error({ refused: refusals.length, accepted: info.accepted.length, fingerprint: doc.alert.fingerprint }, 'SMTP server refused some recipients permanently');
       }
     },
     async close() {

@@ -1,0 +1,81 @@
+/**
+ * Builds a notifier the way the service does, with a clock that fake sleeps advance (so Retry-After
+ * waits are recorded, not waited), a metrics registry of its own and the log lines kept for asserts.
+ */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { Config, ResolvedSink, RouteSpec } from '../../../src/config.ts';
+import { createMetrics, type Metrics } from '../../../src/metrics.ts';
+import { createNotifier, type DeliveryBatch, type Notifier } from '../../../src/notify/notifier.ts';
+import { rapidRetryPolicy, type RetryPolicy } from '../../../src/notify/retry-policy.ts';
+import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
+
+export interface Harness {
+  notifier: Notifier;
+  metrics: Metrics;
+  /** Every delay the notifier asked to sleep, in ms. */
+  slept: number[];
+  logs: string[];
+  stdout: string[];
+  delivered(sink: string, outcome: string): Promise<number>;
+}
+
+export function harness(options: {
+  sinks: Record<string, ResolvedSink>;
+  routes?: RouteSpec[];
+  defaultSinks?: string[];
+  budgetMs?: number;
+  sinkTimeoutMs?: number;
+  retryPolicy?: RetryPolicy;
+}): Harness {
+  const slept: number[] = [];
+  const logs: string[] = [];
+  const stdout: string[] = [];
+  let skew = 0;
+  const metrics = createMetrics({ defaultMetrics: false });
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        logs.push(chunk.toString('utf8'));
+        cb();
+      },
+    }),
+  );
+  const config: Pick<Config, 'sinks' | 'routes' | 'defaultSinks' | 'delivery'> = {
+    sinks: options.sinks,
+    routes: options.routes ?? [],
+    defaultSinks: options.defaultSinks ?? Object.keys(options.sinks),
+    delivery: { budgetMs: options.budgetMs ?? 8000, sinkTimeoutMs: options.sinkTimeoutMs ?? 5000 },
+  };
+  const notifier = createNotifier({
+    config,
+    logger,
+    metrics,
+    clock: () => Date.now() + skew,
+    sleep: async (ms) => {
+      slept.push(ms);
+      skew += ms;
+    },
+    retryPolicy: options.retryPolicy ?? rapidRetryPolicy,
+    random: () => 0.5,
+    stdout: { write: (s: string) => stdout.push(s) },
+  });
+  return {
+    notifier,
+    metrics,
+    slept,
+    logs,
+    stdout,
+    async delivered(sink, outcome) {
+      const m = await metrics.deliveries.get();
+      return m.values.find((v) => v.labels.sink === sink && v.labels.outcome === outcome)?.value ?? 0;
+    },
+  };
+}
+
+export const GROUP_KEY = '{}/{alertname=~"KubePodCrashLooping|KubePodNotReady"}:{namespace="payments"}';
+
+export function batch(documents: DiagnosisDocument[]): DeliveryBatch {
+  return { groupKey: GROUP_KEY, receiver: 'crashtriage', externalURL: 'http://alertmanager.example:9093', documents };
+}

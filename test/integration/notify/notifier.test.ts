@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSlackStandin, type SlackStandin } from '../../support/slack-standin.ts';
+import { startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.ts';
+import { startWebhookCapture, type WebhookCapture } from '../../support/webhook-capture.ts';
+import { oomDocument } from '../../unit/notify/fixtures/documents.ts';
+import { batch, harness } from './harness.ts';
+
+let slack: SlackStandin;
+let smtp: SmtpCapture;
+let hook: WebhookCapture;
+beforeEach(async () => {
+  [slack, smtp, hook] = await Promise.all([startSlackStandin(), startSmtpCapture(), startWebhookCapture()]);
+});
+afterEach(async () => {
+  await Promise.all([slack.close(), smtp.close(), hook.close()]);
+});
+
+const sinks = () => ({
+  slack: { type: 'slack' as const, webhookUrl: slack.webhookUrl },
+  email: { type: 'email' as const, smtpUrl: smtp.url, from: 'alerts@example.com', to: ['oncall@example.com'] },
+  forward: { type: 'webhook' as const, url: hook.url },
+});
+
+const two = () => {
+  const a = oomDocument();
+  const b = oomDocument();
+  return [a, { ...b, alert: { ...b.alert, fingerprint: 'ffff000011112222', labels: { ...b.alert.labels, pod: 'payment-svc-7b9f6d-zz9q' } }, target: { ...b.target, pod: 'payment-svc-7b9f6d-zz9q' } }];
+};
+
+describe('notifier across sinks', () => {
+  it('one sink failing while the others succeed → retry-later naming only it; the resend fills it in, nobody gets a duplicate', async () => {
+    const h = harness({ sinks: sinks(), budgetMs: 2000 });
+    hook.failNext(503, 5);
+    const first = await h.notifier.deliver(batch(two()));
+    expect(first.kind).toBe('retry-later');
+    expect(first.kind === 'retry-later' && first.failures.map((f) => f.sink)).toEqual(['forward', 'forward']);
+    expect(slack.messages).toHaveLength(2);
+    expect(smtp.mails).toHaveLength(2);
+    expect(hook.accepted).toHaveLength(0);
+
+    expect((await h.notifier.deliver(batch(two())))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(slack.messages).toHaveLength(2);
+    expect(smtp.mails).toHaveLength(2);
+    expect(hook.accepted.map((r) => (r.body as { alert: { fingerprint: string } }).alert.fingerprint)).toEqual(['a1b2c3d4e5f60718', 'ffff000011112222']);
+    expect(await h.delivered('slack', 'duplicate')).toBe(2);
+    expect(await h.delivered('forward', 'retryable_failure')).toBe(2);
+  });
+
+  it('a permanent failure on one sink → the others still deliver and the answer is delivered', async () => {
+    const h = harness({ sinks: sinks() });
+    slack.failNext({ status: 403, body: 'invalid_token' }, 1);
+    const outcome = await h.notifier.deliver(batch([oomDocument()]));
+    expect(outcome).toMatchObject({ kind: 'delivered', permanentFailures: [{ sink: 'slack', reason: 'Slack answered invalid_token' }] });
+    expect(smtp.mails).toHaveLength(1);
+    expect(hook.accepted).toHaveLength(1);
+  });
+
+  it('the same group delivered twice at once (Alertmanager HA peers) → each sink gets each message once', async () => {
+    const h = harness({ sinks: sinks() });
+    const [a, b] = await Promise.all([h.notifier.deliver(batch(two())), h.notifier.deliver(batch(two()))]);
+    expect([a.kind, b.kind]).toEqual(['delivered', 'delivered']);
+    expect(slack.messages).toHaveLength(2);
+    expect(smtp.mails).toHaveLength(2);
+    expect(hook.accepted).toHaveLength(2);
+  });
+
+  it('routes → each alert only to its sinks; unmatched alerts to the defaults', async () => {
+    const h = harness({ sinks: sinks(), routes: [{ match: { pod: 'payment-svc-7b9f6d-zz9q' }, sinks: ['forward'] }], defaultSinks: ['slack'] });
+    await h.notifier.deliver(batch(two()));
+    expect(slack.messages).toHaveLength(1);
+    expect(hook.accepted).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(0);
+  });
+
+  it('a sink down → its later messages wait for the resend too, so the order is kept', async () => {
+    const h = harness({ sinks: { slack: sinks().slack }, budgetMs: 1000 });
+    slack.setDown(true);
+    const outcome = await h.notifier.deliver(batch(two()));
+    expect(outcome.kind === 'retry-later' && outcome.failures.map((f) => f.reason)).toEqual([expect.stringContaining('connection error'), 'not attempted: an earlier message to this sink failed']);
+    slack.setDown(false);
+    await h.notifier.deliver(batch(two()));
+    expect(slack.messages.map((m) => m.text?.includes('zz9q'))).toEqual([false, true]);
+  });
+
+  it('console sink → the text rendering on standard output', async () => {
+    const h = harness({ sinks: { console: { type: 'console' } } });
+    await h.notifier.deliver(batch([oomDocument()]));
+    expect(h.stdout.join('')).toContain('[FIRING] payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)');
+  });
+
+  it('close → waits for deliveries in progress', async () => {
+    const h = harness({ sinks: sinks() });
+    const pending = h.notifier.deliver(batch([oomDocument()]));
+    await h.notifier.close();
+    expect(smtp.mails).toHaveLength(1);
+    expect((await pending).kind).toBe('delivered');
+  });
+});
