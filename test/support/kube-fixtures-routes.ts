@@ -17,8 +17,8 @@ export interface FakeLog {
   current?: string | Buffer;
 }
 
-/** A status code (answered with a Status body), a request left hanging, or a reset connection. */
-export type Failure = number | 'hang' | 'reset';
+/** A status code (answered with a Status body, optionally with this message), a hang, or a reset. */
+export type Failure = number | { status: number; message: string } | 'hang' | 'reset';
 
 export interface FakeRequest {
   method: string;
@@ -69,6 +69,7 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
     rule.remaining--;
     if (rule.failure === 'hang') return; // closed by the client's deadline or by close()
     if (rule.failure === 'reset') return void req.socket.destroy();
+    if (typeof rule.failure === 'object') return send(rule.failure.status, statusBodies.generic(rule.failure.status, rule.failure.message));
     return send(rule.failure, rule.failure >= 500 ? statusBodies.internal(rule.failure) : statusBodies.generic(rule.failure, 'injected failure'));
   }
   if (req.method !== 'GET') return send(405, statusBodies.generic(405, `the server does not allow this method on the requested resource`));
@@ -136,9 +137,21 @@ async function serveLog(
   for (let at = 0; at < body.length && !res.destroyed; at += CHUNK) {
     const chunk = body.subarray(at, at + CHUNK);
     entry.bytesSent += chunk.length;
-    if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    if (!res.write(chunk)) await drainedOrClosed(res);
   }
   res.end();
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function resourceOf(path: string): FakeRequest['resource'] {
