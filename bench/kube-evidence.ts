@@ -54,7 +54,7 @@ async function main(): Promise<void> {
 
 /** Clones the fixture scenarios into `pods` distinct pods; two alerts per pod (with/without container). */
 function populate(api: FakeKubeApi, pods: number, alerts: number): KubeTarget[] {
-  const podTargets: KubeTarget[] = [];
+  const podTargets: { namespace: string; pod: string; container: string }[] = [];
   for (let i = 0; i < pods; i++) {
     const f = kubeFixture(KUBE_SCENARIO_NAMES[i % KUBE_SCENARIO_NAMES.length]!);
     const name = `${f.podName}-${i}`;
@@ -67,7 +67,7 @@ function populate(api: FakeKubeApi, pods: number, alerts: number): KubeTarget[] 
     if (previous !== undefined) api.setLog({ namespace: f.namespace, pod: name, container: f.container, previous });
     podTargets.push({ namespace: f.namespace, pod: name, container: f.container });
   }
-  return Array.from({ length: alerts }, (_, i) => {
+  return Array.from({ length: alerts }, (_, i): KubeTarget => {
     const t = podTargets[i % podTargets.length]!;
     // Like the stock rules: KubePodCrashLooping names the container, KubePodNotReady does not.
     return i < podTargets.length ? t : { namespace: t.namespace, pod: t.pod };
