@@ -22,7 +22,7 @@ const list = (items: string[]): string =>
 export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; escalation: EscalationStep[] }): string {
   const resolved = doc.status === 'resolved';
   const colour = resolved ? '#1a7f37' : '#cf222e';
-  const banner = resolved ? `RESOLVED · ${resolvedLine(doc)}` : 'FIRING';
+  const banner = resolved ? resolvedLine(doc) : 'FIRING';
   const body: string[] = [];
 
   body.push(`<p style="${P};font-size:16px"><strong>${h(alertTitle(doc))}</strong></p>`);
@@ -31,11 +31,17 @@ export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; 
   const facts = [...keyFacts(doc), { label: 'Since', value: formatTime(doc.alert.startsAt) }];
   if (resolved && doc.alert.endsAt !== undefined) facts.push({ label: 'Ended', value: formatTime(doc.alert.endsAt) });
   body.push(
-    `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:10px 0">${facts
+    `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;table-layout:fixed;width:100%;margin:10px 0"><col style="width:92px"><col>${facts
       .map((f) => `<tr><td style="${FONT};font-size:13px;color:#656d76;padding:2px 16px 2px 0;vertical-align:top">${escapeHtml(f.label)}</td><td style="${MONO};font-size:13px;color:#1f2328;padding:2px 0;word-break:break-all">${escapeHtml(f.value)}</td></tr>`)
       .join('')}</table>`,
   );
 
+  // What could not be read comes before the diagnosis it weakens.
+  if (doc.problems.length > 0) {
+    body.push(
+      `<div style="background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:8px 12px;margin:14px 0"><p style="${P};font-weight:600">Could not read (the diagnosis may be incomplete)</p>${list(doc.problems.map((p) => `${escapeHtml(p.source)}: ${h(p.message)}`))}</div>`,
+    );
+  }
   if (!resolved) {
     if (doc.evidence.length > 0) body.push(heading('Proof'), list(doc.evidence.map((e) => `<span style="color:#656d76">${escapeHtml(e.source)}:</span> ${h(e.text)}`)));
     if (doc.remedies.length > 0) {
@@ -49,11 +55,6 @@ export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; 
     }
     if (doc.findings.length > 0) body.push(heading('Also noticed'), list(doc.findings.map((f) => h(f.text))));
   }
-  if (doc.problems.length > 0) {
-    body.push(
-      `<div style="background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:8px 12px;margin:14px 0"><p style="${P};font-weight:600">Could not read (the diagnosis may be incomplete)</p>${list(doc.problems.map((p) => `${escapeHtml(p.source)}: ${h(p.message)}`))}</div>`,
-    );
-  }
   if (parts.escalation.length > 0) {
     body.push(heading('When to escalate'), `<p style="${P}">If the fix does not stop the restarts, collect:</p>`);
     body.push(list(parts.escalation.map((s) => (s.command === undefined ? h(s.text) : `${h(s.text)}<br><code style="${MONO};font-size:12px;background:#f6f8fa;padding:1px 4px;word-break:break-all">${escapeHtml(s.command)}</code>`))));
@@ -65,9 +66,9 @@ export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; 
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${h(alertTitle(doc))}</title></head>
 <body style="margin:0;padding:0;background:#f6f8fa">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;background:#f6f8fa"><tr><td align="center" style="padding:16px 8px">
-<table role="presentation" width="640" cellpadding="0" cellspacing="0" style="border-collapse:collapse;max-width:640px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:6px">
+<table role="presentation" width="640" cellpadding="0" cellspacing="0" style="border-collapse:collapse;table-layout:fixed;max-width:640px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:6px">
 <tr><td style="background:${colour};color:#ffffff;${FONT};font-size:13px;font-weight:700;letter-spacing:.04em;padding:8px 16px;border-radius:6px 6px 0 0">${escapeHtml(banner)}</td></tr>
-<tr><td style="padding:12px 16px 16px">
+<tr><td style="padding:12px 16px 16px;word-break:break-word;overflow-wrap:anywhere">
 ${body.join('\n')}
 <p style="${FONT};font-size:12px;color:#656d76;margin:18px 0 0;border-top:1px solid #d0d7de;padding-top:8px">${footer}</p>
 </td></tr></table>

@@ -72,12 +72,13 @@ export function renderSlack(doc: DiagnosisDocument, options: SlackRenderOptions)
   if (resolvedBy !== undefined) blocks.push(section(`*${esc(resolvedLine(resolvedBy))}*${resolvedBy.alert.endsAt !== undefined ? ` (ended ${esc(formatTime(resolvedBy.alert.endsAt))})` : ''}`));
   blocks.push(section(esc(oneLine(doc.cause.summary)) || esc(alertTitle(doc))));
   blocks.push(fields(keyFacts(doc)));
+  // What could not be read comes before the diagnosis it weakens.
+  blocks.push(...listSection(':warning: *Could not read* (the diagnosis may be incomplete)', doc.problems.map((p) => `${p.source}: ${p.message}`)));
   blocks.push(...packSections(proofPieces(doc), 2));
   blocks.push(...packSections(fixPieces(doc), 4));
   blocks.push(...listSection('*Verify*', doc.verify));
   if (options.details === 'inline') blocks.push(...packSections(logPieces(doc), 1));
   blocks.push(...listSection('*Also noticed*', doc.findings.map((f) => f.text)));
-  blocks.push(...listSection(':warning: *Could not read* (the diagnosis may be incomplete)', doc.problems.map((p) => `${p.source}: ${p.message}`)));
   // Without a thread to hold it, the escalation list goes inline only when no cause was found.
   if (options.details === 'inline' && doc.cause.id === 'unknown') blocks.push(...packSections(escalationPieces(doc), 1));
   blocks.push(contextLine(doc, options));

@@ -30,6 +30,10 @@ export function renderText(doc: DiagnosisDocument, options: TextRenderOptions): 
   for (const f of facts) out.push(`  ${paint('dim', f.label.padEnd(width))}  ${f.value}`);
   out.push(`  ${paint('dim', 'Since'.padEnd(width))}  ${formatTime(doc.alert.startsAt)}`);
 
+  if (doc.problems.length > 0) {
+    out.push('', paint('yellow', 'Could not read (the diagnosis may be incomplete)'));
+    for (const p of doc.problems) out.push(`  - ${p.source}: ${clean(p.message)}`);
+  }
   if (doc.evidence.length > 0) {
     out.push('', heading('Proof'));
     for (const e of doc.evidence) out.push(`  - [${e.source}] ${clean(e.text)}`);
@@ -53,10 +57,6 @@ export function renderText(doc: DiagnosisDocument, options: TextRenderOptions): 
   if (doc.findings.length > 0) {
     out.push('', heading('Also noticed'));
     for (const f of doc.findings) out.push(`  - ${clean(f.text)}`);
-  }
-  if (doc.problems.length > 0) {
-    out.push('', paint('yellow', 'Could not read (the diagnosis may be incomplete)'));
-    for (const p of doc.problems) out.push(`  - ${p.source}: ${clean(p.message)}`);
   }
   out.push('', paint('dim', `cause ${doc.cause.id} · confidence ${doc.cause.confidence} · alert ${clean(doc.alert.name)}`));
   return `${out.join('\n')}\n`;
