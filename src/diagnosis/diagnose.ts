@@ -1,0 +1,58 @@
+/**
+ * Evidence → Diagnosis, pure: no I/O, no clock (`evidence.now` is the time). Every rule runs over the
+ * same clues (one flatMap); the strongest verdict is the cause; remedies, verify steps, findings and
+ * the log excerpt follow from it. Everything that quotes the cluster is redacted here.
+ */
+import { gatherClues, type Clues } from './clues.ts';
+import { describeEvent } from './describe.ts';
+import type { Diagnosis, EvidenceLine } from './document.ts';
+import type { Evidence } from './evidence.ts';
+import { findingsFor } from './findings.ts';
+import { buildExcerpt } from './log-excerpt.ts';
+import { redact } from './redact.ts';
+import { remediesFor } from './remedies/index.ts';
+import { verifySteps } from './remedies/verify.ts';
+import { workloadOf } from './remedies/workload.ts';
+import { withProblems } from './rules/exit-rules.ts';
+import { RULES } from './rules/index.ts';
+import { unknownVerdict } from './rules/unknown-rule.ts';
+import type { Verdict } from './verdict.ts';
+
+/** Strongest first; `sort` is stable, so equal strengths keep the table's precedence order. */
+export function rank(verdicts: readonly Verdict[]): Verdict[] {
+  return [...verdicts].sort((a, b) => b.strength - a.strength);
+}
+
+function uniqueLines(lines: readonly EvidenceLine[]): EvidenceLine[] {
+  const seen = new Set<string>();
+  return lines.flatMap((l) => {
+    const text = redact(l.text);
+    const key = `${l.source}\u0000${text}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ source: l.source, text }];
+  });
+}
+
+/** The BackOff event shows the loop itself; added when the proof quotes no event. */
+function loopLine(clues: Clues, top: Verdict): EvidenceLine[] {
+  if (top.evidence.some((e) => e.source === 'events')) return [];
+  const backOff = clues.events.find((e) => e.reason === 'BackOff' && /restarting failed container/i.test(e.message));
+  return backOff === undefined ? [] : [{ source: 'events', text: describeEvent(backOff) }];
+}
+
+export function diagnose(evidence: Evidence): Diagnosis {
+  const clues = gatherClues(evidence);
+  const verdicts = rank(RULES.flatMap((rule) => rule.detect(clues)));
+  // The fallback rule always answers, so verdicts[0] exists; the ?? only satisfies the type.
+  const top = withProblems(clues, verdicts[0] ?? unknownVerdict(clues));
+  const diagnosis: Diagnosis = {
+    cause: { id: top.id, title: redact(top.title), confidence: top.confidence, summary: redact(top.summary) },
+    evidence: uniqueLines([...top.evidence, ...loopLine(clues, top)]),
+    remedies: remediesFor(top, clues),
+    verify: clues.pod === undefined ? [] : verifySteps(clues, workloadOf(clues), top.id),
+    findings: findingsFor(clues, top.id),
+  };
+  if (clues.log !== undefined) diagnosis.logs = buildExcerpt(clues.log, clues.primary);
+  return diagnosis;
+}

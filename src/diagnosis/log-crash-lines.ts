@@ -1,0 +1,108 @@
+/**
+ * Multi-line crash shapes: Python tracebacks, Go panics and fatal errors, Node.js uncaught errors,
+ * Java exceptions with `Caused by:` (the deepest cause decides), Rust panics, .NET unhandled exceptions.
+ */
+import type { LogSignature } from './log-signature.ts';
+
+type Finder = (lines: readonly string[], i: number) => LogSignature | undefined;
+
+const PY_EXCEPTION = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning))(?::\s?(.*))?$/;
+
+/** CPython: `Traceback (most recent call last):`, frames indented, the exception line flush left. */
+const python: Finder = (lines, i) => {
+  if (lines[i]?.trim() !== 'Traceback (most recent call last):') return undefined;
+  let envAccess = false;
+  for (let j = i + 1; j < lines.length && j < i + 400; j++) {
+    const line = lines[j] ?? '';
+    if (/os\.environ|environ\[|os\.py", line \d+, in __getitem__|getenv/.test(line)) envAccess = true;
+    if (line.startsWith(' ') || line.trim() === '' || line.trim() === 'Traceback (most recent call last):') continue;
+    const m = PY_EXCEPTION.exec(line.trim());
+    if (m === null) return undefined;
+    const related = [i, j - 2, j - 1].filter((k) => k > i);
+    const key = /^KeyError: '([A-Z_][A-Z0-9_]*)'$/.exec(line.trim())?.[1];
+    if (key !== undefined && envAccess)
+      return { kind: 'missing-env', index: j, related, text: line.trim(), runtime: 'python', name: key };
+    return { kind: 'crash', index: j, related, text: line.trim(), runtime: 'python' };
+  }
+  return undefined;
+};
+
+/** Go: `panic: …` then `goroutine 1 [running]:`; `fatal error: …` from the runtime. */
+const go: Finder = (lines, i) => {
+  const line = lines[i] ?? '';
+  if (!/^panic: |^fatal error: /.test(line)) return undefined;
+  const related: number[] = [];
+  for (let j = i + 1; j < lines.length && j < i + 8; j++) {
+    if (/^\[signal |^goroutine \d+ \[/.test(lines[j] ?? '')) related.push(j);
+    if (/^goroutine \d+ \[/.test(lines[j] ?? '')) {
+      if (lines[j + 1] !== undefined) related.push(j + 1, j + 2);
+      break;
+    }
+  }
+  return { kind: 'crash', index: i, related: related.filter((k) => k < lines.length), text: line.trim(), runtime: 'go' };
+};
+
+const NODE_ERROR = /^(?:Uncaught )?([A-Z]\w*Error|Error)(?: \[[\w_]+\])?: .+$/;
+
+/** Node.js prints `file:line`, the source line, a caret, a blank line, then `Error: …` and `    at …`. */
+const node: Finder = (lines, i) => {
+  const line = lines[i] ?? '';
+  if (!NODE_ERROR.test(line)) return undefined;
+  const next = lines[i + 1] ?? '';
+  const caret = (lines[i - 2] ?? '').trim() === '^';
+  if (!caret && !/^\s+at /.test(next) && !/^Require stack:/.test(next)) return undefined;
+  const related = caret ? [i - 4, i - 3, i - 2].filter((k) => k >= 0) : [];
+  if (/^\s+at /.test(next)) related.push(i + 1);
+  return { kind: 'crash', index: i, related, text: line.trim(), runtime: 'node' };
+};
+
+const JAVA_EXCEPTION = /^(?:Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error))(?::\s.*)?$/;
+
+/** Java: the top exception, then `Caused by:` lines; the deepest cause is what broke. */
+const java: Finder = (lines, i) => {
+  const line = lines[i] ?? '';
+  if (!JAVA_EXCEPTION.test(line)) return undefined;
+  if (!/^\s+at /.test(lines[i + 1] ?? '') && !line.startsWith('Exception in thread')) return undefined;
+  let deepest = i;
+  for (let j = i + 1; j < lines.length; j++) {
+    const l = lines[j] ?? '';
+    if (l.startsWith('Caused by: ')) deepest = j;
+    else if (!/^\s+(?:at |\.\.\. \d+ (?:more|common frames omitted)|Suppressed: )/.test(l)) break;
+  }
+  const text = (lines[deepest] ?? '').replace(/^Caused by: /, '').trim();
+  const related = deepest === i ? [i + 1] : [i, deepest + 1];
+  return { kind: 'crash', index: deepest, related, text, runtime: 'jvm' };
+};
+
+/** Rust: `thread 'main' panicked at src/main.rs:10:5:` with the message on the next line (1.73+). */
+const rust: Finder = (lines, i) => {
+  const line = lines[i] ?? '';
+  const m = /^thread '[^']*' panicked at (.*)$/.exec(line);
+  if (m === null) return undefined;
+  const newStyle = (m[1] ?? '').endsWith(':') && lines[i + 1] !== undefined;
+  const text = newStyle ? `${line.trim()} ${(lines[i + 1] ?? '').trim()}` : line.trim();
+  return { kind: 'crash', index: i, related: newStyle ? [i + 1] : [], text, runtime: 'rust' };
+};
+
+const dotnet: Finder = (lines, i) => {
+  const line = lines[i] ?? '';
+  if (!/^Unhandled exception\. [\w.]+: /.test(line)) return undefined;
+  return { kind: 'crash', index: i, related: [i + 1].filter((k) => k < lines.length), text: line.trim(), runtime: 'dotnet' };
+};
+
+const FINDERS: readonly Finder[] = [python, go, rust, dotnet, java, node];
+
+/** Every crash shape in the log, in line order. */
+export function findCrashes(lines: readonly string[]): LogSignature[] {
+  const found: LogSignature[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    for (const finder of FINDERS) {
+      const sig = finder(lines, i);
+      if (sig !== undefined) {
+        found.push(sig);
+        break;
+      }
+    }
+  }
+  return found;
+}

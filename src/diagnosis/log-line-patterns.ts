@@ -1,0 +1,118 @@
+/**
+ * Single-line signatures: each matcher reads one (trimmed) log line and says what it proves. Texts are
+ * the runtimes' own (KUBE-MESSAGES §2 for runc; CPython, Go runtime, Node.js, HotSpot, Rust std).
+ */
+import type { LogSignature } from './log-signature.ts';
+
+export type LineMatch = Omit<LogSignature, 'index' | 'related'>;
+type Matcher = (line: string) => LineMatch | undefined;
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+function envName(name: string | undefined): string | undefined {
+  return name !== undefined && ENV_NAME.test(name) && name.length > 1 ? name : undefined;
+}
+
+/** Runtime out-of-memory: these end the process inside the container limit (not the kernel's kill). */
+const runtimeOom: Matcher = (line) => {
+  if (/FATAL ERROR: .*JavaScript heap out of memory/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'node' };
+  if (/java\.lang\.OutOfMemoryError: (?!unable to create (?:new )?native thread)/.test(line))
+    return { kind: 'runtime-oom', text: line.replace(/^.*?(java\.lang\.OutOfMemoryError)/, '$1'), runtime: 'jvm' };
+  if (/^fatal error: runtime: out of memory/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'go' };
+  if (/^MemoryError\b/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'python' };
+  if (/^memory allocation of \d+ bytes failed/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'rust' };
+  if (/System\.OutOfMemoryException/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'dotnet' };
+  if (/terminate called after throwing an instance of 'std::bad_alloc'/.test(line))
+    return { kind: 'runtime-oom', text: line, runtime: 'native' };
+  return undefined;
+};
+
+/** runc prints `exec /app/run: exec format error` to the container's stderr and exits 255 (KUBE-MESSAGES §2). */
+const execError: Matcher = (line) => {
+  const runc = /^exec (\S+): (exec format error|no such file or directory|permission denied)$/.exec(line);
+  if (runc) return { kind: 'exec-error', text: line, ...(runc[1] ? { path: runc[1] } : {}) };
+  if (/exec user process caused:? "?(?:exec format error|no such file or directory|permission denied)/.test(line))
+    return { kind: 'exec-error', text: line };
+  // Shell entrypoints: `/bin/sh: 1: foo: not found`, `/entrypoint.sh: line 3: /app/server: Permission denied`.
+  const shell =
+    /^(?:\S*\/)?(?:sh|bash|dash|ash|\S+\.sh): (?:\d+: )?(?:line \d+: )?(\S+): (not found|command not found|Permission denied|No such file or directory)$/.exec(
+      line,
+    );
+  if (shell?.[1]) return { kind: 'exec-error', text: line, path: shell[1] };
+  return undefined;
+};
+
+const MISSING_ENV: readonly RegExp[] = [
+  /(?:environment variable|env var(?:iable)?)s?:?\s+["'`]?([A-Za-z_][A-Za-z0-9_]*)["'`]?\s+(?:is\s+)?(?:not set|not defined|undefined|missing|required|must be set|is empty|empty)/i,
+  /missing (?:required )?(?:environment|env)(?: variables?| vars?)?:?\s+["'`]?([A-Za-z_][A-Za-z0-9_]*)/i,
+  /["'`]?([A-Za-z_][A-Za-z0-9_]*)["'`]? (?:environment variable|env var(?:iable)?) (?:is )?(?:not set|missing|required|undefined|must be set)/i,
+  /required key ([A-Za-z_][A-Za-z0-9_]*) missing value/, // kelseyhightower/envconfig
+  /\b([A-Z][A-Z0-9_]{2,}) (?:must be set|is not set|is required|not set|is undefined)\b/,
+  /no value (?:set )?for (?:environment variable )?["'`]?([A-Z][A-Z0-9_]{2,})/i,
+];
+
+const missingEnv: Matcher = (line) => {
+  for (const pattern of MISSING_ENV) {
+    const name = envName(pattern.exec(line)?.[1]);
+    if (name !== undefined) return { kind: 'missing-env', text: line, name };
+  }
+  // Spring: Could not resolve placeholder 'DB_URL' in value "${DB_URL}"
+  const spring = /Could not resolve placeholder '([^']+)'/.exec(line);
+  if (spring?.[1]) return { kind: 'missing-env', text: line, name: spring[1], runtime: 'jvm' };
+  return undefined;
+};
+
+const MISSING_FILE: readonly RegExp[] = [
+  /FileNotFoundError: \[Errno 2\] No such file or directory: '([^']+)'/, // CPython
+  /ENOENT: no such file or directory, (?:open|stat|lstat|scandir|access) '([^']+)'/, // Node.js
+  /FileNotFoundException: (\S+) \(No such file or directory\)/, // Java
+  /(?:^|\s)(?:open|stat|read|lstat) (\/\S+): no such file or directory/, // Go os.PathError
+  /(?:config(?:uration)? )?file (?:not found|does not exist|missing):?\s+["']?(\/[^\s"']+)/i,
+  /(?:can't|cannot|could not|unable to) (?:open|read|load|find) (?:config(?:uration)? )?(?:file )?["']?(\/[^\s"':]+)["']?/i,
+];
+
+const missingFile: Matcher = (line) => {
+  for (const pattern of MISSING_FILE) {
+    const path = pattern.exec(line)?.[1];
+    if (path) return { kind: 'missing-file', text: line, path };
+  }
+  return undefined;
+};
+
+const moduleMissing: Matcher = (line) => {
+  const node = /^Error: Cannot find module '([^']+)'/.exec(line);
+  if (node) return { kind: 'module-missing', text: line, runtime: 'node', ...(node[1] ? { path: node[1] } : {}) };
+  const py = /^(?:ModuleNotFoundError|ImportError): No module named '([^']+)'/.exec(line);
+  if (py) return { kind: 'module-missing', text: line, runtime: 'python', ...(py[1] ? { path: py[1] } : {}) };
+  return undefined;
+};
+
+/** Connection failures naming the host and port: Go net, Node.js, libpq, CPython, Java. */
+const connection: Matcher = (line) => {
+  const refused =
+    /dial tcp ([^\s:]+:\d+): connect: connection refused/.exec(line) ??
+    /ECONNREFUSED ([^\s,]+:\d+)/.exec(line) ??
+    /connection to server at "([^"]+)"(?: \([^)]*\))?, port (\d+) failed: Connection refused/.exec(line) ??
+    /Connection to ([\w.-]+:\d+) refused/.exec(line) ??
+    /(?:Connection refused|connection refused).*?(?:to |at |connecting to )([\w.-]+:\d+)/.exec(line);
+  if (refused?.[1]) {
+    const endpoint = refused[2] ? `${refused[1]}:${refused[2]}` : refused[1];
+    return { kind: 'connection', text: line, endpoint, failure: 'refused' };
+  }
+  const dns =
+    /dial tcp: lookup ([^\s:]+)(?: on [^\s]+)?: no such host/.exec(line) ??
+    /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([^\s,]+)/.exec(line) ??
+    /could not translate host name "([^"]+)" to address/.exec(line) ??
+    /java\.net\.UnknownHostException: ([^\s:]+)/.exec(line) ??
+    /\b([\w.-]+)(?::\d+)?: (?:Name or service not known|Temporary failure in name resolution)/.exec(line);
+  if (dns?.[1]) return { kind: 'connection', text: line, endpoint: dns[1], failure: 'dns' };
+  const timeout =
+    /dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/.exec(line) ??
+    /ETIMEDOUT ([^\s,]+:\d+)/.exec(line);
+  if (timeout?.[1]) return { kind: 'connection', text: line, endpoint: timeout[1], failure: 'timeout' };
+  if (/\b(?:Connection refused|ECONNREFUSED|connection refused)\b/.test(line)) return { kind: 'connection', text: line, failure: 'refused' };
+  return undefined;
+};
+
+/** The order matters: a line that says "exec … no such file" is an exec error, not a missing file. */
+export const LINE_MATCHERS: readonly Matcher[] = [runtimeOom, execError, moduleMissing, missingEnv, missingFile, connection];

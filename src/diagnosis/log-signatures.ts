@@ -1,0 +1,99 @@
+/**
+ * Finds the decisive lines of a previous-container log: crash shapes, runtime OOM, exec errors,
+ * missing env/config/file, unreachable dependencies, error-level structured lines.
+ */
+import { findCrashes } from './log-crash-lines.ts';
+import { LINE_MATCHERS } from './log-line-patterns.ts';
+import type { LogSignature, Runtime, SignatureKind } from './log-signature.ts';
+import { isBelowError, parseLeveled } from './log-structured.ts';
+
+/** Lines beyond this length are cut before matching (a JSON line can be megabytes). */
+const MAX_LINE = 4000;
+
+function matchLine(line: string, index: number): LogSignature | undefined {
+  const leveled = parseLeveled(line);
+  const candidates = leveled !== undefined && leveled.message !== '' ? [line, leveled.message] : [line];
+  for (const candidate of candidates) {
+    for (const matcher of LINE_MATCHERS) {
+      const m = matcher(candidate.replace(/^Caused by: /, '').trim());
+      if (m !== undefined) return { ...m, index, related: [], ...(leveled !== undefined ? { text: leveled.message || m.text } : {}) };
+    }
+  }
+  if (leveled !== undefined && leveled.level !== 'info')
+    return { kind: 'error-log', index, related: [], text: leveled.message || line.trim(), fatal: leveled.level === 'fatal' };
+  return undefined;
+}
+
+/** Every signature in the log, in line order (crash shapes first on a shared line). */
+export function findSignatures(rawLines: readonly string[]): LogSignature[] {
+  const lines = rawLines.map((l) => (l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l));
+  const crashes = findCrashes(lines);
+  const taken = new Set(crashes.map((c) => c.index));
+  const single: LogSignature[] = [];
+  lines.forEach((line, index) => {
+    const sig = matchLine(line, index);
+    if (sig === undefined) return;
+    // A crash shape owns its line; an error level adds nothing to it.
+    if (taken.has(index) && sig.kind === 'error-log') return;
+    single.push(sig);
+  });
+  // A specific line signature replaces the crash shape on the same line but keeps its context lines;
+  // a connection failure is kept beside the crash (it names the endpoint, the crash stays decisive).
+  const replaces = (s: LogSignature): boolean => s.kind !== 'connection';
+  const merged = single.map((s) => {
+    const crash = crashes.find((c) => c.index === s.index);
+    if (crash === undefined || !replaces(s)) return s;
+    const runtime = s.runtime ?? crash.runtime;
+    return { ...s, related: crash.related, ...(runtime !== undefined ? { runtime } : {}) };
+  });
+  const rest = crashes.filter((c) => !single.some((s) => s.index === c.index && replaces(s)));
+  return [...rest, ...merged].sort((a, b) => a.index - b.index);
+}
+
+/** How strongly each kind names the cause; the highest decides, the latest line breaks ties. */
+const RANK: Record<SignatureKind, number> = {
+  'runtime-oom': 7,
+  'exec-error': 6,
+  'missing-env': 5,
+  'missing-file': 4,
+  'module-missing': 3,
+  crash: 2,
+  connection: 1,
+  'error-log': 0,
+};
+
+/** True when a signature may decide the cause: a missing-* line logged as a warning only explains. */
+export function isDecisive(sig: LogSignature, lines: readonly string[]): boolean {
+  if (sig.kind === 'missing-env' || sig.kind === 'missing-file' || sig.kind === 'connection')
+    return !isBelowError(lines[sig.index] ?? '');
+  return true;
+}
+
+/** The one signature that best explains the exit, or undefined when the log shows none. */
+export function primarySignature(sigs: readonly LogSignature[], lines: readonly string[]): LogSignature | undefined {
+  let best: LogSignature | undefined;
+  for (const sig of sigs) {
+    if (!isDecisive(sig, lines)) continue;
+    const rank = RANK[sig.kind] + (sig.kind === 'error-log' && sig.fatal === true ? 0.5 : 0);
+    const bestRank = best === undefined ? -1 : RANK[best.kind] + (best.kind === 'error-log' && best.fatal === true ? 0.5 : 0);
+    if (rank >= bestRank) best = sig;
+  }
+  return best;
+}
+
+const RUNTIME_HINTS: readonly (readonly [RegExp, Runtime])[] = [
+  [/^goroutine \d+ \[|^panic: |^fatal error: /, 'go'],
+  [/^Traceback \(most recent call last\):/, 'python'],
+  [/^Node\.js v\d+|node:internal\/|^\s+at .*\.(?:m|c)?js:\d+:\d+\)?$/, 'node'],
+  [/^\s+at (?:java|javax|jdk|org|com|io|net|kotlin|scala)\.[\w$.]+\(|^Exception in thread "|:: Spring Boot ::/, 'jvm'],
+  [/^thread '[^']*' panicked at /, 'rust'],
+  [/^Unhandled exception\. System\./, 'dotnet'],
+];
+
+/** The runtime the log shows, when it shows one (used for findings: Go/JVM/Node memory settings). */
+export function detectRuntime(lines: readonly string[], sigs: readonly LogSignature[]): Runtime | undefined {
+  const fromSig = sigs.find((s) => s.runtime !== undefined)?.runtime;
+  if (fromSig !== undefined) return fromSig;
+  for (const line of lines) for (const [pattern, runtime] of RUNTIME_HINTS) if (pattern.test(line)) return runtime;
+  return undefined;
+}

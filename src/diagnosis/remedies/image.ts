@@ -1,0 +1,54 @@
+/** Image pull remedies: the tag, the registry credentials, the registry's reachability (KUBE-MESSAGES §1). */
+import type { Clues } from '../clues.ts';
+import type { Remedy } from '../document.ts';
+import type { ImageProblem } from '../kube-messages.ts';
+import { shq } from '../shell.ts';
+import { ns, patchContainer, rollback, type Workload } from './workload.ts';
+
+function registryOf(image: string): string {
+  const first = image.split('/')[0] ?? '';
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+}
+
+export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, image: string): Remedy[] {
+  const registry = registryOf(image);
+  const setImage = w.patchable && !w.init ? `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${image.replace(/:[^:/@]+$/, '')}:TAG`)}` : undefined;
+  const back = rollback(w);
+  const undo: Remedy[] = back.length === 0 ? [] : [{ title: 'Or go back to the image of the previous revision', commands: back }];
+  switch (problem) {
+    case 'not-found':
+    case 'invalid-name':
+      return [
+        { title: `Check that ${image} exists (tag spelled right, pushed for this platform)`, commands: [`docker manifest inspect ${shq(image)}`] },
+        ...(setImage === undefined ? [] : [{ title: 'Point the workload at a tag that exists', commands: [setImage] }]),
+        ...undo,
+      ];
+    case 'auth':
+      return [
+        {
+          title: `Give the pod credentials for ${registry}`,
+          commands: [
+            `kubectl create secret docker-registry regcred ${ns(w)} --docker-server=${shq(registry)} --docker-username=USER --docker-password=VALUE`,
+            ...patchContainer(w, {}, { imagePullSecrets: [{ name: 'regcred' }] }),
+          ],
+        },
+      ];
+    case 'unreachable':
+      return [
+        {
+          title: `The node cannot reach ${registry}: check DNS, proxy and egress from the node`,
+          commands: clues.pod?.nodeName === undefined ? [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`] : [`kubectl debug node/${clues.pod.nodeName} -it --image=busybox:1.36 -- nslookup ${shq(registry)}`],
+        },
+      ];
+    case 'rate-limit':
+      return [{ title: `${registry} is rate-limiting: authenticate pulls or use a mirror`, commands: [`kubectl create secret docker-registry regcred ${ns(w)} --docker-server=${shq(registry)} --docker-username=USER --docker-password=VALUE`, ...patchContainer(w, {}, { imagePullSecrets: [{ name: 'regcred' }] })] }];
+    case 'never-pull':
+      return [{ title: 'imagePullPolicy is Never: load the image on the node, or let the kubelet pull it', commands: patchContainer(w, { imagePullPolicy: 'IfNotPresent' }) }];
+    case 'other':
+      return [{ title: 'Read the pull error in the events', commands: [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`] }, ...undo];
+    default: {
+      const never: never = problem;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/** Turns a verdict's fix plan into commands with the real names (exhaustive over Fix kinds). */
+import type { Clues } from '../clues.ts';
+import type { Remedy } from '../document.ts';
+import { shq } from '../shell.ts';
+import type { Verdict } from '../verdict.ts';
+import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
+import { imageRemedies } from './image.ts';
+import { goMemLimitRemedy, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
+import { probeRemedies } from './probe.ts';
+import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, signalRemedies } from './program.ts';
+import { ns, patchContainer, workloadOf, type Workload } from './workload.ts';
+
+/** `kubectl auth can-i` for each missing permission, as the user the 403 named. */
+function investigate(clues: Clues, w: Workload, needs: string[]): Remedy[] {
+  const checks = clues.evidence.problems.flatMap((p) => {
+    if (p.missingPermission === undefined) return [];
+    const user = /User "([^"]+)"/.exec(p.message)?.[1];
+    const [verb = 'get', resource = 'pods'] = p.missingPermission.split(' ');
+    return [`kubectl auth can-i ${shq(verb)} ${shq(resource)} -n ${shq(w.namespace)}${user === undefined ? '' : ` --as=${shq(user)}`}`];
+  });
+  const out: Remedy[] = [];
+  if (checks.length > 0) out.push({ title: `Grant the missing read permission (${needs.filter((n) => n.startsWith('grant')).join(', ')}), then re-run the diagnosis`, commands: checks });
+  if (clues.podName !== '' && w.namespace !== '') {
+    out.push({
+      title: 'Collect what decides it by hand (FIELD-GUIDE "When to escalate")',
+      commands: [
+        `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`,
+        ...(clues.containerName === '' ? [] : [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(clues.containerName)} --previous`]),
+        `kubectl get events ${ns(w)} --sort-by=.metadata.creationTimestamp`,
+      ],
+    });
+  }
+  return out;
+}
+
+export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
+  const w = workloadOf(clues);
+  const fix = verdict.fix;
+  switch (fix.kind) {
+    case 'memory-limit': {
+      const go = goMemLimitRemedy(clues, w);
+      return [...memoryLimitRemedies(clues, w), ...(go === undefined ? [] : [go])];
+    }
+    case 'runtime-heap':
+      return runtimeHeapRemedies(clues, w, fix.runtime);
+    case 'missing-object':
+      return missingObjectRemedies(clues, w, fix);
+    case 'missing-env':
+      return missingEnvRemedies(clues, w, fix.name);
+    case 'missing-file':
+      return missingFileRemedies(clues, w, fix.path);
+    case 'probe':
+      return probeRemedies(clues, w, fix);
+    case 'entrypoint':
+      return entrypointRemedies(clues, w, fix);
+    case 'run-to-completion':
+      return runToCompletionRemedies(clues, w);
+    case 'app-bug':
+      return appBugRemedies(clues, w, fix, verdict.id === 'segfault');
+    case 'signal':
+      return signalRemedies(clues, w, fix.signal);
+    case 'image':
+      return imageRemedies(clues, w, fix.problem, fix.image);
+    case 'security-context':
+      return [{ title: 'Run as a non-root user the image supports (or use an image built to run as non-root)', commands: patchContainer(w, { securityContext: { runAsNonRoot: true, runAsUser: 10001 } }) }];
+    case 'not-a-loop':
+      return [{ title: 'Check the workload status; the crash loop, if any, is another container or an earlier run', commands: [`kubectl get ${w.ref} ${ns(w)}`, `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`] }];
+    case 'investigate':
+      return investigate(clues, w, fix.needs);
+    default: {
+      const never: never = fix;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Probe remedies (FIELD-GUIDE cause 4): a startupProbe sized from the observed start
+ * (failureThreshold × periodSeconds ≥ 2× what was seen), the right path or timeout, and the
+ * field guide's quick test of removing the liveness probe.
+ */
+import type { Clues } from '../clues.ts';
+import { killWindowSeconds } from '../describe.ts';
+import type { Remedy } from '../document.ts';
+import type { ProbeFacts, ProbeHandler } from '../evidence.ts';
+import { shq } from '../shell.ts';
+import type { Fix } from '../verdict.ts';
+import { ns, patchContainer, type Workload } from './workload.ts';
+
+/** The probe handler in pod-spec form, so a new probe checks the same thing. */
+function handlerSpec(h: ProbeHandler): Record<string, unknown> {
+  switch (h.kind) {
+    case 'http':
+      return { httpGet: { path: h.path, port: h.port, ...(h.scheme === 'HTTPS' ? { scheme: 'HTTPS' } : {}) } };
+    case 'tcp':
+      return { tcpSocket: { port: h.port } };
+    case 'grpc':
+      return { grpc: { port: h.port, ...(h.service === undefined ? {} : { service: h.service }) } };
+    case 'exec':
+      return { exec: { command: h.command } };
+    default: {
+      const never: never = h;
+      return never;
+    }
+  }
+}
+
+/** failureThreshold for a window of at least twice the observed start, never below the current one. */
+export function startupThreshold(observedSeconds: number, periodSeconds: number, minimum: number): number {
+  return Math.max(minimum, Math.ceil((2 * observedSeconds) / periodSeconds));
+}
+
+type ProbeFix = Extract<Fix, { kind: 'probe' }>;
+
+export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[] {
+  const probes = clues.container?.probes;
+  const liveness = probes?.liveness;
+  const startup = probes?.startup;
+  const ran = clues.termination?.runSeconds;
+  const out: Remedy[] = [];
+  const base: ProbeFacts | undefined = fix.probe === 'startup' ? startup : liveness;
+  if (base === undefined) return [{ title: 'Read the probe configuration', commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n -A 12 -E ${shq('livenessProbe|startupProbe')}`] }];
+
+  if (fix.failure === 'status' && fix.status === 404) {
+    out.push({
+      title: 'The probe path answers 404: point the probe at the path the app serves',
+      commands: [
+        `kubectl port-forward ${shq(`pod/${clues.podName}`)} ${ns(w)} 18080:${String(base.handler.kind === 'http' ? base.handler.port : 8080)}`,
+        '# in another shell, while it is up: curl -i localhost:18080/healthz ; curl -i localhost:18080/health',
+        ...patchContainer(w, { [`${fix.probe}Probe`]: { ...handlerSpec(base.handler), httpGet: { path: 'PATH', port: base.handler.kind === 'http' ? base.handler.port : 8080 } } }),
+      ],
+    });
+  } else if (fix.failure === 'timeout') {
+    const timeout = Math.max(5, base.timeoutSeconds * 2);
+    out.push({
+      title: `The endpoint is slower than timeoutSeconds=${base.timeoutSeconds}: give it ${timeout}s`,
+      commands: patchContainer(w, { [`${fix.probe}Probe`]: { ...handlerSpec(base.handler), timeoutSeconds: timeout } }),
+    });
+  } else if (fix.failure === 'status') {
+    out.push({
+      title: `The app answers HTTP ${fix.status ?? '5xx'}: read why before the kill, and keep dependency checks out of liveness`,
+      commands: [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=100`],
+    });
+  }
+
+  // Slow start: size a startup window from what was observed (the app was not healthy after `ran`).
+  const observed = Math.max(ran ?? 0, killWindowSeconds(base));
+  if (fix.probe === 'startup' && startup !== undefined) {
+    const threshold = startupThreshold(observed, startup.periodSeconds, startup.failureThreshold + 1);
+    out.push({
+      title: `Widen the startup window: ${threshold}×${startup.periodSeconds}s = ${threshold * startup.periodSeconds}s, at least 2× the ${observed}s it was given`,
+      commands: patchContainer(w, { startupProbe: { ...handlerSpec(startup.handler), periodSeconds: startup.periodSeconds, failureThreshold: threshold } }),
+    });
+  } else if (liveness !== undefined && startup === undefined && fix.failure !== 'status') {
+    const period = liveness.periodSeconds;
+    const threshold = startupThreshold(observed, period, 3);
+    out.push({
+      title: `Add a startupProbe: ${threshold}×${period}s = ${threshold * period}s, at least 2× the ${observed}s the container ran without becoming healthy`,
+      commands: patchContainer(w, { startupProbe: { ...handlerSpec(liveness.handler), periodSeconds: period, failureThreshold: threshold } }),
+    });
+  }
+  if (w.patchable && fix.probe === 'liveness') {
+    out.push({
+      title: 'Quick test: remove the liveness probe; if the restarts stop, the probe was the problem (put it back afterwards)',
+      commands: [
+        `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/livenessProbe` }]))}`,
+      ],
+    });
+  }
+  return out;
+}

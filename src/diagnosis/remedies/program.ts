@@ -1,0 +1,118 @@
+/**
+ * Remedies for the program itself: crashes (cause 1), segfaults, bad entrypoints (cause 5),
+ * run-to-completion workloads (cause 6), stray SIGTERM/SIGKILL.
+ */
+import type { Clues } from '../clues.ts';
+import type { Remedy } from '../document.ts';
+import { shq } from '../shell.ts';
+import type { Fix } from '../verdict.ts';
+import { debugCopy, debugEphemeral, ns, rollback, type Workload } from './workload.ts';
+
+function previousLog(clues: Clues, w: Workload): string {
+  return `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=200`;
+}
+
+function rollbackRemedy(w: Workload): Remedy[] {
+  const cmds = rollback(w);
+  return cmds.length === 0 ? [] : [{ title: `If this started with the latest rollout of ${w.ref}: roll back, then fix forward`, commands: cmds }];
+}
+
+export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'app-bug' }>, segfault: boolean): Remedy[] {
+  const out: Remedy[] = [];
+  const sig = fix.signature;
+  const noLog = clues.log === undefined || clues.log.lines.length === 0;
+  const dep = [...clues.signatures].reverse().find((s) => s.kind === 'connection' && s.endpoint !== undefined);
+  if (dep?.endpoint !== undefined) {
+    const [host = dep.endpoint, port] = dep.endpoint.split(':');
+    // A Service name: `db` or `db.other-ns.svc(.cluster.local)`; `db.other-ns` cannot be told from an
+    // outside host such as `db-primary.internal`, so it gets no Service check.
+    const svc = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?)?$/.exec(host);
+    const svcNs = svc?.[2] ?? w.namespace;
+    out.push({
+      title: `Check that ${dep.endpoint} is up and reachable from ${w.namespace}`,
+      commands: [
+        ...(svc?.[1] === undefined ? [] : [`kubectl get endpointslices -n ${shq(svcNs)} -l kubernetes.io/service-name=${shq(svc[1])}`]),
+        `kubectl run net-check ${ns(w)} --rm -it --image=busybox:1.36 --restart=Never -- ${port === undefined ? `nslookup ${shq(host)}` : `nc -vz -w 3 ${shq(host)} ${shq(port)}`}`,
+      ],
+    });
+  }
+  if (sig?.kind === 'module-missing') {
+    out.push({ title: `${sig.path ?? 'The module'} is not in the image: fix the build (dependencies, COPY, working directory), push a new tag`, commands: [`kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${clues.container?.image.replace(/:[^:/@]+$/, '') ?? 'IMAGE'}:NEW_TAG`)}`] });
+  }
+  if (noLog) {
+    out.push({ title: 'The log is empty: look inside the container while it exists', commands: debugEphemeral(clues.podName, w) });
+  } else {
+    out.push({ title: 'Read the full previous log (what happened before the exit)', commands: [previousLog(clues, w)] });
+  }
+  if (segfault) {
+    out.push({ title: 'Reproduce with the same image and look for native-library or base-image changes (libc, musl vs glibc, CPU features)', commands: debugCopy(clues.podName, w, 'run the original command by hand') });
+  }
+  return [...out, ...rollbackRemedy(w)];
+}
+
+export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'entrypoint' }>): Remedy[] {
+  const c = clues.container;
+  const image = c?.image ?? 'IMAGE';
+  const out: Remedy[] = [];
+  const target = fix.path ?? c?.command[0] ?? 'the entrypoint';
+  if (fix.problem === 'exec-format') {
+    const node = clues.pod?.nodeName;
+    out.push({
+      title: `Compare the image's architecture with the node's (or give ${target} a #! line)`,
+      commands: [
+        ...(node === undefined ? [] : [`kubectl get node ${shq(node)} -o jsonpath=${shq('{.status.nodeInfo.architecture}')}`]),
+        `docker buildx imagetools inspect ${shq(image)}`,
+        `# rebuild for that platform: docker buildx build --platform linux/amd64,linux/arm64 …`,
+      ],
+    });
+  } else {
+    out.push({
+      title: `See what the image contains and what it runs by default`,
+      commands: [
+        `docker inspect ${shq(image)} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`,
+        ...debugCopy(clues.podName, w, `ls -la ${shq(target)} ; which ${shq(target.split('/').pop() ?? target)}`),
+      ],
+    });
+  }
+  if (c !== undefined && c.command.length > 0 && w.patchable) {
+    out.push({
+      title: `Or drop the command override ${JSON.stringify(c.command)} so the image ENTRYPOINT runs`,
+      commands: [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command` }]))}`],
+    });
+  }
+  return [...out, ...rollbackRemedy(w)];
+}
+
+export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
+  const c = clues.container;
+  const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
+  const job = `${w.name}-run`;
+  return [
+    {
+      title: `It is a batch task: run it as a Job (or a CronJob) instead of ${w.bare ? 'a bare pod with restartPolicy Always' : `${w.kind} ${w.name}`}`,
+      commands: [
+        `kubectl create job ${shq(job)} ${ns(w)} --image=${shq(c?.image ?? 'IMAGE')}${argv.length === 0 ? '' : ` -- ${argv.map(shq).join(' ')}`}`,
+        `kubectl wait --for=condition=complete job/${job} ${ns(w)} --timeout=10m`,
+        w.bare ? `kubectl delete pod ${shq(w.pod)} ${ns(w)}` : `kubectl delete ${w.ref} ${ns(w)}  # once the Job does the work`,
+      ],
+    },
+    { title: 'Or, if it should keep serving: make the command run a long-lived process (e.g. `serve` instead of `run-once`)', commands: [previousLog(clues, w)] },
+  ];
+}
+
+export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'SIGKILL'): Remedy[] {
+  const node = clues.pod?.nodeName;
+  const events = `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`;
+  if (signal === 'SIGTERM') {
+    return [
+      { title: 'Find who sent SIGTERM: events, the entrypoint script (timeout, supervisor), sidecars, operators', commands: [events, previousLog(clues, w), `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.containers[*].command}')}`] },
+    ];
+  }
+  return [
+    {
+      title: 'Look for a kernel OOM kill the runtime did not record, on the node',
+      commands: [`kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`, ...(node === undefined ? [] : [`kubectl debug node/${node} -it --image=busybox:1.36 -- dmesg | grep -i -E ${shq('killed process|out of memory')}`])],
+    },
+    { title: 'Otherwise find who sent SIGKILL: events, a grace period that ran out, kill -9 in scripts', commands: [events, previousLog(clues, w)] },
+  ];
+}

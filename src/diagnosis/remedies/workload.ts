@@ -1,0 +1,126 @@
+/**
+ * How to change the thing that owns the pod: `deployment/payment-svc` for controllers, the pod itself
+ * for a bare pod. Pod templates of Jobs and fields of bare pods are immutable, so those are replaced.
+ */
+import type { Clues } from '../clues.ts';
+import { shq } from '../shell.ts';
+
+export interface Workload {
+  kind: string;
+  name: string;
+  namespace: string;
+  /** `deployment/payment-svc`, `pod/payment-svc-xk2p`. */
+  ref: string;
+  container: string;
+  /** The container is an init container (patches go to `initContainers`). */
+  init: boolean;
+  /** Index of the container in its list, for JSON patches. */
+  index: number;
+  /** Can be patched in place and rolls out (Deployment, StatefulSet, DaemonSet). */
+  rolls: boolean;
+  /** `kubectl set resources/env/image` and strategic patches of the template apply. */
+  patchable: boolean;
+  /** JSON pointer to the pod spec in this kind. */
+  podSpecPath: string;
+  bare: boolean;
+  /** The diagnosed pod's name. */
+  pod: string;
+}
+
+const ROLLING = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const PATCHABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'CronJob', 'ReplicationController']);
+
+export function workloadOf(clues: Clues): Workload {
+  const owner = clues.pod?.owner;
+  const kind = owner?.kind ?? 'Pod';
+  const name = owner?.name ?? clues.podName;
+  const init = clues.container?.init === true;
+  const list = init ? clues.pod?.initContainers : clues.pod?.containers;
+  const index = Math.max(0, list?.findIndex((c) => c.name === clues.containerName) ?? 0);
+  return {
+    kind,
+    name,
+    namespace: clues.namespace,
+    ref: `${kind.toLowerCase()}/${name}`,
+    container: clues.containerName,
+    init,
+    index,
+    rolls: ROLLING.has(kind),
+    patchable: PATCHABLE.has(kind),
+    podSpecPath: kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : kind === 'Pod' ? '/spec' : '/spec/template/spec',
+    bare: owner === undefined,
+    pod: clues.podName,
+  };
+}
+
+/** `-n payments` */
+export function ns(w: Workload): string {
+  return `-n ${shq(w.namespace)}`;
+}
+
+/** Wraps a container-level patch into the pod template of the workload's kind. */
+function templatePatch(w: Workload, podSpec: Record<string, unknown>): unknown {
+  const wrap = (spec: unknown): unknown => ({ spec: { template: { spec } } });
+  return w.kind === 'CronJob' ? { spec: { jobTemplate: wrap(podSpec) } } : wrap(podSpec);
+}
+
+/**
+ * Commands that apply `containerFields` (and optional pod-level fields) to the container: a strategic
+ * merge patch keyed by container name for controllers; for Jobs and bare pods (immutable templates)
+ * the export–edit–replace sequence, naming the fields to change.
+ */
+export function patchContainer(w: Workload, containerFields: Record<string, unknown>, podFields: Record<string, unknown> = {}): string[] {
+  const list = w.init ? 'initContainers' : 'containers';
+  const podSpec = { ...podFields, [list]: [{ name: w.container, ...containerFields }] };
+  if (w.patchable) return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type strategic -p ${shq(JSON.stringify(templatePatch(w, podSpec)))}`];
+  return replaceSteps(w, `set ${JSON.stringify(podSpec)} in ${w.kind === 'Job' ? 'spec.template.spec' : 'spec'}`);
+}
+
+/** Jobs' templates and most pod fields are immutable: export, edit, replace. */
+export function replaceSteps(w: Workload, edit: string): string[] {
+  const file = `${w.name}.yaml`;
+  return [
+    `kubectl get ${w.ref} ${ns(w)} -o yaml > ${shq(file)}`,
+    `# ${w.bare ? 'a bare pod cannot be changed in place' : `a ${w.kind}'s pod template is immutable`}: edit ${file} and ${edit}`,
+    `kubectl replace --force -f ${shq(file)}`,
+  ];
+}
+
+/** `kubectl set env deployment/x -n ns -c c NAME=VALUE` (controllers only). */
+export function setEnv(w: Workload, assignments: string[]): string[] {
+  if (!w.patchable || w.init) {
+    const env = assignments.map((a) => {
+      const [name, ...rest] = a.split('=');
+      return { name, value: rest.join('=') };
+    });
+    return patchContainer(w, { env });
+  }
+  return [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${assignments.map(shq).join(' ')}`];
+}
+
+/** Restarts pods so they re-read env/Secrets (only for kinds that roll). */
+export function restart(w: Workload): string[] {
+  if (w.rolls) return [`kubectl rollout restart ${w.ref} ${ns(w)}`];
+  if (w.bare) return [`# a bare pod is not recreated: replace it with its manifest (kubectl replace --force -f ${w.pod}.yaml)`];
+  return [`kubectl delete pod ${shq(w.pod)} ${ns(w)}  # its ${w.kind} creates a new one`];
+}
+
+export function rollback(w: Workload): string[] {
+  if (!w.rolls) return [];
+  return [`kubectl rollout history ${w.ref} ${ns(w)}`, `kubectl rollout undo ${w.ref} ${ns(w)}`];
+}
+
+/** A copy of the pod whose container runs a shell instead of its command (FIELD-GUIDE "Copy-and-override"). */
+export function debugCopy(pod: string, w: Workload, inside: string): string[] {
+  const copy = `${pod}-debug`;
+  return [
+    `kubectl debug ${shq(pod)} ${ns(w)} -it --copy-to=${shq(copy)} --container=${shq(w.container)} -- sh`,
+    `# inside: ${inside}`,
+    `kubectl delete pod ${shq(copy)} ${ns(w)}`,
+  ];
+}
+
+/** An ephemeral busybox beside the container, sharing its process namespace (Kubernetes 1.23+). */
+export function debugEphemeral(pod: string, w: Workload): string[] {
+  return [`kubectl debug -it ${shq(pod)} ${ns(w)} --image=busybox:1.36 --target=${shq(w.container)}`, '# inside: ls -la /proc/1/root/ (the target container\'s filesystem); ps (its processes)'];
+}

@@ -1,0 +1,70 @@
+/**
+ * Application crash (FIELD-GUIDE cause 1): the program exited non-zero on its own. The log's decisive
+ * line (exception, panic, fatal log, unreachable dependency) says what broke.
+ */
+import type { Clues } from '../clues.ts';
+import type { EvidenceLine } from '../document.ts';
+import type { LogSignature } from '../log-signature.ts';
+import { describeExit, exitedWith } from '../signals.ts';
+import type { Verdict } from '../verdict.ts';
+import { hasProblem, statusLine, who } from './rule.ts';
+
+const FAILURE: Record<NonNullable<LogSignature['failure']>, string> = {
+  refused: 'connection refused',
+  dns: 'the name does not resolve',
+  timeout: 'the connection timed out',
+};
+
+/** `db-primary:5432 (connection refused)` from the last decisive connection line, if any. */
+export function dependency(clues: Clues): LogSignature | undefined {
+  return [...clues.signatures].reverse().find((s) => s.kind === 'connection' && s.endpoint !== undefined);
+}
+
+function what(sig: LogSignature | undefined, dep: LogSignature | undefined): string {
+  const reach = dep?.endpoint === undefined || dep.index === sig?.index ? '' : `; it could not reach ${dep.endpoint} (${FAILURE[dep.failure ?? 'refused']})`;
+  if (sig === undefined) return reach === '' ? '' : reach.slice(2);
+  switch (sig.kind) {
+    case 'module-missing':
+      return `${sig.path ?? 'a module'} is missing from the image (${sig.text})`;
+    case 'missing-file':
+      return `it cannot find ${sig.path ?? 'a file'} (${sig.text})`;
+    case 'connection':
+      return sig.endpoint === undefined ? `a dependency refused the connection (${sig.text})` : `it could not reach ${sig.endpoint} (${FAILURE[sig.failure ?? 'refused']})`;
+    case 'error-log':
+      return `its last ${sig.fatal === true ? 'fatal' : 'error'} log line says: ${sig.text}${reach}`;
+    default:
+      return `${sig.text}${reach}`;
+  }
+}
+
+export function logLines(clues: Clues, sig: LogSignature | undefined): EvidenceLine[] {
+  const lines: EvidenceLine[] = [];
+  if (sig !== undefined) lines.push({ source: 'logs', text: sig.text });
+  const dep = dependency(clues);
+  if (dep !== undefined && dep !== sig) lines.push({ source: 'logs', text: dep.text });
+  return lines;
+}
+
+export function crashVerdict(clues: Clues, strength: number, sig: LogSignature | undefined = clues.primary): Verdict {
+  const t = clues.termination;
+  const exit = t === undefined ? 'exits' : exitedWith(t.exitCode);
+  const detail = what(sig, dependency(clues));
+  const noLog = clues.log === undefined || clues.log.lines.length === 0;
+  const logNote = detail !== ''
+    ? `: ${detail}`
+    : hasProblem(clues, 'logs')
+      ? '; its log could not be read, so the reason is not known'
+      : noLog
+        ? '; it wrote nothing to its log before exiting'
+        : '; the log shows no stack trace or error line';
+  const title = sig === undefined ? `Application error (${t === undefined ? 'crash' : describeExit(t.exitCode)})` : sig.text.length > 80 ? `${sig.text.slice(0, 77)}…` : sig.text;
+  return {
+    id: 'app-crash',
+    strength,
+    confidence: detail !== '' ? 'high' : noLog ? 'low' : 'medium',
+    title,
+    summary: `${who(clues)} ${exit}${logNote}.`,
+    evidence: [...statusLine(clues), ...logLines(clues, sig)],
+    fix: { kind: 'app-bug', ...(sig === undefined ? {} : { signature: sig }) },
+  };
+}

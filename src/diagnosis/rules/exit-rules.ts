@@ -1,0 +1,112 @@
+/**
+ * Exit codes (FIELD-GUIDE "Exit code reference"): 0, 126, 127, 137, 139, 143 name a cause on their
+ * own; other codes are an application crash that the log may explain further (log-rules.ts).
+ */
+import type { Clues } from '../clues.ts';
+import { describeExit, signalName } from '../signals.ts';
+import { lower, STRENGTH, type Verdict } from '../verdict.ts';
+import { crashVerdict } from './crash.ts';
+import { entrypointVerdict } from './entrypoint.ts';
+import { hasProblem, statusLine, who, type Rule } from './rule.ts';
+
+/** Kinds whose pods are meant to run forever (restartPolicy Always). */
+const LONG_RUNNING = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController']);
+
+function exitZero(clues: Clues): Verdict {
+  const owner = clues.pod?.owner;
+  const policy = clues.pod?.restartPolicy ?? 'Always';
+  const restarts = policy === 'Always' && (owner === undefined || LONG_RUNNING.has(owner.kind)) && clues.container?.init !== true;
+  if (!restarts) {
+    const under = owner === undefined ? 'a bare pod' : `${owner.kind} ${owner.name}`;
+    return {
+      id: 'unknown',
+      strength: STRENGTH.exitCode,
+      confidence: 'medium',
+      title: 'Completed (exit 0): not a crash loop',
+      summary: `${who(clues)} finished successfully under ${under} with restartPolicy ${policy}: nothing restarts it for that, so this run is not the crash loop.`,
+      evidence: [...statusLine(clues), { source: 'spec', text: `restartPolicy ${policy}${owner === undefined ? '' : `, owned by ${owner.kind} ${owner.name}`}` }],
+      fix: { kind: 'not-a-loop' },
+    };
+  }
+  const under = owner === undefined ? 'a bare pod with restartPolicy Always' : `${owner.kind} ${owner.name}`;
+  return {
+    id: 'exit-zero',
+    strength: STRENGTH.exitCode,
+    confidence: 'high',
+    title: 'Completed (exit 0) and restarted',
+    summary: `${who(clues)} exits successfully, and ${under} restarts it because it is expected to run forever: a run-to-completion task in a long-running workload.`,
+    evidence: [...statusLine(clues), { source: 'spec', text: `restartPolicy ${policy}${owner === undefined ? '' : `, owned by ${owner.kind} ${owner.name}`}` }],
+    fix: { kind: 'run-to-completion' },
+  };
+}
+
+function signalVerdict(clues: Clues, exit: 137 | 143): Verdict {
+  const term = exit === 143;
+  const eventsUnread = hasProblem(clues, 'events');
+  const summary = term
+    ? `${who(clues)} was stopped by SIGTERM, and no probe failure explains it: something in or around the container (its entrypoint script, a supervisor, a timeout wrapper, a sidecar or an operator) sent the signal.`
+    : `${who(clues)} was killed by SIGKILL without an OOMKilled record or probe failures: an unrecorded kernel OOM kill, a SIGTERM grace period that ran out, or a process that sent kill -9.`;
+  return {
+    id: term ? 'sigterm' : 'sigkill',
+    strength: STRENGTH.exitCode,
+    confidence: eventsUnread ? 'low' : term ? 'high' : 'medium',
+    title: describeExit(exit),
+    summary,
+    evidence: [
+      ...statusLine(clues),
+      {
+        source: 'events',
+        text: eventsUnread ? 'events could not be read, so a probe kill cannot be ruled out' : 'no Unhealthy or Killing probe events for this container in the window of the last run',
+      },
+    ],
+    fix: { kind: 'signal', signal: term ? 'SIGTERM' : 'SIGKILL' },
+  };
+}
+
+const exitCode: Rule = {
+  id: 'exit-code',
+  detect(clues) {
+    const t = clues.termination;
+    if (t === undefined || t.reason === 'OOMKilled' || t.reason === 'StartError') return [];
+    switch (t.exitCode) {
+      case 0:
+        return [exitZero(clues)];
+      case 126:
+      case 127: {
+        const shell = clues.signatures.find((s) => s.kind === 'exec-error');
+        const path = shell?.path;
+        const problem = t.exitCode === 126 ? 'not-executable' : 'not-found';
+        return [entrypointVerdict(clues, { problem, ...(path === undefined ? {} : { path }) }, STRENGTH.exitCode, [...statusLine(clues), ...(shell === undefined ? [] : [{ source: 'logs' as const, text: shell.text }])])];
+      }
+      case 137:
+      case 143:
+        return [signalVerdict(clues, t.exitCode)];
+      case 139:
+        return [
+          {
+            id: 'segfault',
+            strength: STRENGTH.exitCode,
+            confidence: 'high',
+            title: 'Segmentation fault (exit 139, SIGSEGV)',
+            summary: `${who(clues)} crashed with SIGSEGV: invalid memory access in native code (the program, a native library or extension, or a libc mismatch in the image).`,
+            evidence: [...statusLine(clues), ...crashVerdict(clues, STRENGTH.exitOnly).evidence.filter((e) => e.source === 'logs')],
+            fix: { kind: 'app-bug', ...(clues.primary === undefined ? {} : { signature: clues.primary }) },
+          },
+        ];
+      default: {
+        const verdict = crashVerdict(clues, clues.primary === undefined ? STRENGTH.exitOnly : STRENGTH.logCrash);
+        const sig = signalName(t.exitCode);
+        return [sig === undefined ? verdict : { ...verdict, title: `${describeExit(t.exitCode)}: ${verdict.title}` }];
+      }
+    }
+  },
+};
+
+/** No log and no readable events lower what an exit code alone can say. */
+export function withProblems(clues: Clues, v: Verdict): Verdict {
+  const logsUnread = hasProblem(clues, 'logs') && clues.log === undefined;
+  if (v.id === 'app-crash' && logsUnread && v.confidence !== 'low') return { ...v, confidence: lower(v.confidence) };
+  return v;
+}
+
+export const EXIT_RULES: readonly Rule[] = [exitCode];

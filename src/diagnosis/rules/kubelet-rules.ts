@@ -1,0 +1,162 @@
+/**
+ * The kubelet's own record outranks everything else: waiting reasons (KUBE-MESSAGES §1), the
+ * OOMKilled and StartError terminations (§2) and FailedMount / Failed events naming a missing object (§3).
+ */
+import { parseExecFailure, parseImageProblem, parseMissingObject, imageInMessage, type MissingObject } from '../kube-messages.ts';
+import type { Clues } from '../clues.ts';
+import type { EvidenceLine } from '../document.ts';
+import { STRENGTH, type Verdict } from '../verdict.ts';
+import { eventLine, memoryLimit, statusLine, waitingLine, who, type Rule } from './rule.ts';
+import { entrypointVerdict } from './entrypoint.ts';
+
+const IMAGE_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+
+function missingVerdict(clues: Clues, missing: MissingObject, strength: number, proof: EvidenceLine[]): Verdict {
+  const what = missing.key === undefined
+    ? `${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name} does not exist in namespace ${clues.namespace}`
+    : `key ${missing.key} is missing from ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.namespace ?? clues.namespace}/${missing.name}`;
+  const mount = missing.volume === undefined ? '' : ` (needed by volume ${missing.volume})`;
+  return {
+    id: 'missing-config',
+    strength,
+    confidence: 'high',
+    title: missing.key === undefined ? `Missing ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name}` : `Missing key ${missing.key}`,
+    summary: `${who(clues)} cannot start: ${what}${mount}.`,
+    evidence: proof,
+    fix: { kind: 'missing-object', ...missing },
+  };
+}
+
+/** CreateContainerConfigError, image pull errors, RunContainerError / CreateContainerError. */
+const waitingReason: Rule = {
+  id: 'kubelet-waiting-reason',
+  detect(clues) {
+    const w = clues.waiting;
+    if (w === undefined) return [];
+    const message = w.message ?? '';
+    if (IMAGE_REASONS.has(w.reason)) {
+      const failed = clues.recent.find((e) => e.reason === 'Failed' && /Failed to pull image/.test(e.message));
+      const detail = failed?.message ?? message;
+      const image = imageInMessage(detail) ?? imageInMessage(message) ?? clues.container?.image ?? '';
+      const problem = parseImageProblem(w.reason, detail);
+      const why: Record<typeof problem, string> = {
+        'not-found': 'the registry has no such image or tag',
+        auth: 'the registry refused the credentials (imagePullSecrets missing or wrong)',
+        unreachable: 'the node cannot reach the registry',
+        'rate-limit': 'the registry is rate-limiting pulls',
+        'invalid-name': 'the image reference is not a valid name',
+        'never-pull': 'imagePullPolicy is Never and the image is not on the node',
+        other: 'the pull failed',
+      };
+      return [
+        {
+          id: 'image-pull',
+          strength: STRENGTH.kubeletRecord,
+          confidence: problem === 'other' ? 'medium' : 'high',
+          title: `${w.reason}: ${image}`,
+          summary: `The kubelet cannot pull ${image} for ${who(clues)}: ${why[problem]}.`,
+          evidence: [...waitingLine(clues), ...(failed === undefined ? [] : [eventLine(failed)])],
+          fix: { kind: 'image', problem, image },
+        },
+      ];
+    }
+    if (w.reason === 'CreateContainerConfigError' || w.reason === 'CreateContainerError' || w.reason === 'RunContainerError') {
+      const missing = parseMissingObject(message);
+      if (missing !== undefined) return [missingVerdict(clues, missing, STRENGTH.kubeletRecord, waitingLine(clues))];
+      const exec = parseExecFailure(message);
+      if (exec !== undefined) return [entrypointVerdict(clues, exec, STRENGTH.kubeletRecord, waitingLine(clues))];
+      if (/runAsNonRoot/.test(message)) {
+        return [
+          {
+            id: 'unknown',
+            strength: STRENGTH.kubeletRecord,
+            confidence: 'medium',
+            title: `${w.reason}: runAsNonRoot`,
+            summary: `${who(clues)} cannot start: the pod requires runAsNonRoot but the image runs as root (no crash-loop cause of the catalogue applies).`,
+            evidence: waitingLine(clues),
+            fix: { kind: 'security-context', message },
+          },
+        ];
+      }
+      return [
+        {
+          id: 'unknown',
+          strength: STRENGTH.exitOnly,
+          confidence: 'low',
+          title: w.reason,
+          summary: `${who(clues)} cannot be created (${w.reason}); the runtime's message above does not match a known cause.`,
+          evidence: waitingLine(clues),
+          fix: { kind: 'investigate', needs: ['read the runtime message in the waiting state and the node\'s kubelet log'] },
+        },
+      ];
+    }
+    return [];
+  },
+};
+
+/** Last state OOMKilled: the kernel's OOM killer, recorded by the runtime (KUBE-MESSAGES §2). */
+const oomKilled: Rule = {
+  id: 'kubelet-oomkilled',
+  detect(clues) {
+    const t = clues.termination;
+    if (t?.reason !== 'OOMKilled') return [];
+    const limit = memoryLimit(clues);
+    const req = clues.container?.resources.requests.memory;
+    const spec: EvidenceLine = {
+      source: 'spec',
+      text: limit === undefined
+        ? `resources.limits.memory is not set${req === undefined ? '' : ` (requests.memory ${req})`}`
+        : `resources.limits.memory ${limit}${req === undefined ? '' : `, requests.memory ${req}`}`,
+    };
+    const runtimeLine = clues.signatures.find((s) => s.kind === 'runtime-oom');
+    const ran = t.runSeconds === undefined ? '' : ` after running ${t.runSeconds}s`;
+    return [
+      {
+        id: 'oom-killed',
+        strength: STRENGTH.kubeletRecord,
+        confidence: 'high',
+        title: `OOMKilled (exit ${t.exitCode})`,
+        summary: limit === undefined
+          ? `The kernel OOM killer stopped ${who(clues)}${ran}; it has no memory limit, so the node itself ran short of memory.`
+          : `The kernel OOM killer stopped ${who(clues)} at its ${limit} memory limit${ran}.`,
+        evidence: [
+          ...statusLine(clues),
+          spec,
+          ...(runtimeLine === undefined ? [] : [{ source: 'logs' as const, text: runtimeLine.text }]),
+        ],
+        fix: { kind: 'memory-limit' },
+      },
+    ];
+  },
+};
+
+/** StartError 128 from containerd with runc's exec error (KUBE-MESSAGES §2 start-failure chain). */
+const startError: Rule = {
+  id: 'kubelet-start-error',
+  detect(clues) {
+    const t = clues.termination;
+    if (t === undefined || (t.reason !== 'StartError' && t.reason !== 'ContainerCannotRun')) return [];
+    const exec = parseExecFailure(t.message ?? '');
+    if (exec !== undefined) return [entrypointVerdict(clues, exec, STRENGTH.kubeletRecord, statusLine(clues))];
+    const missing = parseMissingObject(t.message ?? '');
+    if (missing !== undefined) return [missingVerdict(clues, missing, STRENGTH.kubeletRecord, statusLine(clues))];
+    return [];
+  },
+};
+
+/** FailedMount `… : configmap "x" not found` and Failed `Error: secret "x" not found` events (§3). */
+const missingObjectEvents: Rule = {
+  id: 'events-missing-object',
+  detect(clues) {
+    const running = clues.container?.state?.kind === 'running' && clues.container.ready;
+    if (running) return [];
+    for (const e of clues.recent) {
+      if (e.type !== 'Warning' || (e.reason !== 'FailedMount' && e.reason !== 'Failed')) continue;
+      const missing = parseMissingObject(e.message);
+      if (missing !== undefined) return [missingVerdict(clues, missing, STRENGTH.mountRecord, [...waitingLine(clues), eventLine(e)])];
+    }
+    return [];
+  },
+};
+
+export const KUBELET_RULES: readonly Rule[] = [waitingReason, oomKilled, startError, missingObjectEvents];

@@ -1,0 +1,127 @@
+/**
+ * Log lines that refine a generic non-zero exit (1, 2, 3, 134, 255 …): runtime out-of-memory, runc's
+ * exec error on stderr, a missing environment variable or config file. They never override the
+ * kubelet's record, a probe kill or a specific exit code (the brief's precedence).
+ */
+import type { Clues } from '../clues.ts';
+import type { EvidenceLine } from '../document.ts';
+import type { LogSignature } from '../log-signature.ts';
+import { parseExecFailure } from '../kube-messages.ts';
+import { exitedWith } from '../signals.ts';
+import { STRENGTH, type Fix, type Verdict } from '../verdict.ts';
+import { crashVerdict, logLines } from './crash.ts';
+import { entrypointVerdict } from './entrypoint.ts';
+import { memoryLimit, statusLine, who, type Rule } from './rule.ts';
+
+/** Exit codes that already name a cause on their own (exit-rules.ts). */
+const SPECIFIC = new Set([0, 126, 127, 137, 139, 143]);
+
+function generic(clues: Clues): boolean {
+  const t = clues.termination;
+  if (t === undefined) return clues.waiting === undefined || clues.waiting.reason === 'CrashLoopBackOff';
+  return !SPECIFIC.has(t.exitCode) && t.reason !== 'OOMKilled' && t.reason !== 'StartError';
+}
+
+const RUNTIME_NAME = { go: 'Go runtime', python: 'Python interpreter', node: 'Node.js heap', jvm: 'JVM heap', rust: 'Rust allocator', dotnet: '.NET runtime', native: 'C++ allocator' };
+
+const runtimeOom: Rule = {
+  id: 'log-runtime-oom',
+  detect(clues) {
+    const t = clues.termination;
+    const sig = [...clues.signatures].reverse().find((s) => s.kind === 'runtime-oom');
+    if (sig === undefined || t?.reason === 'OOMKilled' || t?.reason === 'StartError') return [];
+    // 137 after a JVM OutOfMemoryError is -XX:OnOutOfMemoryError="kill -9 %p": the log explains the signal.
+    const explainsSignal = t !== undefined && (t.exitCode === 137 || t.exitCode === 134);
+    if (!explainsSignal && !generic(clues)) return [];
+    const limit = memoryLimit(clues);
+    const inside = limit === undefined ? 'with no container memory limit' : `inside its ${limit} limit`;
+    const runtime = sig.runtime === undefined ? 'runtime' : RUNTIME_NAME[sig.runtime];
+    return [
+      {
+        id: 'runtime-oom',
+        strength: explainsSignal ? STRENGTH.exitCode + 1 : STRENGTH.logCause,
+        confidence: 'high',
+        title: `Out of memory in the ${runtime}`,
+        summary: `The ${runtime} ran out of memory ${inside} and ${who(clues)} ${t === undefined ? 'stopped' : exitedWith(t.exitCode)}; the kernel did not kill it (no OOMKilled), the runtime's own memory cap did.`,
+        evidence: [...statusLine(clues), { source: 'logs', text: sig.text }, { source: 'spec', text: limit === undefined ? 'resources.limits.memory is not set' : `resources.limits.memory ${limit}` }],
+        fix: { kind: 'runtime-heap', ...(sig.runtime === undefined ? {} : { runtime: sig.runtime }) },
+      },
+    ];
+  },
+};
+
+const execError: Rule = {
+  id: 'log-exec-error',
+  detect(clues) {
+    const sig = clues.signatures.find((s) => s.kind === 'exec-error');
+    if (sig === undefined || !generic(clues)) return [];
+    const exec = parseExecFailure(sig.text) ?? { problem: 'not-found' as const, ...(sig.path === undefined ? {} : { path: sig.path }) };
+    return [entrypointVerdict(clues, exec, STRENGTH.logCause, [...statusLine(clues), { source: 'logs', text: sig.text }])];
+  },
+};
+
+function missingConfig(clues: Clues, sig: LogSignature, fix: Fix, what: string, extra: EvidenceLine[]): Verdict {
+  const t = clues.termination;
+  return {
+    id: 'missing-config',
+    strength: STRENGTH.logCause,
+    confidence: 'high',
+    title: `Missing ${what}`,
+    summary: `${who(clues)} ${t === undefined ? 'stops' : exitedWith(t.exitCode)} because ${what} is missing (${sig.text}).`,
+    evidence: [...statusLine(clues), ...logLines(clues, sig), ...extra],
+    fix,
+  };
+}
+
+const missingEnv: Rule = {
+  id: 'log-missing-env',
+  detect(clues) {
+    const sig = clues.primary;
+    if (sig?.kind !== 'missing-env' || sig.name === undefined || !generic(clues)) return [];
+    const env = clues.container?.env.find((e) => e.name === sig.name);
+    const from = env?.from;
+    if (from !== undefined && (from.kind === 'secretKeyRef' || from.kind === 'configMapKeyRef')) {
+      const object = from.kind === 'secretKeyRef' ? 'secret' : 'configmap';
+      const spec: EvidenceLine = {
+        source: 'spec',
+        text: `env ${sig.name} comes from ${from.kind === 'secretKeyRef' ? 'Secret' : 'ConfigMap'} ${from.name} key ${from.key}${from.optional ? ' (optional: true, so the pod starts without it)' : ''}`,
+      };
+      return [missingConfig(clues, sig, { kind: 'missing-object', object, name: from.name, key: from.key }, `environment variable ${sig.name}`, [spec])];
+    }
+    const envFrom = clues.container?.envFrom ?? [];
+    const spec: EvidenceLine[] = env !== undefined
+      ? [{ source: 'spec', text: `env ${sig.name} is defined in the pod spec; the value it gets is empty or wrong` }]
+      : [{ source: 'spec', text: `env ${sig.name} is not set in the pod spec${envFrom.length === 0 ? '' : ` (envFrom: ${envFrom.map((e) => `${e.kind} ${e.name}`).join(', ')})`}` }];
+    return [missingConfig(clues, sig, { kind: 'missing-env', name: sig.name }, `environment variable ${sig.name}`, spec)];
+  },
+};
+
+const CONFIG_PATH = /\.(?:ya?ml|json|toml|ini|conf|cfg|properties|env|xml|pem|crt|key)$|^\/etc\/|\/(?:config|conf|secrets?|certs?)\//i;
+
+const missingFile: Rule = {
+  id: 'log-missing-file',
+  detect(clues) {
+    const sig = clues.primary;
+    if (sig?.kind !== 'missing-file' || sig.path === undefined || !generic(clues)) return [];
+    const path = sig.path;
+    const mount = clues.container?.volumeMounts
+      .filter((m) => path.startsWith(m.mountPath.endsWith('/') ? m.mountPath : `${m.mountPath}/`))
+      .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+    const volume = mount === undefined ? undefined : clues.pod?.volumes.find((v) => v.name === mount.name);
+    const source = volume?.sources[0];
+    if (mount !== undefined && volume !== undefined && source !== undefined) {
+      const key = path.slice(mount.mountPath.replace(/\/$/, '').length + 1).split('/')[0] ?? '';
+      const kind = source.kind === 'secret' ? 'Secret' : 'ConfigMap';
+      const spec: EvidenceLine = {
+        source: 'spec',
+        text: `${mount.mountPath} is volume ${volume.name} from ${kind} ${source.name}${source.keys.length === 0 ? '' : ` (items: ${source.keys.join(', ')})`}; it has no ${key}`,
+      };
+      return [missingConfig(clues, sig, { kind: 'missing-object', object: source.kind === 'secret' ? 'secret' : 'configmap', name: source.name, key, volume: volume.name }, `config file ${path}`, [spec])];
+    }
+    if (!CONFIG_PATH.test(path)) return [crashVerdict(clues, STRENGTH.logCrash, sig)];
+    const spec: EvidenceLine = { source: 'spec', text: `no volume is mounted over ${path}: the file must come from the image` };
+    return [missingConfig(clues, sig, { kind: 'missing-file', path }, `config file ${path}`, [spec])];
+  },
+};
+
+export const LOG_RULES: readonly Rule[] = [runtimeOom, execError, missingEnv, missingFile];

@@ -1,0 +1,101 @@
+/**
+ * Liveness and startup probe kills (FIELD-GUIDE cause 4): `Killing` "Container app failed liveness
+ * probe, will be restarted" and `Unhealthy` "Liveness probe failed: …" (KUBE-MESSAGES §3). They outrank
+ * exit codes: the kubelet's SIGTERM gives 143, its SIGKILL after the grace period 137, and an app that
+ * handles SIGTERM may exit 0 or 1. Readiness failures never kill and are ignored here.
+ */
+import type { Clues } from '../clues.ts';
+import type { EvidenceLine } from '../document.ts';
+import { describeProbe, humanDuration, killWindowSeconds } from '../describe.ts';
+import type { EventFacts, ProbeFacts } from '../evidence.ts';
+import { parseProbeEvent, type ProbeEvent } from '../kube-messages.ts';
+import { STRENGTH } from '../verdict.ts';
+import { eventLine, statusLine, who, type Rule } from './rule.ts';
+
+type Killer = 'liveness' | 'startup';
+
+function parsed(clues: Clues): { e: EventFacts; p: ProbeEvent }[] {
+  return clues.recent.flatMap((e) => {
+    const p = parseProbeEvent(e.reason, e.message);
+    if (p === undefined || p.probe === 'readiness') return [];
+    // Killing without a fieldPath still names its container in the message.
+    if (p.kill && clues.containerName !== '' && !e.message.startsWith(`Container ${clues.containerName} `)) return [];
+    return [{ e, p }];
+  });
+}
+
+function explain(failure: ProbeEvent | undefined, probe: ProbeFacts | undefined, ranSeconds: number | undefined): string {
+  const early = probe !== undefined && ranSeconds !== undefined && ranSeconds <= killWindowSeconds(probe) + probe.periodSeconds;
+  if (failure === undefined) return early ? 'the probe kills it before the app is ready' : 'the probe keeps failing';
+  const kind = failure.failure;
+  switch (kind) {
+    case 'status':
+      return failure.status === 404
+        ? 'the probe path answers 404, so the probe checks a path the app does not serve'
+        : `the app answers its probe with HTTP ${failure.status ?? '?'}, reporting itself unhealthy`;
+    case 'refused':
+      return early
+        ? 'nothing listens on the probe port when the probe starts: the app is still starting (or listens on another port)'
+        : 'nothing listens on the probe port';
+    case 'timeout':
+      return `the probe endpoint does not answer within timeoutSeconds=${probe?.timeoutSeconds ?? 1}`;
+    case 'exec':
+      return 'the probe command fails';
+    case 'other':
+      return early ? 'the probe kills it before the app is ready' : 'the probe keeps failing';
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+const probeKill: Rule = {
+  id: 'probe-kill',
+  detect(clues) {
+    const t = clues.termination;
+    if (t?.reason === 'OOMKilled') return [];
+    const found = parsed(clues);
+    const kill = found.find((f) => f.p.kill);
+    const first = kill ?? found[0];
+    if (first === undefined) return [];
+    const killer: Killer = first.p.probe === 'startup' ? 'startup' : 'liveness';
+    const failing = found.find((f) => !f.p.kill && f.p.probe === killer);
+    const probe = clues.container?.probes[killer];
+    const signalExit = t !== undefined && (t.exitCode === 137 || t.exitCode === 143);
+    if (kill === undefined) {
+      // Unhealthy alone decides only when the exit is the kubelet's signal.
+      if (!signalExit || failing === undefined) return [];
+    }
+    const enough = failing !== undefined && failing.e.count >= (probe?.failureThreshold ?? 3);
+    const ran = t?.runSeconds;
+    const proof: EvidenceLine[] = [...statusLine(clues)];
+    if (kill !== undefined) proof.push(eventLine(kill.e));
+    if (failing !== undefined) proof.push(eventLine(failing.e));
+    if (probe !== undefined) {
+      const ranText = ran === undefined ? '' : `; the container ran ${humanDuration(ran)} before it was killed`;
+      proof.push({ source: 'spec', text: `${describeProbe(killer, probe)}${ranText}` });
+    }
+    if (killer === 'liveness' && clues.container?.probes.startup === undefined && probe !== undefined)
+      proof.push({ source: 'spec', text: 'no startupProbe: the liveness probe runs from the first seconds of every start' });
+    const why = explain(failing?.p, probe, ran);
+    return [
+      {
+        id: 'liveness-probe',
+        strength: kill !== undefined ? STRENGTH.probeKill : STRENGTH.probeFailures,
+        confidence: kill !== undefined || enough ? 'high' : 'medium',
+        title: `Killed by its ${killer} probe${t === undefined ? '' : ` (exit ${t.exitCode})`}`,
+        summary: `The kubelet restarts ${who(clues)} because its ${killer} probe fails: ${why}.`,
+        evidence: proof,
+        fix: {
+          kind: 'probe',
+          probe: killer,
+          failure: failing?.p.failure ?? 'other',
+          ...(failing?.p.status === undefined ? {} : { status: failing.p.status }),
+        },
+      },
+    ];
+  },
+};
+
+export const PROBE_RULES: readonly Rule[] = [probeKill];

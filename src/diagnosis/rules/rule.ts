@@ -1,0 +1,44 @@
+/** A diagnosis rule: pure, reads the clues, returns zero or more verdicts (STYLE.md habit 3). */
+import type { Clues } from '../clues.ts';
+import type { EvidenceLine } from '../document.ts';
+import { describeEvent, describeTermination } from '../describe.ts';
+import type { EventFacts } from '../evidence.ts';
+import type { Verdict } from '../verdict.ts';
+
+export interface Rule {
+  /** Names the field-guide row or kubelet record the rule implements. */
+  id: string;
+  detect(clues: Clues): Verdict[];
+}
+
+export function statusLine(clues: Clues): EvidenceLine[] {
+  const t = clues.termination;
+  if (t === undefined) return [];
+  return [{ source: 'status', text: describeTermination(t, clues.container?.state === t) }];
+}
+
+export function eventLine(e: EventFacts): EvidenceLine {
+  return { source: 'events', text: describeEvent(e) };
+}
+
+export function waitingLine(clues: Clues): EvidenceLine[] {
+  const w = clues.waiting;
+  if (w === undefined) return [];
+  const msg = w.message === undefined || w.message === '' ? '' : `: ${w.message.trim()}`;
+  return [{ source: 'status', text: `State: Waiting, reason ${w.reason}${msg}` }];
+}
+
+/** `payment-svc` or `init container migrate`: how summaries name the container. */
+export function who(clues: Clues): string {
+  const name = clues.containerName === '' ? 'the container' : clues.containerName;
+  return clues.container?.init === true ? `init container ${name}` : name;
+}
+
+/** The memory limit as written in the spec, if any. */
+export function memoryLimit(clues: Clues): string | undefined {
+  return clues.container?.resources.limits.memory;
+}
+
+export function hasProblem(clues: Clues, source: 'events' | 'logs' | 'pod'): boolean {
+  return clues.evidence.problems.some((p) => p.source === source);
+}
