@@ -31,6 +31,8 @@ export function buildDocument(alert: WebhookAlert, evidence: Evidence, diagnosis
       pod: evidence.pod?.name ?? evidence.target.pod ?? alert.labels['pod'] ?? '',
       container: evidence.container?.name ?? evidence.target.container ?? alert.labels['container'] ?? '',
       ...(owner !== undefined ? { owner } : {}),
+      ...(evidence.container !== undefined ? { image: evidence.container.image, restarts: evidence.container.restartCount } : {}),
+      ...(evidence.pod?.nodeName !== undefined ? { node: evidence.pod.nodeName } : {}),
     },
     cause: diagnosis.cause,
     evidence: diagnosis.evidence,

@@ -83,6 +83,8 @@ export const FileSettings = Type.Object(
           /** Time one webhook request may spend retrying sinks before answering 5xx. */
           budgetMs: Type.Optional(Type.Integer({ minimum: 100 })),
           sinkTimeoutMs: Type.Optional(Type.Integer({ minimum: 100 })),
+          /** How long a sink's accepted message is remembered, to drop Alertmanager's resends of it. */
+          dedupeWindowMs: Type.Optional(Type.Integer({ minimum: 60_000 })),
         },
         { additionalProperties: false },
       ),

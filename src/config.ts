@@ -31,7 +31,7 @@ export interface Config {
     logTailLines: number;
     logLimitBytes: number;
   };
-  delivery: { budgetMs: number; sinkTimeoutMs: number };
+  delivery: { budgetMs: number; sinkTimeoutMs: number; dedupeWindowMs: number };
   sinks: Record<string, ResolvedSink>;
   routes: RouteSpec[];
   /** Sinks for alerts that no route matched. */
@@ -52,7 +52,7 @@ export const DEFAULTS = {
   kube: { timeoutMs: 5000, maxInFlight: 10, logTailLines: 200, logLimitBytes: 64 * 1024 },
   // Below Alertmanager's minimum notify timeout (10 s floor, else the group_interval) so that we answer
   // 5xx ourselves and keep the retry in Alertmanager's hands (prometheus/alertmanager cmd/alertmanager).
-  delivery: { budgetMs: 8000, sinkTimeoutMs: 5000 },
+  delivery: { budgetMs: 8000, sinkTimeoutMs: 5000, dedupeWindowMs: 3600_000 },
 } as const;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -105,6 +105,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const delivery = {
     budgetMs: file.delivery?.budgetMs ?? DEFAULTS.delivery.budgetMs,
     sinkTimeoutMs: file.delivery?.sinkTimeoutMs ?? DEFAULTS.delivery.sinkTimeoutMs,
+    dedupeWindowMs: file.delivery?.dedupeWindowMs ?? DEFAULTS.delivery.dedupeWindowMs,
   };
 
   const sinks = resolveSinks({ ...(file.sinks ?? {}), ...sinksFromEnv(env, errors) }, env, readSecretFile);

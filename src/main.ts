@@ -4,6 +4,7 @@
  */
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.ts';
+import { KubeConfigError } from './kube/index.ts';
 import { createLogger } from './logger.ts';
 import { wireService } from './wire.ts';
 
@@ -22,7 +23,19 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   if (config.webhookToken === undefined) {
     logger.warn('ALLOW_UNAUTHENTICATED=true: POST /alerts accepts requests without a token; use this for development only');
   }
-  const service = await wireService(config, logger);
+  let service;
+  try {
+    service = await wireService(config, logger);
+  } catch (err) {
+    if (!(err instanceof KubeConfigError)) throw err;
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    process.stderr.write(
+      `crashtriage: no usable Kubernetes credentials: ${err.message}${cause}\n` +
+        '  In a pod it uses its service account; elsewhere set KUBECONFIG (and KUBE_CONTEXT) or create ~/.kube/config.\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
   const { app } = service;
   app.server.headersTimeout = 15_000;
   app.server.requestTimeout = 60_000;

@@ -1,14 +1,18 @@
 /**
  * All wiring in one place: builds the adapters from config (Kubernetes reader, sinks) and hands them
- * to the pipeline and the app. Tests build the same service with their own config.
+ * to the pipeline and the app. Tests and the demo build the same service with their own config.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { diagnose } from './diagnosis/diagnose.ts';
 import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
+import { createKubeHealth } from './kube-health.ts';
+import { createKubeReader, gatherForAlerts, targetFromLabels } from './kube/index.ts';
 import { createMetrics } from './metrics.ts';
-import { createLoggingPipeline } from './pipeline.ts';
+import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
+import { createPipeline } from './pipeline.ts';
 
 export interface Service {
   app: FastifyInstance;
@@ -17,23 +21,44 @@ export interface Service {
   close(): Promise<void>;
 }
 
-export async function wireService(config: Config, logger: Logger): Promise<Service> {
+export interface WireOverrides {
+  /** Where the console sink writes (the demo captures it). */
+  stdout?: NotifierDeps['stdout'];
+}
+
+export async function wireService(config: Config, logger: Logger, overrides: WireOverrides = {}): Promise<Service> {
   const metrics = createMetrics();
+  const kubeHealth = createKubeHealth(metrics);
+  const kube = createKubeReader({
+    ...(config.kube.kubeconfigPath !== undefined ? { kubeconfigPath: config.kube.kubeconfigPath } : {}),
+    ...(config.kube.context !== undefined ? { context: config.kube.context } : {}),
+    timeoutMs: config.kube.timeoutMs,
+    maxInFlight: config.kube.maxInFlight,
+    // The log read is the largest response; leave room for JSON pods with many containers.
+    maxResponseBytes: Math.max(4 * 1024 * 1024, 2 * config.kube.logLimitBytes),
+    onApiCall: kubeHealth,
+  });
+  const logRequest = { tailLines: config.kube.logTailLines, limitBytes: config.kube.logLimitBytes };
+  const notifier = createNotifier({ config, logger, metrics, ...(overrides.stdout !== undefined ? { stdout: overrides.stdout } : {}) });
+  const pipeline = createPipeline({
+    evidence: { gather: (alerts) => gatherForAlerts({ kube, log: logRequest }, alerts.map((a) => targetFromLabels(a.labels)), new Date()) },
+    diagnose,
+    notifier,
+    metrics,
+  });
+
   let stopping = false;
   const readiness = (): ReadinessReport =>
-    stopping ? { ready: false, reason: 'shutting down', kubeApi: {} } : { ready: true, kubeApi: {} };
-  const app = await buildApp({
-    config,
-    logger,
-    metrics,
-    pipeline: createLoggingPipeline(),
-    health: { readiness },
-  });
+    stopping ? { ready: false, reason: 'shutting down', kubeApi: kubeHealth.report() } : { ready: true, kubeApi: kubeHealth.report() };
+  const app = await buildApp({ config, logger, metrics, pipeline, health: { readiness } });
   return {
     app,
     shuttingDown: () => {
       stopping = true;
     },
-    close: async () => {},
+    close: async () => {
+      await notifier.close();
+      await kube.close();
+    },
   };
 }

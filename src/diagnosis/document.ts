@@ -75,6 +75,12 @@ export interface Target {
   pod: string;
   container: string;
   owner?: { kind: string; name: string };
+  /** The container's image as the pod spec names it. */
+  image?: string;
+  /** The node the pod runs on. */
+  node?: string;
+  /** The container's restart count when the evidence was read. */
+  restarts?: number;
 }
 
 export interface DiagnosisDocument {

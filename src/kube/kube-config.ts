@@ -5,6 +5,8 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 
 /** The service account token path every pod gets (unless automountServiceAccountToken is false). */
@@ -27,8 +29,16 @@ export function loadKubeConfig(options: KubeConfigOptions): KubeConfig {
   try {
     if (options.kubeconfigPath !== undefined) kc.loadFromFile(options.kubeconfigPath);
     else if (inCluster) kc.loadFromCluster();
-    else kc.loadFromDefault();
+    else {
+      // loadFromDefault falls back to http://localhost:8080 when there is no kubeconfig at all:
+      // say so at start instead of failing every alert with "connection refused".
+      const files = (process.env['KUBECONFIG'] ?? '').split(delimiter).filter((f) => f !== '');
+      const candidates = files.length > 0 ? files : [join(homedir(), '.kube', 'config')];
+      if (!candidates.some((f) => existsSync(f))) throw new KubeConfigError(`no kubeconfig found (looked at ${candidates.join(', ')}) and not running in a pod`);
+      kc.loadFromDefault();
+    }
   } catch (err) {
+    if (err instanceof KubeConfigError) throw err;
     throw new KubeConfigError(`cannot load the kubeconfig ${options.kubeconfigPath ?? '(default)'}`, { cause: err });
   }
   if (options.context !== undefined) {

@@ -22,8 +22,12 @@ export interface DeliveryLedger {
 }
 
 export const LEDGER_DEFAULTS = {
-  /** Longer than any Alertmanager retry window (it gives up at the group's next flush). */
-  ttlMs: 24 * 60 * 60 * 1000,
+  /**
+   * Longer than Alertmanager's resend of a failed group (every group_interval, 5m by default) and
+   * shorter than its repeat_interval (4h by default), so that resends are deduplicated and reminders
+   * still arrive. Configurable as delivery.dedupeWindowMs.
+   */
+  ttlMs: 60 * 60 * 1000,
   /** About 10 000 × ~300 bytes: a few MiB at most. */
   maxEntries: 10_000,
 } as const;

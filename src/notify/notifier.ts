@@ -67,7 +67,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const policy = deps.retryPolicy ?? defaultRetryPolicy;
   const random = deps.random ?? Math.random;
-  const ledger = createDeliveryLedger({ clock, ...deps.ledger });
+  const ledger = createDeliveryLedger({ clock, ttlMs: config.delivery.dedupeWindowMs, ...deps.ledger });
   const inFlight = new Map<string, Promise<MessageResult>>();
   const active = new Set<Promise<DeliveryOutcome>>();
   const sinks = new Map<string, Sink>();

@@ -46,7 +46,7 @@ export function harness(options: {
     sinks: options.sinks,
     routes: options.routes ?? [],
     defaultSinks: options.defaultSinks ?? Object.keys(options.sinks),
-    delivery: { budgetMs: options.budgetMs ?? 8000, sinkTimeoutMs: options.sinkTimeoutMs ?? 5000 },
+    delivery: { budgetMs: options.budgetMs ?? 8000, sinkTimeoutMs: options.sinkTimeoutMs ?? 5000, dedupeWindowMs: 3600_000 },
   };
   const notifier = createNotifier({
     config,
