@@ -51,14 +51,16 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
   const readiness = (): ReadinessReport =>
     stopping ? { ready: false, reason: 'shutting down', kubeApi: kubeHealth.report() } : { ready: true, kubeApi: kubeHealth.report() };
   const app = await buildApp({ config, logger, metrics, pipeline, health: { readiness } });
+  let closing: Promise<void> | undefined;
   return {
     app,
     shuttingDown: () => {
       stopping = true;
     },
-    close: async () => {
-      await notifier.close();
-      await kube.close();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await notifier.close();
+        await kube.close();
+      })()),
   };
 }

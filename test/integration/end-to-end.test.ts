@@ -1,0 +1,162 @@
+/**
+ * The whole product: the real Alertmanager → the service (as main.ts wires it) → the fake Kubernetes
+ * API over TLS → Slack (Web API stand-in), a real SMTP server and a webhook receiver; a firing alert,
+ * then its resolution. One message each, the resolved one linked to the firing one.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import { wireService, type Service } from '../../src/wire.ts';
+import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
+import { startAlertmanager, waitFor, type RunningAlertmanager } from '../support/alertmanager.ts';
+import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.ts';
+import { scenarioObjects } from '../support/kube-fixtures.ts';
+import { startSlackStandin, type SlackStandin } from '../support/slack-standin.ts';
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
+
+const TOKEN = 'e2e-token-7d1f';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface World {
+  api: FakeKubeApi;
+  slack: SlackStandin;
+  smtp: SmtpCapture;
+  hook: WebhookCapture;
+  service: Service;
+  alertmanager: RunningAlertmanager;
+}
+
+async function startService(env: Record<string, string>, port = 0): Promise<{ service: Service; address: string }> {
+  const result = loadConfig(env);
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  const service = await wireService(result.config, pino({ level: 'silent' }));
+  cleanups.push(async () => {
+    await service.app.close();
+    await service.close();
+  });
+  const address = await service.app.listen({ host: '127.0.0.1', port });
+  return { service, address };
+}
+
+async function startWorld(): Promise<World & { env: Record<string, string>; address: string }> {
+  const api = await startFakeKubeApi(scenarioObjects(['deployment-oomkilled']));
+  cleanups.push(() => api.close());
+  const slack = await startSlackStandin();
+  cleanups.push(() => slack.close());
+  const smtp = await startSmtpCapture();
+  cleanups.push(() => smtp.close());
+  const hook = await startWebhookCapture();
+  cleanups.push(() => hook.close());
+
+  const env = {
+    WEBHOOK_TOKEN: TOKEN,
+    KUBECONFIG: api.kubeconfigPath,
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_CHANNEL: slack.channel,
+    SLACK_API_URL: slack.apiUrl,
+    SMTP_URL: smtp.url,
+    EMAIL_FROM: 'crashtriage@example.com',
+    EMAIL_TO: 'oncall@example.com,sre@example.com',
+    FORWARD_WEBHOOK_URL: hook.url,
+    LOG_LEVEL: 'silent',
+  };
+  const { service, address } = await startService(env);
+  const alertmanager = await startAlertmanager({ webhookUrl: `${address}/alerts`, token: TOKEN });
+  cleanups.push(() => alertmanager.stop());
+  return { api, slack, smtp, hook, service, alertmanager, env, address };
+}
+
+const oomAlert = {
+  labels: { alertname: 'CrashtriageContainerOOMKilled', namespace: 'payments', pod: 'billing-api-5f6c7d8b9-qw4zt', container: 'api', reason: 'OOMKilled', severity: 'warning' },
+  annotations: { summary: 'Container payments/billing-api-5f6c7d8b9-qw4zt/api was OOM-killed.' },
+  generatorURL: 'http://prometheus.example:9090/graph?g0.expr=x',
+};
+
+describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
+  it('sends one diagnosed message per sink when firing, and links the resolved one to it', async () => {
+    const w = await startWorld();
+    const startsAt = new Date(Date.now() - 60_000).toISOString();
+    await w.alertmanager.push([{ ...oomAlert, startsAt }]);
+
+    const firingDoc = await waitFor('the webhook document', () => w.hook.accepted[0]?.body as DiagnosisDocument | undefined);
+    expect(firingDoc).toMatchObject({ version: 1, status: 'firing', cause: { id: 'oom-killed' }, target: { namespace: 'payments', pod: 'billing-api-5f6c7d8b9-qw4zt', container: 'api', owner: { kind: 'Deployment', name: 'billing-api' } } });
+    expect(firingDoc.remedies.flatMap((r) => r.commands).join('\n')).toContain('deployment/billing-api');
+    await waitFor('the Slack post', () => w.slack.messages.find((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined));
+    const firingMail = await waitFor('the firing mail', () => w.smtp.mails[0]);
+    expect(firingMail.subject).toMatch(/^\[FIRING\] payments\/billing-api-5f6c7d8b9-qw4zt/);
+    expect(firingMail.envelopeTo.sort()).toEqual(['oncall@example.com', 'sre@example.com']);
+    expect(firingMail.text).toContain('kubectl');
+    // The evidence cost at most 4 API calls, and no Secret was asked for.
+    expect(w.api.requests.length).toBeLessThanOrEqual(4);
+    expect(w.api.requests.some((r) => /secrets/.test(r.path))).toBe(false);
+
+    await w.alertmanager.push([{ ...oomAlert, startsAt, endsAt: new Date().toISOString() }]);
+    const resolvedDoc = await waitFor('the resolved document', () => w.hook.accepted.map((r) => r.body as DiagnosisDocument).find((d) => d.status === 'resolved'));
+    expect(resolvedDoc.alert.fingerprint).toBe(firingDoc.alert.fingerprint);
+    expect(resolvedDoc.cause.id).toBe('oom-killed');
+    await waitFor('the Slack update', () => w.slack.messages.find((m) => m.via === 'chat.update'));
+    const resolvedMail = await waitFor('the resolved mail', () => w.smtp.mails.find((m) => m.subject.startsWith('[RESOLVED]')));
+    expect(resolvedMail.inReplyTo).toBe(firingMail.messageId);
+
+    // Alertmanager's flushes may resend the group: still one message of each kind per sink.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(w.hook.accepted.map((r) => (r.body as DiagnosisDocument).status)).toEqual(['firing', 'resolved']);
+    expect(w.smtp.mails.map((m) => m.subject.slice(0, 10))).toEqual(['[FIRING] p', '[RESOLVED]']);
+    expect(w.slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined)).toHaveLength(1);
+    expect(w.slack.messages.filter((m) => m.via === 'chat.update')).toHaveLength(1);
+  });
+
+  it('still delivers the alert when the Kubernetes API fails, saying what could not be read', async () => {
+    const w = await startWorld();
+    w.api.forbid('pods/log');
+    w.api.failNext(/\/pods\/billing-api-5f6c7d8b9-qw4zt$/, 503);
+    await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
+    const doc = await waitFor('the webhook document', () => w.hook.accepted[0]?.body as DiagnosisDocument | undefined);
+    expect(doc.problems.map((p) => p.source)).toEqual(expect.arrayContaining(['pod']));
+    expect(doc.problems.map((p) => p.message).join('\n')).toMatch(/503|unavailable|server/i);
+    await waitFor('the Slack post', () => w.slack.messages[0]);
+    await waitFor('the mail', () => w.smtp.mails[0]);
+  });
+
+  it('asks Alertmanager to retry while Slack is down, then delivers once', async () => {
+    const w = await startWorld();
+    w.slack.setDown(true);
+    await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
+    await waitFor('a failed notification', async () => ((await w.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined), 30_000);
+    expect(w.hook.accepted).toHaveLength(1);
+    w.slack.setDown(false);
+    await waitFor('the Slack post after the retry', () => w.slack.messages.find((m) => m.via === 'chat.postMessage'), 30_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(w.hook.accepted).toHaveLength(1);
+    expect(w.smtp.mails).toHaveLength(1);
+    expect(w.slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined)).toHaveLength(1);
+  }, 60_000);
+
+  it('after a restart between Alertmanager retries, loses nothing and resends only to sinks it cannot remember (README)', async () => {
+    const w = await startWorld();
+    w.slack.setDown(true);
+    await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
+    await waitFor('a failed notification', async () => ((await w.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined), 30_000);
+    expect(w.hook.accepted).toHaveLength(1);
+    expect(w.smtp.mails).toHaveLength(1);
+
+    // Restart: the in-memory delivery ledger is gone; the new process listens on the same address.
+    await w.service.app.close();
+    await w.service.close();
+    await startService(w.env, Number(new URL(w.address).port));
+    w.slack.setDown(false);
+
+    await waitFor('the Slack post after the restart', () => w.slack.messages.find((m) => m.via === 'chat.postMessage'), 30_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(w.slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined)).toHaveLength(1);
+    // The sinks that had it already get it once more, recognisably the same message.
+    expect(w.hook.accepted).toHaveLength(2);
+    expect(w.hook.accepted[1]?.headers['idempotency-key']).toBe(w.hook.accepted[0]?.headers['idempotency-key']);
+    expect(w.smtp.mails).toHaveLength(2);
+    expect(w.smtp.mails[1]?.messageId).toBe(w.smtp.mails[0]?.messageId);
+  }, 60_000);
+});
