@@ -16,11 +16,11 @@ function matchLine(line: string, index: number): LogSignature | undefined {
   for (const candidate of candidates) {
     for (const matcher of LINE_MATCHERS) {
       const m = matcher(candidate.replace(/^Caused by: /, '').trim());
-      if (m !== undefined) return { ...m, index, related: [], ...(leveled !== undefined ? { text: leveled.message || m.text } : {}) };
+      if (m !== undefined) return { ...m, index, related: [], ...(leveled?.structured === true && leveled.message !== '' ? { text: leveled.message } : {}) };
     }
   }
   if (leveled !== undefined && leveled.level !== 'info')
-    return { kind: 'error-log', index, related: [], text: leveled.message || line.trim(), fatal: leveled.level === 'fatal' };
+    return { kind: 'error-log', index, related: [], text: leveled.structured && leveled.message !== '' ? leveled.message : line.trim(), fatal: leveled.level === 'fatal' };
   return undefined;
 }
 

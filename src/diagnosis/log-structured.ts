@@ -8,6 +8,8 @@ export interface LeveledLine {
   level: 'error' | 'fatal' | 'info';
   /** A readable rendering: the message and its error field, e.g. `failed to start: dial tcp …`. */
   message: string;
+  /** JSON or logfmt: the rendering reads better than the raw line. */
+  structured: boolean;
 }
 
 const FATAL = new Set(['fatal', 'panic', 'dpanic', 'critical', 'crit', 'alert', 'emerg', 'emergency']);
@@ -39,7 +41,7 @@ function fromJson(line: string): LeveledLine | undefined {
   if (level === undefined) return undefined;
   const msg = text(o['msg']) ?? text(o['message']) ?? text(o['@m']) ?? text(o['@mt']) ?? text(o['event']) ?? '';
   const err = text(o['error']) ?? text(o['err']) ?? text(o['exception']) ?? text(o['@x']);
-  return { level, message: err !== undefined && err !== msg ? `${msg}: ${err}` : msg };
+  return { level, message: err !== undefined && err !== msg ? `${msg}: ${err}` : msg, structured: true };
 }
 
 function fromLogfmt(line: string): LeveledLine | undefined {
@@ -51,20 +53,20 @@ function fromLogfmt(line: string): LeveledLine | undefined {
   const err = /(?:^|\s)(?:error|err)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/.exec(line);
   const m = msg?.[1] ?? msg?.[2] ?? '';
   const e = err?.[1] ?? err?.[2];
-  return { level, message: e === undefined ? m : `${m}: ${e}` };
+  return { level, message: e === undefined ? m : `${m}: ${e}`, structured: true };
 }
 
 /** klog header: Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg */
 function fromKlog(line: string): LeveledLine | undefined {
   const m = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [^\]]+\] (.*)$/.exec(line);
   if (m === null) return undefined;
-  return { level: m[1] === 'F' ? 'fatal' : m[1] === 'E' ? 'error' : 'info', message: m[2] ?? '' };
+  return { level: m[1] === 'F' ? 'fatal' : m[1] === 'E' ? 'error' : 'info', message: m[2] ?? '', structured: false };
 }
 
 function fromPlain(line: string): LeveledLine | undefined {
   const m = /(?:^|[\s[|])(FATAL|CRITICAL|PANIC|ERROR|SEVERE)(?:[\]\s:|]|$)\s*(?:\d+ --- \[[^\]]*\] \S+\s*:\s*)?(.*)$/.exec(line);
   if (m === null) return undefined;
-  return { level: m[1] === 'ERROR' || m[1] === 'SEVERE' ? 'error' : 'fatal', message: (m[2] ?? '').trim() || line.trim() };
+  return { level: m[1] === 'ERROR' || m[1] === 'SEVERE' ? 'error' : 'fatal', message: (m[2] ?? '').trim() || line.trim(), structured: false };
 }
 
 /** The level and message of one log line, when it has a recognisable level. */

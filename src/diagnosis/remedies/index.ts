@@ -10,16 +10,27 @@ import { probeRemedies } from './probe.ts';
 import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, signalRemedies } from './program.ts';
 import { ns, patchContainer, workloadOf, type Workload } from './workload.ts';
 
-/** `kubectl auth can-i` for each missing permission, as the user the 403 named. */
-function investigate(clues: Clues, w: Workload, needs: string[]): Remedy[] {
-  const checks = clues.evidence.problems.flatMap((p) => {
-    if (p.missingPermission === undefined) return [];
-    const user = /User "([^"]+)"/.exec(p.message)?.[1];
-    const [verb = 'get', resource = 'pods'] = p.missingPermission.split(' ');
-    return [`kubectl auth can-i ${shq(verb)} ${shq(resource)} -n ${shq(w.namespace)}${user === undefined ? '' : ` --as=${shq(user)}`}`];
+/**
+ * For each missing permission: `kubectl auth can-i` as the user the 403 named, and the Role and
+ * RoleBinding that grant it when that user is a service account.
+ */
+function investigate(clues: Clues, w: Workload): Remedy[] {
+  const missing = clues.evidence.problems.flatMap((p) => (p.missingPermission === undefined ? [] : [{ perm: p.missingPermission, user: /User "([^"]+)"/.exec(p.message)?.[1] }]));
+  const checks = missing.map(({ perm, user }) => {
+    const [verb = 'get', resource = 'pods'] = perm.split(' ');
+    return `kubectl auth can-i ${shq(verb)} ${shq(resource)} -n ${shq(w.namespace)}${user === undefined ? '' : ` --as=${shq(user)}`}`;
   });
+  const sa = missing.map((m) => /^system:serviceaccount:([^:]+):([^:]+)$/.exec(m.user ?? '')).find((m) => m !== null);
+  const verbs = [...new Set(missing.map((m) => m.perm.split(' ')[0] ?? 'get'))].join(',');
+  const resources = [...new Set(missing.map((m) => m.perm.split(' ')[1] ?? 'pods'))].join(',');
+  if (sa?.[1] !== undefined && sa[2] !== undefined) {
+    checks.push(
+      `kubectl create role crashtriage-read -n ${shq(w.namespace)} --verb=${shq(verbs)} --resource=${shq(resources)}`,
+      `kubectl create rolebinding crashtriage-read -n ${shq(w.namespace)} --role=crashtriage-read --serviceaccount=${shq(`${sa[1]}:${sa[2]}`)}`,
+    );
+  }
   const out: Remedy[] = [];
-  if (checks.length > 0) out.push({ title: `Grant the missing read permission (${needs.filter((n) => n.startsWith('grant')).join(', ')}), then re-run the diagnosis`, commands: checks });
+  if (checks.length > 0) out.push({ title: `Grant the missing read permission (${missing.map((m) => m.perm).join(', ')}), then re-run the diagnosis`, commands: checks });
   if (clues.podName !== '' && w.namespace !== '') {
     out.push({
       title: 'Collect what decides it by hand (FIELD-GUIDE "When to escalate")',
@@ -66,7 +77,7 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
     case 'not-a-loop':
       return [{ title: 'Check the workload status; the crash loop, if any, is another container or an earlier run', commands: [`kubectl get ${w.ref} ${ns(w)}`, `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`] }];
     case 'investigate':
-      return investigate(clues, w, fix.needs);
+      return investigate(clues, w);
     default: {
       const never: never = fix;
       return never;

@@ -70,7 +70,7 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
       title: `See what the image contains and what it runs by default`,
       commands: [
         `docker inspect ${shq(image)} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`,
-        ...debugCopy(clues.podName, w, `ls -la ${shq(target)} ; which ${shq(target.split('/').pop() ?? target)}`),
+        ...debugCopy(clues.podName, w, target.includes('/') ? `ls -la ${shq(target)}` : `which ${shq(target)} ; echo $PATH ; ls /usr/local/bin /app`),
       ],
     });
   }

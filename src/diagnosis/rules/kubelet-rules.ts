@@ -5,6 +5,7 @@
 import { parseExecFailure, parseImageProblem, parseMissingObject, imageInMessage, type MissingObject } from '../kube-messages.ts';
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
+import { humanDuration } from '../describe.ts';
 import { STRENGTH, type Verdict } from '../verdict.ts';
 import { eventLine, memoryLimit, statusLine, waitingLine, who, type Rule } from './rule.ts';
 import { entrypointVerdict } from './entrypoint.ts';
@@ -109,7 +110,7 @@ const oomKilled: Rule = {
         : `resources.limits.memory ${limit}${req === undefined ? '' : `, requests.memory ${req}`}`,
     };
     const runtimeLine = clues.signatures.find((s) => s.kind === 'runtime-oom');
-    const ran = t.runSeconds === undefined ? '' : ` after running ${t.runSeconds}s`;
+    const ran = t.runSeconds === undefined ? '' : ` after running ${humanDuration(t.runSeconds)}`;
     return [
       {
         id: 'oom-killed',

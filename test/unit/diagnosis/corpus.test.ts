@@ -1,0 +1,36 @@
+/**
+ * Table-driven over the fixture corpus: each realistic pod/events/log gives its expected cause, and
+ * the proof, remedies and verify steps carry the real names.
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../../src/diagnosis/diagnose.ts';
+import { CAUSE_IDS } from '../../../src/diagnosis/document.ts';
+import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
+
+function containsEach(haystack: string[], needles: string[] | undefined): void {
+  for (const needle of needles ?? []) expect(haystack.join('\n'), `expected to contain ${JSON.stringify(needle)}`).toContain(needle);
+}
+
+describe('diagnosis corpus', () => {
+  it('has unique names and covers every cause id', () => {
+    const names = fixtures.map((f) => f.name);
+    expect(new Set(names).size).toBe(names.length);
+    const causes = new Set(fixtures.map((f) => f.expected.cause));
+    for (const id of CAUSE_IDS) expect(causes, id).toContain(id);
+  });
+
+  it.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
+    const d = diagnose(toEvidence(fixture));
+    const e = fixture.expected;
+    expect(d.cause.id, `${fixture.description}\n${JSON.stringify(d, null, 2)}`).toBe(e.cause);
+    if (e.confidence !== undefined) expect(d.cause.confidence).toBe(e.confidence);
+    containsEach([d.cause.summary], e.summary);
+    containsEach(d.evidence.map((l) => l.text), e.evidence);
+    containsEach(d.remedies.flatMap((r) => [r.title, ...r.commands]), e.remedies);
+    containsEach(d.verify, e.verify);
+    const findingIds = d.findings.map((f) => f.id);
+    for (const id of e.findings ?? []) expect(findingIds).toContain(id);
+    for (const id of e.noFindings ?? []) expect(findingIds).not.toContain(id);
+    containsEach([d.logs?.excerpt ?? ''], e.excerpt);
+  });
+});
