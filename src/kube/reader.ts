@@ -47,6 +47,10 @@ export interface KubeReaderOptions extends KubeConfigOptions {
 
 /** The adapter also owns a connection pool; close it on shutdown. */
 export interface KubeApiReader extends KubeReader {
+  /** The kubeconfig context's namespace, else `default` (what kubectl uses without -n). */
+  readonly defaultNamespace: string;
+  /** Pods by label selector, in one namespace or all (`list pods`: the CLI's, not the service's, permission). */
+  listPods(namespace: string | undefined, labelSelector: string | undefined): Promise<V1Pod[]>;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,13 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
     });
 
   return {
+    defaultNamespace: kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default',
+    listPods: (namespace, labelSelector) =>
+      call('pods', async () => {
+        const selector = labelSelector === undefined ? {} : { labelSelector };
+        const list = namespace === undefined ? await api.listPodForAllNamespaces(selector) : await api.listNamespacedPod({ namespace, ...selector });
+        return list.items;
+      }),
     readPod: (namespace, name) => call('pods', () => api.readNamespacedPod({ name, namespace })),
     readPreviousLog: (namespace, pod, container, request) =>
       call('pods/log', () =>

@@ -5,16 +5,6 @@
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { incidentDuration, oneLine, safeHttpUrl } from './text.ts';
 
-/**
- * Facts the document may carry in a later version (proposed optional fields of `Target`); rendered
- * only when present, never guessed from other text.
- */
-interface OptionalTargetFacts {
-  image?: string;
-  node?: string;
-  restarts?: number;
-}
-
 export interface Fact {
   label: string;
   value: string;
@@ -36,16 +26,16 @@ export function resolvedLine(doc: DiagnosisDocument): string {
 }
 
 export function keyFacts(doc: DiagnosisDocument): Fact[] {
-  const t = doc.target as DiagnosisDocument['target'] & OptionalTargetFacts;
+  const t = doc.target;
   const facts: Fact[] = [
     { label: 'Namespace', value: t.namespace },
     { label: 'Pod', value: t.pod },
     { label: 'Container', value: t.container },
   ];
   if (t.owner !== undefined) facts.push({ label: 'Owner', value: `${t.owner.kind}/${t.owner.name}` });
-  if (typeof t.image === 'string' && t.image !== '') facts.push({ label: 'Image', value: t.image });
-  if (typeof t.node === 'string' && t.node !== '') facts.push({ label: 'Node', value: t.node });
-  if (typeof t.restarts === 'number') facts.push({ label: 'Restarts', value: String(t.restarts) });
+  if (t.image !== undefined && t.image !== '') facts.push({ label: 'Image', value: t.image });
+  if (t.node !== undefined && t.node !== '') facts.push({ label: 'Node', value: t.node });
+  if (t.restarts !== undefined) facts.push({ label: 'Restarts', value: String(t.restarts) });
   facts.push({ label: 'Alert', value: doc.alert.name });
   return facts.map((f) => ({ label: f.label, value: oneLine(f.value) }));
 }
