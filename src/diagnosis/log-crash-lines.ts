@@ -90,7 +90,15 @@ const dotnet: Finder = (lines, i) => {
   return { kind: 'crash', index: i, related: [i + 1].filter((k) => k < lines.length), text: line.trim(), runtime: 'dotnet' };
 };
 
-const FINDERS: readonly Finder[] = [python, go, rust, dotnet, java, node];
+/** envalid and similar: a `Missing environment variables:` header, then one indented `NAME: …` per line. */
+const envList: Finder = (lines, i) => {
+  if (!/^\s*(?:Error: )?Missing (?:required )?environment variables?:?\s*$/i.test(lines[i] ?? '')) return undefined;
+  const name = /^\s+([A-Z_][A-Z0-9_]*)\b/.exec(lines[i + 1] ?? '')?.[1];
+  if (name === undefined) return undefined;
+  return { kind: 'missing-env', index: i, related: [i + 1], text: (lines[i] ?? '').trim(), name };
+};
+
+const FINDERS: readonly Finder[] = [python, go, rust, dotnet, java, node, envList];
 
 /** Every crash shape in the log, in line order. */
 export function findCrashes(lines: readonly string[]): LogSignature[] {

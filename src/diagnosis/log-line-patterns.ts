@@ -111,6 +111,7 @@ const connection: Matcher = (line) => {
     /ETIMEDOUT ([^\s,]+:\d+)/.exec(line);
   if (timeout?.[1]) return { kind: 'connection', text: line, endpoint: timeout[1], failure: 'timeout' };
   if (/\b(?:Connection refused|ECONNREFUSED|connection refused)\b/.test(line)) return { kind: 'connection', text: line, failure: 'refused' };
+  if (/Name or service not known|Temporary failure in name resolution|nodename nor servname provided/.test(line)) return { kind: 'connection', text: line, failure: 'dns' };
   return undefined;
 };
 

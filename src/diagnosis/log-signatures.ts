@@ -7,27 +7,30 @@ import { LINE_MATCHERS } from './log-line-patterns.ts';
 import type { LogSignature, Runtime, SignatureKind } from './log-signature.ts';
 import { isBelowError, parseLeveled } from './log-structured.ts';
 
-/** Lines beyond this length are cut before matching (a JSON line can be megabytes). */
+/** Regexes see at most this much of a line (a JSON line can be megabytes); JSON.parse sees it all. */
 const MAX_LINE = 4000;
+
+function cut(text: string): string {
+  return text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
+}
 
 function matchLine(line: string, index: number): LogSignature | undefined {
   const leveled = parseLeveled(line);
   const candidates = leveled !== undefined && leveled.message !== '' ? [line, leveled.message] : [line];
   for (const candidate of candidates) {
     for (const matcher of LINE_MATCHERS) {
-      const m = matcher(candidate.replace(/^Caused by: /, '').trim());
-      if (m !== undefined) return { ...m, index, related: [], ...(leveled?.structured === true && leveled.message !== '' ? { text: leveled.message } : {}) };
+      const m = matcher(cut(candidate).replace(/^Caused by: /, '').trim());
+      if (m !== undefined) return { ...m, index, related: [], ...(leveled?.structured === true && leveled.message !== '' ? { text: cut(leveled.message) } : {}) };
     }
   }
   if (leveled !== undefined && leveled.level !== 'info')
-    return { kind: 'error-log', index, related: [], text: leveled.structured && leveled.message !== '' ? leveled.message : line.trim(), fatal: leveled.level === 'fatal' };
+    return { kind: 'error-log', index, related: [], text: cut(leveled.structured && leveled.message !== '' ? leveled.message : line.trim()), fatal: leveled.level === 'fatal' };
   return undefined;
 }
 
 /** Every signature in the log, in line order (crash shapes first on a shared line). */
-export function findSignatures(rawLines: readonly string[]): LogSignature[] {
-  const lines = rawLines.map((l) => (l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l));
-  const crashes = findCrashes(lines);
+export function findSignatures(lines: readonly string[]): LogSignature[] {
+  const crashes = findCrashes(lines.map(cut));
   const taken = new Set(crashes.map((c) => c.index));
   const single: LogSignature[] = [];
   lines.forEach((line, index) => {

@@ -63,7 +63,9 @@ export function redactLines(lines: readonly string[]): string[] {
     }
     if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(line) && !/-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(line)) {
       inKey = true;
-      return redact(line.replace(/(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----).*$/, '$1 [REDACTED]'));
+      const begin = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.exec(line);
+      const at = begin?.index ?? 0;
+      return `${redact(line.slice(0, at))}${begin?.[0] ?? ''} [REDACTED]`;
     }
     return redact(line);
   });

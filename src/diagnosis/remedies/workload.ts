@@ -28,7 +28,8 @@ export interface Workload {
 }
 
 const ROLLING = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
-const PATCHABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'CronJob', 'ReplicationController']);
+// Pods are owned by Jobs, never directly by CronJobs (ownerFacts keeps the Job), so no CronJob case.
+const PATCHABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
 
 export function workloadOf(clues: Clues): Workload {
   const owner = clues.pod?.owner;
@@ -47,7 +48,7 @@ export function workloadOf(clues: Clues): Workload {
     index,
     rolls: ROLLING.has(kind),
     patchable: PATCHABLE.has(kind),
-    podSpecPath: kind === 'CronJob' ? '/spec/jobTemplate/spec/template/spec' : kind === 'Pod' ? '/spec' : '/spec/template/spec',
+    podSpecPath: owner === undefined ? '/spec' : '/spec/template/spec',
     bare: owner === undefined,
     pod: clues.podName,
   };
@@ -58,11 +59,6 @@ export function ns(w: Workload): string {
   return `-n ${shq(w.namespace)}`;
 }
 
-/** Wraps a container-level patch into the pod template of the workload's kind. */
-function templatePatch(w: Workload, podSpec: Record<string, unknown>): unknown {
-  const wrap = (spec: unknown): unknown => ({ spec: { template: { spec } } });
-  return w.kind === 'CronJob' ? { spec: { jobTemplate: wrap(podSpec) } } : wrap(podSpec);
-}
 
 /**
  * Commands that apply `containerFields` (and optional pod-level fields) to the container: a strategic
@@ -72,7 +68,7 @@ function templatePatch(w: Workload, podSpec: Record<string, unknown>): unknown {
 export function patchContainer(w: Workload, containerFields: Record<string, unknown>, podFields: Record<string, unknown> = {}): string[] {
   const list = w.init ? 'initContainers' : 'containers';
   const podSpec = { ...podFields, [list]: [{ name: w.container, ...containerFields }] };
-  if (w.patchable) return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type strategic -p ${shq(JSON.stringify(templatePatch(w, podSpec)))}`];
+  if (w.patchable) return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type strategic -p ${shq(JSON.stringify({ spec: { template: { spec: podSpec } } }))}`];
   return replaceSteps(w, `set ${JSON.stringify(podSpec)} in ${w.kind === 'Job' ? 'spec.template.spec' : 'spec'}`);
 }
 
