@@ -102,10 +102,12 @@ export function parseProbeEvent(reason: string, message: string): ProbeEvent | u
     return { probe: kill[1] === 'startup' ? 'startup' : 'liveness', kill: true, output: message, failure: 'other' };
   }
   if (reason !== 'Unhealthy') return undefined;
-  const m = /^(Liveness|Readiness|Startup) probe (?:failed|errored[^:]*): ([\s\S]*)$/.exec(message);
+  const m = /^(Liveness|Readiness|Startup) probe (failed|errored[^:]*): ([\s\S]*)$/.exec(message);
   if (m?.[1] === undefined) return undefined;
-  const output = (m[2] ?? '').trim();
+  const output = (m[3] ?? '').trim();
   const probe = m[1].toLowerCase() as ProbeKind;
+  // `probe errored`: the kubelet could not run the probe at all (KUBE-MESSAGES §3).
+  if (m[2] !== 'failed') return { probe, kill: false, output, failure: 'other' };
   const status = /statuscode: (\d{3})/.exec(output)?.[1];
   if (status !== undefined) return { probe, kill: false, output, failure: 'status', status: Number(status) };
   const failure: ProbeFailure = /connection refused/.test(output)

@@ -5,8 +5,8 @@ import { shq } from '../shell.ts';
 import { ns, type Workload } from './workload.ts';
 
 /** Labels that change with every revision and so cannot select the new pods. */
-const VOLATILE = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'batch.kubernetes.io/controller-uid', 'controller-uid', 'batch.kubernetes.io/job-name', 'job-name', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
-const PREFERRED = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app', 'k8s-app', 'name', 'component'];
+const VOLATILE = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'batch.kubernetes.io/controller-uid', 'controller-uid', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
+const PREFERRED = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app', 'k8s-app', 'name', 'component', 'job-name'];
 
 /** A selector for the workload's pods across revisions, or undefined when the labels give none. */
 export function podSelector(labels: Record<string, string>): string | undefined {

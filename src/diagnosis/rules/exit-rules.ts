@@ -49,7 +49,7 @@ function signalVerdict(clues: Clues, exit: 137 | 143): Verdict {
   return {
     id: term ? 'sigterm' : 'sigkill',
     strength: STRENGTH.exitCode,
-    confidence: eventsUnread ? 'low' : term ? 'high' : 'medium',
+    confidence: term ? 'high' : 'medium',
     title: describeExit(exit),
     summary,
     evidence: [
@@ -102,10 +102,12 @@ const exitCode: Rule = {
   },
 };
 
-/** No log and no readable events lower what an exit code alone can say. */
+/**
+ * Unreadable events lower every verdict below a probe kill: a probe kill, had it been visible, would
+ * have outranked it (Evidence.problems lower confidence, STYLE.md habit 5).
+ */
 export function withProblems(clues: Clues, v: Verdict): Verdict {
-  const logsUnread = hasProblem(clues, 'logs') && clues.log === undefined;
-  if (v.id === 'app-crash' && logsUnread && v.confidence !== 'low') return { ...v, confidence: lower(v.confidence) };
+  if (hasProblem(clues, 'events') && v.strength < STRENGTH.probeFailures && v.confidence !== 'low') return { ...v, confidence: lower(v.confidence) };
   return v;
 }
 

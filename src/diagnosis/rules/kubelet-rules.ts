@@ -139,8 +139,6 @@ const startError: Rule = {
     if (t === undefined || (t.reason !== 'StartError' && t.reason !== 'ContainerCannotRun')) return [];
     const exec = parseExecFailure(t.message ?? '');
     if (exec !== undefined) return [entrypointVerdict(clues, exec, STRENGTH.kubeletRecord, statusLine(clues))];
-    const missing = parseMissingObject(t.message ?? '');
-    if (missing !== undefined) return [missingVerdict(clues, missing, STRENGTH.kubeletRecord, statusLine(clues))];
     return [];
   },
 };

@@ -5,7 +5,7 @@
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
 import { STRENGTH, type Verdict } from '../verdict.ts';
-import { waitingLine, type Rule } from './rule.ts';
+import { statusLine, waitingLine, type Rule } from './rule.ts';
 
 function needs(clues: Clues): string[] {
   const out: string[] = [];
@@ -28,7 +28,7 @@ function needs(clues: Clues): string[] {
 /** The verdict when nothing else has proof. */
 export function unknownVerdict(clues: Clues): Verdict {
   const missing = needs(clues);
-  const proof: EvidenceLine[] = [...waitingLine(clues)];
+  const proof: EvidenceLine[] = [...statusLine(clues), ...waitingLine(clues)];
   for (const p of clues.evidence.problems) proof.push({ source: p.source === 'events' ? 'events' : p.source === 'logs' ? 'logs' : 'status', text: p.message });
   return {
     id: 'unknown',
