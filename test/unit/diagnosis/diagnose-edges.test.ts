@@ -80,13 +80,13 @@ describe('container selection', () => {
 });
 
 describe('probes', () => {
-  const withProbe = (probe: IContainer['livenessProbe'], exitCode = 143) => crashingPod(base({ exitCode, ran: 40, spec: { livenessProbe: probe, resources: { limits: { memory: '256Mi' } } } }));
+  const withProbe = (probe: NonNullable<IContainer['livenessProbe']>, exitCode = 143) => crashingPod(base({ exitCode, ran: 40, spec: { livenessProbe: probe, resources: { limits: { memory: '256Mi' } } } }));
   const kill = (p: IPod, failure: string) => [
     event(p, { reason: 'Unhealthy', message: `Liveness probe failed: ${failure}`, count: 3, firstAgo: 130, lastAgo: 100, container: 'svc' }),
     event(p, { type: 'Normal', reason: 'Killing', message: 'Container svc failed liveness probe, will be restarted', firstAgo: 96, container: 'svc' }),
   ];
 
-  it.each<[string, IContainer['livenessProbe'], string, string]>([
+  it.each<[string, NonNullable<IContainer['livenessProbe']>, string, string]>([
     ['tcp', { tcpSocket: { port: 5432 }, periodSeconds: 10, failureThreshold: 3 }, 'dial tcp 10.244.1.7:5432: connect: connection refused', '"startupProbe":{"tcpSocket":{"port":5432}'],
     ['grpc', { grpc: { port: 9090, service: 'live' }, periodSeconds: 5, failureThreshold: 3 }, 'timeout: failed to connect service ":9090" within 1s', '"grpc":{"port":9090,"service":"live"}'],
     ['exec', { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 10, failureThreshold: 3 }, "cat: can't open '/tmp/healthy': No such file or directory", '"startupProbe":{"exec":{"command":["cat","/tmp/healthy"]}'],
