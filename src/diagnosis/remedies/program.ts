@@ -5,6 +5,7 @@
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
+import { dependency } from '../rules/crash.ts';
 import type { Fix } from '../verdict.ts';
 import { debugCopy, debugEphemeral, ns, rollback, type Workload } from './workload.ts';
 
@@ -21,7 +22,7 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
   const out: Remedy[] = [];
   const sig = fix.signature;
   const noLog = clues.log === undefined || clues.log.lines.length === 0;
-  const dep = [...clues.signatures].reverse().find((s) => s.kind === 'connection' && s.endpoint !== undefined);
+  const dep = dependency(clues);
   if (dep?.endpoint !== undefined) {
     const [host = dep.endpoint, port] = dep.endpoint.split(':');
     // A Service name: `db` or `db.other-ns.svc(.cluster.local)`; `db.other-ns` cannot be told from an

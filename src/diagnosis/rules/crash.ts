@@ -5,6 +5,7 @@
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
 import type { LogSignature } from '../log-signature.ts';
+import { isDecisive } from '../log-signatures.ts';
 import { describeExit, exitedWith } from '../signals.ts';
 import type { Verdict } from '../verdict.ts';
 import { hasProblem, statusLine, who } from './rule.ts';
@@ -15,9 +16,20 @@ const FAILURE: Record<NonNullable<LogSignature['failure']>, string> = {
   timeout: 'the connection timed out',
 };
 
-/** `db-primary:5432 (connection refused)` from the last decisive connection line, if any. */
+/** The last connection failure that names an endpoint and is not a mere warning (retries log those). */
 export function dependency(clues: Clues): LogSignature | undefined {
-  return [...clues.signatures].reverse().find((s) => s.kind === 'connection' && s.endpoint !== undefined);
+  const lines = clues.log?.lines ?? [];
+  return [...clues.signatures].reverse().find((s) => s.kind === 'connection' && s.endpoint !== undefined && isDecisive(s, lines));
+}
+
+/** The last non-empty log line, quoted when nothing else stands out (Go's log.Fatal has no level). */
+function lastLine(clues: Clues): string | undefined {
+  const lines = clues.log?.lines ?? [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] ?? '').trim();
+    if (line !== '') return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  }
+  return undefined;
 }
 
 function what(sig: LogSignature | undefined, dep: LogSignature | undefined): string {
@@ -56,7 +68,7 @@ export function crashVerdict(clues: Clues, strength: number, sig: LogSignature |
       ? '; its log could not be read, so the reason is not known'
       : noLog
         ? '; it wrote nothing to its log before exiting'
-        : '; the log shows no stack trace or error line';
+        : `; the log shows no stack trace or error line (its last line: "${lastLine(clues) ?? ''}")`;
   const title = sig === undefined ? `Application error (${t === undefined ? 'crash' : describeExit(t.exitCode)})` : sig.text.length > 80 ? `${sig.text.slice(0, 77)}…` : sig.text;
   return {
     id: 'app-crash',

@@ -58,3 +58,18 @@ describe('log-derived missing config details', () => {
     expect(d.remedies.flatMap((r) => r.commands).join('\n')).toContain('kubectl set env deployment/svc -n ns1 -c svc QUEUE_NAME=VALUE');
   });
 });
+
+describe('app-crash wording', () => {
+  it('quotes the last line when the log has no level or stack (Go log.Fatal)', () => {
+    const d = diag(limit('256Mi'), { exitCode: 1, reason: 'Error', log: '2026/04/09 14:03:24 starting\n2026/04/09 14:03:24 could not parse rules.json: unexpected end of JSON input\n' });
+    expect(d.cause.id).toBe('app-crash');
+    expect(d.cause.confidence).toBe('medium');
+    expect(d.cause.summary).toContain('its last line: "2026/04/09 14:03:24 could not parse rules.json: unexpected end of JSON input"');
+  });
+
+  it('does not blame a dependency that only appeared in a warning', () => {
+    const d = diag(limit('256Mi'), { exitCode: 2, reason: 'Error', log: 'WARN dial tcp 10.0.0.7:6379: connect: connection refused (cache disabled)\npanic: bad config\n\ngoroutine 1 [running]:\n' });
+    expect(d.cause.summary).not.toContain('10.0.0.7');
+    expect(d.remedies.flatMap((r) => r.commands).join('\n')).not.toContain('nc -vz');
+  });
+});
