@@ -39,6 +39,9 @@ const execError: Matcher = (line) => {
       line,
     );
   if (shell?.[1]) return { kind: 'exec-error', text: line, path: shell[1] };
+  // The interpreter runs but the script the command names is not there.
+  const script = /^\S*python[\d.]*: can't open file '([^']+)'/.exec(line) ?? /^Error: Unable to access jarfile (\S+)/.exec(line);
+  if (script?.[1]) return { kind: 'exec-error', text: line, path: script[1] };
   return undefined;
 };
 
@@ -84,6 +87,23 @@ const moduleMissing: Matcher = (line) => {
   if (node) return { kind: 'module-missing', text: line, runtime: 'node', ...(node[1] ? { path: node[1] } : {}) };
   const py = /^(?:ModuleNotFoundError|ImportError): No module named '([^']+)'/.exec(line);
   if (py) return { kind: 'module-missing', text: line, runtime: 'python', ...(py[1] ? { path: py[1] } : {}) };
+  const jvm = /^Error: Could not find or load main class (\S+)/.exec(line);
+  if (jvm?.[1]) return { kind: 'module-missing', text: line, runtime: 'jvm', path: jvm[1] };
+  return undefined;
+};
+
+/** Wrong arguments: Go's flag package, argparse, commander; the command line in the spec is wrong. */
+const badArgs: Matcher = (line) => {
+  if (/^flag provided but not defined: |^\S+: error: (?:unrecognized arguments|the following arguments are required)|^error: (?:unknown option|missing required argument) /.test(line))
+    return { kind: 'crash', text: line };
+  return undefined;
+};
+
+/** nginx: `[emerg]` lines end the process; `host not found in upstream "backend:8080"` names the host. */
+const nginx: Matcher = (line) => {
+  const upstream = /\[emerg\].*host not found in upstream "([^"]+)"/.exec(line);
+  if (upstream?.[1]) return { kind: 'connection', text: line, endpoint: upstream[1], failure: 'dns' };
+  if (/^(?:\S+ \S+ )?\[emerg\] /.test(line) || /^nginx: \[emerg\] /.test(line)) return { kind: 'crash', text: line };
   return undefined;
 };
 
@@ -116,4 +136,4 @@ const connection: Matcher = (line) => {
 };
 
 /** The order matters: a line that says "exec … no such file" is an exec error, not a missing file. */
-export const LINE_MATCHERS: readonly Matcher[] = [runtimeOom, execError, moduleMissing, missingEnv, missingFile, connection];
+export const LINE_MATCHERS: readonly Matcher[] = [runtimeOom, execError, moduleMissing, missingEnv, missingFile, nginx, connection, badArgs];

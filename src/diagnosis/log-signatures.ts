@@ -32,10 +32,16 @@ function matchLine(line: string, index: number): LogSignature | undefined {
 export function findSignatures(lines: readonly string[]): LogSignature[] {
   const crashes = findCrashes(lines.map(cut));
   const taken = new Set(crashes.map((c) => c.index));
+  // Node.js: `Cannot find module '/app/server.js'` with no `Require stack:` is the entry script itself.
+  const entryScript = (sig: LogSignature): LogSignature =>
+    sig.kind === 'module-missing' && sig.runtime === 'node' && sig.path?.startsWith('/') === true && !/^Require stack:/.test(lines[sig.index + 1] ?? '')
+      ? { ...sig, kind: 'exec-error' }
+      : sig;
   const single: LogSignature[] = [];
   lines.forEach((line, index) => {
-    const sig = matchLine(line, index);
-    if (sig === undefined) return;
+    const found = matchLine(line, index);
+    if (found === undefined) return;
+    const sig = entryScript(found);
     // A crash shape owns its line; an error level adds nothing to it.
     if (taken.has(index) && sig.kind === 'error-log') return;
     single.push(sig);
