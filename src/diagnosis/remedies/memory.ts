@@ -58,40 +58,65 @@ export function memoryLimitRemedies(clues: Clues, w: Workload): Remedy[] {
   return out;
 }
 
-function heapCommands(w: Workload, runtime: Runtime | undefined, limitBytes: number | undefined): Remedy | undefined {
+/** The literal value of a runtime env var (kept by src/kube for RUNTIME_ENV_VARS only). */
+function envValue(clues: Clues, name: string): string {
+  const e = clues.container?.env.find((x) => x.name === name);
+  return e?.from.kind === 'value' ? (e.from.value ?? '') : '';
+}
+
+/** Replaces (or adds) one flag in an options string, keeping the other flags the user set. */
+function withFlag(options: string, pattern: RegExp, flag: string): string {
+  const kept = options.split(/\s+/).filter((o) => o !== '' && !pattern.test(o));
+  return [...kept, flag].join(' ');
+}
+
+/**
+ * Fits the runtime's heap to `limitBytes`: V8 --max-old-space-size at 75%, JVM MaxRAMPercentage=75,
+ * Go GOMEMLIMIT at 90%. Existing flags in NODE_OPTIONS / JAVA_TOOL_OPTIONS are kept.
+ */
+function heapCommands(clues: Clues, w: Workload, runtime: Runtime | undefined, limitBytes: number | undefined): Remedy | undefined {
   if (limitBytes === undefined) return undefined;
   const mib = toMiB(limitBytes);
-  const set = (assignment: string): string[] => (w.patchable && !w.init
-    ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${shq(assignment)}`]
-    : patchContainer(w, { env: [{ name: assignment.split('=')[0], value: assignment.split('=').slice(1).join('=') }] }));
+  const set = (name: string, value: string): string[] => (w.patchable && !w.init
+    ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${shq(`${name}=${value}`)}`]
+    : patchContainer(w, { env: [{ name, value }] }));
   switch (runtime) {
-    case 'node':
-      return {
-        title: `Size the V8 heap to the ${formatMemory(limitBytes)} limit (75%, leaving room for buffers and native memory)`,
-        commands: set(`NODE_OPTIONS=--max-old-space-size=${Math.floor(mib * 0.75)} --heapsnapshot-near-heap-limit=1`),
-      };
-    case 'jvm':
-      return {
-        title: 'Size the JVM heap from the container limit (the default is only 25% of it) and keep a heap dump',
-        commands: set('JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75.0 -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/tmp'),
-      };
+    case 'node': {
+      const value = withFlag(envValue(clues, 'NODE_OPTIONS'), /^--max-old-space-size=/, `--max-old-space-size=${Math.floor(mib * 0.75)}`);
+      return { title: `Size the V8 heap to the ${formatMemory(limitBytes)} limit (75%, leaving room for buffers and native memory)`, commands: set('NODE_OPTIONS', value) };
+    }
+    case 'jvm': {
+      const value = withFlag(envValue(clues, 'JAVA_TOOL_OPTIONS'), /^-XX:MaxRAMPercentage=|^-Xmx/, '-XX:MaxRAMPercentage=75.0');
+      return { title: `Size the JVM heap from the ${formatMemory(limitBytes)} limit (the default is 25% of it)`, commands: set('JAVA_TOOL_OPTIONS', value) };
+    }
     case 'go':
-      return { title: 'Tell the Go runtime its budget (GOMEMLIMIT, 90% of the limit)', commands: set(`GOMEMLIMIT=${Math.floor(mib * 0.9)}MiB`) };
+      return { title: `Tell the Go runtime its budget (GOMEMLIMIT, 90% of ${formatMemory(limitBytes)})`, commands: set('GOMEMLIMIT', `${Math.floor(mib * 0.9)}MiB`) };
     default:
       return undefined;
   }
 }
 
+/** The heap cap the runtime already has, in bytes, when the options state one. */
+function currentHeap(clues: Clues, runtime: Runtime | undefined): number | undefined {
+  const node = /--max-old-space-size=(\d+)/.exec(envValue(clues, 'NODE_OPTIONS'))?.[1];
+  if (runtime === 'node' && node !== undefined) return Number(node) * 1024 ** 2;
+  return undefined;
+}
+
 export function runtimeHeapRemedies(clues: Clues, w: Workload, runtime: Runtime | undefined): Remedy[] {
   const limit = clues.container?.resources.limits.memory;
   const bytes = limit === undefined ? undefined : parseMemory(limit);
+  const raised = bytes === undefined ? undefined : doubledLimit(bytes);
   const out: Remedy[] = [];
-  const heap = heapCommands(w, runtime, bytes);
-  if (heap !== undefined) out.push(heap);
+  const current = currentHeap(clues, runtime);
+  // A heap already sized near the limit would shrink if fitted to it: fit it to the raised limit instead.
+  const fitTo = bytes !== undefined && current !== undefined && current >= bytes * 0.75 ? raised : bytes;
+  const heap = heapCommands(clues, w, runtime, fitTo);
   out.push({
     title: 'If the heap really needs more: raise the container limit with it, then find what grows',
-    commands: bytes === undefined ? setMemory(w, 'MEMORY', undefined) : setMemory(w, formatMemory(doubledLimit(bytes)), undefined),
+    commands: raised === undefined ? setMemory(w, 'MEMORY', undefined) : setMemory(w, formatMemory(raised), undefined),
   });
+  if (heap !== undefined) out.splice(fitTo === bytes ? 0 : 1, 0, heap);
   out.push(leakOrLimit(clues, w, limit));
   return out;
 }
@@ -100,5 +125,5 @@ export function runtimeHeapRemedies(clues: Clues, w: Workload, runtime: Runtime 
 export function goMemLimitRemedy(clues: Clues, w: Workload): Remedy | undefined {
   if (clues.runtime !== 'go') return undefined;
   if (clues.container?.env.some((e) => e.name === 'GOMEMLIMIT') === true) return undefined;
-  return heapCommands(w, 'go', parseMemory(clues.container?.resources.limits.memory ?? ''));
+  return heapCommands(clues, w, 'go', parseMemory(clues.container?.resources.limits.memory ?? ''));
 }

@@ -73,3 +73,30 @@ describe('app-crash wording', () => {
     expect(d.remedies.flatMap((r) => r.commands).join('\n')).not.toContain('nc -vz');
   });
 });
+
+describe('runtime heap remedies keep the user\'s flags', () => {
+  const heapLog = 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n';
+  it('fits --max-old-space-size to 75% of the limit, keeping other NODE_OPTIONS', () => {
+    const d = diag({ ...limit('512Mi'), env: [{ name: 'NODE_OPTIONS', value: '--enable-source-maps' }] }, { exitCode: 134, reason: 'Error', log: heapLog });
+    expect(d.cause.id).toBe('runtime-oom');
+    expect(d.remedies[0]?.commands.join('\n')).toContain("'NODE_OPTIONS=--enable-source-maps --max-old-space-size=384'");
+  });
+
+  it('a heap already near the limit is fitted to the raised limit, after raising it', () => {
+    const d = diag({ ...limit('512Mi'), env: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=460' }] }, { exitCode: 134, reason: 'Error', log: heapLog });
+    expect(d.remedies[0]?.commands.join('\n')).toContain('--limits=memory=1Gi');
+    expect(d.remedies[1]?.commands.join('\n')).toContain('kubectl set env deployment/svc -n ns1 -c svc NODE_OPTIONS=--max-old-space-size=768');
+  });
+
+  it('no heap flag for a runtime without one (Rust): raise the limit', () => {
+    const d = diag(limit('128Mi'), { exitCode: 134, reason: 'Error', log: 'memory allocation of 268435456 bytes failed\n' });
+    expect(d.cause.id).toBe('runtime-oom');
+    expect(d.remedies[0]?.commands.join('\n')).toContain('--limits=memory=256Mi');
+  });
+
+  it('no limit at all: set one from the measured peak', () => {
+    const d = diag({}, { exitCode: 1, reason: 'Error', log: 'Traceback (most recent call last):\n  File "x", line 1\nMemoryError\n' });
+    expect(d.cause.summary).toContain('with no container memory limit');
+    expect(d.remedies.flatMap((r) => r.commands).join('\n')).toContain('--limits=memory=MEMORY');
+  });
+});
