@@ -37,6 +37,7 @@ function investigate(clues: Clues, w: Workload): Remedy[] {
       commands: [
         `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`,
         ...(clues.containerName === '' ? [] : [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(clues.containerName)} --previous`]),
+        ...(clues.pod?.nodeName === undefined ? [] : [`kubectl describe node ${shq(clues.pod.nodeName)}`]),
         `kubectl get events ${ns(w)} --sort-by=.metadata.creationTimestamp`,
       ],
     });

@@ -67,7 +67,7 @@ const exitCode: Rule = {
   id: 'exit-code',
   detect(clues) {
     const t = clues.termination;
-    if (t === undefined || t.reason === 'OOMKilled' || t.reason === 'StartError') return [];
+    if (t === undefined || t.reason === 'OOMKilled' || t.reason === 'StartError' || t.reason === 'ContainerStatusUnknown') return [];
     switch (t.exitCode) {
       case 0:
         return [exitZero(clues)];

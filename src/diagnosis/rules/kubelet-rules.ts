@@ -158,4 +158,28 @@ const missingObjectEvents: Rule = {
   },
 };
 
-export const KUBELET_RULES: readonly Rule[] = [waitingReason, oomKilled, startError, missingObjectEvents];
+/**
+ * `ContainerStatusUnknown` (exit 137, "The container could not be located when the pod was
+ * terminated"): the kubelet lost the container (node reboot, pod deleted while the node was down);
+ * the 137 is written by the kubelet, not a signal the process received.
+ */
+const statusUnknown: Rule = {
+  id: 'kubelet-container-status-unknown',
+  detect(clues) {
+    const t = clues.termination;
+    if (t?.reason !== 'ContainerStatusUnknown') return [];
+    return [
+      {
+        id: 'unknown',
+        strength: STRENGTH.kubeletRecord,
+        confidence: 'medium',
+        title: 'ContainerStatusUnknown: the container was lost',
+        summary: `The kubelet lost track of ${who(clues)} (node restart or the pod terminated while its node was unreachable); its exit ${t.exitCode} is recorded by the kubelet, not received by the process, so it names no cause.`,
+        evidence: statusLine(clues),
+        fix: { kind: 'investigate', needs: ['the node\'s condition and events around the time the container was lost'] },
+      },
+    ];
+  },
+};
+
+export const KUBELET_RULES: readonly Rule[] = [waitingReason, oomKilled, startError, statusUnknown, missingObjectEvents];
