@@ -2,7 +2,6 @@
  * The demo's own words around the diagnoses: what is running, one heading per workload, and how to
  * try crashtriage for real afterwards. Pure text; run.ts writes it.
  */
-import type { WebhookAlert } from '../src/http/alertmanager-payload.ts';
 import type { Paint } from './style.ts';
 import type { DemoWorkload } from './workloads.ts';
 
@@ -16,32 +15,29 @@ export interface IntroFacts {
 
 export function intro(f: IntroFacts, paint: Paint): string {
   const toConsole = f.sinks.length === 1 && f.sinks[0] === 'console';
-  const destination = toConsole
-    ? 'this terminal (the console sink: no Slack or email configured)'
-    : `${f.sinks.join(', ')} (from your environment), and a one-line result here`;
-  return [
-    paint('bold', 'crashtriage demo') + paint('dim', ' · no cluster, no network: everything below runs on 127.0.0.1'),
+  const destination = toConsole ? 'printed below (console sink: no Slack or email configured)' : `sent to ${f.sinks.join(', ')} (configured in your environment)`;
+  const row = (label: string, text: string): string => `  ${paint('dim', label.padEnd(11))}  ${text}`;
+  return `${[
+    `${paint('bold', 'crashtriage demo')} · no cluster, no network: everything runs on 127.0.0.1`,
     '',
-    `  ${paint('dim', 'simulated cluster ')}  ${f.workloads} crash-looping workloads behind a Kubernetes API at ${f.clusterUrl}`,
-    `  ${paint('dim', 'crashtriage       ')}  the real service, listening on ${f.serviceUrl} (POST /alerts with a bearer token)`,
-    `  ${paint('dim', 'diagnoses go to   ')}  ${destination}`,
+    row('cluster', `simulated, ${f.workloads} crash-looping workloads; Kubernetes API at ${f.clusterUrl}`),
+    row('crashtriage', `the real service, listening on ${f.serviceUrl}`),
+    row('diagnoses', destination),
     '',
-    'Sending each workload\'s alert to crashtriage as Alertmanager would (webhook v4, one group per pod).',
-    'For each one, crashtriage reads the pod, its events and the previous container\'s log from the API,',
-    'names the cause and delivers the diagnosis:',
+    'Each workload\'s alert goes to POST /alerts as Alertmanager would send it (webhook v4,',
+    'bearer token). crashtriage reads the pod, its events and the previous container\'s log',
+    'from the API, names the cause and delivers the diagnosis.',
     '',
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
-/** The banner before each workload's diagnosis. */
-export function workloadHeading(index: number, total: number, w: DemoWorkload, alert: WebhookAlert, paint: Paint): string {
-  const title = ` ${index + 1}/${total}  ${w.namespace}/${w.pod} `;
-  const rule = '━'.repeat(Math.max(4, 100 - title.length - 4));
-  return [
-    paint('bold', `━━━${title}${rule}`),
-    paint('dim', `alert ${alert.labels['alertname'] ?? ''} (reason ${w.waitingReason}) · scenario: ${w.description}`),
-    '',
-  ].join('\n') + '\n';
+/** Fits an 80-column terminal. */
+const RULE_WIDTH = 78;
+
+/** The banner before each workload's diagnosis, and what the simulated workload is. */
+export function workloadHeading(index: number, total: number, w: DemoWorkload, paint: Paint): string {
+  const title = `━━━ ${index + 1}/${total}  ${w.namespace}/${w.pod} `;
+  return [paint('bold', `${title}${'━'.repeat(Math.max(3, RULE_WIDTH - title.length))}`), paint('dim', `scenario: ${w.description}`), ''].join('\n') + '\n';
 }
 
 export function outro(paint: Paint): string {

@@ -6,16 +6,15 @@
  * workload was misdiagnosed or undelivered (2 for a setup problem).
  */
 import { payloadFor } from './alerts.ts';
+import { sendAlert } from './send-alert.ts';
 import { startCheckSink, type CheckSink } from './check-sink.ts';
 import { intro, outro, workloadHeading } from './narration.ts';
 import { DemoConfigError, startDemoService, type DemoService } from './service.ts';
 import { MissingToolError, startSimulatedCluster, type SimulatedCluster } from './simulated-cluster.ts';
 import { painter, wantsColor, type Paint } from './style.ts';
 import { renderSummary, type WorkloadOutcome } from './summary.ts';
-import { demoWorkloads, type DemoWorkload } from './workloads.ts';
+import { demoWorkloads } from './workloads.ts';
 
-/** Alertmanager's own HTTP timeout for a webhook is at least 10 s; the service answers within 8 s. */
-const REQUEST_TIMEOUT_MS = 15_000;
 /** The stock alert fires after `for: 15m`; the notification is a little later still. */
 const ALERT_AGE_MS = 3 * 60_000;
 
@@ -44,15 +43,22 @@ async function main(): Promise<number> {
     const toConsole = service.sinks.includes('console');
     const outcomes: WorkloadOutcome[] = [];
     const startsAt = new Date(now.getTime() - ALERT_AGE_MS);
+    let stopped: string | undefined;
     for (const [i, w] of workloads.entries()) {
+      if (stopped !== undefined) {
+        outcomes.push({ kind: 'not-sent', workload: w, reason: stopped });
+        continue;
+      }
       const payload = payloadFor(w, startsAt);
-      const alert = payload.alerts[0]!;
-      out(workloadHeading(i, workloads.length, w, alert, paint));
-      const failure = await postAlert(service, JSON.stringify(payload));
-      const document = check.byFingerprint.get(alert.fingerprint);
-      const outcome: WorkloadOutcome = { workload: w, ...(document === undefined ? {} : { document }), ...(failure === undefined ? {} : { failure }) };
+      out(workloadHeading(i, workloads.length, w, paint));
+      const failure = await sendAlert(service.url, service.token, payload);
+      const document = check.byFingerprint.get(payload.alerts[0]?.fingerprint ?? '');
+      const outcome: SentOutcome = { kind: 'sent', workload: w, ...(document === undefined ? {} : { document }), ...(failure === undefined ? {} : { failure }) };
       outcomes.push(outcome);
       out(resultLine(outcome, toConsole, service.sinks, paint));
+      // A sink that failed once (a wrong Slack URL, an unreachable SMTP server) would make every
+      // later alert wait out the whole delivery budget too: stop and show the summary instead.
+      if (failure !== undefined) stopped = 'stopped after the first delivery failure';
     }
 
     const summary = renderSummary(outcomes, paint);
@@ -69,35 +75,17 @@ async function main(): Promise<number> {
   }
 }
 
-/** POSTs one payload the way Alertmanager does; undefined when the service answered 2xx. */
-async function postAlert(service: DemoService, body: string): Promise<string | undefined> {
-  try {
-    const res = await fetch(`${service.url}/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${service.token}`, 'user-agent': 'Alertmanager/0.28.1 (crashtriage demo)' },
-      body,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await res.text();
-    return res.ok ? undefined : `HTTP ${res.status} ${text.slice(0, 200)}`;
-  } catch (err) {
-    return `request failed: ${(err as Error).message}`;
-  }
-}
+type SentOutcome = Extract<WorkloadOutcome, { kind: 'sent' }>;
 
 /**
  * After each alert: with the console sink the diagnosis is already on screen, so only a problem is
  * worth a line; with other sinks, a line says what was sent where.
  */
-function resultLine(o: WorkloadOutcome, toConsole: boolean, sinks: readonly string[], paint: Paint): string {
+function resultLine(o: SentOutcome, toConsole: boolean, sinks: readonly string[], paint: Paint): string {
   if (o.failure !== undefined) return `${paint('red', `✗ not delivered: ${o.failure}`)}\n\n`;
   if (o.document === undefined) return `${paint('red', '✗ the service answered 200 but no diagnosis document arrived')}\n\n`;
-  if (toConsole) return '\n';
-  return `${describe(o.workload, o)} → sent to ${sinks.join(', ')}\n\n`;
-}
-
-function describe(w: DemoWorkload, o: WorkloadOutcome): string {
-  return `${w.namespace}/${w.pod}: ${o.document?.cause.id ?? '?'} — ${o.document?.cause.title ?? ''}`;
+  if (toConsole) return ''; // the console sink's text ends with a blank line
+  return `→ ${o.document.cause.id} (${o.document.cause.confidence}): ${o.document.cause.title}; sent to ${sinks.join(', ')}\n\n`;
 }
 
 process.exitCode = await main();
