@@ -80,10 +80,20 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
     const log = await logRead;
     const container = evidence.target.container;
     if (log.ok) evidence.log = log.value;
-    else problems.push(problemFromError('logs', log.error, container === undefined ? ctx : { ...ctx, container }));
+    else if (!(log.error.kind === 'no-previous-log' && neverTerminated(evidence.container))) {
+      problems.push(problemFromError('logs', log.error, container === undefined ? ctx : { ...ctx, container }));
+    }
   }
   evidence.problems = dedupe(problems);
   return evidence;
+}
+
+/**
+ * A container that has not run to an end yet (ContainerCreating, CreateContainerConfigError,
+ * ImagePullBackOff) has no previous log by nature: its absence is no gap in the evidence.
+ */
+function neverTerminated(container: ContainerFacts | undefined): boolean {
+  return container !== undefined && container.lastState?.kind !== 'terminated' && container.state?.kind !== 'terminated' && container.restartCount === 0;
 }
 
 function evidenceTarget(target: KubeTarget): Evidence['target'] {

@@ -119,16 +119,17 @@ describe('problems through the real client', () => {
     expect(evidence.problems).toEqual([expect.objectContaining({ source: 'pod', kind: 'connection' })]);
   });
 
-  it('no terminated instance yet (alert names the container) → 400 no-previous-log', async () => {
+  it('no terminated instance yet (alert names the container) → the absent previous log is no problem', async () => {
     const evidence = await gatherEvidence({ kube: reader() }, { namespace: 'default', pod: 'orders-6d5f8c7b4-tz9xw', container: 'app' }, NOW);
-    expect(evidence.problems).toEqual([
-      {
-        source: 'logs',
-        kind: 'no-previous-log',
-        message:
-          'no previous log: container "app" has no terminated instance to read (previous terminated container "app" in pod "orders-6d5f8c7b4-tz9xw" not found)',
-      },
-    ]);
+    expect(api.requests.some((r) => r.resource === 'pods/log' && r.status === 400)).toBe(true);
+    expect(evidence.problems).toEqual([]);
+    expect(evidence.log).toBeUndefined();
+  });
+
+  it('a container that did terminate but whose previous log is gone → no-previous-log problem', async () => {
+    api.failNext(/\/pods\/web-7d4b9c8f6-x2kqp\/log$/, { status: 400, message: 'previous terminated container "app" in pod "web-7d4b9c8f6-x2kqp" not found' });
+    const evidence = await gatherEvidence({ kube: reader() }, { namespace: 'default', pod: 'web-7d4b9c8f6-x2kqp', container: 'app' }, NOW);
+    expect(evidence.problems).toEqual([expect.objectContaining({ source: 'logs', kind: 'no-previous-log' })]);
   });
 
   it('a 400 "is waiting to start" from the kubelet → bad-request with the Status message', async () => {
