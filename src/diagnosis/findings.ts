@@ -8,7 +8,6 @@ import type { CauseId, Finding } from './document.ts';
 import type { ContainerFacts, ProbeFacts } from './evidence.ts';
 import { formatMemory, parseMemory } from './quantity.ts';
 
-const HIGH_RESTARTS = 10;
 const JVM_IMAGE = /openjdk|temurin|jre|jdk|java|corretto|zulu|liberica|spring|tomcat|jetty|wildfly|keycloak/i;
 
 function envValue(c: ContainerFacts, name: string): string | undefined {
@@ -17,11 +16,12 @@ function envValue(c: ContainerFacts, name: string): string | undefined {
 }
 
 /** -Xmx512m / -Xmx2g → bytes. */
-function xmx(text: string): number | undefined {
-  const m = /-Xmx(\d+)([kKmMgG]?)\b/.exec(text);
-  if (m === null) return undefined;
+/** The last -Xmx flag (the JVM honours the last one), as written and in bytes. */
+function xmx(text: string): { flag: string; bytes: number } | undefined {
+  const m = [...text.matchAll(/-Xmx(\d+)([kKmMgG]?)\b/g)].at(-1);
+  if (m === undefined) return undefined;
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase()] ?? 1;
-  return Number(m[1]) * unit;
+  return { flag: m[0], bytes: Number(m[1]) * unit };
 }
 
 function probePorts(c: ContainerFacts): Finding[] {
@@ -47,8 +47,8 @@ function runtimeMemory(clues: Clues, c: ContainerFacts, limitBytes: number | und
   const jvm = clues.runtime === 'jvm' || /\bjava\b/.test(argv) || JVM_IMAGE.test(c.image) || javaOpts.trim() !== '';
   if (jvm && limitBytes !== undefined) {
     const heap = xmx(`${javaOpts} ${argv}`);
-    if (heap !== undefined && heap >= limitBytes)
-      out.push({ id: 'jvm-heap-over-limit', text: `-Xmx${formatMemory(heap)} is not below the ${formatMemory(limitBytes)} memory limit: the heap alone can exceed it; use -XX:MaxRAMPercentage=75.0 instead.` });
+    if (heap !== undefined && heap.bytes >= limitBytes)
+      out.push({ id: 'jvm-heap-over-limit', text: `${heap.flag} is not below the ${formatMemory(limitBytes)} memory limit: the heap alone can exceed it; use -XX:MaxRAMPercentage=75.0 instead.` });
     else if (heap === undefined && !/MaxRAMPercentage/.test(`${javaOpts} ${argv}`))
       out.push({ id: 'jvm-heap-default', text: 'JVM without -XX:MaxRAMPercentage or -Xmx: the heap defaults to 25% of the container limit; set -XX:MaxRAMPercentage=75.0.' });
   }
@@ -83,6 +83,5 @@ export function findingsFor(clues: Clues, cause: CauseId): Finding[] {
     out.push({ id: 'job-restart-on-failure', text: `Job ${owner.name} uses restartPolicy OnFailure: failures restart in place (a crash loop until backoffLimit) and the old logs are lost; Never keeps each failed pod.` });
   if (owner === undefined && clues.pod?.restartPolicy === 'Always' && cause === 'exit-zero')
     out.push({ id: 'restart-policy', text: 'A bare pod with restartPolicy Always runs a task that completes: use a Job, or restartPolicy Never.' });
-  if (c.restartCount >= HIGH_RESTARTS) out.push({ id: 'high-restarts', text: `Restarted ${c.restartCount} times.` });
   return out;
 }

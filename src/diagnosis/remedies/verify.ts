@@ -18,7 +18,10 @@ export function podSelector(labels: Record<string, string>): string | undefined 
 
 export function verifySteps(clues: Clues, w: Workload, cause: CauseId): string[] {
   const out: string[] = [];
-  if (w.rolls) out.push(`kubectl rollout status ${w.ref} ${ns(w)} --timeout=5m`);
+  // A task moved to a Job completes instead of rolling out; a Deployment kept with a long-lived
+  // command rolls out as usual. Say which check belongs to which fix.
+  if (cause === 'exit-zero') out.push(`kubectl get jobs ${ns(w)} -w  # moved to a Job: COMPLETIONS reaches 1/1`);
+  if (w.rolls) out.push(`kubectl rollout status ${w.ref} ${ns(w)} --timeout=5m${cause === 'exit-zero' ? '  # kept running with a long-lived command' : ''}`);
   const selector = w.bare ? undefined : podSelector(clues.pod?.labels ?? {});
   out.push(selector === undefined ? `kubectl get pod ${shq(clues.podName)} ${ns(w)} -w` : `kubectl get pods ${ns(w)} -l ${shq(selector)} -w`);
   const jsonpath = `{range .items[*]}{.metadata.name}{" restarts="}{.status.containerStatuses[?(@.name=="${w.container}")].restartCount}{" last="}{.status.containerStatuses[?(@.name=="${w.container}")].lastState.terminated.reason}{"\\n"}{end}`;
@@ -27,6 +30,5 @@ export function verifySteps(clues: Clues, w: Workload, cause: CauseId): string[]
   }
   out.push(`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`);
   if (cause === 'liveness-probe') out.push('# no new "Liveness probe failed" / "failed liveness probe" events after the change');
-  if (cause === 'exit-zero') out.push(`# the Job completes: kubectl get jobs ${ns(w)}`);
   return out;
 }

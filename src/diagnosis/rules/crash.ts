@@ -57,6 +57,21 @@ export function logLines(clues: Clues, sig: LogSignature | undefined): EvidenceL
   return lines;
 }
 
+const FAILURE_WORDS = { refused: 'Connection refused by', dns: 'Cannot resolve', timeout: 'Timed out connecting to' } as const;
+
+/**
+ * A title short enough for a Slack header and a mail subject: the exception's name, or the endpoint
+ * that failed, or the decisive line cut at a word. The whole line stays in the summary and the proof.
+ */
+function headline(sig: LogSignature): string {
+  if (sig.endpoint !== undefined && sig.failure !== undefined) return `${FAILURE_WORDS[sig.failure]} ${sig.endpoint}`;
+  const exception = /^(?:[A-Za-z_$][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Fault|Failure)\b/.exec(sig.text)?.[0];
+  if (exception !== undefined) return exception;
+  if (sig.text.length <= 60) return sig.text;
+  const cut = sig.text.slice(0, 60);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 40)).replace(/[\s,:;]+$/, '')}…`;
+}
+
 export function crashVerdict(clues: Clues, strength: number, sig: LogSignature | undefined = clues.primary): Verdict {
   const t = clues.termination;
   const exit = t === undefined ? 'exits' : exitedWith(t.exitCode);
@@ -69,7 +84,7 @@ export function crashVerdict(clues: Clues, strength: number, sig: LogSignature |
       : noLog
         ? '; it wrote nothing to its log before exiting'
         : `; the log shows no stack trace or error line (its last line: "${lastLine(clues) ?? ''}")`;
-  const title = sig === undefined ? `Application error (${t === undefined ? 'crash' : describeExit(t.exitCode)})` : sig.text.length > 80 ? `${sig.text.slice(0, 77)}…` : sig.text;
+  const title = `${sig === undefined ? 'Application error' : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
   return {
     id: 'app-crash',
     strength,

@@ -3,7 +3,7 @@
  * own; other codes are an application crash that the log may explain further (log-rules.ts).
  */
 import type { Clues } from '../clues.ts';
-import { describeExit, signalName } from '../signals.ts';
+import { describeExit } from '../signals.ts';
 import { lower, STRENGTH, type Verdict } from '../verdict.ts';
 import { crashVerdict } from './crash.ts';
 import { entrypointVerdict } from './entrypoint.ts';
@@ -94,9 +94,7 @@ const exitCode: Rule = {
           },
         ];
       default: {
-        const verdict = crashVerdict(clues, clues.primary === undefined ? STRENGTH.exitOnly : STRENGTH.logCrash);
-        const sig = signalName(t.exitCode);
-        return [sig === undefined ? verdict : { ...verdict, title: `${describeExit(t.exitCode)}: ${verdict.title}` }];
+        return [crashVerdict(clues, clues.primary === undefined ? STRENGTH.exitOnly : STRENGTH.logCrash)];
       }
     }
   },
