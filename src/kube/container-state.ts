@@ -4,7 +4,7 @@
  */
 import type { V1ContainerState } from '@kubernetes/client-node';
 import type { ContainerState } from '../diagnosis/evidence.ts';
-import { signalFromExitCode } from './signals.ts';
+import { signalFromExitCode } from '../diagnosis/signals.ts';
 import { epochMs, isoTime } from './time.ts';
 
 export function containerState(state: V1ContainerState | undefined): ContainerState | undefined {

@@ -6,7 +6,7 @@ import { buildExcerpt } from '../../../src/diagnosis/log-excerpt.ts';
 import { findSignatures, primarySignature } from '../../../src/diagnosis/log-signatures.ts';
 import { doubledLimit, formatMemory, parseMemory, toMiB } from '../../../src/diagnosis/quantity.ts';
 import { shq } from '../../../src/diagnosis/shell.ts';
-import { describeExit, exitedWith, signalName } from '../../../src/diagnosis/signals.ts';
+import { describeExit, exitedWith, signalFromExitCode } from '../../../src/diagnosis/signals.ts';
 
 describe('exit codes name their signal (128 + n)', () => {
   it.each([
@@ -21,7 +21,7 @@ describe('exit codes name their signal (128 + n)', () => {
     [143, 'SIGTERM', 'exit 143 (SIGTERM)'],
     [255, undefined, 'exit 255'],
   ])('%i → %s', (code, name, text) => {
-    expect(signalName(code)).toBe(name);
+    expect(signalFromExitCode(code)?.signalName).toBe(name);
     expect(describeExit(code)).toBe(text);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signalFromExitCode, signalName } from '../../../src/kube/signals.ts';
+import { signalFromExitCode, signalName } from '../../../src/diagnosis/signals.ts';
 
 describe('signalFromExitCode', () => {
   it.each([
