@@ -44,6 +44,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
+  // Node's server.close() drops only the keep-alive connections idle at that moment; one that
+  // carries a request in flight would stay open until keepAliveTimeout. Ask the client to close it.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   registerHealthRoutes(app, { metrics: deps.metrics, health: deps.health });
   registerAlertsRoute(app, deps);
   await app.ready();

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../../src/notify/render-markdown.ts';
+import { oomDocument, resolvedOf } from './fixtures/documents.ts';
+
+describe('renderMarkdown', () => {
+  it('leads with status and title, then facts, proof, fix as a sh block, verify and escalation', () => {
+    const md = renderMarkdown(oomDocument());
+    expect(md.split('\n')[0]).toMatch(/^## FIRING: payments\/payment-svc-7b9f6d-xk2p: /);
+    expect(md).toContain('| Namespace | `payments` |');
+    expect(md).toContain('### Proof');
+    expect(md).toMatch(/### Fix\n\n\*\*.+\*\*\n\n```sh\nkubectl /);
+    expect(md).toContain('### Verify');
+    expect(md).toContain('<details><summary>Escalation: what to collect</summary>');
+  });
+
+  it('says resolved and leaves the escalation out', () => {
+    const md = renderMarkdown(resolvedOf(oomDocument()));
+    expect(md).toMatch(/^## RESOLVED: /);
+    expect(md).toMatch(/_Resolved after .+_/);
+    expect(md).not.toContain('Escalation');
+  });
+
+  it('keeps cluster text from becoming markup: prose escaped, backticks fenced longer', () => {
+    const doc = oomDocument({
+      problems: [{ source: 'logs', message: 'forbidden: <script>alert(1)</script> *bold* [link](http://x)' }],
+      findings: [{ id: 'x', text: 'Image `evil` | pipes # heading' }],
+    });
+    doc.evidence = [{ source: 'logs', text: 'a `b` c' }];
+    doc.logs = { container: 'app', previous: true, excerpt: 'line ```` fence\nnext', truncated: false };
+    const md = renderMarkdown(doc);
+    expect(md).toContain('\\<script\\>alert(1)\\</script\\> \\*bold\\* \\[link\\](http://x)');
+    expect(md).toContain('Image \\`evil\\` \\| pipes \\# heading');
+    expect(md).toContain('`` a `b` c ``');
+    expect(md).toContain('`````\nline ```` fence\nnext\n`````');
+  });
+
+  it('shows what could not be read, and omits empty sections', () => {
+    const doc = oomDocument({ evidence: [], remedies: [], verify: [], findings: [], problems: [{ source: 'pod', message: 'pods "x" not found' }] });
+    delete doc.logs;
+    const md = renderMarkdown(doc);
+    expect(md).toContain('**Could not read**');
+    for (const heading of ['### Proof', '### Fix', '### Verify', '### Log', '### Also noticed']) expect(md).not.toContain(heading);
+  });
+});
