@@ -10,7 +10,7 @@ import { gatherForAlerts } from '../src/kube/gather-for-alerts.ts';
 import { createKubeReader } from '../src/kube/reader.ts';
 import type { KubeTarget } from '../src/kube/target.ts';
 import { KUBE_SCENARIO_NAMES, kubeFixture } from '../test/fixtures/kube/index.ts';
-import { startFakeKubeApi, type FakeKubeApi } from '../test/support/fake-kube-api.ts';
+import { type FakeKubeApi, startFakeKubeApi } from '../test/support/fake-kube-api.ts';
 
 const [alertCount = 200, podCount = 100, latencyMs = 20, maxInFlight = 10] = process.argv.slice(2).map(Number);
 /** Every tenth pod has an 8 MiB previous log of 1 KiB lines, to show memory stays bounded. */
@@ -60,9 +60,7 @@ function populate(api: FakeKubeApi, pods: number, alerts: number): KubeTarget[] 
     const name = `${f.podName}-${i}`;
     const uid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
     api.setPod({ ...f.rawPod, metadata: { ...(f.rawPod['metadata'] as object), name, uid } });
-    api.addEvents(
-      ...f.rawEvents.map((e) => ({ ...e, involvedObject: { ...(e['involvedObject'] as object), name, uid } })),
-    );
+    api.addEvents(...f.rawEvents.map((e) => ({ ...e, involvedObject: { ...(e['involvedObject'] as object), name, uid } })));
     const previous = i % 10 === 0 ? BIG_LOG : f.previousLog;
     if (previous !== undefined) api.setLog({ namespace: f.namespace, pod: name, container: f.container, previous });
     podTargets.push({ namespace: f.namespace, pod: name, container: f.container });

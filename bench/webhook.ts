@@ -11,8 +11,8 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { wireService } from '../src/wire.ts';
 import { KUBE_SCENARIO_NAMES, kubeFixture } from '../test/fixtures/kube/index.ts';
-import { startFakeKubeApi } from '../test/support/fake-kube-api.ts';
 import { crashLoopAlert, webhookPayload } from '../test/support/alertmanager-payloads.ts';
+import { startFakeKubeApi } from '../test/support/fake-kube-api.ts';
 
 const [alerts = 300, concurrency = 20, latencyMs = 20] = process.argv.slice(2).map(Number);
 const TOKEN = 'bench-token';
@@ -27,7 +27,11 @@ const sink = createServer((req, res) => {
   });
 });
 await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-const result = loadConfig({ WEBHOOK_TOKEN: TOKEN, KUBECONFIG: api.kubeconfigPath, FORWARD_WEBHOOK_URL: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/` });
+const result = loadConfig({
+  WEBHOOK_TOKEN: TOKEN,
+  KUBECONFIG: api.kubeconfigPath,
+  FORWARD_WEBHOOK_URL: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`,
+});
 if (!result.ok) throw new Error(result.errors.join('\n'));
 const service = await wireService(result.config, pino({ level: 'silent' }));
 const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
@@ -67,9 +71,13 @@ clearInterval(sampler);
 latencies.sort((a, b) => a - b);
 const pct = (p: number): string => `${(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0).toFixed(0)} ms`;
 console.log(`${alerts} alerts, ${concurrency} requests in flight, API latency ${latencyMs} ms, KUBE_MAX_IN_FLIGHT ${result.config.kube.maxInFlight}`);
-console.log(`wall ${wallMs.toFixed(0)} ms → ${Math.round(alerts / (wallMs / 1000))} alerts/s; non-200 answers: ${failures}; delivered to the sink: ${delivered}`);
+console.log(
+  `wall ${wallMs.toFixed(0)} ms → ${Math.round(alerts / (wallMs / 1000))} alerts/s; non-200 answers: ${failures}; delivered to the sink: ${delivered}`,
+);
 console.log(`request latency: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}`);
-console.log(`API calls: ${api.requests.length} (${(api.requests.length / alerts).toFixed(2)} per alert); peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (fake API server in the same process)`);
+console.log(
+  `API calls: ${api.requests.length} (${(api.requests.length / alerts).toFixed(2)} per alert); peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (fake API server in the same process)`,
+);
 
 await service.app.close();
 await service.close();

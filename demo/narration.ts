@@ -15,7 +15,9 @@ export interface IntroFacts {
 
 export function intro(f: IntroFacts, paint: Paint): string {
   const toConsole = f.sinks.length === 1 && f.sinks[0] === 'console';
-  const destination = toConsole ? 'printed below (console sink: no Slack or email configured)' : `sent to ${f.sinks.join(', ')} (configured in your environment)`;
+  const destination = toConsole
+    ? 'printed below (console sink: no Slack or email configured)'
+    : `sent to ${f.sinks.join(', ')} (configured in your environment)`;
   const row = (label: string, text: string): string => `  ${paint('dim', label.padEnd(11))}  ${text}`;
   return `${[
     `${paint('bold', 'crashtriage demo')} · no cluster, no network: everything runs on 127.0.0.1`,
@@ -24,8 +26,8 @@ export function intro(f: IntroFacts, paint: Paint): string {
     row('crashtriage', `the real service, listening on ${f.serviceUrl}`),
     row('diagnoses', destination),
     '',
-    'Each workload\'s alert goes to POST /alerts as Alertmanager would send it (webhook v4,',
-    'bearer token). crashtriage reads the pod, its events and the previous container\'s log',
+    "Each workload's alert goes to POST /alerts as Alertmanager would send it (webhook v4,",
+    "bearer token). crashtriage reads the pod, its events and the previous container's log",
     'from the API, names the cause and delivers the diagnosis.',
     '',
   ].join('\n')}\n`;
@@ -37,7 +39,7 @@ const RULE_WIDTH = 78;
 /** The banner before each workload's diagnosis, and what the simulated workload is. */
 export function workloadHeading(index: number, total: number, w: DemoWorkload, paint: Paint): string {
   const title = `━━━ ${index + 1}/${total}  ${w.namespace}/${w.pod} `;
-  return [paint('bold', `${title}${'━'.repeat(Math.max(3, RULE_WIDTH - title.length))}`), paint('dim', `scenario: ${w.description}`), ''].join('\n') + '\n';
+  return `${[paint('bold', `${title}${'━'.repeat(Math.max(3, RULE_WIDTH - title.length))}`), paint('dim', `scenario: ${w.description}`), ''].join('\n')}\n`;
 }
 
 export function outro(paint: Paint): string {
@@ -48,7 +50,7 @@ export function outro(paint: Paint): string {
     `    ${paint('cyan', 'npx crashtriage diagnose -n NAMESPACE POD')}`,
     '  Run the service for your Alertmanager (README "Wiring Alertmanager"; Slack or email by env vars):',
     `    ${paint('cyan', 'WEBHOOK_TOKEN=$(openssl rand -hex 32) npm start')}`,
-    '  Send this demo\'s diagnoses to Slack instead of the terminal:',
+    "  Send this demo's diagnoses to Slack instead of the terminal:",
     `    ${paint('cyan', 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/… npm run demo')}`,
     '',
   ].join('\n');

@@ -6,12 +6,12 @@
  * workload was misdiagnosed or undelivered (2 for a setup problem).
  */
 import { payloadFor } from './alerts.ts';
-import { sendAlert } from './send-alert.ts';
-import { startCheckSink, type CheckSink } from './check-sink.ts';
+import { type CheckSink, startCheckSink } from './check-sink.ts';
 import { intro, outro, workloadHeading } from './narration.ts';
-import { DemoConfigError, startDemoService, type DemoService } from './service.ts';
-import { MissingToolError, startSimulatedCluster, type SimulatedCluster } from './simulated-cluster.ts';
-import { painter, wantsColor, type Paint } from './style.ts';
+import { sendAlert } from './send-alert.ts';
+import { DemoConfigError, type DemoService, startDemoService } from './service.ts';
+import { MissingToolError, type SimulatedCluster, startSimulatedCluster } from './simulated-cluster.ts';
+import { type Paint, painter, wantsColor } from './style.ts';
 import { renderSummary, type WorkloadOutcome } from './summary.ts';
 import { demoWorkloads } from './workloads.ts';
 
@@ -53,7 +53,12 @@ async function main(): Promise<number> {
       out(workloadHeading(i, workloads.length, w, paint));
       const failure = await sendAlert(service.url, service.token, payload);
       const document = check.byFingerprint.get(payload.alerts[0]?.fingerprint ?? '');
-      const outcome: SentOutcome = { kind: 'sent', workload: w, ...(document === undefined ? {} : { document }), ...(failure === undefined ? {} : { failure }) };
+      const outcome: SentOutcome = {
+        kind: 'sent',
+        workload: w,
+        ...(document === undefined ? {} : { document }),
+        ...(failure === undefined ? {} : { failure }),
+      };
       outcomes.push(outcome);
       out(resultLine(outcome, toConsole, service.sinks, paint));
       // A sink that failed once (a wrong Slack URL, an unreachable SMTP server) would make every

@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { loadConfig, type Config } from '../src/config.ts';
+import { type Config, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { wireService, type Service } from '../src/wire.ts';
+import { type Service, wireService } from '../src/wire.ts';
 
 /** The sink name the demo adds; chosen so it cannot collide with a name the user's config file uses. */
 export const CHECK_SINK = 'demo-check';

@@ -25,7 +25,9 @@ export async function startSimulatedCluster(workloads: readonly DemoWorkload[]):
   const api = await startFakeKubeApi({
     pods: workloads.map((w) => w.rawPod),
     events: workloads.flatMap((w) => w.rawEvents),
-    logs: workloads.flatMap((w) => (w.previousLog === undefined ? [] : [{ namespace: w.namespace, pod: w.pod, container: w.container, previous: w.previousLog }])),
+    logs: workloads.flatMap((w) =>
+      w.previousLog === undefined ? [] : [{ namespace: w.namespace, pod: w.pod, container: w.container, previous: w.previousLog }],
+    ),
   });
   return {
     url: api.url,

@@ -5,7 +5,7 @@
  * current time, sees the same picture (a BackOff two minutes ago is still two minutes ago).
  */
 import type { CauseId } from '../src/diagnosis/document.ts';
-import { fixtures, NOW, type DiagnosisFixture } from '../test/fixtures/diagnosis/index.ts';
+import { type DiagnosisFixture, fixtures, NOW } from '../test/fixtures/diagnosis/index.ts';
 
 /**
  * Fixture names, in the order the demo sends their alerts. Each has a pod and no injected read

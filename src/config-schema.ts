@@ -3,12 +3,9 @@
  * onto the same shape in `config.ts`. Secret-bearing fields are listed in `SECRET_PATHS` so the logger
  * redacts them.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 
-const SlackWebhookSink = Type.Object(
-  { type: Type.Literal('slack'), webhookUrl: Type.String({ format: 'uri' }) },
-  { additionalProperties: false },
-);
+const SlackWebhookSink = Type.Object({ type: Type.Literal('slack'), webhookUrl: Type.String({ format: 'uri' }) }, { additionalProperties: false });
 
 const SlackApiSink = Type.Object(
   {
@@ -32,10 +29,7 @@ const EmailSink = Type.Object(
   { additionalProperties: false },
 );
 
-const WebhookSink = Type.Object(
-  { type: Type.Literal('webhook'), url: Type.String({ format: 'uri' }) },
-  { additionalProperties: false },
-);
+const WebhookSink = Type.Object({ type: Type.Literal('webhook'), url: Type.String({ format: 'uri' }) }, { additionalProperties: false });
 
 const ConsoleSink = Type.Object({ type: Type.Literal('console') }, { additionalProperties: false });
 

@@ -29,7 +29,10 @@ export function sinksFromEnv(env: Env, errors: string[]): Record<string, SinkSpe
   const smtpUrl = nonEmpty(env['SMTP_URL']);
   if (smtpUrl !== undefined) {
     const from = nonEmpty(env['EMAIL_FROM']);
-    const to = (env['EMAIL_TO'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const to = (env['EMAIL_TO'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (!/^smtps?:\/\//.test(smtpUrl)) errors.push('SMTP_URL: must start with smtp:// or smtps://');
     else if (from === undefined) errors.push('EMAIL_FROM: required when SMTP_URL is set');
     else if (to.length === 0) errors.push('EMAIL_TO: required when SMTP_URL is set (comma-separated addresses)');

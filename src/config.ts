@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { FileSettings, type RouteSpec, type SinkSpec } from './config-schema.ts';
-import { nonEmpty, resolveSinks, sinksFromEnv, type ResolvedSink } from './config-sinks.ts';
+import { nonEmpty, type ResolvedSink, resolveSinks, sinksFromEnv } from './config-sinks.ts';
 
 export type { ResolvedSink, RouteSpec, SinkSpec };
 
@@ -75,7 +75,14 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
 
   const port = intSetting('PORT', env['PORT'], file.port ?? DEFAULTS.port, 0, 65535, errors);
   const host = nonEmpty(env['HOST']) ?? file.host ?? DEFAULTS.host;
-  const bodyLimitBytes = intSetting('BODY_LIMIT_BYTES', env['BODY_LIMIT_BYTES'], file.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes, 1024, 64 * 1024 * 1024, errors);
+  const bodyLimitBytes = intSetting(
+    'BODY_LIMIT_BYTES',
+    env['BODY_LIMIT_BYTES'],
+    file.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
+    1024,
+    64 * 1024 * 1024,
+    errors,
+  );
   const logLevel = nonEmpty(env['LOG_LEVEL']) ?? file.logLevel ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
 
@@ -138,7 +145,9 @@ function readSettingsFile(path: string | undefined, readFile: (p: string) => str
   }
   if (validateFile(parsed)) return parsed;
   for (const e of validateFile.errors ?? []) {
-    errors.push(`CONFIG_FILE ${path}: ${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`);
+    errors.push(
+      `CONFIG_FILE ${path}: ${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`,
+    );
   }
   return {};
 }

@@ -4,8 +4,9 @@
  * container leads, and an alert without a container label (KubePodNotReady) folds into any incident
  * of its pod. Folded alerts are neither diagnosed nor sent, firing or resolved. In memory, bounded.
  */
-import type { WebhookAlert } from './http/alertmanager-payload.ts';
+
 import type { DiagnosisDocument } from './diagnosis/document.ts';
+import type { WebhookAlert } from './http/alertmanager-payload.ts';
 
 export type Claim = { kind: 'lead'; firing?: DiagnosisDocument } | { kind: 'folded'; into: string };
 

@@ -2,7 +2,7 @@
  * The process logger: JSON lines on standard output (what log collectors in a cluster expect), with
  * every secret-bearing path censored, so a logged config, sink spec or request never leaks a token.
  */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { SECRET_PATHS } from './config.ts';
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -6,7 +6,7 @@ import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config.ts';
 import { KubeConfigError } from './kube/index.ts';
 import { createLogger } from './logger.ts';
-import { wireService } from './wire.ts';
+import { type Service, wireService } from './wire.ts';
 
 /** Longer than a delivery budget so that a request in flight can finish; shorter than the pod's grace period. */
 const SHUTDOWN_GRACE_MS = 20_000;
@@ -23,7 +23,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   if (config.webhookToken === undefined) {
     logger.warn('ALLOW_UNAUTHENTICATED=true: POST /alerts accepts requests without a token; use this for development only');
   }
-  let service;
+  let service: Service;
   try {
     service = await wireService(config, logger);
   } catch (err) {

@@ -2,7 +2,7 @@
  * The service's Prometheus metrics, on a registry of its own (so tests can build many apps side by side).
  * Label values are bounded sets (status, outcome, resource, sink name, cause id): never a pod name.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 

@@ -3,14 +3,14 @@
  * Enrichment never loses an alert: whatever could not be read travels in the document's `problems`.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { AlertPipeline, PipelineOutcome } from './http/app.ts';
-import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
-import type { Evidence } from './diagnosis/evidence.ts';
+import { buildDocument } from './alert-document.ts';
 import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
+import type { Evidence } from './diagnosis/evidence.ts';
+import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
+import type { AlertPipeline, PipelineOutcome } from './http/app.ts';
+import { createIncidentIndex, type IncidentIndex, leadFirst } from './incident-index.ts';
 import type { Metrics } from './metrics.ts';
 import type { Notifier } from './notify/notifier.ts';
-import { buildDocument } from './alert-document.ts';
-import { createIncidentIndex, leadFirst, type IncidentIndex } from './incident-index.ts';
 
 /** Reads evidence for alerts, one Evidence per alert in order, coalescing repeated pods. */
 export interface EvidenceSource {
@@ -37,7 +37,10 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
       for (const alert of leadFirst(payload.alerts)) {
         const claim = incidents.claim(alert);
         if (claim.kind === 'folded') {
-          log.info({ fingerprint: alert.fingerprint, alertname: alert.labels['alertname'], into: claim.into }, 'alert folded into the message of another alert for the same pod');
+          log.info(
+            { fingerprint: alert.fingerprint, alertname: alert.labels['alertname'], into: claim.into },
+            'alert folded into the message of another alert for the same pod',
+          );
           continue;
         }
         if (alert.status === 'resolved' && claim.firing !== undefined) {
@@ -57,7 +60,13 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
         incidents.remember(document);
         documents.push(document);
         log.info(
-          { fingerprint: alert.fingerprint, pod: `${document.target.namespace}/${document.target.pod}`, cause: diagnosis.cause.id, confidence: diagnosis.cause.confidence, problems: found.problems.length },
+          {
+            fingerprint: alert.fingerprint,
+            pod: `${document.target.namespace}/${document.target.pod}`,
+            cause: diagnosis.cause.id,
+            confidence: diagnosis.cause.confidence,
+            problems: found.problems.length,
+          },
           'diagnosed',
         );
       });

@@ -8,8 +8,8 @@ import type { Config } from './config.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
 import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
-import { createKubeHealth } from './kube-health.ts';
 import { createKubeReader, gatherForAlerts, targetFromLabels } from './kube/index.ts';
+import { createKubeHealth } from './kube-health.ts';
 import { createMetrics } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline.ts';
@@ -41,7 +41,14 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
   const logRequest = { tailLines: config.kube.logTailLines, limitBytes: config.kube.logLimitBytes };
   const notifier = createNotifier({ config, logger, metrics, ...(overrides.stdout !== undefined ? { stdout: overrides.stdout } : {}) });
   const pipeline = createPipeline({
-    evidence: { gather: (alerts) => gatherForAlerts({ kube, log: logRequest }, alerts.map((a) => targetFromLabels(a.labels)), new Date()) },
+    evidence: {
+      gather: (alerts) =>
+        gatherForAlerts(
+          { kube, log: logRequest },
+          alerts.map((a) => targetFromLabels(a.labels)),
+          new Date(),
+        ),
+    },
     diagnose,
     notifier,
     metrics,

@@ -42,25 +42,9 @@ Exit status: 0 diagnosed, 1 nothing crash-looping found, 2 usage or access error
 `;
 
 export function parseDiagnoseArgs(argv: string[], env: NodeJS.ProcessEnv, isTty: boolean): ParsedDiagnose {
-  let parsed;
+  let parsed: ReturnType<typeof parseDiagnoseOptions>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        namespace: { type: 'string', short: 'n' },
-        container: { type: 'string', short: 'c' },
-        selector: { type: 'string', short: 'l' },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        output: { type: 'string', short: 'o' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        'request-timeout': { type: 'string' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseDiagnoseOptions(argv);
   } catch (err) {
     return { ok: false, message: (err as Error).message };
   }
@@ -68,7 +52,8 @@ export function parseDiagnoseArgs(argv: string[], env: NodeJS.ProcessEnv, isTty:
   if (values.help === true) return { ok: 'help' };
 
   const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json' && output !== 'markdown') return { ok: false, message: `--output must be text, json or markdown, not "${output}"` };
+  if (output !== 'text' && output !== 'json' && output !== 'markdown')
+    return { ok: false, message: `--output must be text, json or markdown, not "${output}"` };
   const timeoutMs = values['request-timeout'] === undefined ? 10_000 : Number(values['request-timeout']);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100) return { ok: false, message: '--request-timeout must be a whole number of milliseconds, at least 100' };
   if (positionals.length > 1) return { ok: false, message: `one pod at a time (got ${positionals.join(', ')}); use -l SELECTOR for several` };
@@ -96,4 +81,24 @@ export function parseDiagnoseArgs(argv: string[], env: NodeJS.ProcessEnv, isTty:
   if (kubeconfig !== undefined) request.kubeconfig = kubeconfig;
   if (values.context !== undefined) request.context = values.context;
   return { ok: true, request };
+}
+
+function parseDiagnoseOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      namespace: { type: 'string', short: 'n' },
+      container: { type: 'string', short: 'c' },
+      selector: { type: 'string', short: 'l' },
+      'all-namespaces': { type: 'boolean', short: 'A' },
+      output: { type: 'string', short: 'o' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }

@@ -2,16 +2,18 @@
  * `crashtriage diagnose`: the service's evidence and diagnosis code, run from a terminal with the
  * user's kubeconfig. Exit status 0 diagnosed, 1 nothing crash-looping found, 2 usage or access error.
  */
+
+import type { V1Pod } from '@kubernetes/client-node';
+import { buildDocument } from '../alert-document.ts';
 import { diagnose } from '../diagnosis/diagnose.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Evidence } from '../diagnosis/evidence.ts';
-import { buildDocument } from '../alert-document.ts';
+import type { WebhookAlert } from '../http/alertmanager-payload.ts';
 import { isPodCrashLooping } from '../kube/crash-looping.ts';
-import { createKubeReader, gatherEvidence, KubeConfigError, KubeReadError, podFacts, type KubeApiReader } from '../kube/index.ts';
+import { createKubeReader, gatherEvidence, type KubeApiReader, KubeConfigError, KubeReadError, podFacts } from '../kube/index.ts';
 import { renderMarkdown } from '../notify/render-markdown.ts';
 import { renderText } from '../notify/render-text.ts';
-import type { WebhookAlert } from '../http/alertmanager-payload.ts';
-import { DIAGNOSE_USAGE, parseDiagnoseArgs, type DiagnoseRequest } from './diagnose-args.ts';
+import { DIAGNOSE_USAGE, type DiagnoseRequest, parseDiagnoseArgs } from './diagnose-args.ts';
 import { createProgress } from './progress.ts';
 
 export interface Terminal {
@@ -60,7 +62,11 @@ async function run(request: DiagnoseRequest, kube: KubeApiReader, term: Terminal
   const scope = request.scope;
   if (scope.kind === 'pod') {
     const namespace = scope.namespace ?? kube.defaultNamespace;
-    const evidence = await gatherEvidence({ kube }, { namespace, pod: scope.pod, ...(scope.container !== undefined ? { container: scope.container } : {}) }, now());
+    const evidence = await gatherEvidence(
+      { kube },
+      { namespace, pod: scope.pod, ...(scope.container !== undefined ? { container: scope.container } : {}) },
+      now(),
+    );
     const fatal = evidence.problems.find((p) => p.source === 'pod' && FATAL_POD_PROBLEMS.has(p.kind));
     if (fatal !== undefined) {
       term.stderr.write(`crashtriage diagnose: ${fatal.message}\n`);
@@ -68,12 +74,13 @@ async function run(request: DiagnoseRequest, kube: KubeApiReader, term: Terminal
     }
     const crashLooping = evidence.pod !== undefined && isPodCrashLooping(evidence.pod, now().getTime());
     print(request, [documentFor(evidence, now())], term);
-    if (!crashLooping) term.stderr.write(`crashtriage diagnose: ${namespace}/${scope.pod} is not crash-looping (no container waiting on a failure or restarting)\n`);
+    if (!crashLooping)
+      term.stderr.write(`crashtriage diagnose: ${namespace}/${scope.pod} is not crash-looping (no container waiting on a failure or restarting)\n`);
     return crashLooping ? 0 : 1;
   }
 
   const namespace = scope.kind === 'selector' ? (scope.namespace ?? kube.defaultNamespace) : undefined;
-  let pods;
+  let pods: V1Pod[];
   try {
     pods = await kube.listPods(namespace, scope.selector);
   } catch (err) {
@@ -84,7 +91,9 @@ async function run(request: DiagnoseRequest, kube: KubeApiReader, term: Terminal
   const looping = pods.map(podFacts).filter((pod) => isPodCrashLooping(pod, now().getTime()));
   if (looping.length === 0) {
     const where = namespace === undefined ? 'any namespace' : `namespace ${namespace}`;
-    term.stderr.write(`crashtriage diagnose: no crash-looping pod in ${where}${scope.selector !== undefined ? ` matching ${scope.selector}` : ''} (${pods.length} pods looked at)\n`);
+    term.stderr.write(
+      `crashtriage diagnose: no crash-looping pod in ${where}${scope.selector !== undefined ? ` matching ${scope.selector}` : ''} (${pods.length} pods looked at)\n`,
+    );
     return 1;
   }
   const progress = createProgress(term.stderr, looping.length, request.output !== 'json' || term.stderr.isTTY === true);

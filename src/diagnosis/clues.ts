@@ -37,9 +37,7 @@ const FALLBACK_WINDOW_MS = 20 * 60_000;
 /** The failing container when the evidence names none: a waiting/terminated, not-ready one. */
 function pickContainer(pod: PodFacts): ContainerFacts | undefined {
   const all = [...pod.initContainers, ...pod.containers];
-  const failing = all.filter(
-    (c) => !c.ready && (c.restartCount > 0 || (c.state?.kind === 'waiting' && c.state.reason !== 'PodInitializing')),
-  );
+  const failing = all.filter((c) => !c.ready && (c.restartCount > 0 || (c.state?.kind === 'waiting' && c.state.reason !== 'PodInitializing')));
   return failing.sort((a, b) => b.restartCount - a.restartCount)[0];
 }
 

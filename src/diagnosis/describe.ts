@@ -44,7 +44,10 @@ export function describeEvent(e: EventFacts): string {
  * about one pod the 36-character uid is noise, so `web-7d4b9-x2kqp_default(6b1c…)` reads `web-7d4b9-x2kqp`.
  */
 export function withoutPodUid(message: string): string {
-  return message.replace(/\b([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)_[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)/g, '$1');
+  return message.replace(
+    /\b([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)_[a-z0-9](?:[-a-z0-9]*[a-z0-9])?\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)/g,
+    '$1',
+  );
 }
 
 /** `GET :8080/healthz`, `TCP :5432`, `exec [cat /tmp/healthy]`, `gRPC :9090`. */

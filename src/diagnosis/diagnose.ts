@@ -3,7 +3,7 @@
  * same clues (one flatMap); the strongest verdict is the cause; remedies, verify steps, findings and
  * the log excerpt follow from it. Everything that quotes the cluster is redacted here.
  */
-import { gatherClues, type Clues } from './clues.ts';
+import { type Clues, gatherClues } from './clues.ts';
 import { describeEvent } from './describe.ts';
 import type { Diagnosis, EvidenceLine } from './document.ts';
 import type { Evidence } from './evidence.ts';

@@ -34,7 +34,10 @@ function probePorts(c: ContainerFacts): Finding[] {
     const ok = typeof port === 'number' ? c.ports.some((x) => x.containerPort === port) : c.ports.some((x) => x.name === port);
     if (!ok) {
       const declared = c.ports.map((x) => (x.name === undefined ? String(x.containerPort) : `${x.name}/${x.containerPort}`)).join(', ');
-      out.push({ id: 'probe-port-mismatch', text: `${kind} probe port ${String(port)} matches no container port (declared: ${declared})${typeof port === 'string' ? ': a named port that does not exist makes the probe fail' : ''}.` });
+      out.push({
+        id: 'probe-port-mismatch',
+        text: `${kind} probe port ${String(port)} matches no container port (declared: ${declared})${typeof port === 'string' ? ': a named port that does not exist makes the probe fail' : ''}.`,
+      });
     }
   }
   return out;
@@ -48,20 +51,32 @@ function runtimeMemory(clues: Clues, c: ContainerFacts, limitBytes: number | und
   if (jvm && limitBytes !== undefined) {
     const heap = xmx(`${javaOpts} ${argv}`);
     if (heap !== undefined && heap.bytes >= limitBytes)
-      out.push({ id: 'jvm-heap-over-limit', text: `${heap.flag} is not below the ${formatMemory(limitBytes)} memory limit: the heap alone can exceed it; use -XX:MaxRAMPercentage=75.0 instead.` });
+      out.push({
+        id: 'jvm-heap-over-limit',
+        text: `${heap.flag} is not below the ${formatMemory(limitBytes)} memory limit: the heap alone can exceed it; use -XX:MaxRAMPercentage=75.0 instead.`,
+      });
     else if (heap === undefined && !/MaxRAMPercentage/.test(`${javaOpts} ${argv}`))
-      out.push({ id: 'jvm-heap-default', text: 'JVM without -XX:MaxRAMPercentage or -Xmx: the heap defaults to 25% of the container limit; set -XX:MaxRAMPercentage=75.0.' });
+      out.push({
+        id: 'jvm-heap-default',
+        text: 'JVM without -XX:MaxRAMPercentage or -Xmx: the heap defaults to 25% of the container limit; set -XX:MaxRAMPercentage=75.0.',
+      });
   }
   const nodeOpts = `${envValue(c, 'NODE_OPTIONS') ?? ''} ${argv}`;
   const oldSpace = /--max-old-space-size=(\d+)/.exec(nodeOpts)?.[1];
   if (oldSpace !== undefined && limitBytes !== undefined && Number(oldSpace) * 1024 ** 2 >= limitBytes)
-    out.push({ id: 'node-heap-over-limit', text: `--max-old-space-size=${oldSpace} (MiB) is not below the ${formatMemory(limitBytes)} limit: V8 will grow past it and be OOM-killed.` });
+    out.push({
+      id: 'node-heap-over-limit',
+      text: `--max-old-space-size=${oldSpace} (MiB) is not below the ${formatMemory(limitBytes)} limit: V8 will grow past it and be OOM-killed.`,
+    });
   const goLimit = envValue(c, 'GOMEMLIMIT');
   const goBytes = goLimit === undefined ? undefined : parseMemory(goLimit.replace(/B$/, ''));
   if (goBytes !== undefined && limitBytes !== undefined && goBytes >= limitBytes)
     out.push({ id: 'go-memlimit-over-limit', text: `GOMEMLIMIT=${goLimit ?? ''} is not below the ${formatMemory(limitBytes)} limit.` });
   if (clues.runtime === 'go' && goLimit === undefined && limitBytes !== undefined && (cause === 'oom-killed' || cause === 'runtime-oom'))
-    out.push({ id: 'go-memlimit-unset', text: `Go program without GOMEMLIMIT: the GC does not know the ${formatMemory(limitBytes)} limit; set GOMEMLIMIT to about 90% of it.` });
+    out.push({
+      id: 'go-memlimit-unset',
+      text: `Go program without GOMEMLIMIT: the GC does not know the ${formatMemory(limitBytes)} limit; set GOMEMLIMIT to about 90% of it.`,
+    });
   return out;
 }
 
@@ -80,7 +95,10 @@ export function findingsFor(clues: Clues, cause: CauseId): Finding[] {
   out.push(...runtimeMemory(clues, c, limit === undefined ? undefined : parseMemory(limit), cause));
   const owner = clues.pod?.owner;
   if (owner?.kind === 'Job' && clues.pod?.restartPolicy === 'OnFailure' && c.restartCount > 0)
-    out.push({ id: 'job-restart-on-failure', text: `Job ${owner.name} uses restartPolicy OnFailure: failures restart in place (a crash loop until backoffLimit) and the old logs are lost; Never keeps each failed pod.` });
+    out.push({
+      id: 'job-restart-on-failure',
+      text: `Job ${owner.name} uses restartPolicy OnFailure: failures restart in place (a crash loop until backoffLimit) and the old logs are lost; Never keeps each failed pod.`,
+    });
   if (owner === undefined && clues.pod?.restartPolicy === 'Always' && cause === 'exit-zero')
     out.push({ id: 'restart-policy', text: 'A bare pod with restartPolicy Always runs a task that completes: use a Job, or restartPolicy Never.' });
   return out;

@@ -42,17 +42,14 @@ export interface ExecFailure {
 
 /** runc's exec errors inside StartError / RunContainerError messages and container stderr (§2). */
 export function parseExecFailure(message: string): ExecFailure | undefined {
-  const quoted = /exec: "([^"]+)": (executable file not found in \$PATH|stat \S+: no such file or directory|no such file or directory|permission denied|exec format error)/.exec(
-    message,
-  );
+  const quoted =
+    /exec: "([^"]+)": (executable file not found in \$PATH|stat \S+: no such file or directory|no such file or directory|permission denied|exec format error)/.exec(
+      message,
+    );
   const bare = /\bexec (\/\S+): (exec format error|no such file or directory|permission denied)/.exec(message);
   const m = quoted ?? bare;
   if (m?.[1] && m[2]) {
-    const problem = m[2].includes('permission denied')
-      ? 'not-executable'
-      : m[2].includes('exec format error')
-        ? 'exec-format'
-        : 'not-found';
+    const problem = m[2].includes('permission denied') ? 'not-executable' : m[2].includes('exec format error') ? 'exec-format' : 'not-found';
     return { problem, path: m[1] };
   }
   if (/exec format error/.test(message)) return { problem: 'exec-format' };
@@ -68,10 +65,8 @@ export function parseImageProblem(reason: string, message: string): ImageProblem
   if (reason === 'InvalidImageName') return 'invalid-name';
   if (reason === 'ErrImageNeverPull') return 'never-pull';
   if (/toomanyrequests|429 Too Many Requests|rate limit/i.test(message)) return 'rate-limit';
-  if (/unauthorized|authentication required|403 Forbidden|401 Unauthorized|pull access denied|denied:|insufficient_scope/i.test(message))
-    return 'auth';
-  if (/no such host|i\/o timeout|connection refused|dial tcp|TLS handshake timeout|network is unreachable/i.test(message))
-    return 'unreachable';
+  if (/unauthorized|authentication required|403 Forbidden|401 Unauthorized|pull access denied|denied:|insufficient_scope/i.test(message)) return 'auth';
+  if (/no such host|i\/o timeout|connection refused|dial tcp|TLS handshake timeout|network is unreachable/i.test(message)) return 'unreachable';
   if (/code = NotFound|manifest unknown|: not found|not found: manifest|repository does not exist/i.test(message)) return 'not-found';
   return 'other';
 }

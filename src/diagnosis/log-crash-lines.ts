@@ -20,8 +20,7 @@ const python: Finder = (lines, i) => {
     if (m === null) return undefined;
     const related = [i, j - 2, j - 1].filter((k) => k > i);
     const key = /^KeyError: '([A-Z_][A-Z0-9_]*)'$/.exec(line.trim())?.[1];
-    if (key !== undefined && envAccess)
-      return { kind: 'missing-env', index: j, related, text: line.trim(), runtime: 'python', name: key };
+    if (key !== undefined && envAccess) return { kind: 'missing-env', index: j, related, text: line.trim(), runtime: 'python', name: key };
     return { kind: 'crash', index: j, related, text: line.trim(), runtime: 'python' };
   }
   return undefined;

@@ -22,8 +22,7 @@ const runtimeOom: Matcher = (line) => {
   if (/^MemoryError\b/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'python' };
   if (/^memory allocation of \d+ bytes failed/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'rust' };
   if (/System\.OutOfMemoryException/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'dotnet' };
-  if (/terminate called after throwing an instance of 'std::bad_alloc'/.test(line))
-    return { kind: 'runtime-oom', text: line, runtime: 'native' };
+  if (/terminate called after throwing an instance of 'std::bad_alloc'/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'native' };
   return undefined;
 };
 
@@ -31,8 +30,7 @@ const runtimeOom: Matcher = (line) => {
 const execError: Matcher = (line) => {
   const runc = /^exec (\S+): (exec format error|no such file or directory|permission denied)$/.exec(line);
   if (runc) return { kind: 'exec-error', text: line, ...(runc[1] ? { path: runc[1] } : {}) };
-  if (/exec user process caused:? "?(?:exec format error|no such file or directory|permission denied)/.test(line))
-    return { kind: 'exec-error', text: line };
+  if (/exec user process caused:? "?(?:exec format error|no such file or directory|permission denied)/.test(line)) return { kind: 'exec-error', text: line };
   // Shell entrypoints: `/bin/sh: 1: foo: not found`, `/entrypoint.sh: line 3: /app/server: Permission denied`.
   const shell =
     /^(?:\S*\/)?(?:sh|bash|dash|ash|\S+\.sh): (?:\d+: )?(?:line \d+: )?(\S+): (not found|command not found|Permission denied|No such file or directory)$/.exec(
@@ -94,7 +92,11 @@ const moduleMissing: Matcher = (line) => {
 
 /** Wrong arguments: Go's flag package, argparse, commander; the command line in the spec is wrong. */
 const badArgs: Matcher = (line) => {
-  if (/^flag provided but not defined: |^\S+: error: (?:unrecognized arguments|the following arguments are required)|^error: (?:unknown option|missing required argument) /.test(line))
+  if (
+    /^flag provided but not defined: |^\S+: error: (?:unrecognized arguments|the following arguments are required)|^error: (?:unknown option|missing required argument) /.test(
+      line,
+    )
+  )
     return { kind: 'crash', text: line };
   return undefined;
 };
@@ -126,12 +128,11 @@ const connection: Matcher = (line) => {
     /java\.net\.UnknownHostException: ([^\s:]+)/.exec(line) ??
     /\b([\w.-]+)(?::\d+)?: (?:Name or service not known|Temporary failure in name resolution)/.exec(line);
   if (dns?.[1]) return { kind: 'connection', text: line, endpoint: dns[1], failure: 'dns' };
-  const timeout =
-    /dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/.exec(line) ??
-    /ETIMEDOUT ([^\s,]+:\d+)/.exec(line);
+  const timeout = /dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/.exec(line) ?? /ETIMEDOUT ([^\s,]+:\d+)/.exec(line);
   if (timeout?.[1]) return { kind: 'connection', text: line, endpoint: timeout[1], failure: 'timeout' };
   if (/\b(?:Connection refused|ECONNREFUSED|connection refused)\b/.test(line)) return { kind: 'connection', text: line, failure: 'refused' };
-  if (/Name or service not known|Temporary failure in name resolution|nodename nor servname provided/.test(line)) return { kind: 'connection', text: line, failure: 'dns' };
+  if (/Name or service not known|Temporary failure in name resolution|nodename nor servname provided/.test(line))
+    return { kind: 'connection', text: line, failure: 'dns' };
   return undefined;
 };
 

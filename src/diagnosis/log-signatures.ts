@@ -19,12 +19,23 @@ function matchLine(line: string, index: number): LogSignature | undefined {
   const candidates = leveled !== undefined && leveled.message !== '' ? [line, leveled.message] : [line];
   for (const candidate of candidates) {
     for (const matcher of LINE_MATCHERS) {
-      const m = matcher(cut(candidate).replace(/^Caused by: /, '').trim());
-      if (m !== undefined) return { ...m, index, related: [], ...(leveled?.structured === true && leveled.message !== '' ? { text: cut(leveled.message) } : {}) };
+      const m = matcher(
+        cut(candidate)
+          .replace(/^Caused by: /, '')
+          .trim(),
+      );
+      if (m !== undefined)
+        return { ...m, index, related: [], ...(leveled?.structured === true && leveled.message !== '' ? { text: cut(leveled.message) } : {}) };
     }
   }
   if (leveled !== undefined && leveled.level !== 'info')
-    return { kind: 'error-log', index, related: [], text: cut(leveled.structured && leveled.message !== '' ? leveled.message : line.trim()), fatal: leveled.level === 'fatal' };
+    return {
+      kind: 'error-log',
+      index,
+      related: [],
+      text: cut(leveled.structured && leveled.message !== '' ? leveled.message : line.trim()),
+      fatal: leveled.level === 'fatal',
+    };
   return undefined;
 }
 
@@ -73,8 +84,7 @@ const RANK: Record<SignatureKind, number> = {
 
 /** True when a signature may decide the cause: a missing-* line logged as a warning only explains. */
 export function isDecisive(sig: LogSignature, lines: readonly string[]): boolean {
-  if (sig.kind === 'missing-env' || sig.kind === 'missing-file' || sig.kind === 'connection')
-    return !isBelowError(lines[sig.index] ?? '');
+  if (sig.kind === 'missing-env' || sig.kind === 'missing-file' || sig.kind === 'connection') return !isBelowError(lines[sig.index] ?? '');
   return true;
 }
 

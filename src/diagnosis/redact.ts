@@ -6,7 +6,7 @@ const MASK = '***';
 
 /** Key names whose values are secrets, in `key=value`, `key: value` and JSON `"key":"value"` form. */
 const SECRET_KEY =
-  String.raw`(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key)[A-Za-z0-9_.-]*)`;
+  '(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key)[A-Za-z0-9_.-]*)';
 
 type Replacer = (match: string, ...groups: (string | undefined)[]) => string;
 type Rule = readonly [RegExp, string | Replacer];

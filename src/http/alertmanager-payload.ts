@@ -3,7 +3,7 @@
  * derived from the schema. Field list: Alertmanager notify/webhook `Message` and template `Data`.
  * Unknown top-level fields are allowed (Alertmanager may add some); what we read is required.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 
 const LabelSet = Type.Record(Type.String(), Type.String());
 

@@ -4,9 +4,9 @@
  * 200 when every routed sink has the message; 503 so that Alertmanager retries the group otherwise.
  */
 import type { FastifyInstance } from 'fastify';
+import { WebhookPayload } from './alertmanager-payload.ts';
 import type { AppDeps } from './app.ts';
 import { makeTokenCheck } from './auth.ts';
-import { WebhookPayload } from './alertmanager-payload.ts';
 
 export function registerAlertsRoute(app: FastifyInstance, deps: AppDeps): void {
   const { metrics, pipeline } = deps;

@@ -2,12 +2,12 @@
  * buildApp(deps): the Fastify service with its routes; what the tests call. It does no I/O of its own:
  * the pipeline (evidence → diagnosis → delivery), the metrics and the health source come in as deps.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Metrics } from '../metrics.ts';
+import type { WebhookPayload } from './alertmanager-payload.ts';
 import { registerAlertsRoute } from './alerts-route.ts';
 import { handleError } from './errors.ts';
-import { registerHealthRoutes, type HealthSource } from './health-routes.ts';
-import type { WebhookPayload } from './alertmanager-payload.ts';
+import { type HealthSource, registerHealthRoutes } from './health-routes.ts';
 
 /** What happened to one webhook request's alerts. */
 export type PipelineOutcome =
@@ -41,9 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Alertmanager sends application/json; anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
   // Node's server.close() drops only the keep-alive connections idle at that moment; one that
   // carries a request in flight would stay open until keepAliveTimeout. Ask the client to close it.
   let closing = false;

@@ -4,13 +4,13 @@
  */
 import type { V1Container, V1ContainerStatus, V1EnvVar, V1Probe } from '@kubernetes/client-node';
 import {
-  RUNTIME_ENV_VARS,
   type ContainerFacts,
   type EnvFacts,
   type EnvFromFacts,
   type ProbeFacts,
   type ProbeHandler,
   type ResourceFacts,
+  RUNTIME_ENV_VARS,
 } from '../diagnosis/evidence.ts';
 import { containerState } from './container-state.ts';
 import { parseImageRef } from './image-ref.ts';
@@ -117,7 +117,11 @@ function envFacts(env: V1EnvVar): EnvFacts {
   return { name: env.name, from: { kind: 'value' } };
 }
 
-function envFromFacts(source: { configMapRef?: { name?: string; optional?: boolean }; secretRef?: { name?: string; optional?: boolean }; prefix?: string }): EnvFromFacts[] {
+function envFromFacts(source: {
+  configMapRef?: { name?: string; optional?: boolean };
+  secretRef?: { name?: string; optional?: boolean };
+  prefix?: string;
+}): EnvFromFacts[] {
   const out: EnvFromFacts[] = [];
   const add = (kind: EnvFromFacts['kind'], ref: { name?: string; optional?: boolean }): void => {
     const facts: EnvFromFacts = { kind, name: ref.name ?? '', optional: ref.optional ?? false };

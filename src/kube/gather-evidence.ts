@@ -7,12 +7,12 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { ContainerFacts, Evidence, LogFacts, PodFacts, Problem } from '../diagnosis/evidence.ts';
 import { eventsNewestFirst } from './event-facts.ts';
-import { KubeReadError, classifyKubeError } from './kube-error.ts';
+import { classifyKubeError, type KubeReadError } from './kube-error.ts';
 import { findContainer, podFacts } from './pod-facts.ts';
 import { DEFAULT_LOG_REQUEST, readPreviousLogFacts } from './previous-log.ts';
 import { problemFromError, type ReadContext } from './problems.ts';
 import type { KubeReader, LogRequest } from './reader.ts';
-import { missingLabelProblem, selectFailingContainer, type KubeTarget } from './target.ts';
+import { type KubeTarget, missingLabelProblem, selectFailingContainer } from './target.ts';
 
 export interface GatherDeps {
   kube: KubeReader;
@@ -40,8 +40,7 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
   }
   const ctx: ReadContext = { namespace: target.namespace, pod: target.pod };
   const logRequest: LogRequest = { ...DEFAULT_LOG_REQUEST, ...deps.log };
-  const readLog = (container: string): Promise<Settled<LogFacts>> =>
-    settle(readPreviousLogFacts(deps.kube, { ...ctx, container }, logRequest));
+  const readLog = (container: string): Promise<Settled<LogFacts>> => settle(readPreviousLogFacts(deps.kube, { ...ctx, container }, logRequest));
 
   const podRead = settle(deps.kube.readPod(ctx.namespace, ctx.pod));
   const eventsRead = settle(deps.kube.listPodEvents(ctx.namespace, ctx.pod));

@@ -5,7 +5,7 @@
  * later payload always sees fresh state.
  */
 import type { Evidence } from '../diagnosis/evidence.ts';
-import { gatherEvidence, type GatherDeps } from './gather-evidence.ts';
+import { type GatherDeps, gatherEvidence } from './gather-evidence.ts';
 import type { KubeReader } from './reader.ts';
 import type { KubeTarget } from './target.ts';
 

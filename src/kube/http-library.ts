@@ -8,8 +8,8 @@
  * `AbortSignal.timeout` bounds connect, headers and body together. No retries: a read that fails
  * becomes a `problems` entry, and Alertmanager's own retry covers the rest.
  */
-import { ResponseContext, SelfDecodingBody, wrapHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
-import { fetch, type Dispatcher } from 'undici';
+import { type HttpLibrary, type RequestContext, ResponseContext, SelfDecodingBody, wrapHttpLibrary } from '@kubernetes/client-node';
+import { type Dispatcher, fetch } from 'undici';
 import { ResponseTooLargeError } from './kube-error.ts';
 
 export interface HttpLibraryOptions {

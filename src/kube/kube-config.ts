@@ -3,10 +3,11 @@
  * running in a pod, else `KUBECONFIG` / `~/.kube/config` (KubeConfig.loadFromDefault). Fails at
  * start, not on the first alert, when the asked-for file or context does not exist.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
 
 /** The service account token path every pod gets (unless automountServiceAccountToken is false). */
@@ -34,7 +35,8 @@ export function loadKubeConfig(options: KubeConfigOptions): KubeConfig {
       // say so at start instead of failing every alert with "connection refused".
       const files = (process.env['KUBECONFIG'] ?? '').split(delimiter).filter((f) => f !== '');
       const candidates = files.length > 0 ? files : [join(homedir(), '.kube', 'config')];
-      if (!candidates.some((f) => existsSync(f))) throw new KubeConfigError(`no kubeconfig found (looked at ${candidates.join(', ')}) and not running in a pod`);
+      if (!candidates.some((f) => existsSync(f)))
+        throw new KubeConfigError(`no kubeconfig found (looked at ${candidates.join(', ')}) and not running in a pod`);
       kc.loadFromDefault();
     }
   } catch (err) {

@@ -13,8 +13,7 @@ export function podFacts(pod: V1Pod): PodFacts {
   const meta = pod.metadata;
   const spec = pod.spec;
   const status = pod.status;
-  const statusOf = (list: V1ContainerStatus[] | undefined, name: string): V1ContainerStatus | undefined =>
-    (list ?? []).find((s) => s.name === name);
+  const statusOf = (list: V1ContainerStatus[] | undefined, name: string): V1ContainerStatus | undefined => (list ?? []).find((s) => s.name === name);
   const facts: PodFacts = {
     name: meta?.name ?? '',
     namespace: meta?.namespace ?? '',
@@ -27,9 +26,7 @@ export function podFacts(pod: V1Pod): PodFacts {
     }),
     labels: { ...(meta?.labels ?? {}) },
     containers: (spec?.containers ?? []).map((c) => containerFacts(c, statusOf(status?.containerStatuses, c.name), false)),
-    initContainers: (spec?.initContainers ?? []).map((c) =>
-      containerFacts(c, statusOf(status?.initContainerStatuses, c.name), true),
-    ),
+    initContainers: (spec?.initContainers ?? []).map((c) => containerFacts(c, statusOf(status?.initContainerStatuses, c.name), true)),
     volumes: (spec?.volumes ?? []).map(volumeFacts),
   };
   if (meta?.uid !== undefined) facts.uid = meta.uid;

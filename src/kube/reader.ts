@@ -4,10 +4,10 @@
  * the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
  * Read-only by construction: `get pods`, `get pods/log`, `list events`; Secrets are never read.
  */
-import { CoreV1Api, createConfiguration, ServerConfiguration, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type CoreV1Event, createConfiguration, ServerConfiguration, type V1Pod } from '@kubernetes/client-node';
 import { createHttpLibrary } from './http-library.ts';
+import { type KubeConfigOptions, loadKubeConfig, sharedDispatcher } from './kube-config.ts';
 import { classifyKubeError } from './kube-error.ts';
-import { loadKubeConfig, sharedDispatcher, type KubeConfigOptions } from './kube-config.ts';
 import { createLimiter } from './limiter.ts';
 
 export interface LogRequest {
@@ -67,9 +67,7 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
     userAgent: USER_AGENT,
     ...(dispatcher === undefined ? {} : { dispatcher }),
   });
-  const api = new CoreV1Api(
-    createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi }),
-  );
+  const api = new CoreV1Api(createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi }));
   const limiter = createLimiter(options.maxInFlight ?? 10);
   const observer = options.onApiCall ?? noopApiCallObserver;
 

@@ -4,7 +4,7 @@
  * Gmail and Apple Mail all render alike.
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
-import { alertTitle, keyFacts, resolvedLine, type EscalationStep, type Link } from './message-parts.ts';
+import { alertTitle, type EscalationStep, keyFacts, type Link, resolvedLine } from './message-parts.ts';
 import { escapeHtml, formatTime, oneLine, stripControl } from './text.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
@@ -32,7 +32,10 @@ export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; 
   if (resolved && doc.alert.endsAt !== undefined) facts.push({ label: 'Ended', value: formatTime(doc.alert.endsAt) });
   body.push(
     `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;table-layout:fixed;width:100%;margin:10px 0"><col style="width:92px"><col>${facts
-      .map((f) => `<tr><td style="${FONT};font-size:13px;color:#656d76;padding:2px 16px 2px 0;vertical-align:top">${escapeHtml(f.label)}</td><td style="${MONO};font-size:13px;color:#1f2328;padding:2px 0;word-break:break-all">${escapeHtml(f.value)}</td></tr>`)
+      .map(
+        (f) =>
+          `<tr><td style="${FONT};font-size:13px;color:#656d76;padding:2px 16px 2px 0;vertical-align:top">${escapeHtml(f.label)}</td><td style="${MONO};font-size:13px;color:#1f2328;padding:2px 0;word-break:break-all">${escapeHtml(f.value)}</td></tr>`,
+      )
       .join('')}</table>`,
   );
 
@@ -43,7 +46,8 @@ export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; 
     );
   }
   if (!resolved) {
-    if (doc.evidence.length > 0) body.push(heading('Proof'), list(doc.evidence.map((e) => `<span style="color:#656d76">${escapeHtml(e.source)}:</span> ${h(e.text)}`)));
+    if (doc.evidence.length > 0)
+      body.push(heading('Proof'), list(doc.evidence.map((e) => `<span style="color:#656d76">${escapeHtml(e.source)}:</span> ${h(e.text)}`)));
     if (doc.remedies.length > 0) {
       body.push(heading('Fix'));
       for (const r of doc.remedies) body.push(`<p style="${P}">${h(r.title)}</p>`, ...(r.commands.length > 0 ? [pre(r.commands.join('\n'))] : []));
@@ -57,7 +61,15 @@ export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; 
   }
   if (parts.escalation.length > 0) {
     body.push(heading('When to escalate'), `<p style="${P}">If the fix does not stop the restarts, collect:</p>`);
-    body.push(list(parts.escalation.map((s) => (s.command === undefined ? h(s.text) : `${h(s.text)}<br><code style="${MONO};font-size:12px;background:#f6f8fa;padding:1px 4px;word-break:break-all">${escapeHtml(s.command)}</code>`))));
+    body.push(
+      list(
+        parts.escalation.map((s) =>
+          s.command === undefined
+            ? h(s.text)
+            : `${h(s.text)}<br><code style="${MONO};font-size:12px;background:#f6f8fa;padding:1px 4px;word-break:break-all">${escapeHtml(s.command)}</code>`,
+        ),
+      ),
+    );
   }
   const linkHtml = parts.links.map((l) => `<a href="${escapeHtml(l.url)}" style="color:#0969da">${escapeHtml(l.text)}</a>`).join(' · ');
   const footer = `cause <code style="${MONO}">${escapeHtml(doc.cause.id)}</code> · confidence ${escapeHtml(doc.cause.confidence)} · alert ${h(doc.alert.name)}${linkHtml === '' ? '' : ` · ${linkHtml}`}`;

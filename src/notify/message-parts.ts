@@ -77,7 +77,7 @@ export function links(doc: DiagnosisDocument, externalURL: string): Link[] {
 
 /** Shell-quotes a name for a copy-paste command; Kubernetes names are safe, labels may not be. */
 function q(value: string): string {
-  return /^[A-Za-z0-9._\/:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9._/:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface EscalationStep {

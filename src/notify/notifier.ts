@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Metrics } from '../metrics.ts';
-import { createDeliveryLedger, deliveryKeyString, type DeliveryKey } from './delivery-ledger.ts';
+import { createDeliveryLedger, type DeliveryKey, deliveryKeyString } from './delivery-ledger.ts';
 import { planDelivery } from './plan.ts';
 import { classifyFailure, decideRetry, defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import type { Sink, SinkDeps } from './sink.ts';
@@ -101,7 +101,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       } catch (err) {
         const decision = decideRetry({ failure: classifyFailure(err), attempt: n, remainingMs: deadline - clock(), policy, random });
         if (decision.kind !== 'retry') return decision;
-        logger.warn({ sink: name, fingerprint: doc.alert.fingerprint, attempt: n, delayMs: decision.delayMs, reason: classifyFailure(err).reason }, 'sink failed; retrying');
+        logger.warn(
+          { sink: name, fingerprint: doc.alert.fingerprint, attempt: n, delayMs: decision.delayMs, reason: classifyFailure(err).reason },
+          'sink failed; retrying',
+        );
         await sleep(decision.delayMs);
       }
     }
@@ -132,12 +135,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function runQueue(name: string, docs: DiagnosisDocument[], batch: DeliveryBatch, deadline: number): Promise<{ doc: DiagnosisDocument; result: MessageResult }[]> {
+  async function runQueue(
+    name: string,
+    docs: DiagnosisDocument[],
+    batch: DeliveryBatch,
+    deadline: number,
+  ): Promise<{ doc: DiagnosisDocument; result: MessageResult }[]> {
     const out: { doc: DiagnosisDocument; result: MessageResult }[] = [];
     let blocked: string | undefined;
     for (const doc of docs) {
       // In order: once a message must wait for Alertmanager's resend, the ones after it wait too.
-      const result: MessageResult = blocked === undefined ? await deliverOne(name, doc, batch, deadline) : { kind: 'retry-later', reason: `not attempted: ${blocked}` };
+      const result: MessageResult =
+        blocked === undefined ? await deliverOne(name, doc, batch, deadline) : { kind: 'retry-later', reason: `not attempted: ${blocked}` };
       if (result.kind === 'retry-later' && blocked === undefined) blocked = 'an earlier message to this sink failed';
       out.push({ doc, result });
       report(name, doc, result);

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { renderEmailHtml } from './email-html.ts';
 import { alertTitle, escalationSteps, keyFacts, links, resolvedLine, statusWord } from './message-parts.ts';
-import { formatTime, oneLine, truncate } from './text.ts';
 import { renderText } from './render-text.ts';
+import { formatTime, oneLine, truncate } from './text.ts';
 
 export interface EmailMessage {
   subject: string;
@@ -51,7 +51,14 @@ export function renderEmail(doc: DiagnosisDocument, options: EmailRenderOptions)
   if (doc.status === 'resolved') {
     const facts = keyFacts(doc).map((f) => `  ${f.label}: ${f.value}`);
     const ended = doc.alert.endsAt === undefined ? '' : ` (ended ${formatTime(doc.alert.endsAt)})`;
-    const text = [`${resolvedLine(doc)}${ended}: ${alertTitle(doc)}`, '', ...facts, '', `Was: ${oneLine(doc.cause.summary)}`, ...linkList.map((l) => `${l.text}: ${l.url}`)].join('\n');
+    const text = [
+      `${resolvedLine(doc)}${ended}: ${alertTitle(doc)}`,
+      '',
+      ...facts,
+      '',
+      `Was: ${oneLine(doc.cause.summary)}`,
+      ...linkList.map((l) => `${l.text}: ${l.url}`),
+    ].join('\n');
     return {
       subject,
       text: `${text}\n`,

@@ -4,7 +4,19 @@
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { alertTitle, escalationSteps, keyFacts, links, resolvedLine } from './message-parts.ts';
-import { SLACK_LIMITS, capBlocks, codeBlock, context, fields, header, link, packSections, section, type SlackBlock, type SlackMessage } from './slack-blocks.ts';
+import {
+  capBlocks,
+  codeBlock,
+  context,
+  fields,
+  header,
+  link,
+  packSections,
+  SLACK_LIMITS,
+  type SlackBlock,
+  type SlackMessage,
+  section,
+} from './slack-blocks.ts';
 import { escapeMrkdwn, formatTime, oneLine, stripControl, truncate } from './text.ts';
 
 export { SLACK_LIMITS, type SlackBlock, type SlackMessage } from './slack-blocks.ts';
@@ -55,10 +67,7 @@ function listSection(title: string, lines: string[]): SlackBlock[] {
 
 function contextLine(doc: DiagnosisDocument, options: SlackRenderOptions): SlackBlock {
   const resolved = options.resolvedBy !== undefined || doc.status === 'resolved';
-  const parts = [
-    `cause \`${esc(doc.cause.id)}\` · confidence *${esc(doc.cause.confidence)}*`,
-    `since ${esc(formatTime(doc.alert.startsAt))}`,
-  ];
+  const parts = [`cause \`${esc(doc.cause.id)}\` · confidence *${esc(doc.cause.confidence)}*`, `since ${esc(formatTime(doc.alert.startsAt))}`];
   for (const l of links(doc, options.externalURL)) if (!(resolved && l.text === 'Silence')) parts.push(link(l.url, l.text));
   return context(parts);
 }
@@ -69,16 +78,29 @@ export function renderSlack(doc: DiagnosisDocument, options: SlackRenderOptions)
   const resolvedBy = options.resolvedBy;
   const blocks: SlackBlock[] = [];
   blocks.push(header(`${resolvedBy !== undefined ? '✅ Resolved:' : '🔴'} ${doc.target.pod}: ${doc.cause.title}`));
-  if (resolvedBy !== undefined) blocks.push(section(`*${esc(resolvedLine(resolvedBy))}*${resolvedBy.alert.endsAt !== undefined ? ` (ended ${esc(formatTime(resolvedBy.alert.endsAt))})` : ''}`));
+  if (resolvedBy !== undefined)
+    blocks.push(
+      section(`*${esc(resolvedLine(resolvedBy))}*${resolvedBy.alert.endsAt !== undefined ? ` (ended ${esc(formatTime(resolvedBy.alert.endsAt))})` : ''}`),
+    );
   blocks.push(section(esc(oneLine(doc.cause.summary)) || esc(alertTitle(doc))));
   blocks.push(fields(keyFacts(doc)));
   // What could not be read comes before the diagnosis it weakens.
-  blocks.push(...listSection(':warning: *Could not read* (the diagnosis may be incomplete)', doc.problems.map((p) => `${p.source}: ${p.message}`)));
+  blocks.push(
+    ...listSection(
+      ':warning: *Could not read* (the diagnosis may be incomplete)',
+      doc.problems.map((p) => `${p.source}: ${p.message}`),
+    ),
+  );
   blocks.push(...packSections(proofPieces(doc), 2));
   blocks.push(...packSections(fixPieces(doc), 4));
   blocks.push(...listSection('*Verify*', doc.verify));
   if (options.details === 'inline') blocks.push(...packSections(logPieces(doc), 1));
-  blocks.push(...listSection('*Also noticed*', doc.findings.map((f) => f.text)));
+  blocks.push(
+    ...listSection(
+      '*Also noticed*',
+      doc.findings.map((f) => f.text),
+    ),
+  );
   // Without a thread to hold it, the escalation list goes inline only when no cause was found.
   if (options.details === 'inline' && doc.cause.id === 'unknown') blocks.push(...packSections(escalationPieces(doc), 1));
   blocks.push(contextLine(doc, options));
@@ -100,7 +122,10 @@ export function renderSlackResolved(doc: DiagnosisDocument, externalURL: string,
   const detail = `*${esc(line)}*${esc(when)} · \`${esc(oneLine(`${doc.target.namespace}/${doc.target.pod}`))}\`${esc(oneLine(owner))} was: ${esc(oneLine(doc.cause.title))}`;
   const blocks: SlackBlock[] = options.reply === true ? [section(detail)] : [header(`✅ Resolved: ${doc.target.pod}: ${doc.cause.title}`), section(detail)];
   const source = links(doc, externalURL).find((l) => l.text === 'Alert source');
-  if (options.reply !== true) blocks.push(context([`alert *${esc(doc.alert.name)}* since ${esc(formatTime(doc.alert.startsAt))}`, source === undefined ? '' : link(source.url, source.text)]));
+  if (options.reply !== true)
+    blocks.push(
+      context([`alert *${esc(doc.alert.name)}* since ${esc(formatTime(doc.alert.startsAt))}`, source === undefined ? '' : link(source.url, source.text)]),
+    );
   return { text: fallbackText(`✅ ${line}: ${alertTitle(doc)}`), blocks };
 }
 

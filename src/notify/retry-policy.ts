@@ -7,7 +7,7 @@
  * Alertmanager's notify timeout; past it we answer 5xx and Alertmanager resends the group later
  * (it ignores Retry-After and backs off up to a minute on its own: DESIGN.md).
  */
-import { SinkError, SlackApiError, SmtpError } from './errors.ts';
+import { SinkError, type SlackApiError, type SmtpError } from './errors.ts';
 
 export interface RetryPolicy {
   /** Delay before the second attempt; doubled (×multiplier) after each further failure. */

@@ -4,7 +4,7 @@
  * `invalid_blocks`. Limits: https://docs.slack.dev/reference/block-kit/blocks (header, section,
  * context) and https://docs.slack.dev/reference/methods/chat.postMessage (text).
  */
-import { TRUNCATION_MARKER, escapeMrkdwn, oneLine, truncate } from './text.ts';
+import { escapeMrkdwn, oneLine, TRUNCATION_MARKER, truncate } from './text.ts';
 
 export const SLACK_LIMITS = {
   /** Blocks per message. */

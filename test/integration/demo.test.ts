@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CAUSE_IDS, type DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { painter } from '../../demo/style.ts';
 import { renderSummary, type WorkloadOutcome } from '../../demo/summary.ts';
 import { demoWorkloads } from '../../demo/workloads.ts';
+import { CAUSE_IDS, type DiagnosisDocument } from '../../src/diagnosis/document.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DEMO_TIMEOUT_MS = 90_000;
@@ -76,7 +76,7 @@ describe('summary', () => {
 
 describe('npm run demo', () => {
   it(
-    'exits 0 after printing every workload\'s diagnosis with its expected cause, and a summary where all are as expected',
+    "exits 0 after printing every workload's diagnosis with its expected cause, and a summary where all are as expected",
     async () => {
       const run = await runDemo();
       expect(run.signal, run.stderr).toBeNull();

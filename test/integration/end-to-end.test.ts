@@ -3,16 +3,17 @@
  * API over TLS → Slack (Web API stand-in), a real SMTP server and a webhook receiver; a firing alert,
  * then its resolution. One message each, the resolved one linked to the firing one.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+
 import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { wireService, type Service } from '../../src/wire.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
-import { startAlertmanager, waitFor, type RunningAlertmanager } from '../support/alertmanager.ts';
-import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.ts';
+import { type Service, wireService } from '../../src/wire.ts';
+import { type RunningAlertmanager, startAlertmanager, waitFor } from '../support/alertmanager.ts';
+import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts';
 import { scenarioObjects } from '../support/kube-fixtures.ts';
-import { startSlackStandin, type SlackStandin } from '../support/slack-standin.ts';
-import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts';
+import { type SlackStandin, startSlackStandin } from '../support/slack-standin.ts';
+import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
 import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
 
 const TOKEN = 'e2e-token-7d1f';
@@ -71,7 +72,14 @@ async function startWorld(): Promise<World & { env: Record<string, string>; addr
 }
 
 const oomAlert = {
-  labels: { alertname: 'CrashtriageContainerOOMKilled', namespace: 'payments', pod: 'billing-api-5f6c7d8b9-qw4zt', container: 'api', reason: 'OOMKilled', severity: 'warning' },
+  labels: {
+    alertname: 'CrashtriageContainerOOMKilled',
+    namespace: 'payments',
+    pod: 'billing-api-5f6c7d8b9-qw4zt',
+    container: 'api',
+    reason: 'OOMKilled',
+    severity: 'warning',
+  },
   annotations: { summary: 'Container payments/billing-api-5f6c7d8b9-qw4zt/api was OOM-killed.' },
   generatorURL: 'http://prometheus.example:9090/graph?g0.expr=x',
 };
@@ -83,7 +91,12 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     await w.alertmanager.push([{ ...oomAlert, startsAt }]);
 
     const firingDoc = await waitFor('the webhook document', () => w.hook.accepted[0]?.body as DiagnosisDocument | undefined);
-    expect(firingDoc).toMatchObject({ version: 1, status: 'firing', cause: { id: 'oom-killed' }, target: { namespace: 'payments', pod: 'billing-api-5f6c7d8b9-qw4zt', container: 'api', owner: { kind: 'Deployment', name: 'billing-api' } } });
+    expect(firingDoc).toMatchObject({
+      version: 1,
+      status: 'firing',
+      cause: { id: 'oom-killed' },
+      target: { namespace: 'payments', pod: 'billing-api-5f6c7d8b9-qw4zt', container: 'api', owner: { kind: 'Deployment', name: 'billing-api' } },
+    });
     expect(firingDoc.remedies.flatMap((r) => r.commands).join('\n')).toContain('deployment/billing-api');
     await waitFor('the Slack post', () => w.slack.messages.find((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined));
     const firingMail = await waitFor('the firing mail', () => w.smtp.mails[0]);
@@ -95,7 +108,9 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     expect(w.api.requests.some((r) => /secrets/.test(r.path))).toBe(false);
 
     await w.alertmanager.push([{ ...oomAlert, startsAt, endsAt: new Date().toISOString() }]);
-    const resolvedDoc = await waitFor('the resolved document', () => w.hook.accepted.map((r) => r.body as DiagnosisDocument).find((d) => d.status === 'resolved'));
+    const resolvedDoc = await waitFor('the resolved document', () =>
+      w.hook.accepted.map((r) => r.body as DiagnosisDocument).find((d) => d.status === 'resolved'),
+    );
     expect(resolvedDoc.alert.fingerprint).toBe(firingDoc.alert.fingerprint);
     expect(resolvedDoc.cause.id).toBe('oom-killed');
     await waitFor('the Slack update', () => w.slack.messages.find((m) => m.via === 'chat.update'));
@@ -126,7 +141,11 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     const w = await startWorld();
     w.slack.setDown(true);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
-    await waitFor('a failed notification', async () => ((await w.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined), 30_000);
+    await waitFor(
+      'a failed notification',
+      async () => ((await w.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined),
+      30_000,
+    );
     expect(w.hook.accepted).toHaveLength(1);
     w.slack.setDown(false);
     await waitFor('the Slack post after the retry', () => w.slack.messages.find((m) => m.via === 'chat.postMessage'), 30_000);
@@ -140,7 +159,11 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     const w = await startWorld();
     w.slack.setDown(true);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
-    await waitFor('a failed notification', async () => ((await w.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined), 30_000);
+    await waitFor(
+      'a failed notification',
+      async () => ((await w.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined),
+      30_000,
+    );
     expect(w.hook.accepted).toHaveLength(1);
     expect(w.smtp.mails).toHaveLength(1);
 

@@ -2,13 +2,13 @@
  * The service as `npm start` runs it (node src/main.ts): configuration errors at start, secrets kept
  * out of the log, and SIGTERM draining a request in flight before exiting 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.ts';
-import { scenarioObjects } from '../support/kube-fixtures.ts';
-import { crashLoopAlert, webhookPayload } from '../support/alertmanager-payloads.ts';
 import { waitFor } from '../support/alertmanager.ts';
+import { crashLoopAlert, webhookPayload } from '../support/alertmanager-payloads.ts';
+import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { scenarioObjects } from '../support/kube-fixtures.ts';
 
 const root = join(import.meta.dirname, '../..');
 const node = join(root, 'node_modules/.bin/node');
@@ -21,7 +21,11 @@ interface Run {
 }
 
 function start(env: Record<string, string>): Run {
-  const child = spawn(node, ['src/main.ts'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, ['src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -54,11 +58,21 @@ describe('node src/main.ts', () => {
 
   it('on SIGTERM finishes the request in flight, refuses new ones, exits 0, and never logs the token', async () => {
     const token = 'sekret-token-9f8e7d';
-    const run = start({ WEBHOOK_TOKEN: token, KUBECONFIG: api.kubeconfigPath, PORT: '0', HOST: '127.0.0.1', SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/hooks/T000/B000/secretpart' });
+    const run = start({
+      WEBHOOK_TOKEN: token,
+      KUBECONFIG: api.kubeconfigPath,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/hooks/T000/B000/secretpart',
+    });
     const address = await waitFor('the listening log line', () => /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(run.stdout())?.[1], 20_000);
     // Slack is unreachable here; the request still takes the API's 1.5 s latency, then its retry budget.
     const alert = crashLoopAlert({ labels: { namespace: 'default', pod: 'web-7d4b9c8f6-x2kqp', container: 'app' } });
-    const inFlight = fetch(`${address}/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(webhookPayload([alert])) });
+    const inFlight = fetch(`${address}/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(webhookPayload([alert])),
+    });
     await waitFor('the request to reach the API', () => (api.requests.length > 0 ? true : undefined));
     run.child.kill('SIGTERM');
     const response = await inFlight;

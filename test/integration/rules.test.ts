@@ -6,14 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   EXTRACTED_RULE_FILE,
-  PROMTOOL_MISSING,
   extractRuleGroups,
   findPromtool,
   findTool,
+  PROMTOOL_MISSING,
   prepareRuleTestDir,
+  type RuleGroup,
   runTool,
   yamlFilesIn,
-  type RuleGroup,
 } from '../support/promtool.ts';
 
 const RULE_MANIFESTS = ['alerts/crashtriage-rules.yaml'];
@@ -110,7 +110,10 @@ describe('alert rules', () => {
     const cases = alertRuleTests.filter((t) => t.alertname === name);
     const firing = cases.filter((t) => (t.exp_alerts ?? []).length > 0);
     expect(firing.length, `no firing case for ${name}`).toBeGreaterThan(0);
-    expect(cases.some((t) => (t.exp_alerts ?? []).length === 0), `no not-firing case for ${name}`).toBe(true);
+    expect(
+      cases.some((t) => (t.exp_alerts ?? []).length === 0),
+      `no not-firing case for ${name}`,
+    ).toBe(true);
     for (const labels of firing.flatMap((t) => t.exp_alerts ?? []).map((a) => a.exp_labels ?? {})) {
       expect(Object.keys(labels)).toEqual(expect.arrayContaining(['namespace', 'pod', 'container', 'severity']));
     }
@@ -148,7 +151,16 @@ describe('deploy/alertmanager.yml', () => {
   });
 
   it.each([...alertNames, ...STOCK_ALERTS])('routes %s to the crashtriage receiver', (name) => {
-    const args = ['config', 'routes', 'test', '--config.file=deploy/alertmanager.yml', `alertname=${name}`, 'namespace=shop', 'pod=cart-6c8d9-q2w4e', 'container=cart'];
+    const args = [
+      'config',
+      'routes',
+      'test',
+      '--config.file=deploy/alertmanager.yml',
+      `alertname=${name}`,
+      'namespace=shop',
+      'pod=cart-6c8d9-q2w4e',
+      'container=cart',
+    ];
     const run = runTool(amtool(), args, process.cwd());
     expect(run.status, run.output).toBe(0);
     expect(run.stdout.trim()).toBe('crashtriage');

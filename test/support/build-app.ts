@@ -1,11 +1,12 @@
 /** build(): the app with in-memory deps, closed after the test (fastify/demo's helper). */
+
+import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp, type AlertPipeline, type PipelineOutcome } from '../../src/http/app.ts';
+import type { WebhookPayload } from '../../src/http/alertmanager-payload.ts';
+import { type AlertPipeline, buildApp, type PipelineOutcome } from '../../src/http/app.ts';
 import type { ReadinessReport } from '../../src/http/health-routes.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';
-import type { WebhookPayload } from '../../src/http/alertmanager-payload.ts';
 
 export const TEST_TOKEN = 'test-token-5f0c1e9a';
 

@@ -13,15 +13,17 @@
  * tailLines, limitBytes as the kubelet applies them), /api/v1/namespaces/{ns}/events (fieldSelector),
  * /api/v1/pods and /api/v1/namespaces/{ns}/pods (labelSelector). Needs `openssl` (see tls.ts).
  */
-import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { writeKubeconfig } from './kube-fixtures-kubeconfig.ts';
-import { handleKubeRequest, type FakeCluster, type Failure } from './kube-fixtures-routes.ts';
+import { type Failure, type FakeCluster, handleKubeRequest } from './kube-fixtures-routes.ts';
 import { sharedTestTls, type TestTls } from './tls.ts';
 
 export type { Failure, FakeLog, FakeRequest } from './kube-fixtures-routes.ts';
+
 import type { FakeLog, FakeRequest } from './kube-fixtures-routes.ts';
 
 export interface FakeKubeApiOptions {

@@ -102,7 +102,12 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
 
 /** The kubelet's checks before serving a log (pkg/kubelet/kubelet_pods.go validateContainerLogStatus). */
 async function serveLog(
-  cluster: FakeCluster, ns: string, name: string, params: URLSearchParams, res: ServerResponse, entry: FakeRequest,
+  cluster: FakeCluster,
+  ns: string,
+  name: string,
+  params: URLSearchParams,
+  res: ServerResponse,
+  entry: FakeRequest,
   send: (status: number, body: unknown) => void,
 ): Promise<void> {
   if (cluster.forbidden.has('pods/log')) return send(403, statusBodies.forbidden(cluster.user, 'get', 'pods/log', ns, name));
@@ -166,7 +171,10 @@ function meta(obj: Raw): { namespace?: string; name?: string; labels?: Record<st
   return (obj['metadata'] ?? {}) as { namespace?: string; name?: string; labels?: Record<string, string> };
 }
 
-interface StatusLike { state?: { waiting?: { reason?: string } }; lastState?: { terminated?: unknown } }
+interface StatusLike {
+  state?: { waiting?: { reason?: string } };
+  lastState?: { terminated?: unknown };
+}
 
 function containerStatus(pod: Raw, container: string): StatusLike | undefined {
   const status = (pod['status'] ?? {}) as { containerStatuses?: (StatusLike & { name: string })[]; initContainerStatuses?: (StatusLike & { name: string })[] };
@@ -175,12 +183,15 @@ function containerStatus(pod: Raw, container: string): StatusLike | undefined {
 
 /** `a=b,c!=d,e` (equality, inequality, existence), as label selectors allow. */
 function matchesLabels(labels: Record<string, string>, selector: string): boolean {
-  return selector.split(',').filter((s) => s !== '').every((term) => {
-    const ne = term.split('!=');
-    if (ne.length === 2) return labels[ne[0] ?? ''] !== ne[1];
-    const eq = term.split(/==?/);
-    return eq.length === 2 ? labels[eq[0] ?? ''] === eq[1] : (eq[0] ?? '') in labels;
-  });
+  return selector
+    .split(',')
+    .filter((s) => s !== '')
+    .every((term) => {
+      const ne = term.split('!=');
+      if (ne.length === 2) return labels[ne[0] ?? ''] !== ne[1];
+      const eq = term.split(/==?/);
+      return eq.length === 2 ? labels[eq[0] ?? ''] === eq[1] : (eq[0] ?? '') in labels;
+    });
 }
 
 /** `involvedObject.kind=Pod,involvedObject.name=x` (dotted paths, = / == / !=), as field selectors allow. */
@@ -190,10 +201,13 @@ function matchesFields(obj: Raw, selector: string): boolean {
     for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Raw)[key] : undefined;
     return value === undefined || value === null ? '' : String(value);
   };
-  return selector.split(',').filter((s) => s !== '').every((term) => {
-    const ne = term.split('!=');
-    if (ne.length === 2) return get(ne[0] ?? '') !== ne[1];
-    const [key, value] = term.split(/==?/);
-    return get(key ?? '') === (value ?? '');
-  });
+  return selector
+    .split(',')
+    .filter((s) => s !== '')
+    .every((term) => {
+      const ne = term.split('!=');
+      if (ne.length === 2) return get(ne[0] ?? '') !== ne[1];
+      const [key, value] = term.split(/==?/);
+      return get(key ?? '') === (value ?? '');
+    });
 }

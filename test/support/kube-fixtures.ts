@@ -2,7 +2,7 @@
  * Loads fixture scenarios (test/fixtures/kube) into the shape `startFakeKubeApi` takes, so a test,
  * the benchmark or the demo can stand up a "cluster" in one line.
  */
-import { kubeFixture, type KubeScenario } from '../fixtures/kube/index.ts';
+import { type KubeScenario, kubeFixture } from '../fixtures/kube/index.ts';
 import type { FakeKubeApiOptions } from './fake-kube-api.ts';
 
 export function scenarioObjects(scenarios: readonly KubeScenario[]): Required<Pick<FakeKubeApiOptions, 'pods' | 'events' | 'logs'>> {

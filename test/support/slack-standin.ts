@@ -165,7 +165,8 @@ export async function startSlackStandin(options: { token?: string; channel?: str
       messages.push({ via: 'chat.update', channel: CHANNEL_ID, ts: b.ts ?? '', ...content });
       return api(res, { ok: true, channel: CHANNEL_ID, ts: b.ts });
     }
-    if (b.thread_ts !== undefined && !messages.some((m) => m.ts === b.thread_ts && m.thread_ts === undefined)) return api(res, { ok: false, error: 'thread_not_found' });
+    if (b.thread_ts !== undefined && !messages.some((m) => m.ts === b.thread_ts && m.thread_ts === undefined))
+      return api(res, { ok: false, error: 'thread_not_found' });
     const ts = `${seq++}.000100`;
     messages.push({ via: 'chat.postMessage', channel: CHANNEL_ID, ts, ...(b.thread_ts !== undefined ? { thread_ts: b.thread_ts } : {}), ...content });
     return api(res, { ok: true, channel: CHANNEL_ID, ts });

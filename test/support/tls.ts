@@ -31,8 +31,22 @@ export function createTestTls(commonName = 'fake-kube-apiserver'): TestTls {
       'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n',
     );
     openssl(
-      'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial',
-      '-days', '2', '-sha256', '-extfile', file('ext.cnf'), '-out', file('server.crt'),
+      'x509',
+      '-req',
+      '-in',
+      file('server.csr'),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      file('ext.cnf'),
+      '-out',
+      file('server.crt'),
     );
     return {
       caPem: readFileSync(file('ca.crt'), 'utf8'),

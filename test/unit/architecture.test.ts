@@ -16,7 +16,9 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? '');
+  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? '',
+  );
 }
 
 describe('architecture', () => {
@@ -28,14 +30,19 @@ describe('architecture', () => {
 
   it.each(diagnosisFiles.map((f) => [relative(root, f), f]))('%s imports nothing that does I/O', (_name, file) => {
     const offending = importsOf(file).filter(
-      (spec) => spec.startsWith('node:') || /^\.\.\/(?:\.\.\/)*(kube|http|notify|cli|main|wire|config|pipeline)(?:\/|\.ts$)/.test(spec) || !spec.startsWith('.'),
+      (spec) =>
+        spec.startsWith('node:') || /^\.\.\/(?:\.\.\/)*(kube|http|notify|cli|main|wire|config|pipeline)(?:\/|\.ts$)/.test(spec) || !spec.startsWith('.'),
     );
     expect(offending).toEqual([]);
   });
 
   it('never asks the Kubernetes API for Secrets', () => {
     const calls = sourceFiles(join(root, 'src')).flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/\b(?:read|list|watch|create|patch|replace|delete)(?:Namespaced)?Secrets?(?:ForAllNamespaces)?\b|['\"`]\/api\/v1\/[^'\"`]*\/secrets\b/g)].map((m) => `${relative(root, file)}: ${m[0]}`),
+      [
+        ...readFileSync(file, 'utf8').matchAll(
+          /\b(?:read|list|watch|create|patch|replace|delete)(?:Namespaced)?Secrets?(?:ForAllNamespaces)?\b|['"`]\/api\/v1\/[^'"`]*\/secrets\b/g,
+        ),
+      ].map((m) => `${relative(root, file)}: ${m[0]}`),
     );
     expect(calls).toEqual([]);
   });

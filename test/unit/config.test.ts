@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 
-const files = (map: Record<string, string>) => (path: string): string => {
-  const text = map[path];
-  if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-  return text;
-};
+const files =
+  (map: Record<string, string>) =>
+  (path: string): string => {
+    const text = map[path];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return text;
+  };
 
 describe('loadConfig', () => {
   it('applies the defaults and the console sink when only a token is set', () => {
     const result = loadConfig({ WEBHOOK_TOKEN: 's3cret' });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config).toMatchObject({ host: '0.0.0.0', port: 8080, webhookToken: 's3cret', sinks: { console: { type: 'console' } }, defaultSinks: ['console'] });
+    expect(result.config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      webhookToken: 's3cret',
+      sinks: { console: { type: 'console' } },
+      defaultSinks: ['console'],
+    });
   });
 
   it('refuses to start without a token unless ALLOW_UNAUTHENTICATED=true', () => {
@@ -27,33 +35,41 @@ describe('loadConfig', () => {
   });
 
   it('reports every invalid setting at once, by name', () => {
-    const result = loadConfig({
-      WEBHOOK_TOKEN_FILE: '/missing',
-      PORT: 'eighty',
-      LOG_LEVEL: 'loud',
-      SLACK_WEBHOOK_URL: 'not a url',
-      SLACK_CHANNEL: '#alerts',
-      SMTP_URL: 'smtp://mail:25',
-      FORWARD_WEBHOOK_URL: 'ftp://x',
-    }, files({}));
+    const result = loadConfig(
+      {
+        WEBHOOK_TOKEN_FILE: '/missing',
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        SLACK_WEBHOOK_URL: 'not a url',
+        SLACK_CHANNEL: '#alerts',
+        SMTP_URL: 'smtp://mail:25',
+        FORWARD_WEBHOOK_URL: 'ftp://x',
+      },
+      files({}),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const names = result.errors.map((e) => e.split(':')[0]);
-    expect(names).toEqual(expect.arrayContaining(['WEBHOOK_TOKEN_FILE', 'PORT', 'LOG_LEVEL', 'SLACK_WEBHOOK_URL', 'SLACK_BOT_TOKEN', 'EMAIL_FROM', 'FORWARD_WEBHOOK_URL']));
+    expect(names).toEqual(
+      expect.arrayContaining(['WEBHOOK_TOKEN_FILE', 'PORT', 'LOG_LEVEL', 'SLACK_WEBHOOK_URL', 'SLACK_BOT_TOKEN', 'EMAIL_FROM', 'FORWARD_WEBHOOK_URL']),
+    );
   });
 
   it('builds the sinks of DESIGN.md from the environment', () => {
-    const result = loadConfig({
-      WEBHOOK_TOKEN: 't',
-      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
-      SLACK_BOT_TOKEN: 'xoxb-1',
-      SLACK_CHANNEL: '#crashes',
-      SMTP_URL: 'smtps://alerts@mail.example.com:465',
-      SMTP_PASSWORD_FILE: '/run/smtp',
-      EMAIL_FROM: 'crashtriage@example.com',
-      EMAIL_TO: 'oncall@example.com, sre@example.com',
-      FORWARD_WEBHOOK_URL: 'http://collector:9000/in',
-    }, files({ '/run/smtp': 'pw\n' }));
+    const result = loadConfig(
+      {
+        WEBHOOK_TOKEN: 't',
+        SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_CHANNEL: '#crashes',
+        SMTP_URL: 'smtps://alerts@mail.example.com:465',
+        SMTP_PASSWORD_FILE: '/run/smtp',
+        EMAIL_FROM: 'crashtriage@example.com',
+        EMAIL_TO: 'oncall@example.com, sre@example.com',
+        FORWARD_WEBHOOK_URL: 'http://collector:9000/in',
+      },
+      files({ '/run/smtp': 'pw\n' }),
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(Object.keys(result.config.sinks).sort()).toEqual(['email', 'slack', 'slack-api', 'webhook']);
@@ -107,7 +123,9 @@ routes:
     const result = loadConfig({ WEBHOOK_TOKEN: 't', CONFIG_FILE: '/c.yaml' }, files({ '/c.yaml': yaml }));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual(expect.arrayContaining([expect.stringContaining('no sink named "b"'), expect.stringContaining('routes[0].matchRe.namespace')]));
+    expect(result.errors).toEqual(
+      expect.arrayContaining([expect.stringContaining('no sink named "b"'), expect.stringContaining('routes[0].matchRe.namespace')]),
+    );
   });
 
   it('says which file cannot be parsed', () => {

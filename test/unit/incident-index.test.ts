@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { createIncidentIndex, leadFirst } from '../../src/incident-index.ts';
 import { crashLoopAlert } from '../support/alertmanager-payloads.ts';
-import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 
 const crashLooping = crashLoopAlert({ fingerprint: 'aaaa' });
 const notReady = crashLoopAlert({ fingerprint: 'bbbb', labels: { alertname: 'KubePodNotReady', container: undefined as never } });

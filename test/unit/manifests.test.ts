@@ -2,18 +2,18 @@
 // least-privileged, hardened, and consistent with each other. Offline: kubernetes-models' schemas,
 // `kubectl kustomize` (required: fails, not skips, without kubectl), and a plain Dockerfile reader.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import type { IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { IService } from 'kubernetes-models/v1/Service';
-import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
-import type { IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
-import { findTool } from '../support/promtool.ts';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { fromImage, parseDockerfile } from '../support/dockerfile.ts';
-import { KUBECTL_MISSING, kustomize, only, readManifests, validateManifest, type Manifest } from '../support/manifests.ts';
+import { KUBECTL_MISSING, kustomize, type Manifest, only, readManifests, validateManifest } from '../support/manifests.ts';
+import { findTool } from '../support/promtool.ts';
 
 const base = lazyKustomize('deploy/');
 const monitoring = lazyKustomize('deploy/monitoring/');
@@ -39,13 +39,19 @@ describe('rendering', () => {
   });
 
   it('deploy/ renders the base objects and no Secret', () => {
-    expect(base().map((m) => m.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'NetworkPolicy', 'Service', 'ServiceAccount'],
-    );
+    expect(
+      base()
+        .map((m) => m.kind)
+        .sort(),
+    ).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'NetworkPolicy', 'Service', 'ServiceAccount']);
   });
 
   it('deploy/monitoring/ renders the operator objects with the alerts', () => {
-    expect(monitoring().map((m) => m.kind).sort()).toEqual(['AlertmanagerConfig', 'PrometheusRule', 'ServiceMonitor']);
+    expect(
+      monitoring()
+        .map((m) => m.kind)
+        .sort(),
+    ).toEqual(['AlertmanagerConfig', 'PrometheusRule', 'ServiceMonitor']);
   });
 
   it('every namespaced object is in namespace crashtriage', () => {
@@ -183,20 +189,16 @@ describe('Service and NetworkPolicy', () => {
     expect(policy?.ingress).toEqual([
       { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 'http', protocol: 'TCP' }] },
     ]);
-    const egress = (policy?.egress ?? []).flatMap((rule) =>
-      (rule.ports ?? []).map((p) => `${JSON.stringify(rule.to ?? 'anywhere')} ${p.port}/${p.protocol}`),
-    );
+    const egress = (policy?.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((p) => `${JSON.stringify(rule.to ?? 'anywhere')} ${p.port}/${p.protocol}`));
     const kubeSystem = JSON.stringify([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }]);
-    expect(new Set(egress)).toEqual(
-      new Set([`${kubeSystem} 53/UDP`, `${kubeSystem} 53/TCP`, ...[443, 6443, 465, 587].map((p) => `"anywhere" ${p}/TCP`)]),
-    );
+    expect(new Set(egress)).toEqual(new Set([`${kubeSystem} 53/UDP`, `${kubeSystem} 53/TCP`, ...[443, 6443, 465, 587].map((p) => `"anywhere" ${p}/TCP`)]));
     expect(policy?.egress?.every((rule) => (rule.ports ?? []).length > 0)).toBe(true);
   });
 });
 
 describe('monitoring', () => {
   const alertNames = readManifests('alerts/crashtriage-rules.yaml').flatMap((m) =>
-    ((m as unknown as { spec: { groups: Array<{ rules: Array<{ alert?: string }> }> } }).spec.groups).flatMap((g) =>
+    (m as unknown as { spec: { groups: Array<{ rules: Array<{ alert?: string }> }> } }).spec.groups.flatMap((g) =>
       g.rules.flatMap((r) => (r.alert === undefined ? [] : [r.alert])),
     ),
   );
@@ -267,7 +269,9 @@ describe('image', () => {
   });
 
   it('copies only package files, src/ and bin/, and fetches nothing by URL', () => {
-    const sources = of('COPY').filter((c) => !c.args.startsWith('--from=')).map((c) => c.args.split(/\s+/).slice(0, -1).join(' '));
+    const sources = of('COPY')
+      .filter((c) => !c.args.startsWith('--from='))
+      .map((c) => c.args.split(/\s+/).slice(0, -1).join(' '));
     expect(sources).toEqual(['package.json package-lock.json', 'package.json', 'src', 'bin']);
     expect(of('ADD')).toEqual([]);
     expect(instructions.some((i) => /\b(curl|wget)\b/.test(i.args))).toBe(false);
@@ -287,7 +291,9 @@ describe('image', () => {
   });
 
   it('.dockerignore keeps dependencies, history, tests, docs and CI out of the build context', () => {
-    const ignored = readFileSync('.dockerignore', 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync('.dockerignore', 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', '.git', 'test', 'bench', 'coverage', 'docs', '*.md', '!README.md', '.ci', '.env']) {
       expect(ignored).toContain(entry);
     }

@@ -18,7 +18,8 @@ function expectedKeys(clues: Clues, m: MissingObject): string[] {
     if ((f.kind === 'secretKeyRef' && m.object === 'secret') || (f.kind === 'configMapKeyRef' && m.object === 'configmap'))
       if (f.name === m.name) keys.add(f.key);
   }
-  for (const v of clues.pod?.volumes ?? []) for (const s of v.sources) if (s.name === m.name && s.kind.toLowerCase() === m.object) for (const k of s.keys) keys.add(k);
+  for (const v of clues.pod?.volumes ?? [])
+    for (const s of v.sources) if (s.name === m.name && s.kind.toLowerCase() === m.object) for (const k of s.keys) keys.add(k);
   return [...keys];
 }
 
@@ -38,18 +39,16 @@ export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObjec
   const where = `-n ${shq(namespace)}`;
   if (m.key !== undefined) {
     const field = m.object === 'secret' ? 'stringData' : 'data';
-    const listKeys = m.object === 'secret'
-      ? `kubectl get secret ${shq(m.name)} ${where} -o go-template=${shq('{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}')}`
-      : `kubectl get configmap ${shq(m.name)} ${where} -o jsonpath=${shq('{.data}')}`;
+    const listKeys =
+      m.object === 'secret'
+        ? `kubectl get secret ${shq(m.name)} ${where} -o go-template=${shq('{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}')}`
+        : `kubectl get configmap ${shq(m.name)} ${where} -o jsonpath=${shq('{.data}')}`;
     const value = FILE_KEY.test(m.key) ? `contents of ${m.key}` : 'VALUE';
     return [
       { title: `See which keys ${m.object === 'secret' ? 'Secret' : 'ConfigMap'} ${m.name} has (a typo in the key is common)`, commands: [listKeys] },
       {
         title: `Add key ${m.key} to ${m.name} (or correct the key the pod references)`,
-        commands: [
-          `kubectl patch ${kindWord} ${shq(m.name)} ${where} --type merge -p ${shq(JSON.stringify({ [field]: { [m.key]: value } }))}`,
-          ...restart(w),
-        ],
+        commands: [`kubectl patch ${kindWord} ${shq(m.name)} ${where} --type merge -p ${shq(JSON.stringify({ [field]: { [m.key]: value } }))}`, ...restart(w)],
       },
     ];
   }
@@ -119,9 +118,13 @@ export function missingFileRemedies(clues: Clues, w: Workload, path: string): Re
       title: `Ship ${path} as ConfigMap ${cm} mounted with subPath (keeps the rest of the directory from the image)`,
       commands: [
         `kubectl create configmap ${shq(cm)} ${ns(w)} --from-file=${shq(`${file}=./${file}`)}`,
-        ...patchContainer(w, { volumeMounts: [{ name: 'app-config-file', mountPath: path, subPath: file, readOnly: true }] }, {
-          volumes: [{ name: 'app-config-file', configMap: { name: cm } }],
-        }),
+        ...patchContainer(
+          w,
+          { volumeMounts: [{ name: 'app-config-file', mountPath: path, subPath: file, readOnly: true }] },
+          {
+            volumes: [{ name: 'app-config-file', configMap: { name: cm } }],
+          },
+        ),
       ],
     },
   ];

@@ -37,15 +37,34 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
       return [
         {
           title: `The node cannot reach ${registry}: check DNS, proxy and egress from the node`,
-          commands: clues.pod?.nodeName === undefined ? [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`] : [`kubectl debug node/${clues.pod.nodeName} -it --image=busybox:1.36 -- nslookup ${shq(registry)}`],
+          commands:
+            clues.pod?.nodeName === undefined
+              ? [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`]
+              : [`kubectl debug node/${clues.pod.nodeName} -it --image=busybox:1.36 -- nslookup ${shq(registry)}`],
         },
       ];
     case 'rate-limit':
-      return [{ title: `${registry} is rate-limiting: authenticate pulls or use a mirror`, commands: [`kubectl create secret docker-registry regcred ${ns(w)} --docker-server=${shq(registry)} --docker-username=USER --docker-password=VALUE`, ...patchContainer(w, {}, { imagePullSecrets: [{ name: 'regcred' }] })] }];
+      return [
+        {
+          title: `${registry} is rate-limiting: authenticate pulls or use a mirror`,
+          commands: [
+            `kubectl create secret docker-registry regcred ${ns(w)} --docker-server=${shq(registry)} --docker-username=USER --docker-password=VALUE`,
+            ...patchContainer(w, {}, { imagePullSecrets: [{ name: 'regcred' }] }),
+          ],
+        },
+      ];
     case 'never-pull':
-      return [{ title: 'imagePullPolicy is Never: load the image on the node, or let the kubelet pull it', commands: patchContainer(w, { imagePullPolicy: 'IfNotPresent' }) }];
+      return [
+        {
+          title: 'imagePullPolicy is Never: load the image on the node, or let the kubelet pull it',
+          commands: patchContainer(w, { imagePullPolicy: 'IfNotPresent' }),
+        },
+      ];
     case 'other':
-      return [{ title: 'Read the pull error in the events', commands: [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`] }, ...undo];
+      return [
+        { title: 'Read the pull error in the events', commands: [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`] },
+        ...undo,
+      ];
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */
     default: {
       const never: never = problem;

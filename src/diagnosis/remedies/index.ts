@@ -8,14 +8,16 @@ import { imageRemedies } from './image.ts';
 import { goMemLimitRemedy, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
 import { probeRemedies } from './probe.ts';
 import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, signalRemedies } from './program.ts';
-import { ns, patchContainer, workloadOf, type Workload } from './workload.ts';
+import { ns, patchContainer, type Workload, workloadOf } from './workload.ts';
 
 /**
  * For each missing permission: `kubectl auth can-i` as the user the 403 named, and the Role and
  * RoleBinding that grant it when that user is a service account.
  */
 function investigate(clues: Clues, w: Workload): Remedy[] {
-  const missing = clues.evidence.problems.flatMap((p) => (p.missingPermission === undefined ? [] : [{ perm: p.missingPermission, user: /User "([^"]+)"/.exec(p.message)?.[1] }]));
+  const missing = clues.evidence.problems.flatMap((p) =>
+    p.missingPermission === undefined ? [] : [{ perm: p.missingPermission, user: /User "([^"]+)"/.exec(p.message)?.[1] }],
+  );
   const checks = missing.map(({ perm, user }) => {
     const [verb = 'get', resource = 'pods'] = perm.split(' ');
     return `kubectl auth can-i ${shq(verb)} ${shq(resource)} -n ${shq(w.namespace)}${user === undefined ? '' : ` --as=${shq(user)}`}`;
@@ -30,7 +32,8 @@ function investigate(clues: Clues, w: Workload): Remedy[] {
     );
   }
   const out: Remedy[] = [];
-  if (checks.length > 0) out.push({ title: `Grant the missing read permission (${missing.map((m) => m.perm).join(', ')}), then re-run the diagnosis`, commands: checks });
+  if (checks.length > 0)
+    out.push({ title: `Grant the missing read permission (${missing.map((m) => m.perm).join(', ')}), then re-run the diagnosis`, commands: checks });
   if (clues.podName !== '' && w.namespace !== '') {
     out.push({
       title: 'Collect what decides it by hand (FIELD-GUIDE "When to escalate")',
@@ -74,9 +77,19 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
     case 'image':
       return imageRemedies(clues, w, fix.problem, fix.image);
     case 'security-context':
-      return [{ title: 'Run as a non-root user the image supports (or use an image built to run as non-root)', commands: patchContainer(w, { securityContext: { runAsNonRoot: true, runAsUser: 10001 } }) }];
+      return [
+        {
+          title: 'Run as a non-root user the image supports (or use an image built to run as non-root)',
+          commands: patchContainer(w, { securityContext: { runAsNonRoot: true, runAsUser: 10001 } }),
+        },
+      ];
     case 'not-a-loop':
-      return [{ title: 'Check the workload status; the crash loop, if any, is another container or an earlier run', commands: [`kubectl get ${w.ref} ${ns(w)}`, `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`] }];
+      return [
+        {
+          title: 'Check the workload status; the crash loop, if any, is another container or an earlier run',
+          commands: [`kubectl get ${w.ref} ${ns(w)}`, `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`],
+        },
+      ];
     case 'investigate':
       return investigate(clues, w);
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */

@@ -77,20 +77,27 @@ function withFlag(options: string, pattern: RegExp, flag: string): string {
 function heapCommands(clues: Clues, w: Workload, runtime: Runtime | undefined, limitBytes: number | undefined): Remedy | undefined {
   if (limitBytes === undefined) return undefined;
   const mib = toMiB(limitBytes);
-  const set = (name: string, value: string): string[] => (w.patchable && !w.init
-    ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${shq(`${name}=${value}`)}`]
-    : patchContainer(w, { env: [{ name, value }] }));
+  const set = (name: string, value: string): string[] =>
+    w.patchable && !w.init
+      ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${shq(`${name}=${value}`)}`]
+      : patchContainer(w, { env: [{ name, value }] });
   switch (runtime) {
     case 'node': {
       const value = withFlag(envValue(clues, 'NODE_OPTIONS'), /^--max-old-space-size=/, `--max-old-space-size=${Math.floor(mib * 0.75)}`);
-      return { title: `Size the V8 heap to the ${formatMemory(limitBytes)} limit (75%, leaving room for buffers and native memory)`, commands: set('NODE_OPTIONS', value) };
+      return {
+        title: `Size the V8 heap to the ${formatMemory(limitBytes)} limit (75%, leaving room for buffers and native memory)`,
+        commands: set('NODE_OPTIONS', value),
+      };
     }
     case 'jvm': {
       const value = withFlag(envValue(clues, 'JAVA_TOOL_OPTIONS'), /^-XX:MaxRAMPercentage=|^-Xmx/, '-XX:MaxRAMPercentage=75.0');
       return { title: `Size the JVM heap from the ${formatMemory(limitBytes)} limit (the default is 25% of it)`, commands: set('JAVA_TOOL_OPTIONS', value) };
     }
     case 'go':
-      return { title: `Tell the Go runtime its budget (GOMEMLIMIT, 90% of ${formatMemory(limitBytes)})`, commands: set('GOMEMLIMIT', `${Math.floor(mib * 0.9)}MiB`) };
+      return {
+        title: `Tell the Go runtime its budget (GOMEMLIMIT, 90% of ${formatMemory(limitBytes)})`,
+        commands: set('GOMEMLIMIT', `${Math.floor(mib * 0.9)}MiB`),
+      };
     default:
       return undefined;
   }

@@ -45,7 +45,10 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
   const ran = clues.termination?.runSeconds;
   const out: Remedy[] = [];
   const base: ProbeFacts | undefined = fix.probe === 'startup' ? startup : liveness;
-  if (base === undefined) return [{ title: 'Read the probe configuration', commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n -A 12 -E ${shq('livenessProbe|startupProbe')}`] }];
+  if (base === undefined)
+    return [
+      { title: 'Read the probe configuration', commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n -A 12 -E ${shq('livenessProbe|startupProbe')}`] },
+    ];
 
   if (fix.failure === 'status' && fix.status === 404) {
     out.push({
@@ -53,7 +56,9 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
       commands: [
         `kubectl port-forward ${shq(`pod/${clues.podName}`)} ${ns(w)} 18080:${String(base.handler.kind === 'http' ? base.handler.port : 8080)}`,
         '# in another shell, while it is up: curl -i localhost:18080/healthz ; curl -i localhost:18080/health',
-        ...patchContainer(w, { [`${fix.probe}Probe`]: { ...handlerSpec(base.handler), httpGet: { path: 'PATH', port: base.handler.kind === 'http' ? base.handler.port : 8080 } } }),
+        ...patchContainer(w, {
+          [`${fix.probe}Probe`]: { ...handlerSpec(base.handler), httpGet: { path: 'PATH', port: base.handler.kind === 'http' ? base.handler.port : 8080 } },
+        }),
       ],
     });
   } else if (fix.failure === 'timeout') {

@@ -4,8 +4,8 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
-import { shq } from '../shell.ts';
 import { dependency } from '../rules/crash.ts';
+import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { debugCopy, debugEphemeral, ns, rollback, type Workload } from './workload.ts';
 
@@ -38,7 +38,10 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
     });
   }
   if (sig?.kind === 'module-missing') {
-    out.push({ title: `${sig.path ?? 'The module'} is not in the image: fix the build (dependencies, COPY, working directory), push a new tag`, commands: [`kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${clues.container?.image.replace(/:[^:/@]+$/, '') ?? 'IMAGE'}:NEW_TAG`)}`] });
+    out.push({
+      title: `${sig.path ?? 'The module'} is not in the image: fix the build (dependencies, COPY, working directory), push a new tag`,
+      commands: [`kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${clues.container?.image.replace(/:[^:/@]+$/, '') ?? 'IMAGE'}:NEW_TAG`)}`],
+    });
   }
   if (noLog) {
     out.push({ title: 'The log is empty: look inside the container while it exists', commands: debugEphemeral(clues.podName, w) });
@@ -46,7 +49,10 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
     out.push({ title: 'Read the full previous log (what happened before the exit)', commands: [previousLog(clues, w)] });
   }
   if (segfault) {
-    out.push({ title: 'Reproduce with the same image and look for native-library or base-image changes (libc, musl vs glibc, CPU features)', commands: debugCopy(clues.podName, w, 'run the original command by hand') });
+    out.push({
+      title: 'Reproduce with the same image and look for native-library or base-image changes (libc, musl vs glibc, CPU features)',
+      commands: debugCopy(clues.podName, w, 'run the original command by hand'),
+    });
   }
   return [...out, ...rollbackRemedy(w)];
 }
@@ -78,7 +84,9 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
   if (c !== undefined && c.command.length > 0 && w.patchable) {
     out.push({
       title: `Or drop the command override ${JSON.stringify(c.command)} so the image ENTRYPOINT runs`,
-      commands: [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command` }]))}`],
+      commands: [
+        `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command` }]))}`,
+      ],
     });
   }
   return [...out, ...rollbackRemedy(w)];
@@ -97,7 +105,10 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
         w.bare ? `kubectl delete pod ${shq(w.pod)} ${ns(w)}` : `kubectl delete ${w.ref} ${ns(w)}  # once the Job does the work`,
       ],
     },
-    { title: 'Or, if it should keep serving: make the command run a long-lived process (e.g. `serve` instead of `run-once`)', commands: [previousLog(clues, w)] },
+    {
+      title: 'Or, if it should keep serving: make the command run a long-lived process (e.g. `serve` instead of `run-once`)',
+      commands: [previousLog(clues, w)],
+    },
   ];
 }
 
@@ -106,13 +117,19 @@ export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'S
   const events = `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`;
   if (signal === 'SIGTERM') {
     return [
-      { title: 'Find who sent SIGTERM: events, the entrypoint script (timeout, supervisor), sidecars, operators', commands: [events, previousLog(clues, w), `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.containers[*].command}')}`] },
+      {
+        title: 'Find who sent SIGTERM: events, the entrypoint script (timeout, supervisor), sidecars, operators',
+        commands: [events, previousLog(clues, w), `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.containers[*].command}')}`],
+      },
     ];
   }
   return [
     {
       title: 'Look for a kernel OOM kill the runtime did not record, on the node',
-      commands: [`kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`, ...(node === undefined ? [] : [`kubectl debug node/${node} -it --image=busybox:1.36 -- dmesg | grep -i -E ${shq('killed process|out of memory')}`])],
+      commands: [
+        `kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`,
+        ...(node === undefined ? [] : [`kubectl debug node/${node} -it --image=busybox:1.36 -- dmesg | grep -i -E ${shq('killed process|out of memory')}`]),
+      ],
     },
     { title: 'Otherwise find who sent SIGKILL: events, a grace period that ran out, kill -9 in scripts', commands: [events, previousLog(clues, w)] },
   ];

@@ -5,7 +5,15 @@ import { shq } from '../shell.ts';
 import { ns, type Workload } from './workload.ts';
 
 /** Labels that change with every revision and so cannot select the new pods. */
-const VOLATILE = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'batch.kubernetes.io/controller-uid', 'controller-uid', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
+const VOLATILE = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'pod-template-generation',
+  'batch.kubernetes.io/controller-uid',
+  'controller-uid',
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+]);
 const PREFERRED = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app', 'k8s-app', 'name', 'component', 'job-name'];
 
 /** A selector for the workload's pods across revisions, or undefined when the labels give none. */
@@ -26,7 +34,9 @@ export function verifySteps(clues: Clues, w: Workload, cause: CauseId): string[]
   out.push(selector === undefined ? `kubectl get pod ${shq(clues.podName)} ${ns(w)} -w` : `kubectl get pods ${ns(w)} -l ${shq(selector)} -w`);
   const jsonpath = `{range .items[*]}{.metadata.name}{" restarts="}{.status.containerStatuses[?(@.name=="${w.container}")].restartCount}{" last="}{.status.containerStatuses[?(@.name=="${w.container}")].lastState.terminated.reason}{"\\n"}{end}`;
   if (cause === 'oom-killed' || cause === 'runtime-oom' || cause === 'sigkill') {
-    out.push(`kubectl get pods ${ns(w)}${selector === undefined ? '' : ` -l ${shq(selector)}`} -o jsonpath=${shq(jsonpath)}  # restarts stop climbing, no OOMKilled`);
+    out.push(
+      `kubectl get pods ${ns(w)}${selector === undefined ? '' : ` -l ${shq(selector)}`} -o jsonpath=${shq(jsonpath)}  # restarts stop climbing, no OOMKilled`,
+    );
   }
   out.push(`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`);
   if (cause === 'liveness-probe') out.push('# no new "Liveness probe failed" / "failed liveness probe" events after the change');

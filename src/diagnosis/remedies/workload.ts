@@ -59,7 +59,6 @@ export function ns(w: Workload): string {
   return `-n ${shq(w.namespace)}`;
 }
 
-
 /**
  * Commands that apply `containerFields` (and optional pod-level fields) to the container: a strategic
  * merge patch keyed by container name for controllers; for Jobs and bare pods (immutable templates)
@@ -68,7 +67,8 @@ export function ns(w: Workload): string {
 export function patchContainer(w: Workload, containerFields: Record<string, unknown>, podFields: Record<string, unknown> = {}): string[] {
   const list = w.init ? 'initContainers' : 'containers';
   const podSpec = { ...podFields, [list]: [{ name: w.container, ...containerFields }] };
-  if (w.patchable) return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type strategic -p ${shq(JSON.stringify({ spec: { template: { spec: podSpec } } }))}`];
+  if (w.patchable)
+    return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type strategic -p ${shq(JSON.stringify({ spec: { template: { spec: podSpec } } }))}`];
   return replaceSteps(w, `set ${JSON.stringify(podSpec)} in ${w.kind === 'Job' ? 'spec.template.spec' : 'spec'}`);
 }
 
@@ -118,5 +118,8 @@ export function debugCopy(pod: string, w: Workload, inside: string): string[] {
 
 /** An ephemeral busybox beside the container, sharing its process namespace (Kubernetes 1.23+). */
 export function debugEphemeral(pod: string, w: Workload): string[] {
-  return [`kubectl debug -it ${shq(pod)} ${ns(w)} --image=busybox:1.36 --target=${shq(w.container)}`, '# inside: ls -la /proc/1/root/ (the target container\'s filesystem); ps (its processes)'];
+  return [
+    `kubectl debug -it ${shq(pod)} ${ns(w)} --image=busybox:1.36 --target=${shq(w.container)}`,
+    "# inside: ls -la /proc/1/root/ (the target container's filesystem); ps (its processes)",
+  ];
 }

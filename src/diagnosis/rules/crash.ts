@@ -41,7 +41,9 @@ function what(sig: LogSignature | undefined, dep: LogSignature | undefined): str
     case 'missing-file':
       return `it cannot find ${sig.path ?? 'a file'} (${sig.text})`;
     case 'connection':
-      return sig.endpoint === undefined ? `a dependency refused the connection (${sig.text})` : `it could not reach ${sig.endpoint} (${FAILURE[sig.failure ?? 'refused']})`;
+      return sig.endpoint === undefined
+        ? `a dependency refused the connection (${sig.text})`
+        : `it could not reach ${sig.endpoint} (${FAILURE[sig.failure ?? 'refused']})`;
     case 'error-log':
       return `its last ${sig.fatal === true ? 'fatal' : 'error'} log line says: ${sig.text}${reach}`;
     default:
@@ -77,13 +79,14 @@ export function crashVerdict(clues: Clues, strength: number, sig: LogSignature |
   const exit = t === undefined ? 'exits' : exitedWith(t.exitCode);
   const detail = what(sig, dependency(clues));
   const noLog = clues.log === undefined || clues.log.lines.length === 0;
-  const logNote = detail !== ''
-    ? `: ${detail}`
-    : hasProblem(clues, 'logs')
-      ? '; its log could not be read, so the reason is not known'
-      : noLog
-        ? '; it wrote nothing to its log before exiting'
-        : `; the log shows no stack trace or error line (its last line: "${lastLine(clues) ?? ''}")`;
+  const logNote =
+    detail !== ''
+      ? `: ${detail}`
+      : hasProblem(clues, 'logs')
+        ? '; its log could not be read, so the reason is not known'
+        : noLog
+          ? '; it wrote nothing to its log before exiting'
+          : `; the log shows no stack trace or error line (its last line: "${lastLine(clues) ?? ''}")`;
   const title = `${sig === undefined ? 'Application error' : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
   return {
     id: 'app-crash',

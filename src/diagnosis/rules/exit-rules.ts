@@ -7,7 +7,7 @@ import { describeExit } from '../signals.ts';
 import { lower, STRENGTH, type Verdict } from '../verdict.ts';
 import { crashVerdict } from './crash.ts';
 import { entrypointVerdict } from './entrypoint.ts';
-import { hasProblem, statusLine, who, type Rule } from './rule.ts';
+import { hasProblem, type Rule, statusLine, who } from './rule.ts';
 
 /** Kinds whose pods are meant to run forever (restartPolicy Always). */
 const LONG_RUNNING = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController']);
@@ -24,7 +24,10 @@ function exitZero(clues: Clues): Verdict {
       confidence: 'medium',
       title: 'Completed (exit 0): not a crash loop',
       summary: `${who(clues)} finished successfully under ${under} with restartPolicy ${policy}: nothing restarts it for that, so this run is not the crash loop.`,
-      evidence: [...statusLine(clues), { source: 'spec', text: `restartPolicy ${policy}${owner === undefined ? '' : `, owned by ${owner.kind} ${owner.name}`}` }],
+      evidence: [
+        ...statusLine(clues),
+        { source: 'spec', text: `restartPolicy ${policy}${owner === undefined ? '' : `, owned by ${owner.kind} ${owner.name}`}` },
+      ],
       fix: { kind: 'not-a-loop' },
     };
   }
@@ -56,7 +59,9 @@ function signalVerdict(clues: Clues, exit: 137 | 143): Verdict {
       ...statusLine(clues),
       {
         source: 'events',
-        text: eventsUnread ? 'events could not be read, so a probe kill cannot be ruled out' : 'no Unhealthy or Killing probe events for this container in the window of the last run',
+        text: eventsUnread
+          ? 'events could not be read, so a probe kill cannot be ruled out'
+          : 'no Unhealthy or Killing probe events for this container in the window of the last run',
       },
     ],
     fix: { kind: 'signal', signal: term ? 'SIGTERM' : 'SIGKILL' },
@@ -76,7 +81,12 @@ const exitCode: Rule = {
         const shell = clues.signatures.find((s) => s.kind === 'exec-error');
         const path = shell?.path;
         const problem = t.exitCode === 126 ? 'not-executable' : 'not-found';
-        return [entrypointVerdict(clues, { problem, ...(path === undefined ? {} : { path }) }, STRENGTH.exitCode, [...statusLine(clues), ...(shell === undefined ? [] : [{ source: 'logs' as const, text: shell.text }])])];
+        return [
+          entrypointVerdict(clues, { problem, ...(path === undefined ? {} : { path }) }, STRENGTH.exitCode, [
+            ...statusLine(clues),
+            ...(shell === undefined ? [] : [{ source: 'logs' as const, text: shell.text }]),
+          ]),
+        ];
       }
       case 137:
       case 143:

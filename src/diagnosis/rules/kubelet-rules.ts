@@ -2,20 +2,22 @@
  * The kubelet's own record outranks everything else: waiting reasons (KUBE-MESSAGES §1), the
  * OOMKilled and StartError terminations (§2) and FailedMount / Failed events naming a missing object (§3).
  */
-import { parseExecFailure, parseImageProblem, parseMissingObject, imageInMessage, type MissingObject } from '../kube-messages.ts';
+
 import type { Clues } from '../clues.ts';
-import type { EvidenceLine } from '../document.ts';
 import { humanDuration } from '../describe.ts';
+import type { EvidenceLine } from '../document.ts';
+import { imageInMessage, type MissingObject, parseExecFailure, parseImageProblem, parseMissingObject } from '../kube-messages.ts';
 import { STRENGTH, type Verdict } from '../verdict.ts';
-import { eventLine, memoryLimit, statusLine, waitingLine, who, type Rule } from './rule.ts';
 import { entrypointVerdict } from './entrypoint.ts';
+import { eventLine, memoryLimit, type Rule, statusLine, waitingLine, who } from './rule.ts';
 
 const IMAGE_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 
 function missingVerdict(clues: Clues, missing: MissingObject, strength: number, proof: EvidenceLine[]): Verdict {
-  const what = missing.key === undefined
-    ? `${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name} does not exist in namespace ${clues.namespace}`
-    : `key ${missing.key} is missing from ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.namespace ?? clues.namespace}/${missing.name}`;
+  const what =
+    missing.key === undefined
+      ? `${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name} does not exist in namespace ${clues.namespace}`
+      : `key ${missing.key} is missing from ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.namespace ?? clues.namespace}/${missing.name}`;
   const mount = missing.volume === undefined ? '' : ` (needed by volume ${missing.volume})`;
   return {
     id: 'missing-config',
@@ -87,7 +89,7 @@ const waitingReason: Rule = {
           title: w.reason,
           summary: `${who(clues)} cannot be created (${w.reason}); the runtime's message above does not match a known cause.`,
           evidence: waitingLine(clues),
-          fix: { kind: 'investigate', needs: ['read the runtime message in the waiting state and the node\'s kubelet log'] },
+          fix: { kind: 'investigate', needs: ["read the runtime message in the waiting state and the node's kubelet log"] },
         },
       ];
     }
@@ -105,9 +107,10 @@ const oomKilled: Rule = {
     const req = clues.container?.resources.requests.memory;
     const spec: EvidenceLine = {
       source: 'spec',
-      text: limit === undefined
-        ? `resources.limits.memory is not set${req === undefined ? '' : ` (requests.memory ${req})`}`
-        : `resources.limits.memory ${limit}${req === undefined ? '' : `, requests.memory ${req}`}`,
+      text:
+        limit === undefined
+          ? `resources.limits.memory is not set${req === undefined ? '' : ` (requests.memory ${req})`}`
+          : `resources.limits.memory ${limit}${req === undefined ? '' : `, requests.memory ${req}`}`,
     };
     const runtimeLine = clues.signatures.find((s) => s.kind === 'runtime-oom');
     const ran = t.runSeconds === undefined ? '' : ` after running ${humanDuration(t.runSeconds)}`;
@@ -117,14 +120,11 @@ const oomKilled: Rule = {
         strength: STRENGTH.kubeletRecord,
         confidence: 'high',
         title: `OOMKilled (exit ${t.exitCode})`,
-        summary: limit === undefined
-          ? `The kernel OOM killer stopped ${who(clues)}${ran}; it has no memory limit, so the node itself ran short of memory.`
-          : `The kernel OOM killer stopped ${who(clues)} at its ${limit} memory limit${ran}.`,
-        evidence: [
-          ...statusLine(clues),
-          spec,
-          ...(runtimeLine === undefined ? [] : [{ source: 'logs' as const, text: runtimeLine.text }]),
-        ],
+        summary:
+          limit === undefined
+            ? `The kernel OOM killer stopped ${who(clues)}${ran}; it has no memory limit, so the node itself ran short of memory.`
+            : `The kernel OOM killer stopped ${who(clues)} at its ${limit} memory limit${ran}.`,
+        evidence: [...statusLine(clues), spec, ...(runtimeLine === undefined ? [] : [{ source: 'logs' as const, text: runtimeLine.text }])],
         fix: { kind: 'memory-limit' },
       },
     ];
@@ -176,7 +176,7 @@ const statusUnknown: Rule = {
         title: 'ContainerStatusUnknown: the container was lost',
         summary: `The kubelet lost track of ${who(clues)} (node restart or the pod terminated while its node was unreachable); its exit ${t.exitCode} is recorded by the kubelet, not received by the process, so it names no cause.`,
         evidence: statusLine(clues),
-        fix: { kind: 'investigate', needs: ['the node\'s condition and events around the time the container was lost'] },
+        fix: { kind: 'investigate', needs: ["the node's condition and events around the time the container was lost"] },
       },
     ];
   },

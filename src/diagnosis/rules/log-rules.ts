@@ -5,13 +5,13 @@
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
-import type { LogSignature } from '../log-signature.ts';
 import { parseExecFailure } from '../kube-messages.ts';
+import type { LogSignature } from '../log-signature.ts';
 import { exitedWith } from '../signals.ts';
-import { STRENGTH, type Fix, type Verdict } from '../verdict.ts';
+import { type Fix, STRENGTH, type Verdict } from '../verdict.ts';
 import { crashVerdict, logLines } from './crash.ts';
 import { entrypointVerdict } from './entrypoint.ts';
-import { memoryLimit, statusLine, who, type Rule } from './rule.ts';
+import { memoryLimit, type Rule, statusLine, who } from './rule.ts';
 
 /** Exit codes that already name a cause on their own (exit-rules.ts). */
 const SPECIFIC = new Set([0, 126, 127, 137, 139, 143]);
@@ -22,7 +22,15 @@ function generic(clues: Clues): boolean {
   return !SPECIFIC.has(t.exitCode) && t.reason !== 'OOMKilled' && t.reason !== 'StartError';
 }
 
-const RUNTIME_NAME = { go: 'Go runtime', python: 'Python interpreter', node: 'Node.js heap', jvm: 'JVM heap', rust: 'Rust allocator', dotnet: '.NET runtime', native: 'C++ allocator' };
+const RUNTIME_NAME = {
+  go: 'Go runtime',
+  python: 'Python interpreter',
+  node: 'Node.js heap',
+  jvm: 'JVM heap',
+  rust: 'Rust allocator',
+  dotnet: '.NET runtime',
+  native: 'C++ allocator',
+};
 
 const runtimeOom: Rule = {
   id: 'log-runtime-oom',
@@ -43,7 +51,11 @@ const runtimeOom: Rule = {
         confidence: 'high',
         title: `Out of memory in the ${runtime}`,
         summary: `The ${runtime} ran out of memory ${inside} and ${who(clues)} ${t === undefined ? 'stopped' : exitedWith(t.exitCode)}; the kernel did not kill it (no OOMKilled), the runtime's own memory cap did.`,
-        evidence: [...statusLine(clues), { source: 'logs', text: sig.text }, { source: 'spec', text: limit === undefined ? 'resources.limits.memory is not set' : `resources.limits.memory ${limit}` }],
+        evidence: [
+          ...statusLine(clues),
+          { source: 'logs', text: sig.text },
+          { source: 'spec', text: limit === undefined ? 'resources.limits.memory is not set' : `resources.limits.memory ${limit}` },
+        ],
         fix: { kind: 'runtime-heap', ...(sig.runtime === undefined ? {} : { runtime: sig.runtime }) },
       },
     ];
@@ -89,9 +101,15 @@ const missingEnv: Rule = {
       return [missingConfig(clues, sig, { kind: 'missing-object', object, name: from.name, key: from.key }, `environment variable ${sig.name}`, [spec])];
     }
     const envFrom = clues.container?.envFrom ?? [];
-    const spec: EvidenceLine[] = env !== undefined
-      ? [{ source: 'spec', text: `env ${sig.name} is defined in the pod spec; the value it gets is empty or wrong` }]
-      : [{ source: 'spec', text: `env ${sig.name} is not set in the pod spec${envFrom.length === 0 ? '' : ` (envFrom: ${envFrom.map((e) => `${e.kind} ${e.name}`).join(', ')})`}` }];
+    const spec: EvidenceLine[] =
+      env !== undefined
+        ? [{ source: 'spec', text: `env ${sig.name} is defined in the pod spec; the value it gets is empty or wrong` }]
+        : [
+            {
+              source: 'spec',
+              text: `env ${sig.name} is not set in the pod spec${envFrom.length === 0 ? '' : ` (envFrom: ${envFrom.map((e) => `${e.kind} ${e.name}`).join(', ')})`}`,
+            },
+          ];
     return [missingConfig(clues, sig, { kind: 'missing-env', name: sig.name }, `environment variable ${sig.name}`, spec)];
   },
 };
@@ -116,7 +134,15 @@ const missingFile: Rule = {
         source: 'spec',
         text: `${mount.mountPath} is volume ${volume.name} from ${kind} ${source.name}${source.keys.length === 0 ? '' : ` (items: ${source.keys.join(', ')})`}; it has no ${key}`,
       };
-      return [missingConfig(clues, sig, { kind: 'missing-object', object: source.kind === 'secret' ? 'secret' : 'configmap', name: source.name, key, volume: volume.name }, `config file ${path}`, [spec])];
+      return [
+        missingConfig(
+          clues,
+          sig,
+          { kind: 'missing-object', object: source.kind === 'secret' ? 'secret' : 'configmap', name: source.name, key, volume: volume.name },
+          `config file ${path}`,
+          [spec],
+        ),
+      ];
     }
     if (!CONFIG_PATH.test(path)) return [crashVerdict(clues, STRENGTH.logCrash, sig)];
     const spec: EvidenceLine = { source: 'spec', text: `no volume is mounted over ${path}: the file must come from the image` };

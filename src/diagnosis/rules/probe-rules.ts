@@ -5,12 +5,12 @@
  * handles SIGTERM may exit 0 or 1. Readiness failures never kill and are ignored here.
  */
 import type { Clues } from '../clues.ts';
-import type { EvidenceLine } from '../document.ts';
 import { describeProbe, humanDuration, killWindowSeconds } from '../describe.ts';
+import type { EvidenceLine } from '../document.ts';
 import type { EventFacts, ProbeFacts } from '../evidence.ts';
-import { parseProbeEvent, type ProbeEvent } from '../kube-messages.ts';
+import { type ProbeEvent, parseProbeEvent } from '../kube-messages.ts';
 import { STRENGTH } from '../verdict.ts';
-import { eventLine, statusLine, who, type Rule } from './rule.ts';
+import { eventLine, type Rule, statusLine, who } from './rule.ts';
 
 type Killer = 'liveness' | 'startup';
 

@@ -1,7 +1,7 @@
 /** A diagnosis rule: pure, reads the clues, returns zero or more verdicts (STYLE.md habit 3). */
 import type { Clues } from '../clues.ts';
-import type { EvidenceLine } from '../document.ts';
 import { describeEvent, describeTermination } from '../describe.ts';
+import type { EvidenceLine } from '../document.ts';
 import type { EventFacts } from '../evidence.ts';
 import type { Verdict } from '../verdict.ts';
 

@@ -5,7 +5,7 @@
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
 import { STRENGTH, type Verdict } from '../verdict.ts';
-import { statusLine, waitingLine, type Rule } from './rule.ts';
+import { type Rule, statusLine, waitingLine } from './rule.ts';
 
 function needs(clues: Clues): string[] {
   const out: string[] = [];

@@ -5,10 +5,10 @@
  */
 import nodemailer from 'nodemailer';
 import type { DiagnosisDocument } from '../../diagnosis/document.ts';
+import { createBoundedMap } from '../bounded-map.ts';
 import { SinkTimeoutError, SmtpError } from '../errors.ts';
 import { renderEmail } from '../render-email.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
-import { createBoundedMap } from '../bounded-map.ts';
 import { oneLine, truncate } from '../text.ts';
 
 export interface EmailSinkSpec {
@@ -30,7 +30,8 @@ function toSmtpError(err: unknown): SmtpError {
   const e = (err ?? {}) as { code?: unknown; responseCode?: unknown; response?: unknown; command?: unknown; message?: unknown };
   const smtpCode = typeof e.code === 'string' ? e.code : undefined;
   const reply = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-  const said = typeof e.response === 'string' ? `: ${truncate(oneLine(e.response), 200)}` : typeof e.message === 'string' ? `: ${truncate(oneLine(e.message), 200)}` : '';
+  const said =
+    typeof e.response === 'string' ? `: ${truncate(oneLine(e.response), 200)}` : typeof e.message === 'string' ? `: ${truncate(oneLine(e.message), 200)}` : '';
   const where = typeof e.command === 'string' ? ` at ${e.command}` : '';
   return new SmtpError(`SMTP ${reply ?? smtpCode ?? 'error'}${where}${said}`, {
     ...(reply === undefined ? {} : { statusCode: reply }),
@@ -106,11 +107,17 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
       const refusals = (info as { rejectedErrors?: { responseCode?: number; recipient?: string }[] }).rejectedErrors ?? [];
       const deferred = refusals.filter((r) => r.responseCode !== undefined && r.responseCode < 500);
       if (deferred.length > 0) {
-        throw new SmtpError(`SMTP ${deferred[0]?.responseCode ?? 451} at RCPT TO: ${deferred.length} recipient(s) deferred`, { statusCode: deferred[0]?.responseCode ?? 451, smtpCode: 'EENVELOPE' });
+        throw new SmtpError(`SMTP ${deferred[0]?.responseCode ?? 451} at RCPT TO: ${deferred.length} recipient(s) deferred`, {
+          statusCode: deferred[0]?.responseCode ?? 451,
+          smtpCode: 'EENVELOPE',
+        });
       }
       if (refusals.length > 0) {
         // Refused for good (5xx) while others accepted: nothing a retry can fix; say so loudly.
-        deps.logger.error({ refused: refusals.length, accepted: info.accepted.length, fingerprint: doc.alert.fingerprint }, 'SMTP server refused some recipients permanently');
+        deps.logger.error(
+          { refused: refusals.length, accepted: info.accepted.length, fingerprint: doc.alert.fingerprint },
+          'SMTP server refused some recipients permanently',
+        );
       }
     },
     async close() {

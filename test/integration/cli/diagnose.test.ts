@@ -2,23 +2,30 @@
  * `crashtriage diagnose` against the fake Kubernetes API over TLS, with kubeconfigs the test writes.
  */
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { diagnoseCommand, type Terminal } from '../../../src/cli/diagnose-command.ts';
 import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
-import { startFakeKubeApi, type FakeKubeApi } from '../../support/fake-kube-api.ts';
-import { kubeconfigYaml } from '../../support/kube-fixtures-kubeconfig.ts';
+import { type FakeKubeApi, startFakeKubeApi } from '../../support/fake-kube-api.ts';
 import { scenarioObjects } from '../../support/kube-fixtures.ts';
+import { kubeconfigYaml } from '../../support/kube-fixtures-kubeconfig.ts';
 
 let api: FakeKubeApi;
 let other: FakeKubeApi;
 beforeAll(async () => {
   api = await startFakeKubeApi(
-    scenarioObjects(['deployment-oomkilled', 'deployment-crashloop', 'config-error', 'multi-container-segfault', 'statefulset-liveness', 'daemonset-container-creating']),
+    scenarioObjects([
+      'deployment-oomkilled',
+      'deployment-crashloop',
+      'config-error',
+      'multi-container-segfault',
+      'statefulset-liveness',
+      'daemonset-container-creating',
+    ]),
   );
   other = await startFakeKubeApi(scenarioObjects(['image-pull-backoff']));
 });
@@ -66,7 +73,12 @@ describe('crashtriage diagnose', () => {
     const code = await diagnoseCommand(withKubeconfig(['-n', 'payments', 'billing-api-5f6c7d8b9-qw4zt', '-o', 'json']), term);
     expect(code).toBe(0);
     const doc = JSON.parse(term.out()) as DiagnosisDocument;
-    expect(doc).toMatchObject({ version: 1, status: 'firing', cause: { id: 'oom-killed' }, target: { namespace: 'payments', container: 'api', owner: { kind: 'Deployment', name: 'billing-api' } } });
+    expect(doc).toMatchObject({
+      version: 1,
+      status: 'firing',
+      cause: { id: 'oom-killed' },
+      target: { namespace: 'payments', container: 'api', owner: { kind: 'Deployment', name: 'billing-api' } },
+    });
   });
 
   it('prints Markdown with --output markdown', async () => {
@@ -118,9 +130,21 @@ describe('crashtriage diagnose', () => {
   });
 
   it('reads the cluster of the context named by --context', async () => {
-    const a = parse(kubeconfigYaml({ server: api.url, caPem: api.caPem, token: api.token, context: 'staging', namespace: 'payments' })) as Record<string, unknown[]>;
-    const b = parse(kubeconfigYaml({ server: other.url, caPem: other.caPem, token: other.token, context: 'prod', namespace: 'data' })) as Record<string, unknown[]>;
-    const merged = { ...a, clusters: [...(a['clusters'] ?? []), ...(b['clusters'] ?? [])], users: [...(a['users'] ?? []), ...(b['users'] ?? [])], contexts: [...(a['contexts'] ?? []), ...(b['contexts'] ?? [])], 'current-context': 'staging' };
+    const a = parse(kubeconfigYaml({ server: api.url, caPem: api.caPem, token: api.token, context: 'staging', namespace: 'payments' })) as Record<
+      string,
+      unknown[]
+    >;
+    const b = parse(kubeconfigYaml({ server: other.url, caPem: other.caPem, token: other.token, context: 'prod', namespace: 'data' })) as Record<
+      string,
+      unknown[]
+    >;
+    const merged = {
+      ...a,
+      clusters: [...(a['clusters'] ?? []), ...(b['clusters'] ?? [])],
+      users: [...(a['users'] ?? []), ...(b['users'] ?? [])],
+      contexts: [...(a['contexts'] ?? []), ...(b['contexts'] ?? [])],
+      'current-context': 'staging',
+    };
     const path = join(mkdtempSync(join(tmpdir(), 'ct-kubeconfig-')), 'config');
     writeFileSync(path, stringify(merged));
 
@@ -154,17 +178,25 @@ describe('crashtriage diagnose', () => {
 
   it('runs as the package bin through npx, with the project Node', async () => {
     // Asynchronously: the fake API server lives in this process and must keep answering.
-    const result = await promisify(execFile)('npx', ['crashtriage', 'diagnose', '-n', 'payments', 'billing-api-5f6c7d8b9-qw4zt', '--kubeconfig', api.kubeconfigPath, '-o', 'json'], {
-      cwd: join(import.meta.dirname, '../../..'),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = await promisify(execFile)(
+      'npx',
+      ['crashtriage', 'diagnose', '-n', 'payments', 'billing-api-5f6c7d8b9-qw4zt', '--kubeconfig', api.kubeconfigPath, '-o', 'json'],
+      {
+        cwd: join(import.meta.dirname, '../../..'),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.stderr).toBe('');
     expect((JSON.parse(result.stdout) as DiagnosisDocument).cause.id).toBe('oom-killed');
   });
 
   it('exits 2 from the bin on a usage error', async () => {
-    const failure = await promisify(execFile)('npx', ['crashtriage', 'diagnose'], { cwd: join(import.meta.dirname, '../../..'), encoding: 'utf8', timeout: 60_000 }).then(
+    const failure = await promisify(execFile)('npx', ['crashtriage', 'diagnose'], {
+      cwd: join(import.meta.dirname, '../../..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    }).then(
       () => undefined,
       (err: { code?: number; stderr?: string }) => err,
     );

@@ -6,8 +6,8 @@ import { gatherEvidence } from '../../../src/kube/gather-evidence.ts';
 import { gatherForAlerts } from '../../../src/kube/gather-for-alerts.ts';
 import { createKubeReader, type KubeApiReader } from '../../../src/kube/reader.ts';
 import type { KubeTarget } from '../../../src/kube/target.ts';
-import { KUBE_SCENARIOS, KUBE_SCENARIO_NAMES } from '../../fixtures/kube/index.ts';
-import { startFakeKubeApi, type FakeKubeApi } from '../../support/fake-kube-api.ts';
+import { KUBE_SCENARIO_NAMES, KUBE_SCENARIOS } from '../../fixtures/kube/index.ts';
+import { type FakeKubeApi, startFakeKubeApi } from '../../support/fake-kube-api.ts';
 import { scenarioObjects } from '../../support/kube-fixtures.ts';
 
 const NOW = new Date('2025-03-14T10:30:00Z');
@@ -26,7 +26,10 @@ afterAll(async () => {
 describe('call budget', () => {
   it.each(KUBE_SCENARIO_NAMES)('%s: at most 4 calls, 3 when the container has a previous instance', async (scenario) => {
     const { namespace, pod, container } = KUBE_SCENARIOS[scenario];
-    for (const target of [{ namespace, pod, container }, { namespace, pod }] as KubeTarget[]) {
+    for (const target of [
+      { namespace, pod, container },
+      { namespace, pod },
+    ] as KubeTarget[]) {
       api.resetRequests();
       await gatherEvidence({ kube: reader }, target, NOW);
       expect(api.requests.length).toBeLessThanOrEqual(4);
@@ -54,7 +57,14 @@ describe('coalescing', () => {
   it('two containers of one pod → one pod read, one events list, one log per container', async () => {
     api.resetRequests();
     const t = { namespace: 'media', pod: 'imgproc-6c9d8f7b5-h7j2p' };
-    await gatherForAlerts({ kube: reader }, [{ ...t, container: 'worker' }, { ...t, container: 'log-shipper' }], NOW);
+    await gatherForAlerts(
+      { kube: reader },
+      [
+        { ...t, container: 'worker' },
+        { ...t, container: 'log-shipper' },
+      ],
+      NOW,
+    );
     const counts = Object.groupBy(api.requests, (r) => r.resource);
     expect(counts.pods).toHaveLength(1);
     expect(counts.events).toHaveLength(1);
@@ -73,7 +83,10 @@ describe('in-flight cap', () => {
         return { namespace: s.namespace, pod: i % 20 < 10 ? s.pod : `${s.pod}-gone${i % 20}`, container: s.container };
       });
       // Separate batches, so coalescing does not hide the concurrency.
-      await Promise.all([gatherForAlerts({ kube: capped }, targets.slice(0, 30), new Date()), gatherForAlerts({ kube: capped }, targets.slice(30), new Date())]);
+      await Promise.all([
+        gatherForAlerts({ kube: capped }, targets.slice(0, 30), new Date()),
+        gatherForAlerts({ kube: capped }, targets.slice(30), new Date()),
+      ]);
       expect(slow.requests.length).toBeGreaterThan(40);
       expect(slow.maxInFlight).toBe(4);
     } finally {

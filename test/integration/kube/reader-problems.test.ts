@@ -1,15 +1,16 @@
 /**
  * Every way a read can fail, through the real client against the fake API server over TLS.
  */
-import { createServer } from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherEvidence } from '../../../src/kube/gather-evidence.ts';
 import { KubeConfigError } from '../../../src/kube/kube-config.ts';
 import { createKubeReader, type KubeApiReader } from '../../../src/kube/reader.ts';
-import { startFakeKubeApi, type FakeKubeApi } from '../../support/fake-kube-api.ts';
-import { writeKubeconfig } from '../../support/kube-fixtures-kubeconfig.ts';
+import { type FakeKubeApi, startFakeKubeApi } from '../../support/fake-kube-api.ts';
 import { scenarioObjects } from '../../support/kube-fixtures.ts';
+import { writeKubeconfig } from '../../support/kube-fixtures-kubeconfig.ts';
 import { createTestTls } from '../../support/tls.ts';
 
 const NOW = new Date('2025-03-14T10:30:00Z');
@@ -108,9 +109,7 @@ describe('problems through the real client', () => {
     const port = await closedPort();
     const path = writeKubeconfig({ server: `https://127.0.0.1:${port}`, caPem: api.caPem, token: api.token });
     const evidence = await gatherEvidence({ kube: reader({ kubeconfigPath: path }) }, web, NOW);
-    expect(evidence.problems).toEqual([
-      { source: 'pod', kind: 'connection', message: 'cannot reach the Kubernetes API while reading the pod (ECONNREFUSED)' },
-    ]);
+    expect(evidence.problems).toEqual([{ source: 'pod', kind: 'connection', message: 'cannot reach the Kubernetes API while reading the pod (ECONNREFUSED)' }]);
   });
 
   it('a reset connection → connection problem', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.ts';
+import { type SmtpCapture, startSmtpCapture } from '../../support/smtp-capture.ts';
 import { oomDocument, resolvedOf } from '../../unit/notify/fixtures/documents.ts';
 import { batch, harness } from './harness.ts';
 
@@ -14,7 +14,9 @@ afterEach(async () => {
 
 const setup = () =>
   harness({
-    sinks: { email: { type: 'email', smtpUrl: smtp.url, from: 'crashtriage <alerts@example.com>', to: ['oncall@example.com', 'sre@example.com'], password: PASSWORD } },
+    sinks: {
+      email: { type: 'email', smtpUrl: smtp.url, from: 'crashtriage <alerts@example.com>', to: ['oncall@example.com', 'sre@example.com'], password: PASSWORD },
+    },
   });
 
 describe('email sink', () => {
@@ -86,7 +88,9 @@ describe('email sink', () => {
   });
 
   it('wrong password → 535 is permanent and the password is not logged', async () => {
-    const h = harness({ sinks: { email: { type: 'email', smtpUrl: smtp.url, from: 'alerts@example.com', to: ['oncall@example.com'], password: 'not-the-password' } } });
+    const h = harness({
+      sinks: { email: { type: 'email', smtpUrl: smtp.url, from: 'alerts@example.com', to: ['oncall@example.com'], password: 'not-the-password' } },
+    });
     const outcome = await h.notifier.deliver(batch([oomDocument()]));
     expect(outcome).toMatchObject({ kind: 'delivered', permanentFailures: [{ reason: expect.stringContaining('535') }] });
     expect(h.logs.join('')).not.toContain('not-the-password');

@@ -5,10 +5,10 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Config, ResolvedSink, RouteSpec } from '../../../src/config.ts';
+import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
 import { createMetrics, type Metrics } from '../../../src/metrics.ts';
 import { createNotifier, type DeliveryBatch, type Notifier } from '../../../src/notify/notifier.ts';
-import { rapidRetryPolicy, type RetryPolicy } from '../../../src/notify/retry-policy.ts';
-import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
+import { type RetryPolicy, rapidRetryPolicy } from '../../../src/notify/retry-policy.ts';
 
 export interface Harness {
   notifier: Notifier;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackStandin, type SlackStandin } from '../../support/slack-standin.ts';
-import { startSmtpCapture, type SmtpCapture } from '../../support/smtp-capture.ts';
+import { type SlackStandin, startSlackStandin } from '../../support/slack-standin.ts';
+import { type SmtpCapture, startSmtpCapture } from '../../support/smtp-capture.ts';
 import { startWebhookCapture, type WebhookCapture } from '../../support/webhook-capture.ts';
 import { oomDocument } from '../../unit/notify/fixtures/documents.ts';
 import { batch, harness } from './harness.ts';
@@ -24,7 +24,14 @@ const sinks = () => ({
 const two = () => {
   const a = oomDocument();
   const b = oomDocument();
-  return [a, { ...b, alert: { ...b.alert, fingerprint: 'ffff000011112222', labels: { ...b.alert.labels, pod: 'payment-svc-7b9f6d-zz9q' } }, target: { ...b.target, pod: 'payment-svc-7b9f6d-zz9q' } }];
+  return [
+    a,
+    {
+      ...b,
+      alert: { ...b.alert, fingerprint: 'ffff000011112222', labels: { ...b.alert.labels, pod: 'payment-svc-7b9f6d-zz9q' } },
+      target: { ...b.target, pod: 'payment-svc-7b9f6d-zz9q' },
+    },
+  ];
 };
 
 describe('notifier across sinks', () => {
@@ -38,7 +45,7 @@ describe('notifier across sinks', () => {
     expect(smtp.mails).toHaveLength(2);
     expect(hook.accepted).toHaveLength(0);
 
-    expect((await h.notifier.deliver(batch(two())))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(await h.notifier.deliver(batch(two()))).toEqual({ kind: 'delivered', permanentFailures: [] });
     expect(slack.messages).toHaveLength(2);
     expect(smtp.mails).toHaveLength(2);
     expect(hook.accepted.map((r) => (r.body as { alert: { fingerprint: string } }).alert.fingerprint)).toEqual(['a1b2c3d4e5f60718', 'ffff000011112222']);
@@ -76,7 +83,10 @@ describe('notifier across sinks', () => {
     const h = harness({ sinks: { slack: sinks().slack }, budgetMs: 1000 });
     slack.setDown(true);
     const outcome = await h.notifier.deliver(batch(two()));
-    expect(outcome.kind === 'retry-later' && outcome.failures.map((f) => f.reason)).toEqual([expect.stringContaining('connection error'), 'not attempted: an earlier message to this sink failed']);
+    expect(outcome.kind === 'retry-later' && outcome.failures.map((f) => f.reason)).toEqual([
+      expect.stringContaining('connection error'),
+      'not attempted: an earlier message to this sink failed',
+    ]);
     slack.setDown(false);
     await h.notifier.deliver(batch(two()));
     expect(slack.messages.map((m) => m.text?.includes('zz9q'))).toEqual([false, true]);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackStandin, type SlackStandin } from '../../support/slack-standin.ts';
+import { type SlackStandin, startSlackStandin } from '../../support/slack-standin.ts';
 import { oomDocument, resolvedOf } from '../../unit/notify/fixtures/documents.ts';
 import { batch, harness } from './harness.ts';
 
@@ -11,7 +11,8 @@ afterEach(async () => {
   await slack.close();
 });
 
-const setup = (token = slack.token) => harness({ sinks: { 'slack-api': { type: 'slack-api', botToken: token, channel: slack.channel, apiUrl: slack.apiUrl } } });
+const setup = (token = slack.token) =>
+  harness({ sinks: { 'slack-api': { type: 'slack-api', botToken: token, channel: slack.channel, apiUrl: slack.apiUrl } } });
 const topLevel = () => slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined);
 const replies = () => slack.messages.filter((m) => m.thread_ts !== undefined);
 

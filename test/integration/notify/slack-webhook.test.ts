@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackStandin, validateSlackPayload, type SlackStandin } from '../../support/slack-standin.ts';
+import { type SlackStandin, startSlackStandin, validateSlackPayload } from '../../support/slack-standin.ts';
 import { hugeDocument, oomDocument, resolvedOf } from '../../unit/notify/fixtures/documents.ts';
 import { batch, harness } from './harness.ts';
 
@@ -62,7 +62,9 @@ describe('Slack incoming webhook sink', () => {
     slack.setDown(true);
     const first = await h.notifier.deliver(batch([oomDocument()]));
     expect(first.kind).toBe('retry-later');
-    expect(first.kind === 'retry-later' && first.failures).toEqual([{ sink: 'slack', fingerprint: 'a1b2c3d4e5f60718', reason: expect.stringContaining('connection error') }]);
+    expect(first.kind === 'retry-later' && first.failures).toEqual([
+      { sink: 'slack', fingerprint: 'a1b2c3d4e5f60718', reason: expect.stringContaining('connection error') },
+    ]);
     expect(slack.messages).toHaveLength(0);
     slack.setDown(false);
     expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
@@ -75,7 +77,10 @@ describe('Slack incoming webhook sink', () => {
     const h = setup();
     slack.failNext({ status: 404, body: 'no_service' }, 5);
     const outcome = await h.notifier.deliver(batch([oomDocument()]));
-    expect(outcome).toEqual({ kind: 'delivered', permanentFailures: [{ sink: 'slack', fingerprint: 'a1b2c3d4e5f60718', reason: 'Slack answered no_service' }] });
+    expect(outcome).toEqual({
+      kind: 'delivered',
+      permanentFailures: [{ sink: 'slack', fingerprint: 'a1b2c3d4e5f60718', reason: 'Slack answered no_service' }],
+    });
     expect(slack.requestCount()).toBe(1);
     await h.notifier.deliver(batch([oomDocument()]));
     expect(slack.requestCount()).toBe(1);

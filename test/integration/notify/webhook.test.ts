@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookCapture, type WebhookCapture } from '../../support/webhook-capture.ts';
 import { oomDocument } from '../../unit/notify/fixtures/documents.ts';
-import { GROUP_KEY, batch, harness } from './harness.ts';
+import { batch, GROUP_KEY, harness } from './harness.ts';
 
 let hook: WebhookCapture;
 beforeEach(async () => {

@@ -25,8 +25,14 @@ describe('diagnosis corpus', () => {
     expect(d.cause.id, `${fixture.description}\n${JSON.stringify(d, null, 2)}`).toBe(e.cause);
     if (e.confidence !== undefined) expect(d.cause.confidence).toBe(e.confidence);
     containsEach([d.cause.summary], e.summary);
-    containsEach(d.evidence.map((l) => l.text), e.evidence);
-    containsEach(d.remedies.flatMap((r) => [r.title, ...r.commands]), e.remedies);
+    containsEach(
+      d.evidence.map((l) => l.text),
+      e.evidence,
+    );
+    containsEach(
+      d.remedies.flatMap((r) => [r.title, ...r.commands]),
+      e.remedies,
+    );
     containsEach(d.verify, e.verify);
     const findingIds = d.findings.map((f) => f.id);
     for (const id of e.findings ?? []) expect(findingIds).toContain(id);

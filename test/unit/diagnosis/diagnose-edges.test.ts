@@ -8,14 +8,32 @@ import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
 import type { Problem } from '../../../src/diagnosis/evidence.ts';
 import { event, pod, terminated } from '../../fixtures/diagnosis/k8s.ts';
-import { crashingPod, waitingPod, type CrashInput } from '../../fixtures/diagnosis/scenario.ts';
+import { type CrashInput, crashingPod, waitingPod } from '../../fixtures/diagnosis/scenario.ts';
 import { toEvidence } from '../../fixtures/diagnosis/to-evidence.ts';
 
 function run(p: IPod, opts: { events?: IEvent[]; log?: string; problems?: Problem[]; container?: string } = {}): Diagnosis {
-  return diagnose(toEvidence({ name: 'edge', description: '', pod: p, events: opts.events ?? [], ...(opts.log === undefined ? {} : { log: opts.log }), ...(opts.problems === undefined ? {} : { problems: opts.problems }), ...(opts.container === undefined ? {} : { container: opts.container }), expected: { cause: 'unknown' } }));
+  return diagnose(
+    toEvidence({
+      name: 'edge',
+      description: '',
+      pod: p,
+      events: opts.events ?? [],
+      ...(opts.log === undefined ? {} : { log: opts.log }),
+      ...(opts.problems === undefined ? {} : { problems: opts.problems }),
+      ...(opts.container === undefined ? {} : { container: opts.container }),
+      expected: { cause: 'unknown' },
+    }),
+  );
 }
 const commands = (d: Diagnosis) => d.remedies.flatMap((r) => [r.title, ...r.commands]).join('\n');
-const base = (o: Partial<CrashInput> & Pick<CrashInput, 'exitCode'>): CrashInput => ({ namespace: 'ns1', app: 'svc', image: 'registry.acme.io/svc:1.0.0', ran: 20, spec: { resources: { limits: { memory: '256Mi' } } }, ...o });
+const base = (o: Partial<CrashInput> & Pick<CrashInput, 'exitCode'>): CrashInput => ({
+  namespace: 'ns1',
+  app: 'svc',
+  image: 'registry.acme.io/svc:1.0.0',
+  ran: 20,
+  spec: { resources: { limits: { memory: '256Mi' } } },
+  ...o,
+});
 
 describe('owner kinds shape the commands', () => {
   it('Job: the pod template is immutable, so export, edit and replace', () => {
@@ -36,7 +54,9 @@ describe('owner kinds shape the commands', () => {
   });
 
   it('ReplicaSet without a Deployment: delete the pod so it is recreated', () => {
-    const d = run(crashingPod(base({ owner: 'ReplicaSet', exitCode: 1 })), { log: 'Error: Missing required environment variable: LOG_FORMAT\n    at x (/app/a.js:1:1)\n' });
+    const d = run(crashingPod(base({ owner: 'ReplicaSet', exitCode: 1 })), {
+      log: 'Error: Missing required environment variable: LOG_FORMAT\n    at x (/app/a.js:1:1)\n',
+    });
     expect(d.cause.id).toBe('missing-config');
     expect(commands(d)).toContain('kubectl set env replicaset/svc -n ns1 -c svc LOG_FORMAT=VALUE');
   });
@@ -62,10 +82,22 @@ describe('owner kinds shape the commands', () => {
 describe('container selection', () => {
   it('picks the failing container when the alert names none, and ignores a log of another container', () => {
     const p = pod({
-      namespace: 'ns1', app: 'svc',
+      namespace: 'ns1',
+      app: 'svc',
       containers: [
-        { spec: { name: 'envoy', image: 'envoyproxy/envoy:v1.30.1' }, status: { restartCount: 0, ready: true, started: true, state: { running: { startedAt: '2026-04-09T13:00:00Z' } } } },
-        { spec: { name: 'app', image: 'registry.acme.io/app:2.0.0' }, status: { restartCount: 7, ready: false, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } }, lastState: terminated(139, 'Error', 3, 100) } },
+        {
+          spec: { name: 'envoy', image: 'envoyproxy/envoy:v1.30.1' },
+          status: { restartCount: 0, ready: true, started: true, state: { running: { startedAt: '2026-04-09T13:00:00Z' } } },
+        },
+        {
+          spec: { name: 'app', image: 'registry.acme.io/app:2.0.0' },
+          status: {
+            restartCount: 7,
+            ready: false,
+            state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } },
+            lastState: terminated(139, 'Error', 3, 100),
+          },
+        },
       ],
     });
     const evidence = toEvidence({ name: 'x', description: '', pod: p, events: [], expected: { cause: 'segfault' } });
@@ -80,17 +112,38 @@ describe('container selection', () => {
 });
 
 describe('probes', () => {
-  const withProbe = (probe: NonNullable<IContainer['livenessProbe']>, exitCode = 143) => crashingPod(base({ exitCode, ran: 40, spec: { livenessProbe: probe, resources: { limits: { memory: '256Mi' } } } }));
+  const withProbe = (probe: NonNullable<IContainer['livenessProbe']>, exitCode = 143) =>
+    crashingPod(base({ exitCode, ran: 40, spec: { livenessProbe: probe, resources: { limits: { memory: '256Mi' } } } }));
   const kill = (p: IPod, failure: string) => [
     event(p, { reason: 'Unhealthy', message: `Liveness probe failed: ${failure}`, count: 3, firstAgo: 130, lastAgo: 100, container: 'svc' }),
     event(p, { type: 'Normal', reason: 'Killing', message: 'Container svc failed liveness probe, will be restarted', firstAgo: 96, container: 'svc' }),
   ];
 
   it.each<[string, NonNullable<IContainer['livenessProbe']>, string, string]>([
-    ['tcp', { tcpSocket: { port: 5432 }, periodSeconds: 10, failureThreshold: 3 }, 'dial tcp 10.244.1.7:5432: connect: connection refused', '"startupProbe":{"tcpSocket":{"port":5432}'],
-    ['grpc', { grpc: { port: 9090, service: 'live' }, periodSeconds: 5, failureThreshold: 3 }, 'timeout: failed to connect service ":9090" within 1s', '"grpc":{"port":9090,"service":"live"}'],
-    ['exec', { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 10, failureThreshold: 3 }, "cat: can't open '/tmp/healthy': No such file or directory", '"startupProbe":{"exec":{"command":["cat","/tmp/healthy"]}'],
-    ['https', { httpGet: { path: '/live', port: 8443, scheme: 'HTTPS' }, periodSeconds: 10, failureThreshold: 3 }, 'Get "https://10.244.1.7:8443/live": EOF', '"httpGet":{"path":"/live","port":8443,"scheme":"HTTPS"}'],
+    [
+      'tcp',
+      { tcpSocket: { port: 5432 }, periodSeconds: 10, failureThreshold: 3 },
+      'dial tcp 10.244.1.7:5432: connect: connection refused',
+      '"startupProbe":{"tcpSocket":{"port":5432}',
+    ],
+    [
+      'grpc',
+      { grpc: { port: 9090, service: 'live' }, periodSeconds: 5, failureThreshold: 3 },
+      'timeout: failed to connect service ":9090" within 1s',
+      '"grpc":{"port":9090,"service":"live"}',
+    ],
+    [
+      'exec',
+      { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 10, failureThreshold: 3 },
+      "cat: can't open '/tmp/healthy': No such file or directory",
+      '"startupProbe":{"exec":{"command":["cat","/tmp/healthy"]}',
+    ],
+    [
+      'https',
+      { httpGet: { path: '/live', port: 8443, scheme: 'HTTPS' }, periodSeconds: 10, failureThreshold: 3 },
+      'Get "https://10.244.1.7:8443/live": EOF',
+      '"httpGet":{"path":"/live","port":8443,"scheme":"HTTPS"}',
+    ],
   ])('%s handler is copied into the startupProbe', (_kind, probe, failure, patch) => {
     const p = withProbe(probe);
     const d = run(p, { events: kill(p, failure) });
@@ -108,14 +161,36 @@ describe('probes', () => {
 
   it('Unhealthy alone with exit 137 and fewer failures than the threshold: medium', () => {
     const p = withProbe({ httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 10, failureThreshold: 5 }, 137);
-    const d = run(p, { events: [event(p, { reason: 'Unhealthy', message: 'Liveness probe failed: HTTP probe failed with statuscode: 503', count: 2, firstAgo: 120, lastAgo: 100, container: 'svc' })] });
+    const d = run(p, {
+      events: [
+        event(p, {
+          reason: 'Unhealthy',
+          message: 'Liveness probe failed: HTTP probe failed with statuscode: 503',
+          count: 2,
+          firstAgo: 120,
+          lastAgo: 100,
+          container: 'svc',
+        }),
+      ],
+    });
     expect(d.cause.id).toBe('liveness-probe');
     expect(d.cause.confidence).toBe('medium');
   });
 
   it('Unhealthy alone with exit 1 does not decide', () => {
     const p = withProbe({ httpGet: { path: '/healthz', port: 8080 } }, 1);
-    const d = run(p, { events: [event(p, { reason: 'Unhealthy', message: 'Liveness probe failed: HTTP probe failed with statuscode: 503', count: 9, firstAgo: 120, lastAgo: 100, container: 'svc' })] });
+    const d = run(p, {
+      events: [
+        event(p, {
+          reason: 'Unhealthy',
+          message: 'Liveness probe failed: HTTP probe failed with statuscode: 503',
+          count: 9,
+          firstAgo: 120,
+          lastAgo: 100,
+          container: 'svc',
+        }),
+      ],
+    });
     expect(d.cause.id).toBe('app-crash');
   });
 
@@ -127,7 +202,13 @@ describe('probes', () => {
 
   it('events from another container (fieldPath) are ignored', () => {
     const p = withProbe({ httpGet: { path: '/healthz', port: 8080 } }, 143);
-    const other = event(p, { type: 'Normal', reason: 'Killing', message: 'Container svc failed liveness probe, will be restarted', firstAgo: 96, container: 'other' });
+    const other = event(p, {
+      type: 'Normal',
+      reason: 'Killing',
+      message: 'Container svc failed liveness probe, will be restarted',
+      firstAgo: 96,
+      container: 'other',
+    });
     expect(run(p, { events: [other] }).cause.id).toBe('sigterm');
   });
 
@@ -139,7 +220,8 @@ describe('probes', () => {
 });
 
 describe('images', () => {
-  const pull = (message: string) => waitingPod({ namespace: 'ns1', app: 'svc', image: 'quay.io/acme/svc:1.0.0', restarts: 0, waiting: { reason: 'ErrImagePull', message } });
+  const pull = (message: string) =>
+    waitingPod({ namespace: 'ns1', app: 'svc', image: 'quay.io/acme/svc:1.0.0', restarts: 0, waiting: { reason: 'ErrImagePull', message } });
   it.each([
     ['dial tcp: lookup quay.io on 10.96.0.10:53: no such host', 'nslookup quay.io'],
     ['toomanyrequests: Too Many Requests', 'docker-registry regcred -n ns1 --docker-server=quay.io'],
@@ -153,20 +235,37 @@ describe('images', () => {
 
 describe('runtime messages that name no known cause', () => {
   it('CreateContainerError with an unknown message is unknown, quoting it', () => {
-    const d = run(waitingPod({ namespace: 'ns1', app: 'svc', image: 'x:1', restarts: 0, waiting: { reason: 'CreateContainerError', message: 'failed to reserve container name' } }));
+    const d = run(
+      waitingPod({
+        namespace: 'ns1',
+        app: 'svc',
+        image: 'x:1',
+        restarts: 0,
+        waiting: { reason: 'CreateContainerError', message: 'failed to reserve container name' },
+      }),
+    );
     expect(d.cause.id).toBe('unknown');
     expect(d.evidence.map((e) => e.text).join('\n')).toContain('failed to reserve container name');
   });
 
   it('StartError from a subPath mount is unknown, quoting the runtime', () => {
-    const msg = 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "/var/lib/kubelet/pods/x/volume-subpaths/config/svc/0" to rootfs at "/etc/app/config.yaml": not a directory: unknown';
+    const msg =
+      'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting "/var/lib/kubelet/pods/x/volume-subpaths/config/svc/0" to rootfs at "/etc/app/config.yaml": not a directory: unknown';
     const d = run(crashingPod(base({ exitCode: 128, reason: 'StartError', ran: 0, message: msg })));
     expect(d.cause.id).toBe('unknown');
     expect(d.evidence[0]?.text).toContain('not a directory');
   });
 
   it('CreateContainerError "no command specified" is a bad entrypoint', () => {
-    const d = run(waitingPod({ namespace: 'ns1', app: 'svc', image: 'x:1', restarts: 0, waiting: { reason: 'CreateContainerError', message: 'Error: failed to generate container "abc" spec: failed to generate spec: no command specified' } }));
+    const d = run(
+      waitingPod({
+        namespace: 'ns1',
+        app: 'svc',
+        image: 'x:1',
+        restarts: 0,
+        waiting: { reason: 'CreateContainerError', message: 'Error: failed to generate container "abc" spec: failed to generate spec: no command specified' },
+      }),
+    );
     expect(d.cause.id).toBe('bad-entrypoint');
     expect(d.evidence.map((e) => e.text).join('\n')).toContain('command/args not set');
   });
@@ -192,7 +291,11 @@ describe('what is missing when nothing decides', () => {
     [{ source: 'logs', kind: 'no-previous-log', message: 'previous terminated container "svc" in pod "svc" not found' }, 'previous container log'],
     [{ source: 'pod', kind: 'no-container', message: 'no container "web" in pod' }, 'a container that exists'],
   ])('%j on a pod that has not failed', (problem, need) => {
-    const p = pod({ namespace: 'ns1', app: 'svc', containers: [{ spec: { name: 'svc', image: 'x:1' }, status: { restartCount: 0, ready: false, state: { waiting: { reason: 'ContainerCreating' } } } }] });
+    const p = pod({
+      namespace: 'ns1',
+      app: 'svc',
+      containers: [{ spec: { name: 'svc', image: 'x:1' }, status: { restartCount: 0, ready: false, state: { waiting: { reason: 'ContainerCreating' } } } }],
+    });
     const d = run(p, { problems: [problem] });
     expect(d.cause.id).toBe('unknown');
     expect(d.cause.summary).toContain(need);

@@ -96,13 +96,27 @@ describe('kubectl-style wording', () => {
   });
 
   it('prints an event with its count like kubectl describe', () => {
-    const e = { type: 'Warning', reason: 'Unhealthy', message: 'Liveness probe failed: HTTP probe failed with statuscode: 500', count: 12, firstTimestamp: '2026-04-09T13:55:00Z', lastTimestamp: '2026-04-09T14:05:00Z' };
+    const e = {
+      type: 'Warning',
+      reason: 'Unhealthy',
+      message: 'Liveness probe failed: HTTP probe failed with statuscode: 500',
+      count: 12,
+      firstTimestamp: '2026-04-09T13:55:00Z',
+      lastTimestamp: '2026-04-09T14:05:00Z',
+    };
     expect(describeEvent(e)).toBe('Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500 (x12 over 10m)');
     expect(describeEvent({ ...e, count: 1 })).toBe('Warning Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500');
     expect(describeEvent({ type: 'Normal', reason: 'Killing', message: 'x', count: 3 })).toBe('Normal Killing: x (x3)');
   });
 
-  const probe = (handler: ProbeFacts['handler']): ProbeFacts => ({ handler, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1 });
+  const probe = (handler: ProbeFacts['handler']): ProbeFacts => ({
+    handler,
+    initialDelaySeconds: 5,
+    periodSeconds: 10,
+    timeoutSeconds: 1,
+    failureThreshold: 3,
+    successThreshold: 1,
+  });
   it.each<[ProbeFacts['handler'], string]>([
     [{ kind: 'http', path: '/healthz', port: 8080, scheme: 'HTTP' }, 'GET :8080/healthz'],
     [{ kind: 'http', path: '/healthz', port: 'https', scheme: 'HTTPS' }, 'HTTPS GET :https/healthz'],
@@ -172,8 +186,16 @@ describe('kubelet and runtime messages (KUBE-MESSAGES)', () => {
 
   it.each([
     ['Unhealthy', 'Liveness probe failed: HTTP probe failed with statuscode: 503', { probe: 'liveness', kill: false, failure: 'status', status: 503 }],
-    ['Unhealthy', 'Liveness probe failed: Get "http://10.244.1.7:8080/healthz": dial tcp 10.244.1.7:8080: connect: connection refused', { probe: 'liveness', failure: 'refused' }],
-    ['Unhealthy', 'Startup probe failed: Get "http://10.244.1.7:8080/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', { probe: 'startup', failure: 'timeout' }],
+    [
+      'Unhealthy',
+      'Liveness probe failed: Get "http://10.244.1.7:8080/healthz": dial tcp 10.244.1.7:8080: connect: connection refused',
+      { probe: 'liveness', failure: 'refused' },
+    ],
+    [
+      'Unhealthy',
+      'Startup probe failed: Get "http://10.244.1.7:8080/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+      { probe: 'startup', failure: 'timeout' },
+    ],
     ['Unhealthy', "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory", { probe: 'liveness', failure: 'exec' }],
     ['Unhealthy', 'Readiness probe errored and resulted in unknown state: rpc error', { probe: 'readiness', failure: 'other' }],
     ['Killing', 'Container app failed liveness probe, will be restarted', { probe: 'liveness', kill: true }],
@@ -195,7 +217,14 @@ describe('log excerpt', () => {
   const log = (lines: string[], truncated = false) => ({ container: 'app', previous: true, lines, truncated });
 
   it('centres on the decisive line with skip markers, about 20 lines', () => {
-    const lines = [...Array.from({ length: 60 }, (_, i) => `info line ${i}`), 'panic: boom', '', 'goroutine 1 [running]:', 'main.main()', ...Array.from({ length: 40 }, (_, i) => `after ${i}`)];
+    const lines = [
+      ...Array.from({ length: 60 }, (_, i) => `info line ${i}`),
+      'panic: boom',
+      '',
+      'goroutine 1 [running]:',
+      'main.main()',
+      ...Array.from({ length: 40 }, (_, i) => `after ${i}`),
+    ];
     const sig = primarySignature(findSignatures(lines), lines);
     const ex = buildExcerpt(log(lines), sig);
     const out = ex.excerpt.split('\n');

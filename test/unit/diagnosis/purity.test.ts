@@ -13,7 +13,9 @@ import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
 const ROOT = join(import.meta.dirname, '../../../src/diagnosis');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('purity', () => {
@@ -38,7 +40,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 300 }), { maxLength: 400 }), fc.boolean(), (lines, truncated) => {
         const d = diagnose({ ...base, log: { container: 'payment-svc', previous: true, lines, truncated } });
-        expect(d.logs?.excerpt.split('\n').length ?? 0).toBeLessThanOrEqual(lines.length === 0 ? 1 : 25) // 20 lines plus skip markers;
+        expect(d.logs?.excerpt.split('\n').length ?? 0).toBeLessThanOrEqual(lines.length === 0 ? 1 : 25); // 20 lines plus skip markers;
       }),
       { numRuns: 200 },
     );

@@ -26,7 +26,9 @@ describe('cause titles', () => {
 
 describe('event proof lines', () => {
   it('drop the kubelet pod uid but keep the pod name and the count', () => {
-    const lines = byName('seed-payment-svc-python-db-refused').evidence.filter((e) => e.source === 'events').map((e) => e.text);
+    const lines = byName('seed-payment-svc-python-db-refused')
+      .evidence.filter((e) => e.source === 'events')
+      .map((e) => e.text);
     expect(lines.join('\n')).toMatch(/Back-off restarting failed container payment-svc in pod payment-svc-7b9f6d-xk2p \(x\d+/);
     expect(lines.join('\n')).not.toMatch(/_payments\(/);
   });

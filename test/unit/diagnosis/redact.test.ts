@@ -3,14 +3,29 @@ import { redact, redactLines } from '../../../src/diagnosis/redact.ts';
 
 describe('redact', () => {
   it.each([
-    ['password in a URL', 'connecting to postgres://payments:Sup3rS3cret@db-primary.internal:5432/payments', 'Sup3rS3cret', 'postgres://payments:***@db-primary.internal:5432/payments'],
+    [
+      'password in a URL',
+      'connecting to postgres://payments:Sup3rS3cret@db-primary.internal:5432/payments',
+      'Sup3rS3cret',
+      'postgres://payments:***@db-primary.internal:5432/payments',
+    ],
     ['password in an amqp URL', 'broker=amqps://svc:pa%24%24w0rd@mq.internal/vhost', 'pa%24%24w0rd', 'amqps://svc:***@mq.internal/vhost'],
     ['Authorization: Bearer header', 'GET /api Authorization: Bearer 9f8e7d6c5b4a3210abcdef', '9f8e7d6c5b4a3210abcdef', 'Authorization: Bearer ***'],
     ['bare bearer token', 'retrying with bearer abcdefghijklmnop1234', 'abcdefghijklmnop1234', 'bearer ***'],
-    ['bare JWT', 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U accepted', 'dozjgNryP4J3jVmNHl0w5N', 'token [REDACTED-JWT] accepted'],
+    [
+      'bare JWT',
+      'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U accepted',
+      'dozjgNryP4J3jVmNHl0w5N',
+      'token [REDACTED-JWT] accepted',
+    ],
     ['AWS access key id', 'using key AKIAIOSFODNN7EXAMPLE for s3', 'AKIAIOSFODNN7EXAMPLE', 'using key [REDACTED-AWS-KEY-ID] for s3'],
     ['AWS session key id', 'creds ASIAY34FZKBOKMUTVV7A expired', 'ASIAY34FZKBOKMUTVV7A', 'creds [REDACTED-AWS-KEY-ID] expired'],
-    ['AWS secret key pair', 'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY region=eu-west-1', 'wJalrXUtnFEMI', 'aws_secret_access_key=*** region=eu-west-1'],
+    [
+      'AWS secret key pair',
+      'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY region=eu-west-1',
+      'wJalrXUtnFEMI',
+      'aws_secret_access_key=*** region=eu-west-1',
+    ],
     ['password= pair', 'db login user=app password=hunter2 host=db', 'hunter2', 'user=app password=*** host=db'],
     ['passwd: pair', 'passwd: hunter2', 'hunter2', 'passwd: ***'],
     ['secret= pair', 'client secret=s3cr3t-value ok', 's3cr3t-value', 'secret=*** ok'],
@@ -18,10 +33,20 @@ describe('redact', () => {
     ['api_key pair', 'api_key=sk_live_51Hx', 'sk_live_51Hx', 'api_key=***'],
     ['apikey quoted with spaces', 'apikey="two words"', 'two words', 'apikey="***"'],
     ['client_secret pair', 'client_secret: Zx81-lq', 'Zx81-lq', 'client_secret: ***'],
-    ['JSON password', '{"level":"error","user":"bob","password":"hunter2","msg":"login failed"}', 'hunter2', '{"level":"error","user":"bob","password":"***","msg":"login failed"}'],
+    [
+      'JSON password',
+      '{"level":"error","user":"bob","password":"hunter2","msg":"login failed"}',
+      'hunter2',
+      '{"level":"error","user":"bob","password":"***","msg":"login failed"}',
+    ],
     ['JSON token with escaped quote', '{"access_token":"a\\"b","ok":true}', 'a\\"b', '{"access_token":"***","ok":true}'],
     ['Slack bot token', 'posting with xoxb-123456789012-1234567890123-AbCdEfGhIjKl', 'xoxb-123456789012', 'posting with [REDACTED-SLACK-TOKEN]'],
-    ['GitHub token', 'clone with ghp_16C7e42F292c6912E7710c838347Ae178B4a failed', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'clone with [REDACTED-GITHUB-TOKEN] failed'],
+    [
+      'GitHub token',
+      'clone with ghp_16C7e42F292c6912E7710c838347Ae178B4a failed',
+      'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+      'clone with [REDACTED-GITHUB-TOKEN] failed',
+    ],
     ['GitHub fine-grained token', 'GH github_pat_11ABCDEFG0123456789_abcdefghijklmnop', 'github_pat_11ABCDEFG', 'GH [REDACTED-GITHUB-TOKEN]'],
     ['private key on one line', 'key=-----BEGIN RSA PRIVATE KEY-----MIIEowIBAAKCAQEA-----END RSA PRIVATE KEY----- loaded', 'MIIEowIBAAKCAQEA', 'loaded'],
   ])('%s: the secret is gone and the line still reads', (_label, input, secret, kept) => {
@@ -49,7 +74,14 @@ describe('redact', () => {
 
 describe('redactLines', () => {
   it('masks a private key block spread over lines and keeps the line count', () => {
-    const lines = ['loading key', '-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'BKcwggSjAgEAAoIBAQC7', '-----END PRIVATE KEY-----', 'done password=x'];
+    const lines = [
+      'loading key',
+      '-----BEGIN PRIVATE KEY-----',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+      'BKcwggSjAgEAAoIBAQC7',
+      '-----END PRIVATE KEY-----',
+      'done password=x',
+    ];
     const out = redactLines(lines);
     expect(out).toHaveLength(lines.length);
     expect(out.join('\n')).not.toContain('MIIEvQIBADAN');

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { build, TEST_TOKEN } from '../../support/build-app.ts';
+import { describe, expect, it } from 'vitest';
 import { crashLoopAlert, webhookPayload } from '../../support/alertmanager-payloads.ts';
+import { build, TEST_TOKEN } from '../../support/build-app.ts';
 
 const auth = { authorization: `Bearer ${TEST_TOKEN}` };
 const json = { 'content-type': 'application/json', ...auth };
@@ -51,7 +51,12 @@ describe('POST /alerts', () => {
 
   it('415 for a body that is not JSON by content type', async () => {
     const { app } = await build();
-    const res = await app.inject({ method: 'POST', url: '/alerts', headers: { ...auth, 'content-type': 'text/plain' }, payload: JSON.stringify(webhookPayload()) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/alerts',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      payload: JSON.stringify(webhookPayload()),
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json().error).toBe('unsupported_media_type');
   });
@@ -98,9 +103,9 @@ describe('POST /alerts', () => {
       fc.jsonValue().map((v) => JSON.stringify(v)),
       fc.string(),
       fc.record({ key: fc.constantFrom(...Object.keys(valid)), value: fc.jsonValue() }).map(({ key, value }) => JSON.stringify({ ...valid, [key]: value })),
-      fc.record({ key: fc.constantFrom(...Object.keys(crashLoopAlert())), value: fc.jsonValue() }).map(({ key, value }) =>
-        JSON.stringify({ ...valid, alerts: [{ ...crashLoopAlert(), [key]: value }] }),
-      ),
+      fc
+        .record({ key: fc.constantFrom(...Object.keys(crashLoopAlert())), value: fc.jsonValue() })
+        .map(({ key, value }) => JSON.stringify({ ...valid, alerts: [{ ...crashLoopAlert(), [key]: value }] })),
     );
     await fc.assert(
       fc.asyncProperty(mutation, async (body) => {
@@ -116,7 +121,11 @@ describe('POST /alerts', () => {
 
   it('503 with the failures when a sink did not take the message, so Alertmanager retries', async () => {
     const t = await build();
-    t.setOutcome(async (p) => ({ kind: 'retry-later', alerts: p.alerts.length, failures: [{ sink: 'slack', fingerprint: 'a3f1c2d4e5b6a7c8', reason: 'HTTP 503' }] }));
+    t.setOutcome(async (p) => ({
+      kind: 'retry-later',
+      alerts: p.alerts.length,
+      failures: [{ sink: 'slack', fingerprint: 'a3f1c2d4e5b6a7c8', reason: 'HTTP 503' }],
+    }));
     const res = await t.app.inject({ method: 'POST', url: '/alerts', headers: json, payload: webhookPayload() });
     expect(res.statusCode).toBe(503);
     expect(res.json().failures[0].sink).toBe('slack');
@@ -134,7 +143,12 @@ describe('POST /alerts', () => {
 
   it('counts alerts by status and alertname, and requests by outcome', async () => {
     const t = await build();
-    await t.app.inject({ method: 'POST', url: '/alerts', headers: json, payload: webhookPayload([crashLoopAlert(), crashLoopAlert({ status: 'resolved', fingerprint: 'b2' })]) });
+    await t.app.inject({
+      method: 'POST',
+      url: '/alerts',
+      headers: json,
+      payload: webhookPayload([crashLoopAlert(), crashLoopAlert({ status: 'resolved', fingerprint: 'b2' })]),
+    });
     await t.app.inject({ method: 'POST', url: '/alerts', headers: { 'content-type': 'application/json' }, payload: webhookPayload() });
     const text = await t.metrics.registry.metrics();
     expect(text).toContain('crashtriage_alerts_received_total{status="firing",alertname="KubePodCrashLooping"} 1');

@@ -2,7 +2,7 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { KubeReadError } from '../../../src/kube/kube-error.ts';
 import type { KubeReader, LogRequest } from '../../../src/kube/reader.ts';
-import { kubeFixture, type KubeScenario } from '../../fixtures/kube/index.ts';
+import { type KubeScenario, kubeFixture } from '../../fixtures/kube/index.ts';
 
 export interface FakeReader extends KubeReader {
   calls: string[];

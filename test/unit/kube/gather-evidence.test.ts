@@ -125,7 +125,14 @@ describe('gatherForAlerts', () => {
   it('two containers of one pod → pod and events once, one log per container', async () => {
     const kube = fakeReader(['multi-container-segfault'], { log: 'x\n' });
     const target = { namespace: 'media', pod: 'imgproc-6c9d8f7b5-h7j2p' };
-    await gatherForAlerts({ kube }, [{ ...target, container: 'worker' }, { ...target, container: 'log-shipper' }], NOW);
+    await gatherForAlerts(
+      { kube },
+      [
+        { ...target, container: 'worker' },
+        { ...target, container: 'log-shipper' },
+      ],
+      NOW,
+    );
     expect(kube.calls.sort()).toEqual([
       'events media/imgproc-6c9d8f7b5-h7j2p',
       'log media/imgproc-6c9d8f7b5-h7j2p/log-shipper',

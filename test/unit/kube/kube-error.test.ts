@@ -37,7 +37,10 @@ describe('fromStatus', () => {
 
 describe('classifyKubeError', () => {
   it('ApiException → by status, with the Status message only', () => {
-    const e = classifyKubeError(new ApiException(404, 'Unknown API Status Code!', body(statusBodies.notFound('pods', 'x')), { authorization: 'Bearer t' }), 5000);
+    const e = classifyKubeError(
+      new ApiException(404, 'Unknown API Status Code!', body(statusBodies.notFound('pods', 'x')), { authorization: 'Bearer t' }),
+      5000,
+    );
     expect(e).toMatchObject({ kind: 'not-found', status: 404, message: 'pods "x" not found' });
   });
   it('a TimeoutError (AbortSignal.timeout) → timeout', () => {

@@ -38,7 +38,7 @@ describe('readPreviousLogFacts', () => {
   });
 
   it('more lines than tailLines → the last tailLines lines, truncated', async () => {
-    const log = Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const log = `${Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n')}\n`;
     const facts = await readPreviousLogFacts(logReader(log), target, { tailLines: 200, limitBytes: 64 * 1024 });
     expect(facts.lines).toHaveLength(200);
     expect(facts.lines.at(-1)).toBe('line 499');
@@ -46,7 +46,7 @@ describe('readPreviousLogFacts', () => {
   });
 
   it('long lines: the byte limit cut the end of the tail → a second, shorter read reaches the last line', async () => {
-    const log = Array.from({ length: 400 }, (_, i) => `${i} ${'x'.repeat(1000)}`).join('\n') + '\npanic: the end\n';
+    const log = `${Array.from({ length: 400 }, (_, i) => `${i} ${'x'.repeat(1000)}`).join('\n')}\npanic: the end\n`;
     const kube = logReader(log);
     const facts = await readPreviousLogFacts(kube, target, { tailLines: 200, limitBytes: 64 * 1024 });
     expect(kube.requests).toHaveLength(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDeliveryLedger, deliveryKeyString, type DeliveryKey } from '../../../src/notify/delivery-ledger.ts';
+import { createDeliveryLedger, type DeliveryKey, deliveryKeyString } from '../../../src/notify/delivery-ledger.ts';
 
 const key = (over: Partial<DeliveryKey> = {}): DeliveryKey => ({
   sink: 'slack',
@@ -20,14 +20,17 @@ describe('delivery ledger', () => {
     expect(ledger.get(key({ sink: 'email' }))).toBe('failed-permanently');
   });
 
-  it.each([['sink', 'email'], ['groupKey', 'other'], ['fingerprint', 'f2'], ['status', 'resolved'], ['startsAt', '2026-04-09T15:00:00Z']] as const)(
-    'different %s → a different message',
-    (field, value) => {
-      const ledger = createDeliveryLedger({ clock: () => 0 });
-      ledger.record(key(), 'sent');
-      expect(ledger.get(key({ [field]: value }))).toBeUndefined();
-    },
-  );
+  it.each([
+    ['sink', 'email'],
+    ['groupKey', 'other'],
+    ['fingerprint', 'f2'],
+    ['status', 'resolved'],
+    ['startsAt', '2026-04-09T15:00:00Z'],
+  ] as const)('different %s → a different message', (field, value) => {
+    const ledger = createDeliveryLedger({ clock: () => 0 });
+    ledger.record(key(), 'sent');
+    expect(ledger.get(key({ [field]: value }))).toBeUndefined();
+  });
 
   it('entry older than the TTL → forgotten', () => {
     let now = 0;

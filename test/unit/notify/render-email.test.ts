@@ -38,7 +38,9 @@ describe('renderEmail', () => {
   });
 
   it('HTML → escaped cluster text, no scripts, no external images, inline styles only', () => {
-    const doc = oomDocument({ cause: { id: 'app-crash', title: '<img src=x onerror=alert(1)>', confidence: 'low', summary: '<script>alert(1)</script> & "q"' } });
+    const doc = oomDocument({
+      cause: { id: 'app-crash', title: '<img src=x onerror=alert(1)>', confidence: 'low', summary: '<script>alert(1)</script> & "q"' },
+    });
     const { html } = renderEmail(doc, opts);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;');
     expect(html).not.toMatch(/<(script|img|link|style|iframe|object)\b/i);

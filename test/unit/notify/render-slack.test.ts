@@ -37,8 +37,12 @@ describe('renderSlack', () => {
     expect(all).toContain('cause `oom-killed` · confidence *high*');
     const silence = `${EXT}/#/silences/new?filter=${encodeURIComponent('{alertname="KubePodCrashLooping", namespace="payments", pod="payment-svc-7b9f6d-xk2p"}')}`;
     expect(all).toContain(`<${silence}|Silence>`);
-    expect(all).toContain('<http://prometheus.example:9090/graph?g0.expr=max_over_time%28kube_pod_container_status_waiting_reason%5B5m%5D%29&amp;g0.tab=1|Alert source>');
-    expect(m.text).toBe('🔴 payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137) — payment-svc was killed by the kernel at its 512Mi memory limit (OOMKilled, exit 137 = SIGKILL) after running 42s; 14 restarts.');
+    expect(all).toContain(
+      '<http://prometheus.example:9090/graph?g0.expr=max_over_time%28kube_pod_container_status_waiting_reason%5B5m%5D%29&amp;g0.tab=1|Alert source>',
+    );
+    expect(m.text).toBe(
+      '🔴 payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137) — payment-svc was killed by the kernel at its 512Mi memory limit (OOMKilled, exit 137 = SIGKILL) after running 42s; 14 restarts.',
+    );
   });
 
   it('details in a thread → no log excerpt in the main message; thread holds log and filled-in escalation', () => {

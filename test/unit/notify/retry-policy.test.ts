@@ -52,7 +52,10 @@ describe('decideRetry', () => {
   const random = (): number => 0.5;
 
   it('permanent failure → permanent, whatever the budget', () => {
-    expect(decideRetry({ failure: { retryable: false, reason: 'HTTP 400' }, attempt: 1, remainingMs: 10_000, policy, random })).toEqual({ kind: 'permanent', reason: 'HTTP 400' });
+    expect(decideRetry({ failure: { retryable: false, reason: 'HTTP 400' }, attempt: 1, remainingMs: 10_000, policy, random })).toEqual({
+      kind: 'permanent',
+      reason: 'HTTP 400',
+    });
   });
 
   it('transient failure with budget left → retry after the backoff', () => {
@@ -60,7 +63,10 @@ describe('decideRetry', () => {
   });
 
   it('Retry-After within the budget → waits exactly that long', () => {
-    expect(decideRetry({ failure: { ...retryable, retryAfterMs: 2000 }, attempt: 1, remainingMs: 5000, policy, random })).toEqual({ kind: 'retry', delayMs: 2000 });
+    expect(decideRetry({ failure: { ...retryable, retryAfterMs: 2000 }, attempt: 1, remainingMs: 5000, policy, random })).toEqual({
+      kind: 'retry',
+      delayMs: 2000,
+    });
   });
 
   it('Retry-After beyond the remaining budget → retry-later without waiting', () => {
@@ -92,7 +98,8 @@ describe('decideRetry', () => {
 
 describe('parseRetryAfter', () => {
   it('seconds → milliseconds', () => expect(parseRetryAfter('3', 0)).toBe(3000));
-  it('HTTP date → milliseconds from now', () => expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:05 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(5000));
+  it('HTTP date → milliseconds from now', () =>
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:05 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(5000));
   it('past date → 0', () => expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 08:00:00 GMT'))).toBe(0));
   it('absent or garbage → undefined', () => {
     expect(parseRetryAfter(null, 0)).toBeUndefined();

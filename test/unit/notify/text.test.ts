@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TRUNCATION_MARKER, escapeMrkdwn, formatDuration, incidentDuration, truncate } from '../../../src/notify/text.ts';
+import { describe, expect, it } from 'vitest';
+import { escapeMrkdwn, formatDuration, incidentDuration, TRUNCATION_MARKER, truncate } from '../../../src/notify/text.ts';
 
 describe('truncate', () => {
   it('short text → unchanged', () => expect(truncate('abc', 10)).toBe('abc'));
@@ -10,7 +10,7 @@ describe('truncate', () => {
     expect(out.endsWith(TRUNCATION_MARKER)).toBe(true);
   });
   it('cut inside an entity → the partial entity is dropped', () => {
-    const escaped = escapeMrkdwn('a'.repeat(5) + '&&&&&&&&');
+    const escaped = escapeMrkdwn(`${'a'.repeat(5)}&&&&&&&&`);
     const out = truncate(escaped, 5 + 3 + TRUNCATION_MARKER.length, { entities: true });
     expect(out).toBe(`aaaaa${TRUNCATION_MARKER}`);
   });
