@@ -46,12 +46,13 @@ export function diagnose(evidence: Evidence): Diagnosis {
   const verdicts = rank(RULES.flatMap((rule) => rule.detect(clues)));
   // The fallback rule always answers, so verdicts[0] exists; the ?? only satisfies the type.
   const top = withProblems(clues, verdicts[0] ?? unknownVerdict(clues));
+  // Remedies, verify steps and findings quote log-derived values (hosts, paths, flags): redacted too.
   const diagnosis: Diagnosis = {
     cause: { id: top.id, title: redact(top.title), confidence: top.confidence, summary: redact(top.summary) },
     evidence: uniqueLines([...top.evidence, ...loopLine(clues, top)]),
-    remedies: remediesFor(top, clues),
-    verify: clues.pod === undefined ? [] : verifySteps(clues, workloadOf(clues), top.id),
-    findings: findingsFor(clues, top.id),
+    remedies: remediesFor(top, clues).map((r) => ({ title: redact(r.title), commands: r.commands.map(redact) })),
+    verify: clues.pod === undefined ? [] : verifySteps(clues, workloadOf(clues), top.id).map(redact),
+    findings: findingsFor(clues, top.id).map((f) => ({ id: f.id, text: redact(f.text) })),
   };
   if (clues.log !== undefined) diagnosis.logs = buildExcerpt(clues.log, clues.primary);
   return diagnosis;

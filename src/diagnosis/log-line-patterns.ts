@@ -109,6 +109,14 @@ const nginx: Matcher = (line) => {
   return undefined;
 };
 
+/** `host:port` from what a log names: no scheme, no user:password@, no path. */
+function hostPort(raw: string): string {
+  return raw
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/^[^@/]*@/, '')
+    .replace(/\/.*$/, '');
+}
+
 /** Connection failures naming the host and port: Go net, Node.js, libpq, CPython, Java. */
 const connection: Matcher = (line) => {
   const refused =
@@ -118,7 +126,7 @@ const connection: Matcher = (line) => {
     /Connection to ([\w.-]+:\d+) refused/.exec(line) ??
     /(?:Connection refused|connection refused).*?(?:to |at |connecting to )([\w.-]+:\d+)/.exec(line);
   if (refused?.[1]) {
-    const endpoint = refused[2] ? `${refused[1]}:${refused[2]}` : refused[1];
+    const endpoint = hostPort(refused[2] ? `${refused[1]}:${refused[2]}` : refused[1]);
     return { kind: 'connection', text: line, endpoint, failure: 'refused' };
   }
   const dns =
@@ -127,9 +135,9 @@ const connection: Matcher = (line) => {
     /could not translate host name "([^"]+)" to address/.exec(line) ??
     /java\.net\.UnknownHostException: ([^\s:]+)/.exec(line) ??
     /\b([\w.-]+)(?::\d+)?: (?:Name or service not known|Temporary failure in name resolution)/.exec(line);
-  if (dns?.[1]) return { kind: 'connection', text: line, endpoint: dns[1], failure: 'dns' };
+  if (dns?.[1]) return { kind: 'connection', text: line, endpoint: hostPort(dns[1]), failure: 'dns' };
   const timeout = /dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/.exec(line) ?? /ETIMEDOUT ([^\s,]+:\d+)/.exec(line);
-  if (timeout?.[1]) return { kind: 'connection', text: line, endpoint: timeout[1], failure: 'timeout' };
+  if (timeout?.[1]) return { kind: 'connection', text: line, endpoint: hostPort(timeout[1]), failure: 'timeout' };
   if (/\b(?:Connection refused|ECONNREFUSED|connection refused)\b/.test(line)) return { kind: 'connection', text: line, failure: 'refused' };
   if (/Name or service not known|Temporary failure in name resolution|nodename nor servname provided/.test(line))
     return { kind: 'connection', text: line, failure: 'dns' };

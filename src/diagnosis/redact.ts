@@ -1,12 +1,17 @@
 /**
- * Masks credentials in text that leaves the process (log excerpts, evidence lines). The line keeps
+ * Masks credentials in text that leaves the process (every text of a diagnosis). The line keeps
  * its shape so it still reads: only the secret value becomes `***` or `[REDACTED]`.
  */
 const MASK = '***';
 
 /** Key names whose values are secrets, in `key=value`, `key: value` and JSON `"key":"value"` form. */
 const SECRET_KEY =
-  '(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key)[A-Za-z0-9_.-]*)';
+  '(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key)' +
+  // A known suffix or none: `secretKey`, `token_value`, `password_hash`, but not `tokenizer`.
+  '(?:[_.-]?(?:key|value|hash|string|str|data|b64|base64|secret|token|name|ref|file|path|id))?)';
+
+/** Placeholders (in commands we print, and `${VAR}` references in logs) are not secrets. */
+const PLACEHOLDER = /^(?:VALUE|USER|\*\*\*|<[^<>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/;
 
 type Replacer = (match: string, ...groups: (string | undefined)[]) => string;
 type Rule = readonly [RegExp, string | Replacer];
@@ -27,6 +32,7 @@ const RULES: readonly Rule[] = [
     new RegExp(String.raw`\b(${SECRET_KEY})(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"',;&}]+)`, 'gi'),
     (match, key, sep, value) => {
       if (/(?:name|ref|file|path|id_?)$/i.test(key ?? '') && !/^aws_access_key_id$/i.test(key ?? '')) return match;
+      if (PLACEHOLDER.test(value ?? '')) return match;
       const quote = value?.startsWith('"') || value?.startsWith("'") ? value.charAt(0) : '';
       return `${key}${sep}${quote}${MASK}${quote}`;
     },
