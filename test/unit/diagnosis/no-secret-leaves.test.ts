@@ -37,6 +37,7 @@ describe('redact keeps what is not a secret', () => {
   it.each([
     ['a word that merely starts with a secret word', 'tokenizer: roll back'],
     ['placeholders in printed commands', '--from-literal=DB_PASSWORD=VALUE --docker-password=<password>'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style reference, as logs print it
     ['environment references', 'password=${DB_PASSWORD} token=$API_TOKEN'],
     ['a file that holds the secret', 'passwordFile=/etc/app/db-password'],
   ])('%s', (_name, text) => {
