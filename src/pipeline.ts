@@ -50,7 +50,7 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
         toRead.push(alert);
       }
 
-      const evidence = await deps.evidence.gather(toRead);
+      const evidence = toRead.length === 0 ? [] : await deps.evidence.gather(toRead);
       toRead.forEach((alert, i) => {
         const found = evidence[i];
         if (found === undefined) throw new Error(`evidence source returned ${evidence.length} results for ${toRead.length} alerts`);
