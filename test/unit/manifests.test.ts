@@ -135,13 +135,14 @@ describe('Deployment', () => {
 
   it('has memory and CPU requests, a memory limit, and a V8 heap cap below that limit', () => {
     const resources = container().resources;
-    expect(resources?.requests).toEqual({ cpu: '50m', memory: '96Mi' });
-    expect(resources?.limits?.memory).toBe('256Mi');
+    expect(resources?.requests).toEqual({ cpu: '50m', memory: '192Mi' });
+    expect(resources?.limits?.memory).toBe('384Mi');
     const nodeOptions = container().env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
     const heapMi = Number(/--max-old-space-size=(\d+)/.exec(nodeOptions)?.[1]);
     // Headroom for code, buffers and native memory, so the heap limit triggers before the OOM killer.
     expect(heapMi).toBeGreaterThan(96);
-    expect(heapMi).toBeLessThanOrEqual(256 - 48);
+    // The process holds ~170Mi outside the heap (measured by npm run bench).
+    expect(heapMi).toBeLessThanOrEqual(384 - 170);
   });
 
   it('probes /healthz for startup and liveness, /readyz for readiness, on port 8080 named http', () => {
