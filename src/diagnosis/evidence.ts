@@ -103,6 +103,8 @@ export interface ContainerFacts {
   name: string;
   /** True for init containers (including restartable "sidecar" init containers). */
   init: boolean;
+  /** `Always` on a sidecar: an init container the kubelet restarts whenever it exits (Kubernetes 1.29+). */
+  restartPolicy?: 'Always';
   image: string;
   /** The tag, `latest` when the image names none; undefined when pinned by digest only. */
   imageTag?: string;

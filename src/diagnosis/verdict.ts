@@ -31,6 +31,7 @@ export type Fix =
   | { kind: 'probe'; probe: 'liveness' | 'startup'; failure: ProbeEvent['failure']; status?: number }
   | { kind: 'entrypoint'; problem: EntrypointProblem; path?: string }
   | { kind: 'run-to-completion' }
+  | { kind: 'sidecar-exits' }
   | { kind: 'app-bug'; signature?: LogSignature }
   | { kind: 'signal'; signal: 'SIGTERM' | 'SIGKILL' }
   | { kind: 'image'; problem: ImageProblem; image: string }

@@ -43,6 +43,7 @@ export function containerFacts(spec: V1Container, status: V1ContainerStatus | un
       readOnly: m.readOnly ?? false,
     })),
   };
+  if (init && spec.restartPolicy === 'Always') facts.restartPolicy = 'Always';
   if (ref.tag !== undefined) facts.imageTag = ref.tag;
   if (ref.digest !== undefined) facts.imageDigest = ref.digest;
   const state = containerState(status?.state);

@@ -7,7 +7,7 @@ import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from '
 import { imageRemedies } from './image.ts';
 import { goMemLimitRemedy, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
 import { probeRemedies } from './probe.ts';
-import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, signalRemedies } from './program.ts';
+import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, sidecarRemedies, signalRemedies } from './program.ts';
 import { ns, patchContainer, type Workload, workloadOf } from './workload.ts';
 
 /**
@@ -70,6 +70,8 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return entrypointRemedies(clues, w, fix);
     case 'run-to-completion':
       return runToCompletionRemedies(clues, w);
+    case 'sidecar-exits':
+      return sidecarRemedies(clues, w);
     case 'app-bug':
       return appBugRemedies(clues, w, fix, verdict.id === 'segfault');
     case 'signal':

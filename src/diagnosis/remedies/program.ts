@@ -7,7 +7,7 @@ import type { Remedy } from '../document.ts';
 import { dependency } from '../rules/crash.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
-import { debugCopy, debugEphemeral, ns, rollback, type Workload } from './workload.ts';
+import { debugCopy, debugEphemeral, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
 function previousLog(clues: Clues, w: Workload): string {
   return `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=200`;
@@ -107,6 +107,20 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
     },
     {
       title: 'Or, if it should keep serving: make the command run a long-lived process (e.g. `serve` instead of `run-once`)',
+      commands: [previousLog(clues, w)],
+    },
+  ];
+}
+
+export function sidecarRemedies(clues: Clues, w: Workload): Remedy[] {
+  return [
+    {
+      title: 'A one-shot setup step: make it a regular init container (drop restartPolicy: Always) so that it runs once before the app',
+      // A strategic merge patch deletes a field given as null.
+      commands: patchContainer(w, { restartPolicy: null }),
+    },
+    {
+      title: 'A helper that should run beside the app: make its command a long-lived process',
       commands: [previousLog(clues, w)],
     },
   ];

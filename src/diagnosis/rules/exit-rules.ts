@@ -12,7 +12,22 @@ import { hasProblem, type Rule, statusLine, who } from './rule.ts';
 /** Kinds whose pods are meant to run forever (restartPolicy Always). */
 const LONG_RUNNING = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController']);
 
+/** A sidecar (init container with restartPolicy Always) is restarted on any exit, success included. */
+function sidecarExitZero(clues: Clues): Verdict {
+  const name = clues.container?.name ?? '';
+  return {
+    id: 'exit-zero',
+    strength: STRENGTH.exitCode,
+    confidence: 'high',
+    title: 'Sidecar completed (exit 0) and restarted',
+    summary: `${who(clues)} is a sidecar (an init container with restartPolicy Always) that exits successfully; the kubelet restarts a sidecar whenever it exits, so it must run for the life of the pod.`,
+    evidence: [...statusLine(clues), { source: 'spec', text: `initContainers ${name}: restartPolicy Always (a sidecar)` }],
+    fix: { kind: 'sidecar-exits' },
+  };
+}
+
 function exitZero(clues: Clues): Verdict {
+  if (clues.container?.init === true && clues.container.restartPolicy === 'Always') return sidecarExitZero(clues);
   const owner = clues.pod?.owner;
   const policy = clues.pod?.restartPolicy ?? 'Always';
   const restarts = policy === 'Always' && (owner === undefined || LONG_RUNNING.has(owner.kind)) && clues.container?.init !== true;
