@@ -3,6 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningAlertmanager, startAlertmanager, waitFor } from '../support/alertmanager.ts';
+import { crashLoopAlert } from '../support/alertmanager-payloads.ts';
 import { build, TEST_TOKEN } from '../support/build-app.ts';
 
 let alertmanager: RunningAlertmanager | undefined;
@@ -12,14 +13,7 @@ afterEach(async () => {
 });
 
 const crashLoop = {
-  labels: {
-    alertname: 'KubePodCrashLooping',
-    namespace: 'payments',
-    pod: 'payment-svc-7b9f6d-xk2p',
-    container: 'payment-svc',
-    reason: 'CrashLoopBackOff',
-    severity: 'warning',
-  },
+  labels: crashLoopAlert().labels,
   annotations: { summary: 'Pod is crash looping.' },
   generatorURL: 'http://prometheus.example:9090/graph?g0.expr=x',
 };
@@ -37,9 +31,7 @@ describe('Alertmanager → POST /alerts', () => {
     expect(payload.alerts[0]?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(payload.externalURL).toBe(alertmanager.url);
     const am = alertmanager;
-    await waitFor('a successful notification', async () =>
-      (await am.metric('alertmanager_notifications_total', { integration: 'webhook' })) > 0 ? true : undefined,
-    );
+    await am.waitForNotification('sent');
     expect(await am.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })).toBe(0);
   });
 
@@ -50,9 +42,7 @@ describe('Alertmanager → POST /alerts', () => {
     await alertmanager.push([crashLoop]);
 
     const am = alertmanager;
-    await waitFor('a failed notification', async () =>
-      (await am.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined,
-    );
+    await am.waitForNotification('failed');
     expect(t.received).toHaveLength(0);
     expect(await t.metrics.registry.getSingleMetricAsString('crashtriage_webhook_requests_total')).toMatch(/outcome="rejected_auth"\} [1-9]/);
     expect(am.logs()).toMatch(/401/);

@@ -141,11 +141,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     const w = await startWorld();
     w.slack.setDown(true);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
-    await waitFor(
-      'a failed notification',
-      async () => ((await w.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined),
-      30_000,
-    );
+    await w.alertmanager.waitForNotification('failed', 30_000);
     expect(w.hook.accepted).toHaveLength(1);
     w.slack.setDown(false);
     await waitFor('the Slack post after the retry', () => w.slack.messages.find((m) => m.via === 'chat.postMessage'), 30_000);
@@ -159,11 +155,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     const w = await startWorld();
     w.slack.setDown(true);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
-    await waitFor(
-      'a failed notification',
-      async () => ((await w.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) > 0 ? true : undefined),
-      30_000,
-    );
+    await w.alertmanager.waitForNotification('failed', 30_000);
     expect(w.hook.accepted).toHaveLength(1);
     expect(w.smtp.mails).toHaveLength(1);
 

@@ -35,6 +35,8 @@ export interface RunningAlertmanager {
   push(alerts: PostableAlert[]): Promise<void>;
   /** Its own Prometheus metrics, e.g. alertmanager_notifications_failed_total. */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** Waits until the webhook integration has recorded a notification that was sent, or one that failed. */
+  waitForNotification(outcome: 'sent' | 'failed', timeoutMs?: number): Promise<void>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -115,20 +117,26 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
+  };
+
   return {
     url,
     async push(alerts) {
       const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
       if (!res.ok) throw new Error(`Alertmanager refused the alerts: ${res.status} ${await res.text()}`);
     },
-    async metric(name, labels = {}) {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      let sum = 0;
-      for (const line of text.split('\n')) {
-        if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-        if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return sum;
+    metric,
+    async waitForNotification(outcome, timeoutMs) {
+      const name = outcome === 'sent' ? 'alertmanager_notifications_total' : 'alertmanager_notifications_failed_total';
+      await waitFor(`a ${outcome} notification`, async () => ((await metric(name, { integration: 'webhook' })) > 0 ? true : undefined), timeoutMs);
     },
     logs: () => output,
     stop,

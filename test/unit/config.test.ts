@@ -99,14 +99,8 @@ defaultSinks: [everything]
     expect(result.config.defaultSinks).toEqual(['everything']);
   });
 
-  it('names unknown keys, unknown sinks and bad regexes in the file', () => {
-    const yaml = `
-prot: 9000
-sinks:
-  a: { type: webhook, url: "http://x/" }
-routes:
-  - { sinks: [b], matchRe: { namespace: "(" } }
-`;
+  it('names an unknown key in the file', () => {
+    const yaml = 'prot: 9000\n';
     const result = loadConfig({ WEBHOOK_TOKEN: 't', CONFIG_FILE: '/c.yaml' }, files({ '/c.yaml': yaml }));
     expect(result.ok).toBe(false);
     if (result.ok) return;

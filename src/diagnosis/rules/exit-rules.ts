@@ -3,6 +3,7 @@
  * own; other codes are an application crash that the log may explain further (log-rules.ts).
  */
 import type { Clues } from '../clues.ts';
+import type { EvidenceLine } from '../document.ts';
 import { describeExit } from '../signals.ts';
 import { lower, STRENGTH, type Verdict } from '../verdict.ts';
 import { crashVerdict } from './crash.ts';
@@ -31,6 +32,7 @@ function exitZero(clues: Clues): Verdict {
   const owner = clues.pod?.owner;
   const policy = clues.pod?.restartPolicy ?? 'Always';
   const restarts = policy === 'Always' && (owner === undefined || LONG_RUNNING.has(owner.kind)) && clues.container?.init !== true;
+  const policyLine: EvidenceLine = { source: 'spec', text: `restartPolicy ${policy}${owner === undefined ? '' : `, owned by ${owner.kind} ${owner.name}`}` };
   if (!restarts) {
     const under = owner === undefined ? 'a bare pod' : `${owner.kind} ${owner.name}`;
     return {
@@ -39,10 +41,7 @@ function exitZero(clues: Clues): Verdict {
       confidence: 'medium',
       title: 'Completed (exit 0): not a crash loop',
       summary: `${who(clues)} finished successfully under ${under} with restartPolicy ${policy}: nothing restarts it for that, so this run is not the crash loop.`,
-      evidence: [
-        ...statusLine(clues),
-        { source: 'spec', text: `restartPolicy ${policy}${owner === undefined ? '' : `, owned by ${owner.kind} ${owner.name}`}` },
-      ],
+      evidence: [...statusLine(clues), policyLine],
       fix: { kind: 'not-a-loop' },
     };
   }
@@ -53,7 +52,7 @@ function exitZero(clues: Clues): Verdict {
     confidence: 'high',
     title: 'Completed (exit 0) and restarted',
     summary: `${who(clues)} exits successfully, and ${under} restarts it because it is expected to run forever: a run-to-completion task in a long-running workload.`,
-    evidence: [...statusLine(clues), { source: 'spec', text: `restartPolicy ${policy}${owner === undefined ? '' : `, owned by ${owner.kind} ${owner.name}`}` }],
+    evidence: [...statusLine(clues), policyLine],
     fix: { kind: 'run-to-completion' },
   };
 }
