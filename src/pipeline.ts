@@ -1,6 +1,8 @@
 /**
- * The webhook pipeline: for each alert, target → evidence → diagnosis → delivery (DESIGN.md "The flow").
+ * The webhook pipeline: for each alert, target → evidence → diagnosis → delivery.
  * Enrichment never loses an alert: whatever could not be read travels in the document's `problems`.
+ * What the pipeline remembers changes only after delivery: each pod's state is claimed, decided on
+ * purely, and committed when its messages were delivered, or released unchanged for Alertmanager's resend.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { buildDocument } from './alert-document.ts';
@@ -8,9 +10,10 @@ import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
 import type { Evidence } from './diagnosis/evidence.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
 import type { AlertPipeline, PipelineOutcome } from './http/app.ts';
-import { createIncidentIndex, type IncidentIndex, leadFirst } from './incident-index.ts';
+import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
+import { claimAll, createMemoryStore, type StateStore } from './incidents/state-store.ts';
 import type { Metrics } from './metrics.ts';
-import type { Notifier } from './notify/notifier.ts';
+import type { DeliveryOutcome, Notifier } from './notify/notifier.ts';
 
 /** Reads evidence for alerts, one Evidence per alert in order, coalescing repeated pods. */
 export interface EvidenceSource {
@@ -25,54 +28,80 @@ export interface PipelineDeps {
   diagnose: (evidence: Evidence) => Diagnosis;
   notifier: Deliverer;
   metrics: Metrics;
-  incidents?: IncidentIndex;
+  /** Which alert leads each pod's message; in memory by default. */
+  podAlerts?: StateStore<PodAlerts>;
 }
 
 export function createPipeline(deps: PipelineDeps): AlertPipeline {
-  const incidents = deps.incidents ?? createIncidentIndex();
+  const podAlerts = deps.podAlerts ?? createMemoryStore<PodAlerts>();
   return {
     async process(payload: WebhookPayload, log: FastifyBaseLogger): Promise<PipelineOutcome> {
-      const documents: DiagnosisDocument[] = [];
-      const toRead: WebhookAlert[] = [];
-      for (const alert of leadFirst(payload.alerts)) {
-        const claim = incidents.claim(alert);
-        if (claim.kind === 'folded') {
+      const alerts = leadFirst(payload.alerts);
+      const keyOf = new Map(alerts.map((a) => [a, podStateKey(a.labels)]));
+      const held = await claimAll(
+        podAlerts,
+        [...keyOf.values()].filter((k): k is string => k !== undefined),
+      );
+      const states = new Map([...held].map(([key, h]) => [key, h.value]));
+      const fingerprintKeys = new Map<string, string>();
+      let result: DeliveryOutcome;
+      try {
+        const documents: DiagnosisDocument[] = [];
+        const toRead: WebhookAlert[] = [];
+        for (const alert of alerts) {
+          const key = keyOf.get(alert);
+          if (key === undefined) {
+            // Without a pod there is nothing to fold on: every such alert speaks for itself.
+            toRead.push(alert);
+            continue;
+          }
+          fingerprintKeys.set(alert.fingerprint, key);
+          const decision = decideFold(states.get(key), alert);
+          states.set(key, decision.next);
+          if (decision.claim.kind === 'folded') {
+            log.info(
+              { fingerprint: alert.fingerprint, alertname: alert.labels['alertname'], into: decision.claim.into },
+              'alert folded into the message of another alert for the same pod',
+            );
+          } else if (alert.status === 'resolved' && decision.claim.firing !== undefined) {
+            documents.push(resolvedFrom(decision.claim.firing, alert));
+          } else {
+            toRead.push(alert);
+          }
+        }
+
+        const evidence = toRead.length === 0 ? [] : await deps.evidence.gather(toRead);
+        toRead.forEach((alert, i) => {
+          const found = evidence[i];
+          if (found === undefined) throw new Error(`evidence source returned ${evidence.length} results for ${toRead.length} alerts`);
+          const diagnosis = deps.diagnose(found);
+          if (alert.status === 'firing') deps.metrics.diagnoses.inc({ cause: diagnosis.cause.id, confidence: diagnosis.cause.confidence });
+          const document = buildDocument(alert, found, diagnosis);
+          const key = keyOf.get(alert);
+          if (key !== undefined) states.set(key, rememberFiring(states.get(key), document));
+          documents.push(document);
           log.info(
-            { fingerprint: alert.fingerprint, alertname: alert.labels['alertname'], into: claim.into },
-            'alert folded into the message of another alert for the same pod',
+            {
+              fingerprint: alert.fingerprint,
+              pod: `${document.target.namespace}/${document.target.pod}`,
+              cause: diagnosis.cause.id,
+              confidence: diagnosis.cause.confidence,
+              problems: found.problems.length,
+            },
+            'diagnosed',
           );
-          continue;
-        }
-        if (alert.status === 'resolved' && claim.firing !== undefined) {
-          documents.push(resolvedFrom(claim.firing, alert));
-          continue;
-        }
-        toRead.push(alert);
+        });
+
+        result =
+          documents.length === 0
+            ? { kind: 'delivered', permanentFailures: [] }
+            : await deps.notifier.deliver({ groupKey: payload.groupKey, receiver: payload.receiver, externalURL: payload.externalURL, documents });
+      } catch (err) {
+        await Promise.all([...held.values()].map((h) => h.release()));
+        throw err;
       }
-
-      const evidence = toRead.length === 0 ? [] : await deps.evidence.gather(toRead);
-      toRead.forEach((alert, i) => {
-        const found = evidence[i];
-        if (found === undefined) throw new Error(`evidence source returned ${evidence.length} results for ${toRead.length} alerts`);
-        const diagnosis = deps.diagnose(found);
-        if (alert.status === 'firing') deps.metrics.diagnoses.inc({ cause: diagnosis.cause.id, confidence: diagnosis.cause.confidence });
-        const document = buildDocument(alert, found, diagnosis);
-        incidents.remember(document);
-        documents.push(document);
-        log.info(
-          {
-            fingerprint: alert.fingerprint,
-            pod: `${document.target.namespace}/${document.target.pod}`,
-            cause: diagnosis.cause.id,
-            confidence: diagnosis.cause.confidence,
-            problems: found.problems.length,
-          },
-          'diagnosed',
-        );
-      });
-
-      if (documents.length === 0) return { kind: 'delivered', alerts: payload.alerts.length };
-      const result = await deps.notifier.deliver({ groupKey: payload.groupKey, receiver: payload.receiver, externalURL: payload.externalURL, documents });
+      const undelivered = new Set(result.kind === 'delivered' ? [] : result.failures.map((f) => fingerprintKeys.get(f.fingerprint)));
+      await Promise.all([...held].map(([key, h]) => (undelivered.has(key) ? h.release() : h.commit(states.get(key)))));
       return result.kind === 'delivered'
         ? { kind: 'delivered', alerts: payload.alerts.length }
         : { kind: 'retry-later', alerts: payload.alerts.length, failures: result.failures };

@@ -12,6 +12,7 @@ import { crashLoopAlert, webhookPayload } from '../support/alertmanager-payloads
 const log = pino({ level: 'silent' });
 
 function fakes(outcome: DeliveryOutcome = { kind: 'delivered', permanentFailures: [] }) {
+  const outcomes: DeliveryOutcome[] = [];
   const read: WebhookAlert[][] = [];
   const delivered: DeliveryBatch[] = [];
   const evidence = {
@@ -28,11 +29,11 @@ function fakes(outcome: DeliveryOutcome = { kind: 'delivered', permanentFailures
   const notifier = {
     async deliver(batch: DeliveryBatch): Promise<DeliveryOutcome> {
       delivered.push(batch);
-      return outcome;
+      return outcomes.shift() ?? outcome;
     },
   };
   const pipeline = createPipeline({ evidence, diagnose, notifier, metrics: createMetrics({ defaultMetrics: false }) });
-  return { pipeline, read, delivered };
+  return { pipeline, read, delivered, outcomes };
 }
 
 const notReady = (): WebhookAlert => {
@@ -72,5 +73,56 @@ describe('pipeline', () => {
     const f = fakes({ kind: 'retry-later', failures: [{ sink: 'slack', fingerprint: 'a3f1c2d4e5b6a7c8', reason: 'HTTP 503' }], permanentFailures: [] });
     const outcome = await f.pipeline.process(webhookPayload(), log);
     expect(outcome).toMatchObject({ kind: 'retry-later', failures: [{ sink: 'slack' }] });
+  });
+
+  it('keeps the firing diagnosis when the resolve could not be delivered, so that the resend reuses it', async () => {
+    const f = fakes();
+    await f.pipeline.process(webhookPayload(), log);
+    const resolved = crashLoopAlert({ status: 'resolved', endsAt: '2026-11-25T11:00:00Z' });
+    f.outcomes.push({ kind: 'retry-later', failures: [{ sink: 'slack', fingerprint: resolved.fingerprint, reason: 'HTTP 503' }], permanentFailures: [] });
+    expect(await f.pipeline.process(webhookPayload([resolved]), log)).toMatchObject({ kind: 'retry-later' });
+    expect(await f.pipeline.process(webhookPayload([resolved]), log)).toEqual({ kind: 'delivered', alerts: 1 });
+    expect(f.read).toHaveLength(1);
+    expect(f.delivered.map((b) => b.documents.map((d) => `${d.status} ${d.cause.id}`))).toEqual([
+      ['firing unknown'],
+      ['resolved unknown'],
+      ['resolved unknown'],
+    ]);
+    // Delivered now: the pod's state is gone, and a later resolve (never seen firing) is read afresh.
+    await f.pipeline.process(webhookPayload([resolved]), log);
+    expect(f.read).toHaveLength(2);
+  });
+
+  it('does not fold into a lead whose firing message could not be delivered', async () => {
+    const f = fakes();
+    f.outcomes.push({ kind: 'retry-later', failures: [{ sink: 'slack', fingerprint: 'a3f1c2d4e5b6a7c8', reason: 'HTTP 503' }], permanentFailures: [] });
+    await f.pipeline.process(webhookPayload([crashLoopAlert()]), log);
+    // A KubePodNotReady of the same pod arriving on its own now leads: nothing was announced yet.
+    await f.pipeline.process(webhookPayload([notReady()]), log);
+    expect(f.delivered[1]?.documents.map((d) => d.alert.name)).toEqual(['KubePodNotReady']);
+  });
+
+  it('takes concurrent requests about one pod in turn, so that one alert leads', async () => {
+    const f = fakes();
+    await Promise.all([f.pipeline.process(webhookPayload([crashLoopAlert()]), log), f.pipeline.process(webhookPayload([notReady()]), log)]);
+    expect(f.delivered.map((b) => b.documents.map((d) => d.alert.name))).toEqual([['KubePodCrashLooping']]);
+  });
+
+  it('releases what it claimed when the evidence source fails, so that the next request is not stuck', async () => {
+    let fail = true;
+    const pipeline = createPipeline({
+      evidence: {
+        async gather(alerts) {
+          if (fail) throw new Error('boom');
+          return alerts.map(() => ({ now: '2026-11-25T12:00:00Z', target: {}, events: [], problems: [] }));
+        },
+      },
+      diagnose,
+      notifier: { deliver: async () => ({ kind: 'delivered', permanentFailures: [] }) },
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
+    await expect(pipeline.process(webhookPayload(), log)).rejects.toThrow('boom');
+    fail = false;
+    expect(await pipeline.process(webhookPayload(), log)).toEqual({ kind: 'delivered', alerts: 1 });
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * One message per crash loop of a container. The stock kube-prometheus rules fire
+ * KubePodCrashLooping and KubePodNotReady together for one crash loop and the default inhibitions
+ * suppress neither: the first alert that names a container leads, and another alert of the same pod
+ * (KubePodNotReady names no container) folds into it. Folded alerts are neither diagnosed nor sent.
+ * Pure: the state of one pod comes in, the decision and the state to commit after delivery go out.
+ */
+
+import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import type { WebhookAlert } from '../http/alertmanager-payload.ts';
+
+/** What the pipeline remembers about one pod between requests (JSON, for any state store). */
+export interface PodAlerts {
+  /** Per container name ('' for an alert that named none): the leading alert and its last firing diagnosis. */
+  leads: Record<string, { fingerprint: string; firing?: DiagnosisDocument }>;
+  /** Folded alert fingerprint → the lead's fingerprint. */
+  members: Record<string, string>;
+}
+
+export type Claim = { kind: 'lead'; firing?: DiagnosisDocument } | { kind: 'folded'; into: string };
+
+export interface FoldDecision {
+  claim: Claim;
+  /** The pod's state once this alert's message is delivered. */
+  next: PodAlerts | undefined;
+}
+
+type Labels = Readonly<Record<string, string>>;
+
+/** The state key of an alert's pod, or undefined when the alert names no pod (nothing to fold on). */
+export function podStateKey(labels: Labels, clusterLabel = 'cluster'): string | undefined {
+  const pod = labels['pod'];
+  if (pod === undefined) return undefined;
+  return JSON.stringify(['pod', labels[clusterLabel] ?? '', labels['namespace'] ?? '', pod]);
+}
+
+export function decideFold(state: PodAlerts | undefined, alert: WebhookAlert): FoldDecision {
+  const current: PodAlerts = state ?? { leads: {}, members: {} };
+  const container = alert.labels['container'];
+  const own = container === undefined ? undefined : current.leads[container];
+  const firing = alert.status === 'firing';
+
+  if (own !== undefined && own.fingerprint === alert.fingerprint) {
+    const claim: Claim = own.firing === undefined ? { kind: 'lead' } : { kind: 'lead', firing: own.firing };
+    if (firing) return { claim, next: state };
+    const { [container as string]: _gone, ...leads } = current.leads;
+    return { claim, next: tidy({ leads, members: current.members }) };
+  }
+
+  const into = own?.fingerprint ?? current.members[alert.fingerprint] ?? (container === undefined ? firstLead(current) : undefined);
+  const leadAlive = into !== undefined && Object.values(current.leads).some((l) => l.fingerprint === into);
+  if (into !== undefined && (leadAlive || !firing)) {
+    const members = { ...current.members };
+    if (firing) members[alert.fingerprint] = into;
+    else delete members[alert.fingerprint];
+    return { claim: { kind: 'folded', into }, next: tidy({ leads: current.leads, members }) };
+  }
+
+  // A new lead. A resolve of an alert never seen firing (the process restarted) is sent as it is.
+  if (!firing) return { claim: { kind: 'lead' }, next: state };
+  const { [alert.fingerprint]: _member, ...members } = current.members;
+  return { claim: { kind: 'lead' }, next: { leads: { ...current.leads, [container ?? '']: { fingerprint: alert.fingerprint } }, members } };
+}
+
+/** The lead's firing diagnosis, kept so that its resolve needs no API read (the pod is often gone by then). */
+export function rememberFiring(state: PodAlerts | undefined, document: DiagnosisDocument): PodAlerts | undefined {
+  if (state === undefined || document.status !== 'firing') return state;
+  const entry = Object.entries(state.leads).find(([, lead]) => lead.fingerprint === document.alert.fingerprint);
+  if (entry === undefined) return state;
+  return { ...state, leads: { ...state.leads, [entry[0]]: { fingerprint: document.alert.fingerprint, firing: document } } };
+}
+
+/** Leads first: alerts that name a container are more specific than those that name only a pod. */
+export function leadFirst(alerts: readonly WebhookAlert[]): WebhookAlert[] {
+  return [...alerts].sort((a, b) => Number(b.labels['container'] !== undefined) - Number(a.labels['container'] !== undefined));
+}
+
+function firstLead(state: PodAlerts): string | undefined {
+  return Object.values(state.leads)[0]?.fingerprint;
+}
+
+function tidy(state: PodAlerts): PodAlerts | undefined {
+  return Object.keys(state.leads).length === 0 && Object.keys(state.members).length === 0 ? undefined : state;
+}

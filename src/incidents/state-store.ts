@@ -1,0 +1,93 @@
+/**
+ * The state port: what the pipeline remembers between webhook requests (which alert leads a pod's
+ * message, the firing diagnosis a resolve reuses, the pods of a workload's incident), keyed by
+ * string, values plain JSON. A key is claimed before it is read and either committed (after the
+ * sinks reported delivery) or released unchanged (delivery failed: Alertmanager's resend must find
+ * the state as it was). A claim also serializes work on its key: two concurrent requests about one
+ * pod or one workload take turns. The methods return promises so that a store shared by replicas
+ * (Kubernetes Lease objects) can implement the same port.
+ */
+
+export interface Held<T> {
+  /** The committed value when the claim was taken; undefined when there is none. */
+  readonly value: T | undefined;
+  /** Stores `next` (undefined deletes the key) and lets the next claimant in. */
+  commit(next: T | undefined): Promise<void>;
+  /** Leaves the value as it was and lets the next claimant in. */
+  release(): Promise<void>;
+}
+
+export interface StateStore<T> {
+  /** Waits until no one else holds `key`, then holds it. Always end with commit or release. */
+  claim(key: string): Promise<Held<T>>;
+}
+
+export interface MemoryStoreOptions {
+  clock?: () => number;
+  /** Entries untouched for this long are forgotten (default a day). */
+  ttlMs?: number;
+  /** The oldest entries go first beyond this many (default 10 000). */
+  maxEntries?: number;
+}
+
+/** The in-process store: one replica's memory, bounded in age and size; a restart forgets it. */
+export function createMemoryStore<T>(options: MemoryStoreOptions = {}): StateStore<T> {
+  const clock = options.clock ?? Date.now;
+  const ttlMs = options.ttlMs ?? 24 * 3600_000;
+  const maxEntries = options.maxEntries ?? 10_000;
+  // Insertion order is age order: every commit re-inserts its key.
+  const values = new Map<string, { value: T; at: number }>();
+  // The tail of each key's queue of claimants; absent when no one holds the key.
+  const queues = new Map<string, Promise<void>>();
+
+  const expire = (now: number): void => {
+    for (const [key, entry] of values) {
+      if (now - entry.at < ttlMs) break;
+      values.delete(key);
+    }
+    while (values.size > maxEntries) {
+      const oldest = values.keys().next();
+      if (oldest.done === true) break;
+      values.delete(oldest.value);
+    }
+  };
+
+  return {
+    async claim(key) {
+      const before = queues.get(key) ?? Promise.resolve();
+      let letNextIn = (): void => {};
+      const mine = new Promise<void>((resolve) => {
+        letNextIn = resolve;
+      });
+      const tail = before.then(() => mine);
+      queues.set(key, tail);
+      await before;
+      expire(clock());
+      let done = false;
+      const finish = (): void => {
+        if (done) throw new Error(`state key "${key}" was already committed or released`);
+        done = true;
+        if (queues.get(key) === tail) queues.delete(key);
+        letNextIn();
+      };
+      return {
+        value: values.get(key)?.value,
+        async commit(next) {
+          values.delete(key);
+          if (next !== undefined) values.set(key, { value: next, at: clock() });
+          finish();
+        },
+        async release() {
+          finish();
+        },
+      };
+    },
+  };
+}
+
+/** Claims several keys in sorted order (so that two requests never wait on each other in a cycle). */
+export async function claimAll<T>(store: StateStore<T>, keys: Iterable<string>): Promise<Map<string, Held<T>>> {
+  const held = new Map<string, Held<T>>();
+  for (const key of [...new Set(keys)].sort()) held.set(key, await store.claim(key));
+  return held;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
+import type { WebhookAlert } from '../../../src/http/alertmanager-payload.ts';
+import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from '../../../src/incidents/alert-folding.ts';
+import { crashLoopAlert } from '../../support/alertmanager-payloads.ts';
+
+const crashLooping = crashLoopAlert({ fingerprint: 'aaaa' });
+const notReady = crashLoopAlert({ fingerprint: 'bbbb', labels: { alertname: 'KubePodNotReady' } });
+delete (notReady.labels as Record<string, string | undefined>)['container'];
+const resolved = (a: WebhookAlert): WebhookAlert => ({ ...a, status: 'resolved' });
+
+/** Applies alerts in order as the pipeline does when every delivery succeeds. */
+function run(alerts: WebhookAlert[], start?: PodAlerts) {
+  let state = start;
+  const claims = alerts.map((alert) => {
+    const decision = decideFold(state, alert);
+    state = decision.next;
+    return decision.claim;
+  });
+  return { claims, state };
+}
+
+const firingDoc = { status: 'firing', alert: { fingerprint: 'aaaa' } } as DiagnosisDocument;
+
+describe('alert folding', () => {
+  it('folds KubePodNotReady into KubePodCrashLooping for the same pod, firing and resolved', () => {
+    const { claims } = run([crashLooping, notReady, resolved(notReady)]);
+    expect(claims).toEqual([{ kind: 'lead' }, { kind: 'folded', into: 'aaaa' }, { kind: 'folded', into: 'aaaa' }]);
+  });
+
+  it('keeps separate messages for two containers of one pod', () => {
+    const sidecar = crashLoopAlert({ fingerprint: 'cccc', labels: { container: 'istio-proxy' } });
+    expect(run([crashLooping, sidecar]).claims).toEqual([{ kind: 'lead' }, { kind: 'lead' }]);
+  });
+
+  it('folds a second alert naming the same container into the first', () => {
+    const waiting = crashLoopAlert({ fingerprint: 'dddd', labels: { alertname: 'KubeContainerWaiting' } });
+    expect(run([crashLooping, waiting]).claims[1]).toEqual({ kind: 'folded', into: 'aaaa' });
+  });
+
+  it('hands the remembered firing document to the lead when it resolves, then forgets the lead', () => {
+    const first = run([crashLooping]);
+    const state = rememberFiring(first.state, firingDoc);
+    const after = run([resolved(crashLooping)], state);
+    expect(after.claims).toEqual([{ kind: 'lead', firing: firingDoc }]);
+    expect(after.state).toBeUndefined();
+    expect(run([notReady], after.state).claims).toEqual([{ kind: 'lead' }]);
+  });
+
+  it('drops the resolve of a member whose lead already resolved, and lets it lead when it fires again', () => {
+    const { state } = run([crashLooping, notReady, resolved(crashLooping)]);
+    expect(run([resolved(notReady)], state)).toEqual({ claims: [{ kind: 'folded', into: 'aaaa' }], state: undefined });
+    expect(run([notReady], state).claims).toEqual([{ kind: 'lead' }]);
+  });
+
+  it('changes nothing for a resend of the lead or a resolve never seen firing', () => {
+    const { state } = run([crashLooping]);
+    expect(decideFold(state, crashLooping)).toEqual({ claim: { kind: 'lead' }, next: state });
+    expect(decideFold(undefined, resolved(crashLooping))).toEqual({ claim: { kind: 'lead' }, next: undefined });
+  });
+
+  it('remembers only firing documents of a current lead', () => {
+    const { state } = run([crashLooping]);
+    expect(rememberFiring(state, { ...firingDoc, status: 'resolved' })).toBe(state);
+    expect(rememberFiring(state, { ...firingDoc, alert: { fingerprint: 'zzzz' } } as DiagnosisDocument)).toBe(state);
+    expect(rememberFiring(undefined, firingDoc)).toBeUndefined();
+  });
+
+  it('keys state by cluster, namespace and pod; an alert without a pod has no key', () => {
+    expect(podStateKey({ cluster: 'eu', namespace: 'shop', pod: 'p' })).not.toBe(podStateKey({ cluster: 'us', namespace: 'shop', pod: 'p' }));
+    expect(podStateKey({ namespace: 'shop' })).toBeUndefined();
+  });
+
+  it('sorts alerts that name a container first', () => {
+    expect(leadFirst([notReady, crashLooping]).map((a) => a.fingerprint)).toEqual(['aaaa', 'bbbb']);
+  });
+});
