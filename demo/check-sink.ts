@@ -1,6 +1,6 @@
 /**
  * A loopback HTTP receiver for the service's own webhook sink: the demo adds it to the config as one
- * more sink, so every diagnosis document (DESIGN.md "The diagnosis document") also arrives here as
+ * more sink, so every diagnosis document (docs/architecture.md "The diagnosis document") also arrives here as
  * JSON and the demo can check it against what the fixture corpus expects, without touching src/.
  */
 import { createServer } from 'node:http';

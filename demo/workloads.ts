@@ -1,5 +1,5 @@
 /**
- * The demo's crash-looping workloads: one diagnosis fixture per cause id (the field guide's payment
+ * The demo's crash-looping workloads: one diagnosis fixture per cause id (the worked example's payment
  * service first), taken from the corpus in test/fixtures/diagnosis, with every timestamp moved from
  * the corpus's fixed `NOW` to the real present so that the service, which reads evidence at the
  * current time, sees the same picture (a BackOff two minutes ago is still two minutes ago).
@@ -12,7 +12,7 @@ import { type DiagnosisFixture, fixtures, NOW } from '../test/fixtures/diagnosis
  * problems (the demo's cluster answers every read), and no two share a namespace/pod.
  */
 export const DEMO_FIXTURES = [
-  'seed-payment-svc-python-db-refused', // FIELD-GUIDE "Reading the symptoms": payments/payment-svc-7b9f6d-xk2p
+  'seed-payment-svc-python-db-refused', // the worked example: payments/payment-svc-7b9f6d-xk2p
   'oom-killed-java-xmx-over-limit',
   'missing-config-node-required-env',
   'liveness-probe-wrong-path-404',

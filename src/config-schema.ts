@@ -1,5 +1,5 @@
 /**
- * The settings file (`CONFIG_FILE`, YAML) as JSON Schema; the environment variables of DESIGN.md map
+ * The settings file (`CONFIG_FILE`, YAML) as JSON Schema; the environment variables (README, "Configuration") map
  * onto the same shape in `config.ts`. Secret-bearing fields are listed in `SECRET_PATHS` so the logger
  * redacts them.
  */

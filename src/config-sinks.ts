@@ -1,5 +1,5 @@
 /**
- * Sinks from the environment variables of DESIGN.md (under the fixed names slack, slack-api, email,
+ * Sinks from the environment variables of the README's configuration table (under the fixed names slack, slack-api, email,
  * webhook), and secrets read from their files. With no sink at all, the console sink.
  */
 import type { SinkSpec } from './config-schema.ts';
@@ -9,7 +9,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** A sink as the service uses it: secrets read from their files already. */
 export type ResolvedSink = Exclude<SinkSpec, { type: 'email' }> | (Extract<SinkSpec, { type: 'email' }> & { password?: string });
 
-/** The sinks the environment variables of DESIGN.md describe, under fixed names. */
+/** The sinks the environment variables describe, under fixed names. */
 export function sinksFromEnv(env: Env, errors: string[]): Record<string, SinkSpec> {
   const sinks: Record<string, SinkSpec> = {};
   const slackUrl = nonEmpty(env['SLACK_WEBHOOK_URL']);

@@ -1,19 +1,28 @@
 /**
- * The webhook pipeline: for each alert, target → evidence → diagnosis → delivery.
+ * The webhook pipeline: for each alert, target → evidence → diagnosis → delivery (docs/architecture.md "The flow").
  * Enrichment never loses an alert: whatever could not be read travels in the document's `problems`.
  * What the pipeline remembers changes only after delivery: each pod's state is claimed, decided on
  * purely, and committed when its messages were delivered, or released unchanged for Alertmanager's resend.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { buildDocument } from './alert-document.ts';
 import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
 import type { Evidence } from './diagnosis/evidence.ts';
+import { buildDocument } from './http/alert-document.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
-import type { AlertPipeline, PipelineOutcome } from './http/app.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
 import { claimAll, createMemoryStore, type StateStore } from './incidents/state-store.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeliveryOutcome, Notifier } from './notify/notifier.ts';
+
+/** What happened to one webhook request's alerts. */
+export type PipelineOutcome =
+  | { kind: 'delivered'; alerts: number }
+  | { kind: 'retry-later'; alerts: number; failures: { sink: string; fingerprint: string; reason: string }[] };
+
+/** The port the webhook route calls: where evidence, diagnosis and delivery plug in. */
+export interface AlertPipeline {
+  process(payload: WebhookPayload, log: FastifyBaseLogger): Promise<PipelineOutcome>;
+}
 
 /** Reads evidence for alerts, one Evidence per alert in order, coalescing repeated pods. */
 export interface EvidenceSource {

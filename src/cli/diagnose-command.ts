@@ -4,10 +4,10 @@
  */
 
 import type { V1Pod } from '@kubernetes/client-node';
-import { buildDocument } from '../alert-document.ts';
 import { diagnose } from '../diagnosis/diagnose.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Evidence } from '../diagnosis/evidence.ts';
+import { buildDocument } from '../http/alert-document.ts';
 import type { WebhookAlert } from '../http/alertmanager-payload.ts';
 import { isPodCrashLooping } from '../kube/crash-looping.ts';
 import { createKubeReader, gatherEvidence, type KubeApiReader, KubeConfigError, KubeReadError, podFacts } from '../kube/index.ts';

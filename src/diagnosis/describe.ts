@@ -40,7 +40,8 @@ export function describeEvent(e: EventFacts): string {
 }
 
 /**
- * The kubelet names pods as `name_namespace(uid)` (format.Pod, KUBE-MESSAGES §1/§3); in a message
+ * The kubelet names pods as `name_namespace(uid)` (format.Pod:
+ * https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/util/format/pod.go); in a message
  * about one pod the 36-character uid is noise, so `web-7d4b9-x2kqp_default(6b1c…)` reads `web-7d4b9-x2kqp`.
  */
 export function withoutPodUid(message: string): string {

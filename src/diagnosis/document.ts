@@ -1,6 +1,6 @@
 /**
  * The diagnosis document: what the webhook sink posts and `crashtriage diagnose --output json` prints.
- * Its shape is a stable interface (DESIGN.md, "The diagnosis document"); add fields, never rename.
+ * Its shape is a stable interface (docs/architecture.md, "The diagnosis document"); add fields, never rename.
  */
 import type { ProblemKind, ProblemSource } from './evidence.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Hygiene findings beyond the cause (FIELD-GUIDE "How to prevent recurrence"): unpinned images, no
+ * Hygiene findings beyond the cause (what prevents the next crash loop): unpinned images, no
  * memory limit, liveness without startupProbe on a slow starter, probe ports no container port
  * matches, runtime memory settings that ignore the limit, restartPolicy/owner mismatch, restart count.
  */

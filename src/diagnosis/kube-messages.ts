@@ -1,5 +1,6 @@
 /**
- * Parsers for the kubelet's and the runtime's own texts (KUBE-MESSAGES.md §1–§3). Each returns the
+ * Parsers for the kubelet's and the runtime's own texts, as written by
+ * https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet (kuberuntime/, images/, prober/) and containerd/runc. Each returns the
  * names in the message, so remedies can use them.
  */
 
@@ -101,7 +102,7 @@ export function parseProbeEvent(reason: string, message: string): ProbeEvent | u
   if (m?.[1] === undefined) return undefined;
   const output = (m[3] ?? '').trim();
   const probe = m[1].toLowerCase() as ProbeKind;
-  // `probe errored`: the kubelet could not run the probe at all (KUBE-MESSAGES §3).
+  // `probe errored`: the kubelet could not run the probe at all (prober.go).
   if (m[2] !== 'failed') return { probe, kill: false, output, failure: 'other' };
   const status = /statuscode: (\d{3})/.exec(output)?.[1];
   if (status !== undefined) return { probe, kill: false, output, failure: 'status', status: Number(status) };

@@ -1,6 +1,6 @@
 /**
  * Single-line signatures: each matcher reads one (trimmed) log line and says what it proves. Texts are
- * the runtimes' own (KUBE-MESSAGES §2 for runc; CPython, Go runtime, Node.js, HotSpot, Rust std).
+ * the runtimes' own (runc's libcontainer/init_linux.go; CPython, Go runtime, Node.js, HotSpot, Rust std).
  */
 import type { LogSignature } from './log-signature.ts';
 
@@ -26,7 +26,8 @@ const runtimeOom: Matcher = (line) => {
   return undefined;
 };
 
-/** runc prints `exec /app/run: exec format error` to the container's stderr and exits 255 (KUBE-MESSAGES §2). */
+/** runc prints `exec /app/run: exec format error` to the container's stderr and exits 255
+ * (https://github.com/opencontainers/runc/blob/main/libcontainer/init_linux.go). */
 const execError: Matcher = (line) => {
   const runc = /^exec (\S+): (exec format error|no such file or directory|permission denied)$/.exec(line);
   if (runc) return { kind: 'exec-error', text: line, ...(runc[1] ? { path: runc[1] } : {}) };

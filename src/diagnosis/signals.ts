@@ -1,7 +1,7 @@
 /**
  * Exit codes above 128 mean "killed by signal (code - 128)" (POSIX shell convention, which runc and
  * containerd report through `exitCode`). Numbering is Linux x86/arm (signal(7)); the diagnosis names
- * the signal (DESIGN.md "Exit codes above 128 are 128 + the signal number; name the signal").
+ * the signal (docs/architecture.md "Causes").
  */
 
 const LINUX_SIGNALS: readonly string[] = [

@@ -1,6 +1,6 @@
 /**
  * What a rule concludes: a cause with its strength, proof and a tagged fix plan that remedies.ts turns
- * into commands (deciding is split from wording the commands, STYLE.md habit 13).
+ * into commands (deciding is kept apart from wording the commands).
  */
 import type { CauseId, Confidence, EvidenceLine } from './document.ts';
 import type { EntrypointProblem, ImageProblem, MissingObject, ProbeEvent } from './kube-messages.ts';
@@ -8,7 +8,7 @@ import type { LogSignature, Runtime } from './log-signature.ts';
 
 /**
  * How strong the proof is; the strongest verdict wins. The kubelet's own record outranks probe
- * events, which outrank exit codes, which outrank log lines (the brief's precedence).
+ * events, which outrank exit codes, which outrank log lines (docs/architecture.md "Diagnosis precedence").
  */
 export const STRENGTH = {
   kubeletRecord: 100,

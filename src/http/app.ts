@@ -4,20 +4,10 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Metrics } from '../metrics.ts';
-import type { WebhookPayload } from './alertmanager-payload.ts';
+import type { AlertPipeline } from '../pipeline.ts';
 import { registerAlertsRoute } from './alerts-route.ts';
 import { handleError } from './errors.ts';
 import { type HealthSource, registerHealthRoutes } from './health-routes.ts';
-
-/** What happened to one webhook request's alerts. */
-export type PipelineOutcome =
-  | { kind: 'delivered'; alerts: number }
-  | { kind: 'retry-later'; alerts: number; failures: { sink: string; fingerprint: string; reason: string }[] };
-
-/** The seam where evidence, diagnosis and delivery plug in. */
-export interface AlertPipeline {
-  process(payload: WebhookPayload, log: FastifyBaseLogger): Promise<PipelineOutcome>;
-}
 
 export interface AppDeps {
   config: { webhookToken?: string; bodyLimitBytes: number };

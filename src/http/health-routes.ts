@@ -1,6 +1,7 @@
 /**
  * /healthz (the process is alive), /readyz (this process can take alerts) and /metrics.
- * A Kubernetes API outage does not make the service unready (DESIGN.md): alerts must still be
+ * A Kubernetes API outage does not make the service unready (docs/architecture.md
+ * "Health and readiness"): alerts must still be
  * delivered, with what could not be read; the API's health is reported in the body as information.
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,6 +1,6 @@
 /**
  * One alert's evidence: the pod, the previous container's log and the pod's events, read in parallel
- * where they do not depend on each other (STYLE.md habit 5), with every failure kept as a `problems`
+ * where they do not depend on each other, with every failure kept as a `problems`
  * entry. Cost: 3 API calls, 4 when a long-lined log needs a second, smaller read. When the alert does
  * not name the container, the log read waits for the pod to pick one.
  */

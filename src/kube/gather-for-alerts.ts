@@ -1,7 +1,7 @@
 /**
  * Evidence for every alert of one webhook payload, reading each pod, its events and each container's
  * log once: the stock rules fire KubePodCrashLooping and KubePodNotReady together for one crash loop
- * (DESIGN.md), and several containers of one pod may alert at once. Coalescing is per batch, so a
+ * (docs/architecture.md "The alerts it takes"), and several containers of one pod may alert at once. Coalescing is per batch, so a
  * later payload always sees fresh state.
  */
 import type { Evidence } from '../diagnosis/evidence.ts';

@@ -44,9 +44,10 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-/** `User "…" cannot get resource "pods/log" in API group "" in the namespace "…"` (KUBE-MESSAGES §4). */
+/** `User "…" cannot get resource "pods/log" in API group "" in the namespace "…"`
+ * (k8s.io/apiserver endpoints/handlers/responsewriters/errors.go). */
 const FORBIDDEN = /cannot (\S+) resource "([^"]+)" in API group "([^"]*)"/;
-/** `previous terminated container "app" in pod "x" not found` (KUBE-MESSAGES §4, kubelet_pods.go). */
+/** `previous terminated container "app" in pod "x" not found` (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kubelet_pods.go). */
 const NO_PREVIOUS = /previous terminated container .* not found/;
 
 const TLS_CODES = /CERT|^ERR_TLS|^ERR_SSL|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;

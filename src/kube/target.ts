@@ -1,7 +1,7 @@
 /**
  * Which pod and container an alert is about, from its labels. kube-state-metrics series carry
- * `namespace`, `pod`, `container`, `uid` and, on waiting-reason series, `reason` (DESIGN.md "The
- * alerts it takes"). When Prometheus scraped kube-state-metrics without `honor_labels`, its own target
+ * `namespace`, `pod`, `container`, `uid` and, on waiting-reason series, `reason` (docs/architecture.md
+ * "The alerts it takes"). When Prometheus scraped kube-state-metrics without `honor_labels`, its own target
  * labels win and the series' labels are renamed `exported_namespace`, `exported_pod`, …; those then
  * name the pod, so they are preferred.
  */
@@ -50,7 +50,8 @@ export function missingLabelProblem(target: KubeTarget): Problem | undefined {
 }
 
 /**
- * Waiting reasons that mean the container cannot run (KUBE-MESSAGES §1), as opposed to the normal
+ * Waiting reasons that mean the container cannot run (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/types.go,
+ * kuberuntime/kuberuntime_container.go), as opposed to the normal
  * `ContainerCreating` / `PodInitializing`.
  */
 export const CRASH_WAITING_REASONS: ReadonlySet<string> = new Set([

@@ -1,7 +1,7 @@
 /**
  * What each sink already accepted (or refused for good), so Alertmanager's resend of a whole group
- * sends only what is missing. Keyed per sink on group, fingerprint, status and startsAt (DESIGN.md:
- * no payload carries a delivery id). In memory, bounded in size and age: a restart forgets it.
+ * sends only what is missing. Keyed per sink on group, fingerprint, status and startsAt (Alertmanager's
+ * payloads carry no delivery id: docs/architecture.md "The alerts it takes"). In memory, bounded in size and age: a restart forgets it.
  */
 import { createBoundedMap } from './bounded-map.ts';
 

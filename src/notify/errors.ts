@@ -1,6 +1,6 @@
 /**
  * Errors a sink raises, one tree with a machine-readable `code`, the HTTP/SMTP `statusCode` when
- * there was one, and the original `cause` kept (STYLE habit 6). Messages never carry a URL, token or
+ * there was one, and the original `cause` kept. Messages never carry a URL, token or
  * password: a Slack webhook URL is a credential.
  */
 

@@ -86,7 +86,7 @@ export interface EscalationStep {
 }
 
 /**
- * FIELD-GUIDE.txt "When to escalate": what to collect before asking for help, with this pod's names
+ * "When to escalate": what to collect before asking for help, with this pod's names
  * filled in so each line can be pasted as is.
  */
 export function escalationSteps(doc: DiagnosisDocument): EscalationStep[] {

@@ -1,5 +1,5 @@
 /**
- * Which documents go to which sink, in batch order: the pure half of delivery (STYLE habit 13).
+ * Which documents go to which sink, in batch order: the pure half of delivery.
  */
 import type { RouteSpec } from '../config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';

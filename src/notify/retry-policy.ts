@@ -1,11 +1,11 @@
 /**
- * When to try a sink again, decided in one place (STYLE habit 8). Retryable: 5xx, 408, 429, timeouts,
+ * When to try a sink again, decided in one place. Retryable: 5xx, 408, 429, timeouts,
  * connection errors, SMTP 4xx, and Slack's own transient API errors. Everything else is permanent:
  * retrying cannot help, and Alertmanager's resend must not retry it either.
  *
  * All retries happen inside one webhook request's budget (`delivery.budgetMs`), which sits below
  * Alertmanager's notify timeout; past it we answer 5xx and Alertmanager resends the group later
- * (it ignores Retry-After and backs off up to a minute on its own: DESIGN.md).
+ * (it ignores Retry-After and backs off up to a minute on its own: docs/architecture.md "The alerts it takes").
  */
 import { SinkError, type SlackApiError, type SmtpError } from './errors.ts';
 

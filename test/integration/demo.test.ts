@@ -41,7 +41,7 @@ function runDemo(): Promise<Run> {
 const workloads = demoWorkloads();
 
 describe('demo workloads', () => {
-  it('one workload per cause id, the field guide payment service first, no pod twice', () => {
+  it('one workload per cause id, the worked example payment service first, no pod twice', () => {
     expect(workloads.length).toBeGreaterThanOrEqual(10);
     expect(`${workloads[0]?.namespace}/${workloads[0]?.pod}`).toBe('payments/payment-svc-7b9f6d-xk2p');
     const covered = new Set(workloads.map((w) => w.expectedCause));

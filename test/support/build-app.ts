@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import type { WebhookPayload } from '../../src/http/alertmanager-payload.ts';
-import { type AlertPipeline, buildApp, type PipelineOutcome } from '../../src/http/app.ts';
+import { buildApp } from '../../src/http/app.ts';
 import type { ReadinessReport } from '../../src/http/health-routes.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';
+import type { AlertPipeline, PipelineOutcome } from '../../src/pipeline.ts';
 
 export const TEST_TOKEN = 'test-token-5f0c1e9a';
 

@@ -1,6 +1,6 @@
 /**
  * The fake API server's routes (see fake-kube-api.ts): auth, failure injection, then the REST paths
- * with the API server's and kubelet's answers (KUBE-MESSAGES §4).
+ * with the API server's and kubelet's answers (see kube-fixtures-status.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';

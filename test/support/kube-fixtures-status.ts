@@ -1,6 +1,6 @@
 /**
  * What the fake API server answers besides objects: `Status` bodies as the API server writes them
- * (KUBE-MESSAGES §4) and the kubelet's log window (`tailLines`, then `limitBytes` counted from the
+ * (k8s.io/apiserver responsewriters/errors.go, pkg/kubelet/kubelet_pods.go) and the kubelet's log window (`tailLines`, then `limitBytes` counted from the
  * start of that window, which can cut the *end* of the tail: pkg/kubelet/kuberuntime/logs).
  */
 

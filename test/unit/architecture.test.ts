@@ -1,6 +1,7 @@
 /**
- * The diagnosis is a pure function of the evidence (DESIGN.md): nothing under src/diagnosis may do
- * I/O or reach into the adapters. Checked on the import graph, so a stray import fails CI.
+ * The one purity check: the diagnosis is a pure function of the evidence (docs/architecture.md
+ * "The flow"), so nothing under src/diagnosis may do I/O, read the clock or reach into the adapters.
+ * Checked on the import graph and the source text, so a stray import or `Date.now()` fails CI.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -28,12 +29,16 @@ describe('architecture', () => {
     expect(diagnosisFiles.length).toBeGreaterThan(3);
   });
 
-  it.each(diagnosisFiles.map((f) => [relative(root, f), f]))('%s imports nothing that does I/O', (_name, file) => {
+  it.each(diagnosisFiles.map((f) => [relative(root, f), f]))('%s imports nothing that does I/O and reads no clock', (_name, file) => {
     const offending = importsOf(file).filter(
       (spec) =>
-        spec.startsWith('node:') || /^\.\.\/(?:\.\.\/)*(kube|http|notify|cli|main|wire|config|pipeline)(?:\/|\.ts$)/.test(spec) || !spec.startsWith('.'),
+        spec.startsWith('node:') ||
+        /^\.\.\/(?:\.\.\/)*(kube|http|notify|cli|main|wire|config|pipeline)(?:\/|\.ts$)/.test(spec) ||
+        /\/(?:kube|http|notify)\//.test(spec) ||
+        !/^\.\.?\//.test(spec),
     );
     expect(offending).toEqual([]);
+    expect(readFileSync(file, 'utf8')).not.toMatch(/Date\.now\(|new Date\(\)|process\.|performance\.now/);
   });
 
   it('never asks the Kubernetes API for Secrets', () => {

@@ -55,7 +55,7 @@ describe('loadConfig', () => {
     );
   });
 
-  it('builds the sinks of DESIGN.md from the environment', () => {
+  it('builds the sinks of the environment variables', () => {
     const result = loadConfig(
       {
         WEBHOOK_TOKEN: 't',

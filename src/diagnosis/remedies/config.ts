@@ -1,5 +1,5 @@
 /**
- * Missing configuration remedies (FIELD-GUIDE cause 3): confirm what is missing, create it with its
+ * Missing configuration remedies: confirm what is missing, create it with its
  * real name and keys (placeholder VALUE only: we never read or invent secret values), or fix the reference.
  */
 import type { Clues } from '../clues.ts';

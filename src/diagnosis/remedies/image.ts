@@ -1,4 +1,5 @@
-/** Image pull remedies: the tag, the registry credentials, the registry's reachability (KUBE-MESSAGES §1). */
+/** Image pull remedies: the tag, the registry credentials, the registry's reachability
+ * (the waiting reasons of https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/types.go). */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { ImageProblem } from '../kube-messages.ts';

@@ -36,7 +36,7 @@ function investigate(clues: Clues, w: Workload): Remedy[] {
     out.push({ title: `Grant the missing read permission (${missing.map((m) => m.perm).join(', ')}), then re-run the diagnosis`, commands: checks });
   if (clues.podName !== '' && w.namespace !== '') {
     out.push({
-      title: 'Collect what decides it by hand (FIELD-GUIDE "When to escalate")',
+      title: 'Collect what decides it by hand',
       commands: [
         `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`,
         ...(clues.containerName === '' ? [] : [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(clues.containerName)} --previous`]),

@@ -1,5 +1,5 @@
 /**
- * OOM remedies (FIELD-GUIDE cause 2): tell a leak from an undersized limit, then raise the limit
+ * OOM remedies: tell a leak from an undersized limit, then raise the limit
  * (×2, rounded) or fit the runtime's heap to the limit (Node --max-old-space-size, JVM
  * MaxRAMPercentage, Go GOMEMLIMIT).
  */

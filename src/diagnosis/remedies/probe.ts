@@ -1,7 +1,7 @@
 /**
- * Probe remedies (FIELD-GUIDE cause 4): a startupProbe sized from the observed start
+ * Probe remedies: a startupProbe sized from the observed start
  * (failureThreshold × periodSeconds ≥ 2× what was seen), the right path or timeout, and the
- * field guide's quick test of removing the liveness probe.
+ * quick test of removing the liveness probe.
  */
 import type { Clues } from '../clues.ts';
 import { killWindowSeconds } from '../describe.ts';

@@ -1,4 +1,4 @@
-/** How to verify the fix: the rollout, the pods, their events (FIELD-GUIDE "Verify" lines). */
+/** How to verify the fix: the rollout, the pods, their events. */
 import type { Clues } from '../clues.ts';
 import type { CauseId } from '../document.ts';
 import { shq } from '../shell.ts';

@@ -106,7 +106,8 @@ export function rollback(w: Workload): string[] {
   return [`kubectl rollout history ${w.ref} ${ns(w)}`, `kubectl rollout undo ${w.ref} ${ns(w)}`];
 }
 
-/** A copy of the pod whose container runs a shell instead of its command (FIELD-GUIDE "Copy-and-override"). */
+/** A copy of the pod whose container runs a shell instead of its command (`kubectl debug --copy-to`:
+ * https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/#copying-a-pod-while-changing-its-command). */
 export function debugCopy(pod: string, w: Workload, inside: string): string[] {
   const copy = `${pod}-debug`;
   return [

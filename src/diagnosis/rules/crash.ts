@@ -1,5 +1,5 @@
 /**
- * Application crash (FIELD-GUIDE cause 1): the program exited non-zero on its own. The log's decisive
+ * Application crash: the program exited non-zero on its own. The log's decisive
  * line (exception, panic, fatal log, unreachable dependency) says what broke.
  */
 import type { Clues } from '../clues.ts';

@@ -1,6 +1,7 @@
 /**
- * Bad entrypoint (FIELD-GUIDE cause 5): exit 127/126, StartError 128 with runc's exec error, or
- * runc's `exec /app/run: exec format error` on the container's stderr with exit 255 (KUBE-MESSAGES §2).
+ * Bad entrypoint: exit 127/126, StartError 128 with runc's exec error, or
+ * runc's `exec /app/run: exec format error` on the container's stderr with exit 255
+ * (https://github.com/opencontainers/runc/blob/main/libcontainer/init_linux.go).
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';

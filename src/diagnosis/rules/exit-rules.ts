@@ -1,5 +1,5 @@
 /**
- * Exit codes (FIELD-GUIDE "Exit code reference"): 0, 126, 127, 137, 139, 143 name a cause on their
+ * Exit codes (docs/architecture.md "Causes"): 0, 126, 127, 137, 139, 143 name a cause on their
  * own; other codes are an application crash that the log may explain further (log-rules.ts).
  */
 import type { Clues } from '../clues.ts';
@@ -126,7 +126,7 @@ const exitCode: Rule = {
 
 /**
  * Unreadable events lower every verdict below a probe kill: a probe kill, had it been visible, would
- * have outranked it (Evidence.problems lower confidence, STYLE.md habit 5).
+ * have outranked it (what could not be read lowers confidence).
  */
 export function withProblems(clues: Clues, v: Verdict): Verdict {
   if (hasProblem(clues, 'events') && v.strength < STRENGTH.probeFailures && v.confidence !== 'low') return { ...v, confidence: lower(v.confidence) };

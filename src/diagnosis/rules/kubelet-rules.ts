@@ -1,6 +1,7 @@
 /**
- * The kubelet's own record outranks everything else: waiting reasons (KUBE-MESSAGES §1), the
- * OOMKilled and StartError terminations (§2) and FailedMount / Failed events naming a missing object (§3).
+ * The kubelet's own record outranks everything else: waiting reasons, the
+ * OOMKilled and StartError terminations and FailedMount / Failed events naming a missing object (their
+ * texts and upstream sources: kube-messages.ts).
  */
 
 import type { Clues } from '../clues.ts';
@@ -97,7 +98,8 @@ const waitingReason: Rule = {
   },
 };
 
-/** Last state OOMKilled: the kernel's OOM killer, recorded by the runtime (KUBE-MESSAGES §2). */
+/** Last state OOMKilled: the kernel's OOM killer, recorded by the runtime (containerd's
+ * internal/cri/server/helpers.go: https://github.com/containerd/containerd). */
 const oomKilled: Rule = {
   id: 'kubelet-oomkilled',
   detect(clues) {
@@ -131,7 +133,8 @@ const oomKilled: Rule = {
   },
 };
 
-/** StartError 128 from containerd with runc's exec error (KUBE-MESSAGES §2 start-failure chain). */
+/** StartError 128 from containerd with runc's exec error (containerd's
+ * internal/cri/server/container_start.go wrapping runc's error: https://github.com/containerd/containerd). */
 const startError: Rule = {
   id: 'kubelet-start-error',
   detect(clues) {

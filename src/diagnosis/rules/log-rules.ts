@@ -1,7 +1,7 @@
 /**
  * Log lines that refine a generic non-zero exit (1, 2, 3, 134, 255 …): runtime out-of-memory, runc's
  * exec error on stderr, a missing environment variable or config file. They never override the
- * kubelet's record, a probe kill or a specific exit code (the brief's precedence).
+ * kubelet's record, a probe kill or a specific exit code (docs/architecture.md "Diagnosis precedence").
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';

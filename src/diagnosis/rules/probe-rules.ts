@@ -1,6 +1,7 @@
 /**
- * Liveness and startup probe kills (FIELD-GUIDE cause 4): `Killing` "Container app failed liveness
- * probe, will be restarted" and `Unhealthy` "Liveness probe failed: …" (KUBE-MESSAGES §3). They outrank
+ * Liveness and startup probe kills: `Killing` "Container app failed liveness
+ * probe, will be restarted" and `Unhealthy` "Liveness probe failed: …"
+ * (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/prober/prober.go). They outrank
  * exit codes: the kubelet's SIGTERM gives 143, its SIGKILL after the grace period 137, and an app that
  * handles SIGTERM may exit 0 or 1. Readiness failures never kill and are ignored here.
  */

@@ -1,4 +1,4 @@
-/** A diagnosis rule: pure, reads the clues, returns zero or more verdicts (STYLE.md habit 3). */
+/** A diagnosis rule: pure, reads the clues, returns zero or more verdicts (no I/O, no clock). */
 import type { Clues } from '../clues.ts';
 import { describeEvent, describeTermination } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
@@ -6,7 +6,7 @@ import type { EventFacts } from '../evidence.ts';
 import type { Verdict } from '../verdict.ts';
 
 export interface Rule {
-  /** Names the field-guide row or kubelet record the rule implements. */
+  /** Names the cause or kubelet record the rule implements. */
   id: string;
   detect(clues: Clues): Verdict[];
 }

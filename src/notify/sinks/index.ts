@@ -1,4 +1,4 @@
-/** Builds the adapter for a resolved sink spec (STYLE habit 2: adapters are built at the edge from config). */
+/** Builds the adapter for a resolved sink spec (adapters are built at the edge, from config, and nowhere else). */
 import type { ResolvedSink } from '../../config.ts';
 import type { Sink, SinkDeps } from '../sink.ts';
 import { createConsoleSink } from './console.ts';

@@ -1,6 +1,6 @@
 /**
  * Generic webhook (sink type 'webhook'): POSTs the diagnosis document as JSON, the stable interface of
- * DESIGN.md. `Idempotency-Key` is the SHA-256 of the delivery key (sink, group, fingerprint, status,
+ * docs/architecture.md "The diagnosis document". `Idempotency-Key` is the SHA-256 of the delivery key (sink, group, fingerprint, status,
  * startsAt), so a receiver can drop our retries; hashed because label values may hold any character.
  */
 import { createHash } from 'node:crypto';

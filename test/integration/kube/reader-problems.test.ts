@@ -136,7 +136,7 @@ describe('problems through the real client', () => {
     await expect(r.readPreviousLog('monitoring', 'node-exporter-5xk2v', 'node-exporter', { tailLines: 1, limitBytes: 1024 })).rejects.toMatchObject({
       kind: 'no-previous-log',
     });
-    // KUBE-MESSAGES §4 "waiting": `container %q in pod %q is waiting to start: %v`.
+    // pkg/kubelet/kubelet_pods.go validateContainerLogStatus: `container %q in pod %q is waiting to start: %v`.
     const message = 'container "app" in pod "web-7d4b9c8f6-x2kqp" is waiting to start: ContainerCreating';
     api.failNext(/\/log$/, { status: 400, message });
     await expect(r.readPreviousLog('default', 'web-7d4b9c8f6-x2kqp', 'app', { tailLines: 1, limitBytes: 1024 })).rejects.toMatchObject({

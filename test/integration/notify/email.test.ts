@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
 import { type SmtpCapture, startSmtpCapture } from '../../support/smtp-capture.ts';
-import { oomDocument, resolvedOf } from '../../unit/notify/fixtures/documents.ts';
 import { batch, harness } from './harness.ts';
 
 const PASSWORD = 'sm7p-pa55-w0rd';

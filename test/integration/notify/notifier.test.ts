@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { oomDocument } from '../../fixtures/notify/documents.ts';
 import { type SlackStandin, startSlackStandin } from '../../support/slack-standin.ts';
 import { type SmtpCapture, startSmtpCapture } from '../../support/smtp-capture.ts';
 import { startWebhookCapture, type WebhookCapture } from '../../support/webhook-capture.ts';
-import { oomDocument } from '../../unit/notify/fixtures/documents.ts';
 import { batch, harness } from './harness.ts';
 
 let slack: SlackStandin;

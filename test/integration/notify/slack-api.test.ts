@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
 import { type SlackStandin, startSlackStandin } from '../../support/slack-standin.ts';
-import { oomDocument, resolvedOf } from '../../unit/notify/fixtures/documents.ts';
 import { batch, harness } from './harness.ts';
 
 let slack: SlackStandin;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hugeDocument, oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
 import { type SlackStandin, startSlackStandin, validateSlackPayload } from '../../support/slack-standin.ts';
-import { hugeDocument, oomDocument, resolvedOf } from '../../unit/notify/fixtures/documents.ts';
 import { batch, harness } from './harness.ts';
 
 let slack: SlackStandin;

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { oomDocument } from '../../fixtures/notify/documents.ts';
 import { startWebhookCapture, type WebhookCapture } from '../../support/webhook-capture.ts';
-import { oomDocument } from '../../unit/notify/fixtures/documents.ts';
 import { batch, GROUP_KEY, harness } from './harness.ts';
 
 let hook: WebhookCapture;

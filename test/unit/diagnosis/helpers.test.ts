@@ -135,7 +135,7 @@ describe('kubectl-style wording', () => {
   });
 });
 
-describe('kubelet and runtime messages (KUBE-MESSAGES)', () => {
+describe('kubelet and runtime messages', () => {
   it.each([
     ['configmap "app-config" not found', { object: 'configmap', name: 'app-config' }],
     ['secret "db-creds" not found', { object: 'secret', name: 'db-creds' }],

@@ -11,7 +11,7 @@ describe('eventsNewestFirst', () => {
     expect(facts[0]).toEqual({
       type: 'Warning',
       reason: 'BackOff',
-      // KUBE-MESSAGES §3 BackOff: `Back-off restarting failed container %s in pod %s` with format.Pod.
+      // kuberuntime_manager.go doBackOff: `Back-off restarting failed container %s in pod %s` with format.Pod.
       message: `Back-off restarting failed container app in pod web-7d4b9c8f6-x2kqp_default(${pod.metadata?.uid ?? ''})`,
       count: 97,
       firstTimestamp: '2025-03-14T10:05:31Z',

@@ -1,4 +1,4 @@
-/** A hand-written `KubeReader` over fixtures (STYLE.md habit 11: fakes of ports, not module mocks). */
+/** A hand-written `KubeReader` over fixtures (a fake of the port, not a module mock). */
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { KubeReadError } from '../../../src/kube/kube-error.ts';
 import type { KubeReader, LogRequest } from '../../../src/kube/reader.ts';

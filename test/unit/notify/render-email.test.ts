@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emailMessageId, renderEmail } from '../../../src/notify/render-email.ts';
-import { hugeDocument, oomDocument, resolvedOf } from './fixtures/documents.ts';
+import { hugeDocument, oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
 
 const opts = { externalURL: 'http://alertmanager.example:9093', from: 'crashtriage <alerts@example.com>' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../src/notify/render-markdown.ts';
-import { oomDocument, resolvedOf } from './fixtures/documents.ts';
+import { oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
 
 describe('renderMarkdown', () => {
   it('leads with status and title, then facts, proof, fix as a sh block, verify and escalation', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../../../src/notify/render-slack.ts';
 import { TRUNCATION_MARKER } from '../../../src/notify/text.ts';
+import { hugeDocument, oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
 import { blockError, validateSlackPayload } from '../../support/slack-standin.ts';
-import { hugeDocument, oomDocument, resolvedOf } from './fixtures/documents.ts';
 
 const EXT = 'http://alertmanager.example:9093';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../../src/notify/render-text.ts';
-import { oomDocument, resolvedOf } from './fixtures/documents.ts';
+import { oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
 
 describe('renderText', () => {
   it('without colour → no escape sequences, the whole diagnosis readable', () => {

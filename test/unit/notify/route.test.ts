@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../../src/config.ts';
 import { planDelivery } from '../../../src/notify/plan.ts';
 import { routeSinks } from '../../../src/notify/route.ts';
-import { oomDocument } from './fixtures/documents.ts';
+import { oomDocument } from '../../fixtures/notify/documents.ts';
 
 const labels = { alertname: 'KubePodCrashLooping', namespace: 'payments', severity: 'critical', team: 'pay' };
 

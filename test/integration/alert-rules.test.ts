@@ -141,7 +141,7 @@ function amtool(): string {
   return path;
 }
 
-// kube-prometheus's stock alerts that crashtriage takes (docs/DESIGN: the alerts it takes).
+// kube-prometheus's stock alerts that crashtriage takes (docs/architecture.md "The alerts it takes").
 const STOCK_ALERTS = ['KubePodCrashLooping', 'KubeContainerWaiting', 'KubePodNotReady'];
 
 describe('deploy/alertmanager.yml', () => {

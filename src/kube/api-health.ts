@@ -2,8 +2,8 @@
  * Watches Kubernetes API calls for /metrics and the /readyz body: calls by resource and code, latency,
  * and the last success and failure. Information only: an API outage never makes the service unready.
  */
-import type { ApiCallObserver } from './kube/index.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../metrics.ts';
+import type { ApiCallObserver } from './reader.ts';
 
 export interface KubeHealth extends ApiCallObserver {
   report(): { lastSuccess?: string; lastFailure?: string; lastError?: string };

@@ -1,12 +1,12 @@
 /**
- * Builds the diagnosis document (DESIGN.md) around one alert: the alert's identity, the target, the
+ * Builds the diagnosis document (docs/architecture.md) around one alert: the alert's identity, the target, the
  * pure diagnosis and what could not be read.
  */
 
-import type { AlertRef, Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
-import type { Evidence } from './diagnosis/evidence.ts';
-import type { WebhookAlert } from './http/alertmanager-payload.ts';
-import { UNSET_TIME } from './http/alertmanager-payload.ts';
+import type { AlertRef, Diagnosis, DiagnosisDocument } from '../diagnosis/document.ts';
+import type { Evidence } from '../diagnosis/evidence.ts';
+import type { WebhookAlert } from './alertmanager-payload.ts';
+import { UNSET_TIME } from './alertmanager-payload.ts';
 
 export function alertRef(alert: WebhookAlert): AlertRef {
   const ref: AlertRef = {

@@ -1,32 +1,15 @@
 /**
- * The diagnosis is a pure function (DESIGN.md "The flow"; STYLE.md habit 3): no I/O, no clock, no
- * imports from kube/http/notify; and it never throws, whatever the log holds.
+ * Properties of the diagnosis as a function: the same evidence gives the same diagnosis, and it never
+ * throws, whatever the log holds. (That it imports no I/O and reads no clock is checked once, on the
+ * import graph, in test/unit/architecture.test.ts.)
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import { redact } from '../../../src/diagnosis/redact.ts';
 import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
 
-const ROOT = join(import.meta.dirname, '../../../src/diagnosis');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
-describe('purity', () => {
-  it.each(sources(ROOT).map((f) => [f.slice(ROOT.length + 1), f]))('%s imports only diagnosis modules and reads no clock', (_name, file) => {
-    const text = readFileSync(file, 'utf8');
-    const imports = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1] ?? '');
-    for (const spec of imports) expect(spec, spec).toMatch(/^\.\.?\//);
-    for (const spec of imports) expect(spec, spec).not.toMatch(/\/(?:kube|http|notify)\//);
-    expect(text).not.toMatch(/Date\.now\(|new Date\(\)|process\.|performance\.now/);
-  });
-
+describe('determinism', () => {
   it('gives the same diagnosis for the same evidence', () => {
     for (const f of fixtures) expect(diagnose(toEvidence(f))).toEqual(diagnose(toEvidence(f)));
   });
