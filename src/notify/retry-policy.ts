@@ -1,6 +1,7 @@
 /**
  * When to try a sink again, decided in one place. Retryable: 5xx, 408, 429, timeouts,
- * connection errors, SMTP 4xx, and Slack's own transient API errors. Everything else is permanent:
+ * connection errors, SMTP 4xx, Slack's own transient API errors, and a 2xx whose body is not what the
+ * protocol promises (a proxy's or captive portal's page stood in for the peer). Everything else is permanent:
  * retrying cannot help, and Alertmanager's resend must not retry it either.
  *
  * All retries happen inside one webhook request's budget (`delivery.budgetMs`), which sits below
@@ -64,7 +65,7 @@ export function classifyFailure(err: unknown): FailureClass {
       return code !== undefined && TRANSIENT_SMTP_CODES.has(code) ? { retryable: true, reason: err.message } : { retryable: false, reason: err.message };
     }
     case 'bad_response':
-      return { retryable: false, reason: err.message };
+      return { retryable: true, reason: err.message };
     default: {
       const never: never = err.code;
       return { retryable: false, reason: `unknown sink error ${String(never)}` };

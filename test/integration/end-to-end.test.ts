@@ -98,7 +98,11 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
       target: { namespace: 'payments', pod: 'billing-api-5f6c7d8b9-qw4zt', container: 'api', owner: { kind: 'Deployment', name: 'billing-api' } },
     });
     expect(firingDoc.remedies.flatMap((r) => r.commands).join('\n')).toContain('deployment/billing-api');
-    await waitFor('the Slack post', () => w.slack.messages.find((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined));
+    const post = await waitFor('the Slack post', () => w.slack.messages.find((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined));
+    // The thread reply (log excerpt, escalation) needs the post's ts from Slack's several-KiB answer.
+    const thread = await waitFor('the Slack thread reply', () => w.slack.messages.find((m) => m.thread_ts === post.ts));
+    expect(JSON.stringify(thread.blocks)).toContain('*When to escalate*');
+    expect(w.slack.apiAnswerBytes[0]).toBeGreaterThan(2048);
     const firingMail = await waitFor('the firing mail', () => w.smtp.mails[0]);
     expect(firingMail.subject).toMatch(/^\[FIRING\] payments\/billing-api-5f6c7d8b9-qw4zt/);
     expect(firingMail.envelopeTo.sort()).toEqual(['oncall@example.com', 'sre@example.com']);
@@ -113,7 +117,10 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     );
     expect(resolvedDoc.alert.fingerprint).toBe(firingDoc.alert.fingerprint);
     expect(resolvedDoc.cause.id).toBe('oom-killed');
-    await waitFor('the Slack update', () => w.slack.messages.find((m) => m.via === 'chat.update'));
+    const update = await waitFor('the Slack update', () => w.slack.messages.find((m) => m.via === 'chat.update'));
+    expect(update.ts).toBe(post.ts);
+    expect(JSON.stringify(update.blocks)).toContain('✅ Resolved');
+    await waitFor('the resolved reply in the thread', () => w.slack.messages.filter((m) => m.thread_ts === post.ts).length === 2 || undefined);
     const resolvedMail = await waitFor('the resolved mail', () => w.smtp.mails.find((m) => m.subject.startsWith('[RESOLVED]')));
     expect(resolvedMail.inReplyTo).toBe(firingMail.messageId);
 
@@ -123,6 +130,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     expect(w.smtp.mails.map((m) => m.subject.slice(0, 10))).toEqual(['[FIRING] p', '[RESOLVED]']);
     expect(w.slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined)).toHaveLength(1);
     expect(w.slack.messages.filter((m) => m.via === 'chat.update')).toHaveLength(1);
+    expect(w.slack.messages.filter((m) => m.thread_ts === post.ts)).toHaveLength(2);
   });
 
   it('still delivers the alert when the Kubernetes API fails, saying what could not be read', async () => {
@@ -149,6 +157,20 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     expect(w.hook.accepted).toHaveLength(1);
     expect(w.smtp.mails).toHaveLength(1);
     expect(w.slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined)).toHaveLength(1);
+  }, 60_000);
+
+  it('asks Alertmanager to retry while a proxy answers Slack calls with a 200 HTML page, then delivers once', async () => {
+    const w = await startWorld();
+    w.slack.answerAll({ status: 200, body: '<!doctype html><html><body><h1>Proxy authentication required</h1></body></html>', contentType: 'text/html' });
+    await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
+    await w.alertmanager.waitForNotification('failed', 30_000);
+    expect(w.slack.messages).toHaveLength(0);
+    w.slack.answerAll(undefined);
+    const post = await waitFor('the Slack post after the retry', () => w.slack.messages.find((m) => m.via === 'chat.postMessage'), 30_000);
+    await waitFor('its thread reply', () => w.slack.messages.find((m) => m.thread_ts === post.ts), 30_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(w.slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined)).toHaveLength(1);
+    expect(w.hook.accepted).toHaveLength(1);
   }, 60_000);
 
   it('after a restart between Alertmanager retries, loses nothing and resends only to sinks it cannot remember (README)', async () => {

@@ -1,8 +1,10 @@
 /**
  * A loopback stand-in for Slack: an incoming-webhook path and the Web API methods chat.postMessage and
  * chat.update. It enforces Block Kit's documented limits the way Slack does (`invalid_blocks`), checks
- * the bot token, records every accepted message, and can be scripted to rate-limit (429 +
- * Retry-After), fail with 5xx, or be down (connections reset).
+ * the bot token, records every accepted message, answers as Slack does (the stored message echoed with
+ * its blocks and bot profile, warnings in `warning` and `response_metadata`, so an answer is several
+ * KiB), and can be scripted to rate-limit (429 + Retry-After), fail with 5xx, answer a proxy's HTML
+ * page with 200, or be down (connections reset).
  * Limits written from docs.slack.dev (blocks reference, chat.postMessage), independently of
  * src/notify, so a wrong constant there fails the tests here.
  */
@@ -86,6 +88,8 @@ export interface ScriptedAnswer {
   /** Seconds, sent as Retry-After. */
   retryAfter?: number;
   body?: string;
+  /** Default text/plain; e.g. text/html for a proxy's or captive portal's page. */
+  contentType?: string;
 }
 
 export interface SlackStandin {
@@ -95,31 +99,114 @@ export interface SlackStandin {
   channel: string;
   /** Every message Slack would have shown, in order (updates included). */
   messages: SlackRecord[];
+  /** The byte length of every Web API answer sent, in order (Slack's echoes are several KiB). */
+  apiAnswerBytes: number[];
   /** Every request that reached the server, accepted or not. */
   requestCount(): number;
   /** Answers the next `times` requests with this status instead of handling them, after letting `skip` through. */
   failNext(answer: ScriptedAnswer, times: number, skip?: number): void;
+  /** While set, every request gets this answer (e.g. a proxy's HTML page with 200); undefined ends it. */
+  answerAll(answer: ScriptedAnswer | undefined): void;
   /** While down, every connection is reset before an answer. */
   setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
 const CHANNEL_ID = 'C0STANDIN';
+const TEAM_ID = 'T0STANDIN';
+const BOT_ID = 'B0STANDIN';
+const APP_ID = 'A0STANDIN';
+const BOT_USER_ID = 'U0STANDIN';
+
+/** The app's bot profile, as Slack attaches it to every message a bot posts. */
+const BOT_PROFILE = {
+  id: BOT_ID,
+  deleted: false,
+  name: 'crashtriage',
+  updated: 1_700_000_000,
+  app_id: APP_ID,
+  icons: {
+    image_36: 'https://a.slack-edge.com/80588/img/plugins/app/bot_36.png',
+    image_48: 'https://a.slack-edge.com/80588/img/plugins/app/bot_48.png',
+    image_72: 'https://a.slack-edge.com/80588/img/plugins/app/service_72.png',
+  },
+  team_id: TEAM_ID,
+};
+
+/**
+ * Blocks as Slack stores and echoes them: every block gets a `block_id` when it had none, mrkdwn text
+ * objects gain `verbatim: false` and plain_text ones `emoji: true`.
+ */
+function storedBlocks(blocks: unknown[] | undefined): unknown[] | undefined {
+  if (blocks === undefined) return undefined;
+  const normalise = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(normalise);
+    if (typeof v !== 'object' || v === null) return v;
+    const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalise(x)]));
+    if (o['type'] === 'mrkdwn' && typeof o['text'] === 'string') return { verbatim: false, ...o };
+    if (o['type'] === 'plain_text' && typeof o['text'] === 'string') return { emoji: true, ...o };
+    return o;
+  };
+  return blocks.map((b, i) => {
+    const block = normalise(b) as Record<string, unknown>;
+    return block['block_id'] === undefined ? { ...block, block_id: `sb${i.toString(36)}${(blocks.length * 7919 + i).toString(36)}` } : block;
+  });
+}
+
+/**
+ * The message object Slack echoes in chat.postMessage and chat.update answers
+ * (docs.slack.dev/reference/methods/chat.postMessage, "Example response").
+ */
+function storedMessage(fields: { ts: string; text?: string; blocks?: unknown[]; thread_ts?: string }): Record<string, unknown> {
+  const blocks = storedBlocks(fields.blocks);
+  return {
+    user: BOT_USER_ID,
+    type: 'message',
+    ts: fields.ts,
+    bot_id: BOT_ID,
+    app_id: APP_ID,
+    text: fields.text ?? '',
+    team: TEAM_ID,
+    bot_profile: BOT_PROFILE,
+    ...(fields.thread_ts !== undefined ? { thread_ts: fields.thread_ts, parent_user_id: BOT_USER_ID } : {}),
+    ...(blocks !== undefined ? { blocks } : {}),
+  };
+}
+
+/**
+ * Slack's warnings ride along in `warning` (comma-separated) and `response_metadata.warnings`,
+ * e.g. `missing_charset` when a body's Content-Type names no charset
+ * (api.slack.com/changelog/2016-09-28-response-metadata-is-on-the-way).
+ */
+function warningsFor(req: IncomingMessage): Record<string, unknown> {
+  const warnings = /charset=/i.test(req.headers['content-type'] ?? '') ? [] : ['missing_charset'];
+  if (warnings.length === 0) return {};
+  return {
+    warning: warnings.join(','),
+    response_metadata: { warnings, messages: ["[WARN] A Content-Type HTTP header was presented but did not declare a charset, such as a 'utf-8'"] },
+  };
+}
 
 export async function startSlackStandin(options: { token?: string; channel?: string } = {}): Promise<SlackStandin> {
   const token = options.token ?? 'xoxb-standin-token';
   const channel = options.channel ?? '#incidents';
   const messages: SlackRecord[] = [];
+  const apiAnswerBytes: number[] = [];
   const script: (ScriptedAnswer | null)[] = [];
   let requests = 0;
   let down = false;
+  let standing: ScriptedAnswer | undefined;
   let seq = 1_700_000_000;
 
   const reply = (res: ServerResponse, status: number, body: string, type = 'text/plain'): void => {
     res.writeHead(status, { 'content-type': type });
     res.end(body);
   };
-  const api = (res: ServerResponse, body: Record<string, unknown>): void => reply(res, 200, JSON.stringify(body), 'application/json');
+  const api = (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): void => {
+    const json = JSON.stringify({ ...body, ...warningsFor(req) });
+    apiAnswerBytes.push(Buffer.byteLength(json));
+    reply(res, 200, json, 'application/json; charset=utf-8');
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     requests++;
@@ -127,10 +214,10 @@ export async function startSlackStandin(options: { token?: string; channel?: str
       req.socket.destroy();
       return;
     }
-    const scripted = script.shift();
+    const scripted = script.shift() ?? standing;
     if (scripted !== undefined && scripted !== null) {
       if (scripted.retryAfter !== undefined) res.setHeader('retry-after', String(scripted.retryAfter));
-      reply(res, scripted.status, scripted.body ?? (scripted.status === 429 ? 'rate_limited' : 'service_unavailable'));
+      reply(res, scripted.status, scripted.body ?? (scripted.status === 429 ? 'rate_limited' : 'service_unavailable'), scripted.contentType);
       return;
     }
     let body: unknown;
@@ -151,25 +238,28 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     const method = path.replace(/^\/api\//, '');
     if (method !== 'chat.postMessage' && method !== 'chat.update') return reply(res, 404, 'unknown_method');
     const auth = req.headers.authorization;
-    if (auth === undefined) return api(res, { ok: false, error: 'not_authed' });
-    if (auth !== `Bearer ${token}`) return api(res, { ok: false, error: 'invalid_auth' });
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json') || body === undefined) return api(res, { ok: false, error: 'invalid_json' });
+    if (auth === undefined) return api(req, res, { ok: false, error: 'not_authed' });
+    if (auth !== `Bearer ${token}`) return api(req, res, { ok: false, error: 'invalid_auth' });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json') || body === undefined) return api(req, res, { ok: false, error: 'invalid_json' });
     const b = body as { channel?: string; ts?: string; thread_ts?: string; text?: string; blocks?: unknown[] };
-    if (b.channel !== channel && b.channel !== CHANNEL_ID) return api(res, { ok: false, error: 'channel_not_found' });
+    if (b.channel !== channel && b.channel !== CHANNEL_ID) return api(req, res, { ok: false, error: 'channel_not_found' });
     const err = validateSlackPayload(body);
-    if (err !== undefined) return api(res, { ok: false, error: err });
+    if (err !== undefined) return api(req, res, { ok: false, error: err });
     const content = { ...(b.text !== undefined ? { text: b.text } : {}), ...(b.blocks !== undefined ? { blocks: b.blocks } : {}) };
     if (method === 'chat.update') {
       const original = messages.find((m) => m.via === 'chat.postMessage' && m.ts === b.ts);
-      if (original === undefined) return api(res, { ok: false, error: 'message_not_found' });
-      messages.push({ via: 'chat.update', channel: CHANNEL_ID, ts: b.ts ?? '', ...content });
-      return api(res, { ok: true, channel: CHANNEL_ID, ts: b.ts });
+      if (original === undefined) return api(req, res, { ok: false, error: 'message_not_found' });
+      const ts = original.ts ?? '';
+      messages.push({ via: 'chat.update', channel: CHANNEL_ID, ts, ...content });
+      const message = { ...storedMessage({ ts, ...content }), edited: { user: BOT_USER_ID, ts: `${seq++}.000200` } };
+      return api(req, res, { ok: true, channel: CHANNEL_ID, ts, text: b.text ?? '', message });
     }
     if (b.thread_ts !== undefined && !messages.some((m) => m.ts === b.thread_ts && m.thread_ts === undefined))
-      return api(res, { ok: false, error: 'thread_not_found' });
+      return api(req, res, { ok: false, error: 'thread_not_found' });
     const ts = `${seq++}.000100`;
-    messages.push({ via: 'chat.postMessage', channel: CHANNEL_ID, ts, ...(b.thread_ts !== undefined ? { thread_ts: b.thread_ts } : {}), ...content });
-    return api(res, { ok: true, channel: CHANNEL_ID, ts });
+    const thread = b.thread_ts !== undefined ? { thread_ts: b.thread_ts } : {};
+    messages.push({ via: 'chat.postMessage', channel: CHANNEL_ID, ts, ...thread, ...content });
+    return api(req, res, { ok: true, channel: CHANNEL_ID, ts, message: storedMessage({ ts, ...thread, ...content }) });
   };
 
   const server = createServer((req, res) => {
@@ -185,10 +275,14 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     token,
     channel,
     messages,
+    apiAnswerBytes,
     requestCount: () => requests,
     failNext(answer, times, skip = 0) {
       for (let i = 0; i < skip; i++) script.push(null);
       for (let i = 0; i < times; i++) script.push(answer);
+    },
+    answerAll(answer) {
+      standing = answer;
     },
     setDown(value) {
       down = value;

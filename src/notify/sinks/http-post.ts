@@ -7,11 +7,17 @@ import { SinkConnectionError, SinkTimeoutError } from '../errors.ts';
 export interface HttpAnswer {
   status: number;
   headers: Headers;
-  /** At most the first 2 KiB: bodies are only read for an error code, never logged whole. */
+  /** The body as text, whole up to `BODY_LIMIT_BYTES`; read for error codes and Slack's JSON, never logged whole. */
   body: string;
+  /** False when the body was longer than the limit and `body` holds only its start. */
+  complete: boolean;
 }
 
-const BODY_LIMIT = 2048;
+/**
+ * Slack echoes the stored message (blocks, bot profile, metadata) in chat.postMessage and chat.update
+ * answers, often several KiB; 1 MiB holds any of them with room, and bounds what a hostile peer costs.
+ */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export async function postJson(
   fetchFn: typeof fetch,
@@ -28,8 +34,8 @@ export async function postJson(
       // A redirected POST turns into a GET elsewhere; treat a redirect as the answer instead.
       redirect: 'manual',
     });
-    const body = (await res.text()).slice(0, BODY_LIMIT);
-    return { status: res.status, headers: res.headers, body };
+    const { text, complete } = await readBounded(res, BODY_LIMIT_BYTES);
+    return { status: res.status, headers: res.headers, body: text, complete };
   } catch (err) {
     if (options.signal.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) {
       throw new SinkTimeoutError('no answer within the attempt timeout', { cause: err });
@@ -37,6 +43,27 @@ export async function postJson(
     const code = errorCode(err);
     throw new SinkConnectionError(`connection error${code === undefined ? '' : ` (${code})`}`, { cause: err });
   }
+}
+
+/** Reads at most `limit` bytes of the body, then lets go of the rest (the connection is not reused). */
+export async function readBounded(res: Response, limit: number): Promise<{ text: string; complete: boolean }> {
+  if (res.body === null) return { text: '', complete: true };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const room = limit - size;
+    if (value.byteLength > room) {
+      chunks.push(value.subarray(0, room));
+      await reader.cancel();
+      return { text: Buffer.concat(chunks).toString('utf8'), complete: false };
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), complete: true };
 }
 
 /** undici puts the system error (ECONNREFUSED, ECONNRESET, ENOTFOUND) in `cause`. */

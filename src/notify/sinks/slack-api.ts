@@ -51,13 +51,16 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     const options = { statusCode: answer.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     if (answer.status === 429) throw new SlackApiError('ratelimited', options);
     if (answer.status !== 200) throw new SinkHttpError(`HTTP ${answer.status} from ${method}`, options);
+    // A 200 that is not Slack's JSON (a proxy's or captive portal's HTML page) says nothing about the
+    // message: a bad response, retried, and answered 5xx to Alertmanager if it persists.
+    if (!answer.complete) throw new SinkBadResponseError(`${method}: answer larger than the read limit`, { statusCode: answer.status });
     let json: unknown;
     try {
       json = JSON.parse(answer.body);
     } catch (err) {
       throw new SinkBadResponseError(`${method}: answer is not JSON`, { statusCode: answer.status, cause: err });
     }
-    if (typeof json !== 'object' || json === null) throw new SinkBadResponseError(`${method}: answer is not an object`);
+    if (typeof json !== 'object' || json === null) throw new SinkBadResponseError(`${method}: answer is not an object`, { statusCode: answer.status });
     const result = json as Record<string, unknown>;
     if (result['ok'] !== true) throw new SlackApiError(typeof result['error'] === 'string' ? result['error'] : 'unknown_error', options);
     return result;

@@ -28,6 +28,57 @@ describe('Slack Web API sink', () => {
     expect(JSON.stringify(replies()[0]?.blocks)).toContain('*When to escalate*');
   });
 
+  it("reads Slack's answers whole: the summary's echo is several KiB, and the thread reply follows", async () => {
+    const h = setup();
+    expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
+    expect(slack.apiAnswerBytes).toHaveLength(2);
+    // Larger than the 2 KiB the reply reader used to keep: the reason threads went missing in production.
+    expect(slack.apiAnswerBytes[0]).toBeGreaterThan(2048);
+    expect(replies()).toHaveLength(1);
+  });
+
+  it("a 200 with a proxy's HTML page instead of JSON is transient: retried, then posted once", async () => {
+    const h = setup();
+    const portal = `<!doctype html><html><head><title>Sign in to the guest network</title></head><body>${'<p>Accept the terms to continue.</p>'.repeat(20)}</body></html>`;
+    slack.failNext({ status: 200, body: portal, contentType: 'text/html; charset=utf-8' }, 2);
+    expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
+    expect(slack.requestCount()).toBe(4);
+    expect(topLevel()).toHaveLength(1);
+    expect(replies()).toHaveLength(1);
+  });
+
+  it('a 200 that stays non-JSON → retry-later (Alertmanager resends), never a permanent failure', async () => {
+    const h = setup();
+    slack.answerAll({ status: 200, body: '<html><body>Service temporarily unavailable</body></html>', contentType: 'text/html' });
+    const outcome = await h.notifier.deliver(batch([oomDocument()]));
+    expect(outcome).toMatchObject({ kind: 'retry-later', permanentFailures: [] });
+    expect(JSON.stringify(outcome)).toContain('chat.postMessage: answer is not JSON');
+    expect(topLevel()).toHaveLength(0);
+  });
+
+  it('an answer larger than the 1 MiB read limit is a transient bad response, not read further', async () => {
+    const h = setup();
+    slack.answerAll({ status: 200, body: JSON.stringify({ ok: true, pad: 'x'.repeat(2 * 1024 * 1024) }), contentType: 'application/json' });
+    const outcome = await h.notifier.deliver(batch([oomDocument()]));
+    expect(outcome).toMatchObject({ kind: 'retry-later', permanentFailures: [] });
+    expect(JSON.stringify(outcome)).toContain('answer larger than the read limit');
+  });
+
+  it('answers as Slack does: warning and response_metadata when the Content-Type names no charset', async () => {
+    const res = await fetch(`${slack.apiUrl}/chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${slack.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: slack.channel, text: 'hello' }),
+    });
+    expect(await res.json()).toMatchObject({
+      ok: true,
+      channel: 'C0STANDIN',
+      message: { type: 'message', text: 'hello', bot_profile: { app_id: 'A0STANDIN' } },
+      warning: 'missing_charset',
+      response_metadata: { warnings: ['missing_charset'] },
+    });
+  });
+
   it('resolved → chat.update of the original (marked resolved, with duration) and a reply in its thread, no new top-level post', async () => {
     const h = setup();
     await h.notifier.deliver(batch([oomDocument()]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SinkConnectionError, SinkHttpError, SinkTimeoutError, SlackApiError, SmtpError } from '../../../src/notify/errors.ts';
+import { SinkBadResponseError, SinkConnectionError, SinkHttpError, SinkTimeoutError, SlackApiError, SmtpError } from '../../../src/notify/errors.ts';
 import { backoffDelay, classifyFailure, decideRetry, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from '../../../src/notify/retry-policy.ts';
 
 describe('classifyFailure', () => {
@@ -26,6 +26,7 @@ describe('classifyFailure', () => {
     ['SMTP connection refused', new SmtpError('SMTP ESOCKET', { smtpCode: 'ESOCKET' }), true],
     ['SMTP ECONNECTION', new SmtpError('SMTP ECONNECTION', { smtpCode: 'ECONNECTION' }), true],
     ['SMTP EENVELOPE without reply', new SmtpError('SMTP EENVELOPE', { smtpCode: 'EENVELOPE' }), false],
+    ["200 with a proxy's HTML page instead of JSON", new SinkBadResponseError('chat.postMessage: answer is not JSON', { statusCode: 200 }), true],
     ['a bug (TypeError)', new TypeError('x is undefined'), false],
   ])('%s → retryable %s', (_name, err, retryable) => {
     expect(classifyFailure(err).retryable).toBe(retryable);
