@@ -3,8 +3,8 @@
  * termination, the events that concern it (by fieldPath) and recently, and the log's signatures.
  */
 import type { ContainerFacts, ContainerState, EventFacts, Evidence, LogFacts, PodFacts } from './evidence.ts';
-import type { LogSignature, Runtime } from './log-signature.ts';
-import { detectRuntime, findSignatures, primarySignature } from './log-signatures.ts';
+import { detectRuntime, findSignatures, primarySignature } from './log-reader.ts';
+import type { LogSignature, Runtime } from './log-signature-types.ts';
 
 export type Terminated = Extract<ContainerState, { kind: 'terminated' }>;
 export type Waiting = Extract<ContainerState, { kind: 'waiting' }>;

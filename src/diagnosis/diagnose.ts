@@ -9,6 +9,7 @@ import type { Diagnosis, EvidenceLine } from './document.ts';
 import type { Evidence } from './evidence.ts';
 import { findingsFor } from './findings.ts';
 import { buildExcerpt } from './log-excerpt.ts';
+import { placeRank } from './precedence.ts';
 import { redact } from './redact.ts';
 import { remediesFor } from './remedies/index.ts';
 import { verifySteps } from './remedies/verify.ts';
@@ -18,9 +19,9 @@ import { RULES } from './rules/index.ts';
 import { unknownVerdict } from './rules/unknown-rule.ts';
 import type { Verdict } from './verdict.ts';
 
-/** Strongest first; `sort` is stable, so equal strengths keep the table's precedence order. */
+/** Strongest first (precedence.ts); `sort` is stable, so within a place the rule table's order decides. */
 export function rank(verdicts: readonly Verdict[]): Verdict[] {
-  return [...verdicts].sort((a, b) => b.strength - a.strength);
+  return [...verdicts].sort((a, b) => placeRank(a.place) - placeRank(b.place));
 }
 
 function uniqueLines(lines: readonly EvidenceLine[]): EvidenceLine[] {
@@ -48,7 +49,13 @@ export function diagnose(evidence: Evidence): Diagnosis {
   const top = withProblems(clues, verdicts[0] ?? unknownVerdict(clues));
   // Remedies, verify steps and findings quote log-derived values (hosts, paths, flags): redacted too.
   const diagnosis: Diagnosis = {
-    cause: { id: top.id, title: redact(top.title), confidence: top.confidence, summary: redact(top.summary) },
+    cause: {
+      id: top.id,
+      ...(top.detail === undefined ? {} : { detail: top.detail }),
+      title: redact(top.title),
+      confidence: top.confidence,
+      summary: redact(top.summary),
+    },
     evidence: uniqueLines([...top.evidence, ...loopLine(clues, top)]),
     remedies: remediesFor(top, clues).map((r) => ({ title: redact(r.title), commands: r.commands.map(redact) })),
     verify: clues.pod === undefined ? [] : verifySteps(clues, workloadOf(clues), top.id).map(redact),

@@ -20,10 +20,37 @@ export const CAUSE_IDS = [
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
+
+/**
+ * Sub-causes: what the fix turns on, under a cause id. Stable like the cause ids; add, never rename.
+ */
+export const CAUSE_DETAILS = [
+  'api-forbidden', // the app's service account lacks an RBAC permission
+  'fs-read-only', // a write under readOnlyRootFilesystem (or a read-only mount)
+  'fs-permission-denied', // the process user may not read or write a path (fsGroup, runAsUser)
+  'mount-hides-files', // a ConfigMap/Secret volume mounted over a directory hides the image's files
+  'missing-file', // a file that neither the image nor a volume provides
+  'missing-env', // a setting the app requires is not in its environment
+  'service-link-collision', // Kubernetes service-link variables (FOO_PORT=tcp://…) collide with the app's own
+  'db-auth', // the database refused the user or password
+  'dependency-unreachable', // a dependency refused or timed out
+  'dns-failure', // a dependency's host name does not resolve
+  'tls-verify', // a peer's certificate failed verification
+  'missing-module', // a module, package or class is not in the image
+  'missing-shared-library', // a shared library is not in the image
+  'port-bind', // the listening port is already in use
+  'port-privileged', // a port below 1024 without root or NET_BIND_SERVICE
+  'probe-port-mismatch', // the probe checks a port the app does not listen on
+  'heap-flag-over-limit', // -Xmx / --max-old-space-size at or above the memory limit
+] as const;
+
+export type CauseDetail = (typeof CAUSE_DETAILS)[number];
 export type Confidence = 'high' | 'medium' | 'low';
 
 export interface Cause {
   id: CauseId;
+  /** The sub-cause, when the proof names one (CAUSE_DETAILS). */
+  detail?: CauseDetail;
   /** Short, for headers and subjects, e.g. "OOMKilled (exit 137)". */
   title: string;
   confidence: Confidence;

@@ -2,7 +2,7 @@
  * Multi-line crash shapes: Python tracebacks, Go panics and fatal errors, Node.js uncaught errors,
  * Java exceptions with `Caused by:` (the deepest cause decides), Rust panics, .NET unhandled exceptions.
  */
-import type { LogSignature } from './log-signature.ts';
+import type { LogSignature } from './log-signature-types.ts';
 
 type Finder = (lines: readonly string[], i: number) => LogSignature | undefined;
 

@@ -4,7 +4,7 @@
  */
 import type { LogExcerpt } from './document.ts';
 import type { LogFacts } from './evidence.ts';
-import type { LogSignature } from './log-signature.ts';
+import type { LogSignature } from './log-signature-types.ts';
 import { redactLines } from './redact.ts';
 
 export const EXCERPT_LINES = 20;

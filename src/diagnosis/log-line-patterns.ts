@@ -2,7 +2,8 @@
  * Single-line signatures: each matcher reads one (trimmed) log line and says what it proves. Texts are
  * the runtimes' own (runc's libcontainer/init_linux.go; CPython, Go runtime, Node.js, HotSpot, Rust std).
  */
-import type { LogSignature } from './log-signature.ts';
+import { CAUSE_MATCHERS } from './log-line-causes.ts';
+import type { LogSignature, SignatureKind } from './log-signature-types.ts';
 
 export type LineMatch = Omit<LogSignature, 'index' | 'related'>;
 type Matcher = (line: string) => LineMatch | undefined;
@@ -15,13 +16,18 @@ function envName(name: string | undefined): string | undefined {
 
 /** Runtime out-of-memory: these end the process inside the container limit (not the kernel's kill). */
 const runtimeOom: Matcher = (line) => {
-  if (/FATAL ERROR: .*JavaScript heap out of memory/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'node' };
+  // V8 prints `FATAL ERROR: … JavaScript heap out of memory`; newer builds `# Fatal JavaScript out of memory: …`.
+  if (/JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal javascript OOM in /i.test(line))
+    return { kind: 'runtime-oom', text: line.replace(/^#\s*/, ''), runtime: 'node' };
   if (/java\.lang\.OutOfMemoryError: (?!unable to create (?:new )?native thread)/.test(line))
     return { kind: 'runtime-oom', text: line.replace(/^.*?(java\.lang\.OutOfMemoryError)/, '$1'), runtime: 'jvm' };
   if (/^fatal error: runtime: out of memory/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'go' };
   if (/^MemoryError\b/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'python' };
   if (/^memory allocation of \d+ bytes failed/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'rust' };
   if (/System\.OutOfMemoryException/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'dotnet' };
+  // PHP's memory_limit; Ruby's NoMemoryError.
+  if (/(?:PHP )?Fatal error: +Allowed memory size of \d+ bytes exhausted/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'php' };
+  if (/failed to allocate memory \(NoMemoryError\)|^NoMemoryError\b/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'ruby' };
   if (/terminate called after throwing an instance of 'std::bad_alloc'/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'native' };
   return undefined;
 };
@@ -103,11 +109,17 @@ const badArgs: Matcher = (line) => {
 };
 
 /** nginx: `[emerg]` lines end the process; `host not found in upstream "backend:8080"` names the host. */
-const nginx: Matcher = (line) => {
-  const upstream = /\[emerg\].*host not found in upstream "([^"]+)"/.exec(line);
-  if (upstream?.[1]) return { kind: 'connection', text: line, endpoint: upstream[1], failure: 'dns' };
+const NGINX_UPSTREAM = /\[emerg\].*host not found in upstream "([^"]+)"/;
+
+const nginxEmerg: Matcher = (line) => {
+  if (NGINX_UPSTREAM.test(line)) return undefined; // a connection failure (below) names the host
   if (/^(?:\S+ \S+ )?\[emerg\] /.test(line) || /^nginx: \[emerg\] /.test(line)) return { kind: 'crash', text: line };
   return undefined;
+};
+
+const nginxUpstream: Matcher = (line) => {
+  const upstream = NGINX_UPSTREAM.exec(line)?.[1];
+  return upstream === undefined ? undefined : { kind: 'connection', text: line, endpoint: upstream, failure: 'dns' };
 };
 
 /** `host:port` from what a log names: no scheme, no user:password@, no path. */
@@ -145,5 +157,28 @@ const connection: Matcher = (line) => {
   return undefined;
 };
 
-/** The order matters: a line that says "exec … no such file" is an exec error, not a missing file. */
-export const LINE_MATCHERS: readonly Matcher[] = [runtimeOom, execError, moduleMissing, missingEnv, missingFile, nginx, connection, badArgs];
+/** The first of several matchers that answers. */
+function firstOf(...matchers: Matcher[]): Matcher {
+  return (line) => {
+    for (const m of matchers) {
+      const found = m(line);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The line matcher of each kind. A line takes the strongest kind that matches it, in the order of
+ * SIGNATURES (precedence.ts): "exec … no such file" is an exec error, not a missing file.
+ */
+export const LINE_MATCHERS: Readonly<Partial<Record<SignatureKind, Matcher>>> = {
+  'runtime-oom': runtimeOom,
+  'exec-error': execError,
+  'missing-env': missingEnv,
+  'missing-file': missingFile,
+  'module-missing': moduleMissing,
+  ...CAUSE_MATCHERS,
+  crash: firstOf(nginxEmerg, badArgs),
+  connection: firstOf(nginxUpstream, connection),
+};

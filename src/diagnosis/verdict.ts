@@ -1,26 +1,11 @@
 /**
- * What a rule concludes: a cause with its strength, proof and a tagged fix plan that remedies.ts turns
- * into commands (deciding is kept apart from wording the commands).
+ * What a rule concludes: a cause with its place in the precedence (precedence.ts), proof and a
+ * tagged fix plan that remedies.ts turns into commands (deciding is kept apart from wording the commands).
  */
-import type { CauseId, Confidence, EvidenceLine } from './document.ts';
+import type { CauseDetail, CauseId, Confidence, EvidenceLine } from './document.ts';
 import type { EntrypointProblem, ImageProblem, MissingObject, ProbeEvent } from './kube-messages.ts';
-import type { LogSignature, Runtime } from './log-signature.ts';
-
-/**
- * How strong the proof is; the strongest verdict wins. The kubelet's own record outranks probe
- * events, which outrank exit codes, which outrank log lines (docs/architecture.md "Diagnosis precedence").
- */
-export const STRENGTH = {
-  kubeletRecord: 100,
-  mountRecord: 95,
-  probeKill: 90,
-  probeFailures: 85,
-  exitCode: 80,
-  logCause: 70,
-  logCrash: 60,
-  exitOnly: 50,
-  nothing: 0,
-} as const;
+import type { LogSignature, Runtime } from './log-signature-types.ts';
+import type { Place } from './precedence.ts';
 
 export type Fix =
   | { kind: 'memory-limit' }
@@ -41,7 +26,10 @@ export type Fix =
 
 export interface Verdict {
   id: CauseId;
-  strength: number;
+  /** Where its proof ranks (precedence.ts): the earliest place wins. */
+  place: Place;
+  /** The sub-cause, a stable id from CAUSE_DETAILS (document.ts), when the proof names one. */
+  detail?: CauseDetail;
   confidence: Confidence;
   title: string;
   summary: string;

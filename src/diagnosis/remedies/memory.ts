@@ -5,7 +5,7 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
-import type { Runtime } from '../log-signature.ts';
+import type { Runtime } from '../log-signature-types.ts';
 import { doubledLimit, formatMemory, parseMemory, toMiB } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import { ns, patchContainer, type Workload } from './workload.ts';

@@ -4,8 +4,9 @@
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
-import type { LogSignature } from '../log-signature.ts';
-import { isDecisive } from '../log-signatures.ts';
+import { isDecisive } from '../log-reader.ts';
+import type { LogSignature } from '../log-signature-types.ts';
+import type { Place } from '../precedence.ts';
 import { describeExit, exitedWith } from '../signals.ts';
 import type { Verdict } from '../verdict.ts';
 import { hasProblem, statusLine, who } from './rule.ts';
@@ -74,7 +75,7 @@ function headline(sig: LogSignature): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 40)).replace(/[\s,:;]+$/, '')}…`;
 }
 
-export function crashVerdict(clues: Clues, strength: number, sig: LogSignature | undefined = clues.primary): Verdict {
+export function crashVerdict(clues: Clues, place: Place, sig: LogSignature | undefined = clues.primary): Verdict {
   const t = clues.termination;
   const exit = t === undefined ? 'exits' : exitedWith(t.exitCode);
   const detail = what(sig, dependency(clues));
@@ -90,7 +91,7 @@ export function crashVerdict(clues: Clues, strength: number, sig: LogSignature |
   const title = `${sig === undefined ? 'Application error' : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
   return {
     id: 'app-crash',
-    strength,
+    place,
     confidence: detail !== '' ? 'high' : noLog ? 'low' : 'medium',
     title,
     summary: `${who(clues)} ${exit}${logNote}.`,

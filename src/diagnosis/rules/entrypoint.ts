@@ -6,6 +6,7 @@
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
 import type { ExecFailure } from '../kube-messages.ts';
+import type { Place } from '../precedence.ts';
 import type { Verdict } from '../verdict.ts';
 import { who } from './rule.ts';
 
@@ -27,11 +28,11 @@ export function commandLine(clues: Clues): EvidenceLine[] {
   return [{ source: 'spec', text: `${parts.join(', ')} (command replaces the image ENTRYPOINT, args its CMD)` }];
 }
 
-export function entrypointVerdict(clues: Clues, exec: ExecFailure, strength: number, proof: EvidenceLine[]): Verdict {
+export function entrypointVerdict(clues: Clues, exec: ExecFailure, place: Place, proof: EvidenceLine[]): Verdict {
   const path = exec.path === undefined ? '' : ` ${exec.path}`;
   return {
     id: 'bad-entrypoint',
-    strength,
+    place,
     confidence: 'high',
     title: exec.problem === 'exec-format' ? `exec format error${path}` : `Cannot run${path || ' the entrypoint'}`,
     summary: `${who(clues)} never starts its program: ${exec.path === undefined ? '' : `${exec.path}: `}${WHY[exec.problem]}.`,

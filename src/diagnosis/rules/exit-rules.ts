@@ -4,8 +4,9 @@
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
+import { placeRank } from '../precedence.ts';
 import { describeExit } from '../signals.ts';
-import { lower, STRENGTH, type Verdict } from '../verdict.ts';
+import { lower, type Verdict } from '../verdict.ts';
 import { crashVerdict } from './crash.ts';
 import { entrypointVerdict } from './entrypoint.ts';
 import { hasProblem, type Rule, statusLine, who } from './rule.ts';
@@ -18,7 +19,7 @@ function sidecarExitZero(clues: Clues): Verdict {
   const name = clues.container?.name ?? '';
   return {
     id: 'exit-zero',
-    strength: STRENGTH.exitCode,
+    place: 'exit-code',
     confidence: 'high',
     title: 'Sidecar completed (exit 0) and restarted',
     summary: `${who(clues)} is a sidecar (an init container with restartPolicy Always) that exits successfully; the kubelet restarts a sidecar whenever it exits, so it must run for the life of the pod.`,
@@ -37,7 +38,7 @@ function exitZero(clues: Clues): Verdict {
     const under = owner === undefined ? 'a bare pod' : `${owner.kind} ${owner.name}`;
     return {
       id: 'unknown',
-      strength: STRENGTH.exitCode,
+      place: 'exit-code',
       confidence: 'medium',
       title: 'Completed (exit 0): not a crash loop',
       summary: `${who(clues)} finished successfully under ${under} with restartPolicy ${policy}: nothing restarts it for that, so this run is not the crash loop.`,
@@ -48,7 +49,7 @@ function exitZero(clues: Clues): Verdict {
   const under = owner === undefined ? 'a bare pod with restartPolicy Always' : `${owner.kind} ${owner.name}`;
   return {
     id: 'exit-zero',
-    strength: STRENGTH.exitCode,
+    place: 'exit-code',
     confidence: 'high',
     title: 'Completed (exit 0) and restarted',
     summary: `${who(clues)} exits successfully, and ${under} restarts it because it is expected to run forever: a run-to-completion task in a long-running workload.`,
@@ -65,7 +66,7 @@ function signalVerdict(clues: Clues, exit: 137 | 143): Verdict {
     : `${who(clues)} was killed by SIGKILL without an OOMKilled record or probe failures: an unrecorded kernel OOM kill, a SIGTERM grace period that ran out, or a process that sent kill -9.`;
   return {
     id: term ? 'sigterm' : 'sigkill',
-    strength: STRENGTH.exitCode,
+    place: 'exit-code',
     confidence: term ? 'high' : 'medium',
     title: describeExit(exit),
     summary,
@@ -82,8 +83,9 @@ function signalVerdict(clues: Clues, exit: 137 | 143): Verdict {
   };
 }
 
-const exitCode: Rule = {
+export const exitCode: Rule = {
   id: 'exit-code',
+  places: ['exit-code', 'log-crash', 'exit-only'],
   detect(clues) {
     const t = clues.termination;
     if (t === undefined || t.reason === 'OOMKilled' || t.reason === 'StartError' || t.reason === 'ContainerStatusUnknown') return [];
@@ -96,7 +98,7 @@ const exitCode: Rule = {
         const path = shell?.path;
         const problem = t.exitCode === 126 ? 'not-executable' : 'not-found';
         return [
-          entrypointVerdict(clues, { problem, ...(path === undefined ? {} : { path }) }, STRENGTH.exitCode, [
+          entrypointVerdict(clues, { problem, ...(path === undefined ? {} : { path }) }, 'exit-code', [
             ...statusLine(clues),
             ...(shell === undefined ? [] : [{ source: 'logs' as const, text: shell.text }]),
           ]),
@@ -109,16 +111,16 @@ const exitCode: Rule = {
         return [
           {
             id: 'segfault',
-            strength: STRENGTH.exitCode,
+            place: 'exit-code',
             confidence: 'high',
             title: 'Segmentation fault (exit 139, SIGSEGV)',
             summary: `${who(clues)} crashed with SIGSEGV: invalid memory access in native code (the program, a native library or extension, or a libc mismatch in the image).`,
-            evidence: [...statusLine(clues), ...crashVerdict(clues, STRENGTH.exitOnly).evidence.filter((e) => e.source === 'logs')],
+            evidence: [...statusLine(clues), ...crashVerdict(clues, 'exit-only').evidence.filter((e) => e.source === 'logs')],
             fix: { kind: 'app-bug', ...(clues.primary === undefined ? {} : { signature: clues.primary }) },
           },
         ];
       default: {
-        return [crashVerdict(clues, clues.primary === undefined ? STRENGTH.exitOnly : STRENGTH.logCrash)];
+        return [crashVerdict(clues, clues.primary === undefined ? 'exit-only' : 'log-crash')];
       }
     }
   },
@@ -129,8 +131,7 @@ const exitCode: Rule = {
  * have outranked it (what could not be read lowers confidence).
  */
 export function withProblems(clues: Clues, v: Verdict): Verdict {
-  if (hasProblem(clues, 'events') && v.strength < STRENGTH.probeFailures && v.confidence !== 'low') return { ...v, confidence: lower(v.confidence) };
+  if (hasProblem(clues, 'events') && placeRank(v.place) > placeRank('probe-failures') && v.confidence !== 'low')
+    return { ...v, confidence: lower(v.confidence) };
   return v;
 }
-
-export const EXIT_RULES: readonly Rule[] = [exitCode];

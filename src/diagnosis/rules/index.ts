@@ -1,12 +1,27 @@
 /**
- * The rule table. Every rule runs (one flatMap) and the strongest verdict wins; ties go to the earlier
- * rule, so the table is ordered by precedence: kubelet record, probes, exit codes, logs, fallback.
+ * The rule table: every rule runs (one flatMap) and the verdict at the earliest place of the
+ * precedence (precedence.ts) wins. Within a place the earlier entry here wins, so the table lists
+ * rules in the order of their first place; test/unit/diagnosis/precedence.test.ts checks it.
+ * Adding a rule: write it with the places it may take, and add one entry here.
  */
-import { EXIT_RULES } from './exit-rules.ts';
-import { KUBELET_RULES } from './kubelet-rules.ts';
-import { LOG_RULES } from './log-rules.ts';
-import { PROBE_RULES } from './probe-rules.ts';
+import { exitCode } from './exit-rules.ts';
+import { missingObjectEvents, oomKilled, startError, statusUnknown, waitingReason } from './kubelet-rules.ts';
+import { execError, missingEnv, missingFile, runtimeOom } from './log-rules.ts';
+import { probeKill } from './probe-rules.ts';
 import type { Rule } from './rule.ts';
-import { FALLBACK_RULES } from './unknown-rule.ts';
+import { unknown } from './unknown-rule.ts';
 
-export const RULES: readonly Rule[] = [...KUBELET_RULES, ...PROBE_RULES, ...EXIT_RULES, ...LOG_RULES, ...FALLBACK_RULES];
+export const RULES: readonly Rule[] = [
+  waitingReason,
+  oomKilled,
+  startError,
+  statusUnknown,
+  missingObjectEvents,
+  probeKill,
+  runtimeOom,
+  exitCode,
+  execError,
+  missingEnv,
+  missingFile,
+  unknown,
+];

@@ -8,13 +8,14 @@ import type { Clues } from '../clues.ts';
 import { humanDuration } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
 import { imageInMessage, type MissingObject, parseExecFailure, parseImageProblem, parseMissingObject } from '../kube-messages.ts';
-import { STRENGTH, type Verdict } from '../verdict.ts';
+import type { Place } from '../precedence.ts';
+import type { Verdict } from '../verdict.ts';
 import { entrypointVerdict } from './entrypoint.ts';
 import { eventLine, memoryLimit, type Rule, statusLine, waitingLine, who } from './rule.ts';
 
 const IMAGE_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 
-function missingVerdict(clues: Clues, missing: MissingObject, strength: number, proof: EvidenceLine[]): Verdict {
+function missingVerdict(clues: Clues, missing: MissingObject, place: Place, proof: EvidenceLine[]): Verdict {
   const what =
     missing.key === undefined
       ? `${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name} does not exist in namespace ${clues.namespace}`
@@ -22,7 +23,7 @@ function missingVerdict(clues: Clues, missing: MissingObject, strength: number, 
   const mount = missing.volume === undefined ? '' : ` (needed by volume ${missing.volume})`;
   return {
     id: 'missing-config',
-    strength,
+    place,
     confidence: 'high',
     title: missing.key === undefined ? `Missing ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name}` : `Missing key ${missing.key}`,
     summary: `${who(clues)} cannot start: ${what}${mount}.`,
@@ -32,8 +33,9 @@ function missingVerdict(clues: Clues, missing: MissingObject, strength: number, 
 }
 
 /** CreateContainerConfigError, image pull errors, RunContainerError / CreateContainerError. */
-const waitingReason: Rule = {
+export const waitingReason: Rule = {
   id: 'kubelet-waiting-reason',
+  places: ['kubelet-record', 'exit-only'],
   detect(clues) {
     const w = clues.waiting;
     if (w === undefined) return [];
@@ -55,7 +57,7 @@ const waitingReason: Rule = {
       return [
         {
           id: 'image-pull',
-          strength: STRENGTH.kubeletRecord,
+          place: 'kubelet-record',
           confidence: problem === 'other' ? 'medium' : 'high',
           title: `${w.reason}: ${image}`,
           summary: `The kubelet cannot pull ${image} for ${who(clues)}: ${why[problem]}.`,
@@ -66,14 +68,14 @@ const waitingReason: Rule = {
     }
     if (w.reason === 'CreateContainerConfigError' || w.reason === 'CreateContainerError' || w.reason === 'RunContainerError') {
       const missing = parseMissingObject(message);
-      if (missing !== undefined) return [missingVerdict(clues, missing, STRENGTH.kubeletRecord, waitingLine(clues))];
+      if (missing !== undefined) return [missingVerdict(clues, missing, 'kubelet-record', waitingLine(clues))];
       const exec = parseExecFailure(message);
-      if (exec !== undefined) return [entrypointVerdict(clues, exec, STRENGTH.kubeletRecord, waitingLine(clues))];
+      if (exec !== undefined) return [entrypointVerdict(clues, exec, 'kubelet-record', waitingLine(clues))];
       if (/runAsNonRoot/.test(message)) {
         return [
           {
             id: 'unknown',
-            strength: STRENGTH.kubeletRecord,
+            place: 'kubelet-record',
             confidence: 'medium',
             title: `${w.reason}: runAsNonRoot`,
             summary: `${who(clues)} cannot start: the pod requires runAsNonRoot but the image runs as root (no crash-loop cause of the catalogue applies).`,
@@ -85,7 +87,7 @@ const waitingReason: Rule = {
       return [
         {
           id: 'unknown',
-          strength: STRENGTH.exitOnly,
+          place: 'exit-only',
           confidence: 'low',
           title: w.reason,
           summary: `${who(clues)} cannot be created (${w.reason}); the runtime's message above does not match a known cause.`,
@@ -100,8 +102,9 @@ const waitingReason: Rule = {
 
 /** Last state OOMKilled: the kernel's OOM killer, recorded by the runtime (containerd's
  * internal/cri/server/helpers.go: https://github.com/containerd/containerd). */
-const oomKilled: Rule = {
+export const oomKilled: Rule = {
   id: 'kubelet-oomkilled',
+  places: ['kubelet-record'],
   detect(clues) {
     const t = clues.termination;
     if (t?.reason !== 'OOMKilled') return [];
@@ -119,7 +122,7 @@ const oomKilled: Rule = {
     return [
       {
         id: 'oom-killed',
-        strength: STRENGTH.kubeletRecord,
+        place: 'kubelet-record',
         confidence: 'high',
         title: `OOMKilled (exit ${t.exitCode})`,
         summary:
@@ -135,27 +138,29 @@ const oomKilled: Rule = {
 
 /** StartError 128 from containerd with runc's exec error (containerd's
  * internal/cri/server/container_start.go wrapping runc's error: https://github.com/containerd/containerd). */
-const startError: Rule = {
+export const startError: Rule = {
   id: 'kubelet-start-error',
+  places: ['kubelet-record'],
   detect(clues) {
     const t = clues.termination;
     if (t === undefined || (t.reason !== 'StartError' && t.reason !== 'ContainerCannotRun')) return [];
     const exec = parseExecFailure(t.message ?? '');
-    if (exec !== undefined) return [entrypointVerdict(clues, exec, STRENGTH.kubeletRecord, statusLine(clues))];
+    if (exec !== undefined) return [entrypointVerdict(clues, exec, 'kubelet-record', statusLine(clues))];
     return [];
   },
 };
 
 /** FailedMount `… : configmap "x" not found` and Failed `Error: secret "x" not found` events (§3). */
-const missingObjectEvents: Rule = {
+export const missingObjectEvents: Rule = {
   id: 'events-missing-object',
+  places: ['mount-record'],
   detect(clues) {
     const running = clues.container?.state?.kind === 'running' && clues.container.ready;
     if (running) return [];
     for (const e of clues.recent) {
       if (e.type !== 'Warning' || (e.reason !== 'FailedMount' && e.reason !== 'Failed')) continue;
       const missing = parseMissingObject(e.message);
-      if (missing !== undefined) return [missingVerdict(clues, missing, STRENGTH.mountRecord, [...waitingLine(clues), eventLine(e)])];
+      if (missing !== undefined) return [missingVerdict(clues, missing, 'mount-record', [...waitingLine(clues), eventLine(e)])];
     }
     return [];
   },
@@ -166,15 +171,16 @@ const missingObjectEvents: Rule = {
  * terminated"): the kubelet lost the container (node reboot, pod deleted while the node was down);
  * the 137 is written by the kubelet, not a signal the process received.
  */
-const statusUnknown: Rule = {
+export const statusUnknown: Rule = {
   id: 'kubelet-container-status-unknown',
+  places: ['kubelet-record'],
   detect(clues) {
     const t = clues.termination;
     if (t?.reason !== 'ContainerStatusUnknown') return [];
     return [
       {
         id: 'unknown',
-        strength: STRENGTH.kubeletRecord,
+        place: 'kubelet-record',
         confidence: 'medium',
         title: 'ContainerStatusUnknown: the container was lost',
         summary: `The kubelet lost track of ${who(clues)} (node restart or the pod terminated while its node was unreachable); its exit ${t.exitCode} is recorded by the kubelet, not received by the process, so it names no cause.`,
@@ -184,5 +190,3 @@ const statusUnknown: Rule = {
     ];
   },
 };
-
-export const KUBELET_RULES: readonly Rule[] = [waitingReason, oomKilled, startError, statusUnknown, missingObjectEvents];

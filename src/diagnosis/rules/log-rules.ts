@@ -6,15 +6,18 @@
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
 import { parseExecFailure } from '../kube-messages.ts';
-import type { LogSignature } from '../log-signature.ts';
+import type { LogSignature, Runtime } from '../log-signature-types.ts';
 import { exitedWith } from '../signals.ts';
-import { type Fix, STRENGTH, type Verdict } from '../verdict.ts';
+import type { Fix, Verdict } from '../verdict.ts';
 import { crashVerdict, logLines } from './crash.ts';
 import { entrypointVerdict } from './entrypoint.ts';
 import { memoryLimit, type Rule, statusLine, who } from './rule.ts';
 
 /** Exit codes that already name a cause on their own (exit-rules.ts). */
 const SPECIFIC = new Set([0, 126, 127, 137, 139, 143]);
+
+/** Terminations the kubelet or runtime wrote: their record decides (kubelet-rules.ts). */
+const KUBELET_WRITTEN = new Set(['OOMKilled', 'StartError', 'ContainerCannotRun', 'ContainerStatusUnknown']);
 
 function generic(clues: Clues): boolean {
   const t = clues.termination;
@@ -30,24 +33,30 @@ const RUNTIME_NAME = {
   rust: 'Rust allocator',
   dotnet: '.NET runtime',
   native: 'C++ allocator',
-};
+  ruby: 'Ruby VM',
+  php: 'PHP memory_limit',
+} as const satisfies Record<Runtime, string>;
 
-const runtimeOom: Rule = {
+/** Exits a runtime's fatal message cannot explain: success, the entrypoint never ran, a SIGTERM from outside. */
+const NOT_A_RUNTIME_EXIT = new Set([0, 126, 127, 143]);
+
+export const runtimeOom: Rule = {
   id: 'log-runtime-oom',
+  places: ['runtime-fatal'],
   detect(clues) {
     const t = clues.termination;
     const sig = [...clues.signatures].reverse().find((s) => s.kind === 'runtime-oom');
-    if (sig === undefined || t?.reason === 'OOMKilled' || t?.reason === 'StartError') return [];
-    // 137 after a JVM OutOfMemoryError is -XX:OnOutOfMemoryError="kill -9 %p": the log explains the signal.
-    const explainsSignal = t !== undefined && (t.exitCode === 137 || t.exitCode === 134);
-    if (!explainsSignal && !generic(clues)) return [];
+    if (sig === undefined || (t !== undefined && (KUBELET_WRITTEN.has(t.reason ?? '') || NOT_A_RUNTIME_EXIT.has(t.exitCode)))) return [];
+    if (t === undefined && !generic(clues)) return [];
+    // The runtime's own message outranks its exit code: Node aborts (134) or faults (139) after a heap
+    // OOM; 137 after a JVM OutOfMemoryError is -XX:OnOutOfMemoryError="kill -9 %p".
     const limit = memoryLimit(clues);
     const inside = limit === undefined ? 'with no container memory limit' : `inside its ${limit} limit`;
     const runtime = sig.runtime === undefined ? 'runtime' : RUNTIME_NAME[sig.runtime];
     return [
       {
         id: 'runtime-oom',
-        strength: explainsSignal ? STRENGTH.exitCode + 1 : STRENGTH.logCause,
+        place: 'runtime-fatal',
         confidence: 'high',
         title: `Out of memory in the ${runtime}`,
         summary: `The ${runtime} ran out of memory ${inside} and ${who(clues)} ${t === undefined ? 'stopped' : exitedWith(t.exitCode)}; the kernel did not kill it (no OOMKilled), the runtime's own memory cap did.`,
@@ -62,13 +71,14 @@ const runtimeOom: Rule = {
   },
 };
 
-const execError: Rule = {
+export const execError: Rule = {
   id: 'log-exec-error',
+  places: ['log-cause'],
   detect(clues) {
     const sig = clues.signatures.find((s) => s.kind === 'exec-error');
     if (sig === undefined || !generic(clues)) return [];
     const exec = parseExecFailure(sig.text) ?? { problem: 'not-found' as const, ...(sig.path === undefined ? {} : { path: sig.path }) };
-    return [entrypointVerdict(clues, exec, STRENGTH.logCause, [...statusLine(clues), { source: 'logs', text: sig.text }])];
+    return [entrypointVerdict(clues, exec, 'log-cause', [...statusLine(clues), { source: 'logs', text: sig.text }])];
   },
 };
 
@@ -76,7 +86,7 @@ function missingConfig(clues: Clues, sig: LogSignature, fix: Fix, what: string, 
   const t = clues.termination;
   return {
     id: 'missing-config',
-    strength: STRENGTH.logCause,
+    place: 'log-cause',
     confidence: 'high',
     title: `Missing ${what}`,
     summary: `${who(clues)} ${t === undefined ? 'stops' : exitedWith(t.exitCode)} because ${what} is missing (${sig.text}).`,
@@ -85,8 +95,9 @@ function missingConfig(clues: Clues, sig: LogSignature, fix: Fix, what: string, 
   };
 }
 
-const missingEnv: Rule = {
+export const missingEnv: Rule = {
   id: 'log-missing-env',
+  places: ['log-cause'],
   detect(clues) {
     const sig = clues.primary;
     if (sig?.kind !== 'missing-env' || sig.name === undefined || !generic(clues)) return [];
@@ -116,8 +127,9 @@ const missingEnv: Rule = {
 
 const CONFIG_PATH = /\.(?:ya?ml|json|toml|ini|conf|cfg|properties|env|xml|pem|crt|key)$|^\/etc\/|\/(?:config|conf|secrets?|certs?)\//i;
 
-const missingFile: Rule = {
+export const missingFile: Rule = {
   id: 'log-missing-file',
+  places: ['log-cause', 'log-crash'],
   detect(clues) {
     const sig = clues.primary;
     if (sig?.kind !== 'missing-file' || sig.path === undefined || !generic(clues)) return [];
@@ -144,10 +156,8 @@ const missingFile: Rule = {
         ),
       ];
     }
-    if (!CONFIG_PATH.test(path)) return [crashVerdict(clues, STRENGTH.logCrash, sig)];
+    if (!CONFIG_PATH.test(path)) return [crashVerdict(clues, 'log-crash', sig)];
     const spec: EvidenceLine = { source: 'spec', text: `no volume is mounted over ${path}: the file must come from the image` };
     return [missingConfig(clues, sig, { kind: 'missing-file', path }, `config file ${path}`, [spec])];
   },
 };
-
-export const LOG_RULES: readonly Rule[] = [runtimeOom, execError, missingEnv, missingFile];

@@ -10,7 +10,6 @@ import { describeProbe, humanDuration, killWindowSeconds } from '../describe.ts'
 import type { EvidenceLine } from '../document.ts';
 import type { EventFacts, ProbeFacts } from '../evidence.ts';
 import { type ProbeEvent, parseProbeEvent } from '../kube-messages.ts';
-import { STRENGTH } from '../verdict.ts';
 import { eventLine, type Rule, statusLine, who } from './rule.ts';
 
 type Killer = 'liveness' | 'startup';
@@ -53,8 +52,9 @@ function explain(failure: ProbeEvent | undefined, probe: ProbeFacts | undefined,
   }
 }
 
-const probeKill: Rule = {
+export const probeKill: Rule = {
   id: 'probe-kill',
+  places: ['probe-kill', 'probe-failures'],
   detect(clues) {
     const t = clues.termination;
     if (t?.reason === 'OOMKilled') return [];
@@ -85,7 +85,7 @@ const probeKill: Rule = {
     return [
       {
         id: 'liveness-probe',
-        strength: kill !== undefined ? STRENGTH.probeKill : STRENGTH.probeFailures,
+        place: kill !== undefined ? 'probe-kill' : 'probe-failures',
         confidence: kill !== undefined || enough ? 'high' : 'medium',
         title: `Killed by its ${killer} probe${t === undefined ? '' : ` (exit ${t.exitCode})`}`,
         summary: `The kubelet restarts ${who(clues)} because its ${killer} probe fails: ${why}.`,
@@ -100,5 +100,3 @@ const probeKill: Rule = {
     ];
   },
 };
-
-export const PROBE_RULES: readonly Rule[] = [probeKill];

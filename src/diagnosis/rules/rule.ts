@@ -3,11 +3,14 @@ import type { Clues } from '../clues.ts';
 import { describeEvent, describeTermination } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
 import type { EventFacts } from '../evidence.ts';
+import type { Place } from '../precedence.ts';
 import type { Verdict } from '../verdict.ts';
 
 export interface Rule {
   /** Names the cause or kubelet record the rule implements. */
   id: string;
+  /** The places in the precedence (precedence.ts) its verdicts may take. */
+  places: readonly Place[];
   detect(clues: Clues): Verdict[];
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
-import { STRENGTH, type Verdict } from '../verdict.ts';
+import type { Verdict } from '../verdict.ts';
 import { type Rule, statusLine, waitingLine } from './rule.ts';
 
 function needs(clues: Clues): string[] {
@@ -32,7 +32,7 @@ export function unknownVerdict(clues: Clues): Verdict {
   for (const p of clues.evidence.problems) proof.push({ source: p.source === 'events' ? 'events' : p.source === 'logs' ? 'logs' : 'status', text: p.message });
   return {
     id: 'unknown',
-    strength: STRENGTH.nothing,
+    place: 'fallback',
     confidence: 'low',
     title: 'Cause not determined',
     summary: `Not enough evidence to name a cause; what would decide it: ${missing.join('; ') || 'more evidence'}.`,
@@ -41,6 +41,4 @@ export function unknownVerdict(clues: Clues): Verdict {
   };
 }
 
-const unknown: Rule = { id: 'unknown', detect: (clues) => [unknownVerdict(clues)] };
-
-export const FALLBACK_RULES: readonly Rule[] = [unknown];
+export const unknown: Rule = { id: 'unknown', places: ['fallback'], detect: (clues) => [unknownVerdict(clues)] };

@@ -3,7 +3,7 @@ import { describeEvent, describeHandler, describeProbe, humanDuration, killWindo
 import type { ProbeFacts } from '../../../src/diagnosis/evidence.ts';
 import { imageInMessage, parseExecFailure, parseImageProblem, parseMissingObject, parseProbeEvent } from '../../../src/diagnosis/kube-messages.ts';
 import { buildExcerpt } from '../../../src/diagnosis/log-excerpt.ts';
-import { findSignatures, primarySignature } from '../../../src/diagnosis/log-signatures.ts';
+import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
 import { doubledLimit, formatMemory, parseMemory, toMiB } from '../../../src/diagnosis/quantity.ts';
 import { shq } from '../../../src/diagnosis/shell.ts';
 import { describeExit, exitedWith, signalFromExitCode } from '../../../src/diagnosis/signals.ts';

@@ -4,8 +4,9 @@
  */
 import { findCrashes } from './log-crash-lines.ts';
 import { LINE_MATCHERS } from './log-line-patterns.ts';
-import type { LogSignature, Runtime, SignatureKind } from './log-signature.ts';
+import type { LogSignature, Runtime } from './log-signature-types.ts';
 import { isBelowError, parseLeveled } from './log-structured.ts';
+import { decidesAtWarning, SIGNATURES, signatureRank } from './precedence.ts';
 
 /** Regexes see at most this much of a line (a JSON line can be megabytes); JSON.parse sees it all. */
 const MAX_LINE = 4000;
@@ -18,8 +19,8 @@ function matchLine(line: string, index: number): LogSignature | undefined {
   const leveled = parseLeveled(line);
   const candidates = leveled !== undefined && leveled.message !== '' ? [line, leveled.message] : [line];
   for (const candidate of candidates) {
-    for (const matcher of LINE_MATCHERS) {
-      const m = matcher(
+    for (const { kind } of SIGNATURES) {
+      const m = LINE_MATCHERS[kind]?.(
         cut(candidate)
           .replace(/^Caused by: /, '')
           .trim(),
@@ -70,32 +71,22 @@ export function findSignatures(lines: readonly string[]): LogSignature[] {
   return [...rest, ...merged].sort((a, b) => a.index - b.index);
 }
 
-/** How strongly each kind names the cause; the highest decides, the latest line breaks ties. */
-const RANK: Record<SignatureKind, number> = {
-  'runtime-oom': 7,
-  'exec-error': 6,
-  'missing-env': 5,
-  'missing-file': 4,
-  'module-missing': 3,
-  crash: 2,
-  connection: 1,
-  'error-log': 0,
-};
-
-/** True when a signature may decide the cause: a missing-* line logged as a warning only explains. */
+/** True when a signature may decide the cause: some kinds logged as a warning only explain (precedence.ts). */
 export function isDecisive(sig: LogSignature, lines: readonly string[]): boolean {
-  if (sig.kind === 'missing-env' || sig.kind === 'missing-file' || sig.kind === 'connection') return !isBelowError(lines[sig.index] ?? '');
-  return true;
+  return decidesAtWarning(sig.kind) || !isBelowError(lines[sig.index] ?? '');
 }
 
-/** The one signature that best explains the exit, or undefined when the log shows none. */
+/** Lower is stronger: the kind's place in SIGNATURES, a fatal record just ahead of an error record. */
+function strength(sig: LogSignature): number {
+  return signatureRank(sig.kind) * 2 - (sig.fatal === true ? 1 : 0);
+}
+
+/** The one signature that best explains the exit (strongest kind, then the latest line), or undefined. */
 export function primarySignature(sigs: readonly LogSignature[], lines: readonly string[]): LogSignature | undefined {
   let best: LogSignature | undefined;
   for (const sig of sigs) {
     if (!isDecisive(sig, lines)) continue;
-    const rank = RANK[sig.kind] + (sig.kind === 'error-log' && sig.fatal === true ? 0.5 : 0);
-    const bestRank = best === undefined ? -1 : RANK[best.kind] + (best.kind === 'error-log' && best.fatal === true ? 0.5 : 0);
-    if (rank >= bestRank) best = sig;
+    if (best === undefined || strength(sig) <= strength(best)) best = sig;
   }
   return best;
 }

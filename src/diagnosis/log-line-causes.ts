@@ -1,0 +1,184 @@
+/**
+ * Single-line matchers for the sub-causes of application crashes: a refused Kubernetes API call,
+ * filesystem refusals, ports, database credentials, TLS verification, shared libraries and
+ * Kubernetes service-link values. Texts are the runtimes' and servers' own (Kubernetes apiserver
+ * RBAC messages, libc/errno strings, PostgreSQL, MySQL, MongoDB, Redis, OpenSSL, Go crypto/x509).
+ */
+
+import type { LineMatch } from './log-line-patterns.ts';
+import type { ForbiddenAccess } from './log-signature-types.ts';
+
+type Matcher = (line: string) => LineMatch | undefined;
+
+/** JSON bodies quote with `\"`; both forms read the same. */
+function unquoteJson(line: string): string {
+  return line.replaceAll('\\"', '"');
+}
+
+/**
+ * The apiserver's RBAC refusal (k8s.io/apiserver authorization): `User "system:serviceaccount:NS:SA"
+ * cannot VERB resource "RES" in API group "G" in the namespace "NS"` (or `at the cluster scope`).
+ */
+const FORBIDDEN =
+  /User "([^"]+)" cannot ([a-z]+) (?:resource "([^"]+)"|([a-z][\w./-]*))(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)"| at the cluster scope)?/;
+
+export function parseForbidden(line: string): ForbiddenAccess | undefined {
+  const m = FORBIDDEN.exec(unquoteJson(line));
+  const user = m?.[1];
+  const verb = m?.[2];
+  const resource = m?.[3] ?? m?.[4];
+  if (m === null || user === undefined || verb === undefined || resource === undefined) return undefined;
+  return { user, verb, resource, group: m[5] ?? '', ...(m[6] === undefined ? {} : { namespace: m[6] }) };
+}
+
+const apiForbidden: Matcher = (line) => {
+  const forbidden = parseForbidden(line);
+  return forbidden === undefined ? undefined : { kind: 'api-forbidden', text: line, forbidden };
+};
+
+/** A path quoted or after `: ` in an errno message. */
+function pathIn(line: string, ...patterns: RegExp[]): string | undefined {
+  for (const p of patterns) {
+    const path = p.exec(line)?.[1];
+    if (path?.startsWith('/')) return path.replace(/[)'",:]+$/, '');
+  }
+  return undefined;
+}
+
+const QUOTED_PATH = /['"“](\/[^'"”]+)['"”]/;
+const BARE_PATH = /(?:^|\s)(\/[^\s:'"]+)/;
+
+/** EROFS in each runtime's words: `Read-only file system` (libc), `EROFS` (Node.js). */
+const fsReadOnly: Matcher = (line) => {
+  if (!/read-only file system|\bEROFS\b/i.test(line)) return undefined;
+  const path = pathIn(line, QUOTED_PATH, /(\/[^\s:'"]+): [Rr]ead-only file system/, BARE_PATH);
+  return { kind: 'fs-read-only', text: line, ...(path === undefined ? {} : { path }) };
+};
+
+/** Binding a port below 1024 as non-root: Node.js `listen EACCES … :80`, Go `bind: permission denied`, nginx, Apache. */
+const PRIVILEGED_BIND: readonly RegExp[] = [
+  /listen EACCES:? (?:permission denied )?\S*?:(\d+)/,
+  /listen tcp\S* \S*:(\d+): bind: permission denied/,
+  /bind\(\) to \S*:(\d+) failed \(13: Permission denied\)/,
+  /Permission denied: AH00072: make_sock: could not bind to address \S*:(\d+)/,
+  /(?:SocketException|BindException): Permission denied.*?:(\d+)/,
+  /could not bind to (?:address|port) \S*?:?(\d+).*Permission denied/i,
+];
+
+const portPrivileged: Matcher = (line) => {
+  for (const p of PRIVILEGED_BIND) {
+    const port = Number(p.exec(line)?.[1]);
+    if (port > 0 && port < 1024) return { kind: 'port-privileged', text: line, port };
+  }
+  return undefined;
+};
+
+/** The port is taken: Node.js EADDRINUSE, Go, CPython errno 98, Java BindException, Spring Boot. */
+const PORT_IN_USE: readonly RegExp[] = [
+  /EADDRINUSE:? address already in use \S*?:(\d+)/,
+  /listen tcp\S* \S*?:(\d+): bind: address already in use/,
+  /Port (\d+) (?:was|is) already in use/,
+  /bind\(\) to \S*:(\d+) failed \(98: Address (?:already )?in use\)/,
+  /[Aa]ddress already in use.*?:(\d+)\b/,
+];
+
+const portInUse: Matcher = (line) => {
+  if (!/address already in use|EADDRINUSE|already in use/i.test(line) || !/port|address|bind|listen/i.test(line)) return undefined;
+  for (const p of PORT_IN_USE) {
+    const port = Number(p.exec(line)?.[1]);
+    if (port > 0) return { kind: 'port-in-use', text: line, port };
+  }
+  if (/EADDRINUSE|Address already in use|address already in use/.test(line)) return { kind: 'port-in-use', text: line };
+  return undefined;
+};
+
+/** Permission refused on a path (EACCES/EPERM): the process user cannot read or write it. */
+const fsPermission: Matcher = (line) => {
+  if (!/permission denied|EACCES|AccessDeniedException|Operation not permitted/i.test(line)) return undefined;
+  // Kubernetes RBAC, sockets to the Docker daemon and registries are other refusals.
+  if (/\bforbidden\b|cannot \w+ resource|docker\.sock|unauthorized/i.test(line)) return undefined;
+  const path = pathIn(
+    line,
+    QUOTED_PATH,
+    /AccessDeniedException: (\/\S+)/,
+    /(\/[^\s:'"]+): (?:[Pp]ermission denied|Operation not permitted)/,
+    /(?:open|mkdir|stat|create|chmod|chown|write|unlink|rename) (\/[^\s:'"]+)/,
+    BARE_PATH,
+  );
+  if (path === undefined) return undefined;
+  return { kind: 'fs-permission', text: line, path };
+};
+
+/** Database credential refusals, naming the user when the server does. */
+const DB_AUTH: readonly RegExp[] = [
+  /password authentication failed for user "([^"]+)"/, // PostgreSQL
+  /Access denied for user '([^']+)'@/, // MySQL / MariaDB
+  /Login failed for user '([^']+)'/, // SQL Server
+  /(?:MongoServerError|MongoError|MongoSecurityException|pymongo\.errors\.OperationFailure).*Authentication failed/, // MongoDB
+  /\bAuthentication failed\b.*\b(?:mongo|SCRAM)/i,
+  /\bWRONGPASS\b|\bNOAUTH Authentication required\b|invalid username-password pair/, // Redis
+  /FATAL: +role "([^"]+)" does not exist/, // PostgreSQL
+  /no pg_hba\.conf entry for host "[^"]+", user "([^"]+)"/,
+];
+
+const dbAuth: Matcher = (line) => {
+  for (const p of DB_AUTH) {
+    const m = p.exec(line);
+    if (m !== null) return { kind: 'db-auth', text: line, ...(m[1] === undefined ? {} : { name: m[1] }) };
+  }
+  return undefined;
+};
+
+/** A host named by the failing request: `Get "https://h:443/…"`, `host='h', port=443`, `connect to h:443`. */
+function tlsHost(line: string): string | undefined {
+  const url = /(?:Get|Post|Put|Head|Delete|Patch) "https?:\/\/([^/"]+)/.exec(line)?.[1];
+  if (url !== undefined) return url;
+  const pool = /host='([^']+)', port=(\d+)/.exec(line);
+  if (pool?.[1] !== undefined) return `${pool[1]}:${pool[2] ?? ''}`;
+  return /(?:connect(?:ing)? to|dial tcp) ([\w.-]+:\d+)/.exec(line)?.[1];
+}
+
+const tlsVerify: Matcher = (line) => {
+  if (
+    !/x509: certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|unable to (?:verify the first|get local issuer) certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|PKIX path building failed|ERR_TLS_CERT_ALTNAME_INVALID|tls: failed to verify certificate/.test(
+      line,
+    )
+  )
+    return undefined;
+  const endpoint = tlsHost(line);
+  return { kind: 'tls-verify', text: line, ...(endpoint === undefined ? {} : { endpoint }) };
+};
+
+/** The dynamic loader (glibc, musl), CPython and Node.js addons, Java's UnsatisfiedLinkError. */
+const missingLibrary: Matcher = (line) => {
+  const lib =
+    /error while loading shared libraries: ([^\s:]+): cannot open shared object file/.exec(line) ??
+    /Error loading shared library ([^\s:]+): No such file or directory/.exec(line) ??
+    /([\w.+-]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
+    /UnsatisfiedLinkError: .*?(?:no (\S+) in java\.library\.path|(\S+\.so\S*))/.exec(line);
+  const path = lib?.[1] ?? lib?.[2];
+  return path === undefined ? undefined : { kind: 'missing-library', text: line, path };
+};
+
+/**
+ * A service-link value where the app expects its own setting: the kubelet sets `FOO_PORT=tcp://IP:PORT`
+ * for every Service `foo` in the namespace, and an app reading `FOO_PORT` as a number fails to parse it.
+ */
+const serviceLink: Matcher = (line) => {
+  const m = /tcp:\/\/\d{1,3}(?:\.\d{1,3}){3}:(\d+)/.exec(line);
+  if (m === null || !/invalid|parse|error|Error|cannot|unable|bad|expected|Received|NumberFormatException|not a valid/.test(line)) return undefined;
+  const name = /\b([A-Z][A-Z0-9_]*_(?:PORT|HOST|ADDR|SERVICE_HOST|SERVICE_PORT))\b/.exec(line)?.[1];
+  return { kind: 'service-link', text: line, port: Number(m[1]), ...(name === undefined ? {} : { name }) };
+};
+
+export const CAUSE_MATCHERS = {
+  'api-forbidden': apiForbidden,
+  'service-link': serviceLink,
+  'port-privileged': portPrivileged,
+  'port-in-use': portInUse,
+  'fs-read-only': fsReadOnly,
+  'fs-permission': fsPermission,
+  'db-auth': dbAuth,
+  'tls-verify': tlsVerify,
+  'missing-library': missingLibrary,
+} as const;

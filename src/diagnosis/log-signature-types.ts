@@ -1,0 +1,45 @@
+/**
+ * What a decisive log line says, as `findSignatures` (log-reader.ts) finds it. The kinds and their
+ * precedence are declared in precedence.ts.
+ */
+import type { SignatureKind } from './precedence.ts';
+
+export type { SignatureKind } from './precedence.ts';
+
+/** The language runtime a log shows, when it shows one. */
+export type Runtime = 'go' | 'python' | 'node' | 'jvm' | 'rust' | 'dotnet' | 'native' | 'ruby' | 'php';
+
+/** A Kubernetes API 403 as the app logged it: `User "system:serviceaccount:NS:SA" cannot VERB RESOURCE …`. */
+export interface ForbiddenAccess {
+  user: string;
+  verb: string;
+  resource: string;
+  /** The API group; '' for the core group. */
+  group: string;
+  /** The namespace the request was for; undefined for cluster scope. */
+  namespace?: string;
+}
+
+export interface LogSignature {
+  kind: SignatureKind;
+  /** Index of the decisive line in LogFacts.lines. */
+  index: number;
+  /** Other lines worth showing with it (traceback header, goroutine line, panic message). */
+  related: number[];
+  /** The decisive statement, trimmed, e.g. `KeyError: 'DATABASE_URL'`. */
+  text: string;
+  runtime?: Runtime;
+  /** missing-env: the variable or property; db-auth: the database user. */
+  name?: string;
+  /** missing-file, fs-*, exec-error, module-missing, missing-library: the path or module. */
+  path?: string;
+  /** connection, tls-verify: host or host:port, and how it failed. */
+  endpoint?: string;
+  failure?: 'refused' | 'dns' | 'timeout';
+  /** port-in-use, port-privileged, service-link: the port. */
+  port?: number;
+  /** api-forbidden: who was refused what. */
+  forbidden?: ForbiddenAccess;
+  /** error-log: fatal outranks error. */
+  fatal?: boolean;
+}

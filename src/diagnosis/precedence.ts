@@ -1,0 +1,105 @@
+/**
+ * Which proof wins, declared once. Every verdict names its place in `PLACES`; the earliest place
+ * wins, and within a place the earlier rule of the rule table (rules/index.ts). Every log signature
+ * kind names its place in `SIGNATURES`; the earliest kind in the log decides, the latest line breaks
+ * ties. test/unit/diagnosis/precedence.test.ts checks that every rule and every signature has a place
+ * here and emits only at the places it declares.
+ *
+ * The order: the kubelet's own record > probes > the runtime's own fatal message > exit code > log
+ * signatures > fallback. The exceptions are named on the places they bend.
+ */
+
+export const PLACES = [
+  {
+    place: 'kubelet-record',
+    proof: 'the kubelet wrote it: a waiting reason (CreateContainerConfigError, image pulls), OOMKilled, StartError, ContainerStatusUnknown',
+  },
+  { place: 'mount-record', proof: 'a FailedMount or Failed event naming a missing ConfigMap or Secret' },
+  { place: 'probe-kill', proof: 'a Killing event: the kubelet restarted the container for a failed liveness or startup probe' },
+  {
+    place: 'probe-failures',
+    proof: 'Unhealthy events with an exit of 137 or 143 (the Killing event has expired)',
+    exception: 'without the kubelet signal exit the failures only explain, they do not decide',
+  },
+  {
+    place: 'runtime-fatal',
+    proof: "the runtime's own fatal message: Node's heap out of memory, a JVM OutOfMemoryError, Go's runtime out of memory, Python's MemoryError",
+    exception:
+      'it outranks the exit code the runtime ends with (134 SIGABRT, 139 SIGSEGV, 137 from -XX:OnOutOfMemoryError=kill); not an exit 0, 126, 127 or 143',
+  },
+  {
+    place: 'exit-code',
+    proof: 'an exit code that names a cause on its own: 0, 126, 127, 137, 139, 143',
+    exception: '126/127 quote the shell line that names the missing command, when the log has one',
+  },
+  {
+    place: 'log-cause',
+    proof: 'a log line that names a specific cause (a missing variable, file or module, a refused permission, a port in use) under a generic exit',
+    exception: 'a line logged as a warning or below only explains (see SIGNATURES `decidesAtWarning`)',
+  },
+  { place: 'log-crash', proof: "the program's own crash line (exception, panic, fatal log) under a generic exit" },
+  { place: 'exit-only', proof: 'a generic non-zero exit and no decisive log line' },
+  { place: 'fallback', proof: 'nothing has proof: say what was checked and what would decide it' },
+] as const;
+
+export type Place = (typeof PLACES)[number]['place'];
+
+/**
+ * Log signature kinds, strongest first. `place` is where a verdict built on the kind ranks;
+ * `decidesAtWarning: false` means a line logged at warning level or below only explains (retries
+ * and optional settings log those and carry on).
+ */
+export const SIGNATURES = [
+  {
+    kind: 'runtime-oom',
+    place: 'runtime-fatal',
+    decidesAtWarning: true,
+    means: 'the language runtime ran out of heap (JS heap, OutOfMemoryError, Go, Python, Rust, C++)',
+  },
+  { kind: 'exec-error', place: 'log-cause', decidesAtWarning: true, means: 'runc or a shell could not exec the entrypoint; `path` holds it' },
+  {
+    kind: 'api-forbidden',
+    place: 'log-cause',
+    decidesAtWarning: true,
+    means: "the Kubernetes API refused the app's service account; `forbidden` holds who and what",
+  },
+  { kind: 'missing-env', place: 'log-cause', decidesAtWarning: false, means: 'a required environment variable or config property is absent; `name` holds it' },
+  {
+    kind: 'service-link',
+    place: 'log-cause',
+    decidesAtWarning: true,
+    means: 'a Kubernetes service-link value (tcp://IP:PORT) where the app expects its own setting; `port` holds it, `name` the variable when named',
+  },
+  { kind: 'port-privileged', place: 'log-cause', decidesAtWarning: true, means: 'binding a port below 1024 without the privilege; `port` holds it' },
+  { kind: 'port-in-use', place: 'log-cause', decidesAtWarning: true, means: 'the listening port is taken (EADDRINUSE); `port` holds it' },
+  { kind: 'fs-read-only', place: 'log-cause', decidesAtWarning: true, means: 'a write to a read-only filesystem; `path` holds it' },
+  { kind: 'fs-permission', place: 'log-cause', decidesAtWarning: true, means: 'permission denied on a file or directory; `path` holds it' },
+  { kind: 'missing-file', place: 'log-cause', decidesAtWarning: false, means: 'a file the program opens is absent; `path` holds it' },
+  { kind: 'db-auth', place: 'log-cause', decidesAtWarning: true, means: 'the database refused the credentials; `name` holds the user' },
+  { kind: 'tls-verify', place: 'log-cause', decidesAtWarning: true, means: 'a TLS peer certificate failed verification; `endpoint` holds the host when named' },
+  { kind: 'missing-library', place: 'log-cause', decidesAtWarning: true, means: 'a shared library is not in the image; `path` holds it' },
+  { kind: 'module-missing', place: 'log-cause', decidesAtWarning: true, means: 'a module, package or class is not in the image; `path` holds it' },
+  { kind: 'crash', place: 'log-crash', decidesAtWarning: true, means: "an unhandled exception, panic or fatal error: the program's own crash line" },
+  { kind: 'connection', place: 'log-crash', decidesAtWarning: false, means: 'a dependency could not be reached; `endpoint` holds host[:port]' },
+  { kind: 'error-log', place: 'log-crash', decidesAtWarning: true, means: 'a structured or leveled line at error or fatal level (fatal outranks error)' },
+] as const satisfies readonly { kind: string; place: Place; decidesAtWarning: boolean; means: string }[];
+
+export type SignatureKind = (typeof SIGNATURES)[number]['kind'];
+
+const PLACE_INDEX = new Map<string, number>(PLACES.map((p, i) => [p.place, i]));
+const SIGNATURE_INDEX = new Map<string, number>(SIGNATURES.map((s, i) => [s.kind, i]));
+
+/** Lower is stronger: the index of the place in PLACES. */
+export function placeRank(place: Place): number {
+  return PLACE_INDEX.get(place) ?? PLACES.length;
+}
+
+/** Lower is stronger: the index of the kind in SIGNATURES. */
+export function signatureRank(kind: SignatureKind): number {
+  return SIGNATURE_INDEX.get(kind) ?? SIGNATURES.length;
+}
+
+/** False when a line of this kind logged at warning level or below only explains. */
+export function decidesAtWarning(kind: SignatureKind): boolean {
+  return SIGNATURES.find((s) => s.kind === kind)?.decidesAtWarning ?? true;
+}
