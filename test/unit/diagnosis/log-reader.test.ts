@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SignatureKind } from '../../../src/diagnosis/log-signature-types.ts';
 import { detectRuntime, findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
+import type { SignatureKind } from '../../../src/diagnosis/log-signature-types.ts';
 import { isBelowError, parseLeveled } from '../../../src/diagnosis/log-structured.ts';
 
 function primary(log: string) {
