@@ -30,8 +30,13 @@ export interface MemoryStoreOptions {
   maxEntries?: number;
 }
 
+/** The in-process store, which can say how much it holds (for tests of its bounds). */
+export interface MemoryStore<T> extends StateStore<T> {
+  readonly size: number;
+}
+
 /** The in-process store: one replica's memory, bounded in age and size; a restart forgets it. */
-export function createMemoryStore<T>(options: MemoryStoreOptions = {}): StateStore<T> {
+export function createMemoryStore<T>(options: MemoryStoreOptions = {}): MemoryStore<T> {
   const clock = options.clock ?? Date.now;
   const ttlMs = options.ttlMs ?? 24 * 3600_000;
   const maxEntries = options.maxEntries ?? 10_000;
@@ -75,12 +80,16 @@ export function createMemoryStore<T>(options: MemoryStoreOptions = {}): StateSto
         async commit(next) {
           values.delete(key);
           if (next !== undefined) values.set(key, { value: next, at: clock() });
+          expire(clock());
           finish();
         },
         async release() {
           finish();
         },
       };
+    },
+    get size() {
+      return values.size;
     },
   };
 }

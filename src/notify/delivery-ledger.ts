@@ -1,9 +1,14 @@
 /**
  * What each sink already accepted (or refused for good), so Alertmanager's resend of a whole group
  * sends only what is missing. Keyed per sink on group, fingerprint, status and startsAt (Alertmanager's
- * payloads carry no delivery id: docs/architecture.md "The alerts it takes"). In memory, bounded in size and age: a restart forgets it.
+ * payloads carry no delivery id: docs/architecture.md "The alerts it takes").
+ *
+ * A message's entry is claimed before it is read and held while the message is sent: a concurrent
+ * delivery of the same message (Alertmanager HA peers, an early resend) waits for the claim, then reads
+ * what the first one recorded. The ledger is a view over a `StateStore`, so the in-memory store of
+ * one replica and a store shared by replicas (Kubernetes Leases) plug in alike.
  */
-import { createBoundedMap } from './bounded-map.ts';
+import { createMemoryStore, type StateStore } from '../incidents/state-store.ts';
 
 export type LedgerOutcome = 'sent' | 'failed-permanently';
 
@@ -15,10 +20,19 @@ export interface DeliveryKey {
   startsAt: string;
 }
 
+/** One message's entry, held until it is recorded or released. */
+export interface LedgerEntry {
+  /** What an earlier delivery recorded; undefined when the message was never settled. */
+  readonly outcome: LedgerOutcome | undefined;
+  /** Remembers how the message was settled and lets the next claimant in. */
+  record(outcome: LedgerOutcome): Promise<void>;
+  /** Leaves the entry as it was (Alertmanager's resend tries again) and lets the next claimant in. */
+  release(): Promise<void>;
+}
+
 export interface DeliveryLedger {
-  get(key: DeliveryKey): LedgerOutcome | undefined;
-  record(key: DeliveryKey, outcome: LedgerOutcome): void;
-  readonly size: number;
+  /** Waits until no other delivery holds this message's entry, then holds it. Always end with record or release. */
+  claim(key: DeliveryKey): Promise<LedgerEntry>;
 }
 
 export const LEDGER_DEFAULTS = {
@@ -37,17 +51,27 @@ export function deliveryKeyString(key: DeliveryKey): string {
   return JSON.stringify([key.sink, key.groupKey, key.fingerprint, key.status, key.startsAt]);
 }
 
-export function createDeliveryLedger(options: { clock: () => number; ttlMs?: number; maxEntries?: number }): DeliveryLedger {
-  const entries = createBoundedMap<LedgerOutcome>({
+/** The ledger over any state store (what a store shared by replicas implements). */
+export function ledgerOver(store: StateStore<LedgerOutcome>): DeliveryLedger {
+  return {
+    async claim(key) {
+      const held = await store.claim(deliveryKeyString(key));
+      return { outcome: held.value, record: (outcome) => held.commit(outcome), release: () => held.release() };
+    },
+  };
+}
+
+/** One process's ledger, in memory, bounded in size and age: a restart forgets it. */
+export function createDeliveryLedger(options: { clock: () => number; ttlMs?: number; maxEntries?: number }): DeliveryLedger & { readonly size: number } {
+  const store = createMemoryStore<LedgerOutcome>({
     clock: options.clock,
     ttlMs: options.ttlMs ?? LEDGER_DEFAULTS.ttlMs,
     maxEntries: options.maxEntries ?? LEDGER_DEFAULTS.maxEntries,
   });
   return {
-    get: (key) => entries.get(deliveryKeyString(key)),
-    record: (key, outcome) => entries.set(deliveryKeyString(key), outcome),
+    ...ledgerOver(store),
     get size() {
-      return entries.size;
+      return store.size;
     },
   };
 }

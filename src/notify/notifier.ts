@@ -1,18 +1,31 @@
 /**
  * Delivery of one Alertmanager webhook request's diagnoses to every routed sink, exactly once per
- * sink as far as this process can know: sinks run in parallel, messages within a sink in order;
+ * sink as far as the delivery ledger can know: sinks run in parallel, messages within a sink in order;
  * transient failures are retried within the request's budget; what a sink accepted (or refused for
- * good) is remembered, so Alertmanager's resend of the whole group only sends what is missing.
+ * good) is recorded, so Alertmanager's resend of the whole group only sends what is missing.
+ * This file is the executor: what to send, what is already done and what to answer are decided by
+ * the pure functions of plan.ts.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Metrics } from '../metrics.ts';
-import { createDeliveryLedger, type DeliveryKey, deliveryKeyString } from './delivery-ledger.ts';
-import { planDelivery } from './plan.ts';
+import { createDeliveryLedger, type DeliveryLedger, deliveryKeyString, type LedgerEntry } from './delivery-ledger.ts';
+import {
+  type DeliveryOutcome,
+  deliveryOutcome,
+  ledgerOutcome,
+  type MessageResult,
+  type SinkMessage,
+  settledByLedger,
+  settledUpfront,
+  sinkQueues,
+} from './plan.ts';
 import { classifyFailure, decideRetry, defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import type { Sink, SinkDeps } from './sink.ts';
 import { createSink } from './sinks/index.ts';
+
+export type { DeliveryFailure, DeliveryOutcome } from './plan.ts';
 
 export interface DeliveryBatch {
   groupKey: string;
@@ -20,20 +33,6 @@ export interface DeliveryBatch {
   externalURL: string;
   documents: DiagnosisDocument[];
 }
-
-export interface DeliveryFailure {
-  sink: string;
-  fingerprint: string;
-  reason: string;
-}
-
-/**
- * 'delivered': every routed sink has every message, or refused it for good (`permanentFailures`,
- * which a resend cannot fix). 'retry-later': answer 5xx so Alertmanager resends the group.
- */
-export type DeliveryOutcome =
-  | { kind: 'delivered'; permanentFailures: DeliveryFailure[] }
-  | { kind: 'retry-later'; failures: DeliveryFailure[]; permanentFailures: DeliveryFailure[] };
 
 export interface Notifier {
   /** One Alertmanager webhook request's worth of diagnoses. Resolves when every routed sink accepted every message, or the budget ran out. */
@@ -55,11 +54,9 @@ export interface NotifierDeps {
   random?: () => number;
   /** Where the console sink writes; standard output by default. */
   stdout?: SinkDeps['stdout'];
-  /** Bounds of the in-memory delivery ledger. */
-  ledger?: { ttlMs?: number; maxEntries?: number };
+  /** What each sink already has; by default this process's memory, kept for `delivery.dedupeWindowMs`. */
+  ledger?: DeliveryLedger;
 }
-
-type MessageResult = { kind: 'sent' | 'duplicate' } | { kind: 'retry-later' | 'permanent'; reason: string };
 
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, logger, metrics } = deps;
@@ -67,8 +64,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const policy = deps.retryPolicy ?? defaultRetryPolicy;
   const random = deps.random ?? Math.random;
-  const ledger = createDeliveryLedger({ clock, ttlMs: config.delivery.dedupeWindowMs, ...deps.ledger });
-  const inFlight = new Map<string, Promise<MessageResult>>();
+  const ledger = deps.ledger ?? createDeliveryLedger({ clock, ttlMs: config.delivery.dedupeWindowMs });
   const active = new Set<Promise<DeliveryOutcome>>();
   const sinks = new Map<string, Sink>();
   for (const [name, spec] of Object.entries(config.sinks)) {
@@ -85,7 +81,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   /** Attempts one message until it is accepted, refused for good, or the budget says stop. */
-  async function attempt(name: string, sink: Sink, doc: DiagnosisDocument, key: DeliveryKey, batch: DeliveryBatch, deadline: number): Promise<MessageResult> {
+  async function attempt(sink: Sink, { doc, key }: SinkMessage, batch: DeliveryBatch, deadline: number): Promise<MessageResult> {
     for (let n = 1; ; n++) {
       const remaining = deadline - clock();
       if (remaining <= 0) return { kind: 'retry-later', reason: 'delivery budget spent before the attempt' };
@@ -102,7 +98,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         const decision = decideRetry({ failure: classifyFailure(err), attempt: n, remainingMs: deadline - clock(), policy, random });
         if (decision.kind !== 'retry') return decision;
         logger.warn(
-          { sink: name, fingerprint: doc.alert.fingerprint, attempt: n, delayMs: decision.delayMs, reason: classifyFailure(err).reason },
+          { sink: key.sink, fingerprint: doc.alert.fingerprint, attempt: n, delayMs: decision.delayMs, reason: classifyFailure(err).reason },
           'sink failed; retrying',
         );
         await sleep(decision.delayMs);
@@ -110,46 +106,48 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function deliverOne(name: string, doc: DiagnosisDocument, batch: DeliveryBatch, deadline: number): Promise<MessageResult> {
-    const sink = sinks.get(name);
-    if (sink === undefined) return { kind: 'permanent', reason: `no sink named "${name}"` };
-    const key: DeliveryKey = { sink: name, groupKey: batch.groupKey, fingerprint: doc.alert.fingerprint, status: doc.status, startsAt: doc.alert.startsAt };
-    if (ledger.get(key) !== undefined) return { kind: 'duplicate' };
-    const k = deliveryKeyString(key);
-    // A concurrent request for the same message (Alertmanager HA peers, an early resend) waits for ours.
-    const running = inFlight.get(k);
-    if (running !== undefined) {
-      const r = await running;
-      return r.kind === 'retry-later' ? r : { kind: 'duplicate' };
-    }
-    const work = attempt(name, sink, doc, key, batch, deadline).then((r) => {
-      if (r.kind === 'sent') ledger.record(key, 'sent');
-      if (r.kind === 'permanent') ledger.record(key, 'failed-permanently');
-      return r;
-    });
-    inFlight.set(k, work);
+  /** One message: settled without sending, or claimed, sent and recorded (released when it must wait for the resend). */
+  async function deliverOne(message: SinkMessage, batch: DeliveryBatch, deadline: number, earlier: readonly MessageResult[]): Promise<MessageResult> {
+    const sink = sinks.get(message.key.sink);
+    const upfront = settledUpfront(message, sink !== undefined, earlier);
+    if (upfront !== undefined) return upfront;
+    if (sink === undefined) throw new Error(`no settlement for a message to the unknown sink "${message.key.sink}"`);
+    let entry: LedgerEntry;
     try {
-      return await work;
-    } finally {
-      inFlight.delete(k);
+      entry = await ledger.claim(message.key);
+    } catch (err) {
+      return { kind: 'retry-later', reason: `delivery ledger unavailable: ${err instanceof Error ? err.message : String(err)}` };
     }
+    let result: MessageResult = { kind: 'retry-later', reason: 'not attempted' };
+    try {
+      result = settledByLedger(entry.outcome) ?? (await attempt(sink, message, batch, deadline));
+    } finally {
+      const keep = ledgerOutcome(result);
+      await (keep === undefined ? entry.release() : entry.record(keep)).catch((err: unknown) =>
+        logger.error(
+          { sink: message.key.sink, fingerprint: message.doc.alert.fingerprint, err },
+          'delivery ledger not updated: a resend may repeat this message',
+        ),
+      );
+    }
+    return result;
   }
 
   async function runQueue(
-    name: string,
-    docs: DiagnosisDocument[],
     batch: DeliveryBatch,
+    messages: readonly SinkMessage[],
     deadline: number,
-  ): Promise<{ doc: DiagnosisDocument; result: MessageResult }[]> {
-    const out: { doc: DiagnosisDocument; result: MessageResult }[] = [];
-    let blocked: string | undefined;
-    for (const doc of docs) {
-      // In order: once a message must wait for Alertmanager's resend, the ones after it wait too.
-      const result: MessageResult =
-        blocked === undefined ? await deliverOne(name, doc, batch, deadline) : { kind: 'retry-later', reason: `not attempted: ${blocked}` };
-      if (result.kind === 'retry-later' && blocked === undefined) blocked = 'an earlier message to this sink failed';
-      out.push({ doc, result });
-      report(name, doc, result);
+  ): Promise<{ message: SinkMessage; result: MessageResult }[]> {
+    const out: { message: SinkMessage; result: MessageResult }[] = [];
+    for (const message of messages) {
+      const result = await deliverOne(
+        message,
+        batch,
+        deadline,
+        out.map((o) => o.result),
+      );
+      out.push({ message, result });
+      report(message.key.sink, message.doc, result);
     }
     return out;
   }
@@ -182,17 +180,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function run(batch: DeliveryBatch): Promise<DeliveryOutcome> {
     const deadline = clock() + config.delivery.budgetMs;
-    const plan = planDelivery(batch.documents, config);
-    const perSink = await Promise.all([...plan].map(async ([name, docs]) => ({ name, results: await runQueue(name, docs, batch, deadline) })));
-    const failures: DeliveryFailure[] = [];
-    const permanentFailures: DeliveryFailure[] = [];
-    for (const { name, results } of perSink) {
-      for (const { doc, result } of results) {
-        if (result.kind === 'retry-later') failures.push({ sink: name, fingerprint: doc.alert.fingerprint, reason: result.reason });
-        if (result.kind === 'permanent') permanentFailures.push({ sink: name, fingerprint: doc.alert.fingerprint, reason: result.reason });
-      }
-    }
-    return failures.length > 0 ? { kind: 'retry-later', failures, permanentFailures } : { kind: 'delivered', permanentFailures };
+    const perSink = await Promise.all([...sinkQueues(batch, config)].map(([, messages]) => runQueue(batch, messages, deadline)));
+    return deliveryOutcome(perSink.flat());
   }
 
   return {

@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { Config, ResolvedSink, RouteSpec } from '../../../src/config.ts';
 import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
 import { createMetrics, type Metrics } from '../../../src/metrics.ts';
+import type { DeliveryLedger } from '../../../src/notify/delivery-ledger.ts';
 import { createNotifier, type DeliveryBatch, type Notifier } from '../../../src/notify/notifier.ts';
 import { type RetryPolicy, rapidRetryPolicy } from '../../../src/notify/retry-policy.ts';
 
@@ -27,6 +28,7 @@ export function harness(options: {
   budgetMs?: number;
   sinkTimeoutMs?: number;
   retryPolicy?: RetryPolicy;
+  ledger?: DeliveryLedger;
 }): Harness {
   const slept: number[] = [];
   const logs: string[] = [];
@@ -60,6 +62,7 @@ export function harness(options: {
     retryPolicy: options.retryPolicy ?? rapidRetryPolicy,
     random: () => 0.5,
     stdout: { write: (s: string) => stdout.push(s) },
+    ...(options.ledger !== undefined ? { ledger: options.ledger } : {}),
   });
   return {
     notifier,

@@ -92,6 +92,47 @@ describe('notifier across sinks', () => {
     expect(slack.messages.map((m) => m.text?.includes('zz9q'))).toEqual([false, true]);
   });
 
+  it('the ledger cannot be read (a shared store unreachable) → nothing sent, retry-later naming the ledger', async () => {
+    const h = harness({
+      sinks: { forward: sinks().forward },
+      ledger: {
+        claim: () => Promise.reject(new Error('leases.coordination.k8s.io is forbidden')),
+      },
+    });
+    const outcome = await h.notifier.deliver(batch([oomDocument()]));
+    expect(outcome).toEqual({
+      kind: 'retry-later',
+      failures: [{ sink: 'forward', fingerprint: 'a1b2c3d4e5f60718', reason: 'delivery ledger unavailable: leases.coordination.k8s.io is forbidden' }],
+      permanentFailures: [],
+    });
+    expect(hook.accepted).toHaveLength(0);
+  });
+
+  it('the ledger cannot record a sent message → still delivered, and the risk of a repeat is logged', async () => {
+    const h = harness({
+      sinks: { forward: sinks().forward },
+      ledger: {
+        claim: async () => ({
+          outcome: undefined,
+          record: () => Promise.reject(new Error('lease update conflict')),
+          release: async () => {},
+        }),
+      },
+    });
+    expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(hook.accepted).toHaveLength(1);
+    expect(h.logs.join('')).toContain('delivery ledger not updated: a resend may repeat this message');
+  });
+
+  it('the same message at once, refused for good the first time → the second waits for that record and does not send it again', async () => {
+    const h = harness({ sinks: { forward: sinks().forward }, budgetMs: 2000 });
+    hook.failNext(400, 1);
+    const [a, b] = await Promise.all([h.notifier.deliver(batch([oomDocument()])), h.notifier.deliver(batch([oomDocument()]))]);
+    expect(a).toMatchObject({ kind: 'delivered', permanentFailures: [{ sink: 'forward' }] });
+    expect(b).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(hook.accepted).toHaveLength(0);
+  });
+
   it('console sink → the text rendering on standard output', async () => {
     const h = harness({ sinks: { console: { type: 'console' } } });
     await h.notifier.deliver(batch([oomDocument()]));
