@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
+import { type PrometheusConfig, prometheusFromEnv } from './config-prometheus.ts';
 import { FileSettings, type RouteSpec, type SinkSpec } from './config-schema.ts';
 import { nonEmpty, type ResolvedSink, resolveSinks, sinksFromEnv } from './config-sinks.ts';
 
@@ -34,6 +35,8 @@ export interface Config {
   routes: RouteSpec[];
   /** Sinks for alerts that no route matched. */
   defaultSinks: string[];
+  /** Where OOM kills' memory history is read; undefined: not read. */
+  prometheus?: PrometheusConfig;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -128,9 +131,12 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   }
   for (const name of defaultSinks) if (!(name in sinks)) errors.push(`defaultSinks: no sink named "${name}"`);
 
+  const prometheus = prometheusFromEnv(env, readSecretFile, errors);
+
   if (errors.length > 0) return { ok: false, errors };
   const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, kube, delivery, sinks, routes, defaultSinks };
   if (webhookToken !== undefined) config.webhookToken = webhookToken;
+  if (prometheus !== undefined) config.prometheus = prometheus;
   return { ok: true, config };
 }
 
@@ -184,6 +190,10 @@ export const SECRET_PATHS = [
   'sinks.*.botToken',
   'sinks.*.password',
   'sinks.*.smtpUrl',
+  'prometheus.bearerToken',
+  'prometheus.basicAuth.password',
+  'config.prometheus.bearerToken',
+  'config.prometheus.basicAuth.password',
   'req.headers.authorization',
   'headers.authorization',
 ];

@@ -7,6 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
 import type { Evidence } from './diagnosis/evidence.ts';
+import type { MemoryHistorySource } from './history/index.ts';
 import { buildDocument } from './http/alert-document.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
@@ -39,6 +40,8 @@ export interface PipelineDeps {
   metrics: Metrics;
   /** Which alert leads each pod's message; in memory by default. */
   podAlerts?: StateStore<PodAlerts>;
+  /** Prometheus memory history for OOM causes, when PROMETHEUS_URL is set. */
+  history?: Pick<MemoryHistorySource, 'enrich'>;
 }
 
 export function createPipeline(deps: PipelineDeps): AlertPipeline {
@@ -80,10 +83,19 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
         }
 
         const evidence = toRead.length === 0 ? [] : await deps.evidence.gather(toRead);
-        toRead.forEach((alert, i) => {
-          const found = evidence[i];
-          if (found === undefined) throw new Error(`evidence source returned ${evidence.length} results for ${toRead.length} alerts`);
-          const diagnosis = deps.diagnose(found);
+        const diagnosed = await Promise.all(
+          toRead.map(async (alert, i) => {
+            const found = evidence[i];
+            if (found === undefined) throw new Error(`evidence source returned ${evidence.length} results for ${toRead.length} alerts`);
+            const plain = deps.diagnose(found);
+            if (deps.history === undefined) return { alert, found, diagnosis: plain };
+            const enriched = await deps.history.enrich(found, plain);
+            if (enriched.ms !== undefined) log.debug({ fingerprint: alert.fingerprint, ms: Math.round(enriched.ms) }, 'memory history read');
+            const read = enriched.problem === undefined ? found : { ...found, problems: [...found.problems, enriched.problem] };
+            return { alert, found: read, diagnosis: enriched.diagnosis };
+          }),
+        );
+        for (const { alert, found, diagnosis } of diagnosed) {
           if (alert.status === 'firing') deps.metrics.diagnoses.inc({ cause: diagnosis.cause.id, confidence: diagnosis.cause.confidence });
           const document = buildDocument(alert, found, diagnosis);
           const key = keyOf.get(alert);
@@ -94,12 +106,13 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
               fingerprint: alert.fingerprint,
               pod: `${document.target.namespace}/${document.target.pod}`,
               cause: diagnosis.cause.id,
+              ...(diagnosis.cause.detail === undefined ? {} : { detail: diagnosis.cause.detail }),
               confidence: diagnosis.cause.confidence,
               problems: found.problems.length,
             },
             'diagnosed',
           );
-        });
+        }
 
         result =
           documents.length === 0

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
+import { createMemoryHistorySource } from './history/index.ts';
+import { createPrometheusClient } from './history/prometheus.ts';
 import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
 import { createKubeHealth, createKubeReader, gatherForAlerts, targetFromLabels } from './kube/index.ts';
@@ -38,6 +40,10 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
     onApiCall: kubeHealth,
   });
   const logRequest = { tailLines: config.kube.logTailLines, limitBytes: config.kube.logLimitBytes };
+  const history =
+    config.prometheus === undefined
+      ? undefined
+      : createMemoryHistorySource(createPrometheusClient(config.prometheus), { windowHours: config.prometheus.historyHours });
   const notifier = createNotifier({ config, logger, metrics, ...(overrides.stdout !== undefined ? { stdout: overrides.stdout } : {}) });
   const pipeline = createPipeline({
     evidence: {
@@ -51,6 +57,7 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
     diagnose,
     notifier,
     metrics,
+    ...(history === undefined ? {} : { history }),
   });
 
   let stopping = false;
@@ -67,6 +74,7 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
       (closing ??= (async () => {
         await notifier.close();
         await kube.close();
+        await history?.close();
       })()),
   };
 }

@@ -42,6 +42,9 @@ export const CAUSE_DETAILS = [
   'port-privileged', // a port below 1024 without root or NET_BIND_SERVICE
   'probe-port-mismatch', // the probe checks a port the app does not listen on
   'heap-flag-over-limit', // -Xmx / --max-old-space-size at or above the memory limit
+  'memory-leak', // Prometheus: each run climbs steadily until killed (src/history)
+  'limit-undersized', // Prometheus: usage reaches the limit soon after start and plateaus there
+  'memory-spike', // Prometheus: flat, then a sudden rise within a minute before the kill
 ] as const;
 
 export type CauseDetail = (typeof CAUSE_DETAILS)[number];
@@ -59,7 +62,7 @@ export interface Cause {
 }
 
 export interface EvidenceLine {
-  source: 'status' | 'events' | 'logs' | 'spec';
+  source: 'status' | 'events' | 'logs' | 'spec' | 'metrics';
   text: string;
 }
 
@@ -110,6 +113,24 @@ export interface Target {
   restarts?: number;
 }
 
+/**
+ * A container's memory history from Prometheus, as drawn in the chart: one run per container start
+ * (per pod), points as [unix seconds, working-set bytes], and the limit. Bounded in size by the reader.
+ */
+export interface MemoryHistory {
+  /** Query window and resolution, unix seconds. */
+  start: number;
+  end: number;
+  stepSeconds: number;
+  /** The container memory limit Prometheus (kube-state-metrics) reports, else the pod spec's. */
+  limitBytes?: number;
+  runs: { pod: string; points: [number, number][] }[];
+  /** When runs ended in a kill, unix seconds. */
+  kills: number[];
+  /** The pod of the alert, drawn strongest. */
+  pod: string;
+}
+
 export interface DiagnosisDocument {
   version: 1;
   status: 'firing' | 'resolved';
@@ -121,8 +142,10 @@ export interface DiagnosisDocument {
   verify: string[];
   findings: Finding[];
   logs?: LogExcerpt;
+  /** Present for OOM causes when Prometheus could be read. */
+  memory?: MemoryHistory;
   problems: DocumentProblem[];
 }
 
 /** What the pure diagnosis returns for one evidence object; the document adds the alert around it. */
-export type Diagnosis = Pick<DiagnosisDocument, 'cause' | 'evidence' | 'remedies' | 'verify' | 'findings' | 'logs'>;
+export type Diagnosis = Pick<DiagnosisDocument, 'cause' | 'evidence' | 'remedies' | 'verify' | 'findings' | 'logs' | 'memory'>;

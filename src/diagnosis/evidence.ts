@@ -5,7 +5,7 @@
  */
 
 /** What was read and from where; also the `source` of a problem. */
-export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'kube';
+export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'kube' | 'prometheus';
 
 /** Why a read failed, so a rule can say what is missing and how to get it. */
 export type ProblemKind =

@@ -43,5 +43,6 @@ export function buildDocument(alert: WebhookAlert, evidence: Evidence, diagnosis
     problems: evidence.problems.map(({ source, kind, message }) => ({ source, kind, message })),
   };
   if (diagnosis.logs !== undefined) document.logs = diagnosis.logs;
+  if (diagnosis.memory !== undefined) document.memory = diagnosis.memory;
   return document;
 }

@@ -18,6 +18,7 @@ const WHAT: Record<ProblemSource, string> = {
   events: 'the events',
   target: 'the target',
   kube: 'the Kubernetes API',
+  prometheus: 'the memory history',
 };
 
 export function problemFromError(source: ProblemSource, err: KubeReadError, ctx: ReadContext): Problem {

@@ -1,0 +1,178 @@
+/**
+ * The memory verdict in the diagnosis: `cause.detail`, proof lines with the numbers, and the fix that
+ * follows (a leak: a bigger limit only buys hours, profile the heap; an undersized limit: the new
+ * limit from the observed peak). Today's "first tell a leak from an undersized limit" advice is
+ * replaced once the history has told them apart. Pure.
+ */
+import type { CauseDetail, Diagnosis, EvidenceLine, MemoryHistory, Remedy } from '../diagnosis/document.ts';
+import { shq } from '../diagnosis/shell.ts';
+import type { MemoryVerdict } from './decide.ts';
+import { bytesShort, sparkline } from './sparkline.ts';
+
+export interface MemoryContext {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** `deployment/api` when the owner takes `kubectl set resources`; undefined for bare pods and Jobs. */
+  workloadRef?: string;
+  /** Set both request and limit when they were equal (Guaranteed QoS stays Guaranteed). */
+  requestEqualsLimit: boolean;
+  runtime?: string;
+  windowHours: number;
+}
+
+/** Remedies the verdict replaces: the "which one is it" advice and the blind ×2. */
+const UNDECIDED_ADVICE = /^(?:First tell a leak|If the limit is too small)/;
+
+const MI = 1024 ** 2;
+const GI = 1024 ** 3;
+
+/** Up to a round number: 64Mi steps below 1Gi, 256Mi above, so the value reads as chosen. */
+export function roundUpLimit(bytes: number): number {
+  const step = bytes < GI ? 64 * MI : 256 * MI;
+  return Math.ceil(bytes / step) * step;
+}
+
+/** A Kubernetes quantity: 768Mi, 2Gi. */
+function quantity(bytes: number): string {
+  return bytes % GI === 0 ? `${bytes / GI}Gi` : `${Math.ceil(bytes / MI)}Mi`;
+}
+
+function hours(h: number): string {
+  return h >= 10 ? `${Math.round(h)} h` : h >= 1 ? `${h.toFixed(1)} h` : `${Math.max(1, Math.round(h * 60))} min`;
+}
+
+function clock(unixSeconds: number): string {
+  return `${new Date(unixSeconds * 1000).toISOString().slice(11, 16)} UTC`;
+}
+
+function setLimit(ctx: MemoryContext, bytes: number): string[] {
+  const q = quantity(bytes);
+  if (ctx.workloadRef === undefined)
+    return [`# the pod's owner cannot be patched in place: set resources.limits.memory: ${q} in its manifest and re-create it`];
+  const requests = ctx.requestEqualsLimit ? ` --requests=memory=${q}` : '';
+  return [`kubectl set resources ${ctx.workloadRef} -n ${shq(ctx.namespace)} -c ${shq(ctx.container)} --limits=memory=${q}${requests}`];
+}
+
+/** How to see what grows, per runtime: a heap dump or profile taken before the next kill. */
+function heapProfile(ctx: MemoryContext): string[] {
+  const where = `-n ${shq(ctx.namespace)} ${shq(ctx.pod)} -c ${shq(ctx.container)}`;
+  switch (ctx.runtime) {
+    case 'jvm':
+      return [`kubectl exec ${where} -- jcmd 1 GC.heap_dump /tmp/heap.hprof`, `kubectl cp ${where} ${shq(`${ctx.pod}:/tmp/heap.hprof`)} heap.hprof`];
+    case 'go':
+      return [
+        `kubectl port-forward -n ${shq(ctx.namespace)} pod/${ctx.pod} 6060:6060`,
+        'go tool pprof -top http://localhost:6060/debug/pprof/heap   # needs net/http/pprof',
+      ];
+    case 'node':
+      return [
+        `kubectl exec ${where} -- kill -USR2 1   # with NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2: a heap snapshot, twice an hour apart`,
+        '# compare the two snapshots in Chrome DevTools (Memory tab, Comparison view)',
+      ];
+    case 'python':
+      return ['# tracemalloc: take a snapshot at start and an hour later, print snapshot.compare_to(first, "lineno")[:20]'];
+    default:
+      return [`kubectl top pod ${shq(ctx.pod)} -n ${shq(ctx.namespace)} --containers   # twice, an hour apart: the growth rate to look for in a heap profile`];
+  }
+}
+
+function verdictLines(
+  v: MemoryVerdict,
+  limit: number | undefined,
+): { detail?: CauseDetail; sentence?: string; proof: string[]; remedies: (ctx: MemoryContext) => Remedy[] } {
+  const peaks = 'peaks' in v && v.peaks.length > 0 ? `peak before each kill: ${v.peaks.slice(-6).map(bytesShort).join(', ')}` : '';
+  const limitText = limit === undefined ? 'no limit' : `the ${bytesShort(limit)} limit`;
+  switch (v.kind) {
+    case 'leak': {
+      const reach = v.hoursToLimit === undefined ? '' : `, reaching ${limitText} ${hours(v.hoursToLimit)} after each start`;
+      const raised = limit === undefined ? undefined : roundUpLimit(limit * 2);
+      const buys = raised === undefined || limit === undefined || v.slopePerHour <= 0 ? undefined : (raised - limit) / v.slopePerHour;
+      return {
+        detail: 'memory-leak',
+        sentence: `Prometheus shows a leak: +${bytesShort(v.slopePerHour)}/h from about ${bytesShort(v.startBytes)}${reach}.`,
+        proof: [
+          `${v.agreeing} of ${v.kills} runs climbed steadily until killed: +${bytesShort(v.slopePerHour)}/h from about ${bytesShort(v.startBytes)}${reach}`,
+          peaks,
+        ],
+        remedies: (ctx) => [
+          {
+            title: `A leak: fix the code. Raising the limit${raised === undefined ? '' : ` to ${quantity(raised)}`} only buys${buys === undefined ? ' time' : ` about ${hours(buys)}`} per run`,
+            commands: [...heapProfile(ctx), ...(raised === undefined ? [] : ['# meanwhile, fewer kills:', ...setLimit(ctx, raised)])],
+          },
+        ],
+      };
+    }
+    case 'undersized': {
+      const next = roundUpLimit(v.clipped && limit !== undefined ? limit * 1.5 : v.plateauBytes * 1.25);
+      const why = v.clipped
+        ? `usage sat at ${limitText}, so it needs more than that: +50%, then trim to the new peak + 25%`
+        : `the observed peak ${bytesShort(v.plateauBytes)} + 25% headroom`;
+      return {
+        detail: 'limit-undersized',
+        sentence: `Prometheus shows an undersized limit: usage reaches ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} of each start and stays there.`,
+        proof: [
+          `${v.agreeing} of ${v.kills} runs reached ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} and stayed there until killed (a plateau, not a climb)`,
+          peaks,
+        ],
+        remedies: (ctx) => [
+          {
+            title: `The limit is too small: raise it${limit === undefined ? '' : ` from ${bytesShort(limit)}`} to ${quantity(next)} (${why})`,
+            commands: setLimit(ctx, next),
+          },
+        ],
+      };
+    }
+    case 'spike': {
+      const next = roundUpLimit(v.toBytes * 1.25);
+      return {
+        detail: 'memory-spike',
+        sentence: `Prometheus shows a spike: flat at ${bytesShort(v.fromBytes)}, then ${bytesShort(v.toBytes)} within ${Math.round(v.riseSeconds)} s (last at ${clock(v.at)}).`,
+        proof: [
+          `${v.agreeing} of ${v.kills} runs were flat, then rose from ${bytesShort(v.fromBytes)} to ${bytesShort(v.toBytes)} within ${Math.round(v.riseSeconds)} s and were killed (last rise at ${clock(v.at)})`,
+          peaks,
+        ],
+        remedies: (ctx) => [
+          {
+            title: `A burst: find what ran at ${clock(v.at)} (a large request, a batch, a report) and bound it; or give the burst room (${quantity(next)})`,
+            commands: [
+              `kubectl logs -n ${shq(ctx.namespace)} ${shq(ctx.pod)} -c ${shq(ctx.container)} --previous --timestamps | tail -n 50`,
+              '# bound the burst: page or batch size, request body size, concurrency',
+              ...setLimit(ctx, next),
+            ],
+          },
+        ],
+      };
+    }
+    case 'unclear':
+      return { proof: [`${v.kills} kills in the window, no single pattern (runs read as: ${v.shapes.join(', ')})`, peaks], remedies: () => [] };
+    case 'no-kill':
+      return {
+        proof: [
+          `no kill of this container in Prometheus' history${v.peakBytes === undefined ? '' : ` (peak ${bytesShort(v.peakBytes)}${v.lastBytes === undefined ? '' : `, now ${bytesShort(v.lastBytes)}`})`}`,
+        ],
+        remedies: () => [],
+      };
+  }
+}
+
+export function explainMemory(diagnosis: Diagnosis, verdict: MemoryVerdict, history: MemoryHistory, ctx: MemoryContext): Diagnosis {
+  const said = verdictLines(verdict, history.limitBytes);
+  const chart = sparkline(history);
+  const proof: EvidenceLine[] = [
+    ...(chart === '' ? [] : [{ source: 'metrics' as const, text: `memory, last ${ctx.windowHours} h: ${chart}` }]),
+    ...said.proof.filter((t) => t !== '').map((text) => ({ source: 'metrics' as const, text })),
+  ];
+  const fixes = said.remedies(ctx);
+  return {
+    ...diagnosis,
+    cause: {
+      ...diagnosis.cause,
+      ...(said.detail === undefined ? {} : { detail: said.detail }),
+      ...(said.sentence === undefined ? {} : { summary: `${diagnosis.cause.summary} ${said.sentence}` }),
+    },
+    evidence: [...diagnosis.evidence, ...proof],
+    remedies: fixes.length === 0 ? diagnosis.remedies : [...fixes, ...diagnosis.remedies.filter((r) => !UNDECIDED_ADVICE.test(r.title))],
+    memory: history,
+  };
+}

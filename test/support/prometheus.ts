@@ -1,0 +1,102 @@
+/**
+ * A real Prometheus server (Debian's `prometheus` package) on loopback, its TSDB filled beforehand
+ * with `promtool tsdb create-blocks-from openmetrics`: the cAdvisor working set of each shape's
+ * container runs and kube-state-metrics' memory limit, sampled every 30 s up to `end`. Nothing is
+ * scraped: the test queries exactly what was written, through the HTTP API.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Shape } from '../fixtures/memory/shapes.ts';
+import { freePort } from './free-port.ts';
+
+const PROMETHEUS = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'];
+const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'];
+
+function binary(candidates: string[], name: string): string {
+  const found = candidates.find((p) => existsSync(p));
+  if (found === undefined) throw new Error(`${name} not found at ${candidates.join(' or ')}: install Debian's package (apt-get install prometheus)`);
+  return found;
+}
+
+function labels(l: Record<string, string>): string {
+  return `{${Object.entries(l)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',')}}`;
+}
+
+/** OpenMetrics text: one family at a time, each series' samples in time order, `# EOF` last. */
+export function openMetrics(shapes: readonly Shape[], scrapeSeconds = 30): string {
+  const out = ['# TYPE container_memory_working_set_bytes gauge'];
+  for (const shape of shapes) {
+    for (const s of shape.series) {
+      const l = labels({ namespace: shape.namespace, pod: s.pod, container: shape.container, id: s.id, job: 'kubelet', metrics_path: '/metrics/cadvisor' });
+      for (const [t, v] of s.points) out.push(`container_memory_working_set_bytes${l} ${v} ${t}`);
+    }
+  }
+  out.push('# TYPE kube_pod_container_resource_limits gauge');
+  for (const shape of shapes) {
+    for (const pod of new Set(shape.series.map((s) => s.pod))) {
+      const times = shape.series.filter((s) => s.pod === pod).flatMap((s) => s.points.map((p) => p[0]));
+      const l = labels({ namespace: shape.namespace, pod, container: shape.container, resource: 'memory', unit: 'byte', job: 'kube-state-metrics' });
+      const first = Math.min(...times);
+      const last = Math.max(...times);
+      for (let t = first; t <= last; t += scrapeSeconds) out.push(`kube_pod_container_resource_limits${l} ${shape.limitBytes} ${t}`);
+    }
+  }
+  out.push('# EOF', '');
+  return out.join('\n');
+}
+
+export interface RunningPrometheus {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startPrometheus(shapes: readonly Shape[]): Promise<RunningPrometheus> {
+  const dir = await mkdtemp(join(tmpdir(), 'prometheus-'));
+  const data = join(dir, 'data');
+  await writeFile(join(dir, 'series.om'), openMetrics(shapes));
+  const created = spawnSync(binary(PROMTOOL, 'promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'series.om'), data], { encoding: 'utf8' });
+  if (created.status !== 0) throw new Error(`promtool could not create blocks:\n${created.stdout}${created.stderr}`);
+  await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const child: ChildProcess = spawn(
+    binary(PROMETHEUS, 'prometheus'),
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${data}`,
+      '--storage.tsdb.retention.time=30d',
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Prometheus exited (${child.exitCode}):\n${output}`);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Prometheus did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop };
+}
