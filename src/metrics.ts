@@ -62,3 +62,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
   };
 }
+
+/**
+ * Creates the series the alerts in alerts/crashtriage-receiver-rules.yaml watch at zero: a counter
+ * that first appears with the value 1 has no increase() in Prometheus, so the first refused message
+ * or 401 after a start would never alert. (The prom-client way: a labelled counter is exported only
+ * once a label set is used.)
+ */
+export function primeFailureSeries(metrics: Metrics, sinkNames: readonly string[], apiResources: readonly string[]): void {
+  for (const outcome of ['accepted', 'rejected_auth', 'rejected_body', 'retry_later', 'error']) metrics.requests.inc({ outcome }, 0);
+  for (const sink of sinkNames) {
+    for (const outcome of ['sent', 'duplicate', 'retryable_failure', 'permanent_failure']) metrics.deliveries.inc({ sink, outcome }, 0);
+  }
+  for (const resource of apiResources) for (const code of ['401', '403']) metrics.kubeApiCalls.inc({ resource, code }, 0);
+}

@@ -11,7 +11,7 @@ import { createPrometheusClient } from './history/prometheus.ts';
 import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
 import { createKubeHealth, createKubeReader, gatherForAlerts, targetFromLabels } from './kube/index.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, primeFailureSeries } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline.ts';
 
@@ -29,6 +29,7 @@ export interface WireOverrides {
 
 export async function wireService(config: Config, logger: Logger, overrides: WireOverrides = {}): Promise<Service> {
   const metrics = createMetrics();
+  primeFailureSeries(metrics, Object.keys(config.sinks), ['pods', 'pods/log', 'events']);
   const kubeHealth = createKubeHealth(metrics);
   const kube = createKubeReader({
     ...(config.kube.kubeconfigPath !== undefined ? { kubeconfigPath: config.kube.kubeconfigPath } : {}),

@@ -1,7 +1,11 @@
 // Helpers for the manifest tests: render kustomizations with kubectl, and validate each object
 // offline against the Kubernetes and prometheus-operator OpenAPI schemas (kubernetes-models).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Alertmanager } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager';
+import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { AlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
@@ -9,10 +13,11 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { findTool } from './promtool.ts';
 
 /** A Kubernetes object as parsed from YAML: only the type and name are known. */
@@ -31,6 +36,9 @@ export const KUBECTL_MISSING =
 /** Every kind this project ships, with the model that validates it (schema from the upstream OpenAPI). */
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Namespace': Namespace,
+  'v1/ConfigMap': ConfigMap,
+  'monitoring.coreos.com/v1/Prometheus': Prometheus,
+  'monitoring.coreos.com/v1/Alertmanager': Alertmanager,
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
   'apps/v1/Deployment': Deployment,
@@ -85,4 +93,20 @@ export function only<T = Manifest>(manifests: readonly Manifest[], kind: string)
   const found = manifests.filter((m) => m.kind === kind);
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0] as T;
+}
+
+/**
+ * Renders an overlay made on the fly, outside the repository: these resources (paths relative to
+ * the repository) with these components. kustomize wants relative paths, so they are made relative.
+ */
+export function kustomizeOverlay(resources: readonly string[], components: readonly string[]): { manifests: Manifest[]; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'crashtriage-overlay-'));
+  const fromDir = (path: string) => relative(dir, join(process.cwd(), path));
+  writeFileSync(join(dir, 'kustomization.yaml'), stringify({ resources: resources.map(fromDir), components: components.map(fromDir) }));
+  try {
+    return { manifests: kustomize(dir), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }

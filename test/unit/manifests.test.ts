@@ -12,12 +12,12 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fromImage, parseDockerfile } from '../support/dockerfile.ts';
-import { KUBECTL_MISSING, kustomize, type Manifest, only, readManifests, validateManifest } from '../support/manifests.ts';
+import { KUBECTL_MISSING, kustomize, kustomizeOverlay, type Manifest, only, readManifests, validateManifest } from '../support/manifests.ts';
 import { findTool } from '../support/promtool.ts';
 
 const base = lazyKustomize('deploy/');
 const monitoring = lazyKustomize('deploy/monitoring/');
-const alertFiles = ['alerts/crashtriage-rules.yaml'];
+const alertFiles = ['alerts/crashtriage-rules.yaml', 'alerts/crashtriage-receiver-rules.yaml'];
 
 // Rendering at load time would turn a missing kubectl into one opaque suite error; render lazily
 // instead, and let the first test say what is missing.
@@ -51,13 +51,13 @@ describe('rendering', () => {
       monitoring()
         .map((m) => m.kind)
         .sort(),
-    ).toEqual(['AlertmanagerConfig', 'PrometheusRule', 'ServiceMonitor']);
+    ).toEqual(['AlertmanagerConfig', 'PrometheusRule', 'PrometheusRule', 'ServiceMonitor']);
   });
 
-  it('every namespaced object is in namespace crashtriage', () => {
+  it("every namespaced object is in namespace crashtriage, but the AlertmanagerConfig in Alertmanager's", () => {
     const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
     for (const m of [...base(), ...monitoring()].filter((o) => !clusterScoped.has(o.kind))) {
-      expect(m.metadata.namespace, `${m.kind}/${m.metadata.name}`).toBe('crashtriage');
+      expect(m.metadata.namespace, `${m.kind}/${m.metadata.name}`).toBe(m.kind === 'AlertmanagerConfig' ? 'monitoring' : 'crashtriage');
     }
   });
 });
@@ -175,6 +175,28 @@ describe('Deployment', () => {
   });
 });
 
+describe('optional file mounts (components)', () => {
+  it.each([
+    ['config-file', 'CONFIG_FILE', { configMap: 'crashtriage-config', key: 'config.yaml' }],
+    ['smtp-password-file', 'SMTP_PASSWORD_FILE', { secret: 'crashtriage-smtp-password', key: 'password' }],
+  ] as const)('%s sets %s to the file its volume mounts, read-only', (component, variable, source) => {
+    const { manifests, cleanup } = kustomizeOverlay(['deploy'], [`deploy/components/${component}`]);
+    cleanup();
+    for (const m of manifests) validateManifest(m);
+    const pod = only<IDeployment>(manifests, 'Deployment').spec?.template.spec;
+    const c = pod?.containers[0];
+    const file = c?.env?.find((e) => e.name === variable)?.value ?? '';
+    const mount = c?.volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
+    expect(mount?.readOnly).toBe(true);
+    const volume = pod?.volumes?.find((v) => v.name === mount?.name);
+    const items = 'secret' in source ? volume?.secret?.items : volume?.configMap?.items;
+    expect('secret' in source ? volume?.secret?.secretName : volume?.configMap?.name).toBe('secret' in source ? source.secret : source.configMap);
+    expect(items).toEqual([{ key: source.key, path: file.slice((mount?.mountPath.length ?? 0) + 1) }]);
+    // The base's token mount and settings stay as they were.
+    expect(c?.env?.find((e) => e.name === 'WEBHOOK_TOKEN_FILE')).toBeDefined();
+  });
+});
+
 describe('Service and NetworkPolicy', () => {
   it('the ClusterIP Service on 8080 selects the pod', () => {
     const service = only<IService>(base(), 'Service');
@@ -198,11 +220,14 @@ describe('Service and NetworkPolicy', () => {
 });
 
 describe('monitoring', () => {
-  const alertNames = readManifests('alerts/crashtriage-rules.yaml').flatMap((m) =>
-    (m as unknown as { spec: { groups: Array<{ rules: Array<{ alert?: string }> }> } }).spec.groups.flatMap((g) =>
-      g.rules.flatMap((r) => (r.alert === undefined ? [] : [r.alert])),
-    ),
-  );
+  const alertsOf = (file: string) =>
+    readManifests(file).flatMap((m) =>
+      (m as unknown as { spec: { groups: Array<{ rules: Array<{ alert?: string }> }> } }).spec.groups.flatMap((g) =>
+        g.rules.flatMap((r) => (r.alert === undefined ? [] : [r.alert])),
+      ),
+    );
+  const alertNames = alertsOf('alerts/crashtriage-rules.yaml');
+  const receiverAlertNames = alertsOf('alerts/crashtriage-receiver-rules.yaml');
   const config = (): IAlertmanagerConfig => only<IAlertmanagerConfig>(monitoring(), 'AlertmanagerConfig');
 
   it('the ServiceMonitor scrapes /metrics from the Service port http', () => {
@@ -226,22 +251,28 @@ describe('monitoring', () => {
     expect(config().spec?.route?.groupBy).toEqual(expect.arrayContaining(['namespace', 'pod']));
   });
 
-  it('the AlertmanagerConfig route takes every crashtriage alert and the stock crash-loop alerts, and nothing else', () => {
+  it("the AlertmanagerConfig route takes every crash-loop alert and the stock ones, and not crashtriage's alerts about itself", () => {
     const matchers = config().spec?.route?.matchers ?? [];
     expect(matchers).toHaveLength(1);
     expect(matchers[0]).toMatchObject({ name: 'alertname', matchType: '=~' });
     const routed = new RegExp(`^(?:${matchers[0]?.value})$`); // Alertmanager anchors its regexes
     for (const name of [...alertNames, 'KubePodCrashLooping', 'KubeContainerWaiting', 'KubePodNotReady']) expect(name).toMatch(routed);
-    for (const name of ['KubeDeploymentReplicasMismatch', 'Watchdog', 'xCrashtriageContainerRestarting']) expect(name).not.toMatch(routed);
+    for (const name of ['KubeDeploymentReplicasMismatch', 'Watchdog', 'xCrashtriageContainerRestarting', ...receiverAlertNames])
+      expect(name).not.toMatch(routed);
     expect(alertNames.length).toBeGreaterThan(0);
+    expect(receiverAlertNames.length).toBeGreaterThan(0);
   });
 
-  it('deploy/alertmanager.yml routes and inhibits as the AlertmanagerConfig does', () => {
+  it('deploy/alertmanager.yml routes, and its optional inhibit rule inhibits, as the AlertmanagerConfig and its component do', () => {
     const plain = parse(readFileSync('deploy/alertmanager.yml', 'utf8')) as {
       route: { routes: Array<{ receiver: string; matchers: string[]; group_by: string[]; continue: boolean }> };
       receivers: Array<{ name: string; webhook_configs?: Array<Record<string, unknown>> }>;
-      inhibit_rules: Array<{ equal: string[] }>;
     };
+    const inhibit = parse(readFileSync('deploy/alertmanager-inhibit.yml', 'utf8')) as { inhibit_rules: Array<{ equal: string[] }> };
+    const component = parse(readFileSync('deploy/components/inhibit-stock-alerts/kustomization.yaml', 'utf8')) as {
+      patches: Array<{ patch: string }>;
+    };
+    const componentRules = (parse(component.patches[0]?.patch ?? '') as Array<{ value: Array<{ equal: string[] }> }>)[0]?.value;
     const route = plain.route.routes.find((r) => r.receiver === 'crashtriage');
     expect(route?.matchers).toEqual([`alertname=~"${config().spec?.route?.matchers?.[0]?.value}"`]);
     expect(route?.group_by).toEqual(config().spec?.route?.groupBy);
@@ -249,7 +280,8 @@ describe('monitoring', () => {
     const hook = plain.receivers.find((r) => r.name === 'crashtriage')?.webhook_configs?.[0];
     expect(hook).toMatchObject({ url: 'http://crashtriage.crashtriage.svc:8080/alerts', send_resolved: true, max_alerts: 0 });
     expect(hook?.['http_config']).toMatchObject({ authorization: { type: 'Bearer', credentials_file: expect.stringMatching(/^\//) } });
-    expect(plain.inhibit_rules.map((r) => r.equal)).toEqual(config().spec?.inhibitRules?.map((r) => r.equal));
+    expect(inhibit.inhibit_rules.map((r) => r.equal)).toEqual(componentRules?.map((r) => r.equal));
+    expect(config().spec?.inhibitRules).toBeUndefined();
   });
 });
 
