@@ -1,6 +1,6 @@
 /**
  * A Map with a size cap and a time-to-live, for in-memory state that must not grow without bound
- * (delivery ledger, Slack message timestamps). Oldest entries go first when the cap is reached.
+ * (Slack message timestamps, mail threading). Oldest entries go first when the cap is reached.
  */
 export interface BoundedMap<V> {
   get(key: string): V | undefined;
