@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { crashLoopAlert, webhookPayload } from '../test/fixtures/alertmanager/payloads.ts';
 import { KUBE_SCENARIO_NAMES, kubeFixture } from '../test/fixtures/kube/index.ts';
-import { crashLoopAlert, webhookPayload } from '../test/support/alertmanager-payloads.ts';
 import { startFakeKubeApi } from '../test/support/fake-kube-api.ts';
 
 const [alerts = 300, concurrency = 20, latencyMs = 20] = process.argv.slice(2).map(Number);

@@ -2,8 +2,8 @@
  * The real Alertmanager posting to the service over HTTP with `http_config.authorization`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { crashLoopAlert } from '../fixtures/alertmanager/payloads.ts';
 import { type RunningAlertmanager, startAlertmanager, waitFor } from '../support/alertmanager.ts';
-import { crashLoopAlert } from '../support/alertmanager-payloads.ts';
 import { build, TEST_TOKEN } from '../support/build-app.ts';
 
 let alertmanager: RunningAlertmanager | undefined;

@@ -5,8 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';
 import { waitFor } from '../support/alertmanager.ts';
-import { crashLoopAlert, webhookPayload } from '../support/alertmanager-payloads.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts';
 import { scenarioObjects } from '../support/kube-fixtures.ts';
 

@@ -7,7 +7,7 @@ import type { WebhookAlert } from '../../src/http/alertmanager-payload.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import type { DeliveryBatch, DeliveryOutcome } from '../../src/notify/notifier.ts';
 import { createPipeline } from '../../src/pipeline.ts';
-import { crashLoopAlert, webhookPayload } from '../support/alertmanager-payloads.ts';
+import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';
 
 const log = pino({ level: 'silent' });
 

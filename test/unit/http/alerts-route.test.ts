@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crashLoopAlert, webhookPayload } from '../../support/alertmanager-payloads.ts';
+import { crashLoopAlert, webhookPayload } from '../../fixtures/alertmanager/payloads.ts';
 import { build, TEST_TOKEN } from '../../support/build-app.ts';
 
 const auth = { authorization: `Bearer ${TEST_TOKEN}` };

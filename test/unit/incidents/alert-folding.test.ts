@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
 import type { WebhookAlert } from '../../../src/http/alertmanager-payload.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from '../../../src/incidents/alert-folding.ts';
-import { crashLoopAlert } from '../../support/alertmanager-payloads.ts';
+import { crashLoopAlert } from '../../fixtures/alertmanager/payloads.ts';
 
 const crashLooping = crashLoopAlert({ fingerprint: 'aaaa' });
 const notReady = crashLoopAlert({ fingerprint: 'bbbb', labels: { alertname: 'KubePodNotReady' } });
