@@ -129,6 +129,8 @@ export interface MemoryHistory {
   kills: number[];
   /** The pod of the alert, drawn strongest. */
   pod: string;
+  /** What the history shows, in one line (the chart's subtitle). */
+  verdict?: string;
 }
 
 export interface DiagnosisDocument {

@@ -104,10 +104,14 @@ function verdictLines(
       };
     }
     case 'undersized': {
-      const next = roundUpLimit(v.clipped && limit !== undefined ? limit * 1.5 : v.plateauBytes * 1.25);
+      const fromPeak = roundUpLimit(v.clipped && limit !== undefined ? limit * 1.5 : v.plateauBytes * 1.25);
+      const floor = limit === undefined ? 0 : roundUpLimit(limit * 1.25);
+      const next = Math.max(fromPeak, floor);
       const why = v.clipped
         ? `usage sat at ${limitText}, so it needs more than that: +50%, then trim to the new peak + 25%`
-        : `the observed peak ${bytesShort(v.plateauBytes)} + 25% headroom`;
+        : fromPeak >= floor
+          ? `the observed peak ${bytesShort(v.plateauBytes)} + 25% headroom`
+          : `usage levels off at ${bytesShort(v.plateauBytes)}, below the limit: the runtime's own cap ran out; raise it with the limit`;
       return {
         detail: 'limit-undersized',
         sentence: `Prometheus shows an undersized limit: usage reaches ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} of each start and stays there.`,
@@ -173,6 +177,6 @@ export function explainMemory(diagnosis: Diagnosis, verdict: MemoryVerdict, hist
     },
     evidence: [...diagnosis.evidence, ...proof],
     remedies: fixes.length === 0 ? diagnosis.remedies : [...fixes, ...diagnosis.remedies.filter((r) => !UNDECIDED_ADVICE.test(r.title))],
-    memory: history,
+    memory: { ...history, verdict: said.sentence?.replace(/^Prometheus shows /, '').replace(/\.$/, '') ?? proof.at(-1)?.text ?? '' },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The email's HTML part: one centred table, inline styles only, no scripts, no images, no external
- * resources, every cluster-derived string HTML-escaped. Tables and inline styles are what Outlook,
+ * The email's HTML part: one centred table, inline styles only, no scripts, no external resources
+ * (the one image, the memory chart, is a part of the mail itself, referenced by Content-ID), every
+ * cluster-derived string HTML-escaped. Tables and inline styles are what Outlook,
  * Gmail and Apple Mail all render alike.
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
@@ -19,7 +20,7 @@ const heading = (s: string): string => `<h2 style="${H2}">${escapeHtml(s)}</h2>`
 const list = (items: string[]): string =>
   `<ul style="${FONT};font-size:14px;line-height:1.5;color:#1f2328;margin:0 0 6px;padding-left:20px">${items.map((i) => `<li style="margin:2px 0">${i}</li>`).join('')}</ul>`;
 
-export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; escalation: EscalationStep[] }): string {
+export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; escalation: EscalationStep[]; chart?: { cid: string; alt: string } }): string {
   const resolved = doc.status === 'resolved';
   const colour = resolved ? '#1a7f37' : '#cf222e';
   const banner = resolved ? resolvedLine(doc) : 'FIRING';
@@ -48,6 +49,10 @@ export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; 
   if (!resolved) {
     if (doc.evidence.length > 0)
       body.push(heading('Proof'), list(doc.evidence.map((e) => `<span style="color:#656d76">${escapeHtml(e.source)}:</span> ${h(e.text)}`)));
+    if (parts.chart !== undefined)
+      body.push(
+        `<img src="cid:${escapeHtml(parts.chart.cid)}" alt="${escapeHtml(parts.chart.alt)}" width="560" style="display:block;width:100%;max-width:560px;height:auto;border:1px solid #d0d7de;border-radius:4px;margin:6px 0 10px">`,
+      );
     if (doc.remedies.length > 0) {
       body.push(heading('Fix'));
       for (const r of doc.remedies) body.push(`<p style="${P}">${h(r.title)}</p>`, ...(r.commands.length > 0 ? [pre(r.commands.join('\n'))] : []));

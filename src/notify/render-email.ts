@@ -24,6 +24,8 @@ export interface EmailRenderOptions {
   externalURL: string;
   /** The sender address; its domain qualifies the Message-IDs. */
   from: string;
+  /** The memory chart, attached inline under this Content-ID. */
+  chart?: { cid: string; alt: string };
 }
 
 /** Long subjects are folded by mail clients into noise; the pod and cause come first anyway. */
@@ -76,5 +78,6 @@ export function renderEmail(doc: DiagnosisDocument, options: EmailRenderOptions)
     'When to escalate: if the fix does not stop the restarts, collect',
     ...escalation.map((s) => (s.command === undefined ? `  - ${s.text}` : `  - ${s.text}: ${s.command}`)),
   ].join('\n');
-  return { subject, text: `${text}\n`, html: renderEmailHtml(doc, { links: linkList, escalation }), messageId: firingId };
+  const html = renderEmailHtml(doc, { links: linkList, escalation, ...(options.chart === undefined ? {} : { chart: options.chart }) });
+  return { subject, text: `${text}\n`, html, messageId: firingId };
 }

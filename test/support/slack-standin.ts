@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inflateSync } from 'node:zlib';
 
 const BLOCK_TYPES = new Set(['actions', 'context', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'video']);
 
@@ -83,6 +84,58 @@ export interface SlackRecord {
   blocks?: unknown[];
 }
 
+/** A file shared by files.completeUploadExternal, with what the stand-in found in its bytes. */
+export interface SlackUpload {
+  fileId: string;
+  filename: string;
+  altText?: string;
+  title?: string;
+  channel: string;
+  thread_ts?: string;
+  bytes: Buffer;
+  /** Set when the bytes are a PNG that decodes: signature, chunk CRCs, IHDR, IDAT inflating to the declared size, IEND. */
+  png?: { width: number; height: number };
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** The PNG's size when the bytes are a complete, well-formed PNG (www.w3.org/TR/png/), else undefined. */
+export function pngInfo(bytes: Buffer): { width: number; height: number } | undefined {
+  if (!bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return undefined;
+  let at = 8;
+  let header: { width: number; height: number; bytesPerPixel: number } | undefined;
+  const data: Buffer[] = [];
+  while (at + 12 <= bytes.length) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const body = bytes.subarray(at + 8, at + 8 + length);
+    if (body.length !== length || crc32(bytes.subarray(at + 4, at + 8 + length)) !== bytes.readUInt32BE(at + 8 + length)) return undefined;
+    if (type === 'IHDR') {
+      const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[body[9] ?? -1];
+      if (channels === undefined || body[8] !== 8) return undefined;
+      header = { width: body.readUInt32BE(0), height: body.readUInt32BE(4), bytesPerPixel: channels };
+    }
+    if (type === 'IDAT') data.push(body);
+    if (type === 'IEND') {
+      if (header === undefined) return undefined;
+      const pixels = inflateSync(Buffer.concat(data));
+      return pixels.length === header.height * (1 + header.width * header.bytesPerPixel) ? { width: header.width, height: header.height } : undefined;
+    }
+    at += 12 + length;
+  }
+  return undefined;
+}
+
 export interface ScriptedAnswer {
   status: number;
   /** Seconds, sent as Retry-After. */
@@ -99,6 +152,8 @@ export interface SlackStandin {
   channel: string;
   /** Every message Slack would have shown, in order (updates included). */
   messages: SlackRecord[];
+  /** Files shared by the external upload flow, in order. */
+  uploads: SlackUpload[];
   /** The byte length of every Web API answer sent, in order (Slack's echoes are several KiB). */
   apiAnswerBytes: number[];
   /** Every request that reached the server, accepted or not. */
@@ -191,6 +246,9 @@ export async function startSlackStandin(options: { token?: string; channel?: str
   const token = options.token ?? 'xoxb-standin-token';
   const channel = options.channel ?? '#incidents';
   const messages: SlackRecord[] = [];
+  const uploads: SlackUpload[] = [];
+  /** Upload URLs handed out and not yet completed: the declared file, and its bytes once posted. */
+  const pending = new Map<string, { fileId: string; filename: string; length: number; altText?: string; bytes?: Buffer }>();
   const apiAnswerBytes: number[] = [];
   const script: (ScriptedAnswer | null)[] = [];
   let requests = 0;
@@ -208,7 +266,75 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     reply(res, 200, json, 'application/json; charset=utf-8');
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
+  /**
+   * files.getUploadURLExternal and files.completeUploadExternal (form-encoded or JSON arguments), and
+   * the upload URL. Slack answers the upload URL with 200 and `OK - <bytes>`.
+   */
+  const files = (req: IncomingMessage, res: ServerResponse, method: string, raw: string): void => {
+    const type = req.headers['content-type'] ?? '';
+    const args: Record<string, unknown> = type.startsWith('application/x-www-form-urlencoded')
+      ? Object.fromEntries(new URLSearchParams(raw))
+      : type.startsWith('application/json')
+        ? ((JSON.parse(raw || '{}') as Record<string, unknown>) ?? {})
+        : {};
+    if (method === 'files.getUploadURLExternal') {
+      const length = Number(args['length']);
+      if (typeof args['filename'] !== 'string' || args['filename'] === '' || args['length'] === undefined)
+        return api(req, res, { ok: false, error: 'invalid_arguments' });
+      if (!Number.isInteger(length) || length <= 0) return api(req, res, { ok: false, error: 'missing_argument' });
+      if (typeof args['alt_txt'] === 'string' && args['alt_txt'].length > 1000) return api(req, res, { ok: false, error: 'alt_txt_too_large' });
+      const fileId = `F0${(seq++).toString(36).toUpperCase()}`;
+      const key = `${fileId}-${(seq * 7919).toString(36)}`;
+      pending.set(key, { fileId, filename: args['filename'], length, ...(typeof args['alt_txt'] === 'string' ? { altText: args['alt_txt'] } : {}) });
+      return api(req, res, { ok: true, upload_url: `${base}/upload/v1/${key}`, file_id: fileId });
+    }
+    const list = typeof args['files'] === 'string' ? (JSON.parse(args['files']) as unknown) : args['files'];
+    if (!Array.isArray(list) || list.length === 0) return api(req, res, { ok: false, error: 'invalid_arguments' });
+    const channelId = args['channel_id'];
+    if (channelId !== undefined && channelId !== CHANNEL_ID) return api(req, res, { ok: false, error: 'channel_not_found' });
+    const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : undefined;
+    if (threadTs !== undefined && !messages.some((m) => m.ts === threadTs && m.thread_ts === undefined))
+      return api(req, res, { ok: false, error: 'invalid_thread_ts' });
+    const shared: Record<string, unknown>[] = [];
+    for (const f of list as { id?: unknown; title?: unknown }[]) {
+      const entry = [...pending].find(([, p]) => p.fileId === f.id);
+      if (entry === undefined || entry[1].bytes === undefined) return api(req, res, { ok: false, error: 'file_not_found' });
+      const [key, p] = entry;
+      pending.delete(key);
+      const bytes = p.bytes ?? Buffer.alloc(0);
+      const png = pngInfo(bytes);
+      uploads.push({
+        fileId: p.fileId,
+        filename: p.filename,
+        ...(p.altText === undefined ? {} : { altText: p.altText }),
+        ...(typeof f.title === 'string' ? { title: f.title } : {}),
+        channel: CHANNEL_ID,
+        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+        bytes,
+        ...(png === undefined ? {} : { png }),
+      });
+      shared.push({
+        id: p.fileId,
+        name: p.filename,
+        title: f.title ?? p.filename,
+        mimetype: png === undefined ? 'application/octet-stream' : 'image/png',
+        filetype: png === undefined ? 'binary' : 'png',
+        size: bytes.length,
+        ...(png === undefined ? {} : { original_w: png.width, original_h: png.height }),
+      });
+    }
+    return api(req, res, { ok: true, files: shared });
+  };
+
+  const upload = (res: ServerResponse, key: string, bytes: Buffer): void => {
+    const p = pending.get(key);
+    if (p === undefined) return reply(res, 404, 'Not Found');
+    if (bytes.length !== p.length) return reply(res, 400, `length mismatch: declared ${p.length}, received ${bytes.length}`);
+    p.bytes = bytes;
+    return reply(res, 200, `OK - ${bytes.length}`);
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string, bytes: Buffer): void => {
     requests++;
     if (down) {
       req.socket.destroy();
@@ -235,11 +361,14 @@ export async function startSlackStandin(options: { token?: string; channel?: str
       messages.push({ via: 'webhook', ...(b.text !== undefined ? { text: b.text } : {}), ...(b.blocks !== undefined ? { blocks: b.blocks } : {}) });
       return reply(res, 200, 'ok');
     }
+    if (path.startsWith('/upload/v1/')) return upload(res, path.slice('/upload/v1/'.length), bytes);
     const method = path.replace(/^\/api\//, '');
-    if (method !== 'chat.postMessage' && method !== 'chat.update') return reply(res, 404, 'unknown_method');
+    const isFiles = method === 'files.getUploadURLExternal' || method === 'files.completeUploadExternal';
+    if (method !== 'chat.postMessage' && method !== 'chat.update' && !isFiles) return reply(res, 404, 'unknown_method');
     const auth = req.headers.authorization;
     if (auth === undefined) return api(req, res, { ok: false, error: 'not_authed' });
     if (auth !== `Bearer ${token}`) return api(req, res, { ok: false, error: 'invalid_auth' });
+    if (isFiles) return files(req, res, method, raw);
     if (!(req.headers['content-type'] ?? '').startsWith('application/json') || body === undefined) return api(req, res, { ok: false, error: 'invalid_json' });
     const b = body as { channel?: string; ts?: string; thread_ts?: string; text?: string; blocks?: unknown[] };
     if (b.channel !== channel && b.channel !== CHANNEL_ID) return api(req, res, { ok: false, error: 'channel_not_found' });
@@ -265,7 +394,10 @@ export async function startSlackStandin(options: { token?: string; channel?: str
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      handle(req, res, bytes.toString('utf8'), bytes);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -275,6 +407,7 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     token,
     channel,
     messages,
+    uploads,
     apiAnswerBytes,
     requestCount: () => requests,
     failNext(answer, times, skip = 0) {

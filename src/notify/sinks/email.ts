@@ -5,6 +5,7 @@
  */
 import nodemailer from 'nodemailer';
 import type { DiagnosisDocument } from '../../diagnosis/document.ts';
+import { memoryChart } from '../../history/chart-png.ts';
 import { createBoundedMap } from '../bounded-map.ts';
 import { SinkTimeoutError, SmtpError } from '../errors.ts';
 import { renderEmail } from '../render-email.ts';
@@ -83,7 +84,10 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
 
   return {
     async send(doc: DiagnosisDocument, ctx: SendContext) {
-      const mail = renderEmail(doc, { externalURL: ctx.externalURL, from: spec.from });
+      // The memory chart travels inside the mail (a related part, by Content-ID): no remote image to block.
+      const chart = doc.status === 'firing' ? memoryChart(doc) : undefined;
+      const cid = `memory-chart.${doc.alert.fingerprint}@crashtriage`;
+      const mail = renderEmail(doc, { externalURL: ctx.externalURL, from: spec.from, ...(chart === undefined ? {} : { chart: { cid, alt: chart.alt } }) });
       const done = acceptedBy.get(ctx.idempotencyKey) ?? new Set<string>();
       const remaining = spec.to.filter((to) => !done.has(to.toLowerCase()));
       if (remaining.length === 0) return;
@@ -98,6 +102,9 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
         ...(mail.inReplyTo === undefined ? {} : { inReplyTo: mail.inReplyTo }),
         ...(mail.references === undefined ? {} : { references: mail.references }),
         headers: { 'X-Crashtriage-Cause': doc.cause.id, 'X-Crashtriage-Fingerprint': doc.alert.fingerprint },
+        ...(chart === undefined
+          ? {}
+          : { attachments: [{ filename: chart.filename, content: chart.png, contentType: 'image/png', cid, contentDisposition: 'inline' as const }] }),
       });
       const info = await untilAborted(sending, ctx.signal).catch((err: unknown) => {
         throw err instanceof SinkTimeoutError ? err : toSmtpError(err);

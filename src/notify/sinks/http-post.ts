@@ -25,19 +25,34 @@ export async function postJson(
   payload: unknown,
   options: { headers?: Record<string, string>; signal: AbortSignal },
 ): Promise<HttpAnswer> {
+  return post(fetchFn, url, { 'content-type': 'application/json; charset=utf-8', ...options.headers }, JSON.stringify(payload), options.signal);
+}
+
+/** The same as a form (application/x-www-form-urlencoded), for Slack's file methods; or raw bytes, for an upload URL. */
+export async function postBody(
+  fetchFn: typeof fetch,
+  url: string,
+  body: URLSearchParams | Uint8Array,
+  options: { headers?: Record<string, string>; signal: AbortSignal },
+): Promise<HttpAnswer> {
+  const type = body instanceof URLSearchParams ? 'application/x-www-form-urlencoded; charset=utf-8' : 'application/octet-stream';
+  return post(fetchFn, url, { 'content-type': type, ...options.headers }, body instanceof URLSearchParams ? body.toString() : body, options.signal);
+}
+
+async function post(fetchFn: typeof fetch, url: string, headers: Record<string, string>, body: string | Uint8Array, signal: AbortSignal): Promise<HttpAnswer> {
   try {
     const res = await fetchFn(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
-      body: JSON.stringify(payload),
-      signal: options.signal,
+      headers,
+      body,
+      signal,
       // A redirected POST turns into a GET elsewhere; treat a redirect as the answer instead.
       redirect: 'manual',
     });
     const { text, complete } = await readBounded(res, BODY_LIMIT_BYTES);
     return { status: res.status, headers: res.headers, body: text, complete };
   } catch (err) {
-    if (options.signal.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) {
+    if (signal.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) {
       throw new SinkTimeoutError('no answer within the attempt timeout', { cause: err });
     }
     const code = errorCode(err);

@@ -14,8 +14,9 @@ import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
-import { postJson } from './http-post.ts';
+import { postBody, postJson } from './http-post.ts';
 import { withTextFallback } from './slack-fallback.ts';
+import { uploadToThread } from './slack-upload.ts';
 
 export const SLACK_API_DEFAULT_URL = 'https://slack.com/api';
 
@@ -28,6 +29,8 @@ interface PostedAlert {
   /** The firing document the original shows; re-rendered as resolved on chat.update. */
   firing: DiagnosisDocument;
   threadDone: boolean;
+  /** The memory chart is in the thread (or there is none). */
+  chartDone: boolean;
   resolvedUpdated: boolean;
   resolvedReplied: boolean;
 }
@@ -42,15 +45,14 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
   // Incidents can last days; a week covers all but the longest, 5000 concurrent incidents is plenty.
   const posted = createBoundedMap<PostedAlert>({ clock: deps.clock, ttlMs: 7 * 24 * 3600 * 1000, maxEntries: 5000 });
 
-  const call = async (method: string, body: Record<string, unknown>, ctx: SendContext): Promise<Record<string, unknown>> => {
-    const answer = await postJson(deps.fetch, slackMethodUrl(spec.apiUrl, method), body, {
-      headers: { authorization: `Bearer ${spec.botToken}` },
-      signal: ctx.signal,
-    });
+  const call = async (method: string, body: Record<string, unknown> | URLSearchParams, ctx: SendContext): Promise<Record<string, unknown>> => {
+    const options = { headers: { authorization: `Bearer ${spec.botToken}` }, signal: ctx.signal };
+    const url = slackMethodUrl(spec.apiUrl, method);
+    const answer = body instanceof URLSearchParams ? await postBody(deps.fetch, url, body, options) : await postJson(deps.fetch, url, body, options);
     const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), deps.clock());
-    const options = { statusCode: answer.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-    if (answer.status === 429) throw new SlackApiError('ratelimited', options);
-    if (answer.status !== 200) throw new SinkHttpError(`HTTP ${answer.status} from ${method}`, options);
+    const failure = { statusCode: answer.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    if (answer.status === 429) throw new SlackApiError('ratelimited', failure);
+    if (answer.status !== 200) throw new SinkHttpError(`HTTP ${answer.status} from ${method}`, failure);
     // A 200 that is not Slack's JSON (a proxy's or captive portal's HTML page) says nothing about the
     // message: a bad response, retried, and answered 5xx to Alertmanager if it persists.
     if (!answer.complete) throw new SinkBadResponseError(`${method}: answer larger than the read limit`, { statusCode: answer.status });
@@ -62,7 +64,7 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     }
     if (typeof json !== 'object' || json === null) throw new SinkBadResponseError(`${method}: answer is not an object`, { statusCode: answer.status });
     const result = json as Record<string, unknown>;
-    if (result['ok'] !== true) throw new SlackApiError(typeof result['error'] === 'string' ? result['error'] : 'unknown_error', options);
+    if (result['ok'] !== true) throw new SlackApiError(typeof result['error'] === 'string' ? result['error'] : 'unknown_error', failure);
     return result;
   };
 
@@ -85,13 +87,21 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     let state = posted.get(key);
     if (state === undefined) {
       const { channel, ts } = await postMessage(renderSlack(doc, { externalURL: ctx.externalURL, details: 'thread' }), ctx);
-      state = { channel, ts, firing: doc, threadDone: false, resolvedUpdated: false, resolvedReplied: false };
+      state = { channel, ts, firing: doc, threadDone: false, chartDone: false, resolvedUpdated: false, resolvedReplied: false };
       posted.set(key, state);
     }
     if (!state.threadDone) {
       const thread = renderSlackThread(doc);
       if (thread.blocks.length > 0) await postMessage(thread, ctx, { channel: state.channel, thread_ts: state.ts });
       state.threadDone = true;
+    }
+    if (!state.chartDone) {
+      await uploadToThread(
+        doc,
+        { channel: state.channel, ts: state.ts },
+        { call: (method, form) => call(method, form, ctx), fetch: deps.fetch, signal: ctx.signal },
+      );
+      state.chartDone = true;
     }
   };
 

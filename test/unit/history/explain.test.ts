@@ -1,0 +1,121 @@
+/**
+ * The verdict written into a real diagnosis (the fixture corpus' OOM cases through `diagnose`): detail,
+ * proof, the fix per verdict and runtime, and today's undecided advice replaced, not repeated.
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../../src/diagnosis/diagnose.ts';
+import type { MemoryHistory } from '../../../src/diagnosis/document.ts';
+import type { MemoryVerdict } from '../../../src/history/decide.ts';
+import { explainMemory, type MemoryContext, roundUpLimit } from '../../../src/history/explain.ts';
+import { sparkline } from '../../../src/history/sparkline.ts';
+import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
+import { MI } from '../../fixtures/memory/shapes.ts';
+
+const fixture = (name: string) => {
+  const f = fixtures.find((x) => x.name === name);
+  if (f === undefined) throw new Error(`no fixture ${name}`);
+  return f;
+};
+const oom = diagnose(toEvidence(fixture('oom-killed-outranks-liveness-events')));
+const history: MemoryHistory = {
+  start: 0,
+  end: 6 * 3600,
+  stepSeconds: 60,
+  limitBytes: 512 * MI,
+  runs: [
+    {
+      pod: 'p',
+      points: [
+        [600, 130 * MI],
+        [4000, 300 * MI],
+        [7800, 500 * MI],
+      ],
+    },
+    {
+      pod: 'q',
+      points: [
+        [8000, 130 * MI],
+        [9000, 200 * MI],
+      ],
+    },
+  ],
+  kills: [7800],
+  pod: 'p',
+};
+const ctx: MemoryContext = { namespace: 'shop', pod: 'p', container: 'api', workloadRef: 'deployment/api', requestEqualsLimit: false, windowHours: 6 };
+const peaks = [500 * MI, 505 * MI];
+
+describe('explainMemory', () => {
+  it('replaces the “tell a leak from a limit” advice and the blind ×2 of a real OOM diagnosis', () => {
+    expect(oom.cause.id).toBe('oom-killed');
+    expect(oom.remedies.map((r) => r.title).join('\n')).toMatch(/First tell a leak[\s\S]*If the limit is too small/);
+    const leak: MemoryVerdict = { kind: 'leak', kills: 2, agreeing: 2, slopePerHour: 180 * MI, startBytes: 130 * MI, hoursToLimit: 2.1, peaks };
+    const out = explainMemory(oom, leak, history, ctx);
+    expect(out.remedies.map((r) => r.title).join('\n')).not.toMatch(/First tell a leak|If the limit is too small/);
+    expect(out.remedies[0]?.title).toBe('A leak: fix the code. Raising the limit to 1Gi only buys about 2.8 h per run');
+    expect(out.cause).toMatchObject({ id: 'oom-killed', detail: 'memory-leak' });
+    expect(out.memory?.verdict).toBe('a leak: +180Mi/h from about 130Mi, reaching the 512Mi limit 2.1 h after each start');
+  });
+
+  it.each([
+    ['jvm', /jcmd 1 GC\.heap_dump/],
+    ['go', /go tool pprof -top http:\/\/localhost:6060\/debug\/pprof\/heap/],
+    ['node', /--heapsnapshot-signal=SIGUSR2/],
+    ['python', /tracemalloc/],
+    [undefined, /kubectl top pod p -n shop --containers/],
+  ])('a leak in %s gets its heap-profile hint', (runtime, hint) => {
+    const leak: MemoryVerdict = { kind: 'leak', kills: 2, agreeing: 2, slopePerHour: 50 * MI, startBytes: 100 * MI, peaks };
+    const out = explainMemory(oom, leak, history, { ...ctx, ...(runtime === undefined ? {} : { runtime }) });
+    expect(out.remedies[0]?.commands.join('\n')).toMatch(hint);
+  });
+
+  it('an undersized limit gets the peak + 25%, never less than 25% over today’s limit; a bare pod gets the manifest change', () => {
+    const v: MemoryVerdict = { kind: 'undersized', kills: 3, agreeing: 3, plateauBytes: 600 * MI, minutesToPlateau: 2, clipped: false, peaks };
+    const out = explainMemory(oom, v, { ...history, limitBytes: 256 * MI }, { ...ctx, requestEqualsLimit: true });
+    expect(out.remedies[0]).toEqual({
+      title: 'The limit is too small: raise it from 256Mi to 768Mi (the observed peak 600Mi + 25% headroom)',
+      commands: ['kubectl set resources deployment/api -n shop -c api --limits=memory=768Mi --requests=memory=768Mi'],
+    });
+    const below = explainMemory(oom, { ...v, plateauBytes: 400 * MI }, history, ctx);
+    expect(below.remedies[0]?.title).toBe(
+      "The limit is too small: raise it from 512Mi to 640Mi (usage levels off at 400Mi, below the limit: the runtime's own cap ran out; raise it with the limit)",
+    );
+    const { workloadRef: _w, ...bare } = ctx;
+    expect(explainMemory(oom, v, history, bare).remedies[0]?.commands).toEqual([
+      "# the pod's owner cannot be patched in place: set resources.limits.memory: 768Mi in its manifest and re-create it",
+    ]);
+  });
+
+  it('a spike names when it rose and what to bound', () => {
+    const v: MemoryVerdict = { kind: 'spike', kills: 2, agreeing: 2, fromBytes: 150 * MI, toBytes: 480 * MI, riseSeconds: 30, at: 3600 * 5, peaks };
+    const out = explainMemory(oom, v, history, ctx);
+    expect(out.cause.detail).toBe('memory-spike');
+    expect(out.remedies[0]?.title).toBe(
+      'A burst: find what ran at 05:00 UTC (a large request, a batch, a report) and bound it; or give the burst room (640Mi)',
+    );
+    expect(out.evidence.at(-2)?.text).toBe('2 of 2 runs were flat, then rose from 150Mi to 480Mi within 30 s and were killed (last rise at 05:00 UTC)');
+  });
+
+  it('unclear and no-kill add proof only: no detail, today’s remedies kept', () => {
+    for (const v of [
+      { kind: 'unclear', kills: 3, peaks, shapes: ['leak', 'spike', 'unclear'] },
+      { kind: 'no-kill', peakBytes: 210 * MI, lastBytes: 190 * MI },
+    ] as MemoryVerdict[]) {
+      const out = explainMemory(oom, v, history, ctx);
+      expect(out.cause.detail).toBeUndefined();
+      expect(out.remedies).toEqual(oom.remedies);
+      expect(out.evidence.filter((e) => e.source === 'metrics').length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('rounds limits up to 64Mi steps below 1Gi and 256Mi above', () => {
+    expect([roundUpLimit(300 * MI), roundUpLimit(1100 * MI), roundUpLimit(1024 * MI)].map((b) => b / MI)).toEqual([320, 1280, 1024]);
+  });
+
+  it('draws the alerted pod in the sparkline, with a blank where there is no sample', () => {
+    const line = sparkline(history, 12);
+    expect(line).toMatch(/^[▁▂▃▄▅▆▇█ ]{12} {2}min 130Mi · max 500Mi · limit 512Mi$/);
+    expect(sparkline({ ...history, runs: [] })).toBe('');
+    expect(sparkline({ ...history, limitBytes: 2 * 1024 ** 3 })).toMatch(/limit 2Gi$/);
+  });
+});
