@@ -1,6 +1,6 @@
 /**
  * The demo's "cluster": the test suite's fake Kubernetes API server (HTTPS on 127.0.0.1, real REST
- * paths, its own CA) serving the demo workloads' pods, events and previous logs, and a kubeconfig
+ * paths, its own CA) serving the demo workloads' pods, events, previous logs and node, and a kubeconfig
  * that points at it. Nothing leaves loopback.
  */
 import { execFileSync } from 'node:child_process';
@@ -25,6 +25,8 @@ export async function startSimulatedCluster(workloads: readonly DemoWorkload[]):
   const api = await startFakeKubeApi({
     pods: workloads.map((w) => w.rawPod),
     events: workloads.flatMap((w) => w.rawEvents),
+    // Workloads share the simulated node; the first that carries it defines it.
+    nodes: workloads.flatMap((w) => (w.rawNode === undefined ? [] : [w.rawNode])).slice(0, 1),
     logs: workloads.flatMap((w) =>
       w.previousLog === undefined ? [] : [{ namespace: w.namespace, pod: w.pod, container: w.container, previous: w.previousLog }],
     ),

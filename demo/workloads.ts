@@ -24,6 +24,10 @@ export const DEMO_FIXTURES = [
   'runtime-oom-node-heap',
   'image-pull-tag-not-found',
   'unknown-run-as-non-root',
+  'evicted-node-memory-pressure',
+  'pod-terminated-node-shutdown',
+  'unschedulable-insufficient-memory-and-taint',
+  'pod-setup-multi-attach',
 ] as const;
 
 export interface DemoWorkload {
@@ -43,6 +47,8 @@ export interface DemoWorkload {
   rawEvents: Record<string, unknown>[];
   /** `kubectl logs --previous`, when the fixture has one (timestamps moved too). */
   previousLog?: string;
+  /** The pod's node, when the fixture has one (wire JSON, timestamps moved). */
+  rawNode?: Record<string, unknown>;
 }
 
 /** The workloads as they are at `now`: the fixtures' clock `NOW` maps onto it. */
@@ -80,6 +86,7 @@ function toWorkload(f: DiagnosisFixture, shiftMs: number): DemoWorkload {
     rawEvents: f.events.filter((e) => e.involvedObject.name === pod && e.involvedObject.namespace === namespace).map((e) => shiftTimestamps(wire(e), shiftMs)),
   };
   if (f.log !== undefined) workload.previousLog = shiftLogTimestamps(f.log, shiftMs);
+  if (f.node !== undefined) workload.rawNode = shiftTimestamps(wire(f.node), shiftMs);
   return workload;
 }
 

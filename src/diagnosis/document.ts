@@ -16,6 +16,10 @@ export const CAUSE_IDS = [
   'sigkill',
   'runtime-oom',
   'image-pull',
+  'evicted',
+  'pod-terminated',
+  'unschedulable',
+  'pod-setup',
   'unknown',
 ] as const;
 
@@ -45,6 +49,34 @@ export const CAUSE_DETAILS = [
   'memory-leak', // Prometheus: each run climbs steadily until killed (src/history)
   'limit-undersized', // Prometheus: usage reaches the limit soon after start and plateaus there
   'memory-spike', // Prometheus: flat, then a sudden rise within a minute before the kill
+  // Pod, node and lifecycle (docs/causes.md):
+  'pod-deleting', // sigterm: the pod is being deleted and the container stopped in time (normal shutdown)
+  'grace-period-exceeded', // sigkill: deleted, and still running after terminationGracePeriodSeconds
+  'node-memory-pressure', // sigkill: no OOMKilled record, the node reports MemoryPressure
+  'startup-probe', // liveness-probe: the startup probe's window is shorter than the start
+  'memory-pressure', // evicted: the node was low on memory
+  'disk-pressure', // evicted: the node was low on ephemeral storage (nodefs/imagefs)
+  'pid-pressure', // evicted: the node was low on PIDs
+  'ephemeral-storage-limit', // evicted: the pod wrote past its own local-storage limit
+  'deadline-exceeded', // pod-terminated: activeDeadlineSeconds
+  'node-shutdown', // pod-terminated: graceful node shutdown (or refused while shutting down)
+  'node-lost', // pod-terminated: the node stopped reporting
+  'insufficient-resources', // unschedulable: no node has the requested CPU/memory/… free
+  'taints', // unschedulable: untolerated taints
+  'node-affinity', // unschedulable: nodeSelector / node affinity matches no node
+  'pod-affinity', // unschedulable: pod (anti-)affinity rules out every node
+  'volume-zone', // unschedulable: the volume's zone or node affinity conflicts
+  'unbound-claim', // unschedulable: a PersistentVolumeClaim is unbound or missing
+  'host-port', // unschedulable: the hostPort is taken on every node
+  'unschedulable-nodes', // unschedulable: the nodes are cordoned
+  'too-many-pods', // unschedulable: the nodes are at their pod limit
+  'multi-attach', // pod-setup: a ReadWriteOnce volume is still attached to another node
+  'volume-attach', // pod-setup: the volume cannot be attached
+  'volume-mount', // pod-setup: the volume cannot be mounted
+  'sandbox-network', // pod-setup: the CNI plugin cannot set up the pod network
+  'sandbox', // pod-setup: the runtime cannot create the pod sandbox
+  'init-waiting', // pod-setup: an init container runs on, waiting for a dependency
+  'unrecognized-event', // unknown: a Warning event no rule knows, quoted as seen
 ] as const;
 
 export type CauseDetail = (typeof CAUSE_DETAILS)[number];

@@ -5,7 +5,7 @@
  */
 
 /** What was read and from where; also the `source` of a problem. */
-export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'kube' | 'prometheus';
+export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'node' | 'kube' | 'prometheus';
 
 /** Why a read failed, so a rule can say what is missing and how to get it. */
 export type ProblemKind =
@@ -43,7 +43,10 @@ export type ContainerState =
       /** `Error`, `OOMKilled`, `Completed`, `StartError`, … as the runtime wrote it. */
       reason?: string;
       exitCode: number;
-      /** For exit codes above 128: the signal number (exitCode - 128) and its name. */
+      /**
+       * The signal that ended it: the runtime's `terminated.signal` when it reports one, else read
+       * from an exit code above 128 (exitCode - 128); with its name.
+       */
       signal?: number;
       signalName?: string;
       message?: string;
@@ -92,6 +95,8 @@ export interface VolumeFacts {
   kind: 'configMap' | 'secret' | 'projected' | 'emptyDir' | 'persistentVolumeClaim' | 'hostPath' | 'other';
   /** The ConfigMaps/Secrets behind it (a projected volume may name several). */
   sources: { kind: 'configMap' | 'secret'; name: string; optional: boolean; keys: string[] }[];
+  /** For a persistentVolumeClaim volume: the claim. */
+  claimName?: string;
 }
 
 export interface ResourceFacts {
@@ -138,6 +143,15 @@ export interface PodFacts {
   controllerRef?: { kind: string; name: string };
   labels: Record<string, string>;
   startTime?: string;
+  /** Set once the pod is being deleted (rollout, scale-down, eviction, `kubectl delete`). */
+  deletionTimestamp?: string;
+  /** The SIGTERM-to-SIGKILL grace (spec, default 30), or the shorter one a deletion asked for. */
+  terminationGracePeriodSeconds?: number;
+  /** `spec.activeDeadlineSeconds`, when set. */
+  activeDeadlineSeconds?: number;
+  /** `status.reason` / `status.message` of the pod as a whole: Evicted, DeadlineExceeded, NodeLost, … */
+  reason?: string;
+  message?: string;
   containers: ContainerFacts[];
   initContainers: ContainerFacts[];
   volumes: VolumeFacts[];
@@ -156,9 +170,20 @@ export interface EventFacts {
   fieldPath?: string;
 }
 
+/** The node the pod runs on, read only when a kill or an eviction may come from the node. */
+export interface NodeFacts {
+  name: string;
+  /** Every condition as the node reports it (Ready, MemoryPressure, DiskPressure, PIDPressure, …). */
+  conditions: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[];
+  /** `node.kubernetes.io/…` taints and others, as `key=value:Effect`. */
+  taints: string[];
+  unschedulable: boolean;
+  allocatable: { cpu?: string; memory?: string; pods?: string };
+}
+
 export interface LogFacts {
   container: string;
-  /** True when this is the previous (terminated) instance's log. */
+  /** True when this is the previous (terminated) instance's log; false for the current instance's. */
   previous: boolean;
   /** The tail of the log, bounded by tailLines and limitBytes; raw, not yet redacted. */
   lines: string[];
@@ -184,5 +209,7 @@ export interface Evidence {
   /** Events about the pod, newest first. */
   events: EventFacts[];
   log?: LogFacts;
+  /** The pod's node, when it was read (see gather-evidence: only when the node may explain it). */
+  node?: NodeFacts;
   problems: Problem[];
 }

@@ -5,27 +5,44 @@
  * ties. test/unit/diagnosis/precedence.test.ts checks that every rule and every signature has a place
  * here and emits only at the places it declares.
  *
- * The order: the kubelet's own record > probes > the runtime's own fatal message > exit code > log
- * signatures > fallback. The exceptions are named on the places they bend.
+ * The order: the pod's own record > the kubelet's own record > the pod's setup > probes > the runtime's
+ * own fatal message > the node > exit code > log signatures > unrecognized events > fallback. The
+ * exceptions are named on the places they bend.
  */
 
 export const PLACES = [
+  {
+    place: 'pod-record',
+    proof:
+      "the pod's own record: it is being deleted and the container stopped for it, or status.reason says the kubelet or the node controller ended the pod (Evicted, DeadlineExceeded, node shutdown, NodeLost)",
+    exception: 'an OOMKilled record during a deletion is still oom-killed: the deletion did not cause it',
+  },
   {
     place: 'kubelet-record',
     proof: 'the kubelet wrote it: a waiting reason (CreateContainerConfigError, image pulls), OOMKilled, StartError, ContainerStatusUnknown',
   },
   { place: 'mount-record', proof: 'a FailedMount or Failed event naming a missing ConfigMap or Secret' },
+  {
+    place: 'pod-setup',
+    proof:
+      "the pod never started: the scheduler's FailedScheduling (or PodScheduled=False), a volume that will not attach or mount, a sandbox the runtime cannot create, an init container running on while the app containers wait",
+  },
   { place: 'probe-kill', proof: 'a Killing event: the kubelet restarted the container for a failed liveness or startup probe' },
   {
     place: 'probe-failures',
     proof: 'Unhealthy events with an exit of 137 or 143 (the Killing event has expired)',
-    exception: 'without the kubelet signal exit the failures only explain, they do not decide',
+    exception:
+      'without the kubelet signal exit the failures only explain, they do not decide; except a clean exit 0 (an app that handles SIGTERM) after failureThreshold failures and a restart',
   },
   {
     place: 'runtime-fatal',
     proof: "the runtime's own fatal message: Node's heap out of memory, a JVM OutOfMemoryError, Go's runtime out of memory, Python's MemoryError",
     exception:
       'it outranks the exit code the runtime ends with (134 SIGABRT, 139 SIGSEGV, 137 from -XX:OnOutOfMemoryError=kill); not an exit 0, 126, 127 or 143',
+  },
+  {
+    place: 'node-record',
+    proof: "a SIGKILL without OOMKilled, outside a deletion, on a node whose conditions were read: the node's pressure is the proof",
   },
   {
     place: 'exit-code',
@@ -39,6 +56,7 @@ export const PLACES = [
   },
   { place: 'log-crash', proof: "the program's own crash line (exception, panic, fatal log) under a generic exit" },
   { place: 'exit-only', proof: 'a generic non-zero exit and no decisive log line' },
+  { place: 'unrecognized-event', proof: 'a Warning event no rule knows, quoted as seen: the best lead when nothing else has proof' },
   { place: 'fallback', proof: 'nothing has proof: say what was checked and what would decide it' },
 ] as const;
 

@@ -5,6 +5,7 @@
 import type { CauseDetail, CauseId, Confidence, EvidenceLine } from './document.ts';
 import type { EntrypointProblem, ImageProblem, MissingObject, ProbeEvent } from './kube-messages.ts';
 import type { LogSignature, Runtime } from './log-signature-types.ts';
+import type { Eviction, SchedulingFailure, VolumeFailure } from './pod-messages.ts';
 import type { Place } from './precedence.ts';
 
 export type Fix =
@@ -22,6 +23,16 @@ export type Fix =
   | { kind: 'image'; problem: ImageProblem; image: string }
   | { kind: 'security-context'; message: string }
   | { kind: 'not-a-loop' }
+  | { kind: 'pod-deleted' }
+  | { kind: 'grace-period'; seconds: number }
+  | { kind: 'eviction'; eviction: Eviction }
+  | { kind: 'node-pressure'; pressure: string[] }
+  | { kind: 'deadline'; seconds?: number }
+  | { kind: 'node-gone'; how: 'shutdown' | 'lost' | 'rejected' | 'other' }
+  | { kind: 'schedule'; failure?: SchedulingFailure }
+  | { kind: 'volume'; failure: VolumeFailure; claims: string[] }
+  | { kind: 'sandbox'; network: boolean; plugin?: string }
+  | { kind: 'init-waiting'; waitsFor?: string }
   | { kind: 'investigate'; needs: string[] };
 
 export interface Verdict {

@@ -4,7 +4,7 @@
  */
 import type { V1ContainerState } from '@kubernetes/client-node';
 import type { ContainerState } from '../diagnosis/evidence.ts';
-import { signalFromExitCode } from '../diagnosis/signals.ts';
+import { signalFromExitCode, signalName } from '../diagnosis/signals.ts';
 import { epochMs, isoTime } from './time.ts';
 
 export function containerState(state: V1ContainerState | undefined): ContainerState | undefined {
@@ -14,7 +14,9 @@ export function containerState(state: V1ContainerState | undefined): ContainerSt
     const t = state.terminated;
     const out: ContainerState & { kind: 'terminated' } = { kind: 'terminated', exitCode: t.exitCode };
     if (t.reason !== undefined && t.reason !== '') out.reason = t.reason;
-    const sig = signalFromExitCode(t.exitCode);
+    // The runtime's own record of the signal wins (CRI `signal`, set by newer runtimes); a shell
+    // wrapper can turn the signal into 128+n or hide it, so the exit code is only the fallback.
+    const sig = t.signal !== undefined && t.signal > 0 ? { signal: t.signal, signalName: signalName(t.signal) } : signalFromExitCode(t.exitCode);
     if (sig !== undefined) {
       out.signal = sig.signal;
       if (sig.signalName !== undefined) out.signalName = sig.signalName;

@@ -1,15 +1,20 @@
 /**
- * One alert's evidence: the pod, the previous container's log and the pod's events, read in parallel
- * where they do not depend on each other, with every failure kept as a `problems`
- * entry. Cost: 3 API calls, 4 when a long-lined log needs a second, smaller read. When the alert does
- * not name the container, the log read waits for the pod to pick one.
+ * One alert's evidence: the pod, the container's log and the pod's events, read in parallel where
+ * they do not depend on each other, with every failure kept as a `problems` entry. Cost: 3 API calls;
+ * one more when a long-lined log needs a second, smaller read; one more when the pod shows a kill or
+ * an eviction that the node may explain (the node read); one more when the log the alert's container
+ * pointed at is the wrong one (an init container blocks it, or a first run has no previous log and
+ * its current log is read instead). When the alert does not name the container, the log read waits
+ * for the pod to pick one.
  */
 import type { CoreV1Event } from '@kubernetes/client-node';
-import type { ContainerFacts, Evidence, LogFacts, PodFacts, Problem } from '../diagnosis/evidence.ts';
+import type { ContainerFacts, Evidence, LogFacts, NodeFacts, PodFacts, Problem } from '../diagnosis/evidence.ts';
 import { eventsNewestFirst } from './event-facts.ts';
+import { blockingInitContainer } from './init-containers.ts';
 import { classifyKubeError, type KubeReadError } from './kube-error.ts';
+import { nodeFacts } from './node-facts.ts';
 import { findContainer, podFacts } from './pod-facts.ts';
-import { DEFAULT_LOG_REQUEST, readPreviousLogFacts } from './previous-log.ts';
+import { DEFAULT_LOG_REQUEST, readLogFacts } from './previous-log.ts';
 import { problemFromError, type ReadContext } from './problems.ts';
 import type { KubeReader, LogRequest } from './reader.ts';
 import { type KubeTarget, missingLabelProblem, selectFailingContainer } from './target.ts';
@@ -40,11 +45,14 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
   }
   const ctx: ReadContext = { namespace: target.namespace, pod: target.pod };
   const logRequest: LogRequest = { ...DEFAULT_LOG_REQUEST, ...deps.log };
-  const readLog = (container: string): Promise<Settled<LogFacts>> => settle(readPreviousLogFacts(deps.kube, { ...ctx, container }, logRequest));
+  const readLog = (container: string, previous = true): Promise<Settled<LogFacts>> =>
+    settle(readLogFacts(deps.kube, { ...ctx, container }, logRequest, previous));
 
   const podRead = settle(deps.kube.readPod(ctx.namespace, ctx.pod));
   const eventsRead = settle(deps.kube.listPodEvents(ctx.namespace, ctx.pod));
-  let logRead = target.container === undefined ? undefined : readLog(target.container);
+  // Started before the pod is known, on the alert's word; replaced below if the pod says otherwise.
+  let logRead = target.container === undefined ? undefined : { container: target.container, previous: true, read: readLog(target.container) };
+  let nodeRead: Promise<Settled<NodeFacts>> | undefined;
 
   const pod = await podRead;
   const problems: Problem[] = [];
@@ -57,8 +65,21 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
       evidence.container = container;
       evidence.target.container = container.name;
       // No terminated instance yet (ContainerCreating, CreateContainerConfigError…): no previous log
-      // exists, so the read is skipped rather than spent on a certain 400.
-      if (logRead === undefined && container.lastState?.kind === 'terminated') logRead = readLog(container.name);
+      // exists, so the read is skipped rather than spent on a certain 400. A first run that ended,
+      // or runs without becoming ready, has only a current log: that one is read.
+      const previous = container.lastState?.kind === 'terminated';
+      const current = !previous && (container.state?.kind === 'terminated' || (container.state?.kind === 'running' && !container.ready));
+      if (logRead?.container !== container.name && (previous || current)) {
+        logRead = { container: container.name, previous, read: readLog(container.name, previous) };
+      } else if (logRead?.container !== container.name) {
+        logRead = undefined;
+      } else if (current) {
+        logRead = { container: container.name, previous: false, read: readLog(container.name, false) };
+      }
+    }
+    if (facts.nodeName !== undefined && nodeMayExplain(facts, container)) {
+      const node = facts.nodeName;
+      nodeRead = settle(deps.kube.readNode(node).then(nodeFacts));
     }
     if (target.uid !== undefined && facts.uid !== undefined && target.uid !== facts.uid) {
       problems.push({
@@ -76,12 +97,17 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
   else problems.push(problemFromError('events', events.error, ctx));
 
   if (logRead !== undefined) {
-    const log = await logRead;
+    const log = await logRead.read;
     const container = evidence.target.container;
     if (log.ok) evidence.log = log.value;
     else if (!(log.error.kind === 'no-previous-log' && neverTerminated(evidence.container))) {
       problems.push(problemFromError('logs', log.error, container === undefined ? ctx : { ...ctx, container }));
     }
+  }
+  if (nodeRead !== undefined && facts?.nodeName !== undefined) {
+    const node = await nodeRead;
+    if (node.ok) evidence.node = node.value;
+    else problems.push(problemFromError('node', node.error, { ...ctx, node: facts.nodeName }));
   }
   evidence.problems = dedupe(problems);
   return evidence;
@@ -104,7 +130,22 @@ function evidenceTarget(target: KubeTarget): Evidence['target'] {
   return out;
 }
 
+/**
+ * The node is read (one `get nodes`) only when it may explain what happened: a SIGKILL the runtime
+ * did not record as OOMKilled (a node-level OOM kill, memory pressure), or an eviction for node
+ * pressure. A deletion explains its own SIGKILL (the grace period ran out), so it costs no read.
+ */
+function nodeMayExplain(pod: PodFacts, container: ContainerFacts | undefined): boolean {
+  if (pod.reason === 'Evicted') return true;
+  if (pod.deletionTimestamp !== undefined || container === undefined) return false;
+  const t = container.state?.kind === 'terminated' ? container.state : container.lastState?.kind === 'terminated' ? container.lastState : undefined;
+  return t !== undefined && t.reason !== 'OOMKilled' && t.reason !== 'ContainerStatusUnknown' && (t.signal === 9 || t.exitCode === 137);
+}
+
 function chooseContainer(pod: PodFacts, target: KubeTarget, problems: Problem[]): ContainerFacts | undefined {
+  // An init container that blocks the pod is the one to diagnose, whichever app container the alert names.
+  const blocking = blockingInitContainer(pod);
+  if (blocking !== undefined && (target.container === undefined || pod.containers.some((c) => c.name === target.container))) return blocking;
   if (target.container === undefined) return selectFailingContainer(pod);
   const named = findContainer(pod, target.container);
   if (named === undefined) {
@@ -130,7 +171,7 @@ function samePodInstance(events: CoreV1Event[], uid: string | undefined): CoreV1
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
-    if (!SHARED_CAUSES.has(p.kind)) return true;
+    if (!SHARED_CAUSES.has(p.kind) || p.source === 'node') return true;
     if (seen.has(p.kind)) return false;
     seen.add(p.kind);
     return true;

@@ -33,5 +33,10 @@ export function coalescingReader(kube: KubeReader): KubeReader {
       once(`log\0${namespace}\0${pod}\0${container}\0${request.tailLines}\0${request.limitBytes}`, () =>
         kube.readPreviousLog(namespace, pod, container, request),
       ),
+    readCurrentLog: (namespace, pod, container, request) =>
+      once(`current-log\0${namespace}\0${pod}\0${container}\0${request.tailLines}\0${request.limitBytes}`, () =>
+        kube.readCurrentLog(namespace, pod, container, request),
+      ),
+    readNode: (name) => once(`node\0${name}`, () => kube.readNode(name)),
   };
 }

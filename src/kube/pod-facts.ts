@@ -35,6 +35,14 @@ export function podFacts(pod: V1Pod): PodFacts {
   if (status?.qosClass !== undefined) facts.qosClass = status.qosClass;
   const startTime = isoTime(status?.startTime);
   if (startTime !== undefined) facts.startTime = startTime;
+  const deletion = isoTime(meta?.deletionTimestamp);
+  if (deletion !== undefined) facts.deletionTimestamp = deletion;
+  // A deletion may shorten the grace (`kubectl delete --grace-period`); that one is what the kubelet used.
+  const grace = meta?.deletionGracePeriodSeconds ?? spec?.terminationGracePeriodSeconds;
+  if (grace !== undefined) facts.terminationGracePeriodSeconds = grace;
+  if (spec?.activeDeadlineSeconds !== undefined) facts.activeDeadlineSeconds = spec.activeDeadlineSeconds;
+  if (status?.reason !== undefined && status.reason !== '') facts.reason = status.reason;
+  if (status?.message !== undefined && status.message !== '') facts.message = status.message;
   const owner = ownerFacts(meta);
   if (owner.owner !== undefined) facts.owner = owner.owner;
   if (owner.controllerRef !== undefined) facts.controllerRef = owner.controllerRef;

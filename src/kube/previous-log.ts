@@ -1,5 +1,6 @@
 /**
- * Reads the previous container's log within fixed bounds and turns it into lines.
+ * Reads a container's log within fixed bounds and turns it into lines: the previous (terminated)
+ * instance's, or the current one's when the container has not been restarted yet (a first run).
  *
  * The kubelet applies `tailLines` first and then stops after `limitBytes` counted from the start of
  * that tail (pkg/kubelet/kuberuntime/logs ReadLogs + LimitedWriter). So when the tail is larger than
@@ -15,23 +16,23 @@ export const DEFAULT_LOG_REQUEST: LogRequest = { tailLines: 200, limitBytes: 64 
 /** At most this share of the lines that fitted is asked for again, leaving room for longer lines. */
 const RETRY_SHARE = 0.8;
 
-export async function readPreviousLogFacts(
+export async function readLogFacts(
   kube: KubeReader,
   target: { namespace: string; pod: string; container: string },
   request: LogRequest,
+  previous = true,
 ): Promise<LogFacts> {
-  const first = splitLog(await kube.readPreviousLog(target.namespace, target.pod, target.container, request), request);
+  const read = (r: LogRequest): Promise<string> =>
+    previous ? kube.readPreviousLog(target.namespace, target.pod, target.container, r) : kube.readCurrentLog(target.namespace, target.pod, target.container, r);
+  const first = splitLog(await read(request), request);
   let result = first;
   if (first.cutByBytes && first.completeLines >= 2) {
     const tailLines = Math.max(1, Math.floor(first.completeLines * RETRY_SHARE));
-    result = splitLog(await kube.readPreviousLog(target.namespace, target.pod, target.container, { ...request, tailLines }), {
-      ...request,
-      tailLines,
-    });
+    result = splitLog(await read({ ...request, tailLines }), { ...request, tailLines });
   }
   return {
     container: target.container,
-    previous: true,
+    previous,
     lines: result.lines,
     // More came before lines[0] whenever a limit was reached, and always after a second read.
     truncated: result.cutByBytes || result.lines.length >= request.tailLines || result !== first,

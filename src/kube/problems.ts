@@ -10,12 +10,15 @@ export interface ReadContext {
   namespace: string;
   pod: string;
   container?: string;
+  /** For node reads: the node's name. */
+  node?: string;
 }
 
 const WHAT: Record<ProblemSource, string> = {
   pod: 'the pod',
   logs: 'the previous log',
   events: 'the events',
+  node: "the pod's node",
   target: 'the target',
   kube: 'the Kubernetes API',
   prometheus: 'the memory history',
@@ -26,10 +29,12 @@ export function problemFromError(source: ProblemSource, err: KubeReadError, ctx:
   const problem = (message: string): Problem => ({ source, kind: err.kind, message });
   switch (err.kind) {
     case 'not-found':
+      if (source === 'node') return problem(`node "${ctx.node ?? '?'}" not found: it was removed (scale-down, replacement) after the pod ran on it`);
       return problem(`pod "${ctx.namespace}/${ctx.pod}" not found: it was probably replaced (rollout, eviction or reschedule)`);
     case 'forbidden': {
       if (err.missingPermission === undefined) return problem(`forbidden: cannot read ${what}: ${err.message}`);
-      const p = problem(`forbidden: the service account cannot ${err.missingPermission} in namespace "${ctx.namespace}"; grant it to read ${what}`);
+      const scope = source === 'node' ? 'at the cluster scope' : `in namespace "${ctx.namespace}"`;
+      const p = problem(`forbidden: the service account cannot ${err.missingPermission} ${scope}; grant it to read ${what}`);
       p.missingPermission = err.missingPermission;
       return p;
     }

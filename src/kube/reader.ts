@@ -1,10 +1,10 @@
 /**
- * The `KubeReader` port (what `gatherEvidence` needs: the pod, the previous log, the pod's events)
- * and its adapter over `@kubernetes/client-node` v2. Every call: one attempt, a deadline, a slot in
- * the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
- * Read-only by construction: `get pods`, `get pods/log`, `list events`; Secrets are never read.
+ * The `KubeReader` port (what `gatherEvidence` needs: the pod, its logs, the pod's events, the pod's
+ * node) and its adapter over `@kubernetes/client-node` v2. Every call: one attempt, a deadline, a slot
+ * in the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
+ * Read-only by construction: `get pods`, `get pods/log`, `list events`, `get nodes`; Secrets are never read.
  */
-import { CoreV1Api, type CoreV1Event, createConfiguration, ServerConfiguration, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type CoreV1Event, createConfiguration, ServerConfiguration, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { createHttpLibrary } from './http-library.ts';
 import { type KubeConfigOptions, loadKubeConfig, sharedDispatcher } from './kube-config.ts';
 import { classifyKubeError } from './kube-error.ts';
@@ -22,11 +22,15 @@ export interface KubeReader {
   readPod(namespace: string, name: string): Promise<V1Pod>;
   /** The log of the container's previous (terminated) instance. */
   readPreviousLog(namespace: string, pod: string, container: string, request: LogRequest): Promise<string>;
+  /** The log of the container's current instance (a first run that has not been restarted yet). */
+  readCurrentLog(namespace: string, pod: string, container: string, request: LogRequest): Promise<string>;
   /** Events whose involvedObject is this pod (by kind and name; any uid). */
   listPodEvents(namespace: string, pod: string): Promise<CoreV1Event[]>;
+  /** The node by name (`get nodes`, cluster-scoped, read-only). */
+  readNode(name: string): Promise<V1Node>;
 }
 
-export type ApiResource = 'pods' | 'pods/log' | 'events';
+export type ApiResource = 'pods' | 'pods/log' | 'events' | 'nodes';
 
 /** Metrics port; the service wires it to a prom-client histogram/counter. */
 export interface ApiCallObserver {
@@ -86,6 +90,11 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
       }
     });
 
+  const readLog = (namespace: string, pod: string, container: string, request: LogRequest, previous: boolean): Promise<string> =>
+    call('pods/log', () =>
+      api.readNamespacedPodLog({ name: pod, namespace, container, previous, tailLines: request.tailLines, limitBytes: request.limitBytes }),
+    );
+
   return {
     defaultNamespace: kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default',
     listPods: (namespace, labelSelector) =>
@@ -95,17 +104,9 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
         return list.items;
       }),
     readPod: (namespace, name) => call('pods', () => api.readNamespacedPod({ name, namespace })),
-    readPreviousLog: (namespace, pod, container, request) =>
-      call('pods/log', () =>
-        api.readNamespacedPodLog({
-          name: pod,
-          namespace,
-          container,
-          previous: true,
-          tailLines: request.tailLines,
-          limitBytes: request.limitBytes,
-        }),
-      ),
+    readPreviousLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, true),
+    readCurrentLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, false),
+    readNode: (name) => call('nodes', () => api.readNode({ name })),
     listPodEvents: (namespace, pod) =>
       call('events', async () => {
         // Uid is filtered after the read (gather-evidence), so that one list serves every alert

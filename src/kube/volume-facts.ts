@@ -24,6 +24,8 @@ export function volumeFacts(volume: V1Volume): VolumeFacts {
     }
     return { name: volume.name, kind: 'projected', sources };
   }
+  const claim = volume.persistentVolumeClaim?.claimName;
+  if (claim !== undefined) return { name: volume.name, kind: 'persistentVolumeClaim', sources: [], claimName: claim };
   return { name: volume.name, kind: otherKind(volume), sources: [] };
 }
 

@@ -11,7 +11,8 @@
  *
  * Paths: GET /version, /api/v1/namespaces/{ns}/pods/{name}, …/pods/{name}/log (container, previous,
  * tailLines, limitBytes as the kubelet applies them), /api/v1/namespaces/{ns}/events (fieldSelector),
- * /api/v1/pods and /api/v1/namespaces/{ns}/pods (labelSelector). Needs `openssl` (see tls.ts).
+ * /api/v1/pods and /api/v1/namespaces/{ns}/pods (labelSelector), /api/v1/nodes/{name} (cluster-scoped:
+ * its 403 says "at the cluster scope"). Needs `openssl` (see tls.ts).
  */
 
 import { randomBytes } from 'node:crypto';
@@ -32,13 +33,15 @@ export interface FakeKubeApiOptions {
   /** Events as `CoreV1Event` or raw API JSON; matched on metadata.namespace and fieldSelector. */
   events?: readonly object[];
   logs?: readonly FakeLog[];
+  /** Nodes as `V1Node` or raw API JSON, served by metadata.name. */
+  nodes?: readonly object[];
   /** Delay before every answer. */
   latencyMs?: number;
   /** The bearer token to accept; random by default. */
   token?: string;
   /** The identity named in 403 messages. */
   user?: string;
-  /** Resources this identity may not read: `pods`, `pods/log`, `events`. */
+  /** Resources this identity may not read: `pods`, `pods/log`, `events`, `nodes`. */
   forbidden?: readonly string[];
   /** Serve whole log windows regardless of limitBytes (a broken server). */
   ignoreLimitBytes?: boolean;
@@ -57,6 +60,7 @@ export interface FakeKubeApi {
   /** The most requests that were open at once. */
   readonly maxInFlight: number;
   setPod(pod: object): void;
+  setNode(node: object): void;
   deletePod(namespace: string, name: string): void;
   addEvents(...events: object[]): void;
   setLog(log: FakeLog): void;
@@ -73,6 +77,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   const token = options.token ?? randomBytes(16).toString('hex');
   const cluster: FakeCluster = {
     pods: new Map(),
+    nodes: new Map(),
     events: (options.events ?? []).map(toRaw),
     logs: new Map(),
     token,
@@ -87,11 +92,16 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     const meta = (raw['metadata'] ?? {}) as { namespace?: string; name?: string };
     cluster.pods.set(`${meta.namespace ?? 'default'}/${meta.name ?? ''}`, raw);
   };
+  const setNode = (node: object): void => {
+    const raw = toRaw(node);
+    cluster.nodes.set(((raw['metadata'] ?? {}) as { name?: string }).name ?? '', raw);
+  };
   const setLog = (log: FakeLog): void => {
     cluster.logs.set(`${log.namespace}/${log.pod}/${log.container}`, log);
   };
   for (const pod of options.pods ?? []) setPod(pod);
   for (const log of options.logs ?? []) setLog(log);
+  for (const node of options.nodes ?? []) setNode(node);
 
   const requests: FakeRequest[] = [];
   const open = new Set<ServerResponse>();
@@ -121,6 +131,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       return maxInFlight;
     },
     setPod,
+    setNode,
     deletePod: (namespace, name) => void cluster.pods.delete(`${namespace}/${name}`),
     addEvents: (...events) => void cluster.events.push(...events.map(toRaw)),
     setLog,

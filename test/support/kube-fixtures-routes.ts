@@ -24,7 +24,7 @@ export interface FakeRequest {
   method: string;
   path: string;
   query: Record<string, string>;
-  resource: 'pods' | 'pods/log' | 'events' | 'version' | 'other';
+  resource: 'pods' | 'pods/log' | 'events' | 'nodes' | 'version' | 'other';
   /** 0 until answered (or when hung or reset). */
   status: number;
   /** Body bytes written to the socket. */
@@ -33,6 +33,8 @@ export interface FakeRequest {
 
 export interface FakeCluster {
   pods: Map<string, Raw>;
+  /** By name: nodes are cluster-scoped. */
+  nodes: Map<string, Raw>;
   events: Raw[];
   logs: Map<string, FakeLog>;
   token: string;
@@ -47,6 +49,7 @@ const POD = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/;
 const LOG = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
 const PODS = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods$/;
 const EVENTS = /^\/api\/v1\/namespaces\/([^/]+)\/events$/;
+const NODE = /^\/api\/v1\/nodes\/([^/]+)$/;
 
 export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessage, res: ServerResponse, log: FakeRequest[]): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://fake');
@@ -82,6 +85,12 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
     if (cluster.forbidden.has('pods')) return send(403, statusBodies.forbidden(cluster.user, 'get', 'pods', ns, name));
     const pod = cluster.pods.get(`${ns}/${name}`);
     return pod === undefined ? send(404, statusBodies.notFound('pods', name)) : send(200, pod);
+  }
+  if ((m = NODE.exec(path)) !== null) {
+    const name = m[1] ?? '';
+    if (cluster.forbidden.has('nodes')) return send(403, statusBodies.forbidden(cluster.user, 'get', 'nodes', undefined, name));
+    const node = cluster.nodes.get(name);
+    return node === undefined ? send(404, statusBodies.notFound('nodes', name)) : send(200, node);
   }
   if ((m = PODS.exec(path)) !== null) {
     const ns = m[1];
@@ -164,6 +173,7 @@ function resourceOf(path: string): FakeRequest['resource'] {
   if (LOG.test(path)) return 'pods/log';
   if (POD.test(path) || PODS.test(path)) return 'pods';
   if (EVENTS.test(path)) return 'events';
+  if (NODE.test(path)) return 'nodes';
   return 'other';
 }
 

@@ -28,11 +28,15 @@ const status = (code: number, reason: string, message: string, details?: StatusB
 
 export const statusBodies = {
   notFound: (resource: string, name: string) => status(404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource }),
-  /** `pods "x" is forbidden: User "u" cannot get resource "pods/log" in API group "" in the namespace "ns"`. */
-  forbidden: (user: string, verb: string, resource: string, namespace: string, name?: string) => {
+  /**
+   * `pods "x" is forbidden: User "u" cannot get resource "pods/log" in API group "" in the namespace "ns"`;
+   * for a cluster-scoped resource (no namespace) the RBAC authorizer ends `… at the cluster scope`.
+   */
+  forbidden: (user: string, verb: string, resource: string, namespace: string | undefined, name?: string) => {
     const base = resource.split('/')[0] ?? resource;
     const subject = name === undefined ? base : `${base} "${name}"`;
-    const message = `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "" in the namespace "${namespace}"`;
+    const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
+    const message = `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "" ${scope}`;
     return status(403, 'Forbidden', message, { ...(name === undefined ? {} : { name }), kind: base });
   },
   unauthorized: () => status(401, 'Unauthorized', 'Unauthorized'),

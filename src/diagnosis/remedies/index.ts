@@ -6,6 +6,18 @@ import type { Verdict } from '../verdict.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
 import { imageRemedies } from './image.ts';
 import { goMemLimitRemedy, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
+import {
+  deadlineRemedies,
+  evictionRemedies,
+  gracePeriodRemedies,
+  initWaitingRemedies,
+  nodeGoneRemedies,
+  nodePressureRemedies,
+  podDeletedRemedies,
+  sandboxRemedies,
+  scheduleRemedies,
+  volumeRemedies,
+} from './pod.ts';
 import { probeRemedies } from './probe.ts';
 import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, sidecarRemedies, signalRemedies } from './program.ts';
 import { ns, patchContainer, type Workload, workloadOf } from './workload.ts';
@@ -94,6 +106,26 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       ];
     case 'investigate':
       return investigate(clues, w);
+    case 'pod-deleted':
+      return podDeletedRemedies(clues, w);
+    case 'grace-period':
+      return gracePeriodRemedies(w, fix.seconds);
+    case 'eviction':
+      return evictionRemedies(clues, w, fix);
+    case 'node-pressure':
+      return nodePressureRemedies(clues, w, fix.pressure);
+    case 'deadline':
+      return deadlineRemedies(w, fix.seconds);
+    case 'node-gone':
+      return nodeGoneRemedies(clues, w, fix.how);
+    case 'schedule':
+      return scheduleRemedies(clues, w, fix);
+    case 'volume':
+      return volumeRemedies(clues, w, fix);
+    case 'sandbox':
+      return sandboxRemedies(clues, w, fix);
+    case 'init-waiting':
+      return initWaitingRemedies(clues, w, fix.waitsFor);
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */
     default: {
       const never: never = fix;

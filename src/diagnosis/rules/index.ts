@@ -7,21 +7,34 @@
 import { exitCode } from './exit-rules.ts';
 import { missingObjectEvents, oomKilled, startError, statusUnknown, waitingReason } from './kubelet-rules.ts';
 import { execError, missingEnv, missingFile, runtimeOom } from './log-rules.ts';
+import { nodeKill } from './node-rules.ts';
+import { unrecognizedWarning } from './pod-event-rules.ts';
+import { deletion, podStatusReason } from './pod-lifecycle-rules.ts';
+import { initWaiting, sandbox, volumes } from './pod-setup-rules.ts';
 import { probeKill } from './probe-rules.ts';
 import type { Rule } from './rule.ts';
+import { unschedulable } from './scheduling-rules.ts';
 import { unknown } from './unknown-rule.ts';
 
 export const RULES: readonly Rule[] = [
+  podStatusReason,
+  deletion,
   waitingReason,
   oomKilled,
   startError,
   statusUnknown,
   missingObjectEvents,
+  unschedulable,
+  volumes,
+  sandbox,
+  initWaiting,
   probeKill,
   runtimeOom,
+  nodeKill,
   exitCode,
   execError,
   missingEnv,
   missingFile,
+  unrecognizedWarning,
   unknown,
 ];

@@ -65,16 +65,22 @@ export const probeKill: Rule = {
     const killer: Killer = first.p.probe === 'startup' ? 'startup' : 'liveness';
     const failing = found.find((f) => !f.p.kill && f.p.probe === killer);
     const probe = clues.container?.probes[killer];
-    const signalExit = t !== undefined && (t.exitCode === 137 || t.exitCode === 143);
-    if (kill === undefined) {
-      // Unhealthy alone decides only when the exit is the kubelet's signal.
-      if (!signalExit || failing === undefined) return [];
-    }
+    const signalExit = t !== undefined && (t.exitCode === 137 || t.exitCode === 143 || t.signal === 9 || t.signal === 15);
     const enough = failing !== undefined && failing.e.count >= (probe?.failureThreshold ?? 3);
+    // The Killing event may have expired (events live an hour) while the Unhealthy ones recur.
+    // Unhealthy alone decides when the exit is the kubelet's signal, or a clean exit 0 (an app that
+    // handles SIGTERM) after at least failureThreshold failures and a restart.
+    const handledTerm = t?.exitCode === 0 && enough && (clues.container?.restartCount ?? 0) > 0;
+    if (kill === undefined && (failing === undefined || !(signalExit || handledTerm))) return [];
     const ran = t?.runSeconds;
     const proof: EvidenceLine[] = [...statusLine(clues)];
     if (kill !== undefined) proof.push(eventLine(kill.e));
     if (failing !== undefined) proof.push(eventLine(failing.e));
+    if (kill === undefined && failing !== undefined && enough)
+      proof.push({
+        source: 'events',
+        text: `no Killing event (expired or not kept), but ${failing.e.count} ${killer} failures reach failureThreshold=${probe?.failureThreshold ?? 3} and the container restarted`,
+      });
     if (probe !== undefined) {
       const ranText = ran === undefined ? '' : `; the container ran ${humanDuration(ran)} before it was killed`;
       proof.push({ source: 'spec', text: `${describeProbe(killer, probe)}${ranText}` });
@@ -86,6 +92,8 @@ export const probeKill: Rule = {
       {
         id: 'liveness-probe',
         place: kill !== undefined ? 'probe-kill' : 'probe-failures',
+        // A startup probe kill has its own fix: a longer startup window, not a different liveness probe.
+        ...(killer === 'startup' ? { detail: 'startup-probe' as const } : {}),
         confidence: kill !== undefined || enough ? 'high' : 'medium',
         title: `Killed by its ${killer} probe${t === undefined ? '' : ` (exit ${t.exitCode})`}`,
         summary: `The kubelet restarts ${who(clues)} because its ${killer} probe fails: ${why}.`,

@@ -1,5 +1,7 @@
 /**
  * Call budget, coalescing, the in-flight cap and bounded memory, counted by the fake API server.
+ * The node read (one more call, only for evictions and unrecorded SIGKILLs) is counted in
+ * node-and-lifecycle.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherEvidence } from '../../../src/kube/gather-evidence.ts';
@@ -33,6 +35,8 @@ describe('call budget', () => {
       api.resetRequests();
       await gatherEvidence({ kube: reader }, target, NOW);
       expect(api.requests.length).toBeLessThanOrEqual(4);
+      // None of these shows an eviction or an unrecorded SIGKILL: the node is not read.
+      expect(api.requests.filter((r) => r.resource === 'nodes')).toEqual([]);
       if (target.container !== undefined || scenario.includes('crashloop')) expect(api.requests.length).toBeGreaterThanOrEqual(3);
     }
   });

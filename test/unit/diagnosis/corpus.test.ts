@@ -24,6 +24,7 @@ describe('diagnosis corpus', () => {
     const e = fixture.expected;
     expect(d.cause.id, `${fixture.description}\n${JSON.stringify(d, null, 2)}`).toBe(e.cause);
     if (e.confidence !== undefined) expect(d.cause.confidence).toBe(e.confidence);
+    if (e.detail !== undefined) expect(d.cause.detail).toBe(e.detail ?? undefined);
     containsEach([d.cause.summary], e.summary);
     containsEach(
       d.evidence.map((l) => l.text),

@@ -1,5 +1,5 @@
 /** A hand-written `KubeReader` over fixtures (a fake of the port, not a module mock). */
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
 import { KubeReadError } from '../../../src/kube/kube-error.ts';
 import type { KubeReader, LogRequest } from '../../../src/kube/reader.ts';
 import { type KubeScenario, kubeFixture } from '../../fixtures/kube/index.ts';
@@ -11,7 +11,14 @@ export interface FakeReader extends KubeReader {
 
 export function fakeReader(
   scenarios: KubeScenario[],
-  over: { pod?: KubeReadError; log?: KubeReadError | string; events?: KubeReadError | CoreV1Event[] } = {},
+  over: {
+    /** A failure, or a pod (any shape the API returns) to serve instead of the scenario's. */
+    pod?: KubeReadError | V1Pod;
+    log?: KubeReadError | string;
+    currentLog?: KubeReadError | string;
+    events?: KubeReadError | CoreV1Event[];
+    node?: KubeReadError | V1Node;
+  } = {},
 ): FakeReader {
   const fixtures = scenarios.map(kubeFixture);
   const find = (ns: string, name: string) => fixtures.find((f) => f.namespace === ns && f.podName === name);
@@ -23,7 +30,8 @@ export function fakeReader(
     logRequests,
     async readPod(ns, name): Promise<V1Pod> {
       calls.push(`pod ${ns}/${name}`);
-      if (over.pod !== undefined) throw over.pod;
+      if (over.pod instanceof KubeReadError) throw over.pod;
+      if (over.pod !== undefined) return over.pod;
       const f = find(ns, name);
       if (f === undefined) throw notFound(name);
       return f.pod;
@@ -36,6 +44,18 @@ export function fakeReader(
       const f = find(ns, name);
       if (f === undefined) throw notFound(name);
       return f.previousLog ?? '';
+    },
+    async readCurrentLog(ns, name, container, request) {
+      calls.push(`current-log ${ns}/${name}/${container}`);
+      logRequests.push(request);
+      if (over.currentLog instanceof KubeReadError) throw over.currentLog;
+      return over.currentLog ?? '';
+    },
+    async readNode(name) {
+      calls.push(`node ${name}`);
+      if (over.node instanceof KubeReadError) throw over.node;
+      if (over.node !== undefined) return over.node;
+      throw new KubeReadError('not-found', `nodes "${name}" not found`, { status: 404 });
     },
     async listPodEvents(ns, name) {
       calls.push(`events ${ns}/${name}`);

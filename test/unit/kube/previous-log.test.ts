@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readPreviousLogFacts, splitLog } from '../../../src/kube/previous-log.ts';
+import { readLogFacts, splitLog } from '../../../src/kube/previous-log.ts';
 import type { KubeReader, LogRequest } from '../../../src/kube/reader.ts';
 import { kubeletLogWindow } from '../../support/kube-fixtures-status.ts';
 
@@ -10,10 +10,12 @@ function logReader(log: string): KubeReader & { requests: LogRequest[] } {
     requests,
     readPod: () => Promise.reject(new Error('unused')),
     listPodEvents: () => Promise.reject(new Error('unused')),
+    readNode: () => Promise.reject(new Error('unused')),
     readPreviousLog: async (_ns, _pod, _c, request) => {
       requests.push(request);
       return kubeletLogWindow(Buffer.from(log), request.tailLines, request.limitBytes).toString();
     },
+    readCurrentLog: () => Promise.reject(new Error('unused')),
   };
 }
 const target = { namespace: 'n', pod: 'p', container: 'c' };
@@ -29,17 +31,17 @@ describe('splitLog', () => {
   });
 });
 
-describe('readPreviousLogFacts', () => {
+describe('readLogFacts', () => {
   it('a short log → one read, not truncated', async () => {
     const kube = logReader('one\ntwo\n');
-    const facts = await readPreviousLogFacts(kube, target, { tailLines: 200, limitBytes: 1024 });
+    const facts = await readLogFacts(kube, target, { tailLines: 200, limitBytes: 1024 });
     expect(facts).toEqual({ container: 'c', previous: true, lines: ['one', 'two'], truncated: false });
     expect(kube.requests).toHaveLength(1);
   });
 
   it('more lines than tailLines → the last tailLines lines, truncated', async () => {
     const log = `${Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n')}\n`;
-    const facts = await readPreviousLogFacts(logReader(log), target, { tailLines: 200, limitBytes: 64 * 1024 });
+    const facts = await readLogFacts(logReader(log), target, { tailLines: 200, limitBytes: 64 * 1024 });
     expect(facts.lines).toHaveLength(200);
     expect(facts.lines.at(-1)).toBe('line 499');
     expect(facts.truncated).toBe(true);
@@ -48,7 +50,7 @@ describe('readPreviousLogFacts', () => {
   it('long lines: the byte limit cut the end of the tail → a second, shorter read reaches the last line', async () => {
     const log = `${Array.from({ length: 400 }, (_, i) => `${i} ${'x'.repeat(1000)}`).join('\n')}\npanic: the end\n`;
     const kube = logReader(log);
-    const facts = await readPreviousLogFacts(kube, target, { tailLines: 200, limitBytes: 64 * 1024 });
+    const facts = await readLogFacts(kube, target, { tailLines: 200, limitBytes: 64 * 1024 });
     expect(kube.requests).toHaveLength(2);
     expect(kube.requests[1]?.tailLines).toBeLessThan(64);
     expect(facts.lines.at(-1)).toBe('panic: the end');
@@ -57,7 +59,7 @@ describe('readPreviousLogFacts', () => {
 
   it('one huge line → a single read cut at limitBytes, kept as a partial line', async () => {
     const kube = logReader('y'.repeat(200_000));
-    const facts = await readPreviousLogFacts(kube, target, { tailLines: 200, limitBytes: 1000 });
+    const facts = await readLogFacts(kube, target, { tailLines: 200, limitBytes: 1000 });
     expect(kube.requests).toHaveLength(1);
     expect(facts.lines).toEqual(['y'.repeat(1000)]);
     expect(facts.truncated).toBe(true);
