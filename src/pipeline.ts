@@ -7,6 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
 import type { Evidence } from './diagnosis/evidence.ts';
+import { redactMap } from './diagnosis/redact.ts';
 import type { MemoryHistorySource } from './history/index.ts';
 import { buildDocument } from './http/alert-document.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
@@ -136,6 +137,11 @@ function resolvedFrom(firing: DiagnosisDocument, alert: WebhookAlert): Diagnosis
   return {
     ...firing,
     status: 'resolved',
-    alert: { ...firing.alert, labels: alert.labels, annotations: alert.annotations, ...(alert.endsAt !== '' ? { endsAt: alert.endsAt } : {}) },
+    alert: {
+      ...firing.alert,
+      labels: redactMap(alert.labels),
+      annotations: redactMap(alert.annotations),
+      ...(alert.endsAt !== '' ? { endsAt: alert.endsAt } : {}),
+    },
   };
 }

@@ -5,19 +5,21 @@
 
 import type { AlertRef, Diagnosis, DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Evidence } from '../diagnosis/evidence.ts';
+import { redact, redactMap } from '../diagnosis/redact.ts';
 import type { WebhookAlert } from './alertmanager-payload.ts';
 import { UNSET_TIME } from './alertmanager-payload.ts';
 
+/** Labels and annotations are forwarded to every sink: they pass the same redactor as the diagnosis. */
 export function alertRef(alert: WebhookAlert): AlertRef {
   const ref: AlertRef = {
     name: alert.labels['alertname'] ?? '',
     fingerprint: alert.fingerprint,
     startsAt: alert.startsAt,
-    labels: alert.labels,
-    annotations: alert.annotations,
+    labels: redactMap(alert.labels),
+    annotations: redactMap(alert.annotations),
   };
   if (alert.endsAt !== '' && alert.endsAt !== UNSET_TIME && alert.status === 'resolved') ref.endsAt = alert.endsAt;
-  if (alert.generatorURL !== '') ref.generatorURL = alert.generatorURL;
+  if (alert.generatorURL !== '') ref.generatorURL = redact(alert.generatorURL);
   return ref;
 }
 
@@ -40,7 +42,7 @@ export function buildDocument(alert: WebhookAlert, evidence: Evidence, diagnosis
     remedies: diagnosis.remedies,
     verify: diagnosis.verify,
     findings: diagnosis.findings,
-    problems: evidence.problems.map(({ source, kind, message }) => ({ source, kind, message })),
+    problems: evidence.problems.map(({ source, kind, message }) => ({ source, kind, message: redact(message) })),
   };
   if (diagnosis.logs !== undefined) document.logs = diagnosis.logs;
   if (diagnosis.memory !== undefined) document.memory = diagnosis.memory;
