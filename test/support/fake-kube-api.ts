@@ -12,7 +12,8 @@
  * Paths: GET /version, /api/v1/namespaces/{ns}/pods/{name}, …/pods/{name}/log (container, previous,
  * tailLines, limitBytes as the kubelet applies them), /api/v1/namespaces/{ns}/events (fieldSelector),
  * /api/v1/pods and /api/v1/namespaces/{ns}/pods (labelSelector), /api/v1/nodes/{name} (cluster-scoped:
- * its 403 says "at the cluster scope"). Needs `openssl` (see tls.ts).
+ * its 403 says "at the cluster scope"); with `objects`, the REST paths of Services, Namespaces,
+ * Deployments and the prometheus-operator resources (kube-fixtures-objects.ts). Needs `openssl` (see tls.ts).
  */
 
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { writeKubeconfig } from './kube-fixtures-kubeconfig.ts';
+import { createObjectStore } from './kube-fixtures-objects.ts';
 import { type Failure, type FakeCluster, handleKubeRequest } from './kube-fixtures-routes.ts';
 import { sharedTestTls, type TestTls } from './tls.ts';
 
@@ -43,6 +45,13 @@ export interface FakeKubeApiOptions {
   user?: string;
   /** Resources this identity may not read: `pods`, `pods/log`, `events`, `nodes`. */
   forbidden?: readonly string[];
+  /**
+   * Any other objects (Prometheus, Alertmanager, AlertmanagerConfig, PrometheusRule, ServiceMonitor,
+   * Service, Namespace, Deployment), served at their REST paths (kube-fixtures-objects.ts).
+   */
+  objects?: readonly object[];
+  /** Custom resources the server serves (`MONITORING_RESOURCES`: the operator's CRDs are installed). */
+  customResources?: readonly string[];
   /** Serve whole log windows regardless of limitBytes (a broken server). */
   ignoreLimitBytes?: boolean;
   tls?: TestTls;
@@ -86,6 +95,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     failures: [],
     latencyMs: options.latencyMs ?? 0,
     ignoreLimitBytes: options.ignoreLimitBytes ?? false,
+    objects: createObjectStore(options.objects ?? [], options.customResources ?? []),
   };
   const setPod = (pod: object): void => {
     const raw = toRaw(pod);

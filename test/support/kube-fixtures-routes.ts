@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { answerObjects, matchesLabels, type ObjectStore } from './kube-fixtures-objects.ts';
 import { kubeletLogWindow, statusBodies } from './kube-fixtures-status.ts';
 
 type Raw = Record<string, unknown>;
@@ -43,6 +44,8 @@ export interface FakeCluster {
   failures: { path: RegExp; failure: Failure; remaining: number }[];
   latencyMs: number;
   ignoreLimitBytes: boolean;
+  /** Everything besides pods, logs and events (kube-fixtures-objects.ts). */
+  objects: ObjectStore;
 }
 
 const POD = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/;
@@ -106,6 +109,13 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
     const items = cluster.events.filter((e) => meta(e).namespace === ns && matchesFields(e, selector));
     return send(200, { kind: 'EventList', apiVersion: 'v1', metadata: { resourceVersion: '48213400' }, items });
   }
+  const answer = answerObjects(cluster.objects, path, url.searchParams.get('labelSelector') ?? '', cluster.forbidden, cluster.user);
+  if (answer?.text !== undefined) {
+    entry.status = answer.status;
+    entry.bytesSent = Buffer.byteLength(answer.text);
+    return void res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8' }).end(answer.text);
+  }
+  if (answer !== undefined) return send(answer.status, answer.body);
   return send(404, { ...statusBodies.notFound('', ''), message: 'the server could not find the requested resource', details: {} });
 }
 
@@ -189,19 +199,6 @@ interface StatusLike {
 function containerStatus(pod: Raw, container: string): StatusLike | undefined {
   const status = (pod['status'] ?? {}) as { containerStatuses?: (StatusLike & { name: string })[]; initContainerStatuses?: (StatusLike & { name: string })[] };
   return [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find((s) => s.name === container);
-}
-
-/** `a=b,c!=d,e` (equality, inequality, existence), as label selectors allow. */
-function matchesLabels(labels: Record<string, string>, selector: string): boolean {
-  return selector
-    .split(',')
-    .filter((s) => s !== '')
-    .every((term) => {
-      const ne = term.split('!=');
-      if (ne.length === 2) return labels[ne[0] ?? ''] !== ne[1];
-      const eq = term.split(/==?/);
-      return eq.length === 2 ? labels[eq[0] ?? ''] === eq[1] : (eq[0] ?? '') in labels;
-    });
 }
 
 /** `involvedObject.kind=Pod,involvedObject.name=x` (dotted paths, = / == / !=), as field selectors allow. */

@@ -1,0 +1,132 @@
+/**
+ * The fake API server's other objects (see fake-kube-api.ts `objects`): whatever `crashtriage doctor`
+ * reads, served at the REST paths and with the answers of the real API server:
+ *
+ *   GET /apis/{group}/{version}/{plural}                          every namespace (labelSelector)
+ *   GET /apis/{group}/{version}/namespaces/{ns}/{plural}[/{name}]  one namespace, or one object
+ *   GET /api/v1/namespaces/{name}, /api/v1/namespaces/{ns}/services/{name}   (core group)
+ *
+ * An API group the server does not serve (the operator's CRDs are not installed) answers 404 with
+ * the plain text "404 page not found", as kube-apiserver's not-found handler does; a forbidden
+ * resource answers 403 with the RBAC message naming the group and the scope.
+ */
+type Raw = Record<string, unknown>;
+
+/** kind → REST resource name, for the kinds the tests serve. */
+const RESOURCES: Record<string, string> = {
+  Prometheus: 'prometheuses',
+  Alertmanager: 'alertmanagers',
+  AlertmanagerConfig: 'alertmanagerconfigs',
+  PrometheusRule: 'prometheusrules',
+  ServiceMonitor: 'servicemonitors',
+  Service: 'services',
+  Namespace: 'namespaces',
+  Deployment: 'deployments',
+};
+
+/** The prometheus-operator resources a cluster with its CRDs serves. */
+export const MONITORING_RESOURCES = [
+  'monitoring.coreos.com/v1/prometheuses',
+  'monitoring.coreos.com/v1/alertmanagers',
+  'monitoring.coreos.com/v1/prometheusrules',
+  'monitoring.coreos.com/v1/servicemonitors',
+  'monitoring.coreos.com/v1alpha1/alertmanagerconfigs',
+];
+const BUILT_IN = ['v1/namespaces', 'v1/services', 'apps/v1/deployments'];
+
+export interface ObjectStore {
+  objects: Raw[];
+  /** `group/version/resource` (`v1/services` for the core group) the server serves. */
+  served: Set<string>;
+}
+
+export function createObjectStore(objects: readonly object[], servedCustomResources: readonly string[]): ObjectStore {
+  return { objects: objects.map((o) => JSON.parse(JSON.stringify(o)) as Raw), served: new Set([...BUILT_IN, ...servedCustomResources]) };
+}
+
+const NAMED = /^\/(?:api|apis\/([^/]+))\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/;
+const LIST_IN = /^\/(?:api|apis\/([^/]+))\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)$/;
+const CLUSTER = /^\/(?:api|apis\/([^/]+))\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/;
+
+export interface ObjectAnswer {
+  status: number;
+  /** A JSON body, or `text` for a plain-text answer. */
+  body?: unknown;
+  text?: string;
+  /** The resource asked for, for the request log. */
+  resource: string;
+}
+
+/**
+ * The answer to a GET of `path`, or undefined when the path is not one of these (the caller then
+ * answers as before). `forbidden` holds resource names (`alertmanagers`) this identity may not read.
+ */
+export function answerObjects(store: ObjectStore, path: string, labelSelector: string, forbidden: ReadonlySet<string>, user: string): ObjectAnswer | undefined {
+  let m: RegExpExecArray | null;
+  let group: string | undefined;
+  let version: string;
+  let namespace: string | undefined;
+  let resource: string;
+  let name: string | undefined;
+  if ((m = NAMED.exec(path)) !== null) [group, version, namespace, resource, name] = [m[1], m[2] ?? '', m[3], m[4] ?? '', m[5]];
+  else if ((m = LIST_IN.exec(path)) !== null) [group, version, namespace, resource] = [m[1], m[2] ?? '', m[3], m[4] ?? ''];
+  else if ((m = CLUSTER.exec(path)) !== null) [group, version, resource, name] = [m[1], m[2] ?? '', m[3] ?? '', m[4]];
+  else return undefined;
+  // The pod routes of kube-fixtures-routes.ts serve pods, logs and events.
+  if (resource === 'pods' || resource === 'events') return undefined;
+  const groupVersion = group === undefined ? version : `${group}/${version}`;
+  if (!store.served.has(`${groupVersion}/${resource}`)) {
+    return { status: 404, resource, text: '404 page not found\n' };
+  }
+  if (forbidden.has(resource)) {
+    const verb = name === undefined ? 'list' : 'get';
+    const subject = `${resource}${group === undefined ? '' : `.${group}`}${name === undefined ? '' : ` "${name}"`}`;
+    const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
+    const message = `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group ?? ''}" ${scope}`;
+    return {
+      status: 403,
+      resource,
+      body: status(403, 'Forbidden', message, { ...(name === undefined ? {} : { name }), kind: resource, ...(group === undefined ? {} : { group }) }),
+    };
+  }
+  const ofResource = store.objects.filter((o) => {
+    const meta = (o['metadata'] ?? {}) as { namespace?: string };
+    return (
+      RESOURCES[String(o['kind'])] === resource &&
+      o['apiVersion'] === groupVersion &&
+      (namespace === undefined || resource === 'namespaces' || meta.namespace === namespace)
+    );
+  });
+  if (name !== undefined) {
+    const found = ofResource.find((o) => (o['metadata'] as { name?: string }).name === name);
+    return found !== undefined
+      ? { status: 200, resource, body: found }
+      : {
+          status: 404,
+          resource,
+          body: status(404, 'NotFound', `${resource}${group === undefined ? '' : `.${group}`} "${name}" not found`, { name, kind: resource }),
+        };
+  }
+  const items = ofResource.filter((o) =>
+    matchesLabels(((o['metadata'] as { labels?: Record<string, string> }).labels ?? {}) as Record<string, string>, labelSelector),
+  );
+  const kind = Object.entries(RESOURCES).find(([, r]) => r === resource)?.[0] ?? 'Unknown';
+  return { status: 200, resource, body: { apiVersion: groupVersion, kind: `${kind}List`, metadata: { resourceVersion: '48213400' }, items } };
+}
+
+function status(code: number, reason: string, message: string, details: Raw) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
+}
+
+/** `a=b,c!=d,e` (equality, inequality, existence), as label selectors allow. */
+export function matchesLabels(labels: Record<string, string>, selector: string): boolean {
+  return selector
+    .split(',')
+    .filter((s) => s !== '')
+    .every((term) => {
+      const ne = term.split('!=');
+      if (ne.length === 2) return labels[ne[0] ?? ''] !== ne[1];
+      const eq = term.split(/==?/);
+      return eq.length === 2 ? labels[eq[0] ?? ''] === eq[1] : (eq[0] ?? '') in labels;
+    });
+}
