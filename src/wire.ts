@@ -10,10 +10,13 @@ import { createMemoryHistorySource } from './history/index.ts';
 import { createPrometheusClient } from './history/prometheus.ts';
 import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
-import { createKubeHealth, createKubeReader, gatherForAlerts, targetFromLabels } from './kube/index.ts';
+import { type ApiResource, createKubeHealth, createKubeReader, gatherForAlerts, targetFromLabels } from './kube/index.ts';
 import { createMetrics, primeFailureSeries } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline.ts';
+
+/** Every resource the reader reads (a Record, so that tsc names a resource added to ApiResource but not here). */
+const EVERY_API_RESOURCE: Record<ApiResource, true> = { pods: true, 'pods/log': true, events: true, nodes: true };
 
 export interface Service {
   app: FastifyInstance;
@@ -29,7 +32,7 @@ export interface WireOverrides {
 
 export async function wireService(config: Config, logger: Logger, overrides: WireOverrides = {}): Promise<Service> {
   const metrics = createMetrics();
-  primeFailureSeries(metrics, Object.keys(config.sinks), ['pods', 'pods/log', 'events']);
+  primeFailureSeries(metrics, Object.keys(config.sinks), Object.keys(EVERY_API_RESOURCE));
   const kubeHealth = createKubeHealth(metrics);
   const kube = createKubeReader({
     ...(config.kube.kubeconfigPath !== undefined ? { kubeconfigPath: config.kube.kubeconfigPath } : {}),
