@@ -11,6 +11,8 @@ export interface IntroFacts {
   serviceUrl: string;
   /** The user-visible sinks the service delivers to. */
   sinks: readonly string[];
+  /** The Prometheus stand-in serving memory history for the OOM workloads. */
+  prometheusUrl?: string;
 }
 
 export function intro(f: IntroFacts, paint: Paint): string {
@@ -24,6 +26,7 @@ export function intro(f: IntroFacts, paint: Paint): string {
     '',
     row('cluster', `simulated, ${f.workloads} crash-looping workloads; Kubernetes API at ${f.clusterUrl}`),
     row('crashtriage', `the real service, listening on ${f.serviceUrl}`),
+    ...(f.prometheusUrl === undefined ? [] : [row('prometheus', `stand-in, memory history of the OOM workloads, at ${f.prometheusUrl}`)]),
     row('diagnoses', destination),
     '',
     "Each workload's alert goes to POST /alerts as Alertmanager would send it (webhook v4,",

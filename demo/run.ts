@@ -7,6 +7,8 @@
  */
 import { payloadFor } from './alerts.ts';
 import { type CheckSink, startCheckSink } from './check-sink.ts';
+import { writeMemoryCharts } from './memory-charts.ts';
+import { type DemoPrometheus, startDemoPrometheus } from './memory-history.ts';
 import { intro, outro, workloadHeading } from './narration.ts';
 import { sendAlert } from './send-alert.ts';
 import { DemoConfigError, type DemoService, startDemoService } from './service.ts';
@@ -31,15 +33,18 @@ async function main(): Promise<number> {
     closers.push(cluster.close);
     const check: CheckSink = await startCheckSink();
     closers.push(check.close);
+    const prometheus: DemoPrometheus = await startDemoPrometheus(workloads, now);
+    closers.push(prometheus.close);
     const service: DemoService = await startDemoService({
       env: process.env,
       kubeconfigPath: cluster.kubeconfigPath,
       checkUrl: check.url,
+      prometheusUrl: prometheus.url,
       stdout: { write: (s: string) => process.stdout.write(s), isTTY: color },
     });
     closers.push(service.close);
 
-    out(intro({ workloads: workloads.length, clusterUrl: cluster.url, serviceUrl: service.url, sinks: service.sinks }, paint));
+    out(intro({ workloads: workloads.length, clusterUrl: cluster.url, serviceUrl: service.url, sinks: service.sinks, prometheusUrl: prometheus.url }, paint));
     const toConsole = service.sinks.includes('console');
     const outcomes: WorkloadOutcome[] = [];
     const startsAt = new Date(now.getTime() - ALERT_AGE_MS);
@@ -67,7 +72,8 @@ async function main(): Promise<number> {
     }
 
     const summary = renderSummary(outcomes, paint);
-    out(`${summary.text}${outro(paint)}`);
+    const charts = await writeMemoryCharts(outcomes, paint);
+    out(`${summary.text}${charts}${outro(paint)}`);
     return summary.ok ? 0 : 1;
   } catch (err) {
     if (err instanceof MissingToolError || err instanceof DemoConfigError) {

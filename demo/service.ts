@@ -17,6 +17,8 @@ export interface DemoServiceOptions {
   env: NodeJS.ProcessEnv;
   kubeconfigPath: string;
   checkUrl: string;
+  /** The demo's Prometheus stand-in; it replaces any PROMETHEUS_URL of the user (their Prometheus knows no demo pods). */
+  prometheusUrl?: string;
   /** Where the console sink writes. */
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
 }
@@ -50,6 +52,14 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
     WEBHOOK_TOKEN_FILE: undefined,
     ALLOW_UNAUTHENTICATED: undefined,
     LOG_LEVEL: nonEmpty(options.env['LOG_LEVEL']) ?? 'warn',
+    ...(options.prometheusUrl === undefined
+      ? {}
+      : {
+          PROMETHEUS_URL: options.prometheusUrl,
+          PROMETHEUS_BEARER_TOKEN_FILE: undefined,
+          PROMETHEUS_USERNAME: undefined,
+          PROMETHEUS_PASSWORD_FILE: undefined,
+        }),
   };
   const result = loadConfig(env);
   if (!result.ok) throw new DemoConfigError(result.errors);

@@ -36,7 +36,7 @@ export function renderPng(svg: string): Buffer {
 function subtitle(doc: DiagnosisDocument): string | undefined {
   const verdict = doc.memory?.verdict;
   if (verdict === undefined || verdict === '') return undefined;
-  return verdict.length > 105 ? `${verdict.slice(0, 104)}…` : verdict;
+  return verdict.length > 100 ? `${verdict.slice(0, 99)}…` : verdict;
 }
 
 /** The chart of a document's memory history, or undefined when it has none. */
@@ -54,6 +54,7 @@ export function memoryChart(doc: DiagnosisDocument): MemoryChart | undefined {
     `${history.kills.length} kill${history.kills.length === 1 ? '' : 's'}`,
     ...(doc.cause.detail === undefined ? [] : [doc.cause.detail]),
   ].join(', ');
-  const svg = chartSvg(history, { title, ...(caption === undefined ? {} : { subtitle: caption }) });
+  const ended = doc.cause.id === 'runtime-oom' ? 'out of memory' : 'OOM-killed';
+  const svg = chartSvg(history, { title, ended, ...(caption === undefined ? {} : { subtitle: caption }) });
   return { png: renderPng(svg), filename: `memory-${doc.target.pod}.png`, alt };
 }

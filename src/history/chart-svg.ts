@@ -41,7 +41,7 @@ function paths(points: readonly [number, number][], x: (t: number) => number, y:
   return out;
 }
 
-export function chartSvg(history: MemoryHistory, caption: { title: string; subtitle?: string }): string {
+export function chartSvg(history: MemoryHistory, caption: { title: string; subtitle?: string /** Legend text for the × marks. */; ended?: string }): string {
   const values = history.runs.flatMap((r) => r.points.map((p) => p[1]));
   const top = Math.max(history.limitBytes ?? 0, ...values, 64 * 1024 ** 2) * 1.12;
   const span = Math.max(1, history.end - history.start);
@@ -97,7 +97,7 @@ export function chartSvg(history: MemoryHistory, caption: { title: string; subti
     `<line x1="${PLOT.left}" x2="${PLOT.left + 18}" y1="${CHART_HEIGHT - 12}" y2="${CHART_HEIGHT - 12}" stroke="${OWN}" stroke-width="2"/>`,
     `<text x="${PLOT.left + 24}" y="${CHART_HEIGHT - 8}" ${FONT} font-size="11" fill="#1f2328">${esc(history.pod)}</text>`,
   ];
-  let lx = PLOT.left + 32 + history.pod.length * 6.6;
+  let lx = PLOT.left + 36 + history.pod.length * 6.2;
   if (history.runs.some((r) => r.pod !== history.pod)) {
     legend.push(`<line x1="${lx}" x2="${lx + 18}" y1="${CHART_HEIGHT - 12}" y2="${CHART_HEIGHT - 12}" stroke="${OTHER}" stroke-width="1.5"/>`);
     legend.push(`<text x="${lx + 24}" y="${CHART_HEIGHT - 8}" ${FONT} font-size="11" fill="#1f2328">other pods</text>`);
@@ -105,7 +105,7 @@ export function chartSvg(history: MemoryHistory, caption: { title: string; subti
   }
   legend.push(
     `<path d="M${lx},${CHART_HEIGHT - 16} L${lx + 8},${CHART_HEIGHT - 8} M${lx},${CHART_HEIGHT - 8} L${lx + 8},${CHART_HEIGHT - 16}" stroke="${LIMIT}" stroke-width="2"/>`,
-    `<text x="${lx + 14}" y="${CHART_HEIGHT - 8}" ${FONT} font-size="11" fill="#1f2328">killed (${history.kills.length})</text>`,
+    `<text x="${lx + 14}" y="${CHART_HEIGHT - 8}" ${FONT} font-size="11" fill="#1f2328">${esc(caption.ended ?? 'killed')} (${history.kills.length})</text>`,
   );
   parts.push(...legend);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}">${parts.join('')}</svg>`;

@@ -28,7 +28,18 @@ export interface RunReading {
 }
 
 export type MemoryVerdict =
-  | { kind: 'leak'; kills: number; agreeing: number; slopePerHour: number; startBytes: number; hoursToLimit?: number; peaks: number[] }
+  | {
+      kind: 'leak';
+      kills: number;
+      agreeing: number;
+      slopePerHour: number;
+      startBytes: number;
+      /** Where the runs die: the limit, or (a runtime's heap cap) their usual peak well below it. */
+      ceilingBytes: number;
+      atLimit: boolean;
+      hoursToLimit?: number;
+      peaks: number[];
+    }
   | { kind: 'undersized'; kills: number; agreeing: number; plateauBytes: number; minutesToPlateau: number; clipped: boolean; peaks: number[] }
   | { kind: 'spike'; kills: number; agreeing: number; fromBytes: number; toBytes: number; riseSeconds: number; at: number; peaks: number[] }
   | { kind: 'unclear'; kills: number; peaks: number[]; shapes: RunShape[] }
@@ -145,13 +156,17 @@ export function decide(runs: readonly Run[], stepSeconds: number, limitBytes: nu
     case 'leak': {
       const slopePerHour = median(mine.map((r) => r.slopePerHour));
       const startBytes = median(mine.map((r) => r.base));
-      const ceiling = limitBytes ?? median(mine.map((r) => r.peak));
+      const usualPeak = median(mine.map((r) => r.peak));
+      const atLimit = limitBytes !== undefined && usualPeak >= 0.9 * limitBytes;
+      const ceilingBytes = atLimit ? limitBytes : usualPeak;
       return {
         kind: 'leak',
         ...common,
         slopePerHour,
         startBytes,
-        ...(slopePerHour > 0 ? { hoursToLimit: Math.max(0, ceiling - startBytes) / slopePerHour } : {}),
+        ceilingBytes,
+        atLimit,
+        ...(slopePerHour > 0 ? { hoursToLimit: Math.max(0, ceilingBytes - startBytes) / slopePerHour } : {}),
       };
     }
     case 'undersized': {

@@ -18,6 +18,8 @@ export interface MemoryContext {
   /** Set both request and limit when they were equal (Guaranteed QoS stays Guaranteed). */
   requestEqualsLimit: boolean;
   runtime?: string;
+  /** The container's NODE_OPTIONS as set, kept when a flag is added. */
+  nodeOptions?: string;
   windowHours: number;
 }
 
@@ -59,17 +61,29 @@ function heapProfile(ctx: MemoryContext): string[] {
   const where = `-n ${shq(ctx.namespace)} ${shq(ctx.pod)} -c ${shq(ctx.container)}`;
   switch (ctx.runtime) {
     case 'jvm':
-      return [`kubectl exec ${where} -- jcmd 1 GC.heap_dump /tmp/heap.hprof`, `kubectl cp ${where} ${shq(`${ctx.pod}:/tmp/heap.hprof`)} heap.hprof`];
+      return [
+        `kubectl exec ${where} -- jcmd 1 GC.heap_dump /tmp/heap.hprof   # needs the JDK's jcmd in the image`,
+        `kubectl cp -n ${shq(ctx.namespace)} -c ${shq(ctx.container)} ${shq(`${ctx.pod}:/tmp/heap.hprof`)} heap.hprof   # open in Eclipse MAT or VisualVM`,
+      ];
     case 'go':
       return [
         `kubectl port-forward -n ${shq(ctx.namespace)} pod/${ctx.pod} 6060:6060`,
         'go tool pprof -top http://localhost:6060/debug/pprof/heap   # needs net/http/pprof',
       ];
-    case 'node':
+    case 'node': {
+      const flags = [
+        ...(ctx.nodeOptions ?? '').split(/\s+/).filter((f) => f !== '' && !f.startsWith('--heapsnapshot-signal')),
+        '--heapsnapshot-signal=SIGUSR2',
+      ].join(' ');
+      const target = ctx.workloadRef ?? `pod/${ctx.pod}`;
       return [
-        `kubectl exec ${where} -- kill -USR2 1   # with NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2: a heap snapshot, twice an hour apart`,
-        '# compare the two snapshots in Chrome DevTools (Memory tab, Comparison view)',
+        ctx.workloadRef === undefined
+          ? `# add --heapsnapshot-signal=SIGUSR2 to NODE_OPTIONS in the pod's manifest, then:`
+          : `kubectl set env ${ctx.workloadRef} -n ${shq(ctx.namespace)} -c ${shq(ctx.container)} ${shq(`NODE_OPTIONS=${flags}`)}`,
+        `kubectl exec -n ${shq(ctx.namespace)} ${target} -c ${shq(ctx.container)} -- kill -USR2 1   # a heap snapshot; again an hour later`,
+        '# copy both Heap.*.heapsnapshot files out (kubectl cp) and compare them in Chrome DevTools (Memory tab, Comparison view)',
       ];
+    }
     case 'python':
       return ['# tracemalloc: take a snapshot at start and an hour later, print snapshot.compare_to(first, "lineno")[:20]'];
     default:
@@ -77,19 +91,33 @@ function heapProfile(ctx: MemoryContext): string[] {
   }
 }
 
-function verdictLines(
-  v: MemoryVerdict,
-  limit: number | undefined,
-): { detail?: CauseDetail; sentence?: string; proof: string[]; remedies: (ctx: MemoryContext) => Remedy[] } {
+interface Said {
+  detail?: CauseDetail;
+  /** Appended to the cause's summary. */
+  sentence?: string;
+  /** The chart's subtitle: the verdict in under 90 characters. */
+  headline?: string;
+  proof: string[];
+  remedies: (ctx: MemoryContext) => Remedy[];
+}
+
+function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
   const peaks = 'peaks' in v && v.peaks.length > 0 ? `peak before each kill: ${v.peaks.slice(-6).map(bytesShort).join(', ')}` : '';
   const limitText = limit === undefined ? 'no limit' : `the ${bytesShort(limit)} limit`;
   switch (v.kind) {
     case 'leak': {
-      const reach = v.hoursToLimit === undefined ? '' : `, reaching ${limitText} ${hours(v.hoursToLimit)} after each start`;
+      const where = v.atLimit ? `reaching ${limitText}` : `dying at about ${bytesShort(v.ceilingBytes)} (below ${limitText}: the runtime's heap cap)`;
+      const reach = v.hoursToLimit === undefined ? '' : `, ${where} ${hours(v.hoursToLimit)} after each start`;
+      // At the limit, a doubled limit buys its extra room; below it, the heap cap has to grow too.
       const raised = limit === undefined ? undefined : roundUpLimit(limit * 2);
-      const buys = raised === undefined || limit === undefined || v.slopePerHour <= 0 ? undefined : (raised - limit) / v.slopePerHour;
+      const room = v.atLimit ? (raised === undefined || limit === undefined ? undefined : raised - limit) : v.ceilingBytes;
+      const buys = room === undefined || v.slopePerHour <= 0 ? undefined : room / v.slopePerHour;
+      const what = v.atLimit ? `Raising the limit${raised === undefined ? '' : ` to ${quantity(raised)}`}` : 'Doubling the heap (and the limit with it)';
       return {
         detail: 'memory-leak',
+        headline: v.atLimit
+          ? `leak: +${bytesShort(v.slopePerHour)}/h from ~${bytesShort(v.startBytes)}, at the limit ${v.hoursToLimit === undefined ? 'in time' : hours(v.hoursToLimit)} after each start`
+          : `leak: +${bytesShort(v.slopePerHour)}/h from ~${bytesShort(v.startBytes)}, dies at ~${bytesShort(v.ceilingBytes)} (heap cap)${v.hoursToLimit === undefined ? '' : ` ${hours(v.hoursToLimit)} after each start`}`,
         sentence: `Prometheus shows a leak: +${bytesShort(v.slopePerHour)}/h from about ${bytesShort(v.startBytes)}${reach}.`,
         proof: [
           `${v.agreeing} of ${v.kills} runs climbed steadily until killed: +${bytesShort(v.slopePerHour)}/h from about ${bytesShort(v.startBytes)}${reach}`,
@@ -97,8 +125,8 @@ function verdictLines(
         ],
         remedies: (ctx) => [
           {
-            title: `A leak: fix the code. Raising the limit${raised === undefined ? '' : ` to ${quantity(raised)}`} only buys${buys === undefined ? ' time' : ` about ${hours(buys)}`} per run`,
-            commands: [...heapProfile(ctx), ...(raised === undefined ? [] : ['# meanwhile, fewer kills:', ...setLimit(ctx, raised)])],
+            title: `A leak: fix the code. ${what} only buys${buys === undefined ? ' time' : ` about ${hours(buys)}`} per run`,
+            commands: [...heapProfile(ctx), ...(raised === undefined || !v.atLimit ? [] : ['# meanwhile, fewer kills:', ...setLimit(ctx, raised)])],
           },
         ],
       };
@@ -114,6 +142,7 @@ function verdictLines(
           : `usage levels off at ${bytesShort(v.plateauBytes)}, below the limit: the runtime's own cap ran out; raise it with the limit`;
       return {
         detail: 'limit-undersized',
+        headline: `undersized limit: at ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} of each start, then a plateau`,
         sentence: `Prometheus shows an undersized limit: usage reaches ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} of each start and stays there.`,
         proof: [
           `${v.agreeing} of ${v.kills} runs reached ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} and stayed there until killed (a plateau, not a climb)`,
@@ -131,6 +160,7 @@ function verdictLines(
       const next = roundUpLimit(v.toBytes * 1.25);
       return {
         detail: 'memory-spike',
+        headline: `spike: ${bytesShort(v.fromBytes)} → ${bytesShort(v.toBytes)} within ${Math.round(v.riseSeconds)} s (last at ${clock(v.at)}), then killed`,
         sentence: `Prometheus shows a spike: flat at ${bytesShort(v.fromBytes)}, then ${bytesShort(v.toBytes)} within ${Math.round(v.riseSeconds)} s (last at ${clock(v.at)}).`,
         proof: [
           `${v.agreeing} of ${v.kills} runs were flat, then rose from ${bytesShort(v.fromBytes)} to ${bytesShort(v.toBytes)} within ${Math.round(v.riseSeconds)} s and were killed (last rise at ${clock(v.at)})`,
@@ -177,6 +207,6 @@ export function explainMemory(diagnosis: Diagnosis, verdict: MemoryVerdict, hist
     },
     evidence: [...diagnosis.evidence, ...proof],
     remedies: fixes.length === 0 ? diagnosis.remedies : [...fixes, ...diagnosis.remedies.filter((r) => !UNDECIDED_ADVICE.test(r.title))],
-    memory: { ...history, verdict: said.sentence?.replace(/^Prometheus shows /, '').replace(/\.$/, '') ?? proof.at(-1)?.text ?? '' },
+    memory: { ...history, verdict: said.headline ?? said.proof[0] ?? '' },
   };
 }

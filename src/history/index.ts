@@ -5,7 +5,7 @@
  */
 import { gatherClues } from '../diagnosis/clues.ts';
 import type { Diagnosis } from '../diagnosis/document.ts';
-import type { Evidence, Problem, ProblemKind } from '../diagnosis/evidence.ts';
+import type { ContainerFacts, Evidence, Problem, ProblemKind } from '../diagnosis/evidence.ts';
 import { parseMemory } from '../diagnosis/quantity.ts';
 import { decide } from './decide.ts';
 import { explainMemory, type MemoryContext } from './explain.ts';
@@ -32,6 +32,12 @@ const KIND: Record<PrometheusErrorKind, ProblemKind> = {
   'too-large': 'other',
   'bad-response': 'other',
 };
+
+/** NODE_OPTIONS as the spec sets it (src/kube keeps the literal values of runtime memory settings). */
+function nodeOptions(env: ContainerFacts['env']): { nodeOptions?: string } {
+  const found = env.find((e) => e.name === 'NODE_OPTIONS');
+  return found?.from.kind === 'value' && found.from.value !== undefined ? { nodeOptions: found.from.value } : {};
+}
 
 export function createMemoryHistorySource(client: PrometheusClient, options: { windowHours: number }): MemoryHistorySource {
   return {
@@ -66,6 +72,7 @@ export function createMemoryHistorySource(client: PrometheusClient, options: { w
             : {}),
           requestEqualsLimit: container.resources.requests.memory !== undefined && container.resources.requests.memory === container.resources.limits.memory,
           ...(runtime === undefined ? {} : { runtime }),
+          ...nodeOptions(container.env),
           windowHours: options.windowHours,
         };
         return { diagnosis: explainMemory(diagnosis, verdict, history, ctx), ms: read.ms };

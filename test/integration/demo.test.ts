@@ -4,11 +4,13 @@
  * expects, print each diagnosis and the summary, and exit 0 by itself.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { painter } from '../../demo/style.ts';
 import { renderSummary, type WorkloadOutcome } from '../../demo/summary.ts';
 import { demoWorkloads } from '../../demo/workloads.ts';
 import { CAUSE_IDS, type DiagnosisDocument } from '../../src/diagnosis/document.ts';
+import { pngInfo } from '../support/slack-standin.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DEMO_TIMEOUT_MS = 90_000;
@@ -95,6 +97,10 @@ describe('npm run demo', () => {
       const summary = out.slice(out.indexOf('Summary'));
       for (const w of workloads) expect(summary).toMatch(new RegExp(`${w.namespace}/${w.pod}\\s+${w.expectedCause}\\s+${w.expectedCause} \\(\\w+\\)\\s+✓`));
       expect(summary).toContain(`All ${workloads.length} workloads were diagnosed as expected and delivered.`);
+      // One leak and one undersized limit, decided from the memory history, with their charts as PNG files.
+      const charts = [...out.matchAll(/^ {2}(\S+): (memory-leak|limit-undersized) → (\S+\.png)$/gm)];
+      expect(charts.map((m) => m[2]).sort()).toEqual(['limit-undersized', 'memory-leak']);
+      for (const [, , , path] of charts) expect(pngInfo(readFileSync(path ?? ''))).toEqual({ width: 1440, height: 600 });
       // No colour when piped, and no JSON log lines mixed into the readable output.
       expect(out).not.toContain('\u001b[');
       expect(out).not.toMatch(/^\{"level"/m);

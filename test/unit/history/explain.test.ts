@@ -49,23 +49,63 @@ describe('explainMemory', () => {
   it('replaces the “tell a leak from a limit” advice and the blind ×2 of a real OOM diagnosis', () => {
     expect(oom.cause.id).toBe('oom-killed');
     expect(oom.remedies.map((r) => r.title).join('\n')).toMatch(/First tell a leak[\s\S]*If the limit is too small/);
-    const leak: MemoryVerdict = { kind: 'leak', kills: 2, agreeing: 2, slopePerHour: 180 * MI, startBytes: 130 * MI, hoursToLimit: 2.1, peaks };
+    const leak: MemoryVerdict = {
+      kind: 'leak',
+      kills: 2,
+      agreeing: 2,
+      slopePerHour: 180 * MI,
+      startBytes: 130 * MI,
+      ceilingBytes: 512 * MI,
+      atLimit: true,
+      hoursToLimit: 2.1,
+      peaks,
+    };
     const out = explainMemory(oom, leak, history, ctx);
     expect(out.remedies.map((r) => r.title).join('\n')).not.toMatch(/First tell a leak|If the limit is too small/);
     expect(out.remedies[0]?.title).toBe('A leak: fix the code. Raising the limit to 1Gi only buys about 2.8 h per run');
     expect(out.cause).toMatchObject({ id: 'oom-killed', detail: 'memory-leak' });
-    expect(out.memory?.verdict).toBe('a leak: +180Mi/h from about 130Mi, reaching the 512Mi limit 2.1 h after each start');
+    expect(out.memory?.verdict).toBe('leak: +180Mi/h from ~130Mi, at the limit 2.1 h after each start');
+  });
+
+  it('a leak that dies below the limit (a runtime heap cap) says so, and that a bigger heap only buys time', () => {
+    const v: MemoryVerdict = {
+      kind: 'leak',
+      kills: 3,
+      agreeing: 3,
+      slopePerHour: 200 * MI,
+      startBytes: 100 * MI,
+      ceilingBytes: 300 * MI,
+      atLimit: false,
+      hoursToLimit: 1,
+      peaks,
+    };
+    const out = explainMemory(oom, v, history, { ...ctx, runtime: 'node' });
+    expect(out.cause.summary).toMatch(/dying at about 300Mi \(below the 512Mi limit: the runtime's heap cap\) 1\.0 h after each start\.$/);
+    expect(out.remedies[0]?.title).toBe('A leak: fix the code. Doubling the heap (and the limit with it) only buys about 1.5 h per run');
+    expect(out.remedies[0]?.commands.join('\n')).not.toMatch(/set resources/);
   });
 
   it.each([
     ['jvm', /jcmd 1 GC\.heap_dump/],
+    [
+      'node',
+      /kubectl set env deployment\/api -n shop -c api 'NODE_OPTIONS=--max-old-space-size=384 --heapsnapshot-signal=SIGUSR2'\nkubectl exec -n shop deployment\/api -c api -- kill -USR2 1/,
+    ],
     ['go', /go tool pprof -top http:\/\/localhost:6060\/debug\/pprof\/heap/],
-    ['node', /--heapsnapshot-signal=SIGUSR2/],
     ['python', /tracemalloc/],
     [undefined, /kubectl top pod p -n shop --containers/],
   ])('a leak in %s gets its heap-profile hint', (runtime, hint) => {
-    const leak: MemoryVerdict = { kind: 'leak', kills: 2, agreeing: 2, slopePerHour: 50 * MI, startBytes: 100 * MI, peaks };
-    const out = explainMemory(oom, leak, history, { ...ctx, ...(runtime === undefined ? {} : { runtime }) });
+    const leak: MemoryVerdict = {
+      kind: 'leak',
+      kills: 2,
+      agreeing: 2,
+      slopePerHour: 50 * MI,
+      startBytes: 100 * MI,
+      ceilingBytes: 512 * MI,
+      atLimit: true,
+      peaks,
+    };
+    const out = explainMemory(oom, leak, history, { ...ctx, nodeOptions: '--max-old-space-size=384', ...(runtime === undefined ? {} : { runtime }) });
     expect(out.remedies[0]?.commands.join('\n')).toMatch(hint);
   });
 
