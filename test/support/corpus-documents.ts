@@ -1,0 +1,50 @@
+/**
+ * Every case of the diagnosis corpus as the document a sink receives: the fixture's evidence, the
+ * pure diagnosis, and a kube-prometheus-stack style KubePodCrashLooping alert around it (severity,
+ * cluster, summary/description and runbook_url as the mixin's rule sets them).
+ */
+import { buildDocument } from '../../src/alert-document.ts';
+import { diagnose } from '../../src/diagnosis/diagnose.ts';
+import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
+import type { WebhookAlert } from '../../src/http/alertmanager-payload.ts';
+import { type DiagnosisFixture, fixtures, toEvidence } from '../fixtures/diagnosis/index.ts';
+
+export const CORPUS_EXTERNAL_URL = 'https://alertmanager.example.com';
+
+export function corpusAlert(f: DiagnosisFixture, status: 'firing' | 'resolved' = 'firing'): WebhookAlert {
+  const evidence = toEvidence(f);
+  const namespace = evidence.target.namespace ?? 'default';
+  const pod = evidence.target.pod ?? 'unknown';
+  return {
+    status,
+    labels: {
+      alertname: 'KubePodCrashLooping',
+      namespace,
+      pod,
+      ...(evidence.target.container === undefined ? {} : { container: evidence.target.container }),
+      severity: 'warning',
+      cluster: 'prod-eu-1',
+    },
+    annotations: {
+      summary: 'Pod is crash looping.',
+      description: `Pod ${namespace}/${pod} is in waiting state (reason: "CrashLoopBackOff").`,
+      runbook_url: 'https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping',
+    },
+    startsAt: '2026-04-09T14:03:10Z',
+    endsAt: status === 'resolved' ? '2026-04-09T14:50:40Z' : '0001-01-01T00:00:00Z',
+    generatorURL: 'https://prometheus.example.com/graph?g0.expr=kube_pod_container_status_waiting_reason&g0.tab=1',
+    fingerprint: `f${f.name.length.toString(16)}${Buffer.from(f.name).toString('hex').slice(0, 14)}`,
+  };
+}
+
+export interface CorpusDocument {
+  fixture: DiagnosisFixture;
+  document: DiagnosisDocument;
+}
+
+export function corpusDocuments(): CorpusDocument[] {
+  return fixtures.map((fixture) => {
+    const evidence = toEvidence(fixture);
+    return { fixture, document: buildDocument(corpusAlert(fixture), evidence, diagnose(evidence)) };
+  });
+}
