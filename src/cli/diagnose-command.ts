@@ -135,7 +135,7 @@ function print(request: DiagnoseRequest, documents: DiagnosisDocument[], term: T
       term.stdout.write(`${JSON.stringify(request.scope.kind === 'pod' ? documents[0] : documents, null, 2)}\n`);
       return;
     case 'markdown':
-      term.stdout.write(documents.map(renderMarkdown).join('\n---\n\n'));
+      term.stdout.write(documents.map((d) => renderMarkdown(d)).join('\n---\n\n'));
       return;
     case 'text':
       term.stdout.write(documents.map((d) => renderText(d, { color: request.color })).join('\n'));

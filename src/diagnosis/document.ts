@@ -165,6 +165,14 @@ export interface MemoryHistory {
   verdict?: string;
 }
 
+/** What the pod looked like when its alert resolved (read once on resolve). */
+export interface Resolution {
+  /** 'healthy': the same pod runs; 'replaced': another pod of the owner runs; 'still-failing': it still crash loops; 'unknown': could not be read. */
+  state: 'healthy' | 'replaced' | 'still-failing' | 'unknown';
+  /** "Running for 12m, 0 restarts since", "replaced by pod X (Running)", ... */
+  text: string;
+}
+
 export interface DiagnosisDocument {
   version: 1;
   status: 'firing' | 'resolved';
@@ -179,6 +187,8 @@ export interface DiagnosisDocument {
   /** Present for OOM causes when Prometheus could be read. */
   memory?: MemoryHistory;
   problems: DocumentProblem[];
+  /** Only on a resolved alert: how it resolved. */
+  resolution?: Resolution;
 }
 
 /** What the pure diagnosis returns for one evidence object; the document adds the alert around it. */

@@ -1,95 +1,135 @@
 /**
- * The email's HTML part: one centred table, inline styles only, no scripts, no external resources
- * (the one image, the memory chart, is a part of the mail itself, referenced by Content-ID), every
- * cluster-derived string HTML-escaped. Tables and inline styles are what Outlook,
- * Gmail and Apple Mail all render alike.
+ * The email's HTML part, in message.ts's order (decision first, details after): one centred table,
+ * inline styles, no scripts, no external resources (the one image, the memory chart, is a part of the
+ * mail itself, referenced by Content-ID), every cluster-derived string HTML-escaped. Tables and inline styles are what Outlook, Gmail and Apple Mail all render alike.
+ * Dark mode: clients that honour `prefers-color-scheme` get the dark palette from the one <style>
+ * block; clients that invert colours themselves find a background set wherever a colour is.
+ * Labels never wrap (nowrap); code wraps at spaces, and at `/` `,` `=` through <wbr>, so a 600 px
+ * client shows a long kubectl line without a horizontal scroll or a word split in two.
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
-import { alertTitle, type EscalationStep, keyFacts, type Link, resolvedLine } from './message-parts.ts';
-import { escapeHtml, formatTime, oneLine, stripControl } from './text.ts';
+import { buildMessage, type Link, type Message, type Severity } from './message.ts';
+import { escapeHtml, oneLine, stripControl } from './text.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const MONO = "font-family:Menlo,Consolas,'DejaVu Sans Mono',monospace";
-const PRE = `${MONO};font-size:12px;line-height:1.45;background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:8px 10px;margin:4px 0 10px;white-space:pre-wrap;word-break:break-all;color:#1f2328`;
-const H2 = `${FONT};font-size:15px;font-weight:600;color:#1f2328;margin:18px 0 6px`;
-const P = `${FONT};font-size:14px;line-height:1.5;color:#1f2328;margin:0 0 6px`;
+const INK = 'color:#1f2328';
+const MUTED = 'color:#59636e';
+const PRE = `${MONO};font-size:12px;line-height:1.45;background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:8px 10px;margin:4px 0 10px;white-space:pre-wrap;word-break:normal;overflow-wrap:anywhere;${INK}`;
+const H2 = `${FONT};font-size:15px;font-weight:600;${INK};margin:18px 0 6px`;
+const P = `${FONT};font-size:14px;line-height:1.5;${INK};margin:0 0 6px`;
+
+const BANNER: Record<Severity | 'resolved' | 'still-failing', string> = {
+  critical: '#cf222e',
+  warning: '#9a6700',
+  info: '#0969da',
+  resolved: '#1a7f37',
+  'still-failing': '#9a6700',
+};
+
+/** Dark palette for clients that support `prefers-color-scheme` in a <style> block (Apple Mail, Outlook.com, iOS). */
+const DARK_STYLE = `<style>
+:root { color-scheme: light dark; supported-color-schemes: light dark; }
+@media (prefers-color-scheme: dark) {
+  .ct-page { background:#0d1117 !important; }
+  .ct-card { background:#161b22 !important; border-color:#30363d !important; }
+  .ct-card p, .ct-card h2, .ct-card li, .ct-card td { color:#e6edf3 !important; }
+  .ct-card .ct-muted { color:#9198a1 !important; }
+  .ct-card pre, .ct-card code { background:#0d1117 !important; color:#e6edf3 !important; border-color:#30363d !important; }
+  .ct-card a { color:#4493f8 !important; }
+  .ct-warn { background:#272115 !important; border-color:#9e6a03 !important; }
+}
+</style>`;
 
 const h = (s: string): string => escapeHtml(oneLine(s));
-const pre = (s: string): string => `<pre style="${PRE}">${escapeHtml(stripControl(s).replace(/\n+$/, ''))}</pre>`;
+/** Escaped code with break opportunities after `/`, `,` and `=`, where a command can wrap without changing what is copied. */
+const codeText = (s: string): string => escapeHtml(stripControl(s).replace(/\n+$/, '')).replace(/([/,=])(?=\S)/g, '$1<wbr>');
+const pre = (s: string): string => `<pre style="${PRE}">${codeText(s)}</pre>`;
 const heading = (s: string): string => `<h2 style="${H2}">${escapeHtml(s)}</h2>`;
 const list = (items: string[]): string =>
-  `<ul style="${FONT};font-size:14px;line-height:1.5;color:#1f2328;margin:0 0 6px;padding-left:20px">${items.map((i) => `<li style="margin:2px 0">${i}</li>`).join('')}</ul>`;
+  `<ul style="${FONT};font-size:14px;line-height:1.5;${INK};margin:0 0 6px;padding-left:20px">${items.map((i) => `<li style="margin:2px 0">${i}</li>`).join('')}</ul>`;
+const label = (s: string): string => `<span class="ct-muted" style="${MUTED};white-space:nowrap">${escapeHtml(s)}</span>`;
 
-export function renderEmailHtml(doc: DiagnosisDocument, parts: { links: Link[]; escalation: EscalationStep[]; chart?: { cid: string; alt: string } }): string {
-  const resolved = doc.status === 'resolved';
-  const colour = resolved ? '#1a7f37' : '#cf222e';
-  const banner = resolved ? resolvedLine(doc) : 'FIRING';
+function bannerOf(m: Message): { colour: string; text: string } {
+  if (m.resolution === undefined) return { colour: BANNER[m.first.severity], text: `FIRING · ${m.first.severity}` };
+  const r = m.resolution;
+  return { colour: BANNER[r.healthy ? 'resolved' : 'still-failing'], text: r.outcome === undefined ? r.line : `${r.line}: ${r.outcome}` };
+}
+
+export function renderEmailHtml(doc: DiagnosisDocument, options: { externalURL: string; chart?: { cid: string; alt: string } }): string {
+  const m = buildMessage(doc, options);
+  const { first, details: d } = m;
+  const banner = bannerOf(m);
   const body: string[] = [];
 
-  body.push(`<p style="${P};font-size:16px"><strong>${h(alertTitle(doc))}</strong></p>`);
-  if (doc.cause.summary.trim() !== '') body.push(`<p style="${P}">${resolved ? 'Was: ' : ''}${h(doc.cause.summary)}</p>`);
-
-  const facts = [...keyFacts(doc), { label: 'Since', value: formatTime(doc.alert.startsAt) }];
-  if (resolved && doc.alert.endsAt !== undefined) facts.push({ label: 'Ended', value: formatTime(doc.alert.endsAt) });
+  body.push(`<p style="${P};font-size:17px;font-weight:600">${h(first.header)}</p>`);
+  if (first.deciding.length > 0) body.push(list(first.deciding.map((f) => `${label(`${f.label}:`)} ${h(f.text)}`)));
+  if (first.problems !== undefined)
+    body.push(
+      `<div class="ct-warn" style="background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:8px 12px;margin:10px 0"><p style="${P};font-weight:600">${h(first.problems)}</p>${list(d.problems.map(h))}</div>`,
+    );
+  if (first.primaryFix !== undefined) {
+    body.push(heading(`Fix: ${oneLine(first.primaryFix.title)}`));
+    if (first.primaryFix.commands.length > 0) body.push(pre(first.primaryFix.commands.join('\n')));
+  }
+  const c = first.context;
+  const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
   body.push(
-    `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;table-layout:fixed;width:100%;margin:10px 0"><col style="width:92px"><col>${facts
+    `<p class="ct-muted" style="${FONT};font-size:13px;line-height:1.5;${MUTED};margin:8px 0">${where.map(h).join(' · ')} · confidence ${h(c.confidence)}${c.links.length === 0 ? '' : `<br>${linkHtml(c.links)}`}</p>`,
+  );
+
+  if (options.chart !== undefined && m.resolution === undefined)
+    body.push(
+      `<img src="cid:${escapeHtml(options.chart.cid)}" alt="${escapeHtml(options.chart.alt)}" width="560" style="display:block;width:100%;max-width:560px;height:auto;border:1px solid #d0d7de;border-radius:4px;margin:6px 0 10px">`,
+    );
+  body.push(heading('What happened'), `<p style="${P}">${h(d.summary)}</p>`);
+  if (d.alertDescription !== undefined) body.push(`<p style="${P}">${label('Alert:')} ${h(d.alertDescription)}</p>`);
+  body.push(
+    `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;margin:10px 0">${d.facts
       .map(
         (f) =>
-          `<tr><td style="${FONT};font-size:13px;color:#656d76;padding:2px 16px 2px 0;vertical-align:top">${escapeHtml(f.label)}</td><td style="${MONO};font-size:13px;color:#1f2328;padding:2px 0;word-break:break-all">${escapeHtml(f.value)}</td></tr>`,
+          `<tr><td class="ct-muted" style="${FONT};font-size:13px;${MUTED};padding:2px 16px 2px 0;vertical-align:top;white-space:nowrap;width:1%">${escapeHtml(f.label)}</td><td style="${MONO};font-size:13px;${INK};padding:2px 0;overflow-wrap:anywhere">${codeText(f.value)}</td></tr>`,
       )
       .join('')}</table>`,
   );
-
-  // What could not be read comes before the diagnosis it weakens.
-  if (doc.problems.length > 0) {
-    body.push(
-      `<div style="background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:8px 12px;margin:14px 0"><p style="${P};font-weight:600">Could not read (the diagnosis may be incomplete)</p>${list(doc.problems.map((p) => `${escapeHtml(p.source)}: ${h(p.message)}`))}</div>`,
-    );
-  }
-  if (!resolved) {
-    if (doc.evidence.length > 0)
-      body.push(heading('Proof'), list(doc.evidence.map((e) => `<span style="color:#656d76">${escapeHtml(e.source)}:</span> ${h(e.text)}`)));
-    if (parts.chart !== undefined)
+  if (m.resolution === undefined) {
+    if (d.moreProof.length > 0) body.push(heading('More proof'), list(d.moreProof.map((e) => `${label(`${e.source}:`)} ${h(e.text)}`)));
+    if (d.otherFixes.length > 0) {
+      body.push(heading('Other fixes'));
+      for (const r of d.otherFixes) body.push(`<p style="${P}">${h(r.title)}</p>`, ...(r.commands.length > 0 ? [pre(r.commands.join('\n'))] : []));
+    }
+    if (d.verify.length > 0) body.push(heading('Verify'), list(d.verify.map(h)));
+    if (d.log !== undefined) body.push(heading(d.log.title), pre(d.log.lines.join('\n')));
+    if (d.findings.length > 0) body.push(heading('Also noticed'), list(d.findings.map(h)));
+    if (d.escalation.length > 0) {
+      body.push(heading('When to escalate'), `<p style="${P}">If nothing above stops the restarts, collect:</p>`);
       body.push(
-        `<img src="cid:${escapeHtml(parts.chart.cid)}" alt="${escapeHtml(parts.chart.alt)}" width="560" style="display:block;width:100%;max-width:560px;height:auto;border:1px solid #d0d7de;border-radius:4px;margin:6px 0 10px">`,
-      );
-    if (doc.remedies.length > 0) {
-      body.push(heading('Fix'));
-      for (const r of doc.remedies) body.push(`<p style="${P}">${h(r.title)}</p>`, ...(r.commands.length > 0 ? [pre(r.commands.join('\n'))] : []));
-    }
-    if (doc.verify.length > 0) body.push(heading('Verify'), list(doc.verify.map(h)));
-    if (doc.logs !== undefined && doc.logs.excerpt.trim() !== '') {
-      const l = doc.logs;
-      body.push(heading(`Log (${l.previous ? 'previous' : 'current'} container ${oneLine(l.container)}${l.truncated ? ', excerpt' : ''})`), pre(l.excerpt));
-    }
-    if (doc.findings.length > 0) body.push(heading('Also noticed'), list(doc.findings.map((f) => h(f.text))));
-  }
-  if (parts.escalation.length > 0) {
-    body.push(heading('When to escalate'), `<p style="${P}">If the fix does not stop the restarts, collect:</p>`);
-    body.push(
-      list(
-        parts.escalation.map((s) =>
-          s.command === undefined
-            ? h(s.text)
-            : `${h(s.text)}<br><code style="${MONO};font-size:12px;background:#f6f8fa;padding:1px 4px;word-break:break-all">${escapeHtml(s.command)}</code>`,
+        list(
+          d.escalation.map((s) =>
+            s.command === undefined
+              ? h(s.text)
+              : `${h(s.text)}<br><code style="${MONO};font-size:12px;background:#f6f8fa;${INK};padding:1px 4px;overflow-wrap:anywhere">${codeText(s.command)}</code>`,
+          ),
         ),
-      ),
-    );
+      );
+    }
   }
-  const linkHtml = parts.links.map((l) => `<a href="${escapeHtml(l.url)}" style="color:#0969da">${escapeHtml(l.text)}</a>`).join(' · ');
-  const footer = `cause <code style="${MONO}">${escapeHtml(doc.cause.id)}</code> · confidence ${escapeHtml(doc.cause.confidence)} · alert ${h(doc.alert.name)}${linkHtml === '' ? '' : ` · ${linkHtml}`}`;
 
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${h(alertTitle(doc))}</title></head>
-<body style="margin:0;padding:0;background:#f6f8fa">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;background:#f6f8fa"><tr><td align="center" style="padding:16px 8px">
-<table role="presentation" width="640" cellpadding="0" cellspacing="0" style="border-collapse:collapse;table-layout:fixed;max-width:640px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:6px">
-<tr><td style="background:${colour};color:#ffffff;${FONT};font-size:13px;font-weight:700;letter-spacing:.04em;padding:8px 16px;border-radius:6px 6px 0 0">${escapeHtml(banner)}</td></tr>
-<tr><td style="padding:12px 16px 16px;word-break:break-word;overflow-wrap:anywhere">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark"><title>${h(first.header)}</title>
+${DARK_STYLE}</head>
+<body class="ct-page" style="margin:0;padding:0;background:#f6f8fa">
+<table role="presentation" class="ct-page" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;background:#f6f8fa"><tr><td align="center" style="padding:16px 8px">
+<table role="presentation" class="ct-card" width="600" cellpadding="0" cellspacing="0" style="border-collapse:collapse;max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:6px">
+<tr><td style="background:${banner.colour};color:#ffffff;${FONT};font-size:13px;font-weight:700;letter-spacing:.03em;padding:8px 16px;border-radius:6px 6px 0 0">${h(banner.text)}</td></tr>
+<tr><td style="padding:12px 16px 16px;background:#ffffff">
 ${body.join('\n')}
-<p style="${FONT};font-size:12px;color:#656d76;margin:18px 0 0;border-top:1px solid #d0d7de;padding-top:8px">${footer}</p>
 </td></tr></table>
 </td></tr></table>
 </body></html>
 `;
+}
+
+function linkHtml(links: Link[]): string {
+  return links.map((l) => `<a href="${escapeHtml(l.url)}" style="color:#0969da">${escapeHtml(l.text)}</a>`).join(' · ');
 }

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { renderEmailHtml } from './email-html.ts';
-import { alertTitle, escalationSteps, keyFacts, links, resolvedLine, statusWord } from './message-parts.ts';
+import { buildMessage } from './message.ts';
 import { renderText } from './render-text.ts';
-import { formatTime, oneLine, truncate } from './text.ts';
+import { truncateWords } from './text.ts';
 
 export interface EmailMessage {
   subject: string;
@@ -43,41 +43,18 @@ export function emailMessageId(doc: Pick<DiagnosisDocument, 'alert'>, from: stri
 }
 
 export function emailSubject(doc: DiagnosisDocument): string {
-  return truncate(`[${statusWord(doc)}] ${alertTitle(doc)}`, SUBJECT_MAX);
+  const m = buildMessage(doc, { externalURL: '' });
+  const status = m.resolution === undefined ? 'FIRING' : m.resolution.healthy ? 'RESOLVED' : 'RESOLVED, STILL FAILING';
+  return truncateWords(`[${status}] ${m.first.header}`, SUBJECT_MAX);
 }
 
 export function renderEmail(doc: DiagnosisDocument, options: EmailRenderOptions): EmailMessage {
   const subject = emailSubject(doc);
   const firingId = emailMessageId(doc, options.from, 'firing');
-  const linkList = links(doc, options.externalURL);
+  const text = renderText(doc, { color: false, externalURL: options.externalURL });
+  const html = renderEmailHtml(doc, { externalURL: options.externalURL, ...(options.chart === undefined ? {} : { chart: options.chart }) });
   if (doc.status === 'resolved') {
-    const facts = keyFacts(doc).map((f) => `  ${f.label}: ${f.value}`);
-    const ended = doc.alert.endsAt === undefined ? '' : ` (ended ${formatTime(doc.alert.endsAt)})`;
-    const text = [
-      `${resolvedLine(doc)}${ended}: ${alertTitle(doc)}`,
-      '',
-      ...facts,
-      '',
-      `Was: ${oneLine(doc.cause.summary)}`,
-      ...linkList.map((l) => `${l.text}: ${l.url}`),
-    ].join('\n');
-    return {
-      subject,
-      text: `${text}\n`,
-      html: renderEmailHtml(doc, { links: linkList, escalation: [] }),
-      messageId: emailMessageId(doc, options.from, 'resolved'),
-      inReplyTo: firingId,
-      references: [firingId],
-    };
+    return { subject, text, html, messageId: emailMessageId(doc, options.from, 'resolved'), inReplyTo: firingId, references: [firingId] };
   }
-  const escalation = escalationSteps(doc);
-  const text = [
-    renderText(doc, { color: false }).trimEnd(),
-    ...(linkList.length > 0 ? ['', ...linkList.map((l) => `${l.text}: ${l.url}`)] : []),
-    '',
-    'When to escalate: if the fix does not stop the restarts, collect',
-    ...escalation.map((s) => (s.command === undefined ? `  - ${s.text}` : `  - ${s.text}: ${s.command}`)),
-  ].join('\n');
-  const html = renderEmailHtml(doc, { links: linkList, escalation, ...(options.chart === undefined ? {} : { chart: options.chart }) });
-  return { subject, text: `${text}\n`, html, messageId: firingId };
+  return { subject, text, html, messageId: firingId };
 }

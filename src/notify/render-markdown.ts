@@ -4,7 +4,7 @@
  * Markdown cannot reinterpret it.
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
-import { alertTitle, escalationSteps, keyFacts, resolvedLine, statusWord } from './message-parts.ts';
+import { buildMessage } from './message.ts';
 import { oneLine, stripControl } from './text.ts';
 
 /** A code span that survives backticks inside the value (CommonMark: a longer fence). */
@@ -27,45 +27,54 @@ function prose(value: string): string {
   return oneLine(value).replace(/([\\`*_[\]<>#|])/g, '\\$1');
 }
 
-export function renderMarkdown(doc: DiagnosisDocument): string {
-  const out: string[] = [`## ${statusWord(doc)}: ${prose(alertTitle(doc))}`, ''];
-  if (doc.status === 'resolved') out.push(`_${resolvedLine(doc)}_`, '');
-  out.push(prose(doc.cause.summary), '');
-  out.push('| | |', '| --- | --- |');
-  for (const f of keyFacts(doc)) out.push(`| ${f.label} | ${code(f.value)} |`);
+export function renderMarkdown(doc: DiagnosisDocument, externalURL = ''): string {
+  const m = buildMessage(doc, { externalURL });
+  const { first, details: d } = m;
+  const out: string[] = [`## ${m.resolution === undefined ? 'FIRING' : 'RESOLVED'}: ${prose(first.header)}`, ''];
+  if (m.resolution !== undefined) out.push(`_${prose(m.resolution.line)}${m.resolution.outcome === undefined ? '' : `: ${prose(m.resolution.outcome)}`}_`, '');
+  for (const f of first.deciding) out.push(`**${f.label}:** ${code(f.text)}  `);
+  if (first.problems !== undefined) out.push(`**${prose(first.problems)}**`);
   out.push('');
-  if (doc.problems.length > 0) {
+  if (first.primaryFix !== undefined) out.push(`**Fix: ${prose(first.primaryFix.title)}**`, '', ...fenced(first.primaryFix.commands.join('\n'), 'sh'), '');
+  const c = first.context;
+  const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
+  const linkList = c.links.map((l) => `[${l.text}](<${l.url.replace(/[<>]/g, encodeURIComponent)}>)`);
+  out.push(`_${[...where.map(prose), `pod ${code(c.pod)}`, `confidence ${prose(c.confidence)}`, ...linkList].join(' · ')}_`, '');
+
+  out.push('### What happened', '', prose(d.summary), '');
+  if (d.alertDescription !== undefined) out.push(`Alert: ${prose(d.alertDescription)}`, '');
+  out.push('| | |', '| --- | --- |');
+  for (const f of d.facts) out.push(`| ${f.label} | ${code(f.value)} |`);
+  out.push('');
+  if (d.problems.length > 0) {
     out.push('**Could not read** (the diagnosis may be incomplete):', '');
-    for (const p of doc.problems) out.push(`- ${p.source}: ${prose(p.message)}`);
+    for (const p of d.problems) out.push(`- ${prose(p)}`);
     out.push('');
   }
-  if (doc.evidence.length > 0) {
-    out.push('### Proof', '');
-    for (const e of doc.evidence) out.push(`- **${e.source}**: ${code(e.text)}`);
+  if (d.moreProof.length > 0) {
+    out.push('### More proof', '');
+    for (const e of d.moreProof) out.push(`- **${e.source}**: ${code(e.text)}`);
     out.push('');
   }
-  if (doc.remedies.length > 0) {
-    out.push('### Fix', '');
-    for (const r of doc.remedies) out.push(`**${prose(r.title)}**`, '', ...fenced(r.commands.join('\n'), 'sh'), '');
+  if (d.otherFixes.length > 0) {
+    out.push('### Other fixes', '');
+    for (const r of d.otherFixes) out.push(`**${prose(r.title)}**`, '', ...fenced(r.commands.join('\n'), 'sh'), '');
   }
-  if (doc.verify.length > 0) {
+  if (d.verify.length > 0) {
     out.push('### Verify', '');
-    for (const v of doc.verify) out.push(`- ${code(v)}`);
+    for (const v of d.verify) out.push(`- ${code(v)}`);
     out.push('');
   }
-  if (doc.logs !== undefined && doc.logs.excerpt.trim() !== '') {
-    out.push(`### Log (${doc.logs.previous ? 'previous' : 'current'} container ${code(doc.logs.container)})`, '', ...fenced(doc.logs.excerpt), '');
-  }
-  if (doc.findings.length > 0) {
+  if (d.log !== undefined) out.push(`### ${prose(d.log.title)}`, '', ...fenced(d.log.lines.join('\n')), '');
+  if (d.findings.length > 0) {
     out.push('### Also noticed', '');
-    for (const f of doc.findings) out.push(`- ${prose(f.text)}`);
+    for (const f of d.findings) out.push(`- ${prose(f)}`);
     out.push('');
   }
-  if (doc.status === 'firing') {
+  if (d.escalation.length > 0 && m.resolution === undefined) {
     out.push('<details><summary>Escalation: what to collect</summary>', '');
-    for (const step of escalationSteps(doc)) out.push(`- ${step.text}${step.command !== undefined ? `: ${code(step.command)}` : ''}`);
+    for (const step of d.escalation) out.push(`- ${step.text}${step.command !== undefined ? `: ${code(step.command)}` : ''}`);
     out.push('', '</details>', '');
   }
-  out.push(`_cause ${code(doc.cause.id)} · confidence ${doc.cause.confidence}_`);
   return `${out.join('\n')}\n`;
 }

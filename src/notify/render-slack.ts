@@ -1,9 +1,11 @@
 /**
- * The Slack message, as Block Kit, for a phone at 3 a.m.: what crashed and why in the header, the
- * proof, the fix to paste, how to verify. Pure; every text is cut to Slack's limits (slack-blocks.ts).
+ * The Slack message, as Block Kit, for a phone at 3 a.m. (message.ts decides what; this only formats):
+ * header, deciding fact, one fix to paste, a context line. With the Web API the rest goes in a thread
+ * reply; an incoming webhook has no thread, so a short version of the rest follows in the same message,
+ * within the length budget. Every text is cut to Slack's limits (slack-blocks.ts).
  */
-import type { DiagnosisDocument } from '../diagnosis/document.ts';
-import { alertTitle, escalationSteps, keyFacts, links, resolvedLine } from './message-parts.ts';
+import type { DiagnosisDocument, Remedy } from '../diagnosis/document.ts';
+import { buildMessage, type Message, resolutionOf, type Severity, shortExcerpt } from './message.ts';
 import {
   capBlocks,
   codeBlock,
@@ -16,117 +18,154 @@ import {
   type SlackBlock,
   type SlackMessage,
   section,
+  visibleLength,
 } from './slack-blocks.ts';
-import { escapeMrkdwn, formatTime, oneLine, stripControl, truncate } from './text.ts';
+import { escapeMrkdwn, oneLine, stripControl, truncate } from './text.ts';
 
 export { SLACK_LIMITS, type SlackBlock, type SlackMessage } from './slack-blocks.ts';
 
 export interface SlackRenderOptions {
-  /** Alertmanager's externalURL, for the silence link. */
+  /** Alertmanager's externalURL, for the Alertmanager and silence links. */
   externalURL: string;
-  /** 'inline' for incoming webhooks; 'thread' when the log excerpt goes in a thread reply (Web API). */
+  /** 'inline' for incoming webhooks; 'thread' when the details go in a thread reply (Web API). */
   details: 'inline' | 'thread';
   /** When set, the firing message re-rendered as resolved (chat.update of the original). */
   resolvedBy?: DiagnosisDocument;
 }
 
+/** The first message's visible length never exceeds this; details that do not fit are left to the email. */
+export const FIRST_MESSAGE_MAX = 2000;
+/** An incoming webhook has no thread: its log excerpt stays this short. */
+const INLINE_LOG_LINES = 8;
 const CODE_PIECE = SLACK_LIMITS.sectionText - 200;
+
+const SEVERITY_EMOJI: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🔵' };
 
 const esc = (s: string): string => escapeMrkdwn(stripControl(s));
 
-function proofPieces(doc: DiagnosisDocument): string[] {
-  if (doc.evidence.length === 0) return [];
-  return ['*Proof*', ...doc.evidence.map((e) => `• _${e.source}_: ${esc(oneLine(e.text))}`)];
+function fixPiece(r: Remedy, label = ''): string {
+  const title = `${label}${esc(oneLine(r.title))}`;
+  return r.commands.length === 0 ? title : `${title}\n${codeBlock(r.commands.map(stripControl).join('\n'), CODE_PIECE - title.length)}`;
 }
 
-function fixPieces(doc: DiagnosisDocument): string[] {
-  if (doc.remedies.length === 0) return [];
-  const pieces = ['*Fix*'];
-  for (const r of doc.remedies) {
-    const title = `*${esc(oneLine(r.title))}*`;
-    pieces.push(r.commands.length === 0 ? title : `${title}\n${codeBlock(r.commands.map(stripControl).join('\n'), CODE_PIECE - title.length)}`);
+/** Header, deciding fact, primary fix, context: the part of the message every reader sees. */
+function firstBlocks(m: Message, headerText: string): SlackBlock[] {
+  const f = m.first;
+  const blocks: SlackBlock[] = [header(headerText)];
+  const facts = f.deciding.map((d) => `*${esc(d.label)}:* ${d.source === 'logs' && !d.text.includes('`') ? `\`${esc(d.text)}\`` : esc(d.text)}`);
+  if (f.problems !== undefined) facts.push(`:warning: ${esc(f.problems)}`);
+  if (facts.length > 0) blocks.push(section(facts.join('\n')));
+  if (f.primaryFix !== undefined) blocks.push(section(fixPiece(f.primaryFix, '*Fix:* ')));
+  const c = f.context;
+  const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
+  blocks.push(
+    context([
+      esc(where.join(' · ')),
+      `pod \`${esc(c.pod)}\` container \`${esc(c.container)}\``,
+      `confidence ${esc(c.confidence)}`,
+      c.links.map((l) => link(l.url, l.text)).join(' · '),
+    ]),
+  );
+  return blocks;
+}
+
+const list = (title: string, items: string[]): string[] => (items.length === 0 ? [] : [title, ...items.map((i) => `• ${esc(oneLine(i))}`)]);
+
+function logPiece(m: Message, maxLines?: number): string[] {
+  const log = m.details.log;
+  if (log === undefined) return [];
+  const lines = maxLines === undefined ? log.lines : shortExcerpt(log.lines, maxLines);
+  return [`*${esc(log.title)}*\n${codeBlock(stripControl(lines.join('\n')), CODE_PIECE)}`];
+}
+
+function escalationPieces(m: Message): string[] {
+  const steps = m.details.escalation.map((s) => (s.command === undefined ? `• ${esc(s.text)}` : `• ${esc(s.text)}: \`${esc(s.command)}\``));
+  return steps.length === 0 ? [] : ['*When to escalate*: if nothing above stops the restarts, collect:', ...steps];
+}
+
+/**
+ * What an incoming webhook adds below the first blocks: other fixes, verify steps, a short log and the
+ * findings, each section only while the whole stays within the budget. Whole sections are left out,
+ * never cut mid-word; the last line says what was left out.
+ */
+function inlineDetails(m: Message, first: SlackBlock[]): SlackBlock[] {
+  const d = m.details;
+  const candidates: { name: string; pieces: string[] }[] = [
+    { name: 'what could not be read', pieces: list('*Could not read*', d.problems) },
+    { name: 'log excerpt', pieces: logPiece(m, INLINE_LOG_LINES) },
+    { name: 'other fixes', pieces: d.otherFixes.length === 0 ? [] : ['*Other fixes*', ...d.otherFixes.map((r) => fixPiece(r))] },
+    { name: 'verify steps', pieces: list('*Verify*', d.verify) },
+    { name: 'findings', pieces: list('*Also noticed*', d.findings) },
+  ];
+  const out: SlackBlock[] = [];
+  const left: string[] = [];
+  const noteRoom = 120;
+  let used = visibleLength(first);
+  for (const c of candidates) {
+    if (c.pieces.length === 0) continue;
+    const blocks = packSections(c.pieces, 2);
+    const size = visibleLength(blocks) + 1;
+    if (used + size + noteRoom <= FIRST_MESSAGE_MAX) {
+      out.push(...blocks);
+      used += size;
+    } else left.push(c.name);
   }
-  return pieces;
-}
-
-function logPieces(doc: DiagnosisDocument): string[] {
-  if (doc.logs === undefined || doc.logs.excerpt.trim() === '') return [];
-  const { container, previous, truncated } = doc.logs;
-  const what = `*Log* (${previous ? 'previous' : 'current'} container \`${esc(container)}\`${truncated ? ', excerpt' : ''})`;
-  return [`${what}\n${codeBlock(stripControl(doc.logs.excerpt), CODE_PIECE)}`];
-}
-
-function escalationPieces(doc: DiagnosisDocument): string[] {
-  const steps = escalationSteps(doc).map((s) => (s.command === undefined ? `• ${esc(s.text)}` : `• ${esc(s.text)}: \`${esc(s.command)}\``));
-  return ['*When to escalate* — if the fix does not stop the restarts, collect:', ...steps];
-}
-
-function listSection(title: string, lines: string[]): SlackBlock[] {
-  return lines.length === 0 ? [] : packSections([title, ...lines.map((l) => `• ${esc(oneLine(l))}`)], 1);
-}
-
-function contextLine(doc: DiagnosisDocument, options: SlackRenderOptions): SlackBlock {
-  const resolved = options.resolvedBy !== undefined || doc.status === 'resolved';
-  const parts = [`cause \`${esc(doc.cause.id)}\` · confidence *${esc(doc.cause.confidence)}*`, `since ${esc(formatTime(doc.alert.startsAt))}`];
-  for (const l of links(doc, options.externalURL)) if (!(resolved && l.text === 'Silence')) parts.push(link(l.url, l.text));
-  return context(parts);
+  if (left.length > 0) out.push(context([`_Left out to keep this short: ${esc(left.join(', '))} (in the email and the webhook document)._`]));
+  return out;
 }
 
 /** The main message: for an incoming webhook, or the Web API's top-level post. */
 export function renderSlack(doc: DiagnosisDocument, options: SlackRenderOptions): SlackMessage {
   if (doc.status === 'resolved' && options.resolvedBy === undefined) return renderSlackResolved(doc, options.externalURL);
-  const resolvedBy = options.resolvedBy;
-  const blocks: SlackBlock[] = [];
-  blocks.push(header(`${resolvedBy !== undefined ? '✅ Resolved:' : '🔴'} ${doc.target.pod}: ${doc.cause.title}`));
-  if (resolvedBy !== undefined)
-    blocks.push(
-      section(`*${esc(resolvedLine(resolvedBy))}*${resolvedBy.alert.endsAt !== undefined ? ` (ended ${esc(formatTime(resolvedBy.alert.endsAt))})` : ''}`),
-    );
-  blocks.push(section(esc(oneLine(doc.cause.summary)) || esc(alertTitle(doc))));
-  blocks.push(fields(keyFacts(doc)));
-  // What could not be read comes before the diagnosis it weakens.
-  blocks.push(
-    ...listSection(
-      ':warning: *Could not read* (the diagnosis may be incomplete)',
-      doc.problems.map((p) => `${p.source}: ${p.message}`),
-    ),
-  );
-  blocks.push(...packSections(proofPieces(doc), 2));
-  blocks.push(...packSections(fixPieces(doc), 4));
-  blocks.push(...listSection('*Verify*', doc.verify));
-  if (options.details === 'inline') blocks.push(...packSections(logPieces(doc), 1));
-  blocks.push(
-    ...listSection(
-      '*Also noticed*',
-      doc.findings.map((f) => f.text),
-    ),
-  );
-  // Without a thread to hold it, the escalation list goes inline only when no cause was found.
-  if (options.details === 'inline' && doc.cause.id === 'unknown') blocks.push(...packSections(escalationPieces(doc), 1));
-  blocks.push(contextLine(doc, options));
-  const prefix = resolvedBy !== undefined ? `✅ ${resolvedLine(resolvedBy)}` : '🔴';
-  return { text: fallbackText(`${prefix} ${alertTitle(doc)} — ${oneLine(doc.cause.summary)}`), blocks: capBlocks(blocks) };
+  const m = buildMessage(doc, { externalURL: options.externalURL });
+  if (options.resolvedBy !== undefined) {
+    const r = resolutionOf(options.resolvedBy);
+    const blocks = firstBlocks(m, `${r.healthy ? '✅' : '⚠️'} Resolved: ${m.first.header}`);
+    blocks.splice(1, 0, section(`*${esc(r.line)}*${r.outcome === undefined ? '' : `: ${esc(r.outcome)}`}`));
+    // The silence link is no use once the alert has resolved.
+    return { text: fallbackText(`${r.healthy ? '✅' : '⚠️'} ${r.line}: ${m.first.header}`), blocks: capBlocks(withoutSilence(blocks)) };
+  }
+  const first = firstBlocks(m, `${SEVERITY_EMOJI[m.first.severity]} ${m.first.header}`);
+  const blocks = options.details === 'inline' ? [...first, ...inlineDetails(m, first)] : first;
+  return { text: fallbackText(`${SEVERITY_EMOJI[m.first.severity]} ${m.first.header}`), blocks: capBlocks(blocks) };
 }
 
-/** The thread reply under the Web API post: the log excerpt and the escalation list. */
-export function renderSlackThread(doc: DiagnosisDocument): SlackMessage {
-  const blocks = [...packSections(logPieces(doc), 1), ...packSections(escalationPieces(doc), 1)];
-  return { text: fallbackText(`Log excerpt and escalation details for ${alertTitle(doc)}`), blocks: capBlocks(blocks) };
+/** The thread reply under the Web API post: everything the first message left out. */
+export function renderSlackThread(doc: DiagnosisDocument, externalURL = ''): SlackMessage {
+  const m = buildMessage(doc, { externalURL });
+  const d = m.details;
+  const pieces = [`*What happened:* ${esc(d.summary)}`, ...(d.alertDescription === undefined ? [] : [`*Alert:* ${esc(d.alertDescription)}`])];
+  const blocks: SlackBlock[] = [...packSections(pieces, 1), fields(d.facts)];
+  blocks.push(...packSections(list('*Could not read* (the diagnosis may be incomplete)', d.problems), 1));
+  blocks.push(...packSections(d.moreProof.length === 0 ? [] : ['*More proof*', ...d.moreProof.map((e) => `• _${e.source}_: ${esc(oneLine(e.text))}`)], 2));
+  blocks.push(...packSections(d.otherFixes.length === 0 ? [] : ['*Other fixes*', ...d.otherFixes.map((r) => fixPiece(r))], 4));
+  blocks.push(...packSections(list('*Verify*', d.verify), 1));
+  blocks.push(...packSections(logPiece(m), 1));
+  blocks.push(...packSections(list('*Also noticed*', d.findings), 1));
+  blocks.push(...packSections(escalationPieces(m), 1));
+  return { text: fallbackText(`Details for ${m.first.header}`), blocks: capBlocks(blocks) };
 }
 
 /** A short resolved message: a new post (incoming webhook, or the original is unknown) or a thread reply. */
 export function renderSlackResolved(doc: DiagnosisDocument, externalURL: string, options: { reply?: boolean } = {}): SlackMessage {
-  const line = resolvedLine(doc);
-  const owner = doc.target.owner === undefined ? '' : ` (${doc.target.owner.kind}/${doc.target.owner.name})`;
-  const when = doc.alert.endsAt === undefined ? '' : `, ended ${formatTime(doc.alert.endsAt)}`;
-  const detail = `*${esc(line)}*${esc(when)} · \`${esc(oneLine(`${doc.target.namespace}/${doc.target.pod}`))}\`${esc(oneLine(owner))} was: ${esc(oneLine(doc.cause.title))}`;
-  const blocks: SlackBlock[] = options.reply === true ? [section(detail)] : [header(`✅ Resolved: ${doc.target.pod}: ${doc.cause.title}`), section(detail)];
-  const source = links(doc, externalURL).find((l) => l.text === 'Alert source');
-  if (options.reply !== true)
-    blocks.push(
-      context([`alert *${esc(doc.alert.name)}* since ${esc(formatTime(doc.alert.startsAt))}`, source === undefined ? '' : link(source.url, source.text)]),
-    );
-  return { text: fallbackText(`✅ ${line}: ${alertTitle(doc)}`), blocks };
+  const m = buildMessage(doc, { externalURL });
+  const r = resolutionOf(doc);
+  const mark = r.healthy ? '✅' : '⚠️';
+  const detail = `*${esc(r.line)}*${r.outcome === undefined ? '' : `: ${esc(r.outcome)}`}\nWas: ${esc(m.first.header)} (pod \`${esc(m.first.context.pod)}\`)`;
+  if (options.reply === true) return { text: fallbackText(`${mark} ${r.line}: ${m.first.header}`), blocks: [section(detail)] };
+  const blocks: SlackBlock[] = [header(`${mark} Resolved: ${m.first.header}`), section(detail)];
+  const c = m.first.context;
+  const where = [c.cluster, c.alertname].filter((s) => s !== undefined);
+  blocks.push(context([esc(where.join(' · ')), c.links.map((l) => link(l.url, l.text)).join(' · ')]));
+  return { text: fallbackText(`${mark} ${r.line}: ${m.first.header}`), blocks: withoutSilence(blocks) };
+}
+
+function withoutSilence(blocks: SlackBlock[]): SlackBlock[] {
+  return blocks.map((b) =>
+    b.type === 'context'
+      ? { ...b, elements: b.elements.map((e) => ({ ...e, text: e.text.replace(/( · )?<[^|>]+\|Silence>/, '') })).filter((e) => e.text !== '') }
+      : b,
+  );
 }
 
 function fallbackText(text: string): string {

@@ -127,3 +127,36 @@ export function capBlocks(blocks: SlackBlock[]): SlackBlock[] {
   if (last !== undefined) kept.push(last);
   return kept;
 }
+
+/** What a reader sees of mrkdwn: link labels, characters for entities, no `*`/`_`/backtick markers. */
+export function visibleMrkdwn(text: string): string {
+  return text
+    .replace(/<[^|>]+\|([^>]*)>/g, '$1')
+    .replace(/```\n?/g, '')
+    .replace(/(^|[\s(])[*_~]([^*_~\n]+)[*_~](?=[\s).,:;]|$)/gm, '$1$2')
+    .replace(/`/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The visible text of each block element, in order. */
+export function visibleLines(blocks: readonly SlackBlock[]): string[] {
+  return blocks.flatMap((block) => {
+    switch (block.type) {
+      case 'header':
+        return [block.text.text];
+      case 'section':
+        return [...(block.text === undefined ? [] : [visibleMrkdwn(block.text.text)]), ...(block.fields ?? []).map((f) => visibleMrkdwn(f.text))];
+      case 'context':
+        return block.elements.map((e) => visibleMrkdwn(e.text));
+      default:
+        return [];
+    }
+  });
+}
+
+/** Visible characters of a message: what the length budget of the first message counts. */
+export function visibleLength(blocks: readonly SlackBlock[]): number {
+  return visibleLines(blocks).join('\n').length;
+}

@@ -89,3 +89,15 @@ export function safeHttpUrl(url: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Cuts prose to at most `max` characters at a word boundary, ending with `…`: a reader never sees
+ * half a word. A single word longer than `max` (a URL, a hash) is cut where it must be.
+ */
+export function truncateWords(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const room = text.slice(0, Math.max(0, max - 1));
+  const space = room.search(/\s\S*$/);
+  const cut = space > max / 2 ? room.slice(0, space) : room;
+  return `${cut.replace(/[\s,;:]+$/, '')}…`;
+}

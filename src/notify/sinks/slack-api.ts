@@ -91,7 +91,7 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
       posted.set(key, state);
     }
     if (!state.threadDone) {
-      const thread = renderSlackThread(doc);
+      const thread = renderSlackThread(doc, ctx.externalURL);
       if (thread.blocks.length > 0) await postMessage(thread, ctx, { channel: state.channel, thread_ts: state.ts });
       state.threadDone = true;
     }

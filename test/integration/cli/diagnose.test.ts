@@ -53,8 +53,8 @@ describe('crashtriage diagnose', () => {
     const term = terminal();
     const code = await diagnoseCommand(withKubeconfig(['-n', 'payments', 'billing-api-5f6c7d8b9-qw4zt']), term);
     expect(code).toBe(0);
-    expect(term.out()).toContain('payments/billing-api-5f6c7d8b9-qw4zt');
-    expect(term.out()).toMatch(/OOM/);
+    expect(term.out()).toMatch(/^\[FIRING\] payments\/billing-api: killed at its \S+ memory limit/);
+    expect(term.out()).toContain('pod billing-api-5f6c7d8b9-qw4zt');
     expect(term.out()).toContain('deployment/billing-api');
     expect(term.out()).not.toContain('\u001b[');
   });
@@ -84,7 +84,7 @@ describe('crashtriage diagnose', () => {
   it('prints Markdown with --output markdown', async () => {
     const term = terminal();
     await diagnoseCommand(withKubeconfig(['-n', 'payments', 'billing-api-5f6c7d8b9-qw4zt', '-o', 'markdown']), term);
-    expect(term.out()).toMatch(/^## FIRING: payments\/billing-api-5f6c7d8b9-qw4zt/);
+    expect(term.out()).toMatch(/^## FIRING: payments\/billing-api: killed at its/);
     expect(term.out()).toContain('```sh');
   });
 

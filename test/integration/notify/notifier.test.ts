@@ -89,7 +89,7 @@ describe('notifier across sinks', () => {
     ]);
     slack.setDown(false);
     await h.notifier.deliver(batch(two()));
-    expect(slack.messages.map((m) => m.text?.includes('zz9q'))).toEqual([false, true]);
+    expect(slack.messages.map((m) => JSON.stringify(m.blocks).includes('zz9q'))).toEqual([false, true]);
   });
 
   it('the ledger cannot be read (a shared store unreachable) → nothing sent, retry-later naming the ledger', async () => {
@@ -136,7 +136,7 @@ describe('notifier across sinks', () => {
   it('console sink → the text rendering on standard output', async () => {
     const h = harness({ sinks: { console: { type: 'console' } } });
     await h.notifier.deliver(batch([oomDocument()]));
-    expect(h.stdout.join('')).toContain('[FIRING] payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)');
+    expect(h.stdout.join('')).toContain('[FIRING] payments/payment-svc: killed at its 512Mi memory limit');
   });
 
   it('close → waits for deliveries in progress', async () => {

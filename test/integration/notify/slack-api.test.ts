@@ -17,15 +17,16 @@ const topLevel = () => slack.messages.filter((m) => m.via === 'chat.postMessage'
 const replies = () => slack.messages.filter((m) => m.thread_ts !== undefined);
 
 describe('Slack Web API sink', () => {
-  it('firing → summary post, then log excerpt and escalation as a reply in its thread', async () => {
+  it('firing → the short first message, then the details (log excerpt, other fixes) as a reply in its thread', async () => {
     const h = setup();
     expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
     expect(topLevel()).toHaveLength(1);
     expect(replies()).toHaveLength(1);
     const summary = topLevel()[0];
     expect(replies()[0]?.thread_ts).toBe(summary?.ts);
-    expect(JSON.stringify(summary?.blocks)).not.toContain('*Log*');
-    expect(JSON.stringify(replies()[0]?.blocks)).toContain('*When to escalate*');
+    expect(JSON.stringify(summary?.blocks)).not.toContain('*Log');
+    expect(JSON.stringify(replies()[0]?.blocks)).toContain('*Log (previous container payment-svc)*');
+    expect(JSON.stringify(replies()[0]?.blocks)).toContain('kubectl top pod payment-svc-7b9f6d-xk2p -n payments');
   });
 
   it("reads Slack's answers whole: the summary's echo is several KiB, and the thread reply follows", async () => {
@@ -88,7 +89,7 @@ describe('Slack Web API sink', () => {
     const updates = slack.messages.filter((m) => m.via === 'chat.update');
     expect(updates).toHaveLength(1);
     expect(updates[0]?.ts).toBe(original?.ts);
-    expect(JSON.stringify(updates[0]?.blocks)).toContain('✅ Resolved: payment-svc-7b9f6d-xk2p');
+    expect(JSON.stringify(updates[0]?.blocks)).toContain('✅ Resolved: payments/payment-svc: killed at its 512Mi memory limit');
     expect(JSON.stringify(updates[0]?.blocks)).toContain('Resolved after 47m');
     expect(replies().at(-1)?.thread_ts).toBe(original?.ts);
     expect(JSON.stringify(replies().at(-1)?.blocks)).toContain('Resolved after 47m');
@@ -131,9 +132,13 @@ describe('Slack Web API sink', () => {
     const h = setup();
     const docs = ['p1', 'p2', 'p3'].map((pod, i) => {
       const d = oomDocument();
-      return { ...d, alert: { ...d.alert, fingerprint: `f${i}` }, target: { ...d.target, pod } };
+      return { ...d, alert: { ...d.alert, fingerprint: `f${i}` }, target: { ...d.target, pod, owner: { kind: 'Deployment', name: pod } } };
     });
     await h.notifier.deliver(batch(docs));
-    expect(topLevel().map((m) => (m.blocks?.[0] as { text: { text: string } }).text.text.split(':')[0])).toEqual(['🔴 p1', '🔴 p2', '🔴 p3']);
+    expect(topLevel().map((m) => (m.blocks?.[0] as { text: { text: string } }).text.text.split(':')[0])).toEqual([
+      '🟠 payments/p1',
+      '🟠 payments/p2',
+      '🟠 payments/p3',
+    ]);
   });
 });

@@ -19,7 +19,7 @@ describe('Slack incoming webhook sink', () => {
     expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
     expect(slack.messages).toHaveLength(1);
     expect(validateSlackPayload(slack.messages[0])).toBeUndefined();
-    expect(JSON.stringify(slack.messages[0]?.blocks)).toContain('OOMKilled (exit 137)');
+    expect(JSON.stringify(slack.messages[0]?.blocks)).toContain('killed at its 512Mi memory limit');
     expect(await h.delivered('slack', 'sent')).toBe(1);
   });
 
@@ -96,7 +96,7 @@ describe('Slack incoming webhook sink', () => {
     expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]?.blocks).toBeUndefined();
-    expect(slack.messages[0]?.text).toContain('payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)');
+    expect(slack.messages[0]?.text).toBe('🟠 payments/payment-svc: killed at its 512Mi memory limit');
   });
 
   it('resolved alert → a short resolved post with the incident duration', async () => {
@@ -104,6 +104,6 @@ describe('Slack incoming webhook sink', () => {
     await h.notifier.deliver(batch([oomDocument()]));
     await h.notifier.deliver(batch([resolvedOf(oomDocument())]));
     expect(slack.messages).toHaveLength(2);
-    expect(slack.messages[1]?.text).toBe('✅ Resolved after 47m: payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)');
+    expect(slack.messages[1]?.text).toBe('✅ Resolved after 47m: payments/payment-svc: killed at its 512Mi memory limit');
   });
 });

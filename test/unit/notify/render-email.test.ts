@@ -5,14 +5,14 @@ import { hugeDocument, oomDocument, resolvedOf } from '../../fixtures/notify/doc
 const opts = { externalURL: 'http://alertmanager.example:9093', from: 'crashtriage <alerts@example.com>' };
 
 describe('renderEmail', () => {
-  it('firing → [FIRING] subject with namespace/pod and cause title', () => {
-    expect(renderEmail(oomDocument(), opts).subject).toBe('[FIRING] payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)');
+  it('firing → [FIRING] subject with namespace/workload and the cause in words', () => {
+    expect(renderEmail(oomDocument(), opts).subject).toBe('[FIRING] payments/payment-svc: killed at its 512Mi memory limit');
   });
 
   it('resolved → [RESOLVED] subject, duration, threads under the firing Message-ID', () => {
     const firing = renderEmail(oomDocument(), opts);
     const resolved = renderEmail(resolvedOf(oomDocument()), opts);
-    expect(resolved.subject).toBe('[RESOLVED] payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)');
+    expect(resolved.subject).toBe('[RESOLVED] payments/payment-svc: killed at its 512Mi memory limit');
     expect(resolved.text).toContain('Resolved after 47m');
     expect(resolved.inReplyTo).toBe(firing.messageId);
     expect(resolved.references).toEqual([firing.messageId]);
@@ -27,23 +27,25 @@ describe('renderEmail', () => {
     expect(emailMessageId({ alert: { ...doc.alert, startsAt: '2026-04-10T00:00:00Z' } }, opts.from, 'firing')).not.toBe(id);
   });
 
-  it('plain text → readable: summary, proof, fix commands, log, escalation with real names, links', () => {
+  it('plain text → readable: header, fix commands, log, other fixes with real names, links', () => {
     const { text } = renderEmail(oomDocument(), opts);
-    expect(text).toContain('[FIRING] payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)');
+    expect(text).toContain('[FIRING] payments/payment-svc: killed at its 512Mi memory limit');
     expect(text).toContain('    kubectl rollout status deployment/payment-svc -n payments');
     expect(text).toContain('  | 2026-04-09T14:03:51Z WARN heap 498Mi of 512Mi <limit> & rising');
-    expect(text).toContain('kubectl describe pod payment-svc-7b9f6d-xk2p -n payments');
+    expect(text).toContain('kubectl top pod payment-svc-7b9f6d-xk2p -n payments');
     expect(text).toContain('Silence: http://alertmanager.example:9093/#/silences/new?filter=');
     expect(text).not.toContain('\u001b[');
   });
 
-  it('HTML → escaped cluster text, no scripts, no external images, inline styles only', () => {
+  it('HTML → escaped cluster text, no scripts, no external images, one <style> for dark mode only', () => {
     const doc = oomDocument({
       cause: { id: 'app-crash', title: '<img src=x onerror=alert(1)>', confidence: 'low', summary: '<script>alert(1)</script> & "q"' },
     });
     const { html } = renderEmail(doc, opts);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;');
-    expect(html).not.toMatch(/<(script|img|link|style|iframe|object)\b/i);
+    expect(html).not.toMatch(/<(script|img|link|iframe|object)\b/i);
+    expect(html.match(/<style\b/g)).toHaveLength(1);
+    expect(html).toMatch(/<style>[^<]*@media \(prefers-color-scheme: dark\)[^<]*<\/style>/);
     expect(html).not.toMatch(/\bsrc="|url\(|https?:\/\/[^"]*\.(png|gif|jpe?g)/i);
     expect(html).toContain('<table');
     expect(html).toContain('heap 498Mi of 512Mi &lt;limit&gt; &amp; rising');
@@ -68,5 +70,21 @@ describe('renderEmail', () => {
     expect(m.subject.length).toBeLessThanOrEqual(200);
     expect(m.subject).not.toMatch(/[\r\n]/);
     expect(m.html).not.toContain('\u001b');
+  });
+
+  it('labels never wrap; code wraps at spaces, slashes and commas, never by splitting a word', () => {
+    const { html } = renderEmail(oomDocument(), opts);
+    expect(html).toMatch(/white-space:nowrap[^>]*>Container status:/);
+    expect(html).toContain('deployment/<wbr>payment-svc');
+    expect(html).not.toContain('word-break:break-all');
+    expect(html).toMatch(/<pre style="[^"]*white-space:pre-wrap;word-break:normal/);
+  });
+
+  it('warning → amber banner, critical → red, resolved → green', () => {
+    expect(renderEmail(oomDocument(), opts).html).toContain('background:#9a6700');
+    const base = oomDocument();
+    const critical = oomDocument({ alert: { ...base.alert, labels: { ...base.alert.labels, severity: 'critical' } } });
+    expect(renderEmail(critical, opts).html).toContain('background:#cf222e');
+    expect(renderEmail(resolvedOf(base), opts).html).toContain('background:#1a7f37');
   });
 });

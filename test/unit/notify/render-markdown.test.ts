@@ -3,13 +3,21 @@ import { renderMarkdown } from '../../../src/notify/render-markdown.ts';
 import { oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
 
 describe('renderMarkdown', () => {
-  it('leads with status and title, then facts, proof, fix as a sh block, verify and escalation', () => {
+  it('leads with the header, deciding fact and the fix as a sh block; details after', () => {
     const md = renderMarkdown(oomDocument());
-    expect(md.split('\n')[0]).toMatch(/^## FIRING: payments\/payment-svc-7b9f6d-xk2p: /);
+    expect(md.split('\n')[0]).toBe('## FIRING: payments/payment-svc: killed at its 512Mi memory limit');
+    expect(md).toMatch(/\*\*Container status:\*\* `Last State: Terminated, Reason: OOMKilled/);
+    expect(md).toMatch(/\*\*Fix: Raise the memory limit of payment-svc \(Deployment\/payment-svc\)\*\*\n\n```sh\nkubectl patch /);
+    expect(md.indexOf('**Fix:')).toBeLessThan(md.indexOf('### What happened'));
     expect(md).toContain('| Namespace | `payments` |');
-    expect(md).toContain('### Proof');
-    expect(md).toMatch(/### Fix\n\n\*\*.+\*\*\n\n```sh\nkubectl /);
+    expect(md).toContain('### Other fixes');
     expect(md).toContain('### Verify');
+    // High confidence: no escalation checklist.
+    expect(md).not.toContain('Escalation');
+  });
+
+  it('unknown cause → the escalation checklist', () => {
+    const md = renderMarkdown(oomDocument({ cause: { id: 'unknown', title: 'Cause not determined', confidence: 'low', summary: 'Not enough evidence.' } }));
     expect(md).toContain('<details><summary>Escalation: what to collect</summary>');
   });
 
@@ -39,6 +47,6 @@ describe('renderMarkdown', () => {
     delete doc.logs;
     const md = renderMarkdown(doc);
     expect(md).toContain('**Could not read**');
-    for (const heading of ['### Proof', '### Fix', '### Verify', '### Log', '### Also noticed']) expect(md).not.toContain(heading);
+    for (const heading of ['### More proof', '**Fix', '### Other fixes', '### Verify', '### Log', '### Also noticed']) expect(md).not.toContain(heading);
   });
 });

@@ -22,69 +22,122 @@ function texts(m: SlackMessage): string[] {
 }
 
 describe('renderSlack', () => {
-  it('OOM document → header names pod and cause, facts, proof, fix in a code block, links', () => {
-    const m = renderSlack(oomDocument(), { externalURL: EXT, details: 'inline' });
+  it('OOM document → header names namespace/workload and the cause in words; deciding fact, one fix, context with links', () => {
+    const m = renderSlack(oomDocument(), { externalURL: EXT, details: 'thread' });
     expect(validateSlackPayload(m)).toBeUndefined();
-    expect(m.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '🔴 payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)', emoji: true } });
+    // A warning is orange, not red.
+    expect(m.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '🟠 payments/payment-svc: killed at its 512Mi memory limit', emoji: true },
+    });
+    expect(m.text).toBe('🟠 payments/payment-svc: killed at its 512Mi memory limit');
+    expect(texts(m)[1]).toBe(
+      '*Container status:* Last State: Terminated, Reason: OOMKilled, Exit Code: 137, ran 42s (14:03:10 → 14:03:52)\n*Pod spec:* resources.limits.memory: 512Mi, requests.memory: 256Mi',
+    );
+    expect(texts(m)[2]).toMatch(
+      /^\*Fix:\* Raise the memory limit of payment-svc \(Deployment\/payment-svc\)\n```\nkubectl patch deployment payment-svc -n payments/,
+    );
+    // Only the primary fix in the first message; the BackOff event is not proof when others exist.
+    expect(allText(m)).not.toContain('kubectl top pod');
+    expect(allText(m)).not.toContain('Back-off restarting');
     const all = texts(m).join('\n');
-    expect(all).toContain('512Mi memory limit');
-    expect(all).toContain('*Namespace*\npayments');
-    expect(all).toContain('*Owner*\nDeployment/payment-svc');
-    expect(all).toContain('*Proof*');
-    expect(all).toContain('```\nkubectl patch deployment payment-svc -n payments');
-    expect(all).toContain('*Verify*');
-    expect(all).toContain('heap 498Mi of 512Mi &lt;limit&gt; &amp; rising');
-    expect(all).toContain('cause `oom-killed` · confidence *high*');
+    expect(all).toContain('warning · KubePodCrashLooping');
+    expect(all).toContain('pod `payment-svc-7b9f6d-xk2p`');
+    expect(all).toContain('confidence high: the kubelet recorded OOMKilled');
     const silence = `${EXT}/#/silences/new?filter=${encodeURIComponent('{alertname="KubePodCrashLooping", namespace="payments", pod="payment-svc-7b9f6d-xk2p"}')}`;
     expect(all).toContain(`<${silence}|Silence>`);
     expect(all).toContain(
-      '<http://prometheus.example:9090/graph?g0.expr=max_over_time%28kube_pod_container_status_waiting_reason%5B5m%5D%29&amp;g0.tab=1|Alert source>',
+      '<http://prometheus.example:9090/graph?g0.expr=max_over_time%28kube_pod_container_status_waiting_reason%5B5m%5D%29&amp;g0.tab=1|Prometheus>',
     );
-    expect(m.text).toBe(
-      '🔴 payments/payment-svc-7b9f6d-xk2p: OOMKilled (exit 137) — payment-svc was killed by the kernel at its 512Mi memory limit (OOMKilled, exit 137 = SIGKILL) after running 42s; 14 restarts.',
-    );
+    expect(m.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
   });
 
-  it('details in a thread → no log excerpt in the main message; thread holds log and filled-in escalation', () => {
+  it('critical severity → red; info → blue; cluster and runbook from the alert', () => {
+    const base = oomDocument();
+    const critical = oomDocument({
+      alert: {
+        ...base.alert,
+        labels: { ...base.alert.labels, severity: 'critical', cluster: 'prod-eu-1' },
+        annotations: { runbook_url: 'https://runbooks.example/oom' },
+      },
+    });
+    const m = renderSlack(critical, { externalURL: EXT, details: 'thread' });
+    expect(m.text).toMatch(/^🔴 /);
+    expect(allText(m)).toContain('critical · prod-eu-1 · KubePodCrashLooping');
+    expect(allText(m)).toContain('<https://runbooks.example/oom|Runbook>');
+    const info = oomDocument({ alert: { ...base.alert, labels: { ...base.alert.labels, severity: 'info' } } });
+    expect(renderSlack(info, { externalURL: EXT, details: 'thread' }).text).toMatch(/^🔵 /);
+  });
+
+  it('details in a thread → no log excerpt in the main message; thread holds summary, other fixes, log, findings', () => {
     const doc = oomDocument();
     const main = renderSlack(doc, { externalURL: EXT, details: 'thread' });
-    expect(allText(main)).not.toContain('*Log*');
-    const thread = renderSlackThread(doc);
+    expect(allText(main)).not.toContain('heap 498Mi');
+    const thread = renderSlackThread(doc, EXT);
     expect(validateSlackPayload(thread)).toBeUndefined();
     const t = texts(thread).join('\n');
-    expect(t).toContain('*Log* (previous container `payment-svc`)');
+    expect(t).toContain('*What happened:* payment-svc was killed by the kernel');
+    expect(t).toContain('kubectl top pod payment-svc-7b9f6d-xk2p -n payments');
+    expect(t).toContain('*Log (previous container payment-svc)*');
+    expect(t).toContain('heap 498Mi of 512Mi &lt;limit&gt; &amp; rising');
+    expect(t).toContain('*Also noticed*');
+    // High confidence: no escalation checklist.
+    expect(t).not.toContain('When to escalate');
+  });
+
+  it('unknown or low confidence → the escalation checklist in the thread, never inline', () => {
+    const doc = oomDocument({ cause: { id: 'unknown', title: 'Cause not determined', confidence: 'low', summary: 'Not enough evidence.' } });
+    const t = texts(renderSlackThread(doc, EXT)).join('\n');
+    expect(t).toContain('*When to escalate*');
     expect(t).toContain('`kubectl describe pod payment-svc-7b9f6d-xk2p -n payments`');
-    expect(t).toContain('`kubectl logs payment-svc-7b9f6d-xk2p -n payments -c payment-svc --previous`');
     expect(t).toContain('`kubectl get deployment/payment-svc -n payments -o yaml`');
+    expect(texts(renderSlack(doc, { externalURL: EXT, details: 'inline' })).join('\n')).not.toContain('When to escalate');
+  });
+
+  it('incoming webhook → details inline: log excerpt of at most 8 lines with repeats collapsed', () => {
+    const lines = [
+      'starting',
+      ...Array.from({ length: 20 }, (_, i) => `2026-04-09T14:03:${String(10 + i).padStart(2, '0')}Z heartbeat ok`),
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+      'boom',
+    ];
+    const doc = oomDocument({ logs: { container: 'payment-svc', previous: true, excerpt: lines.join('\n'), truncated: false } });
+    const m = renderSlack(doc, { externalURL: EXT, details: 'inline' });
+    const log = texts(m).find((t) => t.startsWith('*Log'));
+    expect(log).toBeDefined();
+    const body = (log ?? '').split('```')[1]?.trim().split('\n') ?? [];
+    expect(body.length).toBeLessThanOrEqual(8);
+    expect(body).toContain('boom');
+    const full = renderSlackThread(doc, EXT);
+    expect(allText(full)).toContain('… 19 more `heartbeat ok` lines …');
   });
 
   it('cluster text with & < > → escaped in every block and in the fallback text', () => {
     const doc = oomDocument({ cause: { id: 'app-crash', title: 'exit 1 <script>', confidence: 'medium', summary: 'a <@U123> & <!channel> b' } });
     const m = renderSlack(doc, { externalURL: EXT, details: 'inline' });
-    expect(m.text).toContain('a &lt;@U123&gt; &amp; &lt;!channel&gt; b');
-    // The header is plain_text, which Slack does not parse: it stays as written.
-    expect(m.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: '🔴 payment-svc-7b9f6d-xk2p: exit 1 <script>' } });
+    expect(m.text).toBe('🟠 payments/payment-svc: exits with an error');
     for (const t of texts({ ...m, blocks: m.blocks.slice(1) })) {
       // Only our own links may open a `<`: `<http…|text>`.
       expect(t.replace(/<https?:\/\/[^|>\s]+\|[^>]+>/g, '')).not.toMatch(/[<>]/);
       expect(t).not.toMatch(/&(?!amp;|lt;|gt;)/);
     }
+    const thread = texts(renderSlackThread(doc, EXT)).join('\n');
+    expect(thread).toContain('a &lt;@U123&gt; &amp; &lt;!channel&gt; b');
   });
 
-  it('problems → shown as what could not be read', () => {
+  it('problems → one line in the first message, the list in the details', () => {
     const doc = oomDocument({ problems: [{ source: 'logs', kind: 'forbidden', message: 'forbidden: the service account cannot get pods/log' }] });
-    const all = texts(renderSlack(doc, { externalURL: EXT, details: 'inline' })).join('\n');
-    expect(all).toContain(':warning: *Could not read*');
-    expect(all).toContain('logs: forbidden: the service account cannot get pods/log');
+    const first = texts(renderSlack(doc, { externalURL: EXT, details: 'thread' })).join('\n');
+    expect(first).toContain(':warning: Could not read logs: the diagnosis may be incomplete');
+    expect(texts(renderSlackThread(doc, EXT)).join('\n')).toContain('logs: forbidden: the service account cannot get pods/log');
   });
 
-  it('unknown cause over an incoming webhook → escalation list inline', () => {
-    const doc = oomDocument({ cause: { id: 'unknown', title: 'cause unknown', confidence: 'low', summary: 'Not enough evidence.' } });
-    expect(texts(renderSlack(doc, { externalURL: EXT, details: 'inline' })).join('\n')).toContain('*When to escalate*');
-    expect(texts(renderSlack(oomDocument(), { externalURL: EXT, details: 'inline' })).join('\n')).not.toContain('*When to escalate*');
-  });
-
-  it('huge document (200 remedies, 50 KB log, 253-char names) → within every Slack limit, cut with a visible marker', () => {
+  it('huge document (200 remedies, 50 KB log, 253-character names) → within every Slack limit', () => {
     const doc = hugeDocument();
     expect(doc.logs?.excerpt.length).toBe(50_000);
     for (const details of ['inline', 'thread'] as const) {
@@ -92,11 +145,10 @@ describe('renderSlack', () => {
       expect(blockError(m.blocks)).toBeUndefined();
       expect(validateSlackPayload(m)).toBeUndefined();
       expect(m.text.length).toBeLessThanOrEqual(4000);
-      expect(allText(m)).toContain(TRUNCATION_MARKER);
       // Every code fence that opens also closes.
       for (const t of texts(m)) expect((t.match(/```/g) ?? []).length % 2).toBe(0);
     }
-    const thread = renderSlackThread(doc);
+    const thread = renderSlackThread(doc, EXT);
     expect(validateSlackPayload(thread)).toBeUndefined();
     expect(allText(thread)).toContain(TRUNCATION_MARKER);
     expect(validateSlackPayload(renderSlackResolved(resolvedOf(doc), EXT))).toBeUndefined();
@@ -105,7 +157,7 @@ describe('renderSlack', () => {
 
   it('cut text never ends inside an entity', () => {
     const doc = hugeDocument();
-    for (const t of texts(renderSlack(doc, { externalURL: EXT, details: 'inline' }))) expect(t).not.toMatch(/&[a-z]{0,3}(?:… \(truncated\))/);
+    for (const t of texts(renderSlackThread(doc, EXT))) expect(t).not.toMatch(/&[a-z]{0,3}(?:… \(truncated\))/);
   });
 });
 
@@ -113,18 +165,29 @@ describe('resolved Slack messages', () => {
   it('resolved document → short message with the incident duration and no silence link', () => {
     const m = renderSlack(resolvedOf(oomDocument()), { externalURL: EXT, details: 'inline' });
     expect(validateSlackPayload(m)).toBeUndefined();
-    expect(m.blocks[0]).toMatchObject({ type: 'header', text: { text: '✅ Resolved: payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)' } });
+    expect(m.blocks[0]).toMatchObject({ type: 'header', text: { text: '✅ Resolved: payments/payment-svc: killed at its 512Mi memory limit' } });
     expect(allText(m)).toContain('Resolved after 47m');
     expect(allText(m)).not.toContain('Silence');
     expect(m.blocks.length).toBeLessThanOrEqual(3);
   });
 
-  it('firing document re-rendered as resolved → resolved header and banner, details kept', () => {
+  it('resolved but still crash looping → a warning, not a green tick, with the outcome', () => {
+    const doc = {
+      ...resolvedOf(oomDocument()),
+      resolution: { state: 'still-failing' as const, text: 'the alert resolved but payment-svc-7b9f6d-xk2p is still in CrashLoopBackOff' },
+    };
+    const m = renderSlack(doc, { externalURL: EXT, details: 'inline' });
+    expect(m.text).toMatch(/^⚠️ Resolved after 47m/);
+    expect(allText(m)).toContain('still in CrashLoopBackOff');
+  });
+
+  it('firing document re-rendered as resolved → resolved header, outcome, the fix kept, no silence link', () => {
     const doc = oomDocument();
-    const m = renderSlack(doc, { externalURL: EXT, details: 'thread', resolvedBy: resolvedOf(doc, '2026-04-09T16:08:10Z') });
-    expect(m.blocks[0]).toMatchObject({ text: { text: '✅ Resolved: payment-svc-7b9f6d-xk2p: OOMKilled (exit 137)' } });
-    expect(texts(m)[1]).toBe('*Resolved after 2h 5m* (ended 2026-04-09 16:08 UTC)');
-    expect(allText(m)).toContain('*Fix*');
+    const resolved = { ...resolvedOf(doc, '2026-04-09T16:08:10Z'), resolution: { state: 'healthy' as const, text: 'Running for 12m, 0 restarts since' } };
+    const m = renderSlack(doc, { externalURL: EXT, details: 'thread', resolvedBy: resolved });
+    expect(m.blocks[0]).toMatchObject({ text: { text: '✅ Resolved: payments/payment-svc: killed at its 512Mi memory limit' } });
+    expect(texts(m)[1]).toBe('*Resolved after 2h 5m*: Running for 12m, 0 restarts since');
+    expect(allText(m)).toContain('*Fix:*');
     expect(allText(m)).not.toContain('|Silence>');
   });
 
