@@ -124,6 +124,32 @@ function errorKind(title: string): string | undefined {
   return undefined;
 }
 
+/** Sub-causes in plain words, for the header when the summary names nothing more specific. */
+const DETAIL_WORDS: Partial<Record<string, string>> = {
+  'api-forbidden': 'its service account lacks an RBAC permission',
+  'fs-read-only': 'it writes to a read-only filesystem',
+  'fs-permission-denied': 'permission denied on a file or directory',
+  'mount-hides-files': 'a volume mount hides files of the image',
+  'missing-file': 'a file it needs is missing',
+  'missing-env': 'a required environment variable is missing',
+  'service-link-collision': 'Kubernetes service-link variables collide with its settings',
+  'db-auth': 'the database refuses its credentials',
+  'dependency-unreachable': 'a dependency is unreachable',
+  'dns-failure': 'a host name does not resolve',
+  'tls-verify': "a peer's TLS certificate fails verification",
+  'missing-module': 'a module is missing from the image',
+  'missing-shared-library': 'a shared library is missing from the image',
+  'port-bind': 'its port is already in use',
+  'port-privileged': 'it may not bind a port below 1024',
+  'heap-flag-over-limit': 'its heap flag is at or above the memory limit',
+};
+
+const OOM_DETAIL: Partial<Record<string, string>> = {
+  'memory-leak': 'memory grows until the kill (a leak)',
+  'limit-undersized': 'the limit is too small for its working set',
+  'memory-spike': 'a sudden spike before the kill',
+};
+
 /** The cause in plain words for the header, from the cause id and what the diagnosis said. */
 export function causeInWords(doc: DiagnosisDocument): string {
   const { id, title, summary } = doc.cause;
@@ -132,13 +158,17 @@ export function causeInWords(doc: DiagnosisDocument): string {
     switch (id) {
       case 'oom-killed': {
         const limit = /at its (\S+) memory limit/.exec(summary)?.[1];
-        return limit !== undefined ? `killed at its ${limit} memory limit` : 'killed by the kernel out of memory (no memory limit set)';
+        const killed = limit !== undefined ? `killed at its ${limit} memory limit` : 'killed by the kernel out of memory (no memory limit set)';
+        const how = OOM_DETAIL[doc.cause.detail ?? ''];
+        return how === undefined ? killed : `${killed}: ${how}`;
       }
       case 'app-crash': {
         const reach = /it could not reach (.+?)\.?$/.exec(summary)?.[1];
         if (reach !== undefined) return `cannot reach ${reach}`;
         const missing = /: (\S+) is missing from the image/.exec(summary)?.[1];
         if (missing !== undefined) return `${missing} is missing from the image`;
+        const detail = DETAIL_WORDS[doc.cause.detail ?? ''];
+        if (detail !== undefined) return detail;
         const kind = errorKind(title);
         const code = exit === undefined ? 'exits with an error' : `exits with code ${exit}`;
         return kind === undefined ? code : `${code} (${kind})`;
@@ -184,6 +214,7 @@ const SOURCE_LABEL: Record<EvidenceLine['source'], string> = {
   logs: 'Log',
   events: 'Event',
   spec: 'Pod spec',
+  metrics: 'Memory history',
 };
 
 const isBackOff = (e: EvidenceLine): boolean => e.source === 'events' && /\bBackOff\b/.test(e.text) && !/ImagePull|ErrImage/.test(e.text);
@@ -195,7 +226,7 @@ const DECIDING_SOURCES: Record<string, EvidenceLine['source'][]> = {
   'missing-config': ['logs', 'status', 'events'],
   'bad-entrypoint': ['status', 'logs'],
   'liveness-probe': ['events', 'spec'],
-  'oom-killed': ['status', 'spec'],
+  'oom-killed': ['status', 'metrics', 'spec'],
   'image-pull': ['status', 'events'],
 };
 
@@ -219,6 +250,7 @@ const CONFIDENCE_FROM: Record<EvidenceLine['source'], string> = {
   logs: 'the previous log',
   events: 'the pod events',
   spec: 'the pod spec',
+  metrics: 'the memory history in Prometheus',
 };
 
 export function confidenceInWords(doc: DiagnosisDocument, deciding: EvidenceLine[]): string {

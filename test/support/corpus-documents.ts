@@ -3,9 +3,10 @@
  * pure diagnosis, and a kube-prometheus-stack style KubePodCrashLooping alert around it (severity,
  * cluster, summary/description and runbook_url as the mixin's rule sets them).
  */
-import { buildDocument } from '../../src/alert-document.ts';
+
 import { diagnose } from '../../src/diagnosis/diagnose.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
+import { buildDocument } from '../../src/http/alert-document.ts';
 import type { WebhookAlert } from '../../src/http/alertmanager-payload.ts';
 import { type DiagnosisFixture, fixtures, toEvidence } from '../fixtures/diagnosis/index.ts';
 

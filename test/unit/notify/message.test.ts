@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessage, collapseRepeats, severityOf, shortExcerpt } from '../../../src/notify/message.ts';
 import { truncateWords } from '../../../src/notify/text.ts';
-import { oomDocument } from './fixtures/documents.ts';
+import { oomDocument } from '../../fixtures/notify/documents.ts';
 
 describe('collapseRepeats', () => {
   it('identical and near-identical runs (numbers, timestamps, ids) → first line plus a count', () => {
