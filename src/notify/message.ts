@@ -360,10 +360,21 @@ export function collapseRepeats(lines: readonly string[]): string[] {
   return out;
 }
 
-/** At most `max` lines of the excerpt, the last ones (where a crash prints its reason), after collapsing. */
-export function shortExcerpt(lines: readonly string[], max: number): string[] {
-  const collapsed = collapseRepeats(lines);
-  return collapsed.length <= max ? collapsed : ['…', ...collapsed.slice(collapsed.length - (max - 1))];
+/**
+ * At most `max` lines of the excerpt, the last ones (where a crash prints its reason), for a message
+ * with no room to spare: repeats collapsed, and a line already said (`said`: the deciding fact, or an
+ * earlier line of the excerpt) not said again.
+ */
+export function shortExcerpt(lines: readonly string[], max: number, said: readonly string[] = []): string[] {
+  const seen = new Set(said.map((s) => shape(s)));
+  const kept: string[] = [];
+  for (const line of collapseRepeats(lines)) {
+    const key = shape(line);
+    if (key !== '' && seen.has(key)) continue;
+    if (key !== '') seen.add(key);
+    kept.push(line);
+  }
+  return kept.length <= max ? kept : ['…', ...kept.slice(kept.length - (max - 1))];
 }
 
 export function keyFacts(doc: DiagnosisDocument): Fact[] {

@@ -74,7 +74,8 @@ const list = (title: string, items: string[]): string[] => (items.length === 0 ?
 function logPiece(m: Message, maxLines?: number): string[] {
   const log = m.details.log;
   if (log === undefined) return [];
-  const lines = maxLines === undefined ? log.lines : shortExcerpt(log.lines, maxLines);
+  const said = m.first.deciding.filter((d) => d.source === 'logs').map((d) => d.text);
+  const lines = maxLines === undefined ? log.lines : shortExcerpt(log.lines, maxLines, said);
   return [`*${esc(log.title)}*\n${codeBlock(stripControl(lines.join('\n')), CODE_PIECE)}`];
 }
 

@@ -101,7 +101,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     const post = await waitFor('the Slack post', () => w.slack.messages.find((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined));
     // The thread reply (log excerpt, escalation) needs the post's ts from Slack's several-KiB answer.
     const thread = await waitFor('the Slack thread reply', () => w.slack.messages.find((m) => m.thread_ts === post.ts));
-    expect(JSON.stringify(thread.blocks)).toContain('*When to escalate*');
+    expect(JSON.stringify(thread.blocks)).toContain('*Log (previous container api)*');
     expect(w.slack.apiAnswerBytes[0]).toBeGreaterThan(2048);
     const firingMail = await waitFor('the firing mail', () => w.smtp.mails[0]);
     expect(firingMail.subject).toMatch(/^\[FIRING\] payments\/billing-api: killed at its/);

@@ -20,6 +20,10 @@ describe('collapseRepeats', () => {
     expect(short[0]).toBe('…');
     expect(short.at(-1)).toBe(lines.at(-1));
   });
+
+  it('shortExcerpt leaves out what was already said: the deciding line, a line seen earlier', () => {
+    expect(shortExcerpt(['waiting for db', "can't resolve db", 'waiting for db', 'done'], 8, ["can't resolve db"])).toEqual(['waiting for db', 'done']);
+  });
 });
 
 describe('truncateWords', () => {
