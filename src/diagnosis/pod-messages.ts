@@ -104,7 +104,7 @@ export function parseSchedulingFailure(message: string): SchedulingFailure | und
   return {
     ...(nodes === undefined ? {} : { nodes: Number(nodes) }),
     reasons,
-    insufficient: [...new Set([...head.matchAll(/Insufficient ([\w./-]+)/g)].map((m) => m[1] ?? ''))],
+    insufficient: [...new Set([...head.matchAll(/Insufficient ([\w./-]+)/g)].map((m) => (m[1] ?? '').replace(/\.$/, '')))],
     taints: [...new Set([...head.matchAll(/taints? (\{[^}]*\})/g)].map((m) => m[1] ?? ''))],
     ...(claim === undefined ? {} : { claim }),
   };
