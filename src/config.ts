@@ -22,6 +22,8 @@ export interface Config {
   webhookToken?: string;
   allowUnauthenticated: boolean;
   logLevel: string;
+  /** How long the HTTP server waits on a client (README "HTTP timeouts"). */
+  http: HttpTimeouts;
   kube: {
     kubeconfigPath?: string;
     context?: string;
@@ -39,6 +41,17 @@ export interface Config {
   prometheus?: PrometheusConfig;
 }
 
+export interface HttpTimeouts {
+  /** All request headers must arrive within this (slow-header clients). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (slow-body clients). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A socket with no traffic either way is closed after this; above the delivery budget, since a request being processed is silent. */
+  idleTimeoutMs: number;
+}
+
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -50,6 +63,9 @@ export const DEFAULTS = {
   port: 8080,
   bodyLimitBytes: 1024 * 1024,
   logLevel: 'info',
+  // A webhook body is a few KiB sent at once: 10 s for headers and 30 s for the whole request are
+  // generous, and bound what a slow (or hostile) client holds. Keep-alive as Fastify's default (72 s).
+  http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, idleTimeoutMs: 60_000 },
   kube: { timeoutMs: 5000, maxInFlight: 10, logTailLines: 200, logLimitBytes: 64 * 1024 },
   // Below Alertmanager's minimum notify timeout (10 s floor, else the group_interval) so that we answer
   // 5xx ourselves and keep the retry in Alertmanager's hands (prometheus/alertmanager cmd/alertmanager).
@@ -88,6 +104,15 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   );
   const logLevel = nonEmpty(env['LOG_LEVEL']) ?? file.logLevel ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+
+  const http: HttpTimeouts = {
+    headersTimeoutMs: intSetting('HTTP_HEADERS_TIMEOUT_MS', env['HTTP_HEADERS_TIMEOUT_MS'], DEFAULTS.http.headersTimeoutMs, 100, 600_000, errors),
+    requestTimeoutMs: intSetting('HTTP_REQUEST_TIMEOUT_MS', env['HTTP_REQUEST_TIMEOUT_MS'], DEFAULTS.http.requestTimeoutMs, 100, 600_000, errors),
+    keepAliveTimeoutMs: intSetting('HTTP_KEEPALIVE_TIMEOUT_MS', env['HTTP_KEEPALIVE_TIMEOUT_MS'], DEFAULTS.http.keepAliveTimeoutMs, 100, 600_000, errors),
+    idleTimeoutMs: intSetting('HTTP_IDLE_TIMEOUT_MS', env['HTTP_IDLE_TIMEOUT_MS'], DEFAULTS.http.idleTimeoutMs, 1000, 600_000, errors),
+  };
+  // Node lets headersTimeout exceed requestTimeout only to ignore it.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) errors.push('HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS');
 
   const allowUnauthenticated = boolSetting('ALLOW_UNAUTHENTICATED', env['ALLOW_UNAUTHENTICATED'], file.allowUnauthenticated ?? false, errors);
   let webhookToken = nonEmpty(env['WEBHOOK_TOKEN']);
@@ -134,7 +159,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const prometheus = prometheusFromEnv(env, readSecretFile, errors);
 
   if (errors.length > 0) return { ok: false, errors };
-  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, kube, delivery, sinks, routes, defaultSinks };
+  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, http, kube, delivery, sinks, routes, defaultSinks };
   if (webhookToken !== undefined) config.webhookToken = webhookToken;
   if (prometheus !== undefined) config.prometheus = prometheus;
   return { ok: true, config };

@@ -37,8 +37,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     return;
   }
   const { app } = service;
-  app.server.headersTimeout = 15_000;
-  app.server.requestTimeout = 60_000;
 
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
     if (err !== undefined) logger.error({ err }, 'stopping after an unexpected error');

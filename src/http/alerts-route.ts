@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebhookPayload } from './alertmanager-payload.ts';
 import type { AppDeps } from './app.ts';
 import { makeTokenCheck } from './auth.ts';
+import { closeAfterReply } from './close-after-reply.ts';
 
 export function registerAlertsRoute(app: FastifyInstance, deps: AppDeps): void {
   const { metrics, pipeline } = deps;
@@ -21,7 +22,7 @@ export function registerAlertsRoute(app: FastifyInstance, deps: AppDeps): void {
         if (tokenMatches !== undefined && !tokenMatches(request.headers.authorization)) {
           metrics.requests.inc({ outcome: 'rejected_auth' });
           request.log.warn({ remote: request.ip }, 'webhook request with a missing or wrong token');
-          return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'unauthorized' });
+          return closeAfterReply(reply).code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'unauthorized' });
         }
         return undefined;
       },

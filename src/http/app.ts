@@ -3,6 +3,7 @@
  * the pipeline (evidence → diagnosis → delivery), the metrics and the health source come in as deps.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { DEFAULTS, type HttpTimeouts } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AlertPipeline } from '../pipeline.ts';
 import { registerAlertsRoute } from './alerts-route.ts';
@@ -10,7 +11,7 @@ import { handleError } from './errors.ts';
 import { type HealthSource, registerHealthRoutes } from './health-routes.ts';
 
 export interface AppDeps {
-  config: { webhookToken?: string; bodyLimitBytes: number };
+  config: { webhookToken?: string; bodyLimitBytes: number; http?: HttpTimeouts };
   logger: FastifyBaseLogger;
   pipeline: AlertPipeline;
   metrics: Metrics;
@@ -18,9 +19,20 @@ export interface AppDeps {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const timeouts = deps.config.http ?? DEFAULTS.http;
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.config.bodyLimitBytes,
+    // Slow clients: headers, then the whole request, must arrive in time; idle sockets are closed.
+    // Node checks the first two every connectionsCheckingInterval (30 s by default): check often
+    // enough that a timeout is kept to within a second or so.
+    http: {
+      headersTimeout: timeouts.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(timeouts.headersTimeoutMs / 4)),
+    },
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    connectionTimeout: timeouts.idleTimeoutMs,
     // Alertmanager's payloads are machine-made: keep the defaults (removeAdditional: true on
     // declared objects only, allErrors: false), which leave labels and annotations intact.
     ajv: { customOptions: { coerceTypes: false } },

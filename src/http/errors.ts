@@ -3,6 +3,7 @@
  * failures, the offending `field`; 5xx texts are hidden from the caller and logged instead.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { closeAfterReply } from './close-after-reply.ts';
 
 export interface ErrorBody {
   error: string;
@@ -27,6 +28,8 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
     request.log.error({ err, request: { method: request.method, url: request.url } }, 'request failed');
     return reply.code(status).send({ error: 'internal_error', message: 'internal error; see the service log' } satisfies ErrorBody);
   }
+  // 413 and 415 are decided before the body is read: the rest of it is not worth the connection.
+  if (status === 413 || status === 415) closeAfterReply(reply);
   return reply.code(status).send({ error: errorName(status, err.code), message: err.message } satisfies ErrorBody);
 }
 

@@ -23,6 +23,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the HTTP timeouts, and refuses a headers timeout above the request timeout', () => {
+    const result = loadConfig({ WEBHOOK_TOKEN: 't', HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_KEEPALIVE_TIMEOUT_MS: '9000' });
+    expect(result.ok && result.config.http).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 5000, keepAliveTimeoutMs: 9000, idleTimeoutMs: 60_000 });
+    expect(loadConfig({ WEBHOOK_TOKEN: 't', HTTP_HEADERS_TIMEOUT_MS: '40000' })).toEqual({
+      ok: false,
+      errors: ['HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS'],
+    });
+    expect(loadConfig({ WEBHOOK_TOKEN: 't', HTTP_IDLE_TIMEOUT_MS: 'soon' }).ok).toBe(false);
+  });
+
   it('refuses to start without a token unless ALLOW_UNAUTHENTICATED=true', () => {
     const refused = loadConfig({});
     expect(refused).toEqual({ ok: false, errors: [expect.stringContaining('WEBHOOK_TOKEN or WEBHOOK_TOKEN_FILE is required')] });
