@@ -1,8 +1,9 @@
 /**
- * A real Prometheus server (Debian's `prometheus` package) on loopback, its TSDB filled beforehand
- * with `promtool tsdb create-blocks-from openmetrics`: the cAdvisor working set of each shape's
- * container runs and kube-state-metrics' memory limit, sampled every 30 s up to `end`. Nothing is
- * scraped: the test queries exactly what was written, through the HTTP API.
+ * A real Prometheus server (Debian's `prometheus` package) on loopback, in one of two ways:
+ * - `startPrometheus`: its TSDB filled beforehand with `promtool tsdb create-blocks-from openmetrics`
+ *   (the cAdvisor working set of each shape's container runs and kube-state-metrics' memory limit,
+ *   sampled every 30 s up to `end`). Nothing is scraped: the test queries exactly what was written.
+ * - `startScrapingPrometheus`: scraping live targets and evaluating rules every few seconds.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -62,6 +63,33 @@ export async function startPrometheus(shapes: readonly Shape[]): Promise<Running
   const created = spawnSync(binary(PROMTOOL, 'promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'series.om'), data], { encoding: 'utf8' });
   if (created.status !== 0) throw new Error(`promtool could not create blocks:\n${created.stdout}${created.stderr}`);
   await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
+  return launch(dir, ['--storage.tsdb.retention.time=30d']);
+}
+
+/**
+ * A real Prometheus that scrapes `targets` (host:port, job `job`) and evaluates `ruleGroups` (the
+ * `groups` of a rule file) every `intervalSeconds`: what a cluster's Prometheus does, in seconds.
+ */
+export async function startScrapingPrometheus(options: {
+  job: string;
+  targets: readonly string[];
+  ruleGroups: readonly unknown[];
+  intervalSeconds: number;
+}): Promise<RunningPrometheus> {
+  const dir = await mkdtemp(join(tmpdir(), 'prometheus-'));
+  const interval = `${options.intervalSeconds}s`;
+  await writeFile(join(dir, 'rules.yml'), JSON.stringify({ groups: options.ruleGroups }));
+  const config = {
+    global: { scrape_interval: interval, evaluation_interval: interval },
+    rule_files: [join(dir, 'rules.yml')],
+    scrape_configs: [{ job_name: options.job, static_configs: [{ targets: options.targets }] }],
+  };
+  await writeFile(join(dir, 'prometheus.yml'), JSON.stringify(config));
+  return launch(dir, []);
+}
+
+/** Runs Prometheus on `dir`/prometheus.yml with its data in `dir`/data, and waits until it is ready. */
+async function launch(dir: string, extraArgs: readonly string[]): Promise<RunningPrometheus> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
@@ -69,8 +97,8 @@ export async function startPrometheus(shapes: readonly Shape[]): Promise<Running
     binary(PROMETHEUS, 'prometheus'),
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${data}`,
-      '--storage.tsdb.retention.time=30d',
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      ...extraArgs,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
