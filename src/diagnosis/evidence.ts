@@ -125,7 +125,19 @@ export interface ContainerFacts {
   ports: { name?: string; containerPort: number; protocol: string }[];
   env: EnvFacts[];
   envFrom: EnvFromFacts[];
-  volumeMounts: { name: string; mountPath: string; readOnly: boolean }[];
+  volumeMounts: { name: string; mountPath: string; readOnly: boolean; subPath?: string }[];
+  /** The container's securityContext fields that decide filesystem and port access. */
+  securityContext?: SecurityFacts;
+}
+
+/** securityContext fields the filesystem and port rules read (container or pod level). */
+export interface SecurityFacts {
+  readOnlyRootFilesystem?: boolean;
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  /** Pod level only: the group that owns mounted volumes. */
+  fsGroup?: number;
 }
 
 export interface PodFacts {
@@ -155,6 +167,10 @@ export interface PodFacts {
   containers: ContainerFacts[];
   initContainers: ContainerFacts[];
   volumes: VolumeFacts[];
+  serviceAccountName?: string;
+  /** False when the pod turns the kubelet's service-link variables off (the API default is true). */
+  enableServiceLinks?: boolean;
+  securityContext?: SecurityFacts;
 }
 
 export interface EventFacts {

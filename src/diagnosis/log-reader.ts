@@ -18,15 +18,18 @@ function cut(text: string): string {
 function matchLine(line: string, index: number): LogSignature | undefined {
   const leveled = parseLeveled(line);
   const candidates = leveled !== undefined && leveled.message !== '' ? [line, leveled.message] : [line];
+  const clean = (text: string): string =>
+    cut(text)
+      .replace(/^Caused by: /, '')
+      .trim();
   for (const candidate of candidates) {
     for (const { kind } of SIGNATURES) {
-      const m = LINE_MATCHERS[kind]?.(
-        cut(candidate)
-          .replace(/^Caused by: /, '')
-          .trim(),
-      );
-      if (m !== undefined)
-        return { ...m, index, related: [], ...(leveled?.structured === true && leveled.message !== '' ? { text: cut(leveled.message) } : {}) };
+      const matcher = LINE_MATCHERS[kind];
+      const m = matcher?.(clean(candidate));
+      if (m === undefined) continue;
+      // A JSON or logfmt line reads better as its message, when the message still shows the proof.
+      const rendered = leveled?.structured === true && leveled.message !== '' && matcher?.(clean(leveled.message)) !== undefined;
+      return { ...m, index, related: [], ...(rendered ? { text: cut(leveled.message) } : {}) };
     }
   }
   if (leveled !== undefined && leveled.level !== 'info')

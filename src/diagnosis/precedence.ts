@@ -47,7 +47,8 @@ export const PLACES = [
   {
     place: 'exit-code',
     proof: 'an exit code that names a cause on its own: 0, 126, 127, 137, 139, 143',
-    exception: '126/127 quote the shell line that names the missing command, when the log has one',
+    exception:
+      "126/127 quote the shell line that names the missing command, when the log has one; a 127 with the dynamic loader's 'error while loading shared libraries' is a missing library (log-cause)",
   },
   {
     place: 'log-cause',

@@ -3,18 +3,21 @@
  * tagged fix plan that remedies.ts turns into commands (deciding is kept apart from wording the commands).
  */
 import type { CauseDetail, CauseId, Confidence, EvidenceLine } from './document.ts';
+import type { VolumeFacts } from './evidence.ts';
+import type { HeapFlag } from './heap-flags.ts';
 import type { EntrypointProblem, ImageProblem, MissingObject, ProbeEvent } from './kube-messages.ts';
-import type { LogSignature, Runtime } from './log-signature-types.ts';
+import type { ForbiddenAccess, LogSignature, Runtime } from './log-signature-types.ts';
 import type { Eviction, SchedulingFailure, VolumeFailure } from './pod-messages.ts';
 import type { Place } from './precedence.ts';
 
 export type Fix =
   | { kind: 'memory-limit' }
+  | { kind: 'heap-flag'; flag: HeapFlag; limitBytes: number }
   | { kind: 'runtime-heap'; runtime?: Runtime }
   | ({ kind: 'missing-object' } & MissingObject)
-  | { kind: 'missing-env'; name: string }
+  | { kind: 'missing-env'; name: string; similar?: string }
   | { kind: 'missing-file'; path: string }
-  | { kind: 'probe'; probe: 'liveness' | 'startup'; failure: ProbeEvent['failure']; status?: number }
+  | { kind: 'probe'; probe: 'liveness' | 'startup'; failure: ProbeEvent['failure']; status?: number; listenPort?: number }
   | { kind: 'entrypoint'; problem: EntrypointProblem; path?: string }
   | { kind: 'run-to-completion' }
   | { kind: 'sidecar-exits' }
@@ -33,6 +36,15 @@ export type Fix =
   | { kind: 'volume'; failure: VolumeFailure; claims: string[] }
   | { kind: 'sandbox'; network: boolean; plugin?: string }
   | { kind: 'init-waiting'; waitsFor?: string }
+  | { kind: 'rbac'; access: ForbiddenAccess[] }
+  | { kind: 'writable-path'; path: string; dir: string; projected?: string }
+  | { kind: 'fs-permission'; path: string; mountPath?: string; volume?: string; volumeKind?: VolumeFacts['kind'] }
+  | { kind: 'mount-hides-files'; path: string; mountPath: string; volume: string; object: { kind: 'configmap' | 'secret'; name: string } }
+  | { kind: 'service-links'; name?: string; service?: string }
+  | { kind: 'db-auth'; user?: string; secrets: { env: string; secret: string; key: string }[]; envFrom: string[] }
+  | { kind: 'tls-verify'; endpoint?: string; runtime?: Runtime }
+  | { kind: 'image-content'; what: 'module' | 'library' | 'file'; name: string }
+  | { kind: 'port'; problem: 'in-use' | 'privileged'; port?: number }
   | { kind: 'investigate'; needs: string[] };
 
 export interface Verdict {

@@ -11,6 +11,7 @@ import {
   type ProbeHandler,
   type ResourceFacts,
   RUNTIME_ENV_VARS,
+  type SecurityFacts,
 } from '../diagnosis/evidence.ts';
 import { containerState } from './container-state.ts';
 import { parseImageRef } from './image-ref.ts';
@@ -41,9 +42,12 @@ export function containerFacts(spec: V1Container, status: V1ContainerStatus | un
       name: m.name,
       mountPath: m.mountPath,
       readOnly: m.readOnly ?? false,
+      ...(m.subPath === undefined || m.subPath === '' ? {} : { subPath: m.subPath }),
     })),
   };
   if (init && spec.restartPolicy === 'Always') facts.restartPolicy = 'Always';
+  const security = securityFacts(spec.securityContext);
+  if (security !== undefined) facts.securityContext = security;
   if (ref.tag !== undefined) facts.imageTag = ref.tag;
   if (ref.digest !== undefined) facts.imageDigest = ref.digest;
   const state = containerState(status?.state);
@@ -132,4 +136,18 @@ function envFromFacts(source: {
   if (source.configMapRef !== undefined) add('configMap', source.configMapRef);
   if (source.secretRef !== undefined) add('secret', source.secretRef);
   return out;
+}
+
+/** The securityContext fields the diagnosis reads; undefined when none is set. */
+export function securityFacts(
+  sc: { readOnlyRootFilesystem?: boolean; runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean; fsGroup?: number } | undefined,
+): SecurityFacts | undefined {
+  if (sc === undefined) return undefined;
+  const out: SecurityFacts = {};
+  if (sc.readOnlyRootFilesystem !== undefined) out.readOnlyRootFilesystem = sc.readOnlyRootFilesystem;
+  if (sc.runAsUser !== undefined) out.runAsUser = sc.runAsUser;
+  if (sc.runAsGroup !== undefined) out.runAsGroup = sc.runAsGroup;
+  if (sc.runAsNonRoot !== undefined) out.runAsNonRoot = sc.runAsNonRoot;
+  if (sc.fsGroup !== undefined) out.fsGroup = sc.fsGroup;
+  return Object.keys(out).length === 0 ? undefined : out;
 }

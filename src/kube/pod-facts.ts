@@ -4,7 +4,7 @@
  */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { ContainerFacts, PodFacts } from '../diagnosis/evidence.ts';
-import { containerFacts } from './container-facts.ts';
+import { containerFacts, securityFacts } from './container-facts.ts';
 import { ownerFacts } from './owner.ts';
 import { isoTime } from './time.ts';
 import { volumeFacts } from './volume-facts.ts';
@@ -33,6 +33,10 @@ export function podFacts(pod: V1Pod): PodFacts {
   if (status?.phase !== undefined) facts.phase = status.phase;
   if (spec?.nodeName !== undefined) facts.nodeName = spec.nodeName;
   if (status?.qosClass !== undefined) facts.qosClass = status.qosClass;
+  if (spec?.serviceAccountName !== undefined) facts.serviceAccountName = spec.serviceAccountName;
+  if (spec?.enableServiceLinks !== undefined) facts.enableServiceLinks = spec.enableServiceLinks;
+  const security = securityFacts(spec?.securityContext);
+  if (security !== undefined) facts.securityContext = security;
   const startTime = isoTime(status?.startTime);
   if (startTime !== undefined) facts.startTime = startTime;
   const deletion = isoTime(meta?.deletionTimestamp);

@@ -75,9 +75,14 @@ function envKey(name: string, prefix: string | undefined): string {
 
 const SECRETISH = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|DSN|_URL$|_URI$/;
 
-export function missingEnvRemedies(clues: Clues, w: Workload, name: string): Remedy[] {
+export function missingEnvRemedies(clues: Clues, w: Workload, name: string, similar?: string): Remedy[] {
   const envFrom = clues.container?.envFrom ?? [];
   const out: Remedy[] = [];
+  if (similar !== undefined)
+    out.push({
+      title: `The spec sets ${similar}, the app reads ${name}: rename it (keeping its value or reference)`,
+      commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | sed ${shq(`s/- name: ${similar}$/- name: ${name}/`)} | kubectl apply -f -`],
+    });
   const from = envFrom[0];
   if (from !== undefined) {
     const field = from.kind === 'secret' ? 'stringData' : 'data';

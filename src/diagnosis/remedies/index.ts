@@ -3,9 +3,20 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Verdict } from '../verdict.ts';
+import {
+  dbAuthRemedies,
+  fsPermissionRemedies,
+  imageContentRemedies,
+  mountHidesRemedies,
+  portRemedies,
+  rbacRemedies,
+  serviceLinkRemedies,
+  tlsRemedies,
+  writablePathRemedies,
+} from './app.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
 import { imageRemedies } from './image.ts';
-import { goMemLimitRemedy, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
+import { goMemLimitRemedy, heapFlagRemedies, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
 import {
   deadlineRemedies,
   evictionRemedies,
@@ -68,12 +79,14 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       const go = goMemLimitRemedy(clues, w);
       return [...memoryLimitRemedies(clues, w), ...(go === undefined ? [] : [go])];
     }
+    case 'heap-flag':
+      return heapFlagRemedies(clues, w, fix);
     case 'runtime-heap':
       return runtimeHeapRemedies(clues, w, fix.runtime);
     case 'missing-object':
       return missingObjectRemedies(clues, w, fix);
     case 'missing-env':
-      return missingEnvRemedies(clues, w, fix.name);
+      return missingEnvRemedies(clues, w, fix.name, fix.similar);
     case 'missing-file':
       return missingFileRemedies(clues, w, fix.path);
     case 'probe':
@@ -126,6 +139,24 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return sandboxRemedies(clues, w, fix);
     case 'init-waiting':
       return initWaitingRemedies(clues, w, fix.waitsFor);
+    case 'rbac':
+      return rbacRemedies(clues, w, fix);
+    case 'writable-path':
+      return writablePathRemedies(clues, w, fix);
+    case 'fs-permission':
+      return fsPermissionRemedies(clues, w, fix);
+    case 'mount-hides-files':
+      return mountHidesRemedies(clues, w, fix);
+    case 'service-links':
+      return serviceLinkRemedies(clues, w, fix);
+    case 'db-auth':
+      return dbAuthRemedies(clues, w, fix);
+    case 'tls-verify':
+      return tlsRemedies(clues, w, fix);
+    case 'image-content':
+      return imageContentRemedies(clues, w, fix);
+    case 'port':
+      return portRemedies(clues, w, fix);
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */
     default: {
       const never: never = fix;

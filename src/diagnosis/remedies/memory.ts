@@ -8,6 +8,7 @@ import type { Remedy } from '../document.ts';
 import type { Runtime } from '../log-signature-types.ts';
 import { doubledLimit, formatMemory, parseMemory, toMiB } from '../quantity.ts';
 import { shq } from '../shell.ts';
+import type { Fix } from '../verdict.ts';
 import { ns, patchContainer, type Workload } from './workload.ts';
 
 function leakOrLimit(clues: Clues, w: Workload, limit: string | undefined): Remedy {
@@ -133,4 +134,31 @@ export function goMemLimitRemedy(clues: Clues, w: Workload): Remedy | undefined 
   if (clues.runtime !== 'go') return undefined;
   if (clues.container?.env.some((e) => e.name === 'GOMEMLIMIT') === true) return undefined;
   return heapCommands(clues, w, 'go', parseMemory(clues.container?.resources.limits.memory ?? ''));
+}
+
+/** -Xmx / --max-old-space-size at or above the limit: the fix is that flag, set to 75% of the limit where it is written. */
+export function heapFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'heap-flag' }>): Remedy[] {
+  const mib = Math.floor(toMiB(fix.limitBytes) * 0.75);
+  const next = fix.flag.runtime === 'jvm' ? `-Xmx${mib}m` : `--max-old-space-size=${mib}`;
+  const where = fix.flag.where;
+  const c = clues.container;
+  let commands: string[];
+  if ('env' in where) {
+    const value = where.value.replace(fix.flag.flag, next);
+    commands =
+      w.patchable && !w.init
+        ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${shq(`${where.env}=${value}`)}`]
+        : patchContainer(w, { env: [{ name: where.env, value }] });
+  } else {
+    const list = [...(c?.[where.argv] ?? [])];
+    list[where.index] = (list[where.index] ?? '').replace(fix.flag.flag, next);
+    commands = patchContainer(w, { [where.argv]: list });
+  }
+  return [
+    {
+      title: `Set ${fix.flag.flag} below the ${formatMemory(fix.limitBytes)} limit: ${next} (75%, leaving room for ${fix.flag.runtime === 'jvm' ? 'metaspace, threads and buffers' : 'buffers and native memory'})`,
+      commands,
+    },
+    ...memoryLimitRemedies(clues, w),
+  ];
 }

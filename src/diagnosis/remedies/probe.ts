@@ -50,6 +50,14 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
       { title: 'Read the probe configuration', commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n -A 12 -E ${shq('livenessProbe|startupProbe')}`] },
     ];
 
+  if (fix.listenPort !== undefined && base.handler.kind !== 'exec') {
+    const handler = { ...base.handler, port: fix.listenPort };
+    out.push({
+      title: `Point the ${fix.probe} probe at port ${fix.listenPort}, where the app listens (a longer startup window would not help: the port never answers)`,
+      commands: patchContainer(w, { [`${fix.probe}Probe`]: handlerSpec(handler) }),
+    });
+    return out;
+  }
   if (fix.failure === 'status' && fix.status === 404) {
     out.push({
       title: 'The probe path answers 404: point the probe at the path the app serves',

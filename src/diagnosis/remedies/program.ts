@@ -18,9 +18,8 @@ function rollbackRemedy(w: Workload): Remedy[] {
   return cmds.length === 0 ? [] : [{ title: `If this started with the latest rollout of ${w.ref}: roll back, then fix forward`, commands: cmds }];
 }
 
-export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'app-bug' }>, segfault: boolean): Remedy[] {
+export function appBugRemedies(clues: Clues, w: Workload, _fix: Extract<Fix, { kind: 'app-bug' }>, segfault: boolean): Remedy[] {
   const out: Remedy[] = [];
-  const sig = fix.signature;
   const noLog = clues.log === undefined || clues.log.lines.length === 0;
   const dep = dependency(clues);
   if (dep?.endpoint !== undefined) {
@@ -32,15 +31,10 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
     out.push({
       title: `Check that ${dep.endpoint} is up and reachable from ${w.namespace}`,
       commands: [
+        ...(svc?.[1] === undefined ? [] : [`kubectl get svc,endpoints ${shq(svc[1])} -n ${shq(svcNs)}`]),
         ...(svc?.[1] === undefined ? [] : [`kubectl get endpointslices -n ${shq(svcNs)} -l kubernetes.io/service-name=${shq(svc[1])}`]),
         `kubectl run net-check ${ns(w)} --rm -it --image=busybox:1.36 --restart=Never -- ${port === undefined ? `nslookup ${shq(host)}` : `nc -vz -w 3 ${shq(host)} ${shq(port)}`}`,
       ],
-    });
-  }
-  if (sig?.kind === 'module-missing') {
-    out.push({
-      title: `${sig.path ?? 'The module'} is not in the image: fix the build (dependencies, COPY, working directory), push a new tag`,
-      commands: [`kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${clues.container?.image.replace(/:[^:/@]+$/, '') ?? 'IMAGE'}:NEW_TAG`)}`],
     });
   }
   if (noLog) {

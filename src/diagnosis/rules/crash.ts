@@ -89,8 +89,10 @@ export function crashVerdict(clues: Clues, place: Place, sig: LogSignature | und
           ? '; it wrote nothing to its log before exiting'
           : `; the log shows no stack trace or error line (its last line: "${lastLine(clues) ?? ''}")`;
   const title = `${sig === undefined ? 'Application error' : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
+  const dep = sig?.kind === 'connection' ? sig : dependency(clues);
   return {
     id: 'app-crash',
+    ...(dep?.endpoint === undefined ? {} : { detail: dep.failure === 'dns' ? ('dns-failure' as const) : ('dependency-unreachable' as const) }),
     place,
     confidence: detail !== '' ? 'high' : noLog ? 'low' : 'medium',
     title,

@@ -94,6 +94,8 @@ export const exitCode: Rule = {
         return [exitZero(clues)];
       case 126:
       case 127: {
+        // The dynamic loader exits 127 when a shared library is missing: that is the image's content, not the command.
+        if (t.exitCode === 127 && clues.signatures.some((s) => s.kind === 'missing-library')) return [];
         const shell = clues.signatures.find((s) => s.kind === 'exec-error');
         const path = shell?.path;
         const problem = t.exitCode === 126 ? 'not-executable' : 'not-found';

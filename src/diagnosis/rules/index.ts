@@ -4,6 +4,7 @@
  * rules in the order of their first place; test/unit/diagnosis/precedence.test.ts checks it.
  * Adding a rule: write it with the places it may take, and add one entry here.
  */
+import { apiForbidden, dbAuth, fsPermission, fsReadOnly, missingCode, portBind, serviceLink, tlsVerify } from './app-rules.ts';
 import { exitCode } from './exit-rules.ts';
 import { missingObjectEvents, oomKilled, startError, statusUnknown, waitingReason } from './kubelet-rules.ts';
 import { execError, missingEnv, missingFile, runtimeOom } from './log-rules.ts';
@@ -35,6 +36,14 @@ export const RULES: readonly Rule[] = [
   execError,
   missingEnv,
   missingFile,
+  apiForbidden,
+  serviceLink,
+  portBind,
+  fsReadOnly,
+  fsPermission,
+  dbAuth,
+  tlsVerify,
+  missingCode,
   unrecognizedWarning,
   unknown,
 ];

@@ -7,8 +7,10 @@
 import type { Clues } from '../clues.ts';
 import { humanDuration } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
+import { heapFlag } from '../heap-flags.ts';
 import { imageInMessage, type MissingObject, parseExecFailure, parseImageProblem, parseMissingObject } from '../kube-messages.ts';
 import type { Place } from '../precedence.ts';
+import { parseMemory } from '../quantity.ts';
 import type { Verdict } from '../verdict.ts';
 import { entrypointVerdict } from './entrypoint.ts';
 import { eventLine, memoryLimit, type Rule, statusLine, waitingLine, who } from './rule.ts';
@@ -118,6 +120,18 @@ export const oomKilled: Rule = {
           : `resources.limits.memory ${limit}${req === undefined ? '' : `, requests.memory ${req}`}`,
     };
     const runtimeLine = clues.signatures.find((s) => s.kind === 'runtime-oom');
+    const limitBytes = limit === undefined ? undefined : parseMemory(limit);
+    const heap = clues.container === undefined ? undefined : heapFlag(clues.container);
+    const overLimit = heap !== undefined && limitBytes !== undefined && heap.bytes >= limitBytes ? heap : undefined;
+    const heapLine: EvidenceLine[] =
+      overLimit === undefined
+        ? []
+        : [
+            {
+              source: 'spec',
+              text: `${overLimit.flag} in ${'env' in overLimit.where ? `env ${overLimit.where.env}` : overLimit.where.argv} is not below the ${limit ?? ''} limit: the heap alone may outgrow the container`,
+            },
+          ];
     const ran = t.runSeconds === undefined ? '' : ` after running ${humanDuration(t.runSeconds)}`;
     return [
       {
@@ -129,8 +143,10 @@ export const oomKilled: Rule = {
           limit === undefined
             ? `The kernel OOM killer stopped ${who(clues)}${ran}; it has no memory limit, so the node itself ran short of memory.`
             : `The kernel OOM killer stopped ${who(clues)} at its ${limit} memory limit${ran}.`,
-        evidence: [...statusLine(clues), spec, ...(runtimeLine === undefined ? [] : [{ source: 'logs' as const, text: runtimeLine.text }])],
-        fix: { kind: 'memory-limit' },
+        evidence: [...statusLine(clues), spec, ...heapLine, ...(runtimeLine === undefined ? [] : [{ source: 'logs' as const, text: runtimeLine.text }])],
+        ...(overLimit === undefined || limitBytes === undefined
+          ? { fix: { kind: 'memory-limit' } as const }
+          : { detail: 'heap-flag-over-limit' as const, fix: { kind: 'heap-flag' as const, flag: overLimit, limitBytes } }),
       },
     ];
   },

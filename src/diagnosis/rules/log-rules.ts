@@ -4,7 +4,7 @@
  * kubelet's record, a probe kill or a specific exit code (docs/architecture.md "Diagnosis precedence").
  */
 import type { Clues } from '../clues.ts';
-import type { EvidenceLine } from '../document.ts';
+import type { CauseDetail, EvidenceLine } from '../document.ts';
 import { parseExecFailure } from '../kube-messages.ts';
 import type { LogSignature, Runtime } from '../log-signature-types.ts';
 import { exitedWith } from '../signals.ts';
@@ -19,7 +19,8 @@ const SPECIFIC = new Set([0, 126, 127, 137, 139, 143]);
 /** Terminations the kubelet or runtime wrote: their record decides (kubelet-rules.ts). */
 const KUBELET_WRITTEN = new Set(['OOMKilled', 'StartError', 'ContainerCannotRun', 'ContainerStatusUnknown']);
 
-function generic(clues: Clues): boolean {
+/** The exit says nothing specific (not 0, 126, 127, 137, 139, 143, nor a kubelet-written reason): the log may. */
+export function generic(clues: Clues): boolean {
   const t = clues.termination;
   if (t === undefined) return clues.waiting === undefined || clues.waiting.reason === 'CrashLoopBackOff';
   return !SPECIFIC.has(t.exitCode) && t.reason !== 'OOMKilled' && t.reason !== 'StartError';
@@ -82,10 +83,11 @@ export const execError: Rule = {
   },
 };
 
-function missingConfig(clues: Clues, sig: LogSignature, fix: Fix, what: string, extra: EvidenceLine[]): Verdict {
+function missingConfig(clues: Clues, sig: LogSignature, fix: Fix, what: string, extra: EvidenceLine[], detail: CauseDetail): Verdict {
   const t = clues.termination;
   return {
     id: 'missing-config',
+    detail,
     place: 'log-cause',
     confidence: 'high',
     title: `Missing ${what}`,
@@ -93,6 +95,26 @@ function missingConfig(clues: Clues, sig: LogSignature, fix: Fix, what: string, 
     evidence: [...statusLine(clues), ...logLines(clues, sig), ...extra],
     fix,
   };
+}
+
+/** Edit distance, for telling a misspelled or renamed variable (DATABSE_URL, DB_URL) from a missing one. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
+/** A name the spec sets that is close to the one the app wants: a typo, or the same last word (DB_PASSWORD / POSTGRES_PASSWORD). */
+export function similarName(wanted: string, names: readonly string[]): string | undefined {
+  const last = (n: string) => n.split('_').pop() ?? n;
+  const close = names.filter((n) => n !== wanted && distance(n.toUpperCase(), wanted.toUpperCase()) <= Math.max(2, Math.floor(wanted.length / 5)));
+  if (close[0] !== undefined) return close[0];
+  const sameTail = names.filter((n) => n !== wanted && wanted.includes('_') && last(n) === last(wanted) && last(wanted).length >= 3);
+  return sameTail.length === 1 ? sameTail[0] : undefined;
 }
 
 export const missingEnv: Rule = {
@@ -109,23 +131,51 @@ export const missingEnv: Rule = {
         source: 'spec',
         text: `env ${sig.name} comes from ${from.kind === 'secretKeyRef' ? 'Secret' : 'ConfigMap'} ${from.name} key ${from.key}${from.optional ? ' (optional: true, so the pod starts without it)' : ''}`,
       };
-      return [missingConfig(clues, sig, { kind: 'missing-object', object, name: from.name, key: from.key }, `environment variable ${sig.name}`, [spec])];
+      return [
+        missingConfig(
+          clues,
+          sig,
+          { kind: 'missing-object', object, name: from.name, key: from.key },
+          `environment variable ${sig.name}`,
+          [spec],
+          'missing-env',
+        ),
+      ];
     }
     const envFrom = clues.container?.envFrom ?? [];
+    const similar = env === undefined ? similarName(sig.name, clues.container?.env.map((e) => e.name) ?? []) : undefined;
     const spec: EvidenceLine[] =
       env !== undefined
         ? [{ source: 'spec', text: `env ${sig.name} is defined in the pod spec; the value it gets is empty or wrong` }]
         : [
             {
               source: 'spec',
-              text: `env ${sig.name} is not set in the pod spec${envFrom.length === 0 ? '' : ` (envFrom: ${envFrom.map((e) => `${e.kind} ${e.name}`).join(', ')})`}`,
+              text: `env ${sig.name} is not set in the pod spec${similar === undefined ? '' : `; it sets ${similar} (renamed or misspelled?)`}${envFrom.length === 0 ? '' : ` (envFrom: ${envFrom.map((e) => `${e.kind} ${e.name}`).join(', ')})`}`,
             },
           ];
-    return [missingConfig(clues, sig, { kind: 'missing-env', name: sig.name }, `environment variable ${sig.name}`, spec)];
+    return [
+      missingConfig(
+        clues,
+        sig,
+        { kind: 'missing-env', name: sig.name, ...(similar === undefined ? {} : { similar }) },
+        `environment variable ${sig.name}`,
+        spec,
+        'missing-env',
+      ),
+    ];
   },
 };
 
 const CONFIG_PATH = /\.(?:ya?ml|json|toml|ini|conf|cfg|properties|env|xml|pem|crt|key)$|^\/etc\/|\/(?:config|conf|secrets?|certs?)\//i;
+
+/** Image content (code, assets, a subdirectory) under a ConfigMap/Secret mount: the mount hid it, it is not a missing key. */
+const IMAGE_CONTENT = /\.(?:js|mjs|cjs|py|pyc|rb|php|jar|war|class|so|dll|html?|css|svg|png|sh|node|wasm)$/i;
+
+function hidesImageFiles(rest: string, keys: readonly string[]): boolean {
+  if (rest.includes('/')) return true;
+  if (keys.length > 0 && !keys.includes(rest) && !CONFIG_PATH.test(rest)) return true;
+  return IMAGE_CONTENT.test(rest);
+}
 
 export const missingFile: Rule = {
   id: 'log-missing-file',
@@ -140,8 +190,31 @@ export const missingFile: Rule = {
     const volume = mount === undefined ? undefined : clues.pod?.volumes.find((v) => v.name === mount.name);
     const source = volume?.sources[0];
     if (mount !== undefined && volume !== undefined && source !== undefined) {
-      const key = path.slice(mount.mountPath.replace(/\/$/, '').length + 1).split('/')[0] ?? '';
+      const rest = path.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+      const key = rest.split('/')[0] ?? '';
       const kind = source.kind === 'secret' ? 'Secret' : 'ConfigMap';
+      if (hidesImageFiles(rest, source.keys)) {
+        const spec: EvidenceLine = {
+          source: 'spec',
+          text: `${mount.mountPath} is volume ${volume.name} from ${kind} ${source.name}: the mount replaces everything the image has in ${mount.mountPath}`,
+        };
+        return [
+          missingConfig(
+            clues,
+            sig,
+            {
+              kind: 'mount-hides-files',
+              path,
+              mountPath: mount.mountPath,
+              volume: volume.name,
+              object: { kind: source.kind === 'secret' ? 'secret' : 'configmap', name: source.name },
+            },
+            `${path}: the ${kind} mount hides the image's files there`,
+            [spec],
+            'mount-hides-files',
+          ),
+        ];
+      }
       const spec: EvidenceLine = {
         source: 'spec',
         text: `${mount.mountPath} is volume ${volume.name} from ${kind} ${source.name}${source.keys.length === 0 ? '' : ` (items: ${source.keys.join(', ')})`}; it has no ${key}`,
@@ -153,11 +226,12 @@ export const missingFile: Rule = {
           { kind: 'missing-object', object: source.kind === 'secret' ? 'secret' : 'configmap', name: source.name, key, volume: volume.name },
           `config file ${path}`,
           [spec],
+          'missing-file',
         ),
       ];
     }
-    if (!CONFIG_PATH.test(path)) return [crashVerdict(clues, 'log-crash', sig)];
+    if (!CONFIG_PATH.test(path)) return [{ ...crashVerdict(clues, 'log-crash', sig), detail: 'missing-file' }];
     const spec: EvidenceLine = { source: 'spec', text: `no volume is mounted over ${path}: the file must come from the image` };
-    return [missingConfig(clues, sig, { kind: 'missing-file', path }, `config file ${path}`, [spec])];
+    return [missingConfig(clues, sig, { kind: 'missing-file', path }, `config file ${path}`, [spec], 'missing-file')];
   },
 };

@@ -52,6 +52,44 @@ function explain(failure: ProbeEvent | undefined, probe: ProbeFacts | undefined,
   }
 }
 
+/** The port the log says the app listens on: `Listening on :3000`, `started on port(s): 8080`, `running on http://0.0.0.0:8000`. */
+export function listeningPort(lines: readonly string[]): number | undefined {
+  const pattern =
+    /\b(?:listen(?:ing|s)?|running|started|serving|bound|available|accepting connections)\b[^\n]*?(?:port\(?s?\)?[:=\s]+|https?:\/\/[^\s/:]*:|\[[^\]]*\]:|\s:|0\.0\.0\.0:|localhost:)(\d{2,5})\b/i;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const port = Number(pattern.exec(lines[i] ?? '')?.[1]);
+    if (port > 0 && port < 65536) return port;
+  }
+  return undefined;
+}
+
+/** The probe checks a port that neither a declared container port nor the log's listening address matches. */
+function portMismatch(clues: Clues, probe: ProbeFacts | undefined): { probePort: number | string; listen?: number; text: string } | undefined {
+  const h = probe?.handler;
+  if (h === undefined || h.kind === 'exec') return undefined;
+  const ports = clues.container?.ports ?? [];
+  const listen = listeningPort(clues.log?.lines ?? []);
+  if (typeof h.port === 'string') {
+    if (ports.some((p) => p.name === h.port)) return undefined;
+    return {
+      probePort: h.port,
+      ...(listen === undefined ? {} : { listen }),
+      text: `probe port ${h.port} names no container port (declared: ${ports.map((p) => p.name ?? p.containerPort).join(', ') || 'none'})`,
+    };
+  }
+  if (listen !== undefined && listen !== h.port)
+    return { probePort: h.port, listen, text: `the probe checks port ${h.port}; the log says the app listens on ${listen}` };
+  if (listen === undefined && ports.length > 0 && !ports.some((p) => p.containerPort === h.port)) {
+    const only = ports.length === 1 ? ports[0]?.containerPort : undefined;
+    return {
+      probePort: h.port,
+      ...(only === undefined ? {} : { listen: only }),
+      text: `the probe checks port ${h.port}; the container declares ${ports.map((p) => p.containerPort).join(', ')}`,
+    };
+  }
+  return undefined;
+}
+
 export const probeKill: Rule = {
   id: 'probe-kill',
   places: ['probe-kill', 'probe-failures'],
@@ -87,10 +125,16 @@ export const probeKill: Rule = {
     }
     if (killer === 'liveness' && clues.container?.probes.startup === undefined && probe !== undefined)
       proof.push({ source: 'spec', text: 'no startupProbe: the liveness probe runs from the first seconds of every start' });
-    const why = explain(failing?.p, probe, ran);
+    const mismatch = failing?.p.failure === 'refused' || failing?.p.failure === 'timeout' || failing === undefined ? portMismatch(clues, probe) : undefined;
+    if (mismatch !== undefined) proof.push({ source: 'spec', text: mismatch.text });
+    const why =
+      mismatch === undefined
+        ? explain(failing?.p, probe, ran)
+        : `it checks port ${mismatch.probePort}, where the app does not listen${mismatch.listen === undefined ? '' : ` (it listens on ${mismatch.listen})`}`;
     return [
       {
         id: 'liveness-probe',
+        ...(mismatch === undefined ? {} : { detail: 'probe-port-mismatch' as const }),
         place: kill !== undefined ? 'probe-kill' : 'probe-failures',
         // A startup probe kill has its own fix: a longer startup window, not a different liveness probe.
         ...(killer === 'startup' ? { detail: 'startup-probe' as const } : {}),
@@ -103,6 +147,7 @@ export const probeKill: Rule = {
           probe: killer,
           failure: failing?.p.failure ?? 'other',
           ...(failing?.p.status === undefined ? {} : { status: failing.p.status }),
+          ...(mismatch?.listen === undefined ? {} : { listenPort: mismatch.listen }),
         },
       },
     ];

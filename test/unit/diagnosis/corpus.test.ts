@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
-import { CAUSE_IDS } from '../../../src/diagnosis/document.ts';
+import { CAUSE_DETAILS, CAUSE_IDS } from '../../../src/diagnosis/document.ts';
 import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
 
 function containsEach(haystack: string[], needles: string[] | undefined): void {
@@ -19,12 +19,28 @@ describe('diagnosis corpus', () => {
     for (const id of CAUSE_IDS) expect(causes, id).toContain(id);
   });
 
+  it('names, for every case rebuilt from a public report, its source, sub-cause, proof line and the fix key token', () => {
+    for (const f of fixtures.filter((x) => x.source !== undefined)) {
+      expect(f.source, f.name).toMatch(/^https:\/\/\S+$/);
+      expect(f.expected.detail, f.name).toBeDefined();
+      expect(f.expected.evidence?.length ?? 0, f.name).toBeGreaterThan(0);
+      expect(f.expected.remedies?.length ?? 0, f.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('has at least two public cases, from different sources, for every sub-cause', () => {
+    for (const detail of CAUSE_DETAILS) {
+      const sources = new Set(fixtures.filter((f) => f.source !== undefined && f.expected.detail === detail).map((f) => f.source));
+      expect(sources.size, detail).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
     const d = diagnose(toEvidence(fixture));
     const e = fixture.expected;
     expect(d.cause.id, `${fixture.description}\n${JSON.stringify(d, null, 2)}`).toBe(e.cause);
     if (e.confidence !== undefined) expect(d.cause.confidence).toBe(e.confidence);
-    if (e.detail !== undefined) expect(d.cause.detail).toBe(e.detail ?? undefined);
+    if (e.detail !== undefined) expect(d.cause.detail ?? null, 'cause.detail').toBe(e.detail);
     containsEach([d.cause.summary], e.summary);
     containsEach(
       d.evidence.map((l) => l.text),
