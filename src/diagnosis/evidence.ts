@@ -33,7 +33,20 @@ export interface Problem {
 }
 
 /** Environment variables whose literal values are kept because findings need them (memory settings). */
-export const RUNTIME_ENV_VARS = ['GOMEMLIMIT', 'GOGC', 'JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'NODE_OPTIONS'] as const;
+export const RUNTIME_ENV_VARS = [
+  'GOMEMLIMIT',
+  'GOGC',
+  'JAVA_TOOL_OPTIONS',
+  'JAVA_OPTS',
+  '_JAVA_OPTIONS',
+  'JDK_JAVA_OPTIONS',
+  'NODE_OPTIONS',
+  // JVM heap settings of common images (Kafka, Elasticsearch, Cassandra, Tomcat).
+  'KAFKA_HEAP_OPTS',
+  'ES_JAVA_OPTS',
+  'JVM_OPTS',
+  'CATALINA_OPTS',
+] as const;
 
 export type ContainerState =
   | { kind: 'waiting'; reason: string; message?: string }

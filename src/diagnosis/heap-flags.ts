@@ -14,7 +14,7 @@ export interface HeapFlag {
   where: { env: string; value: string } | { argv: 'args' | 'command'; index: number };
 }
 
-const JVM_ENV = ['JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS'];
+const JVM_ENV = ['JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'KAFKA_HEAP_OPTS', 'ES_JAVA_OPTS', 'JVM_OPTS', 'CATALINA_OPTS'];
 const UNIT: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 function parse(text: string): { runtime: 'jvm' | 'node'; flag: string; bytes: number } | undefined {

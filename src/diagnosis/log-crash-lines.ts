@@ -1,6 +1,7 @@
 /**
  * Multi-line crash shapes: Python tracebacks, Go panics and fatal errors, Node.js uncaught errors,
- * Java exceptions with `Caused by:` (the deepest cause decides), Rust panics, .NET unhandled exceptions.
+ * Java exceptions with `Caused by:` (the deepest cause decides), Rust panics, .NET unhandled exceptions,
+ * Ruby exceptions with their `from` backtrace, PHP fatal errors.
  */
 import type { LogSignature } from './log-signature-types.ts';
 
@@ -85,7 +86,7 @@ const rust: Finder = (lines, i) => {
 
 const dotnet: Finder = (lines, i) => {
   const line = lines[i] ?? '';
-  if (!/^Unhandled exception\. [\w.]+: /.test(line)) return undefined;
+  if (!/^\s*Unhandled [eE]xception\. [\w.]+(?:: |$)/.test(line)) return undefined;
   return { kind: 'crash', index: i, related: [i + 1].filter((k) => k < lines.length), text: line.trim(), runtime: 'dotnet' };
 };
 
@@ -97,7 +98,31 @@ const envList: Finder = (lines, i) => {
   return { kind: 'missing-env', index: i, related: [i + 1], text: (lines[i] ?? '').trim(), name };
 };
 
-const FINDERS: readonly Finder[] = [python, go, rust, dotnet, java, node, envList];
+/** Ruby: `/app/x.rb:12:in 'method': message (KeyError)` followed by `\tfrom …` lines (or bin/rails aborted!). */
+const ruby: Finder = (lines, i) => {
+  const line = (lines[i] ?? '').trim();
+  const m = /^(?:\S+:\d+:in [`'][^']*': )?(?:.* )?\(([A-Z]\w*(?:::[A-Z]\w*)*)\)$/.exec(line);
+  if (m === null) return undefined;
+  const next = lines[i + 1] ?? '';
+  const previous = lines[i - 1] ?? '';
+  if (!/^\s+from /.test(next) && !/aborted!$/.test(previous.trim()) && !/^\S+:\d+:in /.test(line)) return undefined;
+  return { kind: 'crash', index: i, related: [i + 1].filter((k) => k < lines.length), text: line, runtime: 'ruby' };
+};
+
+/** PHP: `PHP Fatal error:  Uncaught Exception: … in /var/www/x.php:12` (the CLI and FPM prefix). */
+const php: Finder = (lines, i) => {
+  const line = (lines[i] ?? '').trim();
+  if (!/(?:^|\] )PHP Fatal error: /.test(line) && !/^Fatal error: Uncaught /.test(line)) return undefined;
+  return {
+    kind: 'crash',
+    index: i,
+    related: [i + 1, i + 2].filter((k) => k < lines.length && /^(?:PHP )?(?:Stack trace:|#\d )/.test((lines[k] ?? '').trim())),
+    text: line,
+    runtime: 'php',
+  };
+};
+
+const FINDERS: readonly Finder[] = [python, go, rust, dotnet, java, node, ruby, php, envList];
 
 /** Every crash shape in the log, in line order. */
 export function findCrashes(lines: readonly string[]): LogSignature[] {

@@ -131,7 +131,7 @@ const dbAuth: Matcher = (line) => {
 
 /** A host named by the failing request: `Get "https://h:443/…"`, `host='h', port=443`, `connect to h:443`. */
 function tlsHost(line: string): string | undefined {
-  const url = /(?:Get|Post|Put|Head|Delete|Patch) "https?:\/\/([^/"]+)/.exec(line)?.[1];
+  const url = /(?:Get|Post|Put|Head|Delete|Patch) "?https?:\/\/([^/"\s]+)/.exec(line)?.[1];
   if (url !== undefined) return url;
   const pool = /host='([^']+)', port=(\d+)/.exec(line);
   if (pool?.[1] !== undefined) return `${pool[1]}:${pool[2] ?? ''}`;
@@ -140,7 +140,7 @@ function tlsHost(line: string): string | undefined {
 
 const tlsVerify: Matcher = (line) => {
   if (
-    !/x509: certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|unable to (?:verify the first|get local issuer) certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|PKIX path building failed|ERR_TLS_CERT_ALTNAME_INVALID|tls: failed to verify certificate/.test(
+    !/x509: certificate|x509: cannot validate certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|unable to (?:verify the first|get local issuer) certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|PKIX path building failed|ERR_TLS_CERT_ALTNAME_INVALID|tls: failed to verify certificate/.test(
       line,
     )
   )
@@ -153,6 +153,7 @@ const tlsVerify: Matcher = (line) => {
 const missingLibrary: Matcher = (line) => {
   const lib =
     /error while loading shared libraries: ([^\s:]+): cannot open shared object file/.exec(line) ??
+    /(\/[^\s:()"]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
     /Error loading shared library ([^\s:]+): No such file or directory/.exec(line) ??
     /([\w.+-]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
     /UnsatisfiedLinkError: .*?(?:no (\S+) in java\.library\.path|(\S+\.so\S*))/.exec(line);

@@ -64,6 +64,11 @@ const missingEnv: Matcher = (line) => {
     const name = envName(pattern.exec(line)?.[1]);
     if (name !== undefined) return { kind: 'missing-env', text: line, name };
   }
+  // Rails: Missing `secret_key_base` for 'production' environment (ENV["SECRET_KEY_BASE"]).
+  if (/Missing [`'"]secret_key_base[`'"] for/.test(line)) return { kind: 'missing-env', text: line, name: 'SECRET_KEY_BASE', runtime: 'ruby' };
+  // Ruby ENV.fetch: `key not found: "DATABASE_URL" (KeyError)`.
+  const rubyFetch = /key not found: "([A-Z_][A-Z0-9_]*)" \(KeyError\)/.exec(line);
+  if (rubyFetch?.[1]) return { kind: 'missing-env', text: line, name: rubyFetch[1], runtime: 'ruby' };
   // Spring: Could not resolve placeholder 'DB_URL' in value "${DB_URL}"
   const spring = /Could not resolve placeholder '([^']+)'/.exec(line);
   if (spring?.[1]) return { kind: 'missing-env', text: line, name: spring[1], runtime: 'jvm' };
@@ -76,6 +81,7 @@ const MISSING_FILE: readonly RegExp[] = [
   /FileNotFoundException: (\S+) \(No such file or directory\)/, // Java
   /(?:^|\s)(?:open|stat|read|lstat) (\/\S+): no such file or directory/, // Go os.PathError
   /(?:config(?:uration)? )?file (?:not found|does not exist|missing):?\s+["']?(\/[^\s"']+)/i,
+  /(\/[^\s"':]+) (?:is not a file or )?does not exist/, // shell entrypoints: `/etc/nginx/conf.d/default.conf is not a file or does not exist`
   /(?:can't|cannot|could not|unable to) (?:open|read|load|find) (?:config(?:uration)? )?(?:file )?["']?(\/[^\s"':]+)["']?/i,
 ];
 
@@ -92,8 +98,16 @@ const moduleMissing: Matcher = (line) => {
   if (node) return { kind: 'module-missing', text: line, runtime: 'node', ...(node[1] ? { path: node[1] } : {}) };
   const py = /^(?:ModuleNotFoundError|ImportError): No module named '([^']+)'/.exec(line);
   if (py) return { kind: 'module-missing', text: line, runtime: 'python', ...(py[1] ? { path: py[1] } : {}) };
-  const jvm = /^Error: Could not find or load main class (\S+)/.exec(line);
-  if (jvm?.[1]) return { kind: 'module-missing', text: line, runtime: 'jvm', path: jvm[1] };
+  const esm = /Error \[ERR_MODULE_NOT_FOUND\]: Cannot find (?:package|module) '([^']+)'/.exec(line);
+  if (esm?.[1]) return { kind: 'module-missing', text: line, runtime: 'node', path: esm[1] };
+  const jvm = /^Error: Could not find or load main class (\S+)/.exec(line) ?? /(?:ClassNotFoundException|NoClassDefFoundError):? ([\w$./]+)/.exec(line);
+  if (jvm?.[1]) return { kind: 'module-missing', text: line, runtime: 'jvm', path: jvm[1].replaceAll('/', '.') };
+  // Ruby: `cannot load such file -- bundler/setup (LoadError)`.
+  const ruby = /cannot load such file -- (\S+) \(LoadError\)/.exec(line);
+  if (ruby?.[1]) return { kind: 'module-missing', text: line, runtime: 'ruby', path: ruby[1] };
+  // PHP: `Class "App\Foo" not found`, `Failed opening required 'vendor/autoload.php'`.
+  const php = /PHP Fatal error: +(?:Uncaught Error: )?Class ["']([^"']+)["'] not found|Failed opening required '([^']+)'/.exec(line);
+  if (php !== null) return { kind: 'module-missing', text: line, runtime: 'php', path: php[1] ?? php[2] ?? '' };
   return undefined;
 };
 
@@ -109,7 +123,7 @@ const badArgs: Matcher = (line) => {
 };
 
 /** nginx: `[emerg]` lines end the process; `host not found in upstream "backend:8080"` names the host. */
-const NGINX_UPSTREAM = /\[emerg\].*host not found in upstream "([^"]+)"/;
+const NGINX_UPSTREAM = /\[emerg\].*host not found in (?:upstream|resolver) "([^"]+)"/;
 
 const nginxEmerg: Matcher = (line) => {
   if (NGINX_UPSTREAM.test(line)) return undefined; // a connection failure (below) names the host

@@ -71,7 +71,22 @@ export function findSignatures(lines: readonly string[]): LogSignature[] {
     return { ...s, related: crash.related, ...(runtime !== undefined ? { runtime } : {}) };
   });
   const rest = crashes.filter((c) => !single.some((s) => s.index === c.index && replaces(s)));
-  return [...rest, ...merged].sort((a, b) => a.index - b.index);
+  return [...rest, ...merged].sort((a, b) => a.index - b.index).map((s) => withShellCommand(s, lines));
+}
+
+/** How far back a `+ command` line still explains an error line (its output may run a few lines). */
+const TRACE_WINDOW = 30;
+
+/**
+ * In a shell trace (`set -x`) the failing command is the last `+ …` line before the error; lines an
+ * exit trap prints come after the error and are not looked at.
+ */
+function withShellCommand(sig: LogSignature, lines: readonly string[]): LogSignature {
+  for (let i = sig.index - 1; i >= 0 && i >= sig.index - TRACE_WINDOW; i--) {
+    const line = (lines[i] ?? '').trim();
+    if (/^\++ \S/.test(line)) return { ...sig, command: cut(line), related: [...sig.related, i] };
+  }
+  return sig;
 }
 
 /** True when a signature may decide the cause: some kinds logged as a warning only explain (precedence.ts). */

@@ -40,6 +40,8 @@ export interface LogSignature {
   port?: number;
   /** api-forbidden: who was refused what. */
   forbidden?: ForbiddenAccess;
+  /** In a shell trace (`set -x`): the last `+ command` line before this one, the command that failed. */
+  command?: string;
   /** error-log: fatal outranks error. */
   fatal?: boolean;
 }

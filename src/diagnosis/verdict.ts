@@ -42,7 +42,7 @@ export type Fix =
   | { kind: 'mount-hides-files'; path: string; mountPath: string; volume: string; object: { kind: 'configmap' | 'secret'; name: string } }
   | { kind: 'service-links'; name?: string; service?: string }
   | { kind: 'db-auth'; user?: string; secrets: { env: string; secret: string; key: string }[]; envFrom: string[] }
-  | { kind: 'tls-verify'; endpoint?: string; runtime?: Runtime }
+  | { kind: 'tls-verify'; problem: 'unknown-ca' | 'name' | 'expired'; endpoint?: string; runtime?: Runtime }
   | { kind: 'image-content'; what: 'module' | 'library' | 'file'; name: string }
   | { kind: 'port'; problem: 'in-use' | 'privileged'; port?: number }
   | { kind: 'investigate'; needs: string[] };

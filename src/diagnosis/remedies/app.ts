@@ -210,13 +210,25 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
   const [host = endpoint, port = '443'] = endpoint.split(':');
   const env = fix.runtime === undefined ? 'SSL_CERT_FILE' : (CA_ENV[fix.runtime] ?? 'SSL_CERT_FILE');
   const bundle = dnsName(w.name, 'ca');
+  const check: Remedy = {
+    title: `See the certificate ${host} presents (issuer, names, dates)`,
+    commands: [
+      `kubectl run tls-check ${ns(w)} --rm -i --image=alpine/openssl:3.3.2 --restart=Never -- s_client -connect ${shq(`${host}:${port}`)} -servername ${shq(host)} -showcerts </dev/null`,
+    ],
+  };
+  if (fix.problem !== 'unknown-ca')
+    return [
+      check,
+      {
+        title:
+          fix.problem === 'name'
+            ? `Reach ${host} by a name its certificate lists (a DNS name instead of an IP), or reissue the certificate with ${host} among its subject alternative names`
+            : `Renew the certificate on ${host} (trusting another CA does not help an expired one)`,
+        commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n ${shq(host)}`],
+      },
+    ];
   return [
-    {
-      title: `See the certificate ${host} presents (issuer, names, dates)`,
-      commands: [
-        `kubectl run tls-check ${ns(w)} --rm -i --image=alpine/openssl:3.3.2 --restart=Never -- s_client -connect ${shq(`${host}:${port}`)} -servername ${shq(host)} -showcerts </dev/null`,
-      ],
-    },
+    check,
     {
       title: `Trust the CA that signed it: ship it as ConfigMap ${bundle} and point ${fix.runtime === 'jvm' ? 'the JVM truststore' : env} at it (or fix the certificate on ${host})`,
       commands: [

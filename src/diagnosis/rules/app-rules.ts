@@ -243,14 +243,20 @@ export const tlsVerify: Rule = {
   detect(clues) {
     const sig = signature(clues, 'tls-verify');
     if (sig === undefined) return [];
-    const why = /expired|CERT_HAS_EXPIRED/i.test(sig.text)
-      ? 'the certificate has expired'
-      : /is valid for|not valid for|ALTNAME|doesn't match|does not match/i.test(sig.text)
-        ? 'the certificate does not name the host it was reached by'
-        : 'the certificate is signed by a CA the container does not trust';
+    const problem = /expired|CERT_HAS_EXPIRED/i.test(sig.text)
+      ? 'expired'
+      : /is valid for|not valid for|ALTNAME|doesn't match|does not match|doesn't contain any IP|cannot validate certificate for/i.test(sig.text)
+        ? 'name'
+        : 'unknown-ca';
+    const why = {
+      expired: 'the certificate has expired',
+      name: 'the certificate does not name the host it was reached by',
+      'unknown-ca': 'the certificate is signed by a CA the container does not trust',
+    }[problem];
     return [
       appVerdict(clues, 'tls-verify', `TLS verification failed${sig.endpoint === undefined ? '' : `: ${sig.endpoint}`}`, why, sig, [], {
         kind: 'tls-verify',
+        problem,
         ...(sig.endpoint === undefined ? {} : { endpoint: sig.endpoint }),
         ...(clues.runtime === undefined ? {} : { runtime: clues.runtime }),
       }),
@@ -267,6 +273,36 @@ export const missingCode: Rule = {
     if (sig === undefined) return [];
     const library = sig.kind === 'missing-library';
     const name = sig.path ?? (library ? 'a shared library' : 'a module');
+    const hidden = name.startsWith('/') ? mountOver(clues, name) : undefined;
+    const source = hidden?.volume?.sources[0];
+    if (hidden?.volume !== undefined && source !== undefined && hidden.subPath === undefined && PROJECTED_KINDS.has(hidden.volume.kind)) {
+      const kind = source.kind === 'secret' ? 'Secret' : 'ConfigMap';
+      return [
+        {
+          ...appVerdict(
+            clues,
+            'mount-hides-files',
+            `${kind} mount hides ${name}`,
+            `${name} is image content under ${hidden.mountPath}, where ${kind} ${source.name} is mounted: the mount replaces the image's files there`,
+            sig,
+            [
+              {
+                source: 'spec',
+                text: `volumeMounts: ${hidden.mountPath} from ${hidden.volume.kind} volume ${hidden.volume.name} (${kind} ${source.name}), no subPath`,
+              },
+            ],
+            {
+              kind: 'mount-hides-files',
+              path: name,
+              mountPath: hidden.mountPath,
+              volume: hidden.volume.name,
+              object: { kind: source.kind === 'secret' ? 'secret' : 'configmap', name: source.name },
+            },
+          ),
+          id: 'missing-config',
+        },
+      ];
+    }
     const image = clues.container?.image ?? 'the image';
     return [
       appVerdict(

@@ -54,6 +54,7 @@ function what(sig: LogSignature | undefined, dep: LogSignature | undefined): str
 
 export function logLines(clues: Clues, sig: LogSignature | undefined): EvidenceLine[] {
   const lines: EvidenceLine[] = [];
+  if (sig?.command !== undefined) lines.push({ source: 'logs', text: `the failing command (shell trace): ${sig.command}` });
   if (sig !== undefined) lines.push({ source: 'logs', text: sig.text });
   const dep = dependency(clues);
   if (dep !== undefined && dep !== sig) lines.push({ source: 'logs', text: dep.text });

@@ -83,14 +83,22 @@ export const execError: Rule = {
   },
 };
 
-function missingConfig(clues: Clues, sig: LogSignature, fix: Fix, what: string, extra: EvidenceLine[], detail: CauseDetail): Verdict {
+function missingConfig(
+  clues: Clues,
+  sig: LogSignature,
+  fix: Fix,
+  what: string,
+  extra: EvidenceLine[],
+  detail: CauseDetail,
+  title = `Missing ${what}`,
+): Verdict {
   const t = clues.termination;
   return {
     id: 'missing-config',
     detail,
     place: 'log-cause',
     confidence: 'high',
-    title: `Missing ${what}`,
+    title,
     summary: `${who(clues)} ${t === undefined ? 'stops' : exitedWith(t.exitCode)} because ${what} is missing (${sig.text}).`,
     evidence: [...statusLine(clues), ...logLines(clues, sig), ...extra],
     fix,
@@ -111,6 +119,8 @@ function distance(a: string, b: string): number {
 /** A name the spec sets that is close to the one the app wants: a typo, or the same last word (DB_PASSWORD / POSTGRES_PASSWORD). */
 export function similarName(wanted: string, names: readonly string[]): string | undefined {
   const last = (n: string) => n.split('_').pop() ?? n;
+  const within = names.filter((n) => n !== wanted && n.length > 3 && (n.endsWith(wanted) || wanted.endsWith(n) || n.startsWith(wanted)));
+  if (within[0] !== undefined) return within[0];
   const close = names.filter((n) => n !== wanted && distance(n.toUpperCase(), wanted.toUpperCase()) <= Math.max(2, Math.floor(wanted.length / 5)));
   if (close[0] !== undefined) return close[0];
   const sameTail = names.filter((n) => n !== wanted && wanted.includes('_') && last(n) === last(wanted) && last(wanted).length >= 3);
@@ -212,6 +222,7 @@ export const missingFile: Rule = {
             `${path}: the ${kind} mount hides the image's files there`,
             [spec],
             'mount-hides-files',
+            `${kind} mount hides ${path.split('/').pop() ?? path}`,
           ),
         ];
       }

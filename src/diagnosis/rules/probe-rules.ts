@@ -55,7 +55,7 @@ function explain(failure: ProbeEvent | undefined, probe: ProbeFacts | undefined,
 /** The port the log says the app listens on: `Listening on :3000`, `started on port(s): 8080`, `running on http://0.0.0.0:8000`. */
 export function listeningPort(lines: readonly string[]): number | undefined {
   const pattern =
-    /\b(?:listen(?:ing|s)?|running|started|serving|bound|available|accepting connections)\b[^\n]*?(?:port\(?s?\)?[:=\s]+|https?:\/\/[^\s/:]*:|\[[^\]]*\]:|\s:|0\.0\.0\.0:|localhost:)(\d{2,5})\b/i;
+    /\b(?:listen(?:ing|s)?|running|started|serving|bound|available|accepting connections)\b[^\n]*?(?:port\(?s?\)?[:=\s]+|https?:\/\/[^\s/:]*:|\[[^\]]*\]:|\s:|0\.0\.0\.0:|localhost:|address[=:]\s*"?[^\s":]*:)(\d{2,5})\b/i;
   for (let i = lines.length - 1; i >= 0; i--) {
     const port = Number(pattern.exec(lines[i] ?? '')?.[1]);
     if (port > 0 && port < 65536) return port;
