@@ -90,6 +90,8 @@ const DECIDING_MAX = 220;
 const HEADER_CAUSE_MAX = 110;
 
 export function severityOf(doc: DiagnosisDocument): Severity {
+  // A container stopped by its pod's deletion is a normal shutdown: low severity, whatever the alert says.
+  if (doc.cause.detail === 'pod-deleting') return 'info';
   const s = (doc.alert.labels['severity'] ?? '').toLowerCase();
   if (s === 'critical' || s === 'page' || s === 'error' || s === 'high') return 'critical';
   if (s === 'info' || s === 'none' || s === 'low') return 'info';
@@ -193,8 +195,12 @@ export function causeInWords(doc: DiagnosisDocument): string {
       case 'segfault':
         return 'segmentation fault (SIGSEGV) in native code';
       case 'sigterm':
-        return 'stopped by SIGTERM (exit 143), not by a probe';
+        return doc.cause.detail === 'pod-deleting'
+          ? 'stopped because its pod is being deleted: a normal shutdown, not a crash'
+          : 'stopped by SIGTERM (exit 143), not by a probe';
       case 'sigkill':
+        if (doc.cause.detail === 'grace-period-exceeded') return 'SIGKILL after the grace period: it did not stop on SIGTERM in time';
+        if (doc.cause.detail === 'node-memory-pressure') return 'killed by SIGKILL while its node is short of memory';
         return 'killed by SIGKILL (exit 137) without an OOMKilled record';
       case 'unknown':
         return title === 'Cause not determined' ? 'crash loop, cause not determined' : firstLower(title);
