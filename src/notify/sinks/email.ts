@@ -45,32 +45,17 @@ function addressOf(a: string | { address: string }): string {
   return typeof a === 'string' ? a : a.address;
 }
 
-/**
- * nodemailer takes no AbortSignal: stop waiting at the attempt's deadline. Its own socket timeouts
- * (the same value) end the connection soon after.
- */
-async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  work.catch(() => undefined);
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new SinkTimeoutError('SMTP server did not finish within the attempt timeout'));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
 export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
+  // Each timeout bounds one wait (connecting, the greeting, any silence after it); the attempt's
+  // AbortSignal bounds the whole exchange and closes the connection when it fires. Closing destroys
+  // the socket at once (socketCloseTimeout 0) instead of waiting up to 5 s for a server that may be
+  // stalled to close its side: a server that greets and then goes silent keeps no socket of ours.
   const transport = nodemailer.createTransport({
     url: connectionUrl(spec),
     connectionTimeout: deps.timeoutMs,
     greetingTimeout: deps.timeoutMs,
     socketTimeout: deps.timeoutMs,
+    socketCloseTimeout: 0,
     logger: false,
     debug: false,
     // Nothing in a message may make nodemailer read a file or fetch a URL.
@@ -91,7 +76,10 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
       const done = acceptedBy.get(ctx.idempotencyKey) ?? new Set<string>();
       const remaining = spec.to.filter((to) => !done.has(to.toLowerCase()));
       if (remaining.length === 0) return;
-      const sending = transport.sendMail({
+      const message = {
+        // nodemailer 10 closes the SMTP connection of a message whose signal aborts (its README,
+        // "Cancelling a send"); @types/nodemailer does not declare the option yet.
+        signal: ctx.signal,
         from: spec.from,
         to: spec.to,
         envelope: { from: spec.from, to: remaining },
@@ -105,9 +93,12 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
         ...(chart === undefined
           ? {}
           : { attachments: [{ filename: chart.filename, content: chart.png, contentType: 'image/png', cid, contentDisposition: 'inline' as const }] }),
-      });
-      const info = await untilAborted(sending, ctx.signal).catch((err: unknown) => {
-        throw err instanceof SinkTimeoutError ? err : toSmtpError(err);
+      };
+      const info = await transport.sendMail(message).catch((err: unknown) => {
+        if ((err as { code?: unknown }).code === 'EABORT' || ctx.signal.aborted) {
+          throw new SinkTimeoutError('SMTP server did not finish within the attempt timeout', { cause: err });
+        }
+        throw toSmtpError(err);
       });
       for (const a of info.accepted) done.add(addressOf(a).toLowerCase());
       acceptedBy.set(ctx.idempotencyKey, done);
