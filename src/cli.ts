@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { diagnoseCommand } from './cli/diagnose-command.ts';
 import { doctorCommand } from './cli/doctor-command.ts';
+import { testAlertCommand } from './cli/test-alert-command.ts';
 
 const USAGE = `Usage: crashtriage <command> [options]
 
@@ -13,6 +14,7 @@ Commands:
   serve                               run the webhook service (configured by environment; see README)
   diagnose [-n NS] POD [-c CONTAINER]  diagnose a crash-looping pod (-l SELECTOR, -A: many); --help for more
   doctor [-n NS]                      check that Prometheus and Alertmanager deliver the alerts to crashtriage
+  test-alert                          send one marked test diagnosis through every configured sink, print each answer
   --version                           print the version
 `;
 
@@ -33,6 +35,8 @@ export async function run(argv: string[]): Promise<number> {
       return diagnoseCommand(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'doctor':
       return doctorCommand(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+    case 'test-alert':
+      return testAlertCommand(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
     case '-v':
     case '--version':
     case 'version':

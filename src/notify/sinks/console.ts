@@ -1,11 +1,20 @@
-/** Console sink (type 'console'): the text rendering on standard output, for first runs and demos. */
+/**
+ * Console sink (type 'console', and what runs when no sink is configured). Two readers:
+ * - the service's own standard output is a log stream (JSON lines that a collector parses), so each
+ *   diagnosis goes through the logger as one JSON line: message `diagnosis`, the rendered text in
+ *   `text` and the diagnosis document in `document`;
+ * - a terminal (`npm start` by hand) or a caller that hands its own writer (the demo, tests) wants
+ *   to read it: the text rendering, coloured on a terminal.
+ */
 import { renderText } from '../render-text.ts';
 import type { Sink, SinkDeps } from '../sink.ts';
 
-export function createConsoleSink(deps: Pick<SinkDeps, 'stdout'>): Sink {
+export function createConsoleSink(deps: Pick<SinkDeps, 'stdout' | 'logger'>): Sink {
+  const readable = deps.stdout !== process.stdout || process.stdout.isTTY === true;
   return {
     async send(doc) {
-      deps.stdout.write(`${renderText(doc, { color: deps.stdout.isTTY === true })}\n`);
+      if (readable) deps.stdout.write(`${renderText(doc, { color: deps.stdout.isTTY === true })}\n`);
+      else deps.logger.info({ text: renderText(doc, { color: false }), document: doc }, 'diagnosis');
     },
     async close() {},
   };
