@@ -10,6 +10,7 @@ export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'node' | 'kub
 /** Why a read failed, so a rule can say what is missing and how to get it. */
 export type ProblemKind =
   | 'missing-label' // the alert did not name a pod
+  | 'invalid-label' // a namespace, pod or container label that is not a Kubernetes name
   | 'not-found' // 404: the pod was probably replaced
   | 'forbidden' // 403: the service account lacks a permission
   | 'unauthorized' // 401: the credentials were refused

@@ -17,7 +17,7 @@ import { findContainer, podFacts } from './pod-facts.ts';
 import { DEFAULT_LOG_REQUEST, readLogFacts } from './previous-log.ts';
 import { problemFromError, type ReadContext } from './problems.ts';
 import type { KubeReader, LogRequest } from './reader.ts';
-import { type KubeTarget, missingLabelProblem, selectFailingContainer } from './target.ts';
+import { invalidLabelProblems, type KubeTarget, missingLabelProblem, selectFailingContainer } from './target.ts';
 
 export interface GatherDeps {
   kube: KubeReader;
@@ -41,6 +41,11 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
   const missing = missingLabelProblem(target);
   if (missing !== undefined || target.namespace === undefined || target.pod === undefined) {
     if (missing !== undefined) evidence.problems.push(missing);
+    return evidence;
+  }
+  const invalid = invalidLabelProblems(target);
+  if (invalid.length > 0) {
+    evidence.problems.push(...invalid);
     return evidence;
   }
   const ctx: ReadContext = { namespace: target.namespace, pod: target.pod };

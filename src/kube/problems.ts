@@ -53,6 +53,7 @@ export function problemFromError(source: ProblemSource, err: KubeReadError, ctx:
     case 'server-error':
       return problem(`the Kubernetes API answered ${err.status ?? '5xx'} while reading ${what}: ${err.message}`);
     case 'missing-label':
+    case 'invalid-label':
     case 'no-container':
     case 'other':
       return problem(`reading ${what} failed: ${err.message}`);

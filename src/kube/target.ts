@@ -50,6 +50,37 @@ export function missingLabelProblem(target: KubeTarget): Problem | undefined {
 }
 
 /**
+ * Kubernetes object names (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/):
+ * a namespace and a container name are DNS-1123 labels, a pod name a DNS-1123 subdomain. A label
+ * value becomes a path segment of the API URL, so `.`, `..` or a `/` would read something else
+ * (the namespace, `/api/v1`, every namespace's events): anything that is not a name is not asked for.
+ */
+const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+
+const NAME_RULES = [
+  { label: 'namespace', what: 'namespace name', rule: DNS1123_LABEL, says: 'a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters' },
+  { label: 'pod', what: 'pod name', rule: DNS1123_SUBDOMAIN, says: 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters' },
+  { label: 'container', what: 'container name', rule: DNS1123_LABEL, says: 'a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters' },
+] as const;
+
+/** One `invalid-label` problem per label that is not a Kubernetes name; empty when all are. */
+export function invalidLabelProblems(target: KubeTarget): Problem[] {
+  return NAME_RULES.flatMap(({ label, what, rule, says }) => {
+    const value = target[label];
+    if (value === undefined || rule.test(value)) return [];
+    const shown = JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+    return [
+      {
+        source: 'target' as const,
+        kind: 'invalid-label' as const,
+        message: `label ${label} is not a valid ${what} (${shown}; a ${what} is ${says}), so nothing was read from the Kubernetes API`,
+      },
+    ];
+  });
+}
+
+/**
  * Waiting reasons that mean the container cannot run (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/types.go,
  * kuberuntime/kuberuntime_container.go), as opposed to the normal
  * `ContainerCreating` / `PodInitializing`.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerFacts, PodFacts } from '../../../src/diagnosis/evidence.ts';
 import { podFacts } from '../../../src/kube/pod-facts.ts';
-import { missingLabelProblem, selectFailingContainer, targetFromLabels } from '../../../src/kube/target.ts';
+import { invalidLabelProblems, missingLabelProblem, selectFailingContainer, targetFromLabels } from '../../../src/kube/target.ts';
 import { KUBE_SCENARIO_NAMES, kubeFixture } from '../../fixtures/kube/index.ts';
 
 describe('targetFromLabels', () => {
@@ -110,5 +110,35 @@ describe('selectFailingContainer', () => {
   it('a completed init container is not chosen over a healthy pod’s first container', () => {
     const init = container('setup', { init: true, ready: false, state: { kind: 'terminated', exitCode: 0, reason: 'Completed' } });
     expect(selectFailingContainer(pod([container('a', {})], [init]))?.name).toBe('a');
+  });
+});
+
+describe('invalidLabelProblems', () => {
+  it.each([
+    [{ namespace: 'payments', pod: 'payment-svc-7b9f6d-xk2p', container: 'payment-svc' }],
+    [{ namespace: 'kube-system', pod: 'etcd-ip-10-0-1-5.eu-west-1.compute.internal', container: 'etcd' }],
+    [{ namespace: 'a', pod: 'db-0' }],
+    [{ namespace: 'n'.repeat(63), pod: `${'p'.repeat(63)}.${'q'.repeat(63)}`, container: 'c'.repeat(63) }],
+  ])('accepts Kubernetes names: %o', (target) => {
+    expect(invalidLabelProblems(target)).toEqual([]);
+  });
+
+  it.each([
+    ['pod', { namespace: 'payments', pod: '..' }],
+    ['pod', { namespace: 'payments', pod: '.' }],
+    ['namespace', { namespace: '..', pod: 'web-1' }],
+    ['namespace', { namespace: 'pay.ments', pod: 'web-1' }],
+    ['pod', { namespace: 'payments', pod: 'web-1/log' }],
+    ['pod', { namespace: 'payments', pod: 'Web-1' }],
+    ['pod', { namespace: 'payments', pod: 'web-1%2F..' }],
+    ['container', { namespace: 'payments', pod: 'web-1', container: 'app.v2' }],
+    ['namespace', { namespace: 'n'.repeat(64), pod: 'web-1' }],
+    ['pod', { namespace: 'payments', pod: 'p'.repeat(254) }],
+  ])('refuses a %s label that is not a name: %o', (label, target) => {
+    const problems = invalidLabelProblems(target);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ source: 'target', kind: 'invalid-label' });
+    expect(problems[0]?.message).toMatch(new RegExp(`^label ${label} is not a valid ${label === 'pod' ? 'pod' : label} name \\(`));
+    expect(problems[0]?.message.length).toBeLessThan(300);
   });
 });
