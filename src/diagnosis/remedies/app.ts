@@ -174,7 +174,7 @@ export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>
     out.push({
       title: `Put the password the database has for ${user} into Secret ${feed.secret} key ${feed.key}, then restart`,
       commands: [
-        '# DB_PASSWORD: the password the database expects (from your vault or the database admin); it is not printed',
+        '# set DB_PASSWORD in your shell first (the password the database expects, from your vault or the database admin; never printed)',
         `kubectl patch secret ${shq(feed.secret)} ${ns(w)} --type merge -p "$(jq -n --arg v "$DB_PASSWORD" ${shq(`{stringData: {${JSON.stringify(feed.key)}: $v}}`)})"`,
         ...restart(w),
       ],
@@ -184,7 +184,7 @@ export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>
     out.push({
       title: `Give ${user} its password from a Secret, then restart`,
       commands: [
-        '# DB_PASSWORD: the password the database expects (from your vault or the database admin)',
+        '# set DB_PASSWORD in your shell first (the password the database expects, from your vault or the database admin)',
         `kubectl create secret generic ${secret} ${ns(w)} --from-literal=password="$DB_PASSWORD"`,
         ...patchContainer(w, { env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } }] }),
       ],
@@ -257,7 +257,7 @@ export function imageContentRemedies(clues: Clues, w: Workload, fix: FixOf<'imag
   out.push({
     title: `${fix.name} is not in ${image}: fix the build (${fix.what === 'library' ? 'install the package that ships it, or match the base image (glibc vs musl)' : 'install the dependency, COPY it, check the working directory'}) and deploy the new tag`,
     commands: [
-      '# NEW_TAG: the tag of the rebuilt image',
+      '# set NEW_TAG in your shell first (the tag of the rebuilt image)',
       `kubectl set image ${w.ref} ${ns(w)} ${shq(w.container)}=${shq(repo)}:"$NEW_TAG"`,
       ...debugCopy(clues.podName, w, look),
     ],

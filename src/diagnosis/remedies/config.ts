@@ -1,6 +1,7 @@
 /**
- * Missing configuration remedies: confirm what is missing, create it with its
- * real name and keys (placeholder VALUE only: we never read or invent secret values), or fix the reference.
+ * Missing configuration remedies: confirm what is missing (every object the pod references, not only the
+ * one the kubelet names), create it with its real name and keys in the form its use needs, or fix the
+ * reference. Values come from shell variables the user sets: we never read or invent secret values.
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
@@ -8,63 +9,154 @@ import type { MissingObject } from '../kube-messages.ts';
 import { shq } from '../shell.ts';
 import { debugCopy, ns, patchContainer, restart, setEnv, type Workload } from './workload.ts';
 
-/** Keys the pod spec expects from this object: env key refs and volume items. */
-function expectedKeys(clues: Clues, m: MissingObject): string[] {
+/** How the pod spec uses one ConfigMap or Secret: env keys, envFrom, files in volumes. */
+interface Reference {
+  object: 'configmap' | 'secret';
+  name: string;
+  optional: boolean;
+  /** Keys read into env vars, with the variable that reads each. */
+  envKeys: Map<string, string>;
+  /** Keys mounted as files (volume items or subPath mounts). */
+  fileKeys: Set<string>;
+  /** Read whole through envFrom. */
+  envFrom: boolean;
+  /** Mounted whole (no items): one file per key, under these paths. */
+  wholeAt: string[];
+}
+
+/** Every ConfigMap and Secret the container references, in spec order. */
+function references(clues: Clues): Reference[] {
   const c = clues.container;
-  const keys = new Set<string>();
-  if (m.key !== undefined) keys.add(m.key);
+  const out = new Map<string, Reference>();
+  const ref = (object: Reference['object'], name: string, optional: boolean): Reference => {
+    const id = `${object}/${name}`;
+    const found = out.get(id) ?? { object, name, optional, envKeys: new Map(), fileKeys: new Set(), envFrom: false, wholeAt: [] };
+    found.optional &&= optional;
+    out.set(id, found);
+    return found;
+  };
   for (const e of c?.env ?? []) {
     const f = e.from;
-    if ((f.kind === 'secretKeyRef' && m.object === 'secret') || (f.kind === 'configMapKeyRef' && m.object === 'configmap'))
-      if (f.name === m.name) keys.add(f.key);
+    if (f.kind === 'secretKeyRef' || f.kind === 'configMapKeyRef')
+      ref(f.kind === 'secretKeyRef' ? 'secret' : 'configmap', f.name, f.optional).envKeys.set(f.key, e.name);
   }
-  for (const v of clues.pod?.volumes ?? [])
-    for (const s of v.sources) if (s.name === m.name && s.kind.toLowerCase() === m.object) for (const k of s.keys) keys.add(k);
-  return [...keys];
+  for (const e of c?.envFrom ?? []) ref(e.kind === 'secret' ? 'secret' : 'configmap', e.name, e.optional).envFrom = true;
+  for (const m of c?.volumeMounts ?? []) {
+    const v = clues.pod?.volumes.find((x) => x.name === m.name);
+    for (const s of v?.sources ?? []) {
+      const r = ref(s.kind === 'secret' ? 'secret' : 'configmap', s.name, s.optional);
+      if (m.subPath !== undefined) r.fileKeys.add(m.subPath.split('/')[0] ?? m.subPath);
+      else if (s.keys.length > 0) for (const k of s.keys) r.fileKeys.add(k);
+      else r.wholeAt.push(m.mountPath);
+    }
+  }
+  return [...out.values()];
+}
+
+/** A shell variable name for a value the user supplies: the env var that reads it, else the key in capitals. */
+function shellVar(key: string, env: string | undefined): string {
+  const name = (env ?? key).toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  return /^[A-Z_]/.test(name) ? name : `V_${name}`;
+}
+
+/** `--from-literal=KEY="$VAR"`: the value comes from the user's shell, never from us. */
+function literal(key: string, variable: string): string {
+  return `--from-literal=${shq(`${key}=`)}"$${variable}"`;
+}
+
+/**
+ * `kubectl create configmap|secret generic` for one reference, in the form its use needs:
+ * --from-env-file for envFrom, --from-file for mounted keys and whole-volume mounts, --from-literal
+ * with a shell variable for env keys. kubectl refuses --from-env-file beside the other two.
+ */
+function createCommands(r: Reference, w: Workload): string[] {
+  const kind = r.object === 'secret' ? 'secret generic' : 'configmap';
+  const head = `kubectl create ${kind} ${shq(r.name)} ${ns(w)}`;
+  const vars = [...r.envKeys].map(([key, env]) => shellVar(key, env));
+  if (r.envFrom) {
+    const also = [...r.envKeys.keys(), ...r.fileKeys];
+    return [
+      `# ${r.name}.env: the KEY=value lines the container reads through envFrom${also.length === 0 ? '' : `, including ${also.join(', ')}`}`,
+      `${head} --from-env-file=${shq(`./${r.name}.env`)}`,
+    ];
+  }
+  const sources = [
+    ...[...r.fileKeys].map((k) => `--from-file=${shq(`${k}=./${k}`)}`),
+    ...(r.wholeAt.length === 0 ? [] : [`--from-file=${shq(`./${r.name}/`)}`]),
+    ...[...r.envKeys].map(([key, env]) => literal(key, shellVar(key, env))),
+  ];
+  const notes = [
+    ...(vars.length === 0 ? [] : [`# set ${vars.join(', ')} in your shell first (the values the app expects, from your vault or its owner; never printed)`]),
+    ...(r.fileKeys.size === 0 ? [] : [`# ${[...r.fileKeys].map((k) => `./${k}`).join(', ')}: the files the app reads`]),
+    ...(r.wholeAt.length === 0 ? [] : [`# ./${r.name}/: one file per key the app reads from ${r.wholeAt.join(', ')}`]),
+  ];
+  return [...notes, `${head} ${sources.length === 0 ? `--from-env-file=${shq(`./${r.name}.env`)}` : sources.join(' ')}`];
 }
 
 const FILE_KEY = /\.[a-z0-9]+$/i;
 
-function createCommand(clues: Clues, m: MissingObject, w: Workload): string {
-  const keys = expectedKeys(clues, m);
-  const kind = m.object === 'secret' ? 'secret generic' : 'configmap';
-  if (keys.length === 0) return `kubectl create ${kind} ${shq(m.name)} ${ns(w)} --from-env-file=${shq(`${m.name}.env`)}  # one KEY=VALUE per line`;
-  const sources = keys.map((k) => (FILE_KEY.test(k) ? `--from-file=${shq(`${k}=./${k}`)}` : `--from-literal=${shq(`${k}=VALUE`)}`));
-  return `kubectl create ${kind} ${shq(m.name)} ${ns(w)} ${sources.join(' ')}`;
-}
+const LIST_KEYS = '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}';
 
 export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObject): Remedy[] {
   const kindWord = m.object === 'secret' ? 'secret' : 'configmap';
+  const kindName = m.object === 'secret' ? 'Secret' : 'ConfigMap';
   const namespace = m.namespace ?? w.namespace;
   const where = `-n ${shq(namespace)}`;
+  const all = references(clues);
   if (m.key !== undefined) {
+    const env = all.find((r) => r.object === m.object && r.name === m.name)?.envKeys.get(m.key);
+    const variable = shellVar(m.key, env);
+    const file = FILE_KEY.test(m.key);
     const field = m.object === 'secret' ? 'stringData' : 'data';
-    const listKeys =
-      m.object === 'secret'
-        ? `kubectl get secret ${shq(m.name)} ${where} -o go-template=${shq('{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}')}`
-        : `kubectl get configmap ${shq(m.name)} ${where} -o jsonpath=${shq('{.data}')}`;
-    const value = FILE_KEY.test(m.key) ? `contents of ${m.key}` : 'VALUE';
     return [
-      { title: `See which keys ${m.object === 'secret' ? 'Secret' : 'ConfigMap'} ${m.name} has (a typo in the key is common)`, commands: [listKeys] },
+      {
+        title: `See which keys ${kindName} ${m.name} has (a typo in the key is common)`,
+        commands: [`kubectl get ${kindWord} ${shq(m.name)} ${where} -o go-template=${shq(LIST_KEYS)}`],
+      },
       {
         title: `Add key ${m.key} to ${m.name} (or correct the key the pod references)`,
-        commands: [`kubectl patch ${kindWord} ${shq(m.name)} ${where} --type merge -p ${shq(JSON.stringify({ [field]: { [m.key]: value } }))}`, ...restart(w)],
+        commands: [
+          file
+            ? `# ./${m.key}: the file the app reads`
+            : `# set ${variable} in your shell first (the value the app expects, from your vault or its owner; never printed)`,
+          `kubectl patch ${kindWord} ${shq(m.name)} ${where} --type merge -p "$(jq -n --arg v ${file ? `"$(cat ${shq(`./${m.key}`)})"` : `"$${variable}"`} ${shq(`{${field}: {${JSON.stringify(m.key)}: $v}}`)})"`,
+          ...restart(w),
+        ],
       },
     ];
   }
+  const missing = all.find((r) => r.object === m.object && r.name === m.name) ?? {
+    object: m.object,
+    name: m.name,
+    optional: false,
+    envKeys: new Map<string, string>(),
+    fileKeys: new Set<string>(),
+    envFrom: false,
+    wholeAt: [],
+  };
+  const others = all.filter((r) => r !== missing && !r.optional);
+  const byKind = (object: Reference['object']) =>
+    [...new Set([m.object === object ? m.name : undefined, ...others.filter((r) => r.object === object).map((r) => r.name)])].filter((n) => n !== undefined);
+  const checks = (['configmap', 'secret'] as const).flatMap((object) => {
+    const names = byKind(object);
+    return names.length === 0 ? [] : [`kubectl get ${object} ${names.map(shq).join(' ')} ${ns(w)}`];
+  });
   return [
     {
-      title: `Confirm ${m.name} is missing here, and whether it exists in another namespace`,
-      commands: [
-        `kubectl get ${kindWord} ${shq(m.name)} ${ns(w)}`,
-        `kubectl get ${kindWord}s -A --field-selector metadata.name=${shq(m.name)}`,
-        `kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n ${shq(m.name)}`,
-      ],
+      title:
+        others.length === 0
+          ? `Confirm ${m.name} is missing here, and whether it exists in another namespace`
+          : `The kubelet names one missing object at a time: check all ${others.length + 1} the pod references (NotFound lines are missing)`,
+      commands: [...checks, `kubectl get ${kindWord}s -A --field-selector metadata.name=${shq(m.name)}`],
     },
     {
-      title: `Create ${m.object === 'secret' ? 'Secret' : 'ConfigMap'} ${m.name} with the keys the pod expects (real values, not these placeholders)`,
-      commands: [createCommand(clues, m, w), '# the kubelet retries on its own; the pod starts once it exists'],
+      title: `Create ${kindName} ${m.name} with the keys the pod expects`,
+      commands: [...createCommands(missing, w), '# the kubelet retries on its own; the pod starts once it exists'],
     },
+    ...others.map((r) => ({
+      title: `If ${r.object === 'secret' ? 'Secret' : 'ConfigMap'} ${r.name} is missing too: create it`,
+      commands: createCommands(r, w),
+    })),
   ];
 }
 
@@ -89,7 +181,8 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
     out.push({
       title: `The container takes env from ${from.kind} ${from.name}: add ${name} there`,
       commands: [
-        `kubectl patch ${from.kind.toLowerCase()} ${shq(from.name)} ${ns(w)} --type merge -p ${shq(JSON.stringify({ [field]: { [envKey(name, from.prefix)]: 'VALUE' } }))}`,
+        `# set ${name} in your shell first (the value the app expects; never printed)`,
+        `kubectl patch ${from.kind.toLowerCase()} ${shq(from.name)} ${ns(w)} --type merge -p "$(jq -n --arg v "$${name}" ${shq(`{${field}: {${JSON.stringify(envKey(name, from.prefix))}: $v}}`)})"`,
         ...restart(w),
       ],
     });
@@ -99,7 +192,8 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
     out.push({
       title: `Provide ${name} from a Secret (it looks like a credential)`,
       commands: [
-        `kubectl create secret generic ${shq(secret)} ${ns(w)} --from-literal=${shq(`${name}=VALUE`)}`,
+        `# set ${name} in your shell first (the value the app expects, from your vault or its owner; never printed)`,
+        `kubectl create secret generic ${shq(secret)} ${ns(w)} ${literal(name, name)}`,
         ...(w.patchable && !w.init
           ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} --from=secret/${secret} --keys=${shq(name)}`]
           : patchContainer(w, { env: [{ name, valueFrom: { secretKeyRef: { name: secret, key: name } } }] })),
