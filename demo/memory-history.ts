@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { leak, type Shape, undersized } from '../test/fixtures/memory/shapes.ts';
+import { leak, retarget, type Shape, undersized } from '../test/fixtures/memory/shapes.ts';
 import type { DemoWorkload } from './workloads.ts';
 
 export interface DemoPrometheus {
@@ -23,22 +23,6 @@ function memoryLimit(w: DemoWorkload): number | undefined {
   const quantity = spec?.containers?.find((c) => c.name === w.container)?.resources?.limits?.memory;
   const m = /^(\d+)(Mi|Gi)$/.exec(quantity ?? '');
   return m === null ? undefined : Number(m[1]) * 1024 ** (m[2] === 'Gi' ? 3 : 2);
-}
-
-/** The shape moved onto the workload: its pod names, its limit (values scaled by `scale`). */
-function retarget(shape: Shape, w: DemoWorkload, limit: number, scale: number): Shape {
-  const factor = (limit / shape.limitBytes) * scale;
-  // The workload's other pods: the alerted pod's name with another generated suffix.
-  const others = [...new Set(shape.series.map((s) => s.pod).filter((p) => p !== shape.pod))];
-  const rename = (pod: string): string => (pod === shape.pod ? w.pod : `${w.pod.slice(0, -5)}${['b8k2m', 'c9d3n', 'd4f5p'][others.indexOf(pod) % 3]}`);
-  return {
-    ...shape,
-    namespace: w.namespace,
-    container: w.container,
-    pod: w.pod,
-    limitBytes: limit,
-    series: shape.series.map((s) => ({ ...s, pod: rename(s.pod), points: s.points.map(([t, v]) => [t, Math.round(v * factor)] as [number, number]) })),
-  };
 }
 
 /** `max_over_time(x[step])` at each step: the highest sample in (t - step, t]. */
@@ -73,7 +57,13 @@ export async function startDemoPrometheus(workloads: readonly DemoWorkload[], no
     const w = workloads.find((x) => x.expectedCause === cause);
     const limit = w === undefined ? undefined : memoryLimit(w);
     if (w === undefined || limit === undefined) return;
-    served.push(retarget(make({ end }), w, limit, scale));
+    served.push(
+      retarget(
+        make({ end }),
+        { namespace: w.namespace, pod: w.pod, container: w.container, owner: { kind: 'Deployment', name: w.pod }, limitBytes: limit },
+        scale,
+      ),
+    );
     names.set(`${w.namespace}/${w.pod}`, make({ end }).name);
   };
   // The Node.js heap gives out well below the container limit (V8's own cap): a leak that dies at ~60% of it.

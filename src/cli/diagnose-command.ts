@@ -3,10 +3,14 @@
  * user's kubeconfig. Exit status 0 diagnosed, 1 nothing crash-looping found, 2 usage or access error.
  */
 
+import { readFileSync } from 'node:fs';
 import type { V1Pod } from '@kubernetes/client-node';
+import { prometheusFromEnv } from '../config-prometheus.ts';
 import { diagnose } from '../diagnosis/diagnose.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Evidence } from '../diagnosis/evidence.ts';
+import { createMemoryHistorySource, type MemoryHistorySource } from '../history/index.ts';
+import { createPrometheusClient } from '../history/prometheus.ts';
 import { buildDocument } from '../http/alert-document.ts';
 import type { WebhookAlert } from '../http/alertmanager-payload.ts';
 import { isPodCrashLooping } from '../kube/crash-looping.ts';
@@ -50,14 +54,33 @@ export async function diagnoseCommand(argv: string[], term: Terminal): Promise<n
     term.stderr.write(`crashtriage diagnose: ${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}\n`);
     return 2;
   }
+  // PROMETHEUS_URL (and its auth variables), as the service reads them: OOM kills get their memory history.
+  const errors: string[] = [];
+  const readSecret = (name: string, path: string | undefined): string | undefined => {
+    try {
+      return path === undefined ? undefined : readFileSync(path, 'utf8').trim();
+    } catch (err) {
+      errors.push(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      return undefined;
+    }
+  };
+  const prometheus = prometheusFromEnv(term.env, readSecret, errors);
+  if (errors.length > 0) {
+    term.stderr.write(`crashtriage diagnose: ${errors.join('; ')}\n`);
+    await kube.close();
+    return 2;
+  }
+  const history =
+    prometheus === undefined ? undefined : createMemoryHistorySource(createPrometheusClient(prometheus), { windowHours: prometheus.historyHours });
   try {
-    return await run(request, kube, term);
+    return await run(request, kube, term, history);
   } finally {
     await kube.close();
+    await history?.close();
   }
 }
 
-async function run(request: DiagnoseRequest, kube: KubeApiReader, term: Terminal): Promise<number> {
+async function run(request: DiagnoseRequest, kube: KubeApiReader, term: Terminal, history: MemoryHistorySource | undefined): Promise<number> {
   const now = term.now ?? (() => new Date());
   const scope = request.scope;
   if (scope.kind === 'pod') {
@@ -73,7 +96,7 @@ async function run(request: DiagnoseRequest, kube: KubeApiReader, term: Terminal
       return 2;
     }
     const crashLooping = evidence.pod !== undefined && isPodCrashLooping(evidence.pod, now().getTime());
-    print(request, [documentFor(evidence, now())], term);
+    print(request, [await documentFor(evidence, now(), history)], term);
     if (!crashLooping)
       term.stderr.write(`crashtriage diagnose: ${namespace}/${scope.pod} is not crash-looping (no container waiting on a failure or restarting)\n`);
     return crashLooping ? 0 : 1;
@@ -101,7 +124,7 @@ async function run(request: DiagnoseRequest, kube: KubeApiReader, term: Terminal
     looping.map(async (pod) => {
       const evidence = await gatherEvidence({ kube }, { namespace: pod.namespace, pod: pod.name }, now());
       progress.tick(`${pod.namespace}/${pod.name}`);
-      return documentFor(evidence, now());
+      return documentFor(evidence, now(), history);
     }),
   );
   progress.done();
@@ -110,7 +133,7 @@ async function run(request: DiagnoseRequest, kube: KubeApiReader, term: Terminal
 }
 
 /** The CLI has no alert: the document names the command as its alert, with the target as labels. */
-function documentFor(evidence: Evidence, now: Date): DiagnosisDocument {
+async function documentFor(evidence: Evidence, now: Date, history: MemoryHistorySource | undefined): Promise<DiagnosisDocument> {
   const labels: Record<string, string> = {};
   if (evidence.target.namespace !== undefined) labels['namespace'] = evidence.target.namespace;
   if (evidence.target.pod !== undefined) labels['pod'] = evidence.target.pod;
@@ -125,7 +148,10 @@ function documentFor(evidence: Evidence, now: Date): DiagnosisDocument {
     generatorURL: '',
     fingerprint: 'cli',
   };
-  return buildDocument(alert, evidence, diagnose(evidence));
+  const plain = diagnose(evidence);
+  if (history === undefined) return buildDocument(alert, evidence, plain);
+  const { diagnosis, problem } = await history.enrich(evidence, plain);
+  return buildDocument(alert, problem === undefined ? evidence : { ...evidence, problems: [...evidence.problems, problem] }, diagnosis);
 }
 
 function print(request: DiagnoseRequest, documents: DiagnosisDocument[], term: Terminal): void {

@@ -15,7 +15,7 @@ export function bytesShort(bytes: number): string {
 
 /**
  * The alerted pod's usage (all pods when it has none) in `width` columns, each the highest point in
- * its slice of the window; a blank where Prometheus has no sample. Scaled from 0 to the limit (or
+ * its slice of the window; a dot where Prometheus has no sample (renderers collapse blanks). Scaled from 0 to the limit (or
  * the peak above it), so the distance to the limit shows.
  */
 export function sparkline(history: MemoryHistory, width = 40): string {
@@ -30,7 +30,7 @@ export function sparkline(history: MemoryHistory, width = 40): string {
   }
   const values = points.map((p) => p[1]);
   const top = Math.max(history.limitBytes ?? 0, ...values);
-  const line = columns.map((v) => (v === undefined ? ' ' : (BARS[Math.min(BARS.length - 1, Math.floor((v / top) * BARS.length))] ?? ' '))).join('');
+  const line = columns.map((v) => (v === undefined ? '·' : (BARS[Math.min(BARS.length - 1, Math.floor((v / top) * BARS.length))] ?? ' '))).join('');
   const limit = history.limitBytes === undefined ? 'no limit' : `limit ${bytesShort(history.limitBytes)}`;
   return `${line}  min ${bytesShort(Math.min(...values))} · max ${bytesShort(Math.max(...values))} · ${limit}`;
 }

@@ -118,7 +118,7 @@ describe('memory history from a real Prometheus', () => {
       expect(diagnosis.cause.detail).toBe('memory-leak');
       expect(diagnosis.cause.summary).toMatch(/leak: \+1\d\dMi\/h/);
       const proof = diagnosis.evidence.filter((e) => e.source === 'metrics').map((e) => e.text);
-      expect(proof[0]).toMatch(/^memory, last 6 h: [▁▂▃▄▅▆▇█ ]+ {2}min \d+Mi · max \d+Mi · limit 512Mi$/);
+      expect(proof[0]).toMatch(/^memory, last 6 h: [▁▂▃▄▅▆▇█·]+ {2}min \d+Mi · max \d+Mi · limit 512Mi$/);
       expect(proof.join('\n')).toMatch(/peak before each kill: (\d+Mi, )+\d+Mi/);
       expect(diagnosis.remedies[0]?.title).toMatch(/^A leak: fix the code\. Raising the limit to 1Gi only buys about \d\.\d h per run$/);
       expect(diagnosis.remedies[0]?.commands).toContain('kubectl set resources deployment/api -n shop -c api --limits=memory=1Gi --requests=memory=1Gi');

@@ -39,6 +39,13 @@ describe('memory chart in the Slack thread', () => {
     );
   });
 
+  it('the incoming webhook, which cannot upload, gets the one-line sparkline with min, max and limit', async () => {
+    const h = harness({ sinks: { slack: { type: 'slack', webhookUrl: slack.webhookUrl } } });
+    expect((await h.notifier.deliver(batch([withHistory(leak({ end: END }), END)]))).kind).toBe('delivered');
+    expect(JSON.stringify(slack.messages[0]?.blocks)).toMatch(/memory, last 6 h: [▁▂▃▄▅▆▇█·]{40} +min \d+Mi · max \d+Mi · limit 512Mi/);
+    expect(slack.uploads).toHaveLength(0);
+  });
+
   it('uploads nothing for a document without history', async () => {
     expect((await setup().notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
     expect(slack.uploads).toHaveLength(0);
@@ -95,6 +102,6 @@ describe('memory chart in the email', () => {
     expect(raw).toContain(`Content-ID: <${image?.cid}>`);
     expect(raw.replace(/=\r\n/g, '').replace(/=3D/g, '=')).toContain(`<img src="cid:${image?.cid}"`);
     expect(String(parsed.html)).toMatch(/<img src="data:image\/png;base64,[^"]+" alt="Memory of container worker in batch\/worker-5c7b9d8f4-q7w2e/);
-    expect(parsed.text).toMatch(/memory, last 6 h: [▁▂▃▄▅▆▇█ ]+ +min \d+Mi · max \d+Mi · limit 256Mi/);
+    expect(parsed.text).toMatch(/memory, last 6 h: [▁▂▃▄▅▆▇█·]+ +min \d+Mi · max \d+Mi · limit 256Mi/);
   });
 });

@@ -154,7 +154,7 @@ describe('explainMemory', () => {
 
   it('draws the alerted pod in the sparkline, with a blank where there is no sample', () => {
     const line = sparkline(history, 12);
-    expect(line).toMatch(/^[▁▂▃▄▅▆▇█ ]{12} {2}min 130Mi · max 500Mi · limit 512Mi$/);
+    expect(line).toMatch(/^[▁▂▃▄▅▆▇█·]{12} {2}min 130Mi · max 500Mi · limit 512Mi$/);
     expect(sparkline({ ...history, runs: [] })).toBe('');
     expect(sparkline({ ...history, limitBytes: 2 * 1024 ** 3 })).toMatch(/limit 2Gi$/);
   });
