@@ -15,7 +15,7 @@ export async function writeMemoryCharts(outcomes: readonly WorkloadOutcome[], pa
   const dir = await mkdtemp(join(tmpdir(), 'crashtriage-demo-'));
   const lines = [paint('bold', 'Memory charts (from the memory history, as Slack and email show them)')];
   for (const doc of docs) {
-    const chart = memoryChart(doc);
+    const chart = await memoryChart(doc);
     if (chart === undefined) continue;
     const path = join(dir, chart.filename);
     await writeFile(path, chart.png);

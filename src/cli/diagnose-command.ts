@@ -56,7 +56,7 @@ export async function diagnoseCommand(argv: string[], term: Terminal): Promise<n
   }
   // PROMETHEUS_URL (and its auth variables), as the service reads them: OOM kills get their memory history.
   const errors: string[] = [];
-  const readSecret = (name: string, path: string | undefined): string | undefined => {
+  const readSecretFile = (name: string, path: string | undefined): string | undefined => {
     try {
       return path === undefined ? undefined : readFileSync(path, 'utf8').trim();
     } catch (err) {
@@ -64,7 +64,7 @@ export async function diagnoseCommand(argv: string[], term: Terminal): Promise<n
       return undefined;
     }
   };
-  const prometheus = prometheusFromEnv(term.env, readSecret, errors);
+  const prometheus = prometheusFromEnv(term.env, readSecretFile, errors);
   if (errors.length > 0) {
     term.stderr.write(`crashtriage diagnose: ${errors.join('; ')}\n`);
     await kube.close();

@@ -5,7 +5,7 @@
  * look the same everywhere.
  */
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
+import { Worker } from 'node:worker_threads';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { CHART_WIDTH, chartSvg } from './chart-svg.ts';
 import { bytesShort } from './sparkline.ts';
@@ -23,13 +23,17 @@ export interface MemoryChart {
 /** Rendered at twice the SVG's size, so it stays sharp on high-density screens. */
 const SCALE = 2;
 
-export function renderPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'width', value: CHART_WIDTH * SCALE },
-    font: { loadSystemFonts: false, fontFiles: FONTS, defaultFontFamily: 'DejaVu Sans' },
-    background: '#ffffff',
+/** SVG → PNG in a short-lived worker thread (see png-worker.ts for why). */
+export function renderPng(svg: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./png-worker.ts', import.meta.url), { workerData: { svg, width: CHART_WIDTH * SCALE, fonts: FONTS } });
+    worker.once('message', (png: Uint8Array) => {
+      resolve(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the chart renderer exited (${code}) without a PNG`)));
   });
-  return resvg.render().asPng();
 }
 
 /** One line under the title: what the history shows, cut to the chart's width. */
@@ -40,7 +44,7 @@ function subtitle(doc: DiagnosisDocument): string | undefined {
 }
 
 /** The chart of a document's memory history, or undefined when it has none. */
-export function memoryChart(doc: DiagnosisDocument): MemoryChart | undefined {
+export async function memoryChart(doc: DiagnosisDocument): Promise<MemoryChart | undefined> {
   const history = doc.memory;
   if (history === undefined || history.runs.length === 0) return undefined;
   const hours = Math.round((history.end - history.start) / 3600);
@@ -56,5 +60,5 @@ export function memoryChart(doc: DiagnosisDocument): MemoryChart | undefined {
   ].join(', ');
   const ended = doc.cause.id === 'runtime-oom' ? 'out of memory' : 'OOM-killed';
   const svg = chartSvg(history, { title, ended, ...(caption === undefined ? {} : { subtitle: caption }) });
-  return { png: renderPng(svg), filename: `memory-${doc.target.pod}.png`, alt };
+  return { png: await renderPng(svg), filename: `memory-${doc.target.pod}.png`, alt };
 }

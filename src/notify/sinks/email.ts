@@ -70,7 +70,7 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
   return {
     async send(doc: DiagnosisDocument, ctx: SendContext) {
       // The memory chart travels inside the mail (a related part, by Content-ID): no remote image to block.
-      const chart = doc.status === 'firing' ? memoryChart(doc) : undefined;
+      const chart = doc.status === 'firing' ? await memoryChart(doc) : undefined;
       const cid = `memory-chart.${doc.alert.fingerprint}@crashtriage`;
       const mail = renderEmail(doc, { externalURL: ctx.externalURL, from: spec.from, ...(chart === undefined ? {} : { chart: { cid, alt: chart.alt } }) });
       const done = acceptedBy.get(ctx.idempotencyKey) ?? new Set<string>();

@@ -20,7 +20,7 @@ export interface UploadDeps {
 
 /** Uploads the document's memory chart as a reply in the thread of `parent`; nothing when it has none. */
 export async function uploadToThread(doc: DiagnosisDocument, parent: { channel: string; ts: string }, deps: UploadDeps): Promise<void> {
-  const chart = memoryChart(doc);
+  const chart = await memoryChart(doc);
   if (chart === undefined) return;
   const granted = await deps.call(
     'files.getUploadURLExternal',

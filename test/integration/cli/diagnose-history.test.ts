@@ -50,8 +50,8 @@ describe('crashtriage diagnose with PROMETHEUS_URL', () => {
     const term = terminal({ PROMETHEUS_URL: prometheus.url });
     expect(await diagnoseCommand(['-n', 'payments', target.pod, '--kubeconfig', api.kubeconfigPath], term)).toBe(0);
     const out = term.out();
-    expect(out).toMatch(/\[metrics\] memory, last 6 h: [▁▂▃▄▅▆▇█·]{40} +min \d+Mi · max \d+Mi · limit 768Mi/);
-    expect(out).toMatch(/\[metrics\] \d of \d runs climbed steadily until killed: \+\d+Mi\/h/);
+    expect(out).toMatch(/memory, last 6 h: [▁▂▃▄▅▆▇█·]{40} +min \d+Mi · max \d+Mi · limit 768Mi/);
+    expect(out).toMatch(/\d of \d runs climbed steadily until killed: \+\d+Mi\/h/);
     expect(out).toContain('A leak: fix the code. Raising the limit to 1536Mi only buys about');
     expect(out).toContain('kubectl set resources deployment/billing-api -n payments -c api --limits=memory=1536Mi');
   });
