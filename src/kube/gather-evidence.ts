@@ -56,7 +56,7 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
   const podRead = settle(deps.kube.readPod(ctx.namespace, ctx.pod));
   const eventsRead = settle(deps.kube.listPodEvents(ctx.namespace, ctx.pod));
   // Started before the pod is known, on the alert's word; replaced below if the pod says otherwise.
-  let logRead = target.container === undefined ? undefined : { container: target.container, previous: true, read: readLog(target.container) };
+  let logRead = target.container === undefined ? undefined : { container: target.container, read: readLog(target.container) };
   let nodeRead: Promise<Settled<NodeFacts>> | undefined;
 
   const pod = await podRead;
@@ -74,18 +74,14 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
       // or runs without becoming ready, has only a current log: that one is read.
       const previous = container.lastState?.kind === 'terminated';
       const current = !previous && (container.state?.kind === 'terminated' || (container.state?.kind === 'running' && !container.ready));
-      if (logRead?.container !== container.name && (previous || current)) {
-        logRead = { container: container.name, previous, read: readLog(container.name, previous) };
-      } else if (logRead?.container !== container.name) {
+      const alreadyReading = logRead?.container === container.name;
+      if (previous || current) {
+        if (!(alreadyReading && previous)) logRead = { container: container.name, read: readLog(container.name, previous) };
+      } else if (!alreadyReading) {
         logRead = undefined;
-      } else if (current) {
-        logRead = { container: container.name, previous: false, read: readLog(container.name, false) };
       }
     }
-    if (facts.nodeName !== undefined && nodeMayExplain(facts, container)) {
-      const node = facts.nodeName;
-      nodeRead = settle(deps.kube.readNode(node).then(nodeFacts));
-    }
+    if (facts.nodeName !== undefined && nodeMayExplain(facts, container)) nodeRead = settle(deps.kube.readNode(facts.nodeName).then(nodeFacts));
     if (target.uid !== undefined && facts.uid !== undefined && target.uid !== facts.uid) {
       problems.push({
         source: 'pod',
