@@ -83,6 +83,14 @@ export function parseDiagnoseArgs(argv: string[], env: NodeJS.ProcessEnv, isTty:
   return { ok: true, request };
 }
 
+/** The options every command that reads a cluster takes, as kubectl spells them. */
+export const CLUSTER_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'no-color': { type: 'boolean' },
+} as const;
+
 function parseDiagnoseOptions(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -94,10 +102,7 @@ function parseDiagnoseOptions(argv: string[]) {
       selector: { type: 'string', short: 'l' },
       'all-namespaces': { type: 'boolean', short: 'A' },
       output: { type: 'string', short: 'o' },
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-      'request-timeout': { type: 'string' },
-      'no-color': { type: 'boolean' },
+      ...CLUSTER_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });

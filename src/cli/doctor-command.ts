@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { examine, type Finding, type Verdict } from '../doctor/examine.ts';
 import { readCluster } from '../doctor/read-cluster.ts';
 import { KubeConfigError } from '../kube/index.ts';
+import { CLUSTER_OPTIONS } from './diagnose-args.ts';
 import type { Terminal } from './diagnose-command.ts';
 
 export const DOCTOR_USAGE = `Usage: crashtriage doctor [-n NAMESPACE] [options]
@@ -87,10 +88,7 @@ function parse(argv: string[]) {
     options: {
       namespace: { type: 'string', short: 'n' },
       output: { type: 'string', short: 'o' },
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-      'request-timeout': { type: 'string' },
-      'no-color': { type: 'boolean' },
+      ...CLUSTER_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -5,8 +5,6 @@
  * raises the failure counter on /metrics, and CrashtriageDeliveryRefused fires; before it, the
  * rule is quiet although Prometheus has been scraping.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';
 import { waitFor } from '../support/alertmanager.ts';
@@ -14,37 +12,27 @@ import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts'
 import { scenarioObjects } from '../support/kube-fixtures.ts';
 import { type RunningPrometheus, startScrapingPrometheus } from '../support/prometheus.ts';
 import { extractRuleGroups } from '../support/promtool.ts';
+import { type ServiceProcess, startServiceProcess } from '../support/service-process.ts';
 import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
 
-const root = join(import.meta.dirname, '../..');
 const TOKEN = 'self-monitoring-token-4f1e';
 
 let api: FakeKubeApi;
 let sink: WebhookCapture;
-let service: ChildProcess;
+let service: ServiceProcess;
 let address: string;
 let prometheus: RunningPrometheus;
 
 beforeAll(async () => {
   api = await startFakeKubeApi(scenarioObjects(['deployment-crashloop']));
   sink = await startWebhookCapture();
-  let out = '';
-  service = spawn(join(root, 'node_modules/.bin/node'), ['src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: '/nonexistent',
-      WEBHOOK_TOKEN: TOKEN,
-      KUBECONFIG: api.kubeconfigPath,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      FORWARD_WEBHOOK_URL: sink.url,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  service = await startServiceProcess({
+    WEBHOOK_TOKEN: TOKEN,
+    KUBECONFIG: api.kubeconfigPath,
+    FORWARD_WEBHOOK_URL: sink.url,
+    LOG_LEVEL: 'info',
   });
-  service.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  address = await waitFor('crashtriage listening', () => /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)?.[1], 20_000);
+  address = service.address;
   prometheus = await startScrapingPrometheus({
     job: 'crashtriage',
     targets: [new URL(address).host],
@@ -55,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prometheus?.stop();
-  service?.kill('SIGTERM');
+  await service?.stop();
   await sink?.close();
   await api?.close();
 });
