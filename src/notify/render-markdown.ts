@@ -15,6 +15,14 @@ function code(value: string): string {
   return `${fence}${longest > 0 ? ' ' : ''}${text}${longest > 0 ? ' ' : ''}${fence}`;
 }
 
+/**
+ * A table cell: a code span with every `|` escaped, since GitHub-flavoured Markdown splits a row at
+ * each unescaped `|`, inside code spans too (GFM spec, "Tables"); the renderer drops the backslash.
+ */
+function cell(value: string): string {
+  return code(value).replaceAll('|', '\\|');
+}
+
 function fenced(text: string, info = ''): string[] {
   const body = stripControl(text).replace(/\n+$/, '');
   const longest = Math.max(2, ...[...body.matchAll(/`{3,}/g)].map((m) => m[0].length));
@@ -44,7 +52,7 @@ export function renderMarkdown(doc: DiagnosisDocument, externalURL = ''): string
   out.push('### What happened', '', prose(d.summary), '');
   if (d.alertDescription !== undefined) out.push(`Alert: ${prose(d.alertDescription)}`, '');
   out.push('| | |', '| --- | --- |');
-  for (const f of d.facts) out.push(`| ${f.label} | ${code(f.value)} |`);
+  for (const f of d.facts) out.push(`| ${prose(f.label)} | ${cell(f.value)} |`);
   out.push('');
   if (d.problems.length > 0) {
     out.push('**Could not read** (the diagnosis may be incomplete):', '');

@@ -42,6 +42,20 @@ describe('renderMarkdown', () => {
     expect(md).toContain('`````\nline ```` fence\nnext\n`````');
   });
 
+  it('keeps every table row at two cells whatever a value holds: | escaped, backticks fenced', () => {
+    const doc = oomDocument();
+    doc.target = { ...doc.target, pod: 'web|1', container: 'a`|`b', image: 'registry.example/app:1.0 | rm -rf' };
+    doc.alert = { ...doc.alert, labels: { ...doc.alert.labels, cluster: 'eu | ``prod``' } };
+    const md = renderMarkdown(doc);
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---') && l !== '| | |');
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    // GitHub-flavoured Markdown splits a row at every pipe not escaped by a backslash.
+    for (const row of rows) expect(row.match(/(?<!\\)\|/g), row).toHaveLength(3);
+    expect(md).toContain('| Pod | `web\\|1` |');
+    expect(md).toContain('| Container | `` a`\\|`b `` |');
+    expect(md).toContain('| Cluster | ``` eu \\| ``prod`` ``` |');
+  });
+
   it('shows what could not be read, and omits empty sections', () => {
     const doc = oomDocument({ evidence: [], remedies: [], verify: [], findings: [], problems: [{ source: 'pod', message: 'pods "x" not found' }] });
     delete doc.logs;
