@@ -67,6 +67,12 @@ export const FileSettings = Type.Object(
           maxInFlight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
           logTailLines: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
           logLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 })),
+          /** The alert label naming the cluster (CLUSTER_LABEL). */
+          clusterLabel: Type.Optional(Type.String({ minLength: 1 })),
+          /** The cluster the default credentials reach (CLUSTER_NAME): alerts naming it need no context of their own. */
+          clusterName: Type.Optional(Type.String({ minLength: 1 })),
+          /** Cluster label value → kubeconfig context, where the names differ. */
+          clusters: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))),
         },
         { additionalProperties: false },
       ),

@@ -31,6 +31,12 @@ export interface Config {
     maxInFlight: number;
     logTailLines: number;
     logLimitBytes: number;
+    /** The alert label naming the cluster; its value selects the kubeconfig context of that name. */
+    clusterLabel: string;
+    /** The cluster the default credentials reach; alerts without a cluster label use them too. */
+    clusterName?: string;
+    /** Cluster label value → kubeconfig context. */
+    clusters: Record<string, string>;
   };
   delivery: { budgetMs: number; sinkTimeoutMs: number; dedupeWindowMs: number };
   sinks: Record<string, ResolvedSink>;
@@ -66,7 +72,7 @@ export const DEFAULTS = {
   // A webhook body is a few KiB sent at once: 10 s for headers and 30 s for the whole request are
   // generous, and bound what a slow (or hostile) client holds. Keep-alive as Fastify's default (72 s).
   http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, idleTimeoutMs: 60_000 },
-  kube: { timeoutMs: 5000, maxInFlight: 10, logTailLines: 200, logLimitBytes: 64 * 1024 },
+  kube: { timeoutMs: 5000, maxInFlight: 10, logTailLines: 200, logLimitBytes: 64 * 1024, clusterLabel: 'cluster' },
   // Below Alertmanager's minimum notify timeout (10 s floor, else the group_interval) so that we answer
   // 5xx ourselves and keep the retry in Alertmanager's hands (prometheus/alertmanager cmd/alertmanager).
   delivery: { budgetMs: 8000, sinkTimeoutMs: 5000, dedupeWindowMs: 3600_000 },
@@ -129,7 +135,11 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     maxInFlight: intSetting('KUBE_MAX_IN_FLIGHT', env['KUBE_MAX_IN_FLIGHT'], kubeFile.maxInFlight ?? DEFAULTS.kube.maxInFlight, 1, 1000, errors),
     logTailLines: kubeFile.logTailLines ?? DEFAULTS.kube.logTailLines,
     logLimitBytes: kubeFile.logLimitBytes ?? DEFAULTS.kube.logLimitBytes,
+    clusterLabel: nonEmpty(env['CLUSTER_LABEL']) ?? kubeFile.clusterLabel ?? DEFAULTS.kube.clusterLabel,
+    clusters: kubeFile.clusters ?? {},
   };
+  const clusterName = nonEmpty(env['CLUSTER_NAME']) ?? kubeFile.clusterName;
+  if (clusterName !== undefined) kube.clusterName = clusterName;
   const kubeconfigPath = nonEmpty(env['KUBECONFIG']) ?? file.kubeconfig;
   if (kubeconfigPath !== undefined) kube.kubeconfigPath = kubeconfigPath;
   const context = nonEmpty(env['KUBE_CONTEXT']) ?? file.kubeContext;

@@ -1,18 +1,23 @@
 /**
- * The webhook pipeline: for each alert, target → evidence → diagnosis → delivery (docs/architecture.md "The flow").
+ * The webhook pipeline: for each alert, target → evidence → diagnosis → incident → delivery
+ * (docs/architecture.md "The flow").
  * Enrichment never loses an alert: whatever could not be read travels in the document's `problems`.
- * What the pipeline remembers changes only after delivery: each pod's state is claimed, decided on
- * purely, and committed when its messages were delivered, or released unchanged for Alertmanager's resend.
+ * What the pipeline remembers changes only after delivery: each pod's and each incident's state is
+ * claimed, decided on purely, and committed when its messages were delivered, or released unchanged
+ * for Alertmanager's resend. A claim also makes concurrent requests about one pod or one workload
+ * take turns, so that one Slack message is posted per incident.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
-import type { Evidence } from './diagnosis/evidence.ts';
+import type { Evidence, PodFacts } from './diagnosis/evidence.ts';
 import { redactMap } from './diagnosis/redact.ts';
 import type { MemoryHistorySource } from './history/index.ts';
 import { buildDocument } from './http/alert-document.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
-import { claimAll, createMemoryStore, type StateStore } from './incidents/state-store.ts';
+import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from './incidents/incident.ts';
+import { claimAll, createMemoryStore, type Held, type StateStore } from './incidents/state-store.ts';
+import { podRevisionName, type WorkloadFacts } from './incidents/workload.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeliveryOutcome, Notifier } from './notify/notifier.ts';
 
@@ -31,6 +36,11 @@ export interface EvidenceSource {
   gather(alerts: readonly WebhookAlert[]): Promise<Evidence[]>;
 }
 
+/** Reads the workload that owns a pod (its status and revisions), at most once per workload in a short while. */
+export interface WorkloadSource {
+  read(labels: Readonly<Record<string, string>>, pod: PodFacts): Promise<WorkloadFacts>;
+}
+
 /** The delivery port: the notifier, or a fake in tests. */
 export type Deliverer = Pick<Notifier, 'deliver'>;
 
@@ -39,45 +49,63 @@ export interface PipelineDeps {
   diagnose: (evidence: Evidence) => Diagnosis;
   notifier: Deliverer;
   metrics: Metrics;
+  /** Without it, a pod's workload is its controller as the pod names it, with no status or revisions. */
+  workloads?: WorkloadSource;
+  /** The alert label naming the cluster (default `cluster`). */
+  clusterLabel?: string;
+  clock?: () => number;
   /** Which alert leads each pod's message; in memory by default. */
   podAlerts?: StateStore<PodAlerts>;
   /** Prometheus memory history for OOM causes, when PROMETHEUS_URL is set. */
   history?: Pick<MemoryHistorySource, 'enrich'>;
+  /** The pods of each workload's incident; in memory by default. */
+  incidents?: StateStore<IncidentState>;
+}
+
+/** A document on its way to delivery, with what the incident step needs to know about it. */
+interface Pending {
+  document: DiagnosisDocument;
+  podKey?: string;
+  pod?: PodFacts;
+  facts?: WorkloadFacts;
 }
 
 export function createPipeline(deps: PipelineDeps): AlertPipeline {
   const podAlerts = deps.podAlerts ?? createMemoryStore<PodAlerts>();
+  const incidents = deps.incidents ?? createMemoryStore<IncidentState>();
+  const clusterLabel = deps.clusterLabel ?? 'cluster';
+  const clock = deps.clock ?? Date.now;
+
   return {
     async process(payload: WebhookPayload, log: FastifyBaseLogger): Promise<PipelineOutcome> {
       const alerts = leadFirst(payload.alerts);
-      const keyOf = new Map(alerts.map((a) => [a, podStateKey(a.labels)]));
-      const held = await claimAll(
-        podAlerts,
-        [...keyOf.values()].filter((k): k is string => k !== undefined),
-      );
-      const states = new Map([...held].map(([key, h]) => [key, h.value]));
-      const fingerprintKeys = new Map<string, string>();
+      const keyOf = new Map(alerts.map((a) => [a, podStateKey(a.labels, clusterLabel)]));
+      const podHeld = await claimAll(podAlerts, defined(keyOf.values()));
+      const podStates = new Map([...podHeld].map(([key, h]) => [key, h.value]));
+      let incidentHeld = new Map<string, Held<IncidentState>>();
+      const incidentStates = new Map<string, IncidentState | undefined>();
+      const keysOfFingerprint = new Map<string, string[]>();
       let result: DeliveryOutcome;
       try {
-        const documents: DiagnosisDocument[] = [];
+        const pending: Pending[] = [];
         const toRead: WebhookAlert[] = [];
         for (const alert of alerts) {
-          const key = keyOf.get(alert);
-          if (key === undefined) {
+          const podKey = keyOf.get(alert);
+          if (podKey === undefined) {
             // Without a pod there is nothing to fold on: every such alert speaks for itself.
             toRead.push(alert);
             continue;
           }
-          fingerprintKeys.set(alert.fingerprint, key);
-          const decision = decideFold(states.get(key), alert);
-          states.set(key, decision.next);
+          keysOfFingerprint.set(alert.fingerprint, [podKey]);
+          const decision = decideFold(podStates.get(podKey), alert);
+          podStates.set(podKey, decision.next);
           if (decision.claim.kind === 'folded') {
             log.info(
               { fingerprint: alert.fingerprint, alertname: alert.labels['alertname'], into: decision.claim.into },
               'alert folded into the message of another alert for the same pod',
             );
           } else if (alert.status === 'resolved' && decision.claim.firing !== undefined) {
-            documents.push(resolvedFrom(decision.claim.firing, alert));
+            pending.push({ document: resolvedFrom(decision.claim.firing, alert), podKey });
           } else {
             toRead.push(alert);
           }
@@ -88,20 +116,26 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
           toRead.map(async (alert, i) => {
             const found = evidence[i];
             if (found === undefined) throw new Error(`evidence source returned ${evidence.length} results for ${toRead.length} alerts`);
+            const workload =
+              deps.workloads === undefined || found.pod === undefined || alert.status !== 'firing' ? undefined : deps.workloads.read(alert.labels, found.pod);
             const plain = deps.diagnose(found);
-            if (deps.history === undefined) return { alert, found, diagnosis: plain };
+            if (deps.history === undefined) return { alert, found, diagnosis: plain, workload: await workload };
             const enriched = await deps.history.enrich(found, plain);
             if (enriched.ms !== undefined) log.debug({ fingerprint: alert.fingerprint, ms: Math.round(enriched.ms) }, 'memory history read');
             const read = enriched.problem === undefined ? found : { ...found, problems: [...found.problems, enriched.problem] };
-            return { alert, found: read, diagnosis: enriched.diagnosis };
+            return { alert, found: read, diagnosis: enriched.diagnosis, workload: await workload };
           }),
         );
-        for (const { alert, found, diagnosis } of diagnosed) {
+        for (const { alert, found, diagnosis, workload } of diagnosed) {
           if (alert.status === 'firing') deps.metrics.diagnoses.inc({ cause: diagnosis.cause.id, confidence: diagnosis.cause.confidence });
           const document = buildDocument(alert, found, diagnosis);
-          const key = keyOf.get(alert);
-          if (key !== undefined) states.set(key, rememberFiring(states.get(key), document));
-          documents.push(document);
+          if (workload !== undefined) document.problems.push(...workload.problems.map(({ source, kind, message }) => ({ source, kind, message })));
+          const item: Pending = { document };
+          const podKey = keyOf.get(alert);
+          if (podKey !== undefined) item.podKey = podKey;
+          if (found.pod !== undefined) item.pod = found.pod;
+          if (workload !== undefined) item.facts = workload;
+          pending.push(item);
           log.info(
             {
               fingerprint: alert.fingerprint,
@@ -109,27 +143,64 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
               cause: diagnosis.cause.id,
               ...(diagnosis.cause.detail === undefined ? {} : { detail: diagnosis.cause.detail }),
               confidence: diagnosis.cause.confidence,
-              problems: found.problems.length,
+              problems: document.problems.length,
             },
             'diagnosed',
           );
         }
+
+        // The incident step: claim every workload this request touches, then decide in order.
+        const inputs = pending.map((p) => incidentInput(p, clusterLabel, new Date(clock()).toISOString()));
+        incidentHeld = await claimAll(incidents, defined(inputs.map((i) => i?.key)));
+        for (const [key, h] of incidentHeld) incidentStates.set(key, h.value);
+        const documents = pending.map((p, i) => {
+          const input = inputs[i];
+          let document = p.document;
+          if (input !== undefined) {
+            const decision = decideIncident(incidentStates.get(input.key), input.input);
+            incidentStates.set(input.key, decision.next);
+            document = decision.document;
+            keysOfFingerprint.set(document.alert.fingerprint, [...(keysOfFingerprint.get(document.alert.fingerprint) ?? []), input.key]);
+          }
+          if (p.podKey !== undefined) podStates.set(p.podKey, rememberFiring(podStates.get(p.podKey), document));
+          return document;
+        });
 
         result =
           documents.length === 0
             ? { kind: 'delivered', permanentFailures: [] }
             : await deps.notifier.deliver({ groupKey: payload.groupKey, receiver: payload.receiver, externalURL: payload.externalURL, documents });
       } catch (err) {
-        await Promise.all([...held.values()].map((h) => h.release()));
+        await Promise.all([...podHeld.values(), ...incidentHeld.values()].map((h) => h.release()));
         throw err;
       }
-      const undelivered = new Set(result.kind === 'delivered' ? [] : result.failures.map((f) => fingerprintKeys.get(f.fingerprint)));
-      await Promise.all([...held].map(([key, h]) => (undelivered.has(key) ? h.release() : h.commit(states.get(key)))));
+      const undelivered = new Set(result.kind === 'delivered' ? [] : result.failures.flatMap((f) => keysOfFingerprint.get(f.fingerprint) ?? []));
+      const settle = <T>(held: Map<string, Held<T>>, states: Map<string, T | undefined>): Promise<void>[] =>
+        [...held].map(([key, h]) => (undelivered.has(key) ? h.release() : h.commit(states.get(key))));
+      await Promise.all([...settle(podHeld, podStates), ...settle(incidentHeld, incidentStates)]);
       return result.kind === 'delivered'
         ? { kind: 'delivered', alerts: payload.alerts.length }
         : { kind: 'retry-later', alerts: payload.alerts.length, failures: result.failures };
     },
   };
+}
+
+/** The incident a document belongs to; none for an alert that names no pod. */
+function incidentInput(p: Pending, clusterLabel: string, now: string): { key: string; input: IncidentInput } | undefined {
+  const { document } = p;
+  if (document.target.pod === '' || document.target.namespace === '') return undefined;
+  const workload = p.facts?.workload ?? document.incident?.workload ?? workloadOfTarget(document.target);
+  const cluster = document.alert.labels[clusterLabel];
+  const input: IncidentInput = { document, workload, now };
+  if (cluster !== undefined && cluster !== '') input.cluster = cluster;
+  if (p.facts !== undefined) input.facts = p.facts;
+  const revision = p.pod === undefined ? undefined : podRevisionName(p.pod, workload);
+  if (revision !== undefined) input.podRevision = revision;
+  return { key: incidentKey(input.cluster, document.target.namespace, workload), input };
+}
+
+function defined(values: Iterable<string | undefined>): string[] {
+  return [...values].filter((v): v is string => v !== undefined);
 }
 
 /** The resolved message reuses the firing diagnosis: the pod is often gone by the time it resolves. */

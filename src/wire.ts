@@ -10,13 +10,24 @@ import { createMemoryHistorySource } from './history/index.ts';
 import { createPrometheusClient } from './history/prometheus.ts';
 import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
-import { type ApiResource, createKubeHealth, createKubeReader, gatherForAlerts, targetFromLabels } from './kube/index.ts';
+import { type ApiResource, createClusterReaders, createKubeHealth } from './kube/index.ts';
 import { createMetrics, primeFailureSeries } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline.ts';
 
 /** Every resource the reader reads (a Record, so that tsc names a resource added to ApiResource but not here). */
-const EVERY_API_RESOURCE: Record<ApiResource, true> = { pods: true, 'pods/log': true, events: true, nodes: true };
+const EVERY_API_RESOURCE: Record<ApiResource, true> = {
+  pods: true,
+  'pods/log': true,
+  events: true,
+  nodes: true,
+  deployments: true,
+  replicasets: true,
+  statefulsets: true,
+  daemonsets: true,
+  controllerrevisions: true,
+  jobs: true,
+};
 
 export interface Service {
   app: FastifyInstance;
@@ -34,14 +45,19 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
   const metrics = createMetrics();
   primeFailureSeries(metrics, Object.keys(config.sinks), Object.keys(EVERY_API_RESOURCE));
   const kubeHealth = createKubeHealth(metrics);
-  const kube = createKubeReader({
-    ...(config.kube.kubeconfigPath !== undefined ? { kubeconfigPath: config.kube.kubeconfigPath } : {}),
-    ...(config.kube.context !== undefined ? { context: config.kube.context } : {}),
-    timeoutMs: config.kube.timeoutMs,
-    maxInFlight: config.kube.maxInFlight,
-    // The log read is the largest response; leave room for JSON pods with many containers.
-    maxResponseBytes: Math.max(4 * 1024 * 1024, 2 * config.kube.logLimitBytes),
-    onApiCall: kubeHealth,
+  const clusters = createClusterReaders({
+    clusterLabel: config.kube.clusterLabel,
+    ...(config.kube.clusterName !== undefined ? { clusterName: config.kube.clusterName } : {}),
+    clusters: config.kube.clusters,
+    reader: {
+      ...(config.kube.kubeconfigPath !== undefined ? { kubeconfigPath: config.kube.kubeconfigPath } : {}),
+      ...(config.kube.context !== undefined ? { context: config.kube.context } : {}),
+      timeoutMs: config.kube.timeoutMs,
+      maxInFlight: config.kube.maxInFlight,
+      // The log read is the largest response; leave room for JSON pods with many containers.
+      maxResponseBytes: Math.max(4 * 1024 * 1024, 2 * config.kube.logLimitBytes),
+      onApiCall: kubeHealth,
+    },
   });
   const logRequest = { tailLines: config.kube.logTailLines, limitBytes: config.kube.logLimitBytes };
   const history =
@@ -50,14 +66,9 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
       : createMemoryHistorySource(createPrometheusClient(config.prometheus), { windowHours: config.prometheus.historyHours });
   const notifier = createNotifier({ config, logger, metrics, ...(overrides.stdout !== undefined ? { stdout: overrides.stdout } : {}) });
   const pipeline = createPipeline({
-    evidence: {
-      gather: (alerts) =>
-        gatherForAlerts(
-          { kube, log: logRequest },
-          alerts.map((a) => targetFromLabels(a.labels)),
-          new Date(),
-        ),
-    },
+    evidence: { gather: (alerts) => clusters.gather(alerts, logRequest, new Date()) },
+    workloads: { read: (labels, pod) => clusters.workload(labels, pod) },
+    clusterLabel: config.kube.clusterLabel,
     diagnose,
     notifier,
     metrics,
@@ -77,7 +88,7 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
     close: () =>
       (closing ??= (async () => {
         await notifier.close();
-        await kube.close();
+        await clusters.close();
         await history?.close();
       })()),
   };

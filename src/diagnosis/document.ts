@@ -173,11 +173,30 @@ export interface Resolution {
   text: string;
 }
 
+/** The pods of one workload (in one cluster and namespace) crashing together: one incident. */
+export interface IncidentRef {
+  /** Stable while the incident lasts; a workload that crashes again later opens a new one. */
+  id: string;
+  cluster?: string;
+  workload: { kind: string; name: string };
+  /** Every pod seen in the incident, with its cause; resolved pods stay listed. */
+  pods: { name: string; cause: CauseId; title: string; status: 'firing' | 'resolved' }[];
+  /** From the owner's status when the incident opened. */
+  ready?: { ready: number; desired: number };
+  /** The rollout the crash loop began with, when it is recent and only its pods crash. */
+  change?: { revision: number; previousRevision: number; since: string; differences: string[] };
+  /** What this alert adds: sinks that cannot edit a sent message announce only opened, cause-differs and closed. */
+  news: 'opened' | 'joined' | 'cause-differs' | 'unchanged' | 'pod-resolved' | 'closed';
+  /** Plain-text lines for every renderer, e.g. "3 of 3 pods of deployment/checkout crash looping". */
+  summary: string[];
+}
+
 export interface DiagnosisDocument {
   version: 1;
   status: 'firing' | 'resolved';
   alert: AlertRef;
   target: Target;
+  incident?: IncidentRef;
   cause: Cause;
   evidence: EvidenceLine[];
   remedies: Remedy[];

@@ -1,6 +1,7 @@
 /** What the pipeline, the CLI and the demo use from `src/kube`. */
 
 export { createKubeHealth, type KubeHealth } from './api-health.ts';
+export { type ClusterReaders, createClusterReaders } from './clusters.ts';
 export { eventsNewestFirst } from './event-facts.ts';
 export { type GatherDeps, gatherEvidence } from './gather-evidence.ts';
 export { coalescingReader, gatherForAlerts } from './gather-for-alerts.ts';

@@ -4,11 +4,12 @@
  * in the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
  * Read-only by construction: `get pods`, `get pods/log`, `list events`, `get nodes`; Secrets are never read.
  */
-import { CoreV1Api, type CoreV1Event, createConfiguration, ServerConfiguration, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, type CoreV1Event, createConfiguration, ServerConfiguration, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { createHttpLibrary } from './http-library.ts';
 import { type KubeConfigOptions, loadKubeConfig, sharedDispatcher } from './kube-config.ts';
 import { classifyKubeError } from './kube-error.ts';
 import { createLimiter } from './limiter.ts';
+import { createWorkloadReader, type WorkloadReader, type WorkloadResource } from './workload-reader.ts';
 
 export interface LogRequest {
   /** `tailLines`: the kubelet starts this many lines before the end. */
@@ -30,7 +31,7 @@ export interface KubeReader {
   readNode(name: string): Promise<V1Node>;
 }
 
-export type ApiResource = 'pods' | 'pods/log' | 'events' | 'nodes';
+export type ApiResource = 'pods' | 'pods/log' | 'events' | 'nodes' | WorkloadResource;
 
 /** Metrics port; the service wires it to a prom-client histogram/counter. */
 export interface ApiCallObserver {
@@ -55,6 +56,8 @@ export interface KubeApiReader extends KubeReader {
   readonly defaultNamespace: string;
   /** Pods by label selector, in one namespace or all (`list pods`: the CLI's, not the service's, permission). */
   listPods(namespace: string | undefined, labelSelector: string | undefined): Promise<V1Pod[]>;
+  /** The pods' owners and their revisions, through the same connection pool and limiter. */
+  readonly workloads: WorkloadReader;
   close(): Promise<void>;
 }
 
@@ -71,7 +74,8 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
     userAgent: USER_AGENT,
     ...(dispatcher === undefined ? {} : { dispatcher }),
   });
-  const api = new CoreV1Api(createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi }));
+  const configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi });
+  const api = new CoreV1Api(configuration);
   const limiter = createLimiter(options.maxInFlight ?? 10);
   const observer = options.onApiCall ?? noopApiCallObserver;
 
@@ -96,6 +100,7 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
     );
 
   return {
+    workloads: createWorkloadReader(new AppsV1Api(configuration), new BatchV1Api(configuration), call),
     defaultNamespace: kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default',
     listPods: (namespace, labelSelector) =>
       call('pods', async () => {

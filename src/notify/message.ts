@@ -25,7 +25,8 @@ export interface EscalationStep {
 }
 
 export interface DecidingFact {
-  source: EvidenceLine['source'];
+  /** `incident`: the workload's pods, their causes and the rollout (doc.incident.summary), shown first. */
+  source: EvidenceLine['source'] | 'incident';
   /** "Log", "Container status", ...: what the reader would open to see it. */
   label: string;
   text: string;
@@ -393,7 +394,7 @@ export function keyFacts(doc: DiagnosisDocument): Fact[] {
   if (t.owner !== undefined) facts.push({ label: 'Owner', value: `${t.owner.kind}/${t.owner.name}` });
   if (t.image !== undefined && t.image !== '') facts.push({ label: 'Image', value: t.image });
   if (t.node !== undefined && t.node !== '') facts.push({ label: 'Node', value: t.node });
-  const cluster = doc.alert.labels['cluster'];
+  const cluster = doc.incident?.cluster ?? doc.alert.labels['cluster'];
   if (cluster !== undefined && cluster !== '') facts.push({ label: 'Cluster', value: cluster });
   return facts.map((f) => ({ label: f.label, value: oneLine(f.value) }));
 }
@@ -404,17 +405,29 @@ export function resolvedLine(doc: DiagnosisDocument): string {
   return took === undefined ? 'Resolved' : `Resolved after ${took}`;
 }
 
+/** The incident's summary lines (src/incidents/incident.ts): its pods, their causes when they differ, the rollout. */
+function incidentFacts(doc: DiagnosisDocument): DecidingFact[] {
+  return (doc.incident?.summary ?? []).map((line) => ({
+    source: 'incident',
+    label: line.startsWith('began with revision') ? 'Change' : /^\d+ pods?: /.test(line) ? 'Causes' : 'Incident',
+    text: truncateWords(oneLine(line), DECIDING_MAX * 2),
+  }));
+}
+
 export function buildMessage(doc: DiagnosisDocument, options: MessageOptions): Message {
   const severity = severityOf(doc);
   const deciding = decidingEvidence(doc);
   const [primaryFix, ...otherFixes] = doc.remedies;
   const lowOrUnknown = doc.cause.id === 'unknown' || doc.cause.confidence === 'low';
   const problems = doc.problems.map((p) => `${p.source}: ${oneLine(p.message)}`);
-  const cluster = doc.alert.labels['cluster'];
+  const cluster = doc.incident?.cluster ?? doc.alert.labels['cluster'];
   const first: FirstMessage = {
     header: headerLine(doc),
     severity,
-    deciding: deciding.map((e) => ({ source: e.source, label: SOURCE_LABEL[e.source], text: truncateWords(oneLine(e.text), DECIDING_MAX) })),
+    deciding: [
+      ...incidentFacts(doc),
+      ...deciding.map((e) => ({ source: e.source, label: SOURCE_LABEL[e.source], text: truncateWords(oneLine(e.text), DECIDING_MAX) })),
+    ],
     ...(problems.length === 0
       ? {}
       : { problems: truncateWords(`Could not read ${doc.problems.map((p) => p.source).join(', ')}: the diagnosis may be incomplete`, DECIDING_MAX) }),

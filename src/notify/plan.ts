@@ -7,9 +7,10 @@
  *   says it was already sent or refused for good);
  * - what the ledger keeps after an attempt, and what Alertmanager is answered.
  */
-import type { RouteSpec } from '../config.ts';
+import type { ResolvedSink, RouteSpec } from '../config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { DeliveryKey, LedgerOutcome } from './delivery-ledger.ts';
+import { sinkTakes } from './incident-filter.ts';
 import { routeSinks } from './route.ts';
 
 /** How one message to one sink ended. */
@@ -36,11 +37,12 @@ export type DeliveryOutcome =
 
 export function planDelivery(
   documents: readonly DiagnosisDocument[],
-  config: { routes: readonly RouteSpec[]; defaultSinks: readonly string[] },
+  config: { routes: readonly RouteSpec[]; defaultSinks: readonly string[]; sinks?: Readonly<Record<string, { type: ResolvedSink['type'] }>> },
 ): Map<string, DiagnosisDocument[]> {
   const plan = new Map<string, DiagnosisDocument[]>();
   for (const doc of documents) {
     for (const sink of routeSinks(doc.alert.labels, config.routes, config.defaultSinks)) {
+      if (!sinkTakes(config.sinks?.[sink]?.type, doc)) continue;
       const queue = plan.get(sink);
       if (queue === undefined) plan.set(sink, [doc]);
       else queue.push(doc);

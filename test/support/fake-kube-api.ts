@@ -13,7 +13,7 @@
  * tailLines, limitBytes as the kubelet applies them), /api/v1/namespaces/{ns}/events (fieldSelector),
  * /api/v1/pods and /api/v1/namespaces/{ns}/pods (labelSelector), /api/v1/nodes/{name} (cluster-scoped:
  * its 403 says "at the cluster scope"); with `objects`, the REST paths of Services, Namespaces,
- * Deployments and the prometheus-operator resources (kube-fixtures-objects.ts). Needs `openssl` (see tls.ts).
+ * Deployments, ReplicaSets, StatefulSets, DaemonSets, ControllerRevisions, Jobs and the prometheus-operator resources (kube-fixtures-objects.ts). Needs `openssl` (see tls.ts).
  */
 
 import { randomBytes } from 'node:crypto';
@@ -47,7 +47,7 @@ export interface FakeKubeApiOptions {
   forbidden?: readonly string[];
   /**
    * Any other objects (Prometheus, Alertmanager, AlertmanagerConfig, PrometheusRule, ServiceMonitor,
-   * Service, Namespace, Deployment), served at their REST paths (kube-fixtures-objects.ts).
+   * Service, Namespace, Deployment, ReplicaSet, StatefulSet, DaemonSet, ControllerRevision, Job), served at their REST paths (kube-fixtures-objects.ts).
    */
   objects?: readonly object[];
   /** Custom resources the server serves (`MONITORING_RESOURCES`: the operator's CRDs are installed). */
@@ -70,6 +70,8 @@ export interface FakeKubeApi {
   readonly maxInFlight: number;
   setPod(pod: object): void;
   setNode(node: object): void;
+  /** Adds or replaces one of `objects` (same kind, namespace and name). */
+  setObject(obj: object): void;
   deletePod(namespace: string, name: string): void;
   addEvents(...events: object[]): void;
   setLog(log: FakeLog): void;
@@ -109,6 +111,13 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   const setLog = (log: FakeLog): void => {
     cluster.logs.set(`${log.namespace}/${log.pod}/${log.container}`, log);
   };
+  const setObject = (obj: object): void => {
+    const raw = toRaw(obj);
+    const id = (o: Record<string, unknown>): string => JSON.stringify([o['kind'], (o['metadata'] as { namespace?: string; name?: string } | undefined) ?? {}]);
+    const at = cluster.objects.objects.findIndex((o) => id(o) === id(raw));
+    if (at === -1) cluster.objects.objects.push(raw);
+    else cluster.objects.objects[at] = raw;
+  };
   for (const pod of options.pods ?? []) setPod(pod);
   for (const log of options.logs ?? []) setLog(log);
   for (const node of options.nodes ?? []) setNode(node);
@@ -142,6 +151,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     },
     setPod,
     setNode,
+    setObject,
     deletePod: (namespace, name) => void cluster.pods.delete(`${namespace}/${name}`),
     addEvents: (...events) => void cluster.events.push(...events.map(toRaw)),
     setLog,

@@ -22,6 +22,11 @@ const RESOURCES: Record<string, string> = {
   Service: 'services',
   Namespace: 'namespaces',
   Deployment: 'deployments',
+  ReplicaSet: 'replicasets',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  ControllerRevision: 'controllerrevisions',
+  Job: 'jobs',
 };
 
 /** The prometheus-operator resources a cluster with its CRDs serves. */
@@ -32,7 +37,16 @@ export const MONITORING_RESOURCES = [
   'monitoring.coreos.com/v1/servicemonitors',
   'monitoring.coreos.com/v1alpha1/alertmanagerconfigs',
 ];
-const BUILT_IN = ['v1/namespaces', 'v1/services', 'apps/v1/deployments'];
+const BUILT_IN = [
+  'v1/namespaces',
+  'v1/services',
+  'apps/v1/deployments',
+  'apps/v1/replicasets',
+  'apps/v1/statefulsets',
+  'apps/v1/daemonsets',
+  'apps/v1/controllerrevisions',
+  'batch/v1/jobs',
+];
 
 export interface ObjectStore {
   objects: Raw[];

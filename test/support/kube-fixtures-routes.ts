@@ -21,11 +21,15 @@ export interface FakeLog {
 /** A status code (answered with a Status body, optionally with this message), a hang, or a reset. */
 export type Failure = number | { status: number; message: string } | 'hang' | 'reset';
 
+/** The owners and histories the incident step reads (apps/v1, batch/v1), named in the request log for call budgets. */
+export type WorkloadResource = 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'controllerrevisions' | 'jobs';
+const WORKLOAD_PATH = /^\/apis\/(?:apps|batch)\/v1\/namespaces\/[^/]+\/(deployments|replicasets|statefulsets|daemonsets|controllerrevisions|jobs)(?:\/[^/]+)?$/;
+
 export interface FakeRequest {
   method: string;
   path: string;
   query: Record<string, string>;
-  resource: 'pods' | 'pods/log' | 'events' | 'nodes' | 'version' | 'other';
+  resource: 'pods' | 'pods/log' | 'events' | 'nodes' | 'version' | WorkloadResource | 'other';
   /** 0 until answered (or when hung or reset). */
   status: number;
   /** Body bytes written to the socket. */
@@ -184,7 +188,7 @@ function resourceOf(path: string): FakeRequest['resource'] {
   if (POD.test(path) || PODS.test(path)) return 'pods';
   if (EVENTS.test(path)) return 'events';
   if (NODE.test(path)) return 'nodes';
-  return 'other';
+  return (WORKLOAD_PATH.exec(path)?.[1] as WorkloadResource | undefined) ?? 'other';
 }
 
 function meta(obj: Raw): { namespace?: string; name?: string; labels?: Record<string, string> } {

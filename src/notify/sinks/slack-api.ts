@@ -7,8 +7,12 @@
  * Each step is remembered per alert (fingerprint + startsAt), so a retry after a half-done firing
  * (post accepted, thread reply failed) only does what is left, never posts the summary twice.
  * That memory is in process: after a restart the original is unknown and a new resolved post is made.
+ *
+ * Pods of one incident (one workload) share one message: the first pod posts it, later pods and
+ * resolves update it in place (`chat.update`: "3 of 3 pods of deployment/checkout crash looping")
+ * and each joining pod is listed in its thread; the last pod's resolve marks it resolved.
  */
-import type { DiagnosisDocument } from '../../diagnosis/document.ts';
+import type { DiagnosisDocument, IncidentRef } from '../../diagnosis/document.ts';
 import { createBoundedMap } from '../bounded-map.ts';
 import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
@@ -33,6 +37,8 @@ interface PostedAlert {
   chartDone: boolean;
   resolvedUpdated: boolean;
   resolvedReplied: boolean;
+  /** Per-incident messages: the alert steps (fingerprint, startsAt, status) already shown. */
+  steps?: string[];
 }
 
 /** Accepts `https://slack.com/api` or just `https://slack.com`. */
@@ -105,14 +111,14 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     }
   };
 
-  const resolved = async (doc: DiagnosisDocument, key: string, ctx: SendContext): Promise<void> => {
+  const resolved = async (doc: DiagnosisDocument, key: string, ctx: SendContext, shown?: DiagnosisDocument): Promise<void> => {
     const state = posted.get(key);
     if (state === undefined) {
       await postMessage(renderSlackResolved(doc, ctx.externalURL), ctx);
       return;
     }
     if (!state.resolvedUpdated) {
-      const update = renderSlack(state.firing, { externalURL: ctx.externalURL, details: 'thread', resolvedBy: doc });
+      const update = renderSlack(shown ?? state.firing, { externalURL: ctx.externalURL, details: 'thread', resolvedBy: doc });
       try {
         const edit = async (m: SlackMessage | { text: string }): Promise<void> => {
           await call('chat.update', { channel: state.channel, ts: state.ts, ...m }, ctx);
@@ -134,8 +140,40 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     }
   };
 
+  const incidentUpdate = async (doc: DiagnosisDocument, incident: IncidentRef, ctx: SendContext): Promise<void> => {
+    const key = `incident\n${incident.id}`;
+    const step = `${doc.alert.fingerprint}\n${doc.alert.startsAt}\n${doc.status}`;
+    const state = posted.get(key);
+    if (state === undefined || (!state.threadDone && doc.status === 'firing' && doc.alert.fingerprint === state.firing.alert.fingerprint)) {
+      // The incident's first message (or one this process never saw: a restart): the per-alert path.
+      await (doc.status === 'resolved' ? resolved(doc, key, ctx) : firing(doc, key, ctx));
+      const now = posted.get(key);
+      if (now !== undefined) now.steps = [...(now.steps ?? []), step];
+      return;
+    }
+    if (state.steps?.includes(step) === true) return;
+    if (incident.news === 'closed') {
+      await resolved({ ...doc, incident }, key, ctx, { ...state.firing, incident });
+    } else {
+      const view = { ...state.firing, incident };
+      await withTextFallback(
+        renderSlack(view, { externalURL: ctx.externalURL, details: 'thread' }),
+        async (m) => {
+          await call('chat.update', { channel: state.channel, ts: state.ts, ...m }, ctx);
+        },
+        deps.logger,
+      );
+      if (incident.news === 'joined' || incident.news === 'cause-differs') {
+        const text = `Pod ${doc.target.pod} is crash looping too: ${doc.cause.title}`;
+        await call('chat.postMessage', { channel: state.channel, thread_ts: state.ts, text, unfurl_links: false, unfurl_media: false }, ctx);
+      }
+    }
+    state.steps = [...(state.steps ?? []), step];
+  };
+
   return {
     async send(doc, ctx) {
+      if (doc.incident !== undefined) return incidentUpdate(doc, doc.incident, ctx);
       const key = `${doc.alert.fingerprint}\n${doc.alert.startsAt}`;
       if (doc.status === 'resolved') await resolved(doc, key, ctx);
       else await firing(doc, key, ctx);

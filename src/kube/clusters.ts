@@ -1,0 +1,132 @@
+/**
+ * Several clusters behind one receiver: an alert's cluster label (CLUSTER_LABEL, default `cluster`)
+ * selects the kubeconfig context of that name, or the one the config file maps it to. An alert
+ * without the label, or naming CLUSTER_NAME, uses the default credentials (the current context, or
+ * the service account in a pod). An alert naming a cluster with no context is never read from
+ * another cluster: its evidence carries the problem instead. Readers are made on first use and kept.
+ */
+import type { Evidence, PodFacts, Problem } from '../diagnosis/evidence.ts';
+import type { WorkloadFacts } from '../incidents/workload.ts';
+import type { GatherDeps } from './gather-evidence.ts';
+import { gatherForAlerts } from './gather-for-alerts.ts';
+import { loadKubeConfig } from './kube-config.ts';
+import { createKubeReader, type KubeApiReader, type KubeReaderOptions } from './reader.ts';
+import { targetFromLabels } from './target.ts';
+import { createWorkloadSource } from './workload-facts.ts';
+
+type Labels = Readonly<Record<string, string>>;
+
+export interface ClusterOptions {
+  clusterLabel: string;
+  clusterName?: string;
+  /** Cluster label value → kubeconfig context. */
+  clusters: Readonly<Record<string, string>>;
+  /** How every reader is made; `context` is the default's. */
+  reader: KubeReaderOptions;
+}
+
+interface Cluster {
+  reader: KubeApiReader;
+  workloads: (pod: PodFacts) => Promise<WorkloadFacts>;
+}
+
+export interface ClusterReaders {
+  /** The default cluster's reader (made at start, so that a broken kubeconfig fails at start). */
+  readonly primary: KubeApiReader;
+  gather(alerts: readonly { labels: Labels }[], log: GatherDeps['log'], now: Date): Promise<Evidence[]>;
+  workload(labels: Labels, pod: PodFacts): Promise<WorkloadFacts>;
+  close(): Promise<void>;
+}
+
+export function createClusterReaders(options: ClusterOptions): ClusterReaders {
+  const make = (reader: KubeApiReader): Cluster => ({ reader, workloads: createWorkloadSource(reader.workloads) });
+  const primary = make(createKubeReader(options.reader));
+  const contexts = new Set(options.reader.inCluster === true ? [] : safeContexts(options.reader));
+  const byContext = new Map<string, Cluster | Problem>();
+
+  /** The cluster for an alert, or the problem that says why it has none. */
+  const pick = (labels: Labels): Cluster | Problem => {
+    const name = labels[options.clusterLabel]?.trim();
+    if (name === undefined || name === '' || name === options.clusterName) return primary;
+    const context = options.clusters[name] ?? (contexts.has(name) ? name : undefined);
+    if (context === undefined) return noContext(name, options.clusterLabel);
+    if (context === options.reader.context) return primary;
+    let cluster = byContext.get(context);
+    if (cluster === undefined) {
+      try {
+        cluster = make(createKubeReader({ ...options.reader, context }));
+      } catch (err) {
+        cluster = { source: 'kube', kind: 'other', message: `cannot use kubeconfig context "${context}" for cluster "${name}": ${(err as Error).message}` };
+      }
+      byContext.set(context, cluster);
+    }
+    return cluster;
+  };
+
+  return {
+    primary: primary.reader,
+    async gather(alerts, log, now) {
+      const out: Evidence[] = new Array(alerts.length);
+      const groups = new Map<Cluster, number[]>();
+      alerts.forEach((alert, i) => {
+        const cluster = pick(alert.labels);
+        if (isProblem(cluster)) {
+          out[i] = problemEvidence(alert.labels, cluster, now);
+          return;
+        }
+        groups.set(cluster, [...(groups.get(cluster) ?? []), i]);
+      });
+      await Promise.all(
+        [...groups].map(async ([cluster, indexes]) => {
+          const targets = indexes.map((i) => targetFromLabels((alerts[i] as { labels: Labels }).labels));
+          const evidence = await gatherForAlerts({ kube: cluster.reader, ...(log === undefined ? {} : { log }) }, targets, now);
+          indexes.forEach((index, k) => {
+            out[index] = evidence[k] as Evidence;
+          });
+        }),
+      );
+      return out;
+    },
+    async workload(labels, pod) {
+      const cluster = pick(labels);
+      if (isProblem(cluster)) return { workload: pod.owner ?? { kind: 'Pod', name: pod.name }, namespace: pod.namespace, revisions: [], problems: [] };
+      return cluster.workloads(pod);
+    },
+    async close() {
+      await Promise.all([primary, ...byContext.values()].map((c) => (isProblem(c) ? undefined : c.reader.close())));
+    },
+  };
+}
+
+function isProblem(value: Cluster | Problem): value is Problem {
+  return 'message' in value;
+}
+
+function noContext(name: string, label: string): Problem {
+  return {
+    source: 'kube',
+    kind: 'other',
+    message: `no kubeconfig context for cluster "${name}" (alert label ${label}), so nothing was read: add a context named "${name}", map the cluster to a context under kube.clusters in the config file, or set CLUSTER_NAME=${name} if it is the cluster crashtriage runs in`,
+  };
+}
+
+function problemEvidence(labels: Labels, problem: Problem, now: Date): Evidence {
+  const t = targetFromLabels(labels);
+  const target: Evidence['target'] = {};
+  if (t.namespace !== undefined) target.namespace = t.namespace;
+  if (t.pod !== undefined) target.pod = t.pod;
+  if (t.container !== undefined) target.container = t.container;
+  if (t.alertReason !== undefined) target.alertReason = t.alertReason;
+  return { now: now.toISOString(), target, events: [], problems: [problem] };
+}
+
+/** The kubeconfig's context names; none when it cannot be read (the primary reader already said why). */
+function safeContexts(options: KubeReaderOptions): string[] {
+  try {
+    return loadKubeConfig(options)
+      .getContexts()
+      .map((c) => c.name);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Which documents of an incident a sink takes. The Slack Web API sink edits its one message per
+ * incident and the JSON webhook gets every alert's document; sinks that cannot edit what they sent
+ * (incoming webhook, email, console) take only what is new to their reader: the incident opening, a
+ * cause not announced yet, and the end of the incident.
+ */
+import type { ResolvedSink } from '../config.ts';
+import type { DiagnosisDocument } from '../diagnosis/document.ts';
+
+const ANNOUNCED: ReadonlySet<string> = new Set(['opened', 'cause-differs', 'closed']);
+
+export function sinkTakes(type: ResolvedSink['type'] | undefined, doc: DiagnosisDocument): boolean {
+  if (doc.incident === undefined || type === 'slack-api' || type === 'webhook') return true;
+  return ANNOUNCED.has(doc.incident.news);
+}
