@@ -17,6 +17,8 @@ export interface AlertmanagerOptions {
   /** Sent as `http_config.authorization` (type Bearer). */
   token?: string;
   sendResolved?: boolean;
+  /** The route's group_by; default the README's [namespace, pod]. */
+  groupBy?: string[];
   /** Alertmanager's grouping timers; short so that tests run in seconds. */
   groupWait?: string;
   groupInterval?: string;
@@ -57,7 +59,7 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
   const config = {
     route: {
       receiver: 'crashtriage',
-      group_by: ['namespace', 'pod'],
+      group_by: options.groupBy ?? ['namespace', 'pod'],
       group_wait: options.groupWait ?? '1s',
       group_interval: options.groupInterval ?? '1s',
       repeat_interval: '1h',

@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 export interface KubeconfigSpec {
   server: string;
@@ -38,5 +38,22 @@ export function kubeconfigYaml(spec: KubeconfigSpec): string {
 export function writeKubeconfig(spec: KubeconfigSpec): string {
   const path = join(mkdtempSync(join(tmpdir(), 'crashtriage-kubeconfig-')), 'config');
   writeFileSync(path, kubeconfigYaml(spec), { mode: 0o600 });
+  return path;
+}
+
+/** One kubeconfig with a context per API server (`kubectl config` merges them so), current the first. */
+export function writeMultiKubeconfig(specs: readonly (KubeconfigSpec & { context: string })[]): string {
+  const docs = specs.map((spec) => parse(kubeconfigYaml(spec)) as { clusters: unknown[]; users: unknown[]; contexts: unknown[] });
+  const path = join(mkdtempSync(join(tmpdir(), 'crashtriage-kubeconfig-')), 'config');
+  const merged = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: docs.flatMap((d) => d.clusters),
+    users: docs.flatMap((d) => d.users),
+    contexts: docs.flatMap((d) => d.contexts),
+    'current-context': specs[0]?.context,
+    preferences: {},
+  };
+  writeFileSync(path, stringify(merged), { mode: 0o600 });
   return path;
 }
