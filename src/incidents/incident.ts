@@ -102,7 +102,11 @@ export function decideIncident(state: IncidentState | undefined, input: Incident
     const { rollback: _command, ...change } = next.change;
     ref.change = change;
   }
-  return { next: news === 'closed' ? undefined : next, document: withRollback({ ...document, incident: ref }, next.change, input.workload, document) };
+  const historyKnown = firing && input.facts !== undefined && input.facts.revisions.length > 0;
+  return {
+    next: news === 'closed' ? undefined : next,
+    document: withRollback({ ...document, incident: ref }, historyKnown ? next.change : undefined, historyKnown, input.workload),
+  };
 }
 
 function open(input: IncidentInput): IncidentState {
@@ -111,17 +115,23 @@ function open(input: IncidentInput): IncidentState {
   return { id: `${id}@${input.now}`, openedAt: input.now, firstAlertAt: document.alert.startsAt, pods: [], announced: [] };
 }
 
-/** For a rollout regression the rollback comes first; the diagnosis' own fix (the fix-forward) follows. */
-function withRollback(document: DiagnosisDocument, change: Change | undefined, workload: WorkloadRef, original: DiagnosisDocument): DiagnosisDocument {
-  if (change === undefined || document.status !== 'firing') return document;
-  const status = `kubectl rollout status ${workloadName(workload)} -n ${original.target.namespace} --timeout=5m`;
+/**
+ * For a rollout regression the rollback to the revision before it comes first; the diagnosis' own fix
+ * (the fix-forward) follows. Once the history is known, the diagnosis' generic "if this started with
+ * a rollout, undo it" gives way: to the exact revision when a rollout started it, to nothing when none did.
+ */
+function withRollback(document: DiagnosisDocument, change: Change | undefined, historyKnown: boolean, workload: WorkloadRef): DiagnosisDocument {
+  if (!historyKnown) return document;
+  const remedies = document.remedies.filter((r) => !r.commands.some((c) => /\bkubectl rollout undo\b/.test(c)));
+  if (change === undefined) return remedies.length === document.remedies.length ? document : { ...document, remedies };
+  const status = `kubectl rollout status ${workloadName(workload)} -n ${document.target.namespace} --timeout=5m`;
   return {
     ...document,
     remedies: [
       { title: `Roll back to revision ${change.previousRevision}, the one before the change`, commands: [change.rollback] },
-      ...original.remedies.map((r, i) => (i === 0 ? { ...r, title: `Or fix forward: ${lowerFirst(r.title)}` } : r)),
+      ...remedies.map((r, i) => (i === 0 ? { ...r, title: `Or fix forward: ${lowerFirst(r.title)}` } : r)),
     ],
-    verify: original.verify.includes(status) ? original.verify : [status, ...original.verify],
+    verify: document.verify.includes(status) ? document.verify : [status, ...document.verify],
   };
 }
 

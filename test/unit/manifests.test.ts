@@ -85,13 +85,28 @@ describe('schemas', () => {
 });
 
 describe('RBAC', () => {
-  it('the ClusterRole grants exactly get pods, get pods/log, get and list events, get nodes, in the core group', () => {
+  it('the ClusterRole grants exactly get pods, get pods/log, get and list events, get nodes, and the reads of owners and their revisions', () => {
     const role = only<IClusterRole>(base(), 'ClusterRole');
     const grants = (role.rules ?? []).flatMap((r) =>
       (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${g}|${res}|${v}`))),
     );
-    expect(new Set(grants)).toEqual(new Set(['|pods|get', '|pods/log|get', '|events|get', '|events|list', '|nodes|get']));
-    expect(grants).toHaveLength(5);
+    expect(new Set(grants)).toEqual(
+      new Set([
+        '|pods|get',
+        '|pods/log|get',
+        '|events|get',
+        '|events|list',
+        '|nodes|get',
+        'apps|deployments|get',
+        'apps|statefulsets|get',
+        'apps|daemonsets|get',
+        'apps|replicasets|list',
+        'apps|controllerrevisions|list',
+        'batch|jobs|get',
+      ]),
+    );
+    expect(grants).toHaveLength(11);
+    expect(grants.every((g) => /\|(get|list)$/.test(g))).toBe(true);
     const everything = JSON.stringify(role.rules);
     expect(everything).not.toContain('*');
     expect(everything).not.toMatch(/secret/i);

@@ -87,6 +87,21 @@ describe('incident', () => {
     expect(older.document.remedies[0]?.title).toMatch(/^Raise the memory limit/);
   });
 
+  it("drops the diagnosis' generic rollout undo once the history shows no recent rollout, and replaces it when one is found", () => {
+    const generic = {
+      title: 'If this started with the latest rollout: roll back',
+      commands: ['kubectl rollout history deployment/payment-svc -n payments', 'kubectl rollout undo deployment/payment-svc -n payments'],
+    };
+    const doc = oomDocument({ remedies: [...oomDocument().remedies, generic] });
+    const template = { containers: [{ ...oneContainer, image: 'payment-svc:2.3.0' }], initContainers: [], volumes: [] };
+    const old = facts([{ revision: 7, name: 'payment-svc-old', createdAt: '2026-03-01T10:00:00Z', template }]);
+    const quiet = decideIncident(undefined, { document: doc, workload, now: NOW, facts: old, podRevision: 'payment-svc-old' }).document;
+    expect(quiet.remedies.map((r) => r.title)).not.toContain(generic.title);
+    expect(quiet.remedies).toHaveLength(2);
+    // Without the history (not read, or forbidden) the diagnosis' hedge stays.
+    expect(decideIncident(undefined, { document: doc, workload, now: NOW }).document.remedies).toContainEqual(generic);
+  });
+
   it('names the cluster, keys incidents by cluster, and treats a bare pod as its own workload', () => {
     const doc = decideIncident(undefined, { document: podDoc('a'), workload, cluster: 'eu-1', now: NOW }).document;
     expect(doc.incident?.summary[0]).toBe('1 pod of deployment/payment-svc in cluster eu-1 crash looping');

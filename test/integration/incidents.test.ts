@@ -1,0 +1,257 @@
+/**
+ * Incidents end to end: the real Alertmanager grouping by [cluster, namespace, pod] (so each pod's
+ * alerts arrive in requests of their own, often concurrently) → the service as main.ts wires it →
+ * fake API servers over TLS → Slack (Web API stand-in), a real SMTP server and a webhook receiver.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
+import { wireService } from '../../src/wire.ts';
+import { kubeFixture } from '../fixtures/kube/index.ts';
+import { deploymentScenario, setScenario, type WorkloadScenario } from '../fixtures/kube/workloads.ts';
+import { type PostableAlert, type RunningAlertmanager, startAlertmanager, waitFor } from '../support/alertmanager.ts';
+import { type FakeKubeApi, type FakeRequest, startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { writeMultiKubeconfig } from '../support/kube-fixtures-kubeconfig.ts';
+import { type SlackStandin, startSlackStandin } from '../support/slack-standin.ts';
+import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
+import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
+
+const TOKEN = 'incidents-token-3a9c';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface World {
+  slack: SlackStandin;
+  smtp: SmtpCapture;
+  hook: WebhookCapture;
+  alertmanager: RunningAlertmanager;
+}
+
+async function startWorld(kubeEnv: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<World> {
+  const slack = await startSlackStandin();
+  cleanups.push(() => slack.close());
+  const smtp = await startSmtpCapture();
+  cleanups.push(() => smtp.close());
+  const hook = await startWebhookCapture();
+  cleanups.push(() => hook.close());
+  const result = loadConfig({
+    WEBHOOK_TOKEN: TOKEN,
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_CHANNEL: slack.channel,
+    SLACK_API_URL: slack.apiUrl,
+    SMTP_URL: smtp.url,
+    EMAIL_FROM: 'crashtriage@example.com',
+    EMAIL_TO: 'oncall@example.com',
+    FORWARD_WEBHOOK_URL: hook.url,
+    LOG_LEVEL: 'silent',
+    ...kubeEnv,
+    ...extraEnv,
+  });
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  const service = await wireService(result.config, pino({ level: 'silent' }));
+  cleanups.push(async () => {
+    await service.app.close();
+    await service.close();
+  });
+  const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
+  const alertmanager = await startAlertmanager({ webhookUrl: `${address}/alerts`, token: TOKEN, groupBy: ['cluster', 'namespace', 'pod'] });
+  cleanups.push(() => alertmanager.stop());
+  return { slack, smtp, hook, alertmanager };
+}
+
+async function startApi(...scenarios: WorkloadScenario[]): Promise<FakeKubeApi> {
+  const api = await startFakeKubeApi({
+    objects: scenarios.flatMap((s) => s.objects),
+    pods: scenarios.flatMap((s) => s.pods),
+    events: scenarios.flatMap((s) => s.events),
+    logs: scenarios.flatMap((s) => s.logs),
+  });
+  cleanups.push(() => api.close());
+  return api;
+}
+
+/** What the stock kube-prometheus rules fire for one crash-looping pod: KubePodCrashLooping and KubePodNotReady. */
+function stockAlerts(namespace: string, pod: string, extra: Record<string, string> = {}): PostableAlert[] {
+  const startsAt = new Date(Date.now() - 30_000).toISOString();
+  return [
+    { labels: { alertname: 'KubePodCrashLooping', namespace, pod, container: 'app', reason: 'CrashLoopBackOff', severity: 'warning', ...extra }, startsAt },
+    { labels: { alertname: 'KubePodNotReady', namespace, pod, severity: 'warning', ...extra }, startsAt },
+  ];
+}
+
+const topLevel = (slack: SlackStandin) => slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined);
+const docs = (hook: WebhookCapture) => hook.accepted.map((r) => r.body as DiagnosisDocument);
+const namespaced = (requests: FakeRequest[]) => requests.filter((r) => r.path.includes('/namespaces/'));
+
+describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod)', () => {
+  it('a Deployment whose new revision crash loops: one Slack message for its 3 pods, the rollback to the healthy revision first', async () => {
+    const now = new Date();
+    const checkout = deploymentScenario({
+      namespace: 'shop',
+      name: 'checkout',
+      replicas: 3,
+      firstRevision: 6,
+      revisions: [
+        { image: 'registry.acme.io/checkout:2.2.0', minutesAgo: 60 * 24 * 9 },
+        { image: 'registry.acme.io/checkout:2.3.0', minutesAgo: 60 * 24 * 2 },
+        { image: 'registry.acme.io/checkout:2.4.0', env: ['PAYMENTS_URL'], minutesAgo: 7 },
+      ],
+      crashing: 3,
+      now,
+    });
+    const api = await startApi(checkout);
+    const w = await startWorld({ KUBECONFIG: api.kubeconfigPath });
+    await w.alertmanager.push(checkout.crashing.flatMap((pod) => stockAlerts('shop', pod)));
+
+    const all = await waitFor('three firing documents', () => (docs(w.hook).length >= 3 ? docs(w.hook) : undefined));
+    expect(new Set(all.map((d) => d.incident?.id)).size).toBe(1);
+    expect(all.map((d) => d.alert.name)).toEqual(['KubePodCrashLooping', 'KubePodCrashLooping', 'KubePodCrashLooping']);
+    const last = all.at(-1) as DiagnosisDocument;
+    expect(last.incident).toMatchObject({
+      workload: { kind: 'Deployment', name: 'checkout' },
+      ready: { ready: 0, desired: 3 },
+      change: {
+        revision: 8,
+        previousRevision: 7,
+        differences: ['image registry.acme.io/checkout:2.3.0 → registry.acme.io/checkout:2.4.0', 'env added: PAYMENTS_URL'],
+      },
+    });
+    expect(last.incident?.summary[0]).toBe('3 of 3 pods of deployment/checkout crash looping (0 of 3 ready)');
+    expect(last.incident?.summary[1]).toMatch(/^began with revision 8, 7 minutes ago: image /);
+    expect(last.remedies[0]?.commands).toEqual(['kubectl rollout undo deployment/checkout -n shop --to-revision=7']);
+    expect(last.remedies[1]?.title).toMatch(/^Or fix forward: /);
+
+    // Slack: one message, updated in place as the pods joined, each pod named in its thread.
+    await waitFor('two updates', () => (w.slack.messages.filter((m) => m.via === 'chat.update').length >= 2 ? true : undefined));
+    expect(topLevel(w.slack)).toHaveLength(1);
+    const updated = w.slack.messages.filter((m) => m.via === 'chat.update').at(-1);
+    expect(JSON.stringify(updated?.blocks)).toContain('3 of 3 pods of deployment/checkout crash looping');
+    expect(JSON.stringify(updated?.blocks)).toContain('kubectl rollout undo deployment/checkout -n shop --to-revision=7');
+    const joined = w.slack.messages.filter((m) => m.thread_ts === topLevel(w.slack)[0]?.ts && /is crash looping too/.test(m.text ?? ''));
+    expect(joined).toHaveLength(2);
+    // Email announces the incident once: the later pods have the same cause.
+    await waitFor('the mail', () => w.smtp.mails[0]);
+    expect(w.smtp.mails).toHaveLength(1);
+    expect(w.smtp.mails[0]?.text).toContain('kubectl rollout undo deployment/checkout -n shop --to-revision=7');
+
+    // The owner was read once for the incident; each further pod cost only the reads of its cause.
+    const calls = namespaced(api.requests);
+    expect(calls.filter((r) => r.resource === 'deployments')).toHaveLength(1);
+    expect(calls.filter((r) => r.resource === 'replicasets')).toHaveLength(1);
+    expect(calls.length / 6).toBeLessThanOrEqual(3);
+    expect(api.requests.some((r) => /secrets/.test(r.path))).toBe(false);
+  });
+
+  it('pods of a StatefulSet and of a DaemonSet crashing together: one message each, the pod counts right', async () => {
+    const now = new Date();
+    const ledger = setScenario({
+      kind: 'StatefulSet',
+      namespace: 'data',
+      name: 'ledger',
+      replicas: 3,
+      revisions: [{ image: 'ledger:1.4.0', minutesAgo: 9000 }],
+      crashing: 2,
+      now,
+    });
+    const agent = setScenario({
+      kind: 'DaemonSet',
+      namespace: 'data',
+      name: 'log-agent',
+      replicas: 4,
+      revisions: [{ image: 'log-agent:3.1', minutesAgo: 9000 }],
+      crashing: 2,
+      now,
+    });
+    const api = await startApi(ledger, agent);
+    const w = await startWorld({ KUBECONFIG: api.kubeconfigPath });
+    await w.alertmanager.push([...ledger.crashing, ...agent.crashing].flatMap((pod) => stockAlerts('data', pod)));
+
+    await waitFor('four documents', () => (docs(w.hook).length >= 4 ? true : undefined));
+    await waitFor('two updates', () => (w.slack.messages.filter((m) => m.via === 'chat.update').length >= 2 ? true : undefined));
+    expect(topLevel(w.slack)).toHaveLength(2);
+    const updates = w.slack.messages.filter((m) => m.via === 'chat.update').map((m) => JSON.stringify(m.blocks));
+    expect(updates.some((u) => u.includes('2 of 3 pods of statefulset/ledger crash looping (1 of 3 ready)'))).toBe(true);
+    expect(updates.some((u) => u.includes('2 of 4 pods of daemonset/log-agent crash looping (2 of 4 ready)'))).toBe(true);
+    expect(w.smtp.mails).toHaveLength(2);
+    // Old revisions only: nothing is said of rollbacks.
+    expect(docs(w.hook).every((d) => d.incident?.change === undefined && !d.remedies.some((r) => r.commands.some((c) => c.includes('rollout undo'))))).toBe(
+      true,
+    );
+  });
+
+  it('two clusters as two kubeconfig contexts: the same namespace and pod in both, each diagnosed from its own; an unknown cluster is read from none', async () => {
+    const crash = kubeFixture('deployment-crashloop');
+    const oom = kubeFixture('deployment-oomkilled');
+    // The OOM pod renamed to the crash-looping pod's name and namespace, as the other cluster would have it.
+    const twin = structuredClone(oom.rawPod) as { metadata: Record<string, unknown> };
+    twin.metadata = { ...twin.metadata, name: crash.podName, namespace: crash.namespace, labels: { 'pod-template-hash': '7d4b9c8f6' } };
+    twin.metadata['ownerReferences'] = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d4b9c8f6', uid: 'rs-us', controller: true }];
+    const eu = await startFakeKubeApi({
+      pods: [crash.rawPod],
+      events: crash.rawEvents,
+      logs: [{ namespace: crash.namespace, pod: crash.podName, container: 'app', previous: crash.previousLog ?? '' }],
+    });
+    cleanups.push(() => eu.close());
+    const us = await startFakeKubeApi({
+      pods: [twin],
+      logs: [{ namespace: crash.namespace, pod: crash.podName, container: 'api', previous: oom.previousLog ?? '' }],
+    });
+    cleanups.push(() => us.close());
+    const kubeconfig = writeMultiKubeconfig([
+      { context: 'eu-1', server: eu.url, caPem: eu.caPem, token: eu.token },
+      { context: 'prod-us', server: us.url, caPem: us.caPem, token: us.token },
+    ]);
+    // eu-1 is a context's own name; us-1 reaches the context prod-us through the config file's mapping.
+    const configFile = join(mkdtempSync(join(tmpdir(), 'crashtriage-config-')), 'config.yaml');
+    writeFileSync(configFile, 'kube:\n  clusters:\n    us-1: prod-us\n');
+    const w = await startWorld({ KUBECONFIG: kubeconfig }, { CONFIG_FILE: configFile });
+    await w.alertmanager.push([
+      ...stockAlerts(crash.namespace, crash.podName, { cluster: 'eu-1' }).slice(1),
+      ...stockAlerts(crash.namespace, crash.podName, { cluster: 'us-1' }).slice(1),
+      ...stockAlerts(crash.namespace, crash.podName, { cluster: 'ap-1' }).slice(1),
+    ]);
+    const got = await waitFor('three documents', () => (docs(w.hook).length >= 3 ? docs(w.hook) : undefined));
+    const byCluster = new Map(got.map((d) => [d.alert.labels['cluster'], d]));
+    expect(byCluster.get('eu-1')?.cause.id).toBe('app-crash');
+    expect(byCluster.get('us-1')?.cause.id).toBe('oom-killed');
+    expect(byCluster.get('ap-1')?.cause.id).toBe('unknown');
+    expect(byCluster.get('ap-1')?.problems[0]?.message).toMatch(/^no kubeconfig context for cluster "ap-1"/);
+    expect(new Set(got.map((d) => d.incident?.id)).size).toBe(3);
+    expect(byCluster.get('eu-1')?.incident?.cluster).toBe('eu-1');
+    // Each cluster's API was asked only about its own alert.
+    expect(eu.requests.every((r) => r.path.includes(`/namespaces/${crash.namespace}/`))).toBe(true);
+    expect(eu.requests.filter((r) => r.resource === 'pods')).toHaveLength(1);
+    expect(us.requests.filter((r) => r.resource === 'pods')).toHaveLength(1);
+    expect(topLevel(w.slack)).toHaveLength(3);
+    expect(
+      topLevel(w.slack)
+        .map((m) => JSON.stringify(m.blocks))
+        .some((b) => b.includes('ap-1')),
+    ).toBe(true);
+  });
+
+  it('a storm in one namespace: at most 3 namespaced API calls per alert on average, owners read once each', async () => {
+    const now = new Date();
+    const scenarios = ['cart', 'search', 'orders', 'payments'].map((name) =>
+      deploymentScenario({ namespace: 'shop', name, replicas: 3, revisions: [{ image: `${name}:1.0`, minutesAgo: 9000 }], crashing: 3, now }),
+    );
+    const api = await startApi(...scenarios);
+    const w = await startWorld({ KUBECONFIG: api.kubeconfigPath });
+    const alerts = scenarios.flatMap((s) => s.crashing.flatMap((pod) => stockAlerts('shop', pod)));
+    await w.alertmanager.push(alerts);
+    await waitFor('twelve documents', () => (docs(w.hook).length >= 12 ? true : undefined), 30_000);
+    const calls = namespaced(api.requests);
+    const perAlert = calls.length / alerts.length;
+    expect(perAlert).toBeLessThanOrEqual(3);
+    expect(calls.filter((r) => r.resource === 'deployments')).toHaveLength(4);
+    expect(calls.filter((r) => r.resource === 'replicasets')).toHaveLength(4);
+    expect(topLevel(w.slack)).toHaveLength(4);
+    expect(w.smtp.mails).toHaveLength(4);
+  });
+});
