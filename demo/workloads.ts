@@ -28,6 +28,10 @@ export const DEMO_FIXTURES = [
   'pod-terminated-node-shutdown',
   'unschedulable-insufficient-memory-and-taint',
   'pod-setup-multi-attach',
+  // Sub-causes of application crashes whose fix differs most from "read the log, roll back":
+  'sub-api-forbidden-python-client-namespace', // grant the RBAC the log names
+  'sub-service-link-go-listen-address', // enableServiceLinks: false
+  'sub-mount-hides-nginx-modules', // mount the ConfigMap's files with subPath
 ] as const;
 
 export interface DemoWorkload {

@@ -38,7 +38,7 @@ export function rbacRemedies(clues: Clues, w: Workload, fix: FixOf<'rbac'>): Rem
     (a) =>
       `kubectl auth can-i ${a.verb} ${shq(resourceRef(a))} --as=${shq(a.user)} ${a.namespace === undefined ? '--all-namespaces' : `-n ${shq(a.namespace)}`}`,
   );
-  const out: Remedy[] = [{ title: `Confirm what ${fix.access[0]?.user ?? 'the service account'} may not do`, commands: checks }];
+  const out: Remedy[] = [];
   // One Role per user and scope: the verbs and resources the log shows refused (list also needs watch for informers).
   const groups = new Map<string, ForbiddenAccess[]>();
   for (const a of fix.access) groups.set(`${a.user}|${a.namespace ?? ''}`, [...(groups.get(`${a.user}|${a.namespace ?? ''}`) ?? []), a]);
@@ -64,6 +64,7 @@ export function rbacRemedies(clues: Clues, w: Workload, fix: FixOf<'rbac'>): Rem
     title: `Grant ${[...new Set(fix.access.map((a) => `${a.verb} ${resourceRef(a)}`))].join(', ')}${fix.access.some((a) => a.verb === 'list') ? ' (and watch, which informers need with list)' : ''}, then restart`,
     commands: [...grants, ...restart(w)],
   });
+  out.push({ title: `Confirm what ${fix.access[0]?.user ?? 'the service account'} may do (yes after the grant)`, commands: checks });
   if (clues.pod?.serviceAccountName === undefined)
     out.push({
       title: 'The pod runs as the namespace default service account: give the app its own and grant that instead',
@@ -100,12 +101,11 @@ export function writablePathRemedies(clues: Clues, w: Workload, fix: FixOf<'writ
 export function fsPermissionRemedies(clues: Clues, w: Workload, fix: FixOf<'fs-permission'>): Remedy[] {
   const user = clues.container?.securityContext?.runAsUser ?? clues.pod?.securityContext?.runAsUser;
   const group = clues.container?.securityContext?.runAsGroup ?? user;
-  const out: Remedy[] = [
-    {
-      title: `See who owns ${fix.path} and who the process runs as`,
-      commands: debugCopy(clues.podName, w, `id ; ls -ln ${fix.mountPath ?? fix.path.slice(0, fix.path.lastIndexOf('/') + 1)}`),
-    },
-  ];
+  const out: Remedy[] = [];
+  const inspect: Remedy = {
+    title: `See who owns ${fix.path} and who the process runs as`,
+    commands: debugCopy(clues.podName, w, `id ; ls -ln ${fix.mountPath ?? fix.path.slice(0, fix.path.lastIndexOf('/') + 1)}`),
+  };
   if (fix.volume !== undefined && fix.volumeKind !== 'hostPath') {
     const fsGroup = group ?? 1000;
     out.push({
@@ -123,6 +123,7 @@ export function fsPermissionRemedies(clues: Clues, w: Workload, fix: FixOf<'fs-p
       commands: [`docker run --rm --entrypoint ls ${shq(clues.container?.image ?? 'IMAGE')} -ln ${shq(fix.path)}`],
     });
   }
+  out.push(inspect);
   return out;
 }
 
@@ -133,15 +134,14 @@ export function mountHidesRemedies(_clues: Clues, w: Workload, fix: FixOf<'mount
       : `kubectl get configmap ${shq(fix.object.name)} ${ns(w)} -o go-template=${shq('{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}')}`;
   return [
     {
-      title: `See which files ${fix.object.kind === 'secret' ? 'Secret' : 'ConfigMap'} ${fix.object.name} provides (they replace everything the image has in ${fix.mountPath})`,
-      commands: [listKeys],
-    },
-    {
-      title: `Mount each of its files on its own with subPath, so the image's files in ${fix.mountPath} stay visible`,
-      commands: replaceSteps(
-        w,
-        `replace the volumeMount of ${fix.volume} at ${fix.mountPath} with one mount per key: mountPath ${fix.mountPath}/KEY, subPath KEY`,
-      ),
+      title: `Mount each file of ${fix.object.kind === 'secret' ? 'Secret' : 'ConfigMap'} ${fix.object.name} on its own with subPath, so the image's files in ${fix.mountPath} stay visible`,
+      commands: [
+        listKeys,
+        ...replaceSteps(
+          w,
+          `replace the volumeMount of ${fix.volume} at ${fix.mountPath} with one mount per key listed above: mountPath ${fix.mountPath}/KEY, subPath KEY`,
+        ),
+      ],
     },
   ];
 }
@@ -164,8 +164,9 @@ export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>
   const user = fix.user === undefined ? 'the app' : `user ${fix.user}`;
   const secrets = [...new Set([...fix.secrets.map((s) => s.secret), ...fix.envFrom])];
   const out: Remedy[] = [];
+  const keys: Remedy[] = [];
   if (secrets.length > 0)
-    out.push({
+    keys.push({
       title: `See which keys ${secrets.map((s) => `Secret ${s}`).join(', ')} has (names only; a renamed key or an unrotated Secret is common)`,
       commands: secrets.map((s) => `kubectl get secret ${shq(s)} ${ns(w)} -o go-template=${shq(LIST_KEYS)}`),
     });
@@ -190,6 +191,7 @@ export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>
       ],
     });
   }
+  out.push(...keys);
   out.push({
     title: `Or the database side changed: check that ${user} exists there with that password (and, for PostgreSQL, a pg_hba.conf entry for the pod network)`,
     commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.containers[*].env[*].name}')}`],
@@ -228,7 +230,6 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
       },
     ];
   return [
-    check,
     {
       title: `Trust the CA that signed it: ship it as ConfigMap ${bundle} and point ${fix.runtime === 'jvm' ? 'the JVM truststore' : env} at it (or fix the certificate on ${host})`,
       commands: [
@@ -244,6 +245,7 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
         ),
       ],
     },
+    check,
   ];
 }
 

@@ -23,6 +23,24 @@ export function dependency(clues: Clues): LogSignature | undefined {
   return [...clues.signatures].reverse().find((s) => s.kind === 'connection' && s.endpoint !== undefined && isDecisive(s, lines));
 }
 
+/** The last line that reports a failure in words, when no shape or level marks one. */
+function lastErrorWords(clues: Clues): string | undefined {
+  const lines = clues.log?.lines ?? [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] ?? '').trim();
+    if (/\b(?:error|errors|fatal|failed|failure|exception|panic|cannot|can't|unable|denied|refused|abort(?:ed|ing)?)\b/i.test(line))
+      return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  }
+  return undefined;
+}
+
+/** Never "no error line" when the log reports one in words: quote it, and say what was checked. */
+function errorWordsNote(clues: Clues): string {
+  const words = lastErrorWords(clues);
+  if (words !== undefined) return `; no known crash shape (exception, panic, fatal record) matched, and the last line reporting a failure says: "${words}"`;
+  return `; the log shows no stack trace, error record or failure message (its last line: "${lastLine(clues) ?? ''}")`;
+}
+
 /** The last non-empty log line, quoted when nothing else stands out (Go's log.Fatal has no level). */
 function lastLine(clues: Clues): string | undefined {
   const lines = clues.log?.lines ?? [];
@@ -88,12 +106,16 @@ export function crashVerdict(clues: Clues, place: Place, sig: LogSignature | und
         ? '; its log could not be read, so the reason is not known'
         : noLog
           ? '; it wrote nothing to its log before exiting'
-          : `; the log shows no stack trace or error line (its last line: "${lastLine(clues) ?? ''}")`;
+          : errorWordsNote(clues);
   const title = `${sig === undefined ? 'Application error' : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
   const dep = sig?.kind === 'connection' ? sig : dependency(clues);
   return {
     id: 'app-crash',
-    ...(dep?.endpoint === undefined ? {} : { detail: dep.failure === 'dns' ? ('dns-failure' as const) : ('dependency-unreachable' as const) }),
+    ...(sig?.kind === 'missing-file'
+      ? { detail: 'missing-file' as const }
+      : dep?.endpoint === undefined
+        ? {}
+        : { detail: dep.failure === 'dns' ? ('dns-failure' as const) : ('dependency-unreachable' as const) }),
     place,
     confidence: detail !== '' ? 'high' : noLog ? 'low' : 'medium',
     title,
