@@ -126,3 +126,42 @@ describe('pipeline', () => {
     expect(await pipeline.process(webhookPayload(), log)).toEqual({ kind: 'delivered', alerts: 1 });
   });
 });
+
+describe('pipeline with memory history', () => {
+  it('hands each diagnosis to the history source and delivers what it returns, with its problem', async () => {
+    const seen: string[] = [];
+    const delivered: DeliveryBatch[] = [];
+    const pipeline = createPipeline({
+      evidence: {
+        async gather(alerts: readonly WebhookAlert[]): Promise<Evidence[]> {
+          return alerts.map(() => ({ now: '2026-11-25T12:00:00Z', target: { namespace: 'payments', pod: 'p' }, events: [], problems: [] }));
+        },
+      },
+      diagnose,
+      notifier: {
+        async deliver(batch: DeliveryBatch): Promise<DeliveryOutcome> {
+          delivered.push(batch);
+          return { kind: 'delivered', permanentFailures: [] };
+        },
+      },
+      metrics: createMetrics({ defaultMetrics: false }),
+      history: {
+        async enrich(_evidence, diagnosis) {
+          seen.push(diagnosis.cause.id);
+          return {
+            diagnosis: { ...diagnosis, evidence: [...diagnosis.evidence, { source: 'metrics', text: 'memory, last 6 h: ▁▂▃' }] },
+            problem: { source: 'prometheus', kind: 'timeout', message: 'could not read the memory history: no answer from Prometheus within 2000 ms' },
+            ms: 12,
+          };
+        },
+      },
+    });
+    await pipeline.process(webhookPayload(), log);
+    expect(seen).toEqual(['unknown']);
+    const doc = delivered[0]?.documents[0];
+    expect(doc?.evidence.at(-1)).toEqual({ source: 'metrics', text: 'memory, last 6 h: ▁▂▃' });
+    expect(doc?.problems).toEqual([
+      { source: 'prometheus', kind: 'timeout', message: 'could not read the memory history: no answer from Prometheus within 2000 ms' },
+    ]);
+  });
+});
