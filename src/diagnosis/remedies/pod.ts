@@ -6,6 +6,7 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
+import { parseMemory } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { podSelector } from './verify.ts';
@@ -73,6 +74,9 @@ export function evictionRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
   const mine = e.containers.find((c) => c.name === w.container) ?? e.containers[0];
   const out: Remedy[] = [];
   if (e.kind === 'memory-pressure') {
+    // A request above the container's own limit would be refused by the API server: cap it there.
+    const limit = clues.pod?.containers.find((c) => c.name === mine?.name)?.resources.limits.memory;
+    const usage = mine === undefined ? undefined : (parseMemory(mine.usage) ?? 0) > (parseMemory(limit ?? '') ?? Number.POSITIVE_INFINITY) ? limit : mine.usage;
     out.push({
       title:
         mine === undefined
@@ -81,7 +85,7 @@ export function evictionRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
       commands:
         mine === undefined
           ? [`kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`]
-          : patchContainer({ ...w, container: mine.name }, { resources: { requests: { memory: mine.usage } } }),
+          : patchContainer({ ...w, container: mine.name }, { resources: { requests: { memory: usage ?? mine.usage } } }),
     });
   } else if (e.kind === 'disk-pressure' || e.kind === 'ephemeral-storage-limit') {
     out.push({

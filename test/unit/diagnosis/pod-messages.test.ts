@@ -134,6 +134,14 @@ describe('less common pod-level cases', () => {
     expect(texts(d)).toContain('chroot /host ps -e -o pid,ppid,comm');
   });
 
+  it('a memory request is never raised above the container’s own limit (the API server would refuse it)', () => {
+    const d = variant('evicted-node-memory-pressure', (p) => {
+      const c = p.spec?.containers[0];
+      if (c !== undefined) c.resources = { requests: { memory: '512Mi' }, limits: { memory: '1Gi' } };
+    });
+    expect(texts(d)).toContain('"requests":{"memory":"1Gi"}');
+  });
+
   it('an eviction without a message (the event expired) still decides, at medium confidence', () => {
     const d = variant(
       'evicted-node-memory-pressure',
