@@ -1,10 +1,12 @@
 /**
- * The one purity check: the diagnosis is a pure function of the evidence (docs/architecture.md
- * "The flow"), so nothing under src/diagnosis may do I/O, read the clock or reach into the adapters.
- * Checked on the import graph and the source text, so a stray import or `Date.now()` fails CI.
+ * The one purity check. The diagnosis, the incident decisions and the memory decision are pure
+ * functions of their input (docs/architecture.md "The flow" and "Rooms"): a pure module imports only
+ * what its core allows (type-only imports erase at run time), nothing from `node:` or a package, and
+ * reads no clock. Checked on the import graph and the source
+ * text, so a stray import or `Date.now()` fails CI. A new pure core is one more entry in PURE_CORES.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
@@ -23,22 +25,32 @@ function importsOf(file: string): string[] {
   ].map((m) => m[1] ?? '');
 }
 
-describe('architecture', () => {
-  // The diagnosis and the incident decisions: pure. Type-only imports erase at run time.
-  const diagnosisFiles = [...sourceFiles(join(root, 'src/diagnosis')), ...sourceFiles(join(root, 'src/incidents'))];
+const within =
+  (...dirs: string[]) =>
+  (path: string): boolean =>
+    dirs.some((dir) => path.startsWith(`${join(root, dir)}/`));
+const inDiagnosis = within('src/diagnosis');
+const HISTORY_PURE = ['runs.ts', 'decide.ts', 'explain.ts', 'sparkline.ts'].map((f) => join(root, 'src/history', f));
 
-  it('finds the diagnosis sources', () => {
-    expect(diagnosisFiles.length).toBeGreaterThan(3);
+/** Each pure core: its files, and what a file of it may import (as a resolved path). */
+const PURE_CORES: { core: string; files: string[]; mayImport: (path: string) => boolean }[] = [
+  { core: 'the diagnosis (src/diagnosis)', files: sourceFiles(join(root, 'src/diagnosis')), mayImport: inDiagnosis },
+  { core: 'the incident decisions (src/incidents)', files: sourceFiles(join(root, 'src/incidents')), mayImport: within('src/incidents', 'src/diagnosis') },
+  {
+    core: 'the memory decision (src/history; its I/O lives in prometheus.ts, read.ts and index.ts)',
+    files: HISTORY_PURE,
+    mayImport: (path) => inDiagnosis(path) || HISTORY_PURE.filter((f) => !f.endsWith('/explain.ts')).includes(path),
+  },
+];
+
+describe('architecture', () => {
+  it.each(PURE_CORES.map((c) => [c.core, c.files.length]))('finds the sources of %s', (_core, count) => {
+    expect(count).toBeGreaterThan(3);
   });
 
-  it.each(diagnosisFiles.map((f) => [relative(root, f), f]))('%s imports nothing that does I/O and reads no clock', (_name, file) => {
-    const offending = importsOf(file).filter(
-      (spec) =>
-        spec.startsWith('node:') ||
-        /^\.\.\/(?:\.\.\/)*(kube|http|notify|cli|main|wire|config|pipeline)(?:\/|\.ts$)/.test(spec) ||
-        /\/(?:kube|http|notify)\//.test(spec) ||
-        !/^\.\.?\//.test(spec),
-    );
+  const cases = PURE_CORES.flatMap((c) => c.files.map((file) => [relative(root, file), file, c.mayImport] as const));
+  it.each(cases)('%s imports nothing that does I/O and reads no clock', (_name, file, mayImport) => {
+    const offending = importsOf(file).filter((spec) => !/^\.\.?\//.test(spec) || !mayImport(resolve(dirname(file), spec)));
     expect(offending).toEqual([]);
     expect(readFileSync(file, 'utf8')).not.toMatch(/Date\.now\(|new Date\(\)|process\.|performance\.now/);
   });
