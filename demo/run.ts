@@ -10,6 +10,7 @@ import { type CheckSink, startCheckSink } from './check-sink.ts';
 import { writeMemoryCharts } from './memory-charts.ts';
 import { type DemoPrometheus, startDemoPrometheus } from './memory-history.ts';
 import { intro, outro, workloadHeading } from './narration.ts';
+import { rolloutObjects } from './rollout.ts';
 import { sendAlert } from './send-alert.ts';
 import { DemoConfigError, type DemoService, startDemoService } from './service.ts';
 import { MissingToolError, type SimulatedCluster, startSimulatedCluster } from './simulated-cluster.ts';
@@ -29,7 +30,9 @@ async function main(): Promise<number> {
 
   const closers: (() => Promise<void>)[] = [];
   try {
-    const cluster: SimulatedCluster = await startSimulatedCluster(workloads);
+    const startsAt = new Date(now.getTime() - ALERT_AGE_MS);
+    // The first workload's crash loop began with a rollout: its message leads with the rollback.
+    const cluster: SimulatedCluster = await startSimulatedCluster(workloads, workloads[0] === undefined ? [] : rolloutObjects(workloads[0], startsAt));
     closers.push(cluster.close);
     const check: CheckSink = await startCheckSink();
     closers.push(check.close);
@@ -47,7 +50,6 @@ async function main(): Promise<number> {
     out(intro({ workloads: workloads.length, clusterUrl: cluster.url, serviceUrl: service.url, sinks: service.sinks, prometheusUrl: prometheus.url }, paint));
     const toConsole = service.sinks.includes('console');
     const outcomes: WorkloadOutcome[] = [];
-    const startsAt = new Date(now.getTime() - ALERT_AGE_MS);
     let stopped: string | undefined;
     for (const [i, w] of workloads.entries()) {
       if (stopped !== undefined) {

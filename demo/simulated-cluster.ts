@@ -20,9 +20,11 @@ export interface SimulatedCluster {
 /** Thrown when the machine lacks what the simulated cluster needs; the message says how to get it. */
 export class MissingToolError extends Error {}
 
-export async function startSimulatedCluster(workloads: readonly DemoWorkload[]): Promise<SimulatedCluster> {
+/** `objects`: owners and their history (Deployments, ReplicaSets) beside the pods. */
+export async function startSimulatedCluster(workloads: readonly DemoWorkload[], objects: readonly object[] = []): Promise<SimulatedCluster> {
   requireOpenssl();
   const api = await startFakeKubeApi({
+    objects,
     pods: workloads.map((w) => w.rawPod),
     events: workloads.flatMap((w) => w.rawEvents),
     // Workloads share the simulated node; the first that carries it defines it.

@@ -89,6 +89,13 @@ export const FileSettings = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** More than `threshold` new incidents in one namespace within `windowMs`: the rest in one digest. */
+    storm: Type.Optional(
+      Type.Object(
+        { threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), windowMs: Type.Optional(Type.Integer({ minimum: 10_000 })) },
+        { additionalProperties: false },
+      ),
+    ),
     sinks: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), SinkSpec)),
     routes: Type.Optional(Type.Array(RouteSpec)),
     /** Sinks for alerts no route matched; default: every sink. */

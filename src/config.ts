@@ -39,6 +39,8 @@ export interface Config {
     clusters: Record<string, string>;
   };
   delivery: { budgetMs: number; sinkTimeoutMs: number; dedupeWindowMs: number };
+  /** Beyond `threshold` new incidents in one namespace within `windowMs`, the rest go into one digest. */
+  storm: { threshold: number; windowMs: number };
   sinks: Record<string, ResolvedSink>;
   routes: RouteSpec[];
   /** Sinks for alerts that no route matched. */
@@ -76,6 +78,7 @@ export const DEFAULTS = {
   // Below Alertmanager's minimum notify timeout (10 s floor, else the group_interval) so that we answer
   // 5xx ourselves and keep the retry in Alertmanager's hands (prometheus/alertmanager cmd/alertmanager).
   delivery: { budgetMs: 8000, sinkTimeoutMs: 5000, dedupeWindowMs: 3600_000 },
+  storm: { threshold: 5, windowMs: 5 * 60_000 },
 } as const;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -151,6 +154,11 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     dedupeWindowMs: file.delivery?.dedupeWindowMs ?? DEFAULTS.delivery.dedupeWindowMs,
   };
 
+  const storm = {
+    threshold: intSetting('STORM_THRESHOLD', env['STORM_THRESHOLD'], file.storm?.threshold ?? DEFAULTS.storm.threshold, 1, 1000, errors),
+    windowMs: file.storm?.windowMs ?? DEFAULTS.storm.windowMs,
+  };
+
   const sinks = resolveSinks({ ...(file.sinks ?? {}), ...sinksFromEnv(env, errors) }, env, readSecretFile);
   const routes = file.routes ?? [];
   const defaultSinks = file.defaultSinks ?? Object.keys(sinks);
@@ -169,7 +177,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const prometheus = prometheusFromEnv(env, readSecretFile, errors);
 
   if (errors.length > 0) return { ok: false, errors };
-  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, http, kube, delivery, sinks, routes, defaultSinks };
+  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, http, kube, delivery, storm, sinks, routes, defaultSinks };
   if (webhookToken !== undefined) config.webhookToken = webhookToken;
   if (prometheus !== undefined) config.prometheus = prometheus;
   return { ok: true, config };

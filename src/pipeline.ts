@@ -17,6 +17,7 @@ import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.t
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
 import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from './incidents/incident.ts';
 import { claimAll, createMemoryStore, type Held, type StateStore } from './incidents/state-store.ts';
+import { decideStorm, STORM_DEFAULTS, type StormSettings, type StormState, stormKey } from './incidents/storm.ts';
 import { podRevisionName, type WorkloadFacts } from './incidents/workload.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeliveryOutcome, Notifier } from './notify/notifier.ts';
@@ -60,6 +61,10 @@ export interface PipelineDeps {
   history?: Pick<MemoryHistorySource, 'enrich'>;
   /** The pods of each workload's incident; in memory by default. */
   incidents?: StateStore<IncidentState>;
+  /** When a namespace's new incidents go into one digest. */
+  storm?: StormSettings;
+  /** Each namespace's recent incidents and digest; in memory by default. */
+  storms?: StateStore<StormState>;
 }
 
 /** A document on its way to delivery, with what the incident step needs to know about it. */
@@ -74,6 +79,8 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
   const podAlerts = deps.podAlerts ?? createMemoryStore<PodAlerts>();
   const incidents = deps.incidents ?? createMemoryStore<IncidentState>();
   const clusterLabel = deps.clusterLabel ?? 'cluster';
+  const storms = deps.storms ?? createMemoryStore<StormState>();
+  const stormSettings = deps.storm ?? STORM_DEFAULTS;
   const clock = deps.clock ?? Date.now;
 
   return {
@@ -84,6 +91,8 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
       const podStates = new Map([...podHeld].map(([key, h]) => [key, h.value]));
       let incidentHeld = new Map<string, Held<IncidentState>>();
       const incidentStates = new Map<string, IncidentState | undefined>();
+      let stormHeld = new Map<string, Held<StormState>>();
+      const stormStates = new Map<string, StormState | undefined>();
       const keysOfFingerprint = new Map<string, string[]>();
       let result: DeliveryOutcome;
       try {
@@ -153,6 +162,10 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
         const inputs = pending.map((p) => incidentInput(p, clusterLabel, new Date(clock()).toISOString()));
         incidentHeld = await claimAll(incidents, defined(inputs.map((i) => i?.key)));
         for (const [key, h] of incidentHeld) incidentStates.set(key, h.value);
+        const stormKeyOf = (input: { input: IncidentInput }): string => stormKey(input.input.cluster, input.input.document.target.namespace);
+        stormHeld = await claimAll(storms, defined(inputs.map((i) => (i === undefined ? undefined : stormKeyOf(i)))));
+        for (const [key, h] of stormHeld) stormStates.set(key, h.value);
+        const now = new Date(clock()).toISOString();
         const documents = pending.map((p, i) => {
           const input = inputs[i];
           let document = p.document;
@@ -160,7 +173,14 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
             const decision = decideIncident(incidentStates.get(input.key), input.input);
             incidentStates.set(input.key, decision.next);
             document = decision.document;
-            keysOfFingerprint.set(document.alert.fingerprint, [...(keysOfFingerprint.get(document.alert.fingerprint) ?? []), input.key]);
+            const sKey = stormKeyOf(input);
+            const incident = document.incident;
+            if (incident !== undefined) {
+              const storm = decideStorm(stormStates.get(sKey), incident, document.target.namespace, now, stormSettings);
+              stormStates.set(sKey, storm.next);
+              if (storm.storm !== undefined) document = { ...document, incident: { ...incident, storm: storm.storm } };
+            }
+            keysOfFingerprint.set(document.alert.fingerprint, [...(keysOfFingerprint.get(document.alert.fingerprint) ?? []), input.key, sKey]);
           }
           if (p.podKey !== undefined) podStates.set(p.podKey, rememberFiring(podStates.get(p.podKey), document));
           return document;
@@ -171,13 +191,13 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
             ? { kind: 'delivered', permanentFailures: [] }
             : await deps.notifier.deliver({ groupKey: payload.groupKey, receiver: payload.receiver, externalURL: payload.externalURL, documents });
       } catch (err) {
-        await Promise.all([...podHeld.values(), ...incidentHeld.values()].map((h) => h.release()));
+        await Promise.all([...podHeld.values(), ...incidentHeld.values(), ...stormHeld.values()].map((h) => h.release()));
         throw err;
       }
       const undelivered = new Set(result.kind === 'delivered' ? [] : result.failures.flatMap((f) => keysOfFingerprint.get(f.fingerprint) ?? []));
       const settle = <T>(held: Map<string, Held<T>>, states: Map<string, T | undefined>): Promise<void>[] =>
         [...held].map(([key, h]) => (undelivered.has(key) ? h.release() : h.commit(states.get(key))));
-      await Promise.all([...settle(podHeld, podStates), ...settle(incidentHeld, incidentStates)]);
+      await Promise.all([...settle(podHeld, podStates), ...settle(incidentHeld, incidentStates), ...settle(stormHeld, stormStates)]);
       return result.kind === 'delivered'
         ? { kind: 'delivered', alerts: payload.alerts.length }
         : { kind: 'retry-later', alerts: payload.alerts.length, failures: result.failures };

@@ -69,6 +69,7 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
     evidence: { gather: (alerts) => clusters.gather(alerts, logRequest, new Date()) },
     workloads: { read: (labels, pod) => clusters.workload(labels, pod) },
     clusterLabel: config.kube.clusterLabel,
+    storm: config.storm,
     diagnose,
     notifier,
     metrics,

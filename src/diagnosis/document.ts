@@ -189,6 +189,17 @@ export interface IncidentRef {
   news: 'opened' | 'joined' | 'cause-differs' | 'unchanged' | 'pod-resolved' | 'closed';
   /** Plain-text lines for every renderer, e.g. "3 of 3 pods of deployment/checkout crash looping". */
   summary: string[];
+  /** When its namespace is in a storm: the digest this incident is listed in, instead of a message of its own. */
+  storm?: StormRef;
+}
+
+/** One digest for the incidents beyond the storm threshold of a namespace. */
+export interface StormRef {
+  id: string;
+  /** 'opened': the digest is new (sinks that cannot edit send it once); 'updated': it changed. */
+  news: 'opened' | 'updated';
+  /** "Crash-loop storm in shop: …", then one line per workload: its cause and pods. */
+  lines: string[];
 }
 
 export interface DiagnosisDocument {

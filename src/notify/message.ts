@@ -407,11 +407,21 @@ export function resolvedLine(doc: DiagnosisDocument): string {
 
 /** The incident's summary lines (src/incidents/incident.ts): its pods, their causes when they differ, the rollout. */
 function incidentFacts(doc: DiagnosisDocument): DecidingFact[] {
-  return (doc.incident?.summary ?? []).map((line) => ({
+  const storm: DecidingFact[] = (doc.incident?.storm?.lines ?? []).map((line, i) => ({
     source: 'incident',
-    label: line.startsWith('began with revision') ? 'Change' : /^\d+ pods?: /.test(line) ? 'Causes' : 'Incident',
+    label: i === 0 ? 'Storm' : 'Listed',
     text: truncateWords(oneLine(line), DECIDING_MAX * 2),
   }));
+  return [
+    ...storm,
+    ...(doc.incident?.summary ?? []).map(
+      (line): DecidingFact => ({
+        source: 'incident',
+        label: line.startsWith('began with revision') ? 'Change' : /^\d+ pods?: /.test(line) ? 'Causes' : 'Incident',
+        text: truncateWords(oneLine(line), DECIDING_MAX * 2),
+      }),
+    ),
+  ];
 }
 
 export function buildMessage(doc: DiagnosisDocument, options: MessageOptions): Message {

@@ -236,13 +236,13 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     ).toBe(true);
   });
 
-  it('a storm in one namespace: at most 3 namespaced API calls per alert on average, owners read once each', async () => {
+  it('a storm in one namespace: beyond the threshold one digest, kept updated; at most 3 namespaced API calls per alert, owners read once each', async () => {
     const now = new Date();
     const scenarios = ['cart', 'search', 'orders', 'payments'].map((name) =>
       deploymentScenario({ namespace: 'shop', name, replicas: 3, revisions: [{ image: `${name}:1.0`, minutesAgo: 9000 }], crashing: 3, now }),
     );
     const api = await startApi(...scenarios);
-    const w = await startWorld({ KUBECONFIG: api.kubeconfigPath });
+    const w = await startWorld({ KUBECONFIG: api.kubeconfigPath }, { STORM_THRESHOLD: '2' });
     const alerts = scenarios.flatMap((s) => s.crashing.flatMap((pod) => stockAlerts('shop', pod)));
     await w.alertmanager.push(alerts);
     await waitFor('twelve documents', () => (docs(w.hook).length >= 12 ? true : undefined), 30_000);
@@ -251,7 +251,17 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     expect(perAlert).toBeLessThanOrEqual(3);
     expect(calls.filter((r) => r.resource === 'deployments')).toHaveLength(4);
     expect(calls.filter((r) => r.resource === 'replicasets')).toHaveLength(4);
-    expect(topLevel(w.slack)).toHaveLength(4);
-    expect(w.smtp.mails).toHaveLength(4);
+    // Two incidents with messages of their own, then one digest for the other two, edited as their pods joined.
+    expect(topLevel(w.slack)).toHaveLength(3);
+    const digest = topLevel(w.slack).find((m) => /Crash-loop storm in shop/.test(m.text ?? ''));
+    expect(digest).toBeDefined();
+    const last = w.slack.messages.filter((m) => m.via === 'chat.update' && m.ts === digest?.ts).at(-1);
+    expect(last?.text).toMatch(/^Crash-loop storm in shop: 2 more workloads in one digest, 2 still crash looping\n/);
+    expect(last?.text?.split('\n').slice(1)).toHaveLength(2);
+    expect(last?.text).toMatch(/deployment\/\w+: .+, 3 pods/);
+    // Email: the two incidents and the digest, once each.
+    await waitFor('three mails', () => (w.smtp.mails.length >= 3 ? true : undefined));
+    expect(w.smtp.mails).toHaveLength(3);
+    expect(w.smtp.mails.filter((m) => m.text.includes('Crash-loop storm in shop'))).toHaveLength(1);
   });
 });

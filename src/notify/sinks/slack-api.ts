@@ -12,12 +12,14 @@
  * resolves update it in place (`chat.update`: "3 of 3 pods of deployment/checkout crash looping")
  * and each joining pod is listed in its thread; the last pod's resolve marks it resolved.
  */
-import type { DiagnosisDocument, IncidentRef } from '../../diagnosis/document.ts';
+import type { DiagnosisDocument, IncidentRef, StormRef } from '../../diagnosis/document.ts';
 import { createBoundedMap } from '../bounded-map.ts';
 import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
+import { section } from '../slack-blocks.ts';
+import { escapeMrkdwn } from '../text.ts';
 import { postBody, postJson } from './http-post.ts';
 import { withTextFallback } from './slack-fallback.ts';
 import { uploadToThread } from './slack-upload.ts';
@@ -50,6 +52,8 @@ export function slackMethodUrl(apiUrl: string | undefined, method: string): stri
 export function createSlackApiSink(spec: { botToken: string; channel: string; apiUrl?: string }, deps: SinkDeps): Sink {
   // Incidents can last days; a week covers all but the longest, 5000 concurrent incidents is plenty.
   const posted = createBoundedMap<PostedAlert>({ clock: deps.clock, ttlMs: 7 * 24 * 3600 * 1000, maxEntries: 5000 });
+  // Storm digests: few at a time, and a day outlasts any storm.
+  const digests = createBoundedMap<{ channel: string; ts: string; text: string }>({ clock: deps.clock, ttlMs: 24 * 3600 * 1000, maxEntries: 500 });
 
   const call = async (method: string, body: Record<string, unknown> | URLSearchParams, ctx: SendContext): Promise<Record<string, unknown>> => {
     const options = { headers: { authorization: `Bearer ${spec.botToken}` }, signal: ctx.signal };
@@ -171,8 +175,31 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     state.steps = [...(state.steps ?? []), step];
   };
 
+  /** A storm's digest: one message listing its incidents, posted once and edited as they change. */
+  const stormDigest = async (storm: StormRef, ctx: SendContext): Promise<void> => {
+    const key = `storm\n${storm.id}`;
+    const [head = '', ...rest] = storm.lines;
+    const message = {
+      text: storm.lines.join('\n'),
+      blocks: [
+        section(`:rotating_light: *${escapeMrkdwn(head)}*`),
+        ...(rest.length === 0 ? [] : [section(rest.map((l) => `• ${escapeMrkdwn(l)}`).join('\n'))]),
+      ],
+    };
+    const state = digests.get(key);
+    if (state === undefined) {
+      const { channel, ts } = await postMessage(message, ctx);
+      digests.set(key, { channel, ts, text: message.text });
+      return;
+    }
+    if (state.text === message.text) return;
+    await call('chat.update', { channel: state.channel, ts: state.ts, ...message }, ctx);
+    digests.set(key, { ...state, text: message.text });
+  };
+
   return {
     async send(doc, ctx) {
+      if (doc.incident?.storm !== undefined) return stormDigest(doc.incident.storm, ctx);
       if (doc.incident !== undefined) return incidentUpdate(doc, doc.incident, ctx);
       const key = `${doc.alert.fingerprint}\n${doc.alert.startsAt}`;
       if (doc.status === 'resolved') await resolved(doc, key, ctx);
