@@ -29,6 +29,8 @@ export interface Config {
     context?: string;
     timeoutMs: number;
     maxInFlight: number;
+    /** Most API calls one webhook request may have in flight, so that one group's slow reads leave room for the others. */
+    maxInFlightPerRequest: number;
     logTailLines: number;
     logLimitBytes: number;
     /** The alert label naming the cluster; its value selects the kubeconfig context of that name. */
@@ -41,6 +43,8 @@ export interface Config {
   delivery: { budgetMs: number; sinkTimeoutMs: number; dedupeWindowMs: number };
   /** Beyond `threshold` new incidents in one namespace within `windowMs`, the rest go into one digest. */
   storm: { threshold: number; windowMs: number };
+  /** Every POST /alerts is answered within budgetMs; at most maxInFlight are processed at once (README "Deadlines and back-pressure"). */
+  requests: { budgetMs: number; maxInFlight: number };
   sinks: Record<string, ResolvedSink>;
   routes: RouteSpec[];
   /** Sinks for alerts that no route matched. */
@@ -79,6 +83,9 @@ export const DEFAULTS = {
   // 5xx ourselves and keep the retry in Alertmanager's hands (prometheus/alertmanager cmd/alertmanager).
   delivery: { budgetMs: 8000, sinkTimeoutMs: 5000, dedupeWindowMs: 3600_000 },
   storm: { threshold: 5, windowMs: 5 * 60_000 },
+  // Under Alertmanager's notify timeout, which is its group_interval with a 10 s floor: the answer
+  // (200, or a 503 that Alertmanager retries) always arrives before Alertmanager gives up on the call.
+  requests: { budgetMs: 9000, maxInFlight: 64 },
 } as const;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -136,6 +143,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const kube: Config['kube'] = {
     timeoutMs: intSetting('KUBE_TIMEOUT_MS', env['KUBE_TIMEOUT_MS'], kubeFile.timeoutMs ?? DEFAULTS.kube.timeoutMs, 100, 120_000, errors),
     maxInFlight: intSetting('KUBE_MAX_IN_FLIGHT', env['KUBE_MAX_IN_FLIGHT'], kubeFile.maxInFlight ?? DEFAULTS.kube.maxInFlight, 1, 1000, errors),
+    maxInFlightPerRequest: 0, // set below, from maxInFlight
     logTailLines: kubeFile.logTailLines ?? DEFAULTS.kube.logTailLines,
     logLimitBytes: kubeFile.logLimitBytes ?? DEFAULTS.kube.logLimitBytes,
     clusterLabel: nonEmpty(env['CLUSTER_LABEL']) ?? kubeFile.clusterLabel ?? DEFAULTS.kube.clusterLabel,
@@ -143,6 +151,14 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   };
   const clusterName = nonEmpty(env['CLUSTER_NAME']) ?? kubeFile.clusterName;
   if (clusterName !== undefined) kube.clusterName = clusterName;
+  kube.maxInFlightPerRequest = intSetting(
+    'KUBE_MAX_IN_FLIGHT_PER_REQUEST',
+    env['KUBE_MAX_IN_FLIGHT_PER_REQUEST'],
+    Math.max(1, Math.floor(kube.maxInFlight / 2)),
+    1,
+    1000,
+    errors,
+  );
   const kubeconfigPath = nonEmpty(env['KUBECONFIG']) ?? file.kubeconfig;
   if (kubeconfigPath !== undefined) kube.kubeconfigPath = kubeconfigPath;
   const context = nonEmpty(env['KUBE_CONTEXT']) ?? file.kubeContext;
@@ -157,6 +173,11 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const storm = {
     threshold: intSetting('STORM_THRESHOLD', env['STORM_THRESHOLD'], file.storm?.threshold ?? DEFAULTS.storm.threshold, 1, 1000, errors),
     windowMs: file.storm?.windowMs ?? DEFAULTS.storm.windowMs,
+  };
+  const requests = {
+    budgetMs: intSetting('REQUEST_BUDGET_MS', env['REQUEST_BUDGET_MS'], DEFAULTS.requests.budgetMs, 1000, 600_000, errors),
+    maxInFlight: intSetting('MAX_CONCURRENT_REQUESTS', env['MAX_CONCURRENT_REQUESTS'], DEFAULTS.requests.maxInFlight, 1, 10_000, errors),
+>>>>>>> 826753e (WIP: request deadline and admission (route), bounded alertname metric label, request/kube-per-request settings)
   };
 
   const sinks = resolveSinks({ ...(file.sinks ?? {}), ...sinksFromEnv(env, errors) }, env, readSecretFile);
@@ -177,7 +198,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const prometheus = prometheusFromEnv(env, readSecretFile, errors);
 
   if (errors.length > 0) return { ok: false, errors };
-  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, http, kube, delivery, storm, sinks, routes, defaultSinks };
+  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, http, kube, delivery, storm, requests, sinks, routes, defaultSinks };
   if (webhookToken !== undefined) config.webhookToken = webhookToken;
   if (prometheus !== undefined) config.prometheus = prometheus;
   return { ok: true, config };

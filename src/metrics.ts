@@ -6,6 +6,45 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/**
+ * The alert names that become a metric label: the rules crashtriage ships (alerts/) and the stock
+ * kubernetes-mixin alerts users route to it (https://github.com/kubernetes-monitoring/kubernetes-mixin).
+ * Any other name is counted as `other`: a label value taken from the payload unchecked would let a
+ * sender grow the registry without bound (one series per name).
+ */
+export const KNOWN_ALERTNAMES: ReadonlySet<string> = new Set([
+  'CrashtriageContainerConfigError',
+  'CrashtriageContainerCrashLooping',
+  'CrashtriageContainerCreateError',
+  'CrashtriageContainerExitedWithError',
+  'CrashtriageContainerOOMKilled',
+  'CrashtriageContainerRestarting',
+  'CrashtriageContainerRestartingFast',
+  'CrashtriageDeliveryRefused',
+  'CrashtriageDeliveryRetrying',
+  'CrashtriageDown',
+  'CrashtriageImagePullBackOff',
+  'CrashtriageInvalidImageName',
+  'CrashtriageKubeApiErrors',
+  'CrashtriageKubeApiForbidden',
+  'CrashtriageWebhookUnauthorized',
+  'KubePodCrashLooping',
+  'KubePodNotReady',
+  'KubeContainerWaiting',
+  'KubeJobFailed',
+  'KubeJobNotCompleted',
+  'KubeDeploymentReplicasMismatch',
+  'KubeDeploymentRolloutStuck',
+  'KubeStatefulSetReplicasMismatch',
+  'KubeDaemonSetRolloutStuck',
+  'KubeDaemonSetMisScheduled',
+]);
+
+export function metricAlertname(name: string | undefined): string {
+  if (name === undefined || name === '') return 'none';
+  return KNOWN_ALERTNAMES.has(name) ? name : 'other';
+}
+
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'crashtriage_' });
@@ -14,13 +53,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registry,
     requests: new Counter({
       name: 'crashtriage_webhook_requests_total',
-      help: 'Webhook requests to POST /alerts, by outcome (accepted, rejected_auth, rejected_body, retry_later, error).',
+      help: 'Webhook requests to POST /alerts, by outcome (accepted, rejected_auth, rejected_body, retry_later, deadline, saturated, error).',
       labelNames: ['outcome'] as const,
       registers,
     }),
     alertsReceived: new Counter({
       name: 'crashtriage_alerts_received_total',
-      help: 'Alerts received, by alert status and alertname.',
+      help: 'Alerts received, by alert status and alertname (a known name, else other).',
       labelNames: ['status', 'alertname'] as const,
       registers,
     }),
@@ -70,7 +109,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
  * once a label set is used.)
  */
 export function primeFailureSeries(metrics: Metrics, sinkNames: readonly string[], apiResources: readonly string[]): void {
-  for (const outcome of ['accepted', 'rejected_auth', 'rejected_body', 'retry_later', 'error']) metrics.requests.inc({ outcome }, 0);
+  for (const outcome of ['accepted', 'rejected_auth', 'rejected_body', 'retry_later', 'deadline', 'saturated', 'error']) metrics.requests.inc({ outcome }, 0);
   for (const sink of sinkNames) {
     for (const outcome of ['sent', 'duplicate', 'retryable_failure', 'permanent_failure']) metrics.deliveries.inc({ sink, outcome }, 0);
   }

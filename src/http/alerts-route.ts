@@ -1,9 +1,18 @@
 /**
  * POST /alerts: Alertmanager's webhook. Order of checks, each with its own status: token (401, before
  * the body is read), content type (415), size (413), JSON (400), schema (400 naming the field).
- * 200 when every routed sink has the message; 503 so that Alertmanager retries the group otherwise.
+ * 200 when every routed sink has the message; 503 so that Alertmanager retries the group otherwise:
+ * when a sink still misses it, when the request's budget ran out first, or at once when the service is
+ * saturated. A request answered 503 at its deadline goes on in the background (bounded by its own
+ * timeouts) and keeps its place in the admission count; what it delivers is recorded, so the resend
+ * sends only what is still missing.
  */
 import type { FastifyInstance } from 'fastify';
+import { DEFAULTS } from '../config.ts';
+import { raceDeadline } from '../deadline.ts';
+import { metricAlertname } from '../metrics.ts';
+import type { PipelineOutcome } from '../pipeline.ts';
+import { createAdmission } from './admission.ts';
 import { WebhookPayload } from './alertmanager-payload.ts';
 import type { AppDeps } from './app.ts';
 import { makeTokenCheck } from './auth.ts';
@@ -13,6 +22,9 @@ export function registerAlertsRoute(app: FastifyInstance, deps: AppDeps): void {
   const { metrics, pipeline } = deps;
   const token = deps.config.webhookToken;
   const tokenMatches = token === undefined ? undefined : makeTokenCheck(token);
+  const { budgetMs, maxInFlight } = deps.config.requests ?? DEFAULTS.requests;
+  const admission = createAdmission(maxInFlight);
+  const clock = deps.clock ?? Date.now;
 
   app.post<{ Body: WebhookPayload }>(
     '/alerts',
@@ -33,14 +45,35 @@ export function registerAlertsRoute(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const payload = request.body;
-      const stopTimer = metrics.processingSeconds.startTimer();
+      const deadline = clock() + budgetMs;
       for (const alert of payload.alerts) {
-        metrics.alertsReceived.inc({ status: alert.status, alertname: alert.labels['alertname'] ?? '' });
+        metrics.alertsReceived.inc({ status: alert.status, alertname: metricAlertname(alert.labels['alertname']) });
       }
       const log = request.log.child({ groupKey: payload.groupKey, receiver: payload.receiver });
+      const leave = admission.tryEnter();
+      if (leave === undefined) {
+        metrics.requests.inc({ outcome: 'saturated' });
+        log.warn({ alerts: payload.alerts.length, inFlight: admission.inFlight }, 'saturated: asking Alertmanager to retry this group later');
+        return reply.code(503).send({ status: 'retry-later', reason: 'saturated', alerts: payload.alerts.length });
+      }
+      const stopTimer = metrics.processingSeconds.startTimer();
       log.info({ alerts: payload.alerts.length, status: payload.status, truncatedAlerts: payload.truncatedAlerts }, 'webhook received');
+      const work = pipeline.process(payload, log, { deadline });
+      let answeredLate = false;
+      work.then(leave, (err: unknown) => {
+        leave();
+        // Before the deadline the error handler answers 500 and logs it; after it, only this can.
+        if (answeredLate) log.error({ err }, 'processing failed after the request was answered');
+      });
       try {
-        const outcome = await pipeline.process(payload, log);
+        const raced = await raceDeadline<PipelineOutcome>(work, deadline, clock);
+        if (raced.kind === 'late') {
+          answeredLate = true;
+          metrics.requests.inc({ outcome: 'deadline' });
+          log.warn({ budgetMs }, 'not done within the request budget; asking Alertmanager to retry (the work goes on and is recorded)');
+          return reply.code(503).send({ status: 'retry-later', reason: 'deadline', alerts: payload.alerts.length });
+        }
+        const outcome = raced.value;
         if (outcome.kind === 'delivered') {
           metrics.requests.inc({ outcome: 'accepted' });
           return reply.code(200).send({ status: 'delivered', alerts: outcome.alerts });

@@ -11,11 +11,13 @@ import { handleError } from './errors.ts';
 import { type HealthSource, registerHealthRoutes } from './health-routes.ts';
 
 export interface AppDeps {
-  config: { webhookToken?: string; bodyLimitBytes: number; http?: HttpTimeouts };
+  config: { webhookToken?: string; bodyLimitBytes: number; http?: HttpTimeouts; requests?: { budgetMs: number; maxInFlight: number } };
   logger: FastifyBaseLogger;
   pipeline: AlertPipeline;
   metrics: Metrics;
   health: HealthSource;
+  /** Milliseconds, like Date.now (tests move it). */
+  clock?: () => number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
