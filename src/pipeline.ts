@@ -29,12 +29,21 @@ export type PipelineOutcome =
 
 /** The port the webhook route calls: where evidence, diagnosis and delivery plug in. */
 export interface AlertPipeline {
-  process(payload: WebhookPayload, log: FastifyBaseLogger): Promise<PipelineOutcome>;
+  process(payload: WebhookPayload, log: FastifyBaseLogger, options?: ProcessOptions): Promise<PipelineOutcome>;
 }
+
+export interface ProcessOptions {
+  /** When the webhook request must be answered (ms since the epoch): reading gets a share, delivery the rest. */
+  deadline?: number;
+}
+
+/** Of the time left when a request starts, the share reading evidence may use; delivery keeps the rest. */
+export const EVIDENCE_SHARE = 0.6;
 
 /** Reads evidence for alerts, one Evidence per alert in order, coalescing repeated pods. */
 export interface EvidenceSource {
-  gather(alerts: readonly WebhookAlert[]): Promise<Evidence[]>;
+  /** An alert not read by `deadline` gets evidence that says so (a timeout problem), never a rejection. */
+  gather(alerts: readonly WebhookAlert[], options?: { deadline?: number }): Promise<Evidence[]>;
 }
 
 /** Reads the workload that owns a pod (its status and revisions), at most once per workload in a short while. */
@@ -84,7 +93,9 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
   const clock = deps.clock ?? Date.now;
 
   return {
-    async process(payload: WebhookPayload, log: FastifyBaseLogger): Promise<PipelineOutcome> {
+    async process(payload: WebhookPayload, log: FastifyBaseLogger, options: ProcessOptions = {}): Promise<PipelineOutcome> {
+      const { deadline } = options;
+      const evidenceDeadline = deadline === undefined ? undefined : clock() + (deadline - clock()) * EVIDENCE_SHARE;
       const alerts = leadFirst(payload.alerts);
       const keyOf = new Map(alerts.map((a) => [a, podStateKey(a.labels, clusterLabel)]));
       const podHeld = await claimAll(podAlerts, defined(keyOf.values()));
@@ -120,7 +131,7 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
           }
         }
 
-        const evidence = toRead.length === 0 ? [] : await deps.evidence.gather(toRead);
+        const evidence = toRead.length === 0 ? [] : await deps.evidence.gather(toRead, evidenceDeadline === undefined ? {} : { deadline: evidenceDeadline });
         const diagnosed = await Promise.all(
           toRead.map(async (alert, i) => {
             const found = evidence[i];
@@ -189,7 +200,13 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
         result =
           documents.length === 0
             ? { kind: 'delivered', permanentFailures: [] }
-            : await deps.notifier.deliver({ groupKey: payload.groupKey, receiver: payload.receiver, externalURL: payload.externalURL, documents });
+            : await deps.notifier.deliver({
+                groupKey: payload.groupKey,
+                receiver: payload.receiver,
+                externalURL: payload.externalURL,
+                documents,
+                ...(deadline === undefined ? {} : { deadline }),
+              });
       } catch (err) {
         await Promise.all([...podHeld.values(), ...incidentHeld.values(), ...stormHeld.values()].map((h) => h.release()));
         throw err;

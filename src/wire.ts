@@ -66,7 +66,13 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
       : createMemoryHistorySource(createPrometheusClient(config.prometheus), { windowHours: config.prometheus.historyHours });
   const notifier = createNotifier({ config, logger, metrics, ...(overrides.stdout !== undefined ? { stdout: overrides.stdout } : {}) });
   const pipeline = createPipeline({
-    evidence: { gather: (alerts) => clusters.gather(alerts, logRequest, new Date()) },
+    evidence: {
+      gather: (alerts, options = {}) =>
+        clusters.gather(alerts, logRequest, new Date(), {
+          maxInFlight: config.kube.maxInFlightPerRequest,
+          ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+        }),
+    },
     workloads: { read: (labels, pod) => clusters.workload(labels, pod) },
     clusterLabel: config.kube.clusterLabel,
     storm: config.storm,

@@ -7,7 +7,7 @@
  */
 import type { Evidence, PodFacts, Problem } from '../diagnosis/evidence.ts';
 import type { WorkloadFacts } from '../incidents/workload.ts';
-import type { GatherDeps } from './gather-evidence.ts';
+import type { GatherDeps, RequestBounds } from './gather-evidence.ts';
 import { gatherForAlerts } from './gather-for-alerts.ts';
 import { loadKubeConfig } from './kube-config.ts';
 import { createKubeReader, type KubeApiReader, type KubeReaderOptions } from './reader.ts';
@@ -33,7 +33,7 @@ interface Cluster {
 export interface ClusterReaders {
   /** The default cluster's reader (made at start, so that a broken kubeconfig fails at start). */
   readonly primary: KubeApiReader;
-  gather(alerts: readonly { labels: Labels }[], log: GatherDeps['log'], now: Date): Promise<Evidence[]>;
+  gather(alerts: readonly { labels: Labels }[], log: GatherDeps['log'], now: Date, bounds?: RequestBounds): Promise<Evidence[]>;
   workload(labels: Labels, pod: PodFacts): Promise<WorkloadFacts>;
   close(): Promise<void>;
 }
@@ -65,7 +65,7 @@ export function createClusterReaders(options: ClusterOptions): ClusterReaders {
 
   return {
     primary: primary.reader,
-    async gather(alerts, log, now) {
+    async gather(alerts, log, now, bounds = {}) {
       const out: Evidence[] = new Array(alerts.length);
       const groups = new Map<Cluster, number[]>();
       alerts.forEach((alert, i) => {
@@ -79,7 +79,7 @@ export function createClusterReaders(options: ClusterOptions): ClusterReaders {
       await Promise.all(
         [...groups].map(async ([cluster, indexes]) => {
           const targets = indexes.map((i) => targetFromLabels((alerts[i] as { labels: Labels }).labels));
-          const evidence = await gatherForAlerts({ kube: cluster.reader, ...(log === undefined ? {} : { log }) }, targets, now);
+          const evidence = await gatherForAlerts({ kube: cluster.reader, ...(log === undefined ? {} : { log }) }, targets, now, bounds);
           indexes.forEach((index, k) => {
             out[index] = evidence[k] as Evidence;
           });

@@ -25,6 +25,14 @@ export interface GatherDeps {
   log?: Partial<LogRequest>;
 }
 
+/** Bounds of one webhook request's reads (see gather-for-alerts). */
+export interface RequestBounds {
+  /** Evidence not read by then (ms since the epoch) is replaced by a timeout problem, so that delivery keeps its share of the budget. */
+  deadline?: number;
+  /** Most API calls this request may have in flight, so that one group's slow reads leave room for another's. */
+  maxInFlight?: number;
+}
+
 type Settled<T> = { ok: true; value: T } | { ok: false; error: KubeReadError };
 
 const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
@@ -122,7 +130,7 @@ function neverTerminated(container: ContainerFacts | undefined): boolean {
   return container !== undefined && container.lastState?.kind !== 'terminated' && container.state?.kind !== 'terminated' && container.restartCount === 0;
 }
 
-function evidenceTarget(target: KubeTarget): Evidence['target'] {
+export function evidenceTarget(target: KubeTarget): Evidence['target'] {
   const out: Evidence['target'] = {};
   if (target.namespace !== undefined) out.namespace = target.namespace;
   if (target.pod !== undefined) out.pod = target.pod;

@@ -3,8 +3,8 @@
 export { createKubeHealth, type KubeHealth } from './api-health.ts';
 export { type ClusterReaders, createClusterReaders } from './clusters.ts';
 export { eventsNewestFirst } from './event-facts.ts';
-export { type GatherDeps, gatherEvidence } from './gather-evidence.ts';
-export { coalescingReader, gatherForAlerts } from './gather-for-alerts.ts';
+export { type GatherDeps, gatherEvidence, type RequestBounds } from './gather-evidence.ts';
+export { coalescingReader, gatherForAlerts, limitedReader } from './gather-for-alerts.ts';
 export { KubeConfigError } from './kube-config.ts';
 export { KubeReadError } from './kube-error.ts';
 export { findContainer, podFacts } from './pod-facts.ts';

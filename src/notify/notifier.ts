@@ -32,7 +32,12 @@ export interface DeliveryBatch {
   receiver: string;
   externalURL: string;
   documents: DiagnosisDocument[];
+  /** When the webhook request must be answered (ms since the epoch); retries stop short of it. */
+  deadline?: number;
 }
+
+/** Left of a request's deadline for answering it once delivery has stopped trying. */
+const ANSWER_MARGIN_MS = 200;
 
 export interface Notifier {
   /** One Alertmanager webhook request's worth of diagnoses. Resolves when every routed sink accepted every message, or the budget ran out. */
@@ -179,7 +184,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   async function run(batch: DeliveryBatch): Promise<DeliveryOutcome> {
-    const deadline = clock() + config.delivery.budgetMs;
+    const deadline = Math.min(clock() + config.delivery.budgetMs, (batch.deadline ?? Number.POSITIVE_INFINITY) - ANSWER_MARGIN_MS);
     const perSink = await Promise.all([...sinkQueues(batch, config)].map(([, messages]) => runQueue(batch, messages, deadline)));
     return deliveryOutcome(perSink.flat());
   }

@@ -7,7 +7,7 @@ import type { WebhookPayload } from '../../src/http/alertmanager-payload.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { ReadinessReport } from '../../src/http/health-routes.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';
-import type { AlertPipeline, PipelineOutcome } from '../../src/pipeline.ts';
+import type { AlertPipeline, PipelineOutcome, ProcessOptions } from '../../src/pipeline.ts';
 
 export const TEST_TOKEN = 'test-token-5f0c1e9a';
 
@@ -15,6 +15,8 @@ export interface TestApp {
   app: FastifyInstance;
   metrics: Metrics;
   received: WebhookPayload[];
+  /** The options each request's process call got (its deadline). */
+  options: ProcessOptions[];
   setOutcome(next: (payload: WebhookPayload) => Promise<PipelineOutcome>): void;
   setReadiness(report: ReadinessReport): void;
 }
@@ -24,20 +26,29 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((app) => app.close()));
 });
 
-export async function build(options: { token?: string | null; bodyLimitBytes?: number } = {}): Promise<TestApp> {
+export async function build(
+  options: { token?: string | null; bodyLimitBytes?: number; requests?: { budgetMs: number; maxInFlight: number }; clock?: () => number } = {},
+): Promise<TestApp> {
   const received: WebhookPayload[] = [];
+  const processOptions: ProcessOptions[] = [];
   let outcome = async (payload: WebhookPayload): Promise<PipelineOutcome> => ({ kind: 'delivered', alerts: payload.alerts.length });
   let readiness: ReadinessReport = { ready: true, kubeApi: {} };
   const pipeline: AlertPipeline = {
-    async process(payload) {
+    async process(payload, _log, opts = {}) {
       received.push(payload);
+      processOptions.push(opts);
       return outcome(payload);
     },
   };
   const metrics = createMetrics({ defaultMetrics: false });
   const token = options.token === null ? undefined : (options.token ?? TEST_TOKEN);
   const app = await buildApp({
-    config: { ...(token !== undefined ? { webhookToken: token } : {}), bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
+    config: {
+      ...(token !== undefined ? { webhookToken: token } : {}),
+      bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+      ...(options.requests === undefined ? {} : { requests: options.requests }),
+    },
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     logger: pino({ level: 'silent' }),
     pipeline,
     metrics,
@@ -48,6 +59,7 @@ export async function build(options: { token?: string | null; bodyLimitBytes?: n
     app,
     metrics,
     received,
+    options: processOptions,
     setOutcome: (next) => {
       outcome = next;
     },
