@@ -177,7 +177,6 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const requests = {
     budgetMs: intSetting('REQUEST_BUDGET_MS', env['REQUEST_BUDGET_MS'], DEFAULTS.requests.budgetMs, 1000, 600_000, errors),
     maxInFlight: intSetting('MAX_CONCURRENT_REQUESTS', env['MAX_CONCURRENT_REQUESTS'], DEFAULTS.requests.maxInFlight, 1, 10_000, errors),
->>>>>>> 826753e (WIP: request deadline and admission (route), bounded alertname metric label, request/kube-per-request settings)
   };
 
   const sinks = resolveSinks({ ...(file.sinks ?? {}), ...sinksFromEnv(env, errors) }, env, readSecretFile);
