@@ -10,9 +10,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
 import type { Evidence, PodFacts } from './diagnosis/evidence.ts';
-import { redactMap } from './diagnosis/redact.ts';
 import type { MemoryHistorySource } from './history/index.ts';
-import { buildDocument } from './http/alert-document.ts';
+import { buildDocument, keptLabels } from './http/alert-document.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
 import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from './incidents/incident.ts';
@@ -247,8 +246,8 @@ function resolvedFrom(firing: DiagnosisDocument, alert: WebhookAlert): Diagnosis
     status: 'resolved',
     alert: {
       ...firing.alert,
-      labels: redactMap(alert.labels),
-      annotations: redactMap(alert.annotations),
+      labels: keptLabels(alert.labels),
+      annotations: keptLabels(alert.annotations),
       ...(alert.endsAt !== '' ? { endsAt: alert.endsAt } : {}),
     },
   };

@@ -15,8 +15,8 @@ export function alertRef(alert: WebhookAlert): AlertRef {
     name: alert.labels['alertname'] ?? '',
     fingerprint: alert.fingerprint,
     startsAt: alert.startsAt,
-    labels: redactMap(alert.labels),
-    annotations: redactMap(alert.annotations),
+    labels: keptLabels(alert.labels),
+    annotations: keptLabels(alert.annotations),
   };
   if (alert.endsAt !== '' && alert.endsAt !== UNSET_TIME && alert.status === 'resolved') ref.endsAt = alert.endsAt;
   if (alert.generatorURL !== '') ref.generatorURL = redact(alert.generatorURL);
@@ -47,4 +47,19 @@ export function buildDocument(alert: WebhookAlert, evidence: Evidence, diagnosis
   if (diagnosis.logs !== undefined) document.logs = diagnosis.logs;
   if (diagnosis.memory !== undefined) document.memory = diagnosis.memory;
   return document;
+}
+
+/** Label and annotation values longer than this are cut when kept and forwarded (a description can be the whole body limit). */
+export const MAX_LABEL_VALUE_CHARS = 2048;
+/** At most this many labels (or annotations) are kept; Alertmanager's own alerts have a dozen. */
+export const MAX_LABELS = 64;
+
+/** Redacted, and bounded in size: what the document keeps of an alert's labels or annotations. */
+export function keptLabels(map: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(redactMap(map)).slice(0, MAX_LABELS)) {
+    out[name.slice(0, 256)] =
+      value.length > MAX_LABEL_VALUE_CHARS ? `${value.slice(0, MAX_LABEL_VALUE_CHARS)}… (cut at ${MAX_LABEL_VALUE_CHARS} characters)` : value;
+  }
+  return out;
 }

@@ -3,7 +3,8 @@
  * (RFC 5321 §4.2.1: 4yz transient, 5yz permanent). The password comes from the resolved spec and is
  * put into the connection URL only here; it is never logged (nodemailer's logger stays off).
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { DiagnosisDocument } from '../../diagnosis/document.ts';
 import { memoryChart } from '../../history/chart-png.ts';
 import { createBoundedMap } from '../bounded-map.ts';
@@ -50,7 +51,11 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
   // AbortSignal bounds the whole exchange and closes the connection when it fires. Closing destroys
   // the socket at once (socketCloseTimeout 0) instead of waiting up to 5 s for a server that may be
   // stalled to close its side: a server that greets and then goes silent keeps no socket of ours.
-  const transport = nodemailer.createTransport({
+  // nodemailer is loaded on first use: a service without an email sink never pays for it (~20 MiB).
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
+  const transporter = (): Promise<Transporter<SMTPTransport.SentMessageInfo>> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(transportOptions)));
+  const transportOptions = {
     url: connectionUrl(spec),
     connectionTimeout: deps.timeoutMs,
     greetingTimeout: deps.timeoutMs,
@@ -61,7 +66,7 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
     // Nothing in a message may make nodemailer read a file or fetch a URL.
     disableFileAccess: true,
     disableUrlAccess: true,
-  });
+  };
 
   // Recipients that already accepted a message (per delivery key), so a retry after a partial refusal
   // (one mailbox greylisted with 451) goes only to the ones still missing it.
@@ -94,7 +99,7 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
           ? {}
           : { attachments: [{ filename: chart.filename, content: chart.png, contentType: 'image/png', cid, contentDisposition: 'inline' as const }] }),
       };
-      const info = await transport.sendMail(message).catch((err: unknown) => {
+      const info = await (await transporter()).sendMail(message).catch((err: unknown) => {
         if ((err as { code?: unknown }).code === 'EABORT' || ctx.signal.aborted) {
           throw new SinkTimeoutError('SMTP server did not finish within the attempt timeout', { cause: err });
         }
@@ -119,7 +124,7 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
       }
     },
     async close() {
-      transport.close();
+      if (transport !== undefined) (await transport).close();
     },
   };
 }

@@ -141,3 +141,15 @@ describe('metric labels from the payload are bounded', () => {
     for (const name of names) expect(KNOWN_ALERTNAMES.has(name), name).toBe(true);
   });
 });
+
+describe('what a document keeps of an alert', () => {
+  it('cuts long label and annotation values and keeps at most 64 of each', async () => {
+    const { keptLabels, MAX_LABEL_VALUE_CHARS } = await import('../../../src/http/alert-document.ts');
+    const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`a${i}`, 'v']));
+    expect(Object.keys(keptLabels(many))).toHaveLength(64);
+    const kept = keptLabels({ description: 'd'.repeat(100_000), password: 'hunter2-is-a-secret' });
+    expect(kept['description']?.length).toBeLessThan(MAX_LABEL_VALUE_CHARS + 40);
+    expect(kept['description']).toMatch(/cut at 2048 characters\)$/);
+    expect(JSON.stringify(kept)).not.toContain('hunter2');
+  });
+});
