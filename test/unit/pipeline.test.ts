@@ -69,6 +69,21 @@ describe('pipeline', () => {
     expect(doc).toMatchObject({ status: 'resolved', alert: { endsAt: '2026-11-25T11:00:00Z' }, cause: { id: 'unknown' } });
   });
 
+  it('redacts the labels and annotations of the resolved alert as of the firing one', async () => {
+    const f = fakes();
+    await f.pipeline.process(webhookPayload(), log);
+    const resolved = crashLoopAlert({
+      status: 'resolved',
+      endsAt: '2026-11-25T11:00:00Z',
+      labels: { db_password: 'FakeResolvedPw1' },
+      annotations: { description: 'retry with postgres://app:FakeResolvedPw2@db:5432/app' },
+    });
+    await f.pipeline.process(webhookPayload([resolved]), log);
+    const doc = f.delivered[1]?.documents[0];
+    expect(doc?.alert.labels['db_password']).toBe('***');
+    expect(doc?.alert.annotations['description']).toBe('retry with postgres://app:***@db:5432/app');
+  });
+
   it('asks for a retry when the notifier could not deliver', async () => {
     const f = fakes({ kind: 'retry-later', failures: [{ sink: 'slack', fingerprint: 'a3f1c2d4e5b6a7c8', reason: 'HTTP 503' }], permanentFailures: [] });
     const outcome = await f.pipeline.process(webhookPayload(), log);

@@ -4,17 +4,27 @@
  * `channel_is_archived`, 429, 5xx (docs.slack.dev/messaging/sending-messages-using-incoming-webhooks).
  */
 import type { DiagnosisDocument } from '../../diagnosis/document.ts';
-import { SinkHttpError, SlackApiError } from '../errors.ts';
+import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
 import { renderSlack, type SlackMessage } from '../render-slack.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
 import { postJson } from './http-post.ts';
 import { withTextFallback } from './slack-fallback.ts';
 
+function isHtml(contentType: string | null, body: string): boolean {
+  return /^text\/html\b/i.test(contentType ?? '') || /^\s*<(?:!doctype|html|head|body)\b/i.test(body);
+}
+
 export function createSlackWebhookSink(spec: { webhookUrl: string }, deps: SinkDeps): Sink {
   const post = async (message: SlackMessage | { text: string }, ctx: SendContext): Promise<void> => {
     const answer = await postJson(deps.fetch, spec.webhookUrl, message, { signal: ctx.signal });
-    if (answer.status >= 200 && answer.status < 300) return;
+    if (answer.status >= 200 && answer.status < 300) {
+      // Slack answers `ok`; an HTML page with 200 is a proxy's or captive portal's, and the message
+      // never reached Slack: retried (Slack-compatible receivers answering otherwise are taken at their 2xx).
+      if (isHtml(answer.headers.get('content-type'), answer.body))
+        throw new SinkBadResponseError("200 with an HTML page instead of Slack's answer", { statusCode: answer.status });
+      return;
+    }
     const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), deps.clock());
     const options = { statusCode: answer.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     const code = answer.body.trim();

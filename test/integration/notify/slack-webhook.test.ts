@@ -73,6 +73,14 @@ describe('Slack incoming webhook sink', () => {
     expect(await h.delivered('slack', 'duplicate')).toBe(1);
   });
 
+  it("a 200 with a proxy's HTML page is transient: retried, then posted once", async () => {
+    const h = setup();
+    slack.failNext({ status: 200, body: '<!DOCTYPE html><html><body>Please log in to the guest network</body></html>', contentType: 'text/html' }, 2);
+    expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
+    expect(slack.requestCount()).toBe(3);
+    expect(slack.messages).toHaveLength(1);
+  });
+
   it('404 no_service → permanent: logged loudly, counted, not retried now nor on resend', async () => {
     const h = setup();
     slack.failNext({ status: 404, body: 'no_service' }, 5);
