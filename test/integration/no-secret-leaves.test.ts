@@ -29,7 +29,12 @@ import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
 import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
 
 const TOKEN = 'leak-test-token-3c9e';
-const canary = (i: number): string => `canary${String(i).padStart(3, '0')}`;
+/**
+ * A marker per sample, in letters that are not hex digits: the message folds lines that differ only in
+ * numbers or hex ids ("… 3 more lines …"), and each carrier line must stay itself.
+ */
+const CANARY_LETTERS = 'ghijklmnopqrstuvwxyz';
+const canary = (i: number): string => `canary${CANARY_LETTERS[Math.floor(i / 20)]}${CANARY_LETTERS[i % 20]}`;
 
 /** Groups of samples whose lines fit one log excerpt (20 lines) whole. */
 function logGroups(samples: readonly SecretSample[], maxLines = 17): { index: number; sample: SecretSample }[][] {
