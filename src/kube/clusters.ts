@@ -2,8 +2,12 @@
  * Several clusters behind one receiver: an alert's cluster label (CLUSTER_LABEL, default `cluster`)
  * selects the kubeconfig context of that name, or the one the config file maps it to. An alert
  * without the label, or naming CLUSTER_NAME, uses the default credentials (the current context, or
- * the service account in a pod). An alert naming a cluster with no context is never read from
- * another cluster: its evidence carries the problem instead. Readers are made on first use and kept.
+ * the service account in a pod). With several clusters configured (more than one kubeconfig context,
+ * or a kube.clusters map), an alert naming a cluster with no context is never read from another
+ * cluster: its evidence carries the problem instead. With one cluster only (a pod's service account,
+ * or a kubeconfig of one context), the label cannot choose anything and every alert is read from it:
+ * Prometheus' external labels put a `cluster` label on every alert of a single-cluster install too.
+ * Readers are made on first use and kept.
  */
 import type { Evidence, PodFacts, Problem } from '../diagnosis/evidence.ts';
 import type { WorkloadFacts } from '../incidents/workload.ts';
@@ -43,13 +47,14 @@ export function createClusterReaders(options: ClusterOptions): ClusterReaders {
   const primary = make(createKubeReader(options.reader));
   const contexts = new Set(options.reader.inCluster === true ? [] : safeContexts(options.reader));
   const byContext = new Map<string, Cluster | Problem>();
+  const severalClusters = Object.keys(options.clusters).length > 0 || contexts.size > 1;
 
   /** The cluster for an alert, or the problem that says why it has none. */
   const pick = (labels: Labels): Cluster | Problem => {
     const name = labels[options.clusterLabel]?.trim();
     if (name === undefined || name === '' || name === options.clusterName) return primary;
     const context = options.clusters[name] ?? (contexts.has(name) ? name : undefined);
-    if (context === undefined) return noContext(name, options.clusterLabel);
+    if (context === undefined) return severalClusters ? noContext(name, options.clusterLabel) : primary;
     if (context === options.reader.context) return primary;
     let cluster = byContext.get(context);
     if (cluster === undefined) {
