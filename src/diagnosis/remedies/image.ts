@@ -4,6 +4,7 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { ImageProblem } from '../kube-messages.ts';
 import { shq } from '../shell.ts';
+import { setFirst } from './user-values.ts';
 import { ns, patchContainer, rollback, type Workload } from './workload.ts';
 
 function registryOf(image: string): string {
@@ -13,7 +14,7 @@ function registryOf(image: string): string {
 
 export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, image: string): Remedy[] {
   const registry = registryOf(image);
-  const setImage = w.patchable && !w.init ? `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${image.replace(/:[^:/@]+$/, '')}:TAG`)}` : undefined;
+  const setImage = w.patchable && !w.init ? `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${image.replace(/:[^:/@]+$/, '')}:`)}"$TAG"` : undefined;
   const back = rollback(w);
   const undo: Remedy[] = back.length === 0 ? [] : [{ title: 'Or go back to the image of the previous revision', commands: back }];
   switch (problem) {
@@ -21,7 +22,7 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
     case 'invalid-name':
       return [
         { title: `Check that ${image} exists (tag spelled right, pushed for this platform)`, commands: [`docker manifest inspect ${shq(image)}`] },
-        ...(setImage === undefined ? [] : [{ title: 'Point the workload at a tag that exists', commands: [setImage] }]),
+        ...(setImage === undefined ? [] : [{ title: 'Point the workload at a tag that exists', commands: [setFirst(['TAG'], 'a tag that exists'), setImage] }]),
         ...undo,
       ];
     case 'auth':
@@ -29,7 +30,8 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
         {
           title: `Give the pod credentials for ${registry}`,
           commands: [
-            `kubectl create secret docker-registry regcred ${ns(w)} --docker-server=${shq(registry)} --docker-username=USER --docker-password=VALUE`,
+            setFirst(['REGISTRY_USER', 'REGISTRY_PASSWORD'], `your ${registry} credentials`),
+            `kubectl create secret docker-registry regcred ${ns(w)} --docker-server=${shq(registry)} --docker-username="$REGISTRY_USER" --docker-password="$REGISTRY_PASSWORD"`,
             ...patchContainer(w, {}, { imagePullSecrets: [{ name: 'regcred' }] }),
           ],
         },
@@ -49,7 +51,8 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
         {
           title: `${registry} is rate-limiting: authenticate pulls or use a mirror`,
           commands: [
-            `kubectl create secret docker-registry regcred ${ns(w)} --docker-server=${shq(registry)} --docker-username=USER --docker-password=VALUE`,
+            setFirst(['REGISTRY_USER', 'REGISTRY_PASSWORD'], `your ${registry} credentials`),
+            `kubectl create secret docker-registry regcred ${ns(w)} --docker-server=${shq(registry)} --docker-username="$REGISTRY_USER" --docker-password="$REGISTRY_PASSWORD"`,
             ...patchContainer(w, {}, { imagePullSecrets: [{ name: 'regcred' }] }),
           ],
         },

@@ -9,6 +9,7 @@ import type { Runtime } from '../log-signature-types.ts';
 import { doubledLimit, formatMemory, parseMemory, toMiB } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { setFirst } from './user-values.ts';
 import { ns, patchContainer, type Workload } from './workload.ts';
 
 function leakOrLimit(clues: Clues, w: Workload, limit: string | undefined): Remedy {
@@ -51,7 +52,7 @@ export function memoryLimitRemedies(clues: Clues, w: Workload): Remedy[] {
       commands: [
         ...(node === undefined ? [] : [`kubectl describe node ${shq(node)}`, `kubectl top node ${shq(node)}`]),
         ...(base === undefined
-          ? [`# set the limit from the measured peak, e.g. 1.5× it:`, ...setMemory(w, 'MEMORY', undefined)]
+          ? [setFirst(['MEMORY_LIMIT'], 'the measured peak plus headroom (e.g. 1.5× it, such as 768Mi)'), ...setMemory(w, '"$MEMORY_LIMIT"', undefined)]
           : setMemory(w, formatMemory(doubledLimit(base)), undefined)),
       ],
     });
@@ -122,7 +123,10 @@ export function runtimeHeapRemedies(clues: Clues, w: Workload, runtime: Runtime 
   const heap = heapCommands(clues, w, runtime, fitTo);
   out.push({
     title: 'If the heap really needs more: raise the container limit with it, then find what grows',
-    commands: raised === undefined ? setMemory(w, 'MEMORY', undefined) : setMemory(w, formatMemory(raised), undefined),
+    commands:
+      raised === undefined
+        ? [setFirst(['MEMORY_LIMIT'], 'the new limit (e.g. 1Gi)'), ...setMemory(w, '"$MEMORY_LIMIT"', undefined)]
+        : setMemory(w, formatMemory(raised), undefined),
   });
   if (heap !== undefined) out.splice(fitTo === bytes ? 0 : 1, 0, heap);
   out.push(leakOrLimit(clues, w, limit));

@@ -9,17 +9,29 @@ import type { Remedy } from '../document.ts';
 import type { ProbeFacts, ProbeHandler } from '../evidence.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
-import { ns, patchContainer, type Workload } from './workload.ts';
+import { jsonVar, setFirst } from './user-values.ts';
+import { ns, patchContainer, patchContainerWithVars, type Workload } from './workload.ts';
 
-/** The probe handler in pod-spec form, so a new probe checks the same thing. */
-function handlerSpec(h: ProbeHandler): Record<string, unknown> {
+/**
+ * The port a new probe should check: the probe's own, unless it names a port the container does not
+ * declare (the kubelet then probes port 0 and every probe fails): then the container's first port.
+ */
+function declaredPort(clues: Clues, port: number | string): number | string {
+  const ports = clues.container?.ports ?? [];
+  if (typeof port === 'number' || ports.some((p) => p.name === port)) return port;
+  const first = ports[0];
+  return first === undefined ? port : (first.name ?? first.containerPort);
+}
+
+/** The probe handler in pod-spec form, so a new probe checks the same thing (on a port that exists). */
+function handlerSpec(clues: Clues, h: ProbeHandler): Record<string, unknown> {
   switch (h.kind) {
     case 'http':
-      return { httpGet: { path: h.path, port: h.port, ...(h.scheme === 'HTTPS' ? { scheme: 'HTTPS' } : {}) } };
+      return { httpGet: { path: h.path, port: declaredPort(clues, h.port), ...(h.scheme === 'HTTPS' ? { scheme: 'HTTPS' } : {}) } };
     case 'tcp':
-      return { tcpSocket: { port: h.port } };
+      return { tcpSocket: { port: declaredPort(clues, h.port) } };
     case 'grpc':
-      return { grpc: { port: h.port, ...(h.service === undefined ? {} : { service: h.service }) } };
+      return { grpc: { port: declaredPort(clues, h.port), ...(h.service === undefined ? {} : { service: h.service }) } };
     case 'exec':
       return { exec: { command: h.command } };
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */
@@ -54,7 +66,7 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
     const handler = { ...base.handler, port: fix.listenPort };
     out.push({
       title: `Point the ${fix.probe} probe at port ${fix.listenPort}, where the app listens (a longer startup window would not help: the port never answers)`,
-      commands: patchContainer(w, { [`${fix.probe}Probe`]: handlerSpec(handler) }),
+      commands: patchContainer(w, { [`${fix.probe}Probe`]: handlerSpec(clues, handler) }),
     });
     return out;
   }
@@ -64,8 +76,12 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
       commands: [
         `kubectl port-forward ${shq(`pod/${clues.podName}`)} ${ns(w)} 18080:${String(base.handler.kind === 'http' ? base.handler.port : 8080)}`,
         '# in another shell, while it is up: curl -i localhost:18080/healthz ; curl -i localhost:18080/health',
-        ...patchContainer(w, {
-          [`${fix.probe}Probe`]: { ...handlerSpec(base.handler), httpGet: { path: 'PATH', port: base.handler.kind === 'http' ? base.handler.port : 8080 } },
+        setFirst(['PROBE_PATH'], 'the path that answered 200'),
+        ...patchContainerWithVars(w, {
+          [`${fix.probe}Probe`]: {
+            ...handlerSpec(clues, base.handler),
+            httpGet: { path: jsonVar('PROBE_PATH'), port: declaredPort(clues, base.handler.kind === 'http' ? base.handler.port : 8080) },
+          },
         }),
       ],
     });
@@ -73,7 +89,7 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
     const timeout = Math.max(5, base.timeoutSeconds * 2);
     out.push({
       title: `The endpoint is slower than timeoutSeconds=${base.timeoutSeconds}: give it ${timeout}s`,
-      commands: patchContainer(w, { [`${fix.probe}Probe`]: { ...handlerSpec(base.handler), timeoutSeconds: timeout } }),
+      commands: patchContainer(w, { [`${fix.probe}Probe`]: { ...handlerSpec(clues, base.handler), timeoutSeconds: timeout } }),
     });
   } else if (fix.failure === 'status') {
     out.push({
@@ -88,14 +104,16 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
     const threshold = startupThreshold(observed, startup.periodSeconds, startup.failureThreshold + 1);
     out.push({
       title: `Widen the startup window: ${threshold}×${startup.periodSeconds}s = ${threshold * startup.periodSeconds}s, at least 2× the ${observed}s it was given`,
-      commands: patchContainer(w, { startupProbe: { ...handlerSpec(startup.handler), periodSeconds: startup.periodSeconds, failureThreshold: threshold } }),
+      commands: patchContainer(w, {
+        startupProbe: { ...handlerSpec(clues, startup.handler), periodSeconds: startup.periodSeconds, failureThreshold: threshold },
+      }),
     });
   } else if (liveness !== undefined && startup === undefined && fix.failure !== 'status') {
     const period = liveness.periodSeconds;
     const threshold = startupThreshold(observed, period, 3);
     out.push({
       title: `Add a startupProbe: ${threshold}×${period}s = ${threshold * period}s, at least 2× the ${observed}s the container ran without becoming healthy`,
-      commands: patchContainer(w, { startupProbe: { ...handlerSpec(liveness.handler), periodSeconds: period, failureThreshold: threshold } }),
+      commands: patchContainer(w, { startupProbe: { ...handlerSpec(clues, liveness.handler), periodSeconds: period, failureThreshold: threshold } }),
     });
   }
   if (w.patchable && fix.probe === 'liveness') {

@@ -7,6 +7,7 @@ import type { Remedy } from '../document.ts';
 import { dependency } from '../rules/crash.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { onNode } from './pod.ts';
 import { debugCopy, debugEphemeral, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
 function previousLog(clues: Clues, w: Workload): string {
@@ -90,6 +91,21 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
   const c = clues.container;
   const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
   const job = `${w.name}-run`;
+  if (w.kind === 'DaemonSet') {
+    // A DaemonSet's one-shot work is per node (a Job would run it once, on one node): run it as an
+    // init container and keep the pod alive with the pause container, the usual DaemonSet pattern.
+    return [
+      {
+        title: `It is per-node setup: run it once per node as an init container of DaemonSet ${w.name}, and keep the pod up with the pause image`,
+        commands: patchContainer(
+          w,
+          { image: 'registry.k8s.io/pause:3.10', command: null, args: null },
+          { initContainers: [{ name: `${w.container}-once`, image: c?.image ?? 'IMAGE', ...(argv.length === 0 ? {} : { command: argv }) }] },
+        ),
+      },
+      { title: 'Or, if it should keep serving: make the command run a long-lived process', commands: [previousLog(clues, w)] },
+    ];
+  }
   return [
     {
       title: `It is a batch task: run it as a Job (or a CronJob) instead of ${w.bare ? 'a bare pod with restartPolicy Always' : `${w.kind} ${w.name}`}`,
@@ -136,7 +152,7 @@ export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'S
       title: 'Look for a kernel OOM kill the runtime did not record, on the node',
       commands: [
         `kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`,
-        ...(node === undefined ? [] : [`kubectl debug node/${node} -it --image=busybox:1.36 -- dmesg | grep -i -E ${shq('killed process|out of memory')}`]),
+        ...(node === undefined ? [] : [`${onNode(node, 'dmesg -T')} | grep -i -E ${shq('killed process|out of memory')}`]),
       ],
     },
     { title: 'Otherwise find who sent SIGKILL: events, a grace period that ran out, kill -9 in scripts', commands: [events, previousLog(clues, w)] },

@@ -4,6 +4,7 @@
  */
 import type { Clues } from '../clues.ts';
 import { shq } from '../shell.ts';
+import { doubleQuotedJson } from './user-values.ts';
 
 export interface Workload {
   kind: string;
@@ -72,14 +73,16 @@ export function patchContainer(w: Workload, containerFields: Record<string, unkn
   return replaceSteps(w, `set ${JSON.stringify(podSpec)} in ${w.kind === 'Job' ? 'spec.template.spec' : 'spec'}`);
 }
 
-/** Jobs' templates and most pod fields are immutable: export, edit, replace. */
-export function replaceSteps(w: Workload, edit: string): string[] {
-  const file = `${w.name}.yaml`;
-  return [
-    `kubectl get ${w.ref} ${ns(w)} -o yaml > ${shq(file)}`,
-    `# ${w.bare ? 'a bare pod cannot be changed in place' : `a ${w.kind}'s pod template is immutable`}: edit ${file} and ${edit}`,
-    `kubectl replace --force -f ${shq(file)}`,
-  ];
+/** `patchContainer` for fields holding `jsonVar` placeholders: the patch in double quotes, so the shell fills them in. */
+export function patchContainerWithVars(w: Workload, containerFields: Record<string, unknown>): string[] {
+  const list = w.init ? 'initContainers' : 'containers';
+  const podSpec = { [list]: [{ name: w.container, ...containerFields }] };
+  if (w.patchable)
+    return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type strategic -p ${doubleQuotedJson({ spec: { template: { spec: podSpec } } })}`];
+  return replaceSteps(
+    w,
+    `set ${JSON.stringify(podSpec).replace(/\\u0000([A-Z_][A-Z0-9_]*)\\u0000/g, '$$$1')} in ${w.kind === 'Job' ? 'spec.template.spec' : 'spec'}`,
+  );
 }
 
 /** `kubectl set env deployment/x -n ns -c c NAME=VALUE` (controllers only). */
@@ -92,6 +95,16 @@ export function setEnv(w: Workload, assignments: string[]): string[] {
     return patchContainer(w, { env });
   }
   return [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${assignments.map(shq).join(' ')}`];
+}
+
+/** Jobs' templates and most pod fields are immutable: export, edit, replace. */
+export function replaceSteps(w: Workload, edit: string): string[] {
+  const file = `${w.name}.yaml`;
+  return [
+    `kubectl get ${w.ref} ${ns(w)} -o yaml > ${shq(file)}`,
+    `# ${w.bare ? 'a bare pod cannot be changed in place' : `a ${w.kind}'s pod template is immutable`}: edit ${file} and ${edit}`,
+    `kubectl replace --force -f ${shq(file)}`,
+  ];
 }
 
 /** Restarts pods so they re-read env/Secrets (only for kinds that roll). */

@@ -112,7 +112,7 @@ describe('log-derived missing config details', () => {
     );
     expect(d.cause.id).toBe('missing-config');
     expect(d.evidence.map((e) => e.text).join('\n')).toContain('env QUEUE_NAME is defined in the pod spec');
-    expect(d.remedies.flatMap((r) => r.commands).join('\n')).toContain('kubectl set env deployment/svc -n ns1 -c svc QUEUE_NAME=VALUE');
+    expect(d.remedies.flatMap((r) => r.commands).join('\n')).toContain('kubectl set env deployment/svc -n ns1 -c svc QUEUE_NAME="$QUEUE_NAME"');
   });
 });
 
@@ -162,6 +162,6 @@ describe("runtime heap remedies keep the user's flags", () => {
   it('no limit at all: set one from the measured peak', () => {
     const d = diag({}, { exitCode: 1, reason: 'Error', log: 'Traceback (most recent call last):\n  File "x", line 1\nMemoryError\n' });
     expect(d.cause.summary).toContain('with no container memory limit');
-    expect(d.remedies.flatMap((r) => r.commands).join('\n')).toContain('--limits=memory=MEMORY');
+    expect(d.remedies.flatMap((r) => r.commands).join('\n')).toContain('--limits=memory="$MEMORY_LIMIT"');
   });
 });

@@ -60,7 +60,8 @@ describe('first Slack message over the corpus', () => {
             .replace(/^(Log|Container status|Event|Pod spec|Memory history): /, '')
             .trim(),
         )
-        .filter((l) => l.length > 12);
+        // A fix's own "# set X first" note belongs to each command block that needs X.
+        .filter((l) => l.length > 12 && !l.startsWith('# set '));
       expect(lines.filter((l, i) => lines.indexOf(l) !== i)).toEqual([]);
     }
   });

@@ -1,0 +1,201 @@
+/**
+ * Running the product's suggested commands through the real kubectl (/usr/bin/kubectl):
+ * - `workloadManifest`: the fixture pod's owner as a manifest (Deployment, StatefulSet, DaemonSet,
+ *   ReplicaSet, Job) built from the pod spec, or the bare pod itself, for `--local` edits;
+ * - `startKubectlTarget`: an API server that serves discovery only (so kubectl resolves resource
+ *   types and flags the way it does against a cluster, and refuses unknown ones), answers every read
+ *   404 NotFound and every write 403 Forbidden: a command that reaches it was parsed by kubectl;
+ * - `shellWords`: bash's own word splitting and expansion of one command line.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IPod } from 'kubernetes-models/v1';
+
+export const KUBECTL = '/usr/bin/kubectl';
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      file,
+      args,
+      { env: options.env ?? process.env, cwd: options.cwd, timeout: options.timeoutMs ?? 30_000, maxBuffer: 8 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
+        resolve({ code: e === null ? 0 : typeof e.code === 'number' ? e.code : null, stdout, stderr, timedOut: e?.killed === true });
+      },
+    );
+    child.stdin?.end();
+  });
+}
+
+const OWNER_API: Record<string, string> = {
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Job: 'batch/v1',
+};
+
+/** The pod's owner as a manifest around the pod's own spec, or the pod itself when it has no owner. */
+export function workloadManifest(pod: IPod, owner: { kind: string; name: string } | undefined): Record<string, unknown> {
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const labels = pod.metadata?.labels ?? { app: owner?.name ?? 'app' };
+  if (owner === undefined || OWNER_API[owner.kind] === undefined) {
+    return { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod.metadata?.name, namespace, labels }, spec: pod.spec };
+  }
+  const template = { metadata: { labels }, spec: pod.spec };
+  const spec: Record<string, unknown> =
+    owner.kind === 'Job' ? { template } : { selector: { matchLabels: labels }, template, ...(owner.kind === 'StatefulSet' ? { serviceName: owner.name } : {}) };
+  return { apiVersion: OWNER_API[owner.kind], kind: owner.kind, metadata: { name: owner.name, namespace, labels }, spec };
+}
+
+interface Resource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  singularName?: string;
+}
+
+const r = (name: string, kind: string, namespaced: boolean, shortNames?: string[]): Resource => ({
+  name,
+  kind,
+  namespaced,
+  singularName: kind.toLowerCase(),
+  ...(shortNames === undefined ? {} : { shortNames }),
+});
+
+/** The resource types our commands may name, as a v1.32 API server lists them. */
+const GROUPS: Record<string, Resource[]> = {
+  v1: [
+    r('pods', 'Pod', true, ['po']),
+    r('pods/log', 'Pod', true),
+    r('pods/exec', 'PodExecOptions', true),
+    r('pods/attach', 'PodAttachOptions', true),
+    r('pods/portforward', 'PodPortForwardOptions', true),
+    r('pods/ephemeralcontainers', 'Pod', true),
+    r('events', 'Event', true, ['ev']),
+    r('nodes', 'Node', false, ['no']),
+    r('namespaces', 'Namespace', false, ['ns']),
+    r('services', 'Service', true, ['svc']),
+    r('endpoints', 'Endpoints', true, ['ep']),
+    r('configmaps', 'ConfigMap', true, ['cm']),
+    r('secrets', 'Secret', true),
+    r('serviceaccounts', 'ServiceAccount', true, ['sa']),
+    r('persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc']),
+    r('persistentvolumes', 'PersistentVolume', false, ['pv']),
+    r('resourcequotas', 'ResourceQuota', true, ['quota']),
+    r('limitranges', 'LimitRange', true, ['limits']),
+  ],
+  'apps/v1': [
+    r('deployments', 'Deployment', true, ['deploy']),
+    r('statefulsets', 'StatefulSet', true, ['sts']),
+    r('daemonsets', 'DaemonSet', true, ['ds']),
+    r('replicasets', 'ReplicaSet', true, ['rs']),
+    r('controllerrevisions', 'ControllerRevision', true),
+  ],
+  'batch/v1': [r('jobs', 'Job', true), r('cronjobs', 'CronJob', true, ['cj'])],
+  'policy/v1': [r('poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb'])],
+  'discovery.k8s.io/v1': [r('endpointslices', 'EndpointSlice', true)],
+  'storage.k8s.io/v1': [r('storageclasses', 'StorageClass', false, ['sc']), r('volumeattachments', 'VolumeAttachment', false)],
+  'rbac.authorization.k8s.io/v1': [
+    r('roles', 'Role', true),
+    r('rolebindings', 'RoleBinding', true),
+    r('clusterroles', 'ClusterRole', false),
+    r('clusterrolebindings', 'ClusterRoleBinding', false),
+  ],
+  'authorization.k8s.io/v1': [r('selfsubjectaccessreviews', 'SelfSubjectAccessReview', false), r('selfsubjectrulesreviews', 'SelfSubjectRulesReview', true)],
+  'metrics.k8s.io/v1beta1': [r('pods', 'PodMetrics', true), r('nodes', 'NodeMetrics', false)],
+};
+
+function resourceList(groupVersion: string): unknown {
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion,
+    resources: (GROUPS[groupVersion] ?? []).map((res) => ({
+      ...res,
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    })),
+  };
+}
+
+function groupList(): unknown {
+  const groups = Object.keys(GROUPS)
+    .filter((gv) => gv.includes('/'))
+    .map((gv) => {
+      const [name = '', version = ''] = gv.split('/');
+      const v = { groupVersion: gv, version };
+      return { name, versions: [v], preferredVersion: v };
+    });
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+const status = (code: number, reason: string, message: string): unknown => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code });
+
+export interface KubectlTarget {
+  /** Environment for a command run against the target: KUBECONFIG set, nothing of the host's. */
+  env: NodeJS.ProcessEnv;
+  /** Every request kubectl made: method and path. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function startKubectlTarget(): Promise<KubectlTarget> {
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    requests.push(`${req.method} ${url.pathname}`);
+    const send = (code: number, body: unknown): void => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    req.resume();
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+    if (path === '/apis') return send(200, groupList());
+    if (path === '/api/v1') return send(200, resourceList('v1'));
+    const group = /^\/apis\/([^/]+\/[^/]+)$/.exec(path);
+    if (group?.[1] !== undefined && GROUPS[group[1]] !== undefined) return send(200, resourceList(group[1]));
+    if (path === '/version') return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.4', platform: 'linux/amd64' });
+    if (req.method === 'GET') return send(404, status(404, 'NotFound', `${path.split('/').at(-1) ?? ''} not found`));
+    return send(403, status(403, 'Forbidden', 'forbidden: this test server accepts no writes'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const dir = mkdtempSync(join(tmpdir(), 'crashtriage-kubectl-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: t, cluster: {server: "http://127.0.0.1:${port}"}}]
+users: [{name: t, user: {token: test}}]
+contexts: [{name: t, context: {cluster: t, user: t, namespace: default}}]
+current-context: t
+`,
+  );
+  return {
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache') },
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** bash's own word splitting and expansion of a command line (no pipes, no redirections). */
+export async function shellWords(line: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const out = await run('/bin/bash', ['-c', `printf '%s\\0' ${line}`], { env });
+  if (out.code !== 0) throw new Error(`bash could not split: ${line}\n${out.stderr}`);
+  return out.stdout.split('\0').slice(0, -1);
+}
