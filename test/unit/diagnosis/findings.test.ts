@@ -112,7 +112,7 @@ describe('log-derived missing config details', () => {
     );
     expect(d.cause.id).toBe('missing-config');
     expect(d.evidence.map((e) => e.text).join('\n')).toContain('env QUEUE_NAME is defined in the pod spec');
-    expect(d.remedies.flatMap((r) => r.commands).join('\n')).toContain('kubectl set env deployment/svc -n ns1 -c svc QUEUE_NAME="$QUEUE_NAME"');
+    expect(d.remedies.flatMap((r) => r.commands).join('\n')).toContain('kubectl set env deployment/svc -n ns1 -c svc QUEUE_NAME=VALUE');
   });
 });
 
