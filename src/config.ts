@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { type PrometheusConfig, prometheusFromEnv } from './config-prometheus.ts';
 import { FileSettings, type RouteSpec, type SinkSpec } from './config-schema.ts';
 import { nonEmpty, type ResolvedSink, resolveSinks, sinksFromEnv } from './config-sinks.ts';
+import { type StateConfig, stateFromEnv } from './config-state.ts';
 
 export type { ResolvedSink, RouteSpec, SinkSpec };
 
@@ -51,6 +52,8 @@ export interface Config {
   defaultSinks: string[];
   /** Where OOM kills' memory history is read; undefined: not read. */
   prometheus?: PrometheusConfig;
+  /** Where the state replicas share lives (config-state.ts). */
+  state: StateConfig;
 }
 
 export interface HttpTimeouts {
@@ -195,9 +198,10 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   for (const name of defaultSinks) if (!(name in sinks)) errors.push(`defaultSinks: no sink named "${name}"`);
 
   const prometheus = prometheusFromEnv(env, readSecretFile, errors);
+  const state = stateFromEnv(env, readFile, errors);
 
   if (errors.length > 0) return { ok: false, errors };
-  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, http, kube, delivery, storm, requests, sinks, routes, defaultSinks };
+  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, http, kube, delivery, storm, requests, sinks, routes, defaultSinks, state };
   if (webhookToken !== undefined) config.webhookToken = webhookToken;
   if (prometheus !== undefined) config.prometheus = prometheus;
   return { ok: true, config };

@@ -57,6 +57,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['outcome'] as const,
       registers,
     }),
+    stateDegraded: new Counter({
+      name: 'crashtriage_state_store_degraded_total',
+      help: "Claims served from this replica's memory because the shared state store (Kubernetes Leases) could not be used, by store; messages may double while it rises.",
+      labelNames: ['store'] as const,
+      registers,
+    }),
     alertsReceived: new Counter({
       name: 'crashtriage_alerts_received_total',
       help: 'Alerts received, by alert status and alertname (a known name, else other).',

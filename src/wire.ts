@@ -14,6 +14,7 @@ import { type ApiResource, createClusterReaders, createKubeHealth } from './kube
 import { createMetrics, primeFailureSeries } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline.ts';
+import { createSharedState } from './shared-state.ts';
 
 /** Every resource the reader reads (a Record, so that tsc names a resource added to ApiResource but not here). */
 const EVERY_API_RESOURCE: Record<ApiResource, true> = {
@@ -64,7 +65,15 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
     config.prometheus === undefined
       ? undefined
       : createMemoryHistorySource(createPrometheusClient(config.prometheus), { windowHours: config.prometheus.historyHours });
-  const notifier = createNotifier({ config, logger, metrics, ...(overrides.stdout !== undefined ? { stdout: overrides.stdout } : {}) });
+  // With STATE_STORE=kubernetes: the ledger, the Slack messages and the incidents in Leases, shared by the replicas.
+  const shared = createSharedState(config, logger, metrics);
+  const notifier = createNotifier({
+    config,
+    logger,
+    metrics,
+    ...(overrides.stdout !== undefined ? { stdout: overrides.stdout } : {}),
+    ...(shared === undefined ? {} : { ledger: shared.ledger, sinkMemory: shared.sinkMemory }),
+  });
   const pipeline = createPipeline({
     evidence: {
       gather: (alerts, options = {}) =>
@@ -80,6 +89,7 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
     notifier,
     metrics,
     ...(history === undefined ? {} : { history }),
+    ...(shared === undefined ? {} : { podAlerts: shared.podAlerts, incidents: shared.incidents, storms: shared.storms }),
   });
 
   let stopping = false;
@@ -97,6 +107,7 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
         await notifier.close();
         await clusters.close();
         await history?.close();
+        await shared?.close();
       })()),
   };
 }

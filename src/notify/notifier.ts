@@ -23,6 +23,7 @@ import {
 } from './plan.ts';
 import { classifyFailure, decideRetry, defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import type { Sink, SinkDeps } from './sink.ts';
+import type { SinkMemoryFactory } from './sink-memory.ts';
 import { createSink } from './sinks/index.ts';
 
 export type { DeliveryFailure, DeliveryOutcome } from './plan.ts';
@@ -61,6 +62,8 @@ export interface NotifierDeps {
   stdout?: SinkDeps['stdout'];
   /** What each sink already has; by default this process's memory, kept for `delivery.dedupeWindowMs`. */
   ledger?: DeliveryLedger;
+  /** Where each sink remembers what it posted (shared by replicas with STATE_STORE=kubernetes); this process's memory by default. */
+  sinkMemory?: (sink: string) => SinkMemoryFactory;
 }
 
 export function createNotifier(deps: NotifierDeps): Notifier {
@@ -81,6 +84,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         logger: logger.child({ sink: name }),
         timeoutMs: config.delivery.sinkTimeoutMs,
         stdout: deps.stdout ?? process.stdout,
+        ...(deps.sinkMemory === undefined ? {} : { memory: deps.sinkMemory(name) }),
       }),
     );
   }

@@ -3,8 +3,10 @@
  * diagnosis, once per call, and throws a `SinkError` when it could not; retrying and deduplication
  * are the notifier's job, not the sink's.
  */
+
 import type { Logger } from 'pino';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import type { SinkMemoryFactory } from './sink-memory.ts';
 
 export interface SendContext {
   groupKey: string;
@@ -29,4 +31,6 @@ export interface SinkDeps {
   /** Per-attempt timeout, also used for SMTP's connection, greeting and socket timeouts. */
   timeoutMs: number;
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  /** Where the sink remembers what it posted (sink-memory.ts); this process's memory by default. */
+  memory?: SinkMemoryFactory;
 }

@@ -12,7 +12,8 @@
  * Paths: GET /version, /api/v1/namespaces/{ns}/pods/{name}, …/pods/{name}/log (container, previous,
  * tailLines, limitBytes as the kubelet applies them), /api/v1/namespaces/{ns}/events (fieldSelector),
  * /api/v1/pods and /api/v1/namespaces/{ns}/pods (labelSelector), /api/v1/nodes/{name} (cluster-scoped:
- * its 403 says "at the cluster scope"); with `objects`, the REST paths of Services, Namespaces,
+ * its 403 says "at the cluster scope"); Leases read and written with resourceVersion conflicts
+ * (kube-fixtures-leases.ts); with `objects`, the REST paths of Services, Namespaces,
  * Deployments, ReplicaSets, StatefulSets, DaemonSets, ControllerRevisions, Jobs and the prometheus-operator resources (kube-fixtures-objects.ts). Needs `openssl` (see tls.ts).
  */
 
@@ -21,6 +22,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { writeKubeconfig } from './kube-fixtures-kubeconfig.ts';
+import { createLeaseTable } from './kube-fixtures-leases.ts';
 import { createObjectStore } from './kube-fixtures-objects.ts';
 import { type Failure, type FakeCluster, handleKubeRequest } from './kube-fixtures-routes.ts';
 import { sharedTestTls, type TestTls } from './tls.ts';
@@ -70,6 +72,8 @@ export interface FakeKubeApi {
   readonly maxInFlight: number;
   setPod(pod: object): void;
   setNode(node: object): void;
+  /** The Leases written through the API (coordination.k8s.io/v1), by namespace/name, as stored. */
+  readonly leases: ReadonlyMap<string, Record<string, unknown>>;
   /** Adds or replaces one of `objects` (same kind, namespace and name). */
   setObject(obj: object): void;
   deletePod(namespace: string, name: string): void;
@@ -98,6 +102,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     latencyMs: options.latencyMs ?? 0,
     ignoreLimitBytes: options.ignoreLimitBytes ?? false,
     objects: createObjectStore(options.objects ?? [], options.customResources ?? []),
+    leases: createLeaseTable(),
   };
   const setPod = (pod: object): void => {
     const raw = toRaw(pod);
@@ -146,6 +151,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     token,
     kubeconfigPath,
     requests,
+    leases: cluster.leases.leases,
     get maxInFlight() {
       return maxInFlight;
     },

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { handleLeases, LEASES_PATH, type LeaseTable } from './kube-fixtures-leases.ts';
 import { answerObjects, matchesLabels, type ObjectStore } from './kube-fixtures-objects.ts';
 import { kubeletLogWindow, statusBodies } from './kube-fixtures-status.ts';
 
@@ -29,7 +30,7 @@ export interface FakeRequest {
   method: string;
   path: string;
   query: Record<string, string>;
-  resource: 'pods' | 'pods/log' | 'events' | 'nodes' | 'version' | WorkloadResource | 'other';
+  resource: 'pods' | 'pods/log' | 'events' | 'nodes' | 'version' | 'leases' | WorkloadResource | 'other';
   /** 0 until answered (or when hung or reset). */
   status: number;
   /** Body bytes written to the socket. */
@@ -50,6 +51,8 @@ export interface FakeCluster {
   ignoreLimitBytes: boolean;
   /** Everything besides pods, logs and events (kube-fixtures-objects.ts). */
   objects: ObjectStore;
+  /** Leases (coordination.k8s.io/v1), read and written (kube-fixtures-leases.ts). */
+  leases: LeaseTable;
 }
 
 const POD = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/;
@@ -81,6 +84,17 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
     if (rule.failure === 'reset') return void req.socket.destroy();
     if (typeof rule.failure === 'object') return send(rule.failure.status, statusBodies.generic(rule.failure.status, rule.failure.message));
     return send(rule.failure, rule.failure >= 500 ? statusBodies.internal(rule.failure) : statusBodies.generic(rule.failure, 'injected failure'));
+  }
+  const lease = LEASES_PATH.exec(path);
+  if (lease !== null) {
+    const forbidden = (verb: string, ns: string, name?: string) =>
+      cluster.forbidden.has('leases')
+        ? {
+            ...statusBodies.forbidden(cluster.user, verb, 'leases', ns, name),
+            message: `leases${name === undefined ? '' : ` "${name}"`} is forbidden: User "${cluster.user}" cannot ${verb} resource "leases" in API group "coordination.k8s.io" in the namespace "${ns}"`,
+          }
+        : undefined;
+    return handleLeases(cluster.leases, req, url, lease, forbidden, send);
   }
   if (req.method !== 'GET') return send(405, statusBodies.generic(405, `the server does not allow this method on the requested resource`));
   if (path === '/version') return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.2', platform: 'linux/amd64' });
@@ -188,6 +202,7 @@ function resourceOf(path: string): FakeRequest['resource'] {
   if (POD.test(path) || PODS.test(path)) return 'pods';
   if (EVENTS.test(path)) return 'events';
   if (NODE.test(path)) return 'nodes';
+  if (LEASES_PATH.test(path)) return 'leases';
   return (WORKLOAD_PATH.exec(path)?.[1] as WorkloadResource | undefined) ?? 'other';
 }
 

@@ -6,18 +6,19 @@
  *
  * Each step is remembered per alert (fingerprint + startsAt), so a retry after a half-done firing
  * (post accepted, thread reply failed) only does what is left, never posts the summary twice.
- * That memory is in process: after a restart the original is unknown and a new resolved post is made.
+ * That memory is this process's, or with STATE_STORE=kubernetes shared by the replicas (sink-memory.ts),
+ * so a resolve reaching the other replica, or arriving after a restart, still updates the original.
  *
  * Pods of one incident (one workload) share one message: the first pod posts it, later pods and
  * resolves update it in place (`chat.update`: "3 of 3 pods of deployment/checkout crash looping")
  * and each joining pod is listed in its thread; the last pod's resolve marks it resolved.
  */
 import type { DiagnosisDocument, IncidentRef, StormRef } from '../../diagnosis/document.ts';
-import { createBoundedMap } from '../bounded-map.ts';
 import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
+import { processMemory } from '../sink-memory.ts';
 import { section } from '../slack-blocks.ts';
 import { escapeMrkdwn } from '../text.ts';
 import { postBody, postJson } from './http-post.ts';
@@ -51,9 +52,10 @@ export function slackMethodUrl(apiUrl: string | undefined, method: string): stri
 
 export function createSlackApiSink(spec: { botToken: string; channel: string; apiUrl?: string }, deps: SinkDeps): Sink {
   // Incidents can last days; a week covers all but the longest, 5000 concurrent incidents is plenty.
-  const posted = createBoundedMap<PostedAlert>({ clock: deps.clock, ttlMs: 7 * 24 * 3600 * 1000, maxEntries: 5000 });
+  const memory = deps.memory ?? processMemory;
+  const posted = memory<PostedAlert>('slack-posts', { clock: deps.clock, ttlMs: 7 * 24 * 3600 * 1000, maxEntries: 5000 });
   // Storm digests: few at a time, and a day outlasts any storm.
-  const digests = createBoundedMap<{ channel: string; ts: string; text: string }>({ clock: deps.clock, ttlMs: 24 * 3600 * 1000, maxEntries: 500 });
+  const digests = memory<{ channel: string; ts: string; text: string }>('slack-digests', { clock: deps.clock, ttlMs: 24 * 3600 * 1000, maxEntries: 500 });
 
   const call = async (method: string, body: Record<string, unknown> | URLSearchParams, ctx: SendContext): Promise<Record<string, unknown>> => {
     const options = { headers: { authorization: `Bearer ${spec.botToken}` }, signal: ctx.signal };
@@ -94,16 +96,17 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
   };
 
   const firing = async (doc: DiagnosisDocument, key: string, ctx: SendContext): Promise<void> => {
-    let state = posted.get(key);
+    let state = await posted.get(key);
     if (state === undefined) {
       const { channel, ts } = await postMessage(renderSlack(doc, { externalURL: ctx.externalURL, details: 'thread' }), ctx);
       state = { channel, ts, firing: doc, threadDone: false, chartDone: false, resolvedUpdated: false, resolvedReplied: false };
-      posted.set(key, state);
+      await posted.set(key, state);
     }
     if (!state.threadDone) {
       const thread = renderSlackThread(doc, ctx.externalURL);
       if (thread.blocks.length > 0) await postMessage(thread, ctx, { channel: state.channel, thread_ts: state.ts });
       state.threadDone = true;
+      await posted.set(key, state);
     }
     if (!state.chartDone) {
       await uploadToThread(
@@ -112,11 +115,12 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
         { call: (method, form) => call(method, form, ctx), fetch: deps.fetch, signal: ctx.signal },
       );
       state.chartDone = true;
+      await posted.set(key, state);
     }
   };
 
   const resolved = async (doc: DiagnosisDocument, key: string, ctx: SendContext, shown?: DiagnosisDocument): Promise<void> => {
-    const state = posted.get(key);
+    const state = await posted.get(key);
     if (state === undefined) {
       await postMessage(renderSlackResolved(doc, ctx.externalURL), ctx);
       return;
@@ -134,25 +138,28 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
         await postMessage(renderSlackResolved(doc, ctx.externalURL), ctx);
         state.resolvedUpdated = true;
         state.resolvedReplied = true;
+        await posted.set(key, state);
         return;
       }
       state.resolvedUpdated = true;
+      await posted.set(key, state);
     }
     if (!state.resolvedReplied) {
       await postMessage(renderSlackResolved(doc, ctx.externalURL, { reply: true }), ctx, { channel: state.channel, thread_ts: state.ts });
       state.resolvedReplied = true;
+      await posted.set(key, state);
     }
   };
 
   const incidentUpdate = async (doc: DiagnosisDocument, incident: IncidentRef, ctx: SendContext): Promise<void> => {
     const key = `incident\n${incident.id}`;
     const step = `${doc.alert.fingerprint}\n${doc.alert.startsAt}\n${doc.status}`;
-    const state = posted.get(key);
+    const state = await posted.get(key);
     if (state === undefined || (!state.threadDone && doc.status === 'firing' && doc.alert.fingerprint === state.firing.alert.fingerprint)) {
       // The incident's first message (or one this process never saw: a restart): the per-alert path.
       await (doc.status === 'resolved' ? resolved(doc, key, ctx) : firing(doc, key, ctx));
-      const now = posted.get(key);
-      if (now !== undefined) now.steps = [...(now.steps ?? []), step];
+      const now = await posted.get(key);
+      if (now !== undefined) await posted.set(key, { ...now, steps: [...(now.steps ?? []), step] });
       return;
     }
     if (state.steps?.includes(step) === true) return;
@@ -172,7 +179,9 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
         await call('chat.postMessage', { channel: state.channel, thread_ts: state.ts, text, unfurl_links: false, unfurl_media: false }, ctx);
       }
     }
-    state.steps = [...(state.steps ?? []), step];
+    // Re-read: the resolve above may have recorded its own steps.
+    const latest = (await posted.get(key)) ?? state;
+    await posted.set(key, { ...latest, steps: [...(latest.steps ?? []), step] });
   };
 
   /** A storm's digest: one message listing its incidents, posted once and edited as they change. */
@@ -186,15 +195,15 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
         ...(rest.length === 0 ? [] : [section(rest.map((l) => `• ${escapeMrkdwn(l)}`).join('\n'))]),
       ],
     };
-    const state = digests.get(key);
+    const state = await digests.get(key);
     if (state === undefined) {
       const { channel, ts } = await postMessage(message, ctx);
-      digests.set(key, { channel, ts, text: message.text });
+      await digests.set(key, { channel, ts, text: message.text });
       return;
     }
     if (state.text === message.text) return;
     await call('chat.update', { channel: state.channel, ts: state.ts, ...message }, ctx);
-    digests.set(key, { ...state, text: message.text });
+    await digests.set(key, { ...state, text: message.text });
   };
 
   return {
