@@ -201,7 +201,22 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const state = stateFromEnv(env, readFile, errors);
 
   if (errors.length > 0) return { ok: false, errors };
-  const config: Config = { host, port, bodyLimitBytes, allowUnauthenticated, logLevel, http, kube, delivery, storm, requests, sinks, routes, defaultSinks, state };
+  const config: Config = {
+    host,
+    port,
+    bodyLimitBytes,
+    allowUnauthenticated,
+    logLevel,
+    http,
+    kube,
+    delivery,
+    storm,
+    requests,
+    sinks,
+    routes,
+    defaultSinks,
+    state,
+  };
   if (webhookToken !== undefined) config.webhookToken = webhookToken;
   if (prometheus !== undefined) config.prometheus = prometheus;
   return { ok: true, config };
