@@ -6,8 +6,11 @@ import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/mon
 import type { IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -43,7 +46,18 @@ describe('rendering', () => {
       base()
         .map((m) => m.kind)
         .sort(),
-    ).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+    ).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Deployment',
+      'Namespace',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'Role',
+      'RoleBinding',
+      'Service',
+      'ServiceAccount',
+    ]);
   });
 
   it('deploy/monitoring/ renders the operator objects with the alerts', () => {
@@ -114,6 +128,27 @@ describe('RBAC', () => {
     expect(role.aggregationRule).toBeUndefined();
   });
 
+  it('least privilege: the only write verbs anywhere are on leases, in a Role of its own namespace', () => {
+    const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate', '*']);
+    const rbac = base().filter((m) => m.kind === 'ClusterRole' || m.kind === 'Role') as (IRole | IClusterRole)[];
+    const writes = rbac.flatMap((role) =>
+      (role.rules ?? []).flatMap((r) =>
+        r.verbs
+          .filter((v) => WRITES.has(v))
+          .flatMap((v) =>
+            (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${role.kind} ${role.metadata?.namespace ?? '-'} ${g}|${res}|${v}`)),
+          ),
+      ),
+    );
+    expect(writes.sort()).toEqual(['create', 'delete', 'update'].map((v) => `Role crashtriage coordination.k8s.io|leases|${v}`));
+    const role = only<IRole>(base(), 'Role');
+    expect(role.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'create', 'update', 'delete'] }]);
+    const binding = only<IRoleBinding>(base(), 'RoleBinding');
+    expect(binding.metadata?.namespace).toBe('crashtriage');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata?.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'crashtriage', namespace: 'crashtriage' }]);
+  });
+
   it('the binding gives that ClusterRole to the service account the Deployment runs as', () => {
     const binding = only<IClusterRoleBinding>(base(), 'ClusterRoleBinding');
     const role = only<IClusterRole>(base(), 'ClusterRole');
@@ -124,6 +159,25 @@ describe('RBAC', () => {
 });
 
 describe('Deployment', () => {
+  it('runs two replicas sharing their state in Leases, spread across nodes, at most one disrupted at a time', () => {
+    const spec = deployment().spec;
+    expect(spec?.replicas).toBe(2);
+    const env = Object.fromEntries((container().env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
+    expect(env['STATE_STORE']).toBe('kubernetes');
+    expect(env['POD_NAME']).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
+    const selector = { matchLabels: { 'app.kubernetes.io/name': 'crashtriage' } };
+    expect(spec?.template.spec?.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+    ]);
+    expect(spec?.template.spec?.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.podAffinityTerm).toEqual({
+      topologyKey: 'kubernetes.io/hostname',
+      labelSelector: selector,
+    });
+    const pdb = only<IPodDisruptionBudget>(base(), 'PodDisruptionBudget');
+    expect(pdb.spec).toEqual({ minAvailable: 1, selector });
+    expect(spec?.selector).toEqual(selector);
+  });
+
   it('runs non-root with a read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp', () => {
     const pod = deployment().spec?.template.spec?.securityContext;
     expect(pod).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
