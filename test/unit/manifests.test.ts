@@ -204,8 +204,8 @@ describe('Deployment', () => {
 
   it('has memory and CPU requests, a memory limit, and a V8 heap cap below that limit', () => {
     const resources = container().resources;
-    expect(resources?.requests).toEqual({ cpu: '50m', memory: '192Mi' });
-    expect(resources?.limits?.memory).toBe('384Mi');
+    expect(resources?.requests).toEqual({ cpu: '50m', memory: '160Mi' });
+    expect(resources?.limits?.memory).toBe('256Mi');
     const nodeOptions = container().env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
     const heapMi = Number(/--max-old-space-size=(\d+)/.exec(nodeOptions)?.[1]);
     // Headroom for code, buffers and native memory, so the heap limit triggers before the OOM killer.
