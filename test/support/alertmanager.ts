@@ -22,6 +22,12 @@ export interface AlertmanagerOptions {
   /** Alertmanager's grouping timers; short so that tests run in seconds. */
   groupWait?: string;
   groupInterval?: string;
+  /**
+   * An HA pair: this instance's gossip port on loopback and its peers (`127.0.0.1:<port>`). Without
+   * it clustering is off. `peerTimeout` is how long the second instance waits for the first one's
+   * notification log before sending itself (0s: both send at once).
+   */
+  cluster?: { listenPort: number; peers: string[]; peerTimeout?: string };
 }
 
 export interface PostableAlert {
@@ -89,7 +95,17 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
       `--storage.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       `--web.external-url=${url}`,
-      '--cluster.listen-address=',
+      ...(options.cluster === undefined
+        ? ['--cluster.listen-address=']
+        : [
+            `--cluster.listen-address=127.0.0.1:${options.cluster.listenPort}`,
+            `--cluster.advertise-address=127.0.0.1:${options.cluster.listenPort}`,
+            ...options.cluster.peers.map((peer) => `--cluster.peer=${peer}`),
+            `--cluster.peer-timeout=${options.cluster.peerTimeout ?? '15s'}`,
+            // Notifications wait for the cluster to settle; 1m by default.
+            '--cluster.settle-timeout=2s',
+            '--cluster.gossip-interval=100ms',
+          ]),
       '--log.level=debug',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

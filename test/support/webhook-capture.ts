@@ -17,6 +17,8 @@ export interface WebhookCapture {
   accepted: CapturedRequest[];
   requestCount(): number;
   failNext(status: number, times: number, retryAfter?: number): void;
+  /** Ends the failures still scripted: the endpoint is back. */
+  recover(): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startWebhookCapture(): Promise<WebhookCapture> {
     failNext(status, times, retryAfter) {
       for (let i = 0; i < times; i++) script.push(retryAfter === undefined ? { status } : { status, retryAfter });
     },
+    recover: () => void script.splice(0),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
