@@ -8,6 +8,7 @@
  * take turns, so that one Slack message is posted per incident.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { raceDeadline } from './deadline.ts';
 import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
 import type { Evidence, PodFacts } from './diagnosis/evidence.ts';
 import type { MemoryHistorySource } from './history/index.ts';
@@ -15,6 +16,7 @@ import { buildDocument, keptLabels } from './http/alert-document.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
 import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from './incidents/incident.ts';
+import { decideResolution, type ResolveRead } from './incidents/resolution.ts';
 import { claimAll, createMemoryStore, type Held, type StateStore } from './incidents/state-store.ts';
 import { decideStorm, STORM_DEFAULTS, type StormSettings, type StormState, stormKey } from './incidents/storm.ts';
 import { podRevisionName, type WorkloadFacts } from './incidents/workload.ts';
@@ -50,6 +52,11 @@ export interface WorkloadSource {
   read(labels: Readonly<Record<string, string>>, pod: PodFacts): Promise<WorkloadFacts>;
 }
 
+/** Reads an alert's pod once when the alert resolves (in the alert's cluster); never rejects. */
+export interface ResolvedPodSource {
+  read(labels: Readonly<Record<string, string>>, namespace: string, pod: string): Promise<ResolveRead>;
+}
+
 /** The delivery port: the notifier, or a fake in tests. */
 export type Deliverer = Pick<Notifier, 'deliver'>;
 
@@ -60,6 +67,8 @@ export interface PipelineDeps {
   metrics: Metrics;
   /** Without it, a pod's workload is its controller as the pod names it, with no status or revisions. */
   workloads?: WorkloadSource;
+  /** Without it, a resolve that reuses the firing diagnosis does not say how the pod is now. */
+  resolvedPods?: ResolvedPodSource;
   /** The alert label naming the cluster (default `cluster`). */
   clusterLabel?: string;
   clock?: () => number;
@@ -108,6 +117,7 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
       try {
         const pending: Pending[] = [];
         const toRead: WebhookAlert[] = [];
+        const resolveReads: { item: Pending; read: Promise<ResolveRead> }[] = [];
         for (const alert of alerts) {
           const podKey = keyOf.get(alert);
           if (podKey === undefined) {
@@ -124,13 +134,38 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
               'alert folded into the message of another alert for the same pod',
             );
           } else if (alert.status === 'resolved' && decision.claim.firing !== undefined) {
-            pending.push({ document: resolvedFrom(decision.claim.firing, alert), podKey });
+            const item: Pending = { document: resolvedFrom(decision.claim.firing, alert), podKey };
+            pending.push(item);
+            const { namespace, pod } = item.document.target;
+            if (deps.resolvedPods !== undefined && namespace !== '' && pod !== '')
+              resolveReads.push({
+                item,
+                read: deps.resolvedPods
+                  .read(alert.labels, namespace, pod)
+                  .catch((err: unknown): ResolveRead => ({ kind: 'failed', message: err instanceof Error ? err.message : String(err) })),
+              });
           } else {
             toRead.push(alert);
           }
         }
 
         const evidence = toRead.length === 0 ? [] : await deps.evidence.gather(toRead, evidenceDeadline === undefined ? {} : { deadline: evidenceDeadline });
+        // The pods of resolved alerts were read alongside the evidence, within the same share of the deadline.
+        const resolved = await Promise.all(
+          resolveReads.map(async ({ item, read }) => {
+            if (evidenceDeadline === undefined) return { item, read: await read };
+            const raced = await raceDeadline(read, evidenceDeadline, clock);
+            return { item, read: raced.kind === 'done' ? raced.value : ({ kind: 'late' } as const) };
+          }),
+        );
+        for (const { item, read } of resolved) {
+          const decision = decideResolution(read, item.document.target, new Date(clock()));
+          item.document = {
+            ...item.document,
+            resolution: decision.resolution,
+            problems: decision.problem === undefined ? item.document.problems : [...item.document.problems, decision.problem],
+          };
+        }
         const diagnosed = await Promise.all(
           toRead.map(async (alert, i) => {
             const found = evidence[i];
@@ -148,6 +183,9 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
         for (const { alert, found, diagnosis, workload } of diagnosed) {
           if (alert.status === 'firing') deps.metrics.diagnoses.inc({ cause: diagnosis.cause.id, confidence: diagnosis.cause.confidence });
           const document = buildDocument(alert, found, diagnosis);
+          // A resolve with no firing message to reuse was read afresh: its evidence says how the pod is now.
+          if (alert.status === 'resolved' && document.target.pod !== '')
+            document.resolution = decideResolution(readOfEvidence(found), document.target, new Date(clock())).resolution;
           if (workload !== undefined) document.problems.push(...workload.problems.map(({ source, kind, message }) => ({ source, kind, message })));
           const item: Pending = { document };
           const podKey = keyOf.get(alert);
@@ -237,6 +275,14 @@ function incidentInput(p: Pending, clusterLabel: string, now: string): { key: st
 
 function defined(values: Iterable<string | undefined>): string[] {
   return [...values].filter((v): v is string => v !== undefined);
+}
+
+/** The pod read as evidence, as the resolve decision takes it; its problems are in the document already. */
+function readOfEvidence(found: Evidence): ResolveRead {
+  if (found.pod !== undefined) return { kind: 'pod', pod: found.pod };
+  const problem = found.problems.find((p) => p.source === 'pod');
+  if (problem?.kind === 'not-found') return { kind: 'gone' };
+  return { kind: 'failed', message: problem?.message ?? 'the pod was not read' };
 }
 
 /** The resolved message reuses the firing diagnosis: the pod is often gone by the time it resolves. */

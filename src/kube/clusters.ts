@@ -10,10 +10,13 @@
  * Readers are made on first use and kept.
  */
 import type { Evidence, PodFacts, Problem } from '../diagnosis/evidence.ts';
+import type { ResolveRead } from '../incidents/resolution.ts';
 import type { WorkloadFacts } from '../incidents/workload.ts';
 import type { GatherDeps, RequestBounds } from './gather-evidence.ts';
 import { gatherForAlerts } from './gather-for-alerts.ts';
 import { loadKubeConfig } from './kube-config.ts';
+import { KubeReadError } from './kube-error.ts';
+import { podFacts } from './pod-facts.ts';
 import { createKubeReader, type KubeApiReader, type KubeReaderOptions } from './reader.ts';
 import { targetFromLabels } from './target.ts';
 import { createWorkloadSource } from './workload-facts.ts';
@@ -39,6 +42,8 @@ export interface ClusterReaders {
   readonly primary: KubeApiReader;
   gather(alerts: readonly { labels: Labels }[], log: GatherDeps['log'], now: Date, bounds?: RequestBounds): Promise<Evidence[]>;
   workload(labels: Labels, pod: PodFacts): Promise<WorkloadFacts>;
+  /** The pod of a resolved alert, read once (`get pods`); a failure is a value, never a rejection. */
+  readResolved(labels: Labels, namespace: string, pod: string): Promise<ResolveRead>;
   close(): Promise<void>;
 }
 
@@ -96,6 +101,17 @@ export function createClusterReaders(options: ClusterOptions): ClusterReaders {
       const cluster = pick(labels);
       if (isProblem(cluster)) return { workload: pod.owner ?? { kind: 'Pod', name: pod.name }, namespace: pod.namespace, revisions: [], problems: [] };
       return cluster.workloads(pod);
+    },
+    async readResolved(labels, namespace, pod) {
+      const cluster = pick(labels);
+      if (isProblem(cluster)) return { kind: 'failed', ...(cluster.kind === undefined ? {} : { problemKind: cluster.kind }), message: cluster.message };
+      try {
+        return { kind: 'pod', pod: podFacts(await cluster.reader.readPod(namespace, pod)) };
+      } catch (err) {
+        if (err instanceof KubeReadError && err.status === 404) return { kind: 'gone' };
+        if (err instanceof KubeReadError) return { kind: 'failed', problemKind: err.kind, message: err.message };
+        throw err;
+      }
     },
     async close() {
       await Promise.all([primary, ...byContext.values()].map((c) => (isProblem(c) ? undefined : c.reader.close())));

@@ -4,14 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.ts';
 import type { Evidence } from '../../src/diagnosis/evidence.ts';
 import type { WebhookAlert } from '../../src/http/alertmanager-payload.ts';
+import type { ResolveRead } from '../../src/incidents/resolution.ts';
+import { podFacts } from '../../src/kube/pod-facts.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import type { DeliveryBatch, DeliveryOutcome } from '../../src/notify/notifier.ts';
-import { createPipeline } from '../../src/pipeline.ts';
+import { createPipeline, type ResolvedPodSource } from '../../src/pipeline.ts';
 import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';
 
 const log = pino({ level: 'silent' });
 
-function fakes(outcome: DeliveryOutcome = { kind: 'delivered', permanentFailures: [] }) {
+function fakes(outcome: DeliveryOutcome = { kind: 'delivered', permanentFailures: [] }, resolvedPods?: ResolvedPodSource) {
   const outcomes: DeliveryOutcome[] = [];
   const read: WebhookAlert[][] = [];
   const delivered: DeliveryBatch[] = [];
@@ -32,7 +34,13 @@ function fakes(outcome: DeliveryOutcome = { kind: 'delivered', permanentFailures
       return outcomes.shift() ?? outcome;
     },
   };
-  const pipeline = createPipeline({ evidence, diagnose, notifier, metrics: createMetrics({ defaultMetrics: false }) });
+  const pipeline = createPipeline({
+    evidence,
+    diagnose,
+    notifier,
+    metrics: createMetrics({ defaultMetrics: false }),
+    ...(resolvedPods === undefined ? {} : { resolvedPods }),
+  });
   return { pipeline, read, delivered, outcomes };
 }
 
@@ -178,5 +186,69 @@ describe('pipeline with memory history', () => {
     expect(doc?.problems).toEqual([
       { source: 'prometheus', kind: 'timeout', message: 'could not read the memory history: no answer from Prometheus within 2000 ms' },
     ]);
+  });
+
+  describe('on resolve, the pod is read once to say how it resolved', () => {
+    const runningPod = (startedAt: Date): ResolveRead => ({
+      kind: 'pod',
+      pod: podFacts({
+        metadata: { name: 'payment-svc-7b9f6d-xk2p', namespace: 'payments' },
+        spec: { containers: [{ name: 'payment-svc', image: 'payments/svc:2.1' }] },
+        status: {
+          phase: 'Running',
+          containerStatuses: [{ name: 'payment-svc', image: 'payments/svc:2.1', imageID: '', ready: true, restartCount: 4, state: { running: { startedAt } } }],
+        },
+      }),
+    });
+
+    it('reads the pod of the alert in its labels and puts the outcome on the resolved document', async () => {
+      const asked: [string, string, string | undefined][] = [];
+      const f = fakes(undefined, {
+        async read(labels, namespace, pod) {
+          asked.push([namespace, pod, labels['alertname']]);
+          return runningPod(new Date(Date.now() - 12 * 60_000));
+        },
+      });
+      await f.pipeline.process(webhookPayload(), log);
+      expect(asked).toEqual([]);
+      await f.pipeline.process(webhookPayload([crashLoopAlert({ status: 'resolved', endsAt: '2026-11-25T11:00:00Z' })]), log);
+      expect(asked).toEqual([['payments', 'payment-svc-7b9f6d-xk2p', 'KubePodCrashLooping']]);
+      expect(f.read).toHaveLength(1);
+      expect(f.delivered[1]?.documents[0]?.resolution).toEqual({ state: 'healthy', text: 'Running for 12m' });
+    });
+
+    it('a read that has not answered by the deadline still resolves, with the problem shown', async () => {
+      const f = fakes(undefined, { read: () => new Promise<ResolveRead>(() => {}) });
+      await f.pipeline.process(webhookPayload(), log);
+      const started = Date.now();
+      const outcome = await f.pipeline.process(webhookPayload([crashLoopAlert({ status: 'resolved' })]), log, { deadline: started + 300 });
+      expect(outcome).toEqual({ kind: 'delivered', alerts: 1 });
+      const doc = f.delivered[1]?.documents[0];
+      expect(doc?.resolution?.state).toBe('unknown');
+      expect(doc?.problems.at(-1)).toEqual({
+        source: 'pod',
+        kind: 'timeout',
+        message: 'pod payment-svc-7b9f6d-xk2p could not be read on resolve before the request deadline',
+      });
+      // The firing document remembered for the next resolve is not changed by this one.
+      expect(f.delivered[0]?.documents[0]?.problems.some((p) => p.message.includes('on resolve'))).toBe(false);
+    });
+
+    it('a reader that throws still resolves, with its message as the problem', async () => {
+      const f = fakes(undefined, { read: () => Promise.reject(new Error('socket hang up')) });
+      await f.pipeline.process(webhookPayload(), log);
+      await f.pipeline.process(webhookPayload([crashLoopAlert({ status: 'resolved' })]), log);
+      const doc = f.delivered[1]?.documents[0];
+      expect(doc?.resolution?.state).toBe('unknown');
+      expect(doc?.problems.at(-1)?.message).toBe('pod payment-svc-7b9f6d-xk2p could not be read on resolve: socket hang up');
+    });
+
+    it('a resolve with no firing message to reuse decides from the evidence it reads', async () => {
+      const f = fakes();
+      await f.pipeline.process(webhookPayload([crashLoopAlert({ status: 'resolved' })]), log);
+      const doc = f.delivered[0]?.documents[0];
+      expect(doc?.status).toBe('resolved');
+      expect(doc?.resolution?.state).toBe('unknown');
+    });
   });
 });
