@@ -9,9 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { type Service, wireService } from '../../src/wire.ts';
+import { kubeFixture } from '../fixtures/kube/index.ts';
 import { type RunningAlertmanager, startAlertmanager, waitFor } from '../support/alertmanager.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts';
-import { scenarioObjects } from '../support/kube-fixtures.ts';
+import { recoveredPod, scenarioObjects } from '../support/kube-fixtures.ts';
 import { type SlackStandin, startSlackStandin } from '../support/slack-standin.ts';
 import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
 import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
@@ -111,12 +112,16 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     expect(w.api.requests.length).toBeLessThanOrEqual(4);
     expect(w.api.requests.some((r) => /secrets/.test(r.path))).toBe(false);
 
+    // The pod recovered: the resolve reads it once and says so.
+    w.api.setPod(recoveredPod(kubeFixture('deployment-oomkilled').rawPod, new Date(Date.now() - 30_000), firingDoc.target.restarts ?? 0));
     await w.alertmanager.push([{ ...oomAlert, startsAt, endsAt: new Date().toISOString() }]);
     const resolvedDoc = await waitFor('the resolved document', () =>
       w.hook.accepted.map((r) => r.body as DiagnosisDocument).find((d) => d.status === 'resolved'),
     );
     expect(resolvedDoc.alert.fingerprint).toBe(firingDoc.alert.fingerprint);
     expect(resolvedDoc.cause.id).toBe('oom-killed');
+    expect(resolvedDoc.resolution?.state).toBe('healthy');
+    expect(resolvedDoc.resolution?.text).toMatch(/^Running for 3\ds, 0 restarts since$/);
     const update = await waitFor('the Slack update', () => w.slack.messages.find((m) => m.via === 'chat.update'));
     expect(update.ts).toBe(post.ts);
     expect(JSON.stringify(update.blocks)).toContain('✅ Resolved');

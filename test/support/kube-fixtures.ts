@@ -15,3 +15,22 @@ export function scenarioObjects(scenarios: readonly KubeScenario[]): Required<Pi
     ),
   };
 }
+
+/** A copy of a raw pod whose containers all run and are ready, started at `startedAt`, with `restartCount` restarts. */
+export function recoveredPod(rawPod: Record<string, unknown>, startedAt: Date, restartCount: number): Record<string, unknown> {
+  const pod = structuredClone(rawPod) as { status?: { containerStatuses?: Record<string, unknown>[]; conditions?: Record<string, unknown>[] } };
+  for (const c of pod.status?.containerStatuses ?? []) {
+    c['ready'] = true;
+    c['started'] = true;
+    c['restartCount'] = restartCount;
+    c['state'] = { running: { startedAt: startedAt.toISOString() } };
+  }
+  for (const c of pod.status?.conditions ?? []) {
+    if (c['type'] === 'Ready' || c['type'] === 'ContainersReady') {
+      c['status'] = 'True';
+      delete c['reason'];
+      delete c['message'];
+    }
+  }
+  return pod;
+}

@@ -1,0 +1,114 @@
+/**
+ * A resolve that checks, end to end: the real Alertmanager fires, then resolves, while the fake API's
+ * pod is healthy, gone, or still crash looping; the service reads the pod once on resolve and the
+ * firing Slack message (chat.update) and the resolved email say which.
+ */
+
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { wireService } from '../../src/wire.ts';
+import { kubeFixture } from '../fixtures/kube/index.ts';
+import { startAlertmanager, waitFor } from '../support/alertmanager.ts';
+import { startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { recoveredPod, scenarioObjects } from '../support/kube-fixtures.ts';
+import { startSlackStandin } from '../support/slack-standin.ts';
+import { startSmtpCapture } from '../support/smtp-capture.ts';
+
+const TOKEN = 'resolve-token-3c9a';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const fixture = kubeFixture('deployment-oomkilled');
+const POD = fixture.podName;
+const alert = {
+  labels: {
+    alertname: 'KubePodCrashLooping',
+    namespace: fixture.namespace,
+    pod: POD,
+    container: fixture.container,
+    reason: 'CrashLoopBackOff',
+    severity: 'warning',
+  },
+  annotations: { summary: `Pod ${fixture.namespace}/${POD} is crash looping.` },
+};
+
+async function startWorld() {
+  const api = await startFakeKubeApi(scenarioObjects(['deployment-oomkilled']));
+  cleanups.push(() => api.close());
+  const slack = await startSlackStandin();
+  cleanups.push(() => slack.close());
+  const smtp = await startSmtpCapture();
+  cleanups.push(() => smtp.close());
+  const config = loadConfig({
+    WEBHOOK_TOKEN: TOKEN,
+    KUBECONFIG: api.kubeconfigPath,
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_CHANNEL: slack.channel,
+    SLACK_API_URL: slack.apiUrl,
+    SMTP_URL: smtp.url,
+    EMAIL_FROM: 'crashtriage@example.com',
+    EMAIL_TO: 'oncall@example.com',
+    LOG_LEVEL: 'silent',
+  });
+  if (!config.ok) throw new Error(config.errors.join('\n'));
+  const service = await wireService(config.config, pino({ level: 'silent' }));
+  cleanups.push(async () => {
+    await service.app.close();
+    await service.close();
+  });
+  const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
+  const alertmanager = await startAlertmanager({ webhookUrl: `${address}/alerts`, token: TOKEN });
+  cleanups.push(() => alertmanager.stop());
+  return { api, slack, smtp, alertmanager };
+}
+
+type World = Awaited<ReturnType<typeof startWorld>>;
+
+/** Fires, lets the world change, resolves; returns the firing post's update and the resolved mail. */
+async function fireThenResolve(change: (w: World) => void) {
+  const w = await startWorld();
+  const startsAt = new Date(Date.now() - 47 * 60_000).toISOString();
+  await w.alertmanager.push([{ ...alert, startsAt }]);
+  const post = await waitFor('the Slack post', () => w.slack.messages.find((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined));
+  await waitFor('the firing mail', () => w.smtp.mails[0]);
+  const podReadsBefore = w.api.requests.filter((r) => r.path.endsWith(`/pods/${POD}`)).length;
+
+  change(w);
+  await w.alertmanager.push([{ ...alert, startsAt, endsAt: new Date().toISOString() }]);
+  const update = await waitFor('the Slack update', () => w.slack.messages.find((m) => m.via === 'chat.update'));
+  expect(update.ts).toBe(post.ts);
+  const mail = await waitFor('the resolved mail', () => w.smtp.mails.find((m) => m.subject.startsWith('[RESOLVED')));
+  // Read once on resolve: the pod, nothing else.
+  expect(w.api.requests.filter((r) => r.path.endsWith(`/pods/${POD}`)).length).toBe(podReadsBefore + 1);
+  return { update: { text: update.text, blocks: JSON.stringify(update.blocks) }, mail };
+}
+
+describe('a resolved alert says how the pod is now', () => {
+  it('(a) healthy: running and ready, with no restart since it fired', async () => {
+    const restarts = (fixture.rawPod as { status: { containerStatuses: { restartCount: number }[] } }).status.containerStatuses[0]?.restartCount ?? 0;
+    const { update, mail } = await fireThenResolve((w) => w.api.setPod(recoveredPod(fixture.rawPod, new Date(Date.now() - 12 * 60_000), restarts)));
+    expect(update.text).toMatch(/^✅ Resolved after 47m/);
+    expect(update.blocks).toContain('Running for 12m, 0 restarts since');
+    expect(mail.subject).toMatch(/^\[RESOLVED\] /);
+    expect(mail.text).toContain('Running for 12m, 0 restarts since');
+  }, 60_000);
+
+  it('(b) replaced: the pod is gone', async () => {
+    const { update, mail } = await fireThenResolve((w) => w.api.deletePod(fixture.namespace, POD));
+    expect(update.text).toMatch(/^✅ Resolved after 47m/);
+    expect(update.blocks).toContain(`pod ${POD} is gone (replaced or deleted)`);
+    expect(mail.subject).toMatch(/^\[RESOLVED\] /);
+    expect(mail.text).toContain(`pod ${POD} is gone (replaced or deleted)`);
+  }, 60_000);
+
+  it('(c) still crash looping: the alert resolved but the pod still waits in CrashLoopBackOff', async () => {
+    const { update, mail } = await fireThenResolve(() => {});
+    expect(update.text).toMatch(/^⚠️ Resolved after 47m/);
+    expect(update.blocks).toContain(`the alert resolved but ${POD} (container ${fixture.container}) is still in CrashLoopBackOff`);
+    expect(mail.subject).toMatch(/^\[RESOLVED, STILL FAILING\] /);
+    expect(mail.text).toContain('is still in CrashLoopBackOff');
+  }, 60_000);
+});
