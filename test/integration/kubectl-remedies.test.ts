@@ -9,7 +9,7 @@
  * Plus the rules no test of one command sees: no placeholder written into a Secret or ConfigMap,
  * kind-aware fixes (no rollout of a bare pod, privileged node debugging says --profile=sysadmin).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -224,6 +224,9 @@ const ANSWERED = [
   /^no$/,
   // `apply` validates against the server's OpenAPI document, which the test server does not serve.
   /failed to download openapi/,
+  // `kubectl get … -o yaml | … | kubectl apply -f -`: the test server answered the get with NotFound, so
+  // nothing reached apply (only accepted when the same output shows that NotFound, see below).
+  /^error: no objects passed to apply$/,
 ];
 
 async function parsedByKubectl(line: string, fixture: DiagnosisFixture, doc: DiagnosisDocument, dir: string): Promise<void> {
@@ -231,7 +234,14 @@ async function parsedByKubectl(line: string, fixture: DiagnosisFixture, doc: Dia
   for (const [, path] of line.matchAll(/(?:-f |--from-file=(?:[^=\s]+=)?|--from-env-file=|> )([\w./-]+)/g)) {
     if (path === undefined || path === '-') continue;
     const content = path.endsWith('.yaml') && fixture.pod !== undefined ? JSON.stringify(workloadManifest(fixture.pod, doc.target.owner)) : 'KEY=value\n';
-    writeFileSync(join(dir, path.replace(/^\.\//, '')), content);
+    const local = join(dir, path.replace(/^\.\//, ''));
+    // `--from-file=dir/` takes every file of a directory (kubectl create configmap --help).
+    if (path.endsWith('/')) {
+      mkdirSync(local, { recursive: true });
+      writeFileSync(join(local, 'config.yaml'), content);
+    } else {
+      writeFileSync(local, content);
+    }
   }
   const out = await run('/bin/bash', ['-c', line], { env: shellEnv(line), cwd: dir, timeoutMs: 30_000 });
   expect(out.timedOut, `${line}: timed out`).toBe(false);
@@ -241,6 +251,9 @@ async function parsedByKubectl(line: string, fixture: DiagnosisFixture, doc: Dia
     .filter((l) => /^(error|Error)\b/.test(l) || /unknown (flag|command|shorthand)|See 'kubectl/.test(l))
     .filter((l) => !ANSWERED.some((re) => re.test(l)));
   expect(unexplained, `${line}\nstderr: ${out.stderr}`).toEqual([]);
+  if (`${out.stderr}\n${out.stdout}`.includes('no objects passed to apply')) {
+    expect(out.stderr, `${line}: apply got nothing although its input was not a NotFound`).toMatch(/Error from server \(NotFound\)/);
+  }
 }
 
 const WORKLOAD_CHANGE = /^kubectl (patch|set (resources|env|image)) (?!configmaps?\b|secrets?\b|cm\b)/;
@@ -321,7 +334,9 @@ describe('suggested commands, checked by the real kubectl', () => {
       if (/kubectl (create (secret|configmap)|patch (secret|configmap|cm)\b)/.test(line)) {
         for (const [, value] of line.matchAll(/--(?:from-literal=[^=\s]+|docker-password|docker-username)=(\S+)/g))
           expect(value, `${line}: a value the reader supplies is a shell variable`).toMatch(/^"?\$\{?[A-Z_]/);
-        if (/kubectl patch (secret|configmap)/.test(line)) expect(line, 'a patched value is a shell variable').toMatch(/\$\{?[A-Z_]/);
+        // A value the reader supplies: a shell variable, or the content of the reader's own file (`$(cat ./f)`).
+        if (/kubectl patch (secret|configmap)/.test(line))
+          expect(line, 'a patched value is a shell variable or a file').toMatch(/\$\{?[A-Z_]|\$\(cat [\w./-]+\)/);
       }
       if (line.startsWith('kubectl debug node/') && /\b(dmesg|chroot|nsenter)\b/.test(line))
         expect(line, 'privileged node debugging says --profile=sysadmin').toContain('--profile=sysadmin');
