@@ -60,7 +60,8 @@ describe('the request budget', () => {
     // Timers may fire a millisecond or two early against Date.now; the pipeline itself never finishes.
     expect(took).toBeGreaterThanOrEqual(950);
     expect(t.options[0]?.deadline).toBeGreaterThanOrEqual(start + 1000 - 5);
-    expect(t.options[0]?.deadline).toBeLessThanOrEqual(start + 1000 + 50);
+    // Set in the handler, after the body is parsed: later than `start` by however long that took under load.
+    expect(t.options[0]?.deadline).toBeLessThanOrEqual(start + 2000);
     expect(await t.metrics.registry.getSingleMetricAsString('crashtriage_webhook_requests_total')).toMatch(/outcome="deadline"} 1/);
     work.settle();
   });
