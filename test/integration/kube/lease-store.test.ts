@@ -3,11 +3,15 @@
  * resourceVersion conflicts and Status bodies as the API server answers them).
  */
 import { ApiException } from '@kubernetes/client-node';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.ts';
 import { holderIdentity, stateFromEnv } from '../../../src/config-state.ts';
 import { createLeaseClient } from '../../../src/kube/lease-api.ts';
 import { ClaimTimeoutError, createLeaseStore, type LeaseStoreOptions, leaseName } from '../../../src/kube/lease-store.ts';
+import { createMetrics } from '../../../src/metrics.ts';
 import { ledgerOver } from '../../../src/notify/delivery-ledger.ts';
+import { createSharedState } from '../../../src/shared-state.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../../support/fake-kube-api.ts';
 
 let api: FakeKubeApi;
@@ -222,5 +226,45 @@ describe('Lease state store', () => {
     expect(errors).toEqual([expect.stringMatching(/set STATE_NAMESPACE/), 'STATE_STORE: "redis" is not one of memory, kubernetes']);
     expect(holderIdentity({ POD_NAME: 'crashtriage-7d9f-abcde' })).toBe('crashtriage-7d9f-abcde');
     expect(holderIdentity({})).toMatch(new RegExp(`-${process.pid}$`));
+  });
+});
+
+describe('the shared state of a replica (STATE_STORE=kubernetes)', () => {
+  it('builds the stores over Leases: ledger, Slack memory, pipeline state; counts the degraded mode; collects expired Leases', async () => {
+    const loaded = loadConfig({
+      ALLOW_UNAUTHENTICATED: 'true',
+      KUBECONFIG: api.kubeconfigPath,
+      STATE_STORE: 'kubernetes',
+      STATE_NAMESPACE: 'shared',
+      POD_NAME: 'crashtriage-0',
+    });
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const metrics = createMetrics({ defaultMetrics: false });
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const shared = createSharedState(loaded.config, logger, metrics);
+    if (shared === undefined) throw new Error('no shared state');
+    try {
+      const key = { sink: 'mail', groupKey: 'g', fingerprint: 'f', status: 'firing' as const, startsAt: '2026-11-30T12:00:00Z' };
+      await (await shared.ledger.claim(key)).record('sent');
+      const posts = shared.sinkMemory('slack')<{ ts: string }>('slack-posts', { clock: Date.now, ttlMs: 1000, maxEntries: 10 });
+      await posts.set('fp\nstart', { ts: '1700000000.000100' });
+      expect(await posts.get('fp\nstart')).toEqual({ ts: '1700000000.000100' });
+      await (await shared.podAlerts.claim('prod/web-1')).release();
+      const inShared = [...api.leases.values()].filter((l) => (l['metadata'] as { namespace: string }).namespace === 'shared');
+      expect(inShared.map((l) => (l['metadata'] as { labels: Record<string, string> }).labels['crashtriage.io/store']).sort()).toEqual([
+        'ledger',
+        'slack-posts',
+      ]);
+      expect(await shared.collectGarbage()).toBe(0); // nothing expired
+      api.failNext(/namespaces\/shared\/leases/, 503);
+      await (await shared.storms.claim('default')).release();
+      expect(await metrics.registry.getSingleMetricAsString('crashtriage_state_store_degraded_total')).toMatch(/store="storms"} 1/);
+      expect(lines.join('')).toMatch(/served from this replica's memory/);
+    } finally {
+      await shared.close();
+    }
+    const memory = loadConfig({ ALLOW_UNAUTHENTICATED: 'true' });
+    expect(memory.ok && createSharedState(memory.config, logger, metrics)).toBeUndefined();
   });
 });
