@@ -5,6 +5,7 @@
  * what failed in words a person can act on, never with the credentials.
  */
 import { Agent, fetch } from 'undici';
+import { readBoundedBody } from '../bounded-body.ts';
 
 export interface PrometheusOptions {
   url: string;
@@ -56,7 +57,13 @@ export function createPrometheusClient(options: PrometheusOptions): PrometheusCl
       try {
         const res = await fetch(`${base}/api/v1/query_range`, { method: 'POST', headers, body: form.toString(), signal, dispatcher, redirect: 'manual' });
         status = res.status;
-        body = await readBounded(res.body, options.maxResponseBytes);
+        body = (
+          await readBoundedBody(
+            res.body,
+            options.maxResponseBytes,
+            () => new PrometheusError('too-large', `Prometheus' answer is larger than ${Math.round(options.maxResponseBytes / 1024)} KiB; not read`),
+          )
+        ).toString('utf8');
       } catch (err) {
         if (err instanceof PrometheusError) throw err;
         if (signal.aborted) throw new PrometheusError('timeout', `no answer from Prometheus within ${options.timeoutMs} ms`, { cause: err });
@@ -98,28 +105,6 @@ export function parseAnswer(status: number, body: string): RangeSeries[] {
           .filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v))
       : [],
   }));
-}
-
-async function readBounded(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<string> {
-  if (stream === null) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        throw new PrometheusError('too-large', `Prometheus' answer is larger than ${Math.round(limit / 1024)} KiB; not read`);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** The URL without user:password. */

@@ -10,6 +10,7 @@
  */
 import { type HttpLibrary, type RequestContext, ResponseContext, SelfDecodingBody, wrapHttpLibrary } from '@kubernetes/client-node';
 import { type Dispatcher, fetch } from 'undici';
+import { readBoundedBody } from '../bounded-body.ts';
 import { ResponseTooLargeError } from './kube-error.ts';
 
 export interface HttpLibraryOptions {
@@ -41,31 +42,8 @@ export function createHttpLibrary(options: HttpLibraryOptions): HttpLibrary {
       response.headers.forEach((value, name) => {
         headers[name] = value;
       });
-      const data = await readBounded(response.body, options.maxResponseBytes);
+      const data = await readBoundedBody(response.body, options.maxResponseBytes, () => new ResponseTooLargeError(options.maxResponseBytes));
       return new ResponseContext(response.status, headers, new SelfDecodingBody(Promise.resolve(data)));
     },
   });
-}
-
-/** Reads a body into one Buffer, aborting as soon as it passes `limit` bytes. */
-async function readBounded(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
-  if (stream === null) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        throw new ResponseTooLargeError(limit);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return Buffer.concat(chunks, size);
 }
