@@ -12,6 +12,7 @@ import { DEFAULTS } from '../config.ts';
 import { raceDeadline } from '../deadline.ts';
 import { metricAlertname } from '../metrics.ts';
 import type { PipelineOutcome } from '../pipeline.ts';
+import { inRequestScope } from '../request-scope.ts';
 import { createAdmission } from './admission.ts';
 import { WebhookPayload } from './alertmanager-payload.ts';
 import type { AppDeps } from './app.ts';
@@ -58,7 +59,8 @@ export function registerAlertsRoute(app: FastifyInstance, deps: AppDeps): void {
       }
       const stopTimer = metrics.processingSeconds.startTimer();
       log.info({ alerts: payload.alerts.length, status: payload.status, truncatedAlerts: payload.truncatedAlerts }, 'webhook received');
-      const work = pipeline.process(payload, log, { deadline });
+      // One request scope: the Kubernetes limiter serves calm groups before hanging ones (src/kube/limiter.ts).
+      const work = inRequestScope(() => pipeline.process(payload, log, { deadline }));
       let answeredLate = false;
       work.then(leave, (err: unknown) => {
         leave();

@@ -76,7 +76,12 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
   });
   const configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi });
   const api = new CoreV1Api(configuration);
-  const limiter = createLimiter(options.maxInFlight ?? 10);
+  const max = options.maxInFlight ?? 10;
+  // A read still running after half a second is hanging, not working (a pod or a 64 KiB log answers
+  // in tens of milliseconds): it gives its slot back so that other groups' reads go on (limiter.ts).
+  // Eight times the cap in that lane lets ten groups of ten hanging alerts (five calls each) by
+  // without holding back a calm group (bench/bounds.ts part 3); each still ends at KUBE_TIMEOUT_MS.
+  const limiter = createLimiter(max, { slowAfterMs: Math.min(500, options.timeoutMs / 2), maxSlow: 8 * max });
   const observer = options.onApiCall ?? noopApiCallObserver;
 
   const call = <T>(resource: ApiResource, fn: () => Promise<T>): Promise<T> =>

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { gatherForAlerts, limitedReader } from '../../../src/kube/gather-for-alerts.ts';
 import { createLimiter } from '../../../src/kube/limiter.ts';
 import type { KubeReader } from '../../../src/kube/reader.ts';
+import { inRequestScope } from '../../../src/request-scope.ts';
 import { kubeFixture } from '../../fixtures/kube/index.ts';
 import { fakeReader } from './fake-reader.ts';
 
@@ -75,5 +76,31 @@ describe('request bounds', () => {
     expect(reader.inFlight()).toBeLessThanOrEqual(4);
     const late = await hanging;
     expect(late.every((e) => e.problems.some((p) => p.kind === 'timeout'))).toBe(true);
+  });
+  it('ten groups whose reads hang hold the shared cap, and a calm group is still read as if alone', async () => {
+    const reader = hangingFor(fakeReader(['deployment-crashloop']), 'slow-');
+    // As the service wires it (reader.ts): hanging calls leave their slot after slowAfterMs.
+    const shared = limitedReader(reader, createLimiter(4, { slowAfterMs: 100, maxSlow: 16 }));
+    const now = new Date();
+    const bounds = { maxInFlight: 2, deadline: now.getTime() + 3000 };
+    const hanging = Array.from({ length: 10 }, (_, g) =>
+      inRequestScope(() =>
+        gatherForAlerts(
+          { kube: shared },
+          Array.from({ length: 10 }, (_, i) => ({ ...target, pod: `slow-${g}-${i}` })),
+          now,
+          bounds,
+        ),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    const [evidence] = await inRequestScope(() => gatherForAlerts({ kube: shared }, [target], now, bounds));
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(evidence?.pod?.name).toBe(crash.podName);
+    // The cap and the slow lane bound what is in flight, hanging or not.
+    expect(reader.peak()).toBeLessThanOrEqual(4 + 16);
+    const late = await Promise.all(hanging);
+    expect(late.flat().every((e) => e.problems.some((p) => p.kind === 'timeout'))).toBe(true);
   });
 });
