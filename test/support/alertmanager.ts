@@ -2,13 +2,13 @@
  * The real Alertmanager (Debian's prometheus-alertmanager) on loopback, configured with one webhook
  * receiver, for end-to-end tests. Alerts are pushed through its v2 API, as Prometheus does.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { freePort } from './free-port.ts';
+import { startReadyProcess } from './ready-process.ts';
 
 const BINARIES = ['/usr/bin/prometheus-alertmanager', '/usr/bin/alertmanager'];
 
@@ -87,8 +87,8 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
   await writeFile(join(dir, 'alertmanager.yml'), stringifyYaml(config));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child: ChildProcess = spawn(
+  const server = await startReadyProcess(
+    'Alertmanager',
     binary,
     [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
@@ -108,32 +108,10 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
           ]),
       '--log.level=debug',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    url,
+    dir,
+    15_000,
   );
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Alertmanager exited (${child.exitCode}):\n${output}`);
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Alertmanager did not become ready:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 
   const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -156,8 +134,8 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
       const name = outcome === 'sent' ? 'alertmanager_notifications_total' : 'alertmanager_notifications_failed_total';
       await waitFor(`a ${outcome} notification`, async () => ((await metric(name, { integration: 'webhook' })) > 0 ? true : undefined), timeoutMs);
     },
-    logs: () => output,
-    stop,
+    logs: () => server.output(),
+    stop: server.stop,
   };
 }
 

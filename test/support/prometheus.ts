@@ -5,13 +5,14 @@
  *   sampled every 30 s up to `end`). Nothing is scraped: the test queries exactly what was written.
  * - `startScrapingPrometheus`: scraping live targets and evaluating rules every few seconds.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Shape } from '../fixtures/memory/shapes.ts';
 import { freePort } from './free-port.ts';
+import { startReadyProcess } from './ready-process.ts';
 
 const PROMETHEUS = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'];
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'];
@@ -92,8 +93,8 @@ export async function startScrapingPrometheus(options: {
 async function launch(dir: string, extraArgs: readonly string[]): Promise<RunningPrometheus> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child: ChildProcess = spawn(
+  const { stop } = await startReadyProcess(
+    'Prometheus',
     binary(PROMETHEUS, 'prometheus'),
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -102,29 +103,9 @@ async function launch(dir: string, extraArgs: readonly string[]): Promise<Runnin
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    url,
+    dir,
+    30_000,
   );
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
-    await rm(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Prometheus exited (${child.exitCode}):\n${output}`);
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Prometheus did not become ready:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return { url, stop };
 }
