@@ -6,6 +6,11 @@ import type { MemoryHistory } from '../diagnosis/document.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
+/** Whether a proof line carries a sparkline: where a medium shows the memory chart as an image, it says the same. */
+export function hasSparkline(text: string): boolean {
+  return new RegExp(`[${BARS}]{3}`).test(text);
+}
+
 /** 512Mi, 1.5Gi: short and exact enough to compare with a limit. */
 export function bytesShort(bytes: number): string {
   const gi = bytes / 1024 ** 3;

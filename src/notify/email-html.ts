@@ -4,8 +4,9 @@
  * mail itself, referenced by Content-ID), every cluster-derived string HTML-escaped. Tables and inline styles are what Outlook, Gmail and Apple Mail all render alike.
  * Dark mode: clients that honour `prefers-color-scheme` get the dark palette from the one <style>
  * block; clients that invert colours themselves find a background set wherever a colour is.
- * Labels never wrap (nowrap); code wraps at spaces, and at `/` `,` `=` through <wbr>, so a 600 px
- * client shows a long kubectl line without a horizontal scroll or a word split in two.
+ * Labels never wrap (nowrap); code wraps at spaces and after `/` `,` `=` `@`, never inside a name (see
+ * codeText), so a 600 px or a phone's client shows a long kubectl line without a horizontal scroll.
+ * `npm run screenshots` renders every cause's email in Chromium and checks all of this.
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { buildMessage, type Link, type Message, type Severity } from './message.ts';
@@ -32,7 +33,7 @@ const DARK_STYLE = `<style>
 :root { color-scheme: light dark; supported-color-schemes: light dark; }
 @media (prefers-color-scheme: dark) {
   .ct-page { background:#0d1117 !important; }
-  .ct-card { background:#161b22 !important; border-color:#30363d !important; }
+  .ct-card, .ct-body { background:#161b22 !important; border-color:#30363d !important; }
   .ct-card p, .ct-card h2, .ct-card li, .ct-card td { color:#e6edf3 !important; }
   .ct-card .ct-muted { color:#9198a1 !important; }
   .ct-card pre, .ct-card code { background:#0d1117 !important; color:#e6edf3 !important; border-color:#30363d !important; }
@@ -42,13 +43,23 @@ const DARK_STYLE = `<style>
 </style>`;
 
 const h = (s: string): string => escapeHtml(oneLine(s));
-/** Escaped code with break opportunities after `/`, `,` and `=`, where a command can wrap without changing what is copied. */
-const codeText = (s: string): string => escapeHtml(stripControl(s).replace(/\n+$/, '')).replace(/([/,=])(?=\S)/g, '$1<wbr>');
+/**
+ * Escaped code that wraps where a reader expects it: at spaces, and after `/`, `,`, `=` and `@` through
+ * <wbr> (a soft break: what is copied does not change). Browsers also break after a hyphen, which
+ * splits names like `payment-svc-7b9f6d` or `--limits`: a hyphenated word is an inline block, moved
+ * whole to the next line, and broken inside only when it is longer than a line (as is a sha256
+ * digest, by the code block's overflow-wrap) rather than widen the page. Clients that ignore
+ * inline-block (Outlook for Windows) fall back to breaking at the hyphen.
+ */
+const codeText = (s: string): string =>
+  escapeHtml(stripControl(s).replace(/\n+$/, ''))
+    .replace(/([/,=@])(?=\S)/g, '$1<wbr>')
+    .replace(/[\w.-]*-[\w.-]*/g, (word) => (!/.-./.test(word) ? word : `<span style="display:inline-block;max-width:100%">${word}</span>`));
 const pre = (s: string): string => `<pre style="${PRE}">${codeText(s)}</pre>`;
 const heading = (s: string): string => `<h2 style="${H2}">${escapeHtml(s)}</h2>`;
 const list = (items: string[]): string =>
   `<ul style="${FONT};font-size:14px;line-height:1.5;${INK};margin:0 0 6px;padding-left:20px">${items.map((i) => `<li style="margin:2px 0">${i}</li>`).join('')}</ul>`;
-const label = (s: string): string => `<span class="ct-muted" style="${MUTED};white-space:nowrap">${escapeHtml(s)}</span>`;
+const label = (s: string): string => `<span class="ct-muted ct-label" style="${MUTED};white-space:nowrap">${escapeHtml(s)}</span>`;
 
 function bannerOf(m: Message): { colour: string; text: string } {
   if (m.resolution === undefined) return { colour: BANNER[m.first.severity], text: `FIRING · ${m.first.severity}` };
@@ -57,16 +68,17 @@ function bannerOf(m: Message): { colour: string; text: string } {
 }
 
 export function renderEmailHtml(doc: DiagnosisDocument, options: { externalURL: string; chart?: { cid: string; alt: string } }): string {
-  const m = buildMessage(doc, options);
+  const m = buildMessage(doc, { externalURL: options.externalURL, chartShown: options.chart !== undefined });
   const { first, details: d } = m;
   const banner = bannerOf(m);
   const body: string[] = [];
 
   body.push(`<p style="${P};font-size:17px;font-weight:600">${h(first.header)}</p>`);
   if (first.deciding.length > 0) body.push(list(first.deciding.map((f) => `${label(`${f.label}:`)} ${h(f.text)}`)));
+  // The whole list, not the first screen's one line that quotes only the first problem.
   if (first.problems !== undefined)
     body.push(
-      `<div class="ct-warn" style="background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:8px 12px;margin:10px 0"><p style="${P};font-weight:600">${h(first.problems)}</p>${list(d.problems.map(h))}</div>`,
+      `<div class="ct-warn" style="background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:8px 12px;margin:10px 0"><p style="${P};font-weight:600">Could not read (the diagnosis may be incomplete):</p>${list(d.problems.map(h))}</div>`,
     );
   if (first.primaryFix !== undefined) {
     body.push(heading(`Fix: ${oneLine(first.primaryFix.title)}`));
@@ -88,7 +100,7 @@ export function renderEmailHtml(doc: DiagnosisDocument, options: { externalURL: 
     `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;margin:10px 0">${d.facts
       .map(
         (f) =>
-          `<tr><td class="ct-muted" style="${FONT};font-size:13px;${MUTED};padding:2px 16px 2px 0;vertical-align:top;white-space:nowrap;width:1%">${escapeHtml(f.label)}</td><td style="${MONO};font-size:13px;${INK};padding:2px 0;overflow-wrap:anywhere">${codeText(f.value)}</td></tr>`,
+          `<tr><td class="ct-muted ct-label" style="${FONT};font-size:13px;${MUTED};padding:2px 16px 2px 0;vertical-align:top;white-space:nowrap;width:1%">${escapeHtml(f.label)}</td><td class="ct-value" style="${MONO};font-size:13px;${INK};padding:2px 0;overflow-wrap:anywhere">${codeText(f.value)}</td></tr>`,
       )
       .join('')}</table>`,
   );
@@ -122,7 +134,7 @@ ${DARK_STYLE}</head>
 <table role="presentation" class="ct-page" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;background:#f6f8fa"><tr><td align="center" style="padding:16px 8px">
 <table role="presentation" class="ct-card" width="600" cellpadding="0" cellspacing="0" style="border-collapse:collapse;max-width:600px;width:100%;background:#ffffff;border:1px solid #d0d7de;border-radius:6px">
 <tr><td style="background:${banner.colour};color:#ffffff;${FONT};font-size:13px;font-weight:700;letter-spacing:.03em;padding:8px 16px;border-radius:6px 6px 0 0">${h(banner.text)}</td></tr>
-<tr><td style="padding:12px 16px 16px;background:#ffffff">
+<tr><td class="ct-body" style="padding:12px 16px 16px;background:#ffffff;overflow-wrap:anywhere">
 ${body.join('\n')}
 </td></tr></table>
 </td></tr></table>

@@ -4,7 +4,8 @@
  * `details`, which a Slack Web API post puts in its thread and email, text and Markdown show in full.
  * Renderers only choose the format (Block Kit, HTML, terminal text, Markdown). Pure.
  */
-import type { DiagnosisDocument, EvidenceLine, Remedy } from '../diagnosis/document.ts';
+import type { DiagnosisDocument, DocumentProblem, EvidenceLine, Remedy } from '../diagnosis/document.ts';
+import { hasSparkline } from '../history/sparkline.ts';
 import { incidentDuration, oneLine, safeHttpUrl, truncateWords } from './text.ts';
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -84,6 +85,8 @@ export interface Message {
 
 export interface MessageOptions {
   externalURL: string;
+  /** The memory chart is shown as an image beside the message (email): the sparkline proof line, which says the same, is left out. */
+  chartShown?: boolean;
 }
 
 /** Each deciding-fact line is cut (at a word) to this; a log line can be a page long. */
@@ -405,6 +408,31 @@ export function resolvedLine(doc: DiagnosisDocument): string {
   return took === undefined ? 'Resolved' : `Resolved after ${took}`;
 }
 
+const PROBLEM_SOURCE_WORDS: Record<DocumentProblem['source'], string> = {
+  target: "the alert's target",
+  pod: 'the pod',
+  logs: 'the previous log',
+  events: 'the pod events',
+  node: 'the node',
+  kube: 'the Kubernetes API',
+  prometheus: 'the memory history in Prometheus',
+};
+
+/**
+ * The first screen's warning: what failed, quoted (problem messages are redacted where they are
+ * made), the first problem only, cut at a word, "+N more" for the rest, which the details list.
+ * "Could not read the previous log: pods "x" is forbidden: … (+1 more) — the diagnosis may be incomplete"
+ */
+export function problemsLine(problems: readonly DocumentProblem[]): string {
+  const [first, ...rest] = problems;
+  if (first === undefined) return '';
+  const message = oneLine(first.message).replace(/\.$/, '');
+  // A message that already says what it could not read ("could not read deployment/x: …") needs no prefix.
+  const head = /^could not read /i.test(message) ? `C${message.slice(1)}` : `Could not read ${PROBLEM_SOURCE_WORDS[first.source]}: ${message}`;
+  const tail = `${rest.length === 0 ? '' : ` (+${rest.length} more)`} — the diagnosis may be incomplete`;
+  return `${truncateWords(head, DECIDING_MAX - tail.length)}${tail}`;
+}
+
 /** The incident's summary lines (src/incidents/incident.ts): its pods, their causes when they differ, the rollout. */
 function incidentFacts(doc: DiagnosisDocument): DecidingFact[] {
   const storm: DecidingFact[] = (doc.incident?.storm?.lines ?? []).map((line, i) => ({
@@ -424,7 +452,8 @@ function incidentFacts(doc: DiagnosisDocument): DecidingFact[] {
   ];
 }
 
-export function buildMessage(doc: DiagnosisDocument, options: MessageOptions): Message {
+export function buildMessage(document: DiagnosisDocument, options: MessageOptions): Message {
+  const doc = options.chartShown !== true ? document : { ...document, evidence: document.evidence.filter((e) => !hasSparkline(e.text)) };
   const severity = severityOf(doc);
   const deciding = decidingEvidence(doc);
   const [primaryFix, ...otherFixes] = doc.remedies;
@@ -438,9 +467,7 @@ export function buildMessage(doc: DiagnosisDocument, options: MessageOptions): M
       ...incidentFacts(doc),
       ...deciding.map((e) => ({ source: e.source, label: SOURCE_LABEL[e.source], text: truncateWords(oneLine(e.text), DECIDING_MAX) })),
     ],
-    ...(problems.length === 0
-      ? {}
-      : { problems: truncateWords(`Could not read ${doc.problems.map((p) => p.source).join(', ')}: the diagnosis may be incomplete`, DECIDING_MAX) }),
+    ...(doc.problems.length === 0 ? {} : { problems: problemsLine(doc.problems) }),
     ...(primaryFix === undefined ? {} : { primaryFix }),
     context: {
       severity,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessage, collapseRepeats, severityOf, shortExcerpt } from '../../../src/notify/message.ts';
+import { buildMessage, collapseRepeats, problemsLine, severityOf, shortExcerpt } from '../../../src/notify/message.ts';
 import { truncateWords } from '../../../src/notify/text.ts';
 import { oomDocument } from '../../fixtures/notify/documents.ts';
 
@@ -62,5 +62,59 @@ describe('message model', () => {
     const doc = oomDocument({ alert: { ...base.alert, annotations: { runbook_url: 'javascript:alert(1)' } } });
     expect(buildMessage(doc, { externalURL: 'https://am.example' }).first.context.links.map((l) => l.text)).toEqual(['Alertmanager', 'Prometheus', 'Silence']);
     expect(buildMessage(doc, { externalURL: 'not a url' }).first.context.links.map((l) => l.text)).toEqual(['Prometheus']);
+  });
+});
+
+describe('the first screen says what could not be read', () => {
+  const forbidden =
+    'pods "payment-svc-7b9f6d-xk2p" is forbidden: User "system:serviceaccount:monitoring:crashtriage" cannot get resource "pods/log" in API group "" in the namespace "payments"';
+
+  it('one problem → its source in words and its message quoted', () => {
+    expect(problemsLine([{ source: 'events', kind: 'timeout', message: 'timeout after 5s reading events.' }])).toBe(
+      'Could not read the pod events: timeout after 5s reading events — the diagnosis may be incomplete',
+    );
+  });
+
+  it('several → the first quoted, cut at a word within the budget, "+N more" for the rest', () => {
+    const line = problemsLine([
+      { source: 'logs', kind: 'forbidden', message: `${forbidden} ${forbidden}` },
+      { source: 'events', kind: 'timeout', message: 'timeout after 5s reading events' },
+      { source: 'node', kind: 'forbidden', message: 'nodes "n1" is forbidden' },
+    ]);
+    expect(line.startsWith('Could not read the previous log: pods "payment-svc-7b9f6d-xk2p" is forbidden: User ')).toBe(true);
+    expect(line.endsWith('… (+2 more) — the diagnosis may be incomplete')).toBe(true);
+    expect(line.length).toBeLessThanOrEqual(220);
+    const kept = line.slice(0, line.indexOf('…')).split(' ').at(-1) ?? '';
+    expect(`${forbidden} ${forbidden}`).toContain(`${kept} `);
+  });
+
+  it('a message that already says what it could not read is not prefixed again', () => {
+    expect(problemsLine([{ source: 'kube', kind: 'not-found', message: 'could not read deployment/checkout: deployments.apps "checkout" not found' }])).toBe(
+      'Could not read deployment/checkout: deployments.apps "checkout" not found — the diagnosis may be incomplete',
+    );
+  });
+
+  it('the message model carries it; no problem → no line', () => {
+    const doc = oomDocument({ problems: [{ source: 'logs', kind: 'forbidden', message: forbidden }] });
+    expect(buildMessage(doc, { externalURL: '' }).first.problems).toContain('is forbidden: User');
+    expect(buildMessage(oomDocument(), { externalURL: '' }).first.problems).toBeUndefined();
+  });
+});
+
+describe('a chart shown beside the message', () => {
+  const withSparkline = oomDocument({
+    evidence: [
+      ...oomDocument().evidence.slice(0, 1),
+      { source: 'metrics', text: 'memory, last 6 h: ▁▂▃▄▅▆▇█▁▂▃▄▅▆▇█  min 118Mi · max 507Mi · limit 512Mi' },
+      { source: 'metrics', text: '4 of 4 runs climbed steadily until killed' },
+    ],
+  });
+
+  it('→ the sparkline line, which says the same, is left out; the verdict stays', () => {
+    const all = (m: ReturnType<typeof buildMessage>): string[] => [...m.first.deciding.map((d) => d.text), ...m.details.moreProof.map((e) => e.text)];
+    const shown = all(buildMessage(withSparkline, { externalURL: '', chartShown: true }));
+    expect(shown.some((t) => t.includes('▁▂▃'))).toBe(false);
+    expect(shown).toContain('4 of 4 runs climbed steadily until killed');
+    expect(all(buildMessage(withSparkline, { externalURL: '' })).some((t) => t.includes('▁▂▃'))).toBe(true);
   });
 });

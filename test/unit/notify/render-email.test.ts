@@ -61,7 +61,8 @@ describe('renderEmail', () => {
   it('problems → in a highlighted box in HTML and listed in text', () => {
     const doc = oomDocument({ problems: [{ source: 'events', kind: 'timeout', message: 'timeout after 5s reading events' }] });
     const { html, text } = renderEmail(doc, opts);
-    expect(html).toContain('Could not read');
+    expect(html).toContain('Could not read (the diagnosis may be incomplete):</p>');
+    expect(html).toContain('<li style="margin:2px 0">events: timeout after 5s reading events</li>');
     expect(text).toContain('events: timeout after 5s reading events');
   });
 
@@ -75,7 +76,7 @@ describe('renderEmail', () => {
   it('labels never wrap; code wraps at spaces, slashes and commas, never by splitting a word', () => {
     const { html } = renderEmail(oomDocument(), opts);
     expect(html).toMatch(/white-space:nowrap[^>]*>Container status:/);
-    expect(html).toContain('deployment/<wbr>payment-svc');
+    expect(html).toContain('deployment/<wbr><span style="display:inline-block;max-width:100%">payment-svc</span>');
     expect(html).not.toContain('word-break:break-all');
     expect(html).toMatch(/<pre style="[^"]*white-space:pre-wrap;word-break:normal/);
   });

@@ -133,7 +133,7 @@ describe('renderSlack', () => {
   it('problems → one line in the first message, the list in the details', () => {
     const doc = oomDocument({ problems: [{ source: 'logs', kind: 'forbidden', message: 'forbidden: the service account cannot get pods/log' }] });
     const first = texts(renderSlack(doc, { externalURL: EXT, details: 'thread' })).join('\n');
-    expect(first).toContain(':warning: Could not read logs: the diagnosis may be incomplete');
+    expect(first).toContain(':warning: Could not read the previous log: forbidden: the service account cannot get pods/log — the diagnosis may be incomplete');
     expect(texts(renderSlackThread(doc, EXT)).join('\n')).toContain('logs: forbidden: the service account cannot get pods/log');
   });
 
