@@ -10,6 +10,7 @@ import { type CheckSink, startCheckSink } from './check-sink.ts';
 import { writeMemoryCharts } from './memory-charts.ts';
 import { type DemoPrometheus, startDemoPrometheus } from './memory-history.ts';
 import { intro, outro, workloadHeading } from './narration.ts';
+import { ownerObjects } from './owners.ts';
 import { rolloutObjects } from './rollout.ts';
 import { sendAlert } from './send-alert.ts';
 import { DemoConfigError, type DemoService, startDemoService } from './service.ts';
@@ -32,7 +33,10 @@ async function main(): Promise<number> {
   try {
     const startsAt = new Date(now.getTime() - ALERT_AGE_MS);
     // The first workload's crash loop began with a rollout: its message leads with the rollback.
-    const cluster: SimulatedCluster = await startSimulatedCluster(workloads, workloads[0] === undefined ? [] : rolloutObjects(workloads[0], startsAt));
+    const rollout = workloads[0] === undefined ? [] : rolloutObjects(workloads[0], startsAt);
+    const rolledOut = new Set(rollout.filter((o) => o['kind'] === 'Deployment').map((o) => namespaced(o)));
+    // The other workloads' owners, steady, so that each is read as in a real cluster.
+    const cluster: SimulatedCluster = await startSimulatedCluster(workloads, [...rollout, ...ownerObjects(workloads, now, rolledOut)]);
     closers.push(cluster.close);
     const check: CheckSink = await startCheckSink();
     closers.push(check.close);
@@ -102,3 +106,9 @@ function resultLine(o: SentOutcome, toConsole: boolean, sinks: readonly string[]
 }
 
 process.exitCode = await main();
+
+/** `namespace/name` of a served object. */
+function namespaced(o: Record<string, unknown>): string {
+  const meta = (o['metadata'] ?? {}) as { namespace?: string; name?: string };
+  return `${meta.namespace}/${meta.name}`;
+}

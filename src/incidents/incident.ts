@@ -140,14 +140,12 @@ export function summaryLines(state: IncidentState, input: Pick<IncidentInput, 'c
   const lines: string[] = [];
   const where = input.cluster === undefined ? '' : ` in cluster ${input.cluster}`;
   const firing = state.pods.filter((p) => p.status === 'firing');
-  const ready = state.ready === undefined ? '' : ` (${state.ready.ready} of ${state.ready.desired} ready)`;
   // A bare pod is its own incident: the message already says everything these lines would.
   if (input.workload.kind === 'Pod') return lines;
   if (firing.length === 0) {
     lines.push(`${plural(state.pods.length, 'pod')} of ${workloadName(input.workload)}${where} recovered`);
   } else {
-    const of = state.ready === undefined ? plural(firing.length, 'pod') : `${firing.length} of ${plural(state.ready.desired, 'pod')}`;
-    lines.push(`${of} of ${workloadName(input.workload)}${where} crash looping${ready}`);
+    lines.push(`${crashLoopingOf(firing.length, state.ready, input.workload)}${where} crash looping${readyNote(firing.length, state.ready, input.workload)}`);
   }
   const byCause = new Map<CauseId, { title: string; count: number }>();
   for (const p of firing) {
@@ -162,6 +160,27 @@ export function summaryLines(state: IncidentState, input: Pick<IncidentInput, 'c
     lines.push(`began with revision ${change.revision}, ${ago(change.since, input.now)}${what}`);
   }
   return lines;
+}
+
+/**
+ * The owner's ready count contradicts the crash loop when the ready and the crash-looping pods add up
+ * to more than it wants: during a rollout the old revision's pods are ready besides the new, crashing
+ * one (maxSurge), and a pod that crashes after minutes was counted ready between its crashes.
+ * "1 of 2 pods … crash looping (2 of 2 ready)" would then say two things that cannot both be true.
+ */
+const consistent = (firing: number, ready: NonNullable<IncidentState['ready']>): boolean => firing + ready.ready <= ready.desired;
+
+/** "2 of 3 pods of deployment/x" when the counts agree, else "1 pod of deployment/x". */
+function crashLoopingOf(firing: number, ready: IncidentState['ready'], workload: WorkloadRef): string {
+  const of = ready === undefined || !consistent(firing, ready) ? plural(firing, 'pod') : `${firing} of ${plural(ready.desired, 'pod')}`;
+  return `${of} of ${workloadName(workload)}`;
+}
+
+/** " (1 of 3 ready)", or, when that contradicts the crash loop, whose count it is: " (the Deployment's status counts 2 of 2 ready)". */
+function readyNote(firing: number, ready: IncidentState['ready'], workload: WorkloadRef): string {
+  if (ready === undefined) return '';
+  const counts = `${ready.ready} of ${ready.desired} ready`;
+  return consistent(firing, ready) ? ` (${counts})` : ` (the ${workload.kind}'s status counts ${counts})`;
 }
 
 function ago(since: string, now: string): string {

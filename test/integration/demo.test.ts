@@ -101,6 +101,11 @@ describe('npm run demo', () => {
       const charts = [...out.matchAll(/^ {2}(\S+): (memory-leak|limit-undersized) → (\S+\.png)$/gm)];
       expect(charts.map((m) => m[2]).sort()).toEqual(['limit-undersized', 'memory-leak']);
       for (const [, , , path] of charts) expect(pngInfo(readFileSync(path ?? ''))).toEqual({ width: 1440, height: 600 });
+      // The simulated cluster serves every pod's owner, as a real one would: no read fails.
+      expect(out).not.toMatch(/could not read/i);
+      // The rollout's new pod crashes beside the old revision's two ready ones: counts that cannot be "1 of 2 … (2 of 2 ready)".
+      expect(out).toContain("Incident: 1 pod of deployment/payment-svc crash looping (the Deployment's status counts 2 of 2 ready)");
+      expect(out).toContain('Incident: 1 of 1 pod of deployment/checkout-web crash looping (0 of 1 ready)');
       // No colour when piped, and no JSON log lines mixed into the readable output.
       expect(out).not.toContain('\u001b[');
       expect(out).not.toMatch(/^\{"level"/m);

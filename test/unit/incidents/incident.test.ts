@@ -43,6 +43,18 @@ describe('incident', () => {
     ]);
   });
 
+  it('ready and crash-looping counts that cannot both be true (a rollout surge, a pod ready between crashes) → the ready count is said to be the status, not "1 of 2 … (2 of 2 ready)"', () => {
+    const surge = run([podDoc('a')], { facts: facts([], { ready: 2, desired: 2 }) });
+    expect(surge.docs[0]?.incident?.summary[0]).toBe("1 pod of deployment/payment-svc crash looping (the Deployment's status counts 2 of 2 ready)");
+    // Counts that add up keep the short form, whatever the split.
+    expect(run([podDoc('a')], { facts: facts([], { ready: 1, desired: 2 }) }).docs[0]?.incident?.summary[0]).toBe(
+      '1 of 2 pods of deployment/payment-svc crash looping (1 of 2 ready)',
+    );
+    expect(run([podDoc('a'), podDoc('b')], { facts: facts([], { ready: 1, desired: 2 }) }).docs[1]?.incident?.summary[0]).toBe(
+      "2 pods of deployment/payment-svc crash looping (the Deployment's status counts 1 of 2 ready)",
+    );
+  });
+
   it('closes once, when the last pod resolves, and forgets the incident', () => {
     const firing = run([podDoc('a'), podDoc('b')]);
     const resolved = run([resolvedOf(podDoc('a')), resolvedOf(podDoc('b'))], {}, firing.state);
