@@ -16,7 +16,7 @@ import { buildDocument, keptLabels } from './http/alert-document.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
 import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from './incidents/incident.ts';
-import { decideResolution, type ResolveRead } from './incidents/resolution.ts';
+import { decideResolution, firingFacts, type ReplacementQuery, type ResolveRead, replacementQuery } from './incidents/resolution.ts';
 import { claimAll, createMemoryStore, type Held, type StateStore } from './incidents/state-store.ts';
 import { decideStorm, STORM_DEFAULTS, type StormSettings, type StormState, stormKey } from './incidents/storm.ts';
 import { podRevisionName, type WorkloadFacts } from './incidents/workload.ts';
@@ -52,9 +52,17 @@ export interface WorkloadSource {
   read(labels: Readonly<Record<string, string>>, pod: PodFacts): Promise<WorkloadFacts>;
 }
 
-/** Reads an alert's pod once when the alert resolves (in the alert's cluster); never rejects. */
+/**
+ * Reads an alert's pod once when the alert resolves (in the alert's cluster) and, when it is gone
+ * or going and `replacements` names its owner, the owner's pods; never rejects.
+ */
 export interface ResolvedPodSource {
-  read(labels: Readonly<Record<string, string>>, namespace: string, pod: string): Promise<ResolveRead>;
+  read(
+    labels: Readonly<Record<string, string>>,
+    namespace: string,
+    pod: string,
+    options: { replacements?: ReplacementQuery; deadline?: number },
+  ): Promise<ResolveRead>;
 }
 
 /** The delivery port: the notifier, or a fake in tests. */
@@ -137,11 +145,16 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
             const item: Pending = { document: resolvedFrom(decision.claim.firing, alert), podKey };
             pending.push(item);
             const { namespace, pod } = item.document.target;
+            const replacements = replacementQuery(item.document.target);
+            const options = {
+              ...(replacements === undefined ? {} : { replacements }),
+              ...(evidenceDeadline === undefined ? {} : { deadline: evidenceDeadline }),
+            };
             if (deps.resolvedPods !== undefined && namespace !== '' && pod !== '')
               resolveReads.push({
                 item,
                 read: deps.resolvedPods
-                  .read(alert.labels, namespace, pod)
+                  .read(alert.labels, namespace, pod, options)
                   .catch((err: unknown): ResolveRead => ({ kind: 'failed', message: err instanceof Error ? err.message : String(err) })),
               });
           } else {
@@ -159,7 +172,7 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
           }),
         );
         for (const { item, read } of resolved) {
-          const decision = decideResolution(read, item.document.target, new Date(clock()));
+          const decision = decideResolution(read, firingFacts(item.document), new Date(clock()));
           item.document = {
             ...item.document,
             resolution: decision.resolution,
@@ -185,8 +198,10 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
           const document = buildDocument(alert, found, diagnosis);
           // A resolve with no firing message to reuse was read afresh: its evidence says how the pod is now.
           if (alert.status === 'resolved' && document.target.pod !== '')
-            document.resolution = decideResolution(readOfEvidence(found), document.target, new Date(clock())).resolution;
+            document.resolution = decideResolution(readOfEvidence(found), firingFacts(document), new Date(clock())).resolution;
           if (workload !== undefined) document.problems.push(...workload.problems.map(({ source, kind, message }) => ({ source, kind, message })));
+          // Kept with the firing document, so that its resolve can find the pod that replaced this one.
+          if (workload?.podSelector !== undefined && document.target.owner !== undefined) document.target.ownerSelector = workload.podSelector;
           const item: Pending = { document };
           const podKey = keyOf.get(alert);
           if (podKey !== undefined) item.podKey = podKey;

@@ -83,7 +83,7 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
         }),
     },
     workloads: { read: (labels, pod) => clusters.workload(labels, pod) },
-    resolvedPods: { read: (labels, namespace, pod) => clusters.readResolved(labels, namespace, pod) },
+    resolvedPods: { read: (labels, namespace, pod, options) => clusters.readResolved(labels, namespace, pod, options) },
     clusterLabel: config.kube.clusterLabel,
     storm: config.storm,
     diagnose,

@@ -137,6 +137,8 @@ export interface Target {
   pod: string;
   container: string;
   owner?: { kind: string; name: string };
+  /** The owner's label selector (`kubectl get pods -l` syntax), when the owner was read: where its pods, a replacement among them, are found. */
+  ownerSelector?: string;
   /** The container's image as the pod spec names it. */
   image?: string;
   /** The node the pod runs on. */
@@ -167,7 +169,11 @@ export interface MemoryHistory {
 
 /** What the pod looked like when its alert resolved (read once on resolve). */
 export interface Resolution {
-  /** 'healthy': the same pod runs; 'replaced': another pod of the owner runs; 'still-failing': it still crash loops; 'unknown': could not be read. */
+  /**
+   * 'healthy': the same pod runs; 'replaced': the pod is gone or going and another pod of the owner
+   * runs or starts (or none: deleted, scaled down); 'still-failing': it, or its replacement, still
+   * fails; 'unknown': could not be read.
+   */
   state: 'healthy' | 'replaced' | 'still-failing' | 'unknown';
   /** "Running for 12m, 0 restarts since", "replaced by pod X (Running)", ... */
   text: string;

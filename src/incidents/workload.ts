@@ -35,6 +35,11 @@ export interface WorkloadFacts {
   ready?: { ready: number; desired: number };
   /** Oldest first. Empty when the kind has none (Job, CronJob, bare pod) or they could not be read. */
   revisions: RevisionFacts[];
+  /**
+   * The label selector of the pod's own controller (the Job, for a CronJob's pod), in `kubectl get
+   * pods -l` syntax: where its other pods, and the one that replaces it, are listed.
+   */
+  podSelector?: string;
   /** What could not be read about the owner, and why. */
   problems: Problem[];
 }

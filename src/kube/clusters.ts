@@ -9,8 +9,11 @@
  * Prometheus' external labels put a `cluster` label on every alert of a single-cluster install too.
  * Readers are made on first use and kept.
  */
+
+import type { V1Pod } from '@kubernetes/client-node';
+import { raceDeadline } from '../deadline.ts';
 import type { Evidence, PodFacts, Problem } from '../diagnosis/evidence.ts';
-import type { ResolveRead } from '../incidents/resolution.ts';
+import type { ListedPod, OwnerPodsRead, ReplacementQuery, ResolveRead } from '../incidents/resolution.ts';
 import type { WorkloadFacts } from '../incidents/workload.ts';
 import type { GatherDeps, RequestBounds } from './gather-evidence.ts';
 import { gatherForAlerts } from './gather-for-alerts.ts';
@@ -19,6 +22,7 @@ import { KubeReadError } from './kube-error.ts';
 import { podFacts } from './pod-facts.ts';
 import { createKubeReader, type KubeApiReader, type KubeReaderOptions } from './reader.ts';
 import { targetFromLabels } from './target.ts';
+import { isoTime } from './time.ts';
 import { createWorkloadSource } from './workload-facts.ts';
 
 type Labels = Readonly<Record<string, string>>;
@@ -42,10 +46,27 @@ export interface ClusterReaders {
   readonly primary: KubeApiReader;
   gather(alerts: readonly { labels: Labels }[], log: GatherDeps['log'], now: Date, bounds?: RequestBounds): Promise<Evidence[]>;
   workload(labels: Labels, pod: PodFacts): Promise<WorkloadFacts>;
-  /** The pod of a resolved alert, read once (`get pods`); a failure is a value, never a rejection. */
-  readResolved(labels: Labels, namespace: string, pod: string): Promise<ResolveRead>;
+  /**
+   * The pod of a resolved alert, read once (`get pods`); when it is gone or being deleted and
+   * `options.replacements` names its owner, the owner's pods too (one bounded `list pods`, raced
+   * against `options.deadline`). A failure is a value, never a rejection.
+   */
+  readResolved(labels: Labels, namespace: string, pod: string, options?: ResolveOptions): Promise<ResolveRead>;
   close(): Promise<void>;
 }
+
+export interface ResolveOptions {
+  replacements?: ReplacementQuery;
+  /** ms since the epoch: an owner's list not answered by then counts as late. */
+  deadline?: number;
+}
+
+/**
+ * The most pods listed when looking for a replacement: the list is in name order, not age, so a
+ * larger owner is looked at in part (and the message says so); 100 pods of a few kB each keep the
+ * answer well under the reader's response bound.
+ */
+export const REPLACEMENT_LIST_LIMIT = 100;
 
 export function createClusterReaders(options: ClusterOptions): ClusterReaders {
   const make = (reader: KubeApiReader): Cluster => ({ reader, workloads: createWorkloadSource(reader.workloads) });
@@ -102,21 +123,43 @@ export function createClusterReaders(options: ClusterOptions): ClusterReaders {
       if (isProblem(cluster)) return { workload: pod.owner ?? { kind: 'Pod', name: pod.name }, namespace: pod.namespace, revisions: [], problems: [] };
       return cluster.workloads(pod);
     },
-    async readResolved(labels, namespace, pod) {
+    async readResolved(labels, namespace, pod, options = {}) {
       const cluster = pick(labels);
       if (isProblem(cluster)) return { kind: 'failed', ...(cluster.kind === undefined ? {} : { problemKind: cluster.kind }), message: cluster.message };
+      let read: ResolveRead;
       try {
-        return { kind: 'pod', pod: podFacts(await cluster.reader.readPod(namespace, pod)) };
+        read = { kind: 'pod', pod: podFacts(await cluster.reader.readPod(namespace, pod)) };
       } catch (err) {
-        if (err instanceof KubeReadError && err.status === 404) return { kind: 'gone' };
-        if (err instanceof KubeReadError) return { kind: 'failed', problemKind: err.kind, message: err.message };
-        throw err;
+        if (err instanceof KubeReadError && err.status === 404) read = { kind: 'gone' };
+        else if (err instanceof KubeReadError) return { kind: 'failed', problemKind: err.kind, message: err.message };
+        else throw err;
       }
+      const going = read.kind === 'gone' || (read.kind === 'pod' && read.pod.deletionTimestamp !== undefined);
+      if (!going || options.replacements === undefined) return read;
+      return { ...read, owner: await listOwnerPods(cluster.reader, namespace, options.replacements.selector, options.deadline) };
     },
     async close() {
       await Promise.all([primary, ...byContext.values()].map((c) => (isProblem(c) ? undefined : c.reader.close())));
     },
   };
+}
+
+async function listOwnerPods(reader: KubeApiReader, namespace: string, selector: string, deadline: number | undefined): Promise<OwnerPodsRead> {
+  const work = reader.listPodsLimited(namespace, selector, REPLACEMENT_LIST_LIMIT).then(
+    ({ pods, truncated }): OwnerPodsRead => ({ kind: 'listed', truncated, pods: pods.map(listedPod) }),
+    (err: unknown): OwnerPodsRead => {
+      if (err instanceof KubeReadError) return { kind: 'failed', problemKind: err.kind, message: err.message };
+      throw err;
+    },
+  );
+  if (deadline === undefined) return work;
+  const raced = await raceDeadline(work, deadline);
+  return raced.kind === 'done' ? raced.value : { kind: 'late' };
+}
+
+function listedPod(pod: V1Pod): ListedPod {
+  const createdAt = isoTime(pod.metadata?.creationTimestamp);
+  return createdAt === undefined ? { pod: podFacts(pod) } : { pod: podFacts(pod), createdAt };
 }
 
 function isProblem(value: Cluster | Problem): value is Problem {

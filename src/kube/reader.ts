@@ -2,7 +2,7 @@
  * The `KubeReader` port (what `gatherEvidence` needs: the pod, its logs, the pod's events, the pod's
  * node) and its adapter over `@kubernetes/client-node` v2. Every call: one attempt, a deadline, a slot
  * in the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
- * Read-only by construction: `get pods`, `get pods/log`, `list events`, `get nodes`; Secrets are never read.
+ * Read-only by construction: `get pods`, `list pods`, `get pods/log`, `list events`, `get nodes`; Secrets are never read.
  */
 import { AppsV1Api, BatchV1Api, CoreV1Api, type CoreV1Event, createConfiguration, ServerConfiguration, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { createHttpLibrary } from './http-library.ts';
@@ -56,6 +56,8 @@ export interface KubeApiReader extends KubeReader {
   readonly defaultNamespace: string;
   /** Pods by label selector, in one namespace or all (`list pods`: the CLI's, not the service's, permission). */
   listPods(namespace: string | undefined, labelSelector: string | undefined): Promise<V1Pod[]>;
+  /** At most `limit` pods of one namespace by label selector (`list pods`); `truncated` when the API had more (its `continue` token). */
+  listPodsLimited(namespace: string, labelSelector: string, limit: number): Promise<{ pods: V1Pod[]; truncated: boolean }>;
   /** The pods' owners and their revisions, through the same connection pool and limiter. */
   readonly workloads: WorkloadReader;
   close(): Promise<void>;
@@ -112,6 +114,12 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
         const selector = labelSelector === undefined ? {} : { labelSelector };
         const list = namespace === undefined ? await api.listPodForAllNamespaces(selector) : await api.listNamespacedPod({ namespace, ...selector });
         return list.items;
+      }),
+    listPodsLimited: (namespace, labelSelector, limit) =>
+      call('pods', async () => {
+        const list = await api.listNamespacedPod({ namespace, labelSelector, limit });
+        const next = list.metadata?._continue;
+        return { pods: list.items, truncated: next !== undefined && next !== '' };
       }),
     readPod: (namespace, name) => call('pods', () => api.readNamespacedPod({ name, namespace })),
     readPreviousLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, true),

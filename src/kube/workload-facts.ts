@@ -10,6 +10,7 @@ import type { PodFacts, Problem } from '../diagnosis/evidence.ts';
 import type { PodTemplateFacts, RevisionFacts, WorkloadFacts, WorkloadRef } from '../incidents/workload.ts';
 import { containerFacts } from './container-facts.ts';
 import { classifyKubeError } from './kube-error.ts';
+import { labelSelectorString } from './label-selector.ts';
 import { isoTime } from './time.ts';
 import { volumeFacts } from './volume-facts.ts';
 import type { WorkloadReader } from './workload-reader.ts';
@@ -30,8 +31,9 @@ export async function readWorkloadFacts(reader: WorkloadReader, pod: PodFacts): 
       const deployment = await reader.readDeployment(namespace, owner.name).catch(failed(`deployment/${owner.name}`));
       if (deployment === undefined) return facts;
       facts.ready = { ready: deployment.status?.readyReplicas ?? 0, desired: deployment.spec?.replicas ?? 1 };
+      setPodSelector(facts, deployment.spec?.selector);
       const sets = await reader
-        .listReplicaSets(namespace, selectorString(deployment.spec?.selector))
+        .listReplicaSets(namespace, labelSelectorString(deployment.spec?.selector))
         .catch(failed(`the ReplicaSets of deployment/${owner.name}`));
       facts.revisions = ownedBy(sets ?? [], deployment.metadata).map((rs) =>
         revision(Number(rs.metadata?.annotations?.[REVISION_ANNOTATION]), rs.metadata, rs.spec?.template, rs.status?.readyReplicas),
@@ -50,8 +52,9 @@ export async function readWorkloadFacts(reader: WorkloadReader, pod: PodFacts): 
         owner.kind === 'StatefulSet'
           ? { ready: status?.readyReplicas ?? 0, desired: (set.spec as { replicas?: number } | undefined)?.replicas ?? 1 }
           : { ready: status?.numberReady ?? 0, desired: status?.desiredNumberScheduled ?? 0 };
+      setPodSelector(facts, set.spec?.selector);
       const revisions = await reader
-        .listControllerRevisions(namespace, selectorString(set.spec?.selector))
+        .listControllerRevisions(namespace, labelSelectorString(set.spec?.selector))
         .catch(failed(`the ControllerRevisions of ${owner.kind.toLowerCase()}/${owner.name}`));
       facts.revisions = ownedBy(revisions ?? [], set.metadata).map((cr) =>
         revision(cr.revision, cr.metadata, (cr.data as { spec?: { template?: V1PodTemplateSpec } } | undefined)?.spec?.template),
@@ -60,6 +63,7 @@ export async function readWorkloadFacts(reader: WorkloadReader, pod: PodFacts): 
     }
     case 'Job': {
       const job = await reader.readJob(namespace, owner.name).catch(failed(`job/${owner.name}`));
+      setPodSelector(facts, job?.spec?.selector);
       const cronJob = job?.metadata?.ownerReferences?.find((r) => r.controller === true && r.kind === 'CronJob');
       if (cronJob !== undefined) facts.workload = { kind: 'CronJob', name: cronJob.name };
       break;
@@ -95,11 +99,9 @@ export function createWorkloadSource(
   };
 }
 
-/** `matchLabels` as a label selector; undefined (list all, then filter by owner) when it uses expressions. */
-function selectorString(selector: V1LabelSelector | undefined): string | undefined {
-  if (selector === undefined || (selector.matchExpressions ?? []).length > 0) return undefined;
-  const pairs = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  return pairs.length === 0 ? undefined : pairs.join(',');
+function setPodSelector(facts: WorkloadFacts, selector: V1LabelSelector | undefined): void {
+  const text = labelSelectorString(selector);
+  if (text !== undefined) facts.podSelector = text;
 }
 
 function ownedBy<T extends { metadata?: V1ObjectMeta }>(items: T[], owner: V1ObjectMeta | undefined): T[] {

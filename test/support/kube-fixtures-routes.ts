@@ -5,8 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleLeases, LEASES_PATH, type LeaseTable } from './kube-fixtures-leases.ts';
-import { answerObjects, matchesLabels, type ObjectStore } from './kube-fixtures-objects.ts';
+import { answerObjects, type ObjectStore } from './kube-fixtures-objects.ts';
 import { kubeletLogWindow, statusBodies } from './kube-fixtures-status.ts';
+import { matchesSelector, parseLabelSelector, type Requirement, SelectorError } from './label-selector.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -116,9 +117,8 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
   if ((m = PODS.exec(path)) !== null) {
     const ns = m[1];
     if (cluster.forbidden.has('pods')) return send(403, statusBodies.forbidden(cluster.user, 'list', 'pods', ns ?? ''));
-    const selector = url.searchParams.get('labelSelector') ?? '';
-    const items = [...cluster.pods.values()].filter((p) => (ns === undefined || meta(p).namespace === ns) && matchesLabels(meta(p).labels ?? {}, selector));
-    return send(200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '48213400' }, items });
+    const list = listPods(cluster, ns, url.searchParams);
+    return 'items' in list ? send(200, list) : send(400, statusBodies.badRequest(list.error));
   }
   if ((m = EVENTS.exec(path)) !== null) {
     const ns = m[1] ?? '';
@@ -135,6 +135,58 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
   }
   if (answer !== undefined) return send(answer.status, answer.body);
   return send(404, { ...statusBodies.notFound('', ''), message: 'the server could not find the requested resource', details: {} });
+}
+
+/**
+ * A PodList as the API server answers `list pods`: items in key order (namespace/name, as etcd holds
+ * them), the label selector applied with its real grammar, and `limit`/`continue` paging: at most
+ * `limit` items, with `metadata.continue` when keys remain after the last one returned (whether or
+ * not they match: the server does not look ahead), and no `remainingItemCount` under a selector.
+ */
+function listPods(cluster: FakeCluster, ns: string | undefined, params: URLSearchParams): { items: Raw[] } | { error: string } {
+  const selector = params.get('labelSelector') ?? '';
+  let requirements: Requirement[];
+  try {
+    requirements = parseLabelSelector(selector);
+  } catch (err) {
+    if (!(err instanceof SelectorError)) throw err;
+    return {
+      error: `Unable to find "/v1, Resource=pods" that match label selector "${selector}", field selector "${params.get('fieldSelector') ?? ''}": ${err.message}`,
+    };
+  }
+  const keyOf = (p: Raw): string => `${meta(p).namespace ?? ''}/${meta(p).name ?? ''}`;
+  let start = '';
+  const token = params.get('continue');
+  if (token !== null && token !== '') {
+    const decoded = decodeContinue(token);
+    if (decoded === undefined) return { error: `continue key is not valid: ${token}` };
+    start = decoded;
+  }
+  const keys = [...cluster.pods.values()]
+    .filter((p) => (ns === undefined || meta(p).namespace === ns) && keyOf(p) >= start)
+    .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
+  const limit = Number(params.get('limit') ?? 0);
+  const items: Raw[] = [];
+  let last = -1;
+  for (let i = 0; i < keys.length && (!(limit > 0) || items.length < limit); i++) {
+    last = i;
+    const pod = keys[i] as Raw;
+    if (matchesSelector(meta(pod).labels ?? {}, requirements)) items.push(pod);
+  }
+  const next = keys[last + 1];
+  const metadata: Raw = { resourceVersion: '48213400' };
+  if (limit > 0 && next !== undefined)
+    metadata['continue'] = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 48213400, start: keyOf(next) })).toString('base64');
+  return { kind: 'PodList', apiVersion: 'v1', metadata, items } as { items: Raw[] };
+}
+
+function decodeContinue(token: string): string | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { v?: string; start?: unknown };
+    return parsed.v === 'meta.k8s.io/v1' && typeof parsed.start === 'string' ? parsed.start : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The kubelet's checks before serving a log (pkg/kubelet/kubelet_pods.go validateContainerLogStatus). */

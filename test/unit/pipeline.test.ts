@@ -243,6 +243,87 @@ describe('pipeline with memory history', () => {
       expect(doc?.problems.at(-1)?.message).toBe('pod payment-svc-7b9f6d-xk2p could not be read on resolve: socket hang up');
     });
 
+    it("asks for the owner's pods through the selector read at firing, and names the replacement", async () => {
+      const asked: unknown[] = [];
+      const firingPod = podFacts({
+        metadata: {
+          name: 'payment-svc-7b9f6d-xk2p',
+          namespace: 'payments',
+          labels: { app: 'payment-svc', 'pod-template-hash': '7b9f6d' },
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'payment-svc-7b9f6d', uid: 'rs1', controller: true }],
+        },
+        spec: { containers: [{ name: 'payment-svc', image: 'payments/svc:2.1' }] },
+        status: { phase: 'Running', containerStatuses: [{ name: 'payment-svc', image: 'payments/svc:2.1', imageID: '', ready: false, restartCount: 4 }] },
+      });
+      const replacement = podFacts({
+        metadata: {
+          name: 'payment-svc-7b9f6d-q8w2e',
+          namespace: 'payments',
+          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'payment-svc-7b9f6d', uid: 'rs1', controller: true }],
+          labels: { 'pod-template-hash': '7b9f6d' },
+        },
+        spec: { containers: [{ name: 'payment-svc', image: 'payments/svc:2.1' }] },
+        status: {
+          phase: 'Running',
+          containerStatuses: [
+            {
+              name: 'payment-svc',
+              image: 'payments/svc:2.1',
+              imageID: '',
+              ready: true,
+              restartCount: 0,
+              state: { running: { startedAt: new Date(Date.now() - 180_000) } },
+            },
+          ],
+        },
+      });
+      const delivered: DeliveryBatch[] = [];
+      const pipeline = createPipeline({
+        evidence: {
+          gather: async (alerts) =>
+            alerts.map(() => ({
+              now: new Date().toISOString(),
+              target: { namespace: 'payments', pod: firingPod.name },
+              pod: firingPod,
+              events: [],
+              problems: [],
+            })),
+        },
+        workloads: {
+          read: async () => ({
+            workload: { kind: 'Deployment', name: 'payment-svc' },
+            namespace: 'payments',
+            revisions: [],
+            problems: [],
+            podSelector: 'app=payment-svc',
+          }),
+        },
+        resolvedPods: {
+          async read(_labels, _namespace, _pod, options) {
+            asked.push(options);
+            return { kind: 'gone', owner: { kind: 'listed', truncated: false, pods: [{ pod: replacement, createdAt: new Date().toISOString() }] } };
+          },
+        },
+        diagnose,
+        notifier: {
+          async deliver(batch) {
+            delivered.push(batch);
+            return { kind: 'delivered', permanentFailures: [] };
+          },
+        },
+        metrics: createMetrics({ defaultMetrics: false }),
+      });
+      await pipeline.process(webhookPayload([crashLoopAlert({ startsAt: new Date(Date.now() - 3_600_000).toISOString() })]), log);
+      expect(delivered[0]?.documents[0]?.target.ownerSelector).toBe('app=payment-svc');
+      const deadline = Date.now() + 5_000;
+      await pipeline.process(webhookPayload([crashLoopAlert({ status: 'resolved' })]), log, { deadline });
+      expect(asked).toEqual([
+        { replacements: { owner: { kind: 'Deployment', name: 'payment-svc' }, selector: 'app=payment-svc' }, deadline: expect.any(Number) },
+      ]);
+      expect((asked[0] as { deadline: number }).deadline).toBeLessThan(deadline);
+      expect(delivered[1]?.documents[0]?.resolution).toEqual({ state: 'replaced', text: 'replaced by pod payment-svc-7b9f6d-q8w2e (Running for 3m, ready)' });
+    });
+
     it('a resolve with no firing message to reuse decides from the evidence it reads', async () => {
       const f = fakes();
       await f.pipeline.process(webhookPayload([crashLoopAlert({ status: 'resolved' })]), log);
