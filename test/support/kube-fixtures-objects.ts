@@ -10,6 +10,8 @@
  * the plain text "404 page not found", as kube-apiserver's not-found handler does; a forbidden
  * resource answers 403 with the RBAC message naming the group and the scope.
  */
+import { matchesSelector, parseLabelSelector, type Requirement, SelectorError } from './label-selector.ts';
+
 type Raw = Record<string, unknown>;
 
 /** kind → REST resource name, for the kinds the tests serve. */
@@ -121,8 +123,16 @@ export function answerObjects(store: ObjectStore, path: string, labelSelector: s
           body: status(404, 'NotFound', `${resource}${group === undefined ? '' : `.${group}`} "${name}" not found`, { name, kind: resource }),
         };
   }
+  let requirements: Requirement[];
+  try {
+    requirements = parseLabelSelector(labelSelector);
+  } catch (err) {
+    if (!(err instanceof SelectorError)) throw err;
+    const message = `Unable to find "${group ?? ''}/${version}, Resource=${resource}" that match label selector "${labelSelector}", field selector "": ${err.message}`;
+    return { status: 400, resource, body: status(400, 'BadRequest', message, {}) };
+  }
   const items = ofResource.filter((o) =>
-    matchesLabels(((o['metadata'] as { labels?: Record<string, string> }).labels ?? {}) as Record<string, string>, labelSelector),
+    matchesSelector(((o['metadata'] as { labels?: Record<string, string> }).labels ?? {}) as Record<string, string>, requirements),
   );
   const kind = Object.entries(RESOURCES).find(([, r]) => r === resource)?.[0] ?? 'Unknown';
   return { status: 200, resource, body: { apiVersion: groupVersion, kind: `${kind}List`, metadata: { resourceVersion: '48213400' }, items } };
@@ -132,15 +142,7 @@ function status(code: number, reason: string, message: string, details: Raw) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
 }
 
-/** `a=b,c!=d,e` (equality, inequality, existence), as label selectors allow. */
+/** The API server's label selector grammar and semantics (label-selector.ts); a malformed selector throws `SelectorError`. */
 export function matchesLabels(labels: Record<string, string>, selector: string): boolean {
-  return selector
-    .split(',')
-    .filter((s) => s !== '')
-    .every((term) => {
-      const ne = term.split('!=');
-      if (ne.length === 2) return labels[ne[0] ?? ''] !== ne[1];
-      const eq = term.split(/==?/);
-      return eq.length === 2 ? labels[eq[0] ?? ''] === eq[1] : (eq[0] ?? '') in labels;
-    });
+  return matchesSelector(labels, parseLabelSelector(selector));
 }

@@ -84,6 +84,7 @@ describe('workload facts through the real client', () => {
     const facts = await readWorkloadFacts(reader.workloads, pod(checkout.pods[0] as object));
     expect(api.requests.map((r) => `${r.resource} ${r.query['labelSelector'] ?? ''}`.trim())).toEqual(['deployments', 'replicasets app=checkout']);
     expect(facts.workload).toEqual({ kind: 'Deployment', name: 'checkout' });
+    expect(facts.podSelector).toBe('app=checkout');
     expect(facts.ready).toEqual({ ready: 0, desired: 3 });
     expect(facts.revisions.map((r) => [r.revision, r.template?.containers[0]?.image])).toEqual([
       [6, 'registry.acme.io/checkout:2.2.0'],
@@ -91,6 +92,28 @@ describe('workload facts through the real client', () => {
       [8, 'registry.acme.io/checkout:2.4.0'],
     ]);
     expect(facts.problems).toEqual([]);
+  });
+
+  it('a selector with matchExpressions is sent whole, and the server applies it to the ReplicaSets', async () => {
+    const deployment = checkout.objects.find((o) => o['kind'] === 'Deployment') as { spec: { selector: Record<string, unknown> } };
+    const withExpressions = structuredClone(deployment);
+    withExpressions.spec.selector = {
+      matchLabels: { app: 'checkout' },
+      matchExpressions: [
+        { key: 'pod-template-hash', operator: 'Exists' },
+        { key: 'track', operator: 'NotIn', values: ['canary'] },
+      ],
+    };
+    api.setObject(withExpressions);
+    try {
+      api.resetRequests();
+      const facts = await readWorkloadFacts(reader.workloads, pod(checkout.pods[0] as object));
+      expect(facts.podSelector).toBe('app=checkout,pod-template-hash,track notin (canary)');
+      expect(api.requests.map((r) => r.query['labelSelector'])).toEqual([undefined, 'app=checkout,pod-template-hash,track notin (canary)']);
+      expect(facts.revisions.map((r) => r.revision)).toEqual([6, 7, 8]);
+    } finally {
+      api.setObject(deployment);
+    }
   });
 
   it('StatefulSet and DaemonSet: their ControllerRevisions, readiness from each kind status', async () => {
