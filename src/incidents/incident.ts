@@ -145,7 +145,9 @@ export function summaryLines(state: IncidentState, input: Pick<IncidentInput, 'c
   if (firing.length === 0) {
     lines.push(`${plural(state.pods.length, 'pod')} of ${workloadName(input.workload)}${where} recovered`);
   } else {
-    lines.push(`${crashLoopingOf(firing.length, state.ready, input.workload)}${where} crash looping${readyNote(firing.length, state.ready, input.workload)}`);
+    lines.push(
+      `${crashLoopingOf(firing.length, state.ready, input.workload)}${where} ${howFailing(firing)}${readyNote(firing.length, state.ready, input.workload)}`,
+    );
   }
   const byCause = new Map<CauseId, { title: string; count: number }>();
   for (const p of firing) {
@@ -160,6 +162,16 @@ export function summaryLines(state: IncidentState, input: Pick<IncidentInput, 'c
     lines.push(`began with revision ${change.revision}, ${ago(change.since, input.now)}${what}`);
   }
   return lines;
+}
+
+/** Causes of pods whose containers do not run at all (never pulled, scheduled or set up; evicted; stopped): not a crash loop. */
+const NOT_RUNNING: ReadonlySet<CauseId> = new Set(['image-pull', 'unschedulable', 'pod-setup', 'evicted', 'pod-terminated']);
+
+/** "crash looping" when every pod's container starts and dies, "not running" when none runs, "failing" otherwise (or unknown). */
+function howFailing(firing: readonly IncidentPod[]): string {
+  if (firing.every((p) => NOT_RUNNING.has(p.cause))) return 'not running';
+  if (firing.every((p) => p.cause !== 'unknown' && !NOT_RUNNING.has(p.cause))) return 'crash looping';
+  return 'failing';
 }
 
 /**

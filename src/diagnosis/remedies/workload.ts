@@ -1,6 +1,6 @@
 /**
  * How to change the thing that owns the pod: `deployment/payment-svc` for controllers, the pod itself
- * for a bare pod. Pod templates of Jobs and fields of bare pods are immutable, so those are replaced.
+ * for a bare pod. Pod templates of Jobs and fields of bare pods are immutable, so those are recreated.
  */
 import type { Clues } from '../clues.ts';
 import { shq } from '../shell.ts';
@@ -97,9 +97,15 @@ export function setEnv(w: Workload, assignments: string[]): string[] {
   return [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${assignments.map(shq).join(' ')}`];
 }
 
-/** Jobs' templates and most pod fields are immutable: export, edit, replace. */
+/**
+ * An edit no patch expresses well: export, edit, replace. A Deployment, StatefulSet or DaemonSet takes
+ * the edited manifest in place and rolls out as after any change; a Job's template and a bare pod's
+ * fields are immutable, so those are deleted and recreated (`--force`). Never `--force` for a
+ * controller: it would delete every pod of a workload that may still be half serving.
+ */
 export function replaceSteps(w: Workload, edit: string): string[] {
   const file = `${w.name}.yaml`;
+  if (w.patchable) return [`kubectl get ${w.ref} ${ns(w)} -o yaml > ${shq(file)}`, `# edit ${file}: ${edit}`, `kubectl replace -f ${shq(file)}`];
   return [
     `kubectl get ${w.ref} ${ns(w)} -o yaml > ${shq(file)}`,
     `# ${w.bare ? 'a bare pod cannot be changed in place' : `a ${w.kind}'s pod template is immutable`}: edit ${file} and ${edit}`,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
 import type { Problem } from '../../../src/diagnosis/evidence.ts';
+import { fixtures } from '../../fixtures/diagnosis/index.ts';
 import { event, pod, terminated } from '../../fixtures/diagnosis/k8s.ts';
 import { type CrashInput, crashingPod, waitingPod } from '../../fixtures/diagnosis/scenario.ts';
 import { toEvidence } from '../../fixtures/diagnosis/to-evidence.ts';
@@ -44,6 +45,17 @@ describe('owner kinds shape the commands', () => {
     expect(commands(d)).toContain('kubectl replace --force -f svc.yaml');
     expect(d.verify.join('\n')).not.toContain('rollout status');
     expect(d.verify.join('\n')).toContain('-l job-name=svc');
+  });
+
+  it('Deployment, edit no patch expresses (mount each key with subPath): replaced in place, never --force (which deletes every pod)', () => {
+    const fixture = fixtures.find((f) => f.name === 'sub-mount-hides-nginx-modules');
+    if (fixture === undefined) throw new Error('fixture sub-mount-hides-nginx-modules is gone');
+    const d = diagnose(toEvidence(fixture));
+    const all = commands(d);
+    expect(all).toContain('kubectl get deployment/mimir-nginx -n mimir -o yaml > mimir-nginx.yaml');
+    expect(all).toContain('kubectl replace -f mimir-nginx.yaml');
+    expect(all).not.toContain('--force');
+    expect(all).not.toContain('immutable');
   });
 
   it('bare pod: says so and uses the pod', () => {

@@ -55,6 +55,14 @@ describe('incident', () => {
     );
   });
 
+  it('pods whose containers never run are "not running", not crash looping; a mix or an unknown cause is "failing"', () => {
+    const line = (docs: DiagnosisDocument[]) => run(docs, { facts: facts([], { ready: 0, desired: 2 }) }).docs.at(-1)?.incident?.summary[0];
+    expect(line([podDoc('a', 'unschedulable', 'Unschedulable')])).toBe('1 of 2 pods of deployment/payment-svc not running (0 of 2 ready)');
+    expect(line([podDoc('a', 'image-pull', 'ImagePullBackOff'), podDoc('b')])).toBe('2 of 2 pods of deployment/payment-svc failing (0 of 2 ready)');
+    expect(line([podDoc('a', 'unknown', 'CreateContainerConfigError')])).toBe('1 of 2 pods of deployment/payment-svc failing (0 of 2 ready)');
+    expect(line([podDoc('a'), podDoc('b', 'app-crash', 'KeyError (exit 1)')])).toBe('2 of 2 pods of deployment/payment-svc crash looping (0 of 2 ready)');
+  });
+
   it('closes once, when the last pod resolves, and forgets the incident', () => {
     const firing = run([podDoc('a'), podDoc('b')]);
     const resolved = run([resolvedOf(podDoc('a')), resolvedOf(podDoc('b'))], {}, firing.state);
