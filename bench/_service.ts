@@ -12,12 +12,16 @@ import { parse } from 'yaml';
 
 export const TOKEN = 'bench-token';
 
-/** NODE_OPTIONS as the shipped Deployment sets it. */
-export function deploymentNodeOptions(): string {
+/** The memory settings of the shipped Deployment's environment (NODE_OPTIONS, MALLOC_ARENA_MAX), as it sets them. */
+export function deploymentEnv(): Record<string, string> {
   const manifest = parse(readFileSync(join(import.meta.dirname, '../deploy/deployment.yaml'), 'utf8')) as {
     spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
   };
-  return manifest.spec.template.spec.containers[0]?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+  const env: Record<string, string> = {};
+  for (const e of manifest.spec.template.spec.containers[0]?.env ?? []) {
+    if ((e.name === 'NODE_OPTIONS' || e.name === 'MALLOC_ARENA_MAX') && e.value !== undefined) env[e.name] = e.value;
+  }
+  return env;
 }
 
 export interface CountingSink {

@@ -1,30 +1,43 @@
 /**
  * Benchmark: the service's bounds under storms (issue "bounded under storms"), as `npm start` runs it
- * with the Deployment's NODE_OPTIONS (override with BENCH_NODE_OPTIONS), against the fake API server.
+ * with the Deployment's NODE_OPTIONS and MALLOC_ARENA_MAX (override with BENCH_NODE_OPTIONS and
+ * BENCH_MALLOC_ARENA_MAX; an empty value unsets it), against the fake API server.
  *   1. idle RSS, and peak RSS over a 300-alert storm whose previous logs are 8 MiB each;
  *   2. 1,000 concurrent one-alert requests: every answer's status and time against REQUEST_BUDGET_MS,
  *      then the 503s resent as Alertmanager does until none is left: nothing lost, what was doubled;
  *   3. one group's API reads hang while another group is served: its latency alone and beside them;
- *   4. a million distinct fingerprints through the state stores and the delivery ledger (in process):
- *      RSS as the caps fill and after.
+ *   4. a million distinct fingerprints through the state stores and the delivery ledger, in a child
+ *      process with the same settings (bench/_fingerprints.ts): RSS as the caps fill and after.
  *
  *   node_modules/.bin/node bench/bounds.ts
  */
+
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { crashLoopAlert, webhookPayload } from '../test/fixtures/alertmanager/payloads.ts';
 import { KUBE_SCENARIO_NAMES, kubeFixture } from '../test/fixtures/kube/index.ts';
 import { startFakeKubeApi } from '../test/support/fake-kube-api.ts';
-import { deploymentNodeOptions, postAlerts, startCountingSink, startService } from './_service.ts';
+import { deploymentEnv, postAlerts, startCountingSink, startService } from './_service.ts';
 
-const nodeOptions = process.env['BENCH_NODE_OPTIONS'] ?? deploymentNodeOptions();
+const shipped = deploymentEnv();
+const memoryEnv: Record<string, string> = {};
+for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX']) {
+  const value = process.env[`BENCH_${name}`] ?? shipped[name];
+  if (value !== undefined && value !== '') memoryEnv[name] = value;
+}
 /** Which parts to run (BENCH_PARTS=1,3); all by default. */
 const parts = new Set((process.env['BENCH_PARTS'] ?? '1,2,3,4').split(','));
 const BUDGET_MS = 9000;
 const api = await startFakeKubeApi({ latencyMs: 20 });
 const sink = await startCountingSink();
-const service = await startService({ KUBECONFIG: api.kubeconfigPath, FORWARD_WEBHOOK_URL: sink.url, NODE_OPTIONS: nodeOptions, STORM_THRESHOLD: '1000' });
+const service = await startService({ KUBECONFIG: api.kubeconfigPath, FORWARD_WEBHOOK_URL: sink.url, STORM_THRESHOLD: '1000', ...memoryEnv });
 await new Promise((r) => setTimeout(r, 1000));
 const idle = service.memory('VmRSS');
-console.log(`NODE_OPTIONS="${nodeOptions}"`);
+console.log(
+  Object.entries(memoryEnv)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(' ') || 'no memory settings',
+);
 console.log(`idle RSS ${idle.toFixed(0)} MiB`);
 
 const scenarios = KUBE_SCENARIO_NAMES.map(kubeFixture);
@@ -128,34 +141,12 @@ await service.stop();
 await api.close();
 sink.close();
 
-// 4. A million fingerprints through the stores, in this process (the service's own stores and caps).
+// 4. A million fingerprints through the service's own stores and caps, in a process with the service's settings.
 if (parts.has('4')) {
-  const { createMemoryStore } = await import('../src/incidents/state-store.ts');
-  const { createDeliveryLedger } = await import('../src/notify/delivery-ledger.ts');
-  const { diagnose } = await import('../src/diagnosis/diagnose.ts');
-  const { buildDocument } = await import('../src/http/alert-document.ts');
-  const { fixtures, toEvidence } = await import('../test/fixtures/diagnosis/index.ts');
-  const evidence = toEvidence(fixtures[0]!);
-  const firing = buildDocument(crashLoopAlert(), evidence, diagnose(evidence));
-  const podAlerts = createMemoryStore<unknown>();
-  const ledger = createDeliveryLedger({ clock: Date.now });
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const rss = (): number => process.memoryUsage().rss / 1048576;
-  const points: string[] = [];
-  let afterFill = 0;
-  for (let i = 1; i <= 1_000_000; i++) {
-    const fp = i.toString(16).padStart(16, '0');
-    const held = await podAlerts.claim(`c/ns/pod-${i}/app`);
-    await held.commit({ lead: fp, firing: { ...firing, alert: { ...firing.alert, fingerprint: fp } } });
-    const entry = await ledger.claim({ sink: 'webhook', groupKey: 'g', fingerprint: fp, status: 'firing', startsAt: '2026-11-30T00:00:00Z' });
-    await entry.record('sent');
-    if (i % 200_000 === 0) {
-      gc?.();
-      points.push(`${i / 1000}k: ${rss().toFixed(0)} MiB`);
-      if (i === 200_000) afterFill = rss();
-    }
-  }
-  console.log(
-    `a million fingerprints: RSS ${points.join(', ')}; growth after the caps filled ${(rss() - afterFill).toFixed(0)} MiB; kept: ${podAlerts.size} pod states (${(podAlerts.bytes / 1048576).toFixed(1)} MiB of JSON), ${ledger.size} ledger entries`,
-  );
+  const child = spawnSync(process.execPath, ['--expose-gc', join(import.meta.dirname, '_fingerprints.ts')], {
+    env: { PATH: process.env['PATH'] ?? '', ...memoryEnv },
+    encoding: 'utf8',
+  });
+  process.stdout.write(child.stdout);
+  process.stderr.write(child.stderr);
 }

@@ -3,10 +3,10 @@
  * reported by the names that reference them). Reads run side by side; each failure becomes that
  * read's `ReadFailure`.
  */
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
-import { createHttpLibrary } from '../kube/http-library.ts';
-import { type KubeConfigOptions, loadKubeConfig, sharedDispatcher } from '../kube/kube-config.ts';
+import { type KubeConfigOptions, loadKubeConfig } from '../kube/kube-config.ts';
+import { connect } from '../kube/kube-connection.ts';
 import { classifyKubeError } from '../kube/kube-error.ts';
+import { apiPath, createKubeRest } from '../kube/rest.ts';
 import type {
   AlertmanagerConfigObject,
   AlertmanagerObject,
@@ -30,20 +30,8 @@ const OURS = 'app.kubernetes.io/name=crashtriage';
 const GROUP = 'monitoring.coreos.com';
 
 export async function readCluster(options: ReadClusterOptions): Promise<{ view: ClusterView; context: string }> {
-  const kc = loadKubeConfig({ ...options, inCluster: false });
-  const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new Error('unreachable: loadKubeConfig checks the cluster');
-  const dispatcher = sharedDispatcher(kc);
-  const httpApi = createHttpLibrary({
-    timeoutMs: options.timeoutMs,
-    maxResponseBytes: 8 * 1024 * 1024,
-    userAgent: 'crashtriage-doctor',
-    ...(dispatcher === undefined ? {} : { dispatcher }),
-  });
-  const configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi });
-  const core = new CoreV1Api(configuration);
-  const apps = new AppsV1Api(configuration);
-  const custom = new CustomObjectsApi(configuration);
+  const connection = connect(loadKubeConfig({ ...options, inCluster: false }));
+  const rest = createKubeRest(connection, { timeoutMs: options.timeoutMs, maxResponseBytes: 8 * 1024 * 1024, userAgent: 'crashtriage-doctor' });
   const namespace = options.namespace ?? 'crashtriage';
 
   const read = async <T>(fn: () => Promise<T>): Promise<Read<T>> => {
@@ -54,10 +42,7 @@ export async function readCluster(options: ReadClusterOptions): Promise<{ view: 
     }
   };
   const list = <T>(version: string, plural: string, labelSelector?: string) =>
-    read(
-      async () =>
-        ((await custom.listClusterCustomObject({ group: GROUP, version, plural, ...(labelSelector ? { labelSelector } : {}) })) as { items: T[] }).items,
-    );
+    read(async () => (await rest.get<{ items: T[] }>(apiPath('/apis', GROUP, version, plural), { labelSelector })).items);
 
   try {
     const [prometheuses, alertmanagers, alertmanagerConfigs, prometheusRules, serviceMonitors, deployment, service] = await Promise.all([
@@ -66,13 +51,23 @@ export async function readCluster(options: ReadClusterOptions): Promise<{ view: 
       list<AlertmanagerConfigObject>('v1alpha1', 'alertmanagerconfigs', OURS),
       list<LabelledObject>('v1', 'prometheusrules', OURS),
       list<LabelledObject>('v1', 'servicemonitors', OURS),
-      read(async () => (await apps.readNamespacedDeployment({ name: 'crashtriage', namespace })) as unknown as DeploymentObject),
-      read(async () => (await core.readNamespacedService({ name: 'crashtriage', namespace })) as unknown as ServiceObject),
+      read(() => rest.get<DeploymentObject>(apiPath('/apis/apps/v1/namespaces', namespace, 'deployments', 'crashtriage'))),
+      read(() => rest.get<ServiceObject>(apiPath('/api/v1/namespaces', namespace, 'services', 'crashtriage'))),
     ]);
     // The namespaces whose labels a namespace selector may be asked about.
     const wanted = new Set([namespace, ...(alertmanagerConfigs.ok ? alertmanagerConfigs.value.map((c) => c.metadata.namespace ?? namespace) : [])]);
     const namespaceLabels = new Map(
-      await Promise.all([...wanted].map(async (name) => [name, await read(async () => (await core.readNamespace({ name })).metadata?.labels ?? {})] as const)),
+      await Promise.all(
+        [...wanted].map(
+          async (name) =>
+            [
+              name,
+              await read(
+                async () => (await rest.get<{ metadata?: { labels?: Record<string, string> } }>(apiPath('/api/v1/namespaces', name))).metadata?.labels ?? {},
+              ),
+            ] as const,
+        ),
+      ),
     );
     const view: ClusterView = {
       namespace,
@@ -85,9 +80,9 @@ export async function readCluster(options: ReadClusterOptions): Promise<{ view: 
       service,
       namespaceLabels,
     };
-    return { view, context: kc.getCurrentContext() };
+    return { view, context: connection.config.context };
   } finally {
-    await dispatcher?.close();
+    await connection.close();
   }
 }
 

@@ -187,9 +187,7 @@ function problemEvidence(labels: Labels, problem: Problem, now: Date): Evidence 
 /** The kubeconfig's context names; none when it cannot be read (the primary reader already said why). */
 function safeContexts(options: KubeReaderOptions): string[] {
   try {
-    return loadKubeConfig(options)
-      .getContexts()
-      .map((c) => c.name);
+    return [...loadKubeConfig(options).contexts];
   } catch {
     return [];
   }

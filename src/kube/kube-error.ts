@@ -1,10 +1,8 @@
 /**
- * One error type for every failed Kubernetes read, classified once at the edge so the rest of the
- * code switches on `kind` instead of sniffing client errors. The API's `Status.message` is the only
- * part of a response body ever kept: bodies can echo request data, and the client's own
- * `ApiException.message` embeds the whole body and headers, so it is never shown.
+ * One error type for every failed Kubernetes call, classified once at the edge (src/kube/rest.ts) so
+ * the rest of the code switches on `kind` instead of sniffing fetch errors. The API's `Status.message`
+ * is the only part of a response body ever kept: bodies can echo request data.
  */
-import { ApiException } from '@kubernetes/client-node';
 import type { ProblemKind } from '../diagnosis/evidence.ts';
 
 export class KubeReadError extends Error {
@@ -64,10 +62,9 @@ const CONNECTION_CODES = new Set([
 ]);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** Maps anything the client or fetch threw into a `KubeReadError`. */
+/** Maps anything fetch threw into a `KubeReadError`. */
 export function classifyKubeError(err: unknown, timeoutMs: number): KubeReadError {
   if (err instanceof KubeReadError) return err;
-  if (err instanceof ApiException) return fromStatus(err.code, err.body, err);
   for (const e of causeChain(err)) {
     if (e instanceof ResponseTooLargeError) return new KubeReadError('other', e.message, { cause: err });
     const name = e instanceof Error ? e.name : undefined;

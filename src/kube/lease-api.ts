@@ -1,13 +1,13 @@
 /**
- * The Lease client for the shared state store (src/kube/lease-store.ts): client-node's
- * `CoordinationV1Api` over the same HTTP plumbing as the reader (http-library.ts: a deadline per
+ * The Lease client for the shared state store (src/kube/lease-store.ts): `coordination.k8s.io/v1`
+ * Lease reads and writes over the same REST client as the reader (src/kube/rest.ts: a deadline per
  * call, a bounded body, one connection pool), so a hung API server costs a claim at most `timeoutMs`
  * before the store falls back to memory.
  */
-import { CoordinationV1Api, createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
-import { createHttpLibrary } from './http-library.ts';
-import { type KubeConfigOptions, loadKubeConfig, sharedDispatcher } from './kube-config.ts';
-import type { LeaseApi } from './lease-store.ts';
+import { type KubeConfigOptions, loadKubeConfig } from './kube-config.ts';
+import { connect } from './kube-connection.ts';
+import type { Lease, LeaseApi } from './lease-store.ts';
+import { apiPath, createKubeRest } from './rest.ts';
 
 export interface LeaseClient {
   api: LeaseApi;
@@ -15,21 +15,18 @@ export interface LeaseClient {
 }
 
 export function createLeaseClient(options: KubeConfigOptions & { timeoutMs: number }): LeaseClient {
-  const kc = loadKubeConfig(options);
-  const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new Error('unreachable: loadKubeConfig checks the cluster');
-  const dispatcher = sharedDispatcher(kc);
-  const httpApi = createHttpLibrary({
-    timeoutMs: options.timeoutMs,
-    maxResponseBytes: 4 * 1024 * 1024,
-    userAgent: 'crashtriage/0.1.0',
-    ...(dispatcher === undefined ? {} : { dispatcher }),
-  });
-  const configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi });
+  const connection = connect(loadKubeConfig(options));
+  const rest = createKubeRest(connection, { timeoutMs: options.timeoutMs, maxResponseBytes: 4 * 1024 * 1024 });
+  const leases = (namespace: string, ...segments: string[]): string => apiPath('/apis/coordination.k8s.io/v1/namespaces', namespace, 'leases', ...segments);
   return {
-    api: new CoordinationV1Api(configuration),
-    close: async () => {
-      await dispatcher?.close();
+    api: {
+      readNamespacedLease: ({ name, namespace }) => rest.get<Lease>(leases(namespace, name)),
+      createNamespacedLease: ({ namespace, body }) => rest.post<Lease>(leases(namespace), body),
+      replaceNamespacedLease: ({ name, namespace, body }) => rest.put<Lease>(leases(namespace, name), body),
+      // DeleteOptions as the body: its preconditions make the delete conditional on the version read.
+      deleteNamespacedLease: ({ name, namespace, body }) => rest.delete(leases(namespace, name), body),
+      listNamespacedLease: ({ namespace, ...query }) => rest.get(leases(namespace), query),
     },
+    close: () => connection.close(),
   };
 }

@@ -20,8 +20,9 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type V1Lease, type V1LeaseSpec, V1MicroTime } from '@kubernetes/client-node';
+import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { createMemoryStore, type Held, type StateStore } from '../incidents/state-store.ts';
+import { KubeReadError } from './kube-error.ts';
 
 export const LEASE_LABELS = { 'app.kubernetes.io/name': 'crashtriage' } as const;
 const STORE_LABEL = 'crashtriage.io/store';
@@ -29,16 +30,37 @@ const KEY_ANNOTATION = 'crashtriage.io/key';
 const VALUE_ANNOTATION = 'crashtriage.io/value';
 const EXPIRES_ANNOTATION = 'crashtriage.io/expires';
 
-/** The Lease calls the store makes (a `CoordinationV1Api` satisfies it; see src/kube/lease-api.ts). */
+/** A `coordination.k8s.io/v1` Lease as the API writes it: its times are MicroTime strings (6 fractional digits). */
+export interface Lease {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: V1ObjectMeta;
+  spec?: LeaseSpec;
+}
+
+export interface LeaseSpec {
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+  acquireTime?: string;
+  renewTime?: string;
+  leaseTransitions?: number;
+}
+
+/** The Lease calls the store makes (src/kube/lease-api.ts over REST; failures are `KubeReadError`s). */
 export interface LeaseApi {
-  readNamespacedLease(param: { name: string; namespace: string }): Promise<V1Lease>;
-  createNamespacedLease(param: { namespace: string; body: V1Lease }): Promise<V1Lease>;
-  replaceNamespacedLease(param: { name: string; namespace: string; body: V1Lease }): Promise<V1Lease>;
+  readNamespacedLease(param: { name: string; namespace: string }): Promise<Lease>;
+  createNamespacedLease(param: { namespace: string; body: Lease }): Promise<Lease>;
+  replaceNamespacedLease(param: { name: string; namespace: string; body: Lease }): Promise<Lease>;
   deleteNamespacedLease(param: { name: string; namespace: string; body?: { preconditions?: { resourceVersion?: string } } }): Promise<unknown>;
-  listNamespacedLease(param: { namespace: string; labelSelector?: string; limit?: number; _continue?: string }): Promise<{
-    items: V1Lease[];
-    metadata?: { _continue?: string };
+  listNamespacedLease(param: { namespace: string; labelSelector?: string; limit?: number; continue?: string }): Promise<{
+    items: Lease[];
+    metadata?: { continue?: string };
   }>;
+}
+
+/** MicroTime as the API server writes and demands it: RFC 3339 in UTC with 6 fractional digits (a Date has 3). */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '000Z');
 }
 
 export interface LeaseStoreOptions {
@@ -73,8 +95,7 @@ export function leaseName(store: string, key: string): string {
 
 /** The API server said the object changed or exists (409), or is gone (404): the race was lost, look again. */
 function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
+  return err instanceof KubeReadError ? err.status : undefined;
 }
 
 class LostRace extends Error {}
@@ -90,7 +111,7 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
   // this replica's memory is the newer word; otherwise the Lease is, and memory is never read.
   const local = createMemoryStore<{ value: T; onlyHere: boolean }>({ clock, ttlMs: options.ttlMs });
 
-  const isHeldByOther = (lease: V1Lease, now: number): boolean => {
+  const isHeldByOther = (lease: Lease, now: number): boolean => {
     const spec = lease.spec;
     if (spec?.holderIdentity === undefined || spec.holderIdentity === '' || spec.holderIdentity === holder) return false;
     const renewed = spec.renewTime ?? spec.acquireTime;
@@ -98,7 +119,7 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
     return new Date(renewed).getTime() + (spec.leaseDurationSeconds ?? claimSeconds) * 1000 > now;
   };
 
-  const storedValue = (lease: V1Lease, now: number): T | undefined => {
+  const storedValue = (lease: Lease, now: number): T | undefined => {
     const annotations = lease.metadata?.annotations ?? {};
     const raw = annotations[VALUE_ANNOTATION];
     const expires = Date.parse(annotations[EXPIRES_ANNOTATION] ?? '');
@@ -106,22 +127,15 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
     return JSON.parse(raw) as T;
   };
 
-  const claimSpec = (now: number): V1LeaseSpec => ({
+  const claimSpec = (now: number): LeaseSpec => ({
     holderIdentity: holder,
     leaseDurationSeconds: claimSeconds,
-    // MicroTime: the API server refuses times without 6 fractional digits (a plain Date has 3).
-    acquireTime: new V1MicroTime(now),
-    renewTime: new V1MicroTime(now),
-  });
-  /** A spec as read (plain Dates) made writable again. */
-  const micro = (spec: V1LeaseSpec): V1LeaseSpec => ({
-    ...spec,
-    ...(spec.acquireTime === undefined ? {} : { acquireTime: new V1MicroTime(spec.acquireTime) }),
-    ...(spec.renewTime === undefined ? {} : { renewTime: new V1MicroTime(spec.renewTime) }),
+    acquireTime: microTime(now),
+    renewTime: microTime(now),
   });
 
   /** One attempt: the held Lease, or undefined when someone else holds it. */
-  const tryClaim = async (key: string, name: string): Promise<{ lease: V1Lease; created: boolean } | undefined> => {
+  const tryClaim = async (key: string, name: string): Promise<{ lease: Lease; created: boolean } | undefined> => {
     const now = clock();
     try {
       const lease = await api.createNamespacedLease({
@@ -137,7 +151,7 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
     }
-    let existing: V1Lease;
+    let existing: Lease;
     try {
       existing = await api.readNamespacedLease({ name, namespace });
     } catch (err) {
@@ -154,7 +168,7 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
     }
   };
 
-  const claimLease = async (key: string): Promise<{ lease: V1Lease; created: boolean }> => {
+  const claimLease = async (key: string): Promise<{ lease: Lease; created: boolean }> => {
     const name = leaseName(store, key);
     const deadline = clock() + maxWaitMs;
     for (let attempt = 0; ; attempt++) {
@@ -170,7 +184,8 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
   };
 
   const degrade = (held: Held<{ value: T; onlyHere: boolean }>, err: unknown): Held<T> => {
-    options.onDegraded?.(store, err instanceof Error ? err.message : String(err));
+    const status = err instanceof KubeReadError && err.status !== undefined ? `HTTP ${err.status}: ` : '';
+    options.onDegraded?.(store, `${status}${err instanceof Error ? err.message : String(err)}`);
     return {
       value: held.value?.value,
       commit: (next) => held.commit(next === undefined ? undefined : { value: next, onlyHere: true }),
@@ -181,7 +196,7 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
   return {
     async claim(key) {
       const mine = await local.claim(key);
-      let claimed: { lease: V1Lease; created: boolean };
+      let claimed: { lease: Lease; created: boolean };
       try {
         claimed = await claimLease(key);
       } catch (err) {
@@ -198,10 +213,10 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
       const resourceVersion = lease.metadata?.resourceVersion;
       const { holderIdentity: _held, ...freeSpec } = lease.spec ?? {};
       // The holder is left out, which clears it on the PUT: the next claimant may take the Lease.
-      const unheld = (annotations: Record<string, string>): V1Lease => ({
+      const unheld = (annotations: Record<string, string>): Lease => ({
         ...lease,
         metadata: { ...lease.metadata, annotations },
-        spec: micro({ ...freeSpec, leaseDurationSeconds: claimSeconds }),
+        spec: { ...freeSpec, leaseDurationSeconds: claimSeconds },
       });
       const remove = async (): Promise<void> => {
         try {
@@ -260,7 +275,7 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
           namespace,
           labelSelector: `app.kubernetes.io/name=crashtriage,${STORE_LABEL}=${store}`,
           limit: 500,
-          ...(next === undefined ? {} : { _continue: next }),
+          ...(next === undefined ? {} : { continue: next }),
         });
         const now = clock();
         for (const lease of page.items) {
@@ -276,7 +291,7 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
             if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
           }
         }
-        next = page.metadata?._continue || undefined;
+        next = page.metadata?.continue || undefined;
       } while (next !== undefined);
       return deleted;
     },

@@ -1,14 +1,15 @@
 /**
  * The `KubeReader` port (what `gatherEvidence` needs: the pod, its logs, the pod's events, the pod's
- * node) and its adapter over `@kubernetes/client-node` v2. Every call: one attempt, a deadline, a slot
- * in the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
+ * node) and its adapter over the plain REST client (src/kube/rest.ts). Every call: one attempt, a
+ * deadline, a slot in the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
  * Read-only by construction: `get pods`, `list pods`, `get pods/log`, `list events`, `get nodes`; Secrets are never read.
  */
-import { AppsV1Api, BatchV1Api, CoreV1Api, type CoreV1Event, createConfiguration, ServerConfiguration, type V1Node, type V1Pod } from '@kubernetes/client-node';
-import { createHttpLibrary } from './http-library.ts';
-import { type KubeConfigOptions, loadKubeConfig, sharedDispatcher } from './kube-config.ts';
+import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
+import { type KubeConfigOptions, loadKubeConfig } from './kube-config.ts';
+import { connect } from './kube-connection.ts';
 import { classifyKubeError } from './kube-error.ts';
 import { createLimiter } from './limiter.ts';
+import { apiPath, createKubeRest } from './rest.ts';
 import { createWorkloadReader, type WorkloadReader, type WorkloadResource } from './workload-reader.ts';
 
 export interface LogRequest {
@@ -63,21 +64,9 @@ export interface KubeApiReader extends KubeReader {
   close(): Promise<void>;
 }
 
-const USER_AGENT = 'crashtriage/0.1.0';
-
 export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
-  const kc = loadKubeConfig(options);
-  const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new Error('unreachable: loadKubeConfig checks the cluster');
-  const dispatcher = sharedDispatcher(kc);
-  const httpApi = createHttpLibrary({
-    timeoutMs: options.timeoutMs,
-    maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024,
-    userAgent: USER_AGENT,
-    ...(dispatcher === undefined ? {} : { dispatcher }),
-  });
-  const configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, httpApi });
-  const api = new CoreV1Api(configuration);
+  const connection = connect(loadKubeConfig(options));
+  const rest = createKubeRest(connection, { timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024 });
   const max = options.maxInFlight ?? 10;
   // A read still running after half a second is hanging, not working (a pod or a 64 KiB log answers
   // in tens of milliseconds): it gives its slot back so that other groups' reads go on (limiter.ts).
@@ -101,40 +90,42 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
       }
     });
 
+  const core = (namespace: string, ...segments: string[]): string => apiPath('/api/v1/namespaces', namespace, ...segments);
   const readLog = (namespace: string, pod: string, container: string, request: LogRequest, previous: boolean): Promise<string> =>
     call('pods/log', () =>
-      api.readNamespacedPodLog({ name: pod, namespace, container, previous, tailLines: request.tailLines, limitBytes: request.limitBytes }),
+      rest.getText(core(namespace, 'pods', pod, 'log'), {
+        container,
+        ...(previous ? { previous: true } : {}),
+        tailLines: request.tailLines,
+        limitBytes: request.limitBytes,
+      }),
     );
 
   return {
-    workloads: createWorkloadReader(new AppsV1Api(configuration), new BatchV1Api(configuration), call),
-    defaultNamespace: kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default',
+    workloads: createWorkloadReader(rest, call),
+    defaultNamespace: connection.config.namespace ?? 'default',
     listPods: (namespace, labelSelector) =>
       call('pods', async () => {
-        const selector = labelSelector === undefined ? {} : { labelSelector };
-        const list = namespace === undefined ? await api.listPodForAllNamespaces(selector) : await api.listNamespacedPod({ namespace, ...selector });
-        return list.items;
+        const path = namespace === undefined ? '/api/v1/pods' : core(namespace, 'pods');
+        return (await rest.get<{ items: V1Pod[] }>(path, { labelSelector })).items;
       }),
     listPodsLimited: (namespace, labelSelector, limit) =>
       call('pods', async () => {
-        const list = await api.listNamespacedPod({ namespace, labelSelector, limit });
-        const next = list.metadata?._continue;
+        const list = await rest.get<{ items: V1Pod[]; metadata?: { continue?: string } }>(core(namespace, 'pods'), { labelSelector, limit });
+        const next = list.metadata?.continue;
         return { pods: list.items, truncated: next !== undefined && next !== '' };
       }),
-    readPod: (namespace, name) => call('pods', () => api.readNamespacedPod({ name, namespace })),
+    readPod: (namespace, name) => call('pods', () => rest.get<V1Pod>(core(namespace, 'pods', name))),
     readPreviousLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, true),
     readCurrentLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, false),
-    readNode: (name) => call('nodes', () => api.readNode({ name })),
+    readNode: (name) => call('nodes', () => rest.get<V1Node>(apiPath('/api/v1/nodes', name))),
     listPodEvents: (namespace, pod) =>
       call('events', async () => {
         // Uid is filtered after the read (gather-evidence), so that one list serves every alert
         // about this pod name, whether or not the alert carried a uid.
         const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
-        const list = await api.listNamespacedEvent({ namespace, fieldSelector });
-        return list.items;
+        return (await rest.get<{ items: CoreV1Event[] }>(core(namespace, 'events'), { fieldSelector })).items;
       }),
-    close: async () => {
-      await dispatcher?.close();
-    },
+    close: () => connection.close(),
   };
 }

@@ -3,7 +3,8 @@
  * StatefulSets and DaemonSets and their ControllerRevisions, Jobs (whose owner names a CronJob).
  * Read verbs only (`get`/`list` in apps/v1 and batch/v1); Secrets are never read.
  */
-import type { AppsV1Api, BatchV1Api, V1ControllerRevision, V1DaemonSet, V1Deployment, V1Job, V1ReplicaSet, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1ControllerRevision, V1DaemonSet, V1Deployment, V1Job, V1ReplicaSet, V1StatefulSet } from '@kubernetes/client-node';
+import { apiPath, type KubeRest } from './rest.ts';
 
 export type WorkloadResource = 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'controllerrevisions' | 'jobs';
 
@@ -20,16 +21,17 @@ export interface WorkloadReader {
 /** One API call through the reader's limiter, deadline and metrics. */
 export type ApiCall = <T>(resource: WorkloadResource, fn: () => Promise<T>) => Promise<T>;
 
-export function createWorkloadReader(apps: AppsV1Api, batch: BatchV1Api, call: ApiCall): WorkloadReader {
-  const selector = (labelSelector: string | undefined): { labelSelector?: string } => (labelSelector === undefined ? {} : { labelSelector });
+export function createWorkloadReader(rest: KubeRest, call: ApiCall): WorkloadReader {
+  const apps = (namespace: string, ...segments: string[]): string => apiPath('/apis/apps/v1/namespaces', namespace, ...segments);
+  const read = <T>(resource: WorkloadResource, path: string): Promise<T> => call(resource, () => rest.get<T>(path));
+  const list = <T>(resource: WorkloadResource, path: string, labelSelector: string | undefined): Promise<T[]> =>
+    call(resource, async () => (await rest.get<{ items: T[] }>(path, { labelSelector })).items);
   return {
-    readDeployment: (namespace, name) => call('deployments', () => apps.readNamespacedDeployment({ namespace, name })),
-    listReplicaSets: (namespace, labelSelector) =>
-      call('replicasets', async () => (await apps.listNamespacedReplicaSet({ namespace, ...selector(labelSelector) })).items),
-    readStatefulSet: (namespace, name) => call('statefulsets', () => apps.readNamespacedStatefulSet({ namespace, name })),
-    readDaemonSet: (namespace, name) => call('daemonsets', () => apps.readNamespacedDaemonSet({ namespace, name })),
-    listControllerRevisions: (namespace, labelSelector) =>
-      call('controllerrevisions', async () => (await apps.listNamespacedControllerRevision({ namespace, ...selector(labelSelector) })).items),
-    readJob: (namespace, name) => call('jobs', () => batch.readNamespacedJob({ namespace, name })),
+    readDeployment: (namespace, name) => read('deployments', apps(namespace, 'deployments', name)),
+    listReplicaSets: (namespace, labelSelector) => list('replicasets', apps(namespace, 'replicasets'), labelSelector),
+    readStatefulSet: (namespace, name) => read('statefulsets', apps(namespace, 'statefulsets', name)),
+    readDaemonSet: (namespace, name) => read('daemonsets', apps(namespace, 'daemonsets', name)),
+    listControllerRevisions: (namespace, labelSelector) => list('controllerrevisions', apps(namespace, 'controllerrevisions'), labelSelector),
+    readJob: (namespace, name) => read('jobs', apiPath('/apis/batch/v1/namespaces', namespace, 'jobs', name)),
   };
 }

@@ -1,12 +1,12 @@
 /**
- * The Lease-backed state store against the fake API server (real client-node, real REST paths,
+ * The Lease-backed state store against the fake API server (the REST client, real paths,
  * resourceVersion conflicts and Status bodies as the API server answers them).
  */
-import { ApiException } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
 import { holderIdentity, stateFromEnv } from '../../../src/config-state.ts';
+import { KubeReadError } from '../../../src/kube/kube-error.ts';
 import { createLeaseClient } from '../../../src/kube/lease-api.ts';
 import { ClaimTimeoutError, createLeaseStore, type LeaseStoreOptions, leaseName } from '../../../src/kube/lease-store.ts';
 import { createMetrics } from '../../../src/metrics.ts';
@@ -149,7 +149,7 @@ describe('Lease state store', () => {
     const held = await store.claim('k');
     expect(held.value).toBeUndefined();
     await held.commit({ count: 1 });
-    expect(degraded).toEqual([`t${n}: HTTP-Code: 503`].map((s) => expect.stringContaining(s)));
+    expect(degraded).toEqual([`t${n}: HTTP 503: `].map((s) => expect.stringContaining(s)));
     // The API is back: the Lease has no value, this replica's memory has the newer word.
     const back = await store.claim('k');
     expect(back.value).toEqual({ count: 1 });
@@ -170,7 +170,7 @@ describe('Lease state store', () => {
         onDegraded: (_s, r) => degraded.push(r),
       });
       await (await refused.claim('k')).commit('sent');
-      expect(degraded[1]).toMatch(/HTTP-Code: 403/);
+      expect(degraded[1]).toMatch(/^HTTP 403: .*forbidden/);
       expect((await refused.claim('k')).value).toBe('sent');
     } finally {
       await strictClient.close();
@@ -202,13 +202,11 @@ describe('Lease state store', () => {
     const body = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'race', namespace: 'crashtriage' }, spec: {} };
     const created = await client.api.createNamespacedLease({ namespace: 'crashtriage', body });
     const exists = await client.api.createNamespacedLease({ namespace: 'crashtriage', body }).catch((e: unknown) => e);
-    expect(exists).toBeInstanceOf(ApiException);
-    expect((exists as ApiException<string>).code).toBe(409);
-    expect(JSON.stringify((exists as ApiException<unknown>).body)).toMatch(/AlreadyExists/);
+    expect(exists).toBeInstanceOf(KubeReadError);
+    expect(exists).toMatchObject({ status: 409, reason: 'AlreadyExists' });
     await client.api.replaceNamespacedLease({ name: 'race', namespace: 'crashtriage', body: created });
     const stale = await client.api.replaceNamespacedLease({ name: 'race', namespace: 'crashtriage', body: created }).catch((e: unknown) => e);
-    expect((stale as ApiException<string>).code).toBe(409);
-    expect(JSON.stringify((stale as ApiException<unknown>).body)).toMatch(/Conflict.*the object has been modified|the object has been modified.*Conflict/);
+    expect(stale).toMatchObject({ status: 409, reason: 'Conflict', message: expect.stringMatching(/the object has been modified/) });
     await client.api.deleteNamespacedLease({ name: 'race', namespace: 'crashtriage' });
   });
 

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('the node read', () => {
-  it('an evicted pod → GET /api/v1/nodes/{name} once; its conditions (times parsed by the client) in the evidence', async () => {
+  it('an evicted pod → GET /api/v1/nodes/{name} once; its conditions (RFC 3339 times as the API writes them) in the evidence', async () => {
     api.setNode(evicted.f.node ?? {});
     api.resetRequests();
     const evidence = await gatherEvidence({ kube: reader }, evicted.target, NOW);

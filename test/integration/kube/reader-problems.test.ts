@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('problems through the real client', () => {
-  it('happy path → full evidence in 3 calls, Dates parsed by the client', async () => {
+  it('happy path → full evidence in 3 calls, times as the API writes them', async () => {
     api.resetRequests();
     const evidence = await gatherEvidence({ kube: reader() }, web, NOW);
     expect(evidence.problems).toEqual([]);

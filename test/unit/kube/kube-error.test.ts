@@ -1,4 +1,3 @@
-import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { classifyKubeError, fromStatus, ResponseTooLargeError } from '../../../src/kube/kube-error.ts';
 import { statusBodies } from '../../support/kube-fixtures-status.ts';
@@ -36,12 +35,10 @@ describe('fromStatus', () => {
 });
 
 describe('classifyKubeError', () => {
-  it('ApiException → by status, with the Status message only', () => {
-    const e = classifyKubeError(
-      new ApiException(404, 'Unknown API Status Code!', body(statusBodies.notFound('pods', 'x')), { authorization: 'Bearer t' }),
-      5000,
-    );
-    expect(e).toMatchObject({ kind: 'not-found', status: 404, message: 'pods "x" not found' });
+  it('a KubeReadError (rest.ts classifies an error answer from its Status body) passes through unchanged', () => {
+    const answered = fromStatus(404, Buffer.from(body(statusBodies.notFound('pods', 'x'))));
+    expect(answered).toMatchObject({ kind: 'not-found', status: 404, reason: 'NotFound', message: 'pods "x" not found' });
+    expect(classifyKubeError(answered, 5000)).toBe(answered);
   });
   it('a TimeoutError (AbortSignal.timeout) → timeout', () => {
     expect(classifyKubeError(new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 5000)).toMatchObject({
