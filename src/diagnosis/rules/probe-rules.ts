@@ -69,18 +69,20 @@ function portMismatch(clues: Clues, probe: ProbeFacts | undefined): { probePort:
   if (h === undefined || h.kind === 'exec') return undefined;
   const ports = clues.container?.ports ?? [];
   const listen = listeningPort(clues.log?.lines ?? []);
+  // With the log silent, a container that declares one port listens there (as for a numeric port below).
+  const only = ports.length === 1 ? ports[0]?.containerPort : undefined;
   if (typeof h.port === 'string') {
     if (ports.some((p) => p.name === h.port)) return undefined;
+    const to = listen ?? only;
     return {
       probePort: h.port,
-      ...(listen === undefined ? {} : { listen }),
+      ...(to === undefined ? {} : { listen: to }),
       text: `probe port ${h.port} names no container port (declared: ${ports.map((p) => p.name ?? p.containerPort).join(', ') || 'none'})`,
     };
   }
   if (listen !== undefined && listen !== h.port)
     return { probePort: h.port, listen, text: `the probe checks port ${h.port}; the log says the app listens on ${listen}` };
   if (listen === undefined && ports.length > 0 && !ports.some((p) => p.containerPort === h.port)) {
-    const only = ports.length === 1 ? ports[0]?.containerPort : undefined;
     return {
       probePort: h.port,
       ...(only === undefined ? {} : { listen: only }),
