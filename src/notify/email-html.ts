@@ -46,7 +46,8 @@ const h = (s: string): string => escapeHtml(oneLine(s));
 /**
  * Escaped code that wraps where a reader expects it: at spaces, and after `/`, `,`, `=` and `@` through
  * <wbr> (a soft break: what is copied does not change). Browsers also break after a hyphen, which
- * splits names like `payment-svc-7b9f6d` or `--limits`: a hyphenated word is an inline block, moved
+ * splits names like `payment-svc-7b9f6d` and flags like `-n` or `--limits` from what follows: a
+ * hyphenated word or flag is an inline block, moved
  * whole to the next line, and broken inside only when it is longer than a line (as is a sha256
  * digest, by the code block's overflow-wrap) rather than widen the page. Clients that ignore
  * inline-block (Outlook for Windows) fall back to breaking at the hyphen.
@@ -54,7 +55,7 @@ const h = (s: string): string => escapeHtml(oneLine(s));
 const codeText = (s: string): string =>
   escapeHtml(stripControl(s).replace(/\n+$/, ''))
     .replace(/([/,=@])(?=\S)/g, '$1<wbr>')
-    .replace(/[\w.-]*-[\w.-]*/g, (word) => (!/.-./.test(word) ? word : `<span style="display:inline-block;max-width:100%">${word}</span>`));
+    .replace(/[\w.-]*-[\w.-]*/g, (word) => (word.length < 2 ? word : `<span style="display:inline-block;max-width:100%">${word}</span>`));
 const pre = (s: string): string => `<pre style="${PRE}">${codeText(s)}</pre>`;
 const heading = (s: string): string => `<h2 style="${H2}">${escapeHtml(s)}</h2>`;
 const list = (items: string[]): string =>
