@@ -40,6 +40,19 @@ console.log(
 );
 console.log(`idle RSS ${idle.toFixed(0)} MiB`);
 
+/** The service's V8 heap in use (from its /metrics), sampled every 250 ms: what the heap cap must leave room for. */
+let heapPeak = 0;
+const heapSampler = setInterval(() => {
+  fetch(`${service.address}/metrics`)
+    .then((r) => r.text())
+    .then((text) => {
+      const used = /^crashtriage_nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1];
+      if (used !== undefined) heapPeak = Math.max(heapPeak, Number(used) / 1048576);
+    })
+    .catch(() => {});
+}, 250);
+const heap = (): string => `peak V8 heap used ${heapPeak.toFixed(0)} MiB`;
+
 const scenarios = KUBE_SCENARIO_NAMES.map(kubeFixture);
 const EIGHT_MIB_LOG = `${'level=info msg="request served" status=200 path=/healthz\n'.repeat(150_000)}panic: runtime error\n`;
 let seq = 0;
@@ -75,7 +88,7 @@ if (parts.has('1')) {
     statuses.push((await postAlerts(service.address, body)).status);
   });
   console.log(
-    `storm: 300 alerts with 8 MiB logs, 20 in flight: ${statuses.filter((s) => s === 200).length} × 200; peak RSS ${service.memory('VmHWM').toFixed(0)} MiB`,
+    `storm: 300 alerts with 8 MiB logs, 20 in flight: ${statuses.filter((s) => s === 200).length} × 200; peak RSS ${service.memory('VmHWM').toFixed(0)} MiB, ${heap()}`,
   );
 }
 
@@ -87,7 +100,7 @@ if (parts.has('2')) {
   const times = first.map((r) => r.ms);
   const count = (s: number) => first.filter((r) => r.status === s).length;
   console.log(
-    `1,000 at once: ${count(200)} × 200, ${count(503)} × 503, other ${1000 - count(200) - count(503)}; answer time p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (budget ${BUDGET_MS} ms); first round ${(performance.now() - started).toFixed(0)} ms; peak RSS ${service.memory('VmHWM').toFixed(0)} MiB`,
+    `1,000 at once: ${count(200)} × 200, ${count(503)} × 503, other ${1000 - count(200) - count(503)}; answer time p50 ${pct(times, 50).toFixed(0)} ms, p99 ${pct(times, 99).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (budget ${BUDGET_MS} ms); first round ${(performance.now() - started).toFixed(0)} ms; peak RSS ${service.memory('VmHWM').toFixed(0)} MiB, ${heap()}`,
   );
   let left = first.filter((r) => r.status !== 200);
   let rounds = 0;
@@ -101,7 +114,7 @@ if (parts.has('2')) {
   const missing = requests.filter((r) => (sink.byFingerprint.get(r.fingerprint) ?? 0) === 0).length;
   const doubled = requests.filter((r) => (sink.byFingerprint.get(r.fingerprint) ?? 0) > 1).length;
   console.log(
-    `after ${rounds} resend round(s): still refused ${left.length}; lost ${missing}; delivered twice ${doubled}; peak RSS ${service.memory('VmHWM').toFixed(0)} MiB`,
+    `after ${rounds} resend round(s): still refused ${left.length}; lost ${missing}; delivered twice ${doubled}; peak RSS ${service.memory('VmHWM').toFixed(0)} MiB, ${heap()}`,
   );
 }
 
@@ -137,6 +150,7 @@ async function beside(groups: number): Promise<void> {
   );
 }
 
+clearInterval(heapSampler);
 await service.stop();
 await api.close();
 sink.close();
