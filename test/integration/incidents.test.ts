@@ -133,7 +133,9 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     const updated = w.slack.messages.filter((m) => m.via === 'chat.update').at(-1);
     expect(JSON.stringify(updated?.blocks)).toContain('3 of 3 pods of deployment/checkout crash looping');
     expect(JSON.stringify(updated?.blocks)).toContain('kubectl rollout undo deployment/checkout -n shop --to-revision=7');
-    const joined = w.slack.messages.filter((m) => m.thread_ts === topLevel(w.slack)[0]?.ts && /is crash looping too/.test(m.text ?? ''));
+    // The thread posts may land after the last update (each pod's delivery is its own request): wait for them.
+    const joinedPosts = () => w.slack.messages.filter((m) => m.thread_ts === topLevel(w.slack)[0]?.ts && /is crash looping too/.test(m.text ?? ''));
+    const joined = await waitFor('both joining pods named in the thread', () => (joinedPosts().length >= 2 ? joinedPosts() : undefined));
     expect(joined).toHaveLength(2);
     // Email announces the incident once: the later pods have the same cause.
     await waitFor('the mail', () => w.smtp.mails[0]);
