@@ -1,7 +1,7 @@
 /**
  * A fake Kubernetes API server for tests, benchmarks and the demo: HTTPS on 127.0.0.1 (port 0) with
  * its own CA, bearer-token auth, the real REST paths and real `Status` bodies, so that
- * `@kubernetes/client-node` runs for real (no module mocks).
+ * the service's REST client (src/kube/rest.ts) runs for real (no module mocks).
  *
  *   const api = await startFakeKubeApi({ ...scenarioObjects(['deployment-crashloop']), latencyMs: 20 });
  *   const reader = createKubeReader({ kubeconfigPath: api.kubeconfigPath, timeoutMs: 5000 });
