@@ -49,8 +49,13 @@ export interface ResolvedKubeConfig {
   readonly namespace?: string;
   readonly cluster: ClusterConfig;
   readonly user: UserConfig;
-  /** Set when only client-node can authenticate or connect this context; says why. */
-  readonly needsClientNode?: string;
+  /** Set when only client-node can authenticate or connect this context. */
+  readonly needsClientNode?: {
+    /** Why, in words (`the user runs an exec credential plugin`, …). */
+    readonly why: string;
+    /** Exec plugins (a client certificate per call) and proxies need client-node's own dispatcher. */
+    readonly ownDispatcher: boolean;
+  };
   /** The merged kubeconfig as kubectl reads it (for the client-node fallback), absent in a pod. */
   readonly document?: Readonly<Record<string, unknown>>;
 }
@@ -185,10 +190,12 @@ function resolveContext(merged: MergedKubeconfig, asked: string | undefined): Re
   const userName = contextEntry?.['user'];
   const userEntry = (typeof userName === 'string' ? merged.users.get(userName) : undefined) ?? {};
   const namespace = str(contextEntry?.['namespace']);
+  const exec = userEntry['exec'] !== undefined;
+  const proxied = str(clusterEntry['proxy-url']) !== undefined;
   const reasons = [
-    userEntry['exec'] !== undefined ? 'the user runs an exec credential plugin' : undefined,
+    exec ? 'the user runs an exec credential plugin' : undefined,
     userEntry['auth-provider'] !== undefined ? 'the user has an auth-provider' : undefined,
-    str(clusterEntry['proxy-url']) !== undefined ? 'the cluster is reached through proxy-url' : undefined,
+    proxied ? 'the cluster is reached through proxy-url' : undefined,
   ].filter((r) => r !== undefined);
   return {
     contexts: [...merged.contexts.keys()],
@@ -196,7 +203,7 @@ function resolveContext(merged: MergedKubeconfig, asked: string | undefined): Re
     ...(namespace === undefined ? {} : { namespace }),
     cluster: clusterConfig(server, clusterEntry),
     user: userConfig(userEntry),
-    ...(reasons.length === 0 ? {} : { needsClientNode: reasons.join(', ') }),
+    ...(reasons.length === 0 ? {} : { needsClientNode: { why: reasons.join(', '), ownDispatcher: exec || proxied } }),
     document: {
       apiVersion: 'v1',
       kind: 'Config',

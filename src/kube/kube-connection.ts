@@ -110,7 +110,7 @@ export function tokenFileReader(file: string, clock: () => number): () => string
  * sees fit) and, for exec plugins and proxies, its own per-request dispatcher.
  */
 function clientNodeAuth(config: ResolvedKubeConfig, pool: Dispatcher): KubeConnection['prepare'] {
-  const ownDispatcher = /exec|proxy-url/.test(config.needsClientNode ?? '');
+  const ownDispatcher = config.needsClientNode?.ownDispatcher === true;
   let loaded: Promise<(url: string) => Promise<PreparedRequest>> | undefined;
   const load = async (): Promise<(url: string) => Promise<PreparedRequest>> => {
     const { KubeConfig, RequestContext, HttpMethod } = await import('@kubernetes/client-node');

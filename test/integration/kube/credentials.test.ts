@@ -2,7 +2,7 @@
  * Credentials against the fake API server over TLS: the pod's service account (its token file
  * re-read after a minute, as client-go does, so a rotated bound token is picked up), and an
  * exec credential plugin (the EKS shape), which only client-node's KubeConfig serves and is
- * imported for that setup alone.
+ * imported for that setup alone; and an OIDC auth-provider, whose token client-node supplies.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +97,49 @@ describe('an exec credential plugin (as aws eks update-kubeconfig writes)', () =
       expect((await reader.readPod(namespace, name)).metadata?.name).toBe(name);
     } finally {
       await reader.close();
+    }
+  });
+});
+
+describe('an auth-provider (OIDC, as kubectl config set-credentials --auth-provider=oidc writes)', () => {
+  it('gets its id-token from client-node and reaches the API server through our own pool', async () => {
+    // An id-token valid until 2100: client-node sends it as is (it refreshes only an expired one).
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const idToken = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ iss: 'https://issuer.example', sub: 'dev', exp: 4_102_444_800 })}.c2lnbmF0dXJl`;
+    const oidc = await startFakeKubeApi({ pods: [pod], token: idToken });
+    const path = join(mkdtempSync(join(tmpdir(), 'crashtriage-oidc-')), 'config');
+    writeFileSync(
+      path,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: oidc',
+        'clusters:',
+        '- name: oidc',
+        '  cluster:',
+        `    server: ${oidc.url}`,
+        `    certificate-authority-data: ${Buffer.from(oidc.caPem).toString('base64')}`,
+        'users:',
+        '- name: dev',
+        '  user:',
+        '    auth-provider:',
+        '      name: oidc',
+        '      config:',
+        '        client-id: kubernetes',
+        '        idp-issuer-url: https://issuer.example',
+        `        id-token: ${idToken}`,
+        'contexts:',
+        '- name: oidc',
+        '  context: {cluster: oidc, user: dev}',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    const reader = createKubeReader({ kubeconfigPath: path, timeoutMs: 10_000 });
+    try {
+      expect((await reader.readPod(namespace, name)).metadata?.name).toBe(name);
+    } finally {
+      await reader.close();
+      await oidc.close();
     }
   });
 });

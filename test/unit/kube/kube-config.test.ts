@@ -157,14 +157,14 @@ describe('kubeconfig shapes', () => {
 
   it('EKS (exec plugin) and GKE (auth-provider) are handed to client-node, with the merged document it loads', () => {
     const eks = loadKubeConfig({ kubeconfigPath: write(join(dir(), 'config'), EKS) });
-    expect(eks.needsClientNode).toBe('the user runs an exec credential plugin');
+    expect(eks.needsClientNode).toEqual({ why: 'the user runs an exec credential plugin', ownDispatcher: true });
     expect(eks.document?.['current-context']).toBe('arn:aws:eks:eu-west-1:123456789012:cluster/shop');
     const gke = loadKubeConfig({ kubeconfigPath: write(join(dir(), 'config'), GKE_AUTH_PROVIDER) });
-    expect(gke.needsClientNode).toBe('the user has an auth-provider');
+    expect(gke.needsClientNode).toEqual({ why: 'the user has an auth-provider', ownDispatcher: false });
     const proxied = loadKubeConfig({
       kubeconfigPath: write(join(dir(), 'config'), KIND.replace('    server:', '    proxy-url: socks5://localhost:1080\n    server:')),
     });
-    expect(proxied.needsClientNode).toBe('the cluster is reached through proxy-url');
+    expect(proxied.needsClientNode).toEqual({ why: 'the cluster is reached through proxy-url', ownDispatcher: true });
   });
 
   it('token, tokenFile (relative to the kubeconfig), username/password, tls-server-name and insecure-skip-tls-verify', () => {
