@@ -82,7 +82,7 @@ export function renderEmailHtml(doc: DiagnosisDocument, options: { externalURL: 
       `<div class="ct-warn" style="background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:8px 12px;margin:10px 0"><p style="${P};font-weight:600">Could not read (the diagnosis may be incomplete):</p>${list(d.problems.map(h))}</div>`,
     );
   if (first.primaryFix !== undefined) {
-    body.push(heading(`Fix: ${oneLine(first.primaryFix.title)}`));
+    body.push(heading(`${first.fixLabel}: ${oneLine(first.primaryFix.title)}`));
     if (first.primaryFix.commands.length > 0) body.push(pre(first.primaryFix.commands.join('\n')));
   }
   const c = first.context;

@@ -43,6 +43,8 @@ export interface FirstMessage {
   /** What could not be read, in one line; it weakens everything else, so it is never hidden. */
   problems?: string;
   primaryFix?: Remedy;
+  /** "Fix", or "If it comes back" once the alert resolved and the pod is healthy: the cause is still in the spec. */
+  fixLabel: string;
   context: {
     severity: Severity;
     cluster?: string;
@@ -469,6 +471,7 @@ export function buildMessage(document: DiagnosisDocument, options: MessageOption
     ],
     ...(doc.problems.length === 0 ? {} : { problems: problemsLine(doc.problems) }),
     ...(primaryFix === undefined ? {} : { primaryFix }),
+    fixLabel: doc.status === 'resolved' && resolutionOf(doc).healthy ? RECOVERED_FIX_LABEL : 'Fix',
     context: {
       severity,
       ...(cluster === undefined || cluster === '' ? {} : { cluster: oneLine(cluster) }),
@@ -516,6 +519,9 @@ function withoutRestatedProof(findings: string[], proof: EvidenceLine[]): string
     return !said.some((p) => p === text || (text.length > 30 && p.includes(text)));
   });
 }
+
+/** Over the fix once the pod recovered: the cause is still in the spec, so the fix stays, for next time. */
+export const RECOVERED_FIX_LABEL = 'If it comes back';
 
 /** "Resolved after 47m" plus what the pod looked like when it resolved, when that was read. */
 export function resolutionOf(doc: DiagnosisDocument): NonNullable<Message['resolution']> {

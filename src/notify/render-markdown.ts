@@ -43,7 +43,8 @@ export function renderMarkdown(doc: DiagnosisDocument, externalURL = ''): string
   for (const f of first.deciding) out.push(`**${f.label}:** ${code(f.text)}  `);
   if (first.problems !== undefined) out.push(`**${prose(first.problems)}**`);
   out.push('');
-  if (first.primaryFix !== undefined) out.push(`**Fix: ${prose(first.primaryFix.title)}**`, '', ...fenced(first.primaryFix.commands.join('\n'), 'sh'), '');
+  if (first.primaryFix !== undefined)
+    out.push(`**${first.fixLabel}: ${prose(first.primaryFix.title)}**`, '', ...fenced(first.primaryFix.commands.join('\n'), 'sh'), '');
   const c = first.context;
   const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
   const linkList = c.links.map((l) => `[${l.text}](<${l.url.replace(/[<>]/g, encodeURIComponent)}>)`);

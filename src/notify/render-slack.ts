@@ -5,7 +5,7 @@
  * within the length budget. Every text is cut to Slack's limits (slack-blocks.ts).
  */
 import type { DiagnosisDocument, Remedy } from '../diagnosis/document.ts';
-import { buildMessage, type Message, resolutionOf, type Severity, shortExcerpt } from './message.ts';
+import { buildMessage, type Message, RECOVERED_FIX_LABEL, resolutionOf, type Severity, shortExcerpt } from './message.ts';
 import {
   capBlocks,
   codeBlock,
@@ -55,7 +55,7 @@ function firstBlocks(m: Message, headerText: string): SlackBlock[] {
   const facts = f.deciding.map((d) => `*${esc(d.label)}:* ${d.source === 'logs' && !d.text.includes('`') ? `\`${esc(d.text)}\`` : esc(d.text)}`);
   if (f.problems !== undefined) facts.push(`:warning: ${esc(f.problems)}`);
   if (facts.length > 0) blocks.push(section(facts.join('\n')));
-  if (f.primaryFix !== undefined) blocks.push(section(fixPiece(f.primaryFix, '*Fix:* ')));
+  if (f.primaryFix !== undefined) blocks.push(section(fixPiece(f.primaryFix, `*${f.fixLabel}:* `)));
   const c = f.context;
   const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
   blocks.push(
@@ -121,6 +121,7 @@ export function renderSlack(doc: DiagnosisDocument, options: SlackRenderOptions)
   const m = buildMessage(doc, { externalURL: options.externalURL });
   if (options.resolvedBy !== undefined) {
     const r = resolutionOf(options.resolvedBy);
+    if (r.healthy) m.first.fixLabel = RECOVERED_FIX_LABEL;
     const blocks = firstBlocks(m, `${r.healthy ? '✅' : '⚠️'} Resolved: ${m.first.header}`);
     blocks.splice(1, 0, section(`*${esc(r.line)}*${r.outcome === undefined ? '' : `: ${esc(r.outcome)}`}`));
     // The silence link is no use once the alert has resolved.

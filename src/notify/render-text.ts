@@ -31,7 +31,7 @@ export function renderText(doc: DiagnosisDocument, options: TextRenderOptions): 
   for (const f of first.deciding) out.push(`${f.label}: ${f.text}`);
   if (first.problems !== undefined) out.push(paint('yellow', first.problems));
   if (first.primaryFix !== undefined) {
-    out.push('', heading(`Fix: ${oneLine(first.primaryFix.title)}`));
+    out.push('', heading(`${first.fixLabel}: ${oneLine(first.primaryFix.title)}`));
     for (const c of first.primaryFix.commands) for (const line of stripControl(c).split('\n')) out.push(`    ${paint('cyan', line)}`);
   }
   const c = first.context;

@@ -19,6 +19,15 @@ describe('renderEmail', () => {
     expect(resolved.messageId).not.toBe(firing.messageId);
   });
 
+  it('resolved and healthy → the fix stays, headed for next time; still failing → still "Fix"', () => {
+    const healthy = { ...resolvedOf(oomDocument()), resolution: { state: 'healthy' as const, text: 'Running for 12m, 0 restarts since' } };
+    expect(renderEmail(healthy, opts).html).toContain('If it comes back: Raise the memory limit');
+    expect(renderEmail(healthy, opts).html).not.toContain('Fix: Raise');
+    const failing = { ...healthy, resolution: { state: 'still-failing' as const, text: 'the alert resolved but x is still in CrashLoopBackOff' } };
+    expect(renderEmail(failing, opts).html).toContain('Fix: Raise the memory limit');
+    expect(renderEmail(oomDocument(), opts).html).toContain('Fix: Raise the memory limit');
+  });
+
   it('Message-ID → deterministic from fingerprint and startsAt, qualified by the sender domain', () => {
     const doc = oomDocument();
     const id = emailMessageId(doc, opts.from, 'firing');

@@ -179,15 +179,19 @@ describe('resolved Slack messages', () => {
     const m = renderSlack(doc, { externalURL: EXT, details: 'inline' });
     expect(m.text).toMatch(/^⚠️ Resolved after 47m/);
     expect(allText(m)).toContain('still in CrashLoopBackOff');
+    // Still failing: the fix is still the thing to do now.
+    const updated = renderSlack(oomDocument(), { externalURL: EXT, details: 'thread', resolvedBy: doc });
+    expect(allText(updated)).toContain('*Fix:* Raise the memory limit');
   });
 
-  it('firing document re-rendered as resolved → resolved header, outcome, the fix kept, no silence link', () => {
+  it('firing document re-rendered as resolved → resolved header, outcome, the fix kept for next time, no silence link', () => {
     const doc = oomDocument();
     const resolved = { ...resolvedOf(doc, '2026-04-09T16:08:10Z'), resolution: { state: 'healthy' as const, text: 'Running for 12m, 0 restarts since' } };
     const m = renderSlack(doc, { externalURL: EXT, details: 'thread', resolvedBy: resolved });
     expect(m.blocks[0]).toMatchObject({ text: { text: '✅ Resolved: payments/payment-svc: killed at its 512Mi memory limit' } });
     expect(texts(m)[1]).toBe('*Resolved after 2h 5m*: Running for 12m, 0 restarts since');
-    expect(allText(m)).toContain('*Fix:*');
+    expect(allText(m)).toContain('*If it comes back:* Raise the memory limit');
+    expect(allText(m)).not.toContain('*Fix:*');
     expect(allText(m)).not.toContain('|Silence>');
   });
 

@@ -36,5 +36,6 @@ describe('renderText', () => {
     const out = renderText(resolvedOf(oomDocument()), { color: false });
     expect(out).toContain('[RESOLVED]');
     expect(out).toContain('Resolved after 47m');
+    expect(out).toContain('If it comes back: Raise the memory limit');
   });
 });
