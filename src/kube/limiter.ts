@@ -35,12 +35,6 @@ interface Waiter {
   start: () => void;
 }
 
-/** A call past `slowAfterMs` that still holds its slot because the slow lane was full. */
-interface Overdue {
-  key: RequestKey;
-  leaveSlot: () => void;
-}
-
 const OUTSIDE_ANY_REQUEST: RequestKey = {};
 
 export function createLimiter(max: number, lane?: SlowLane): Limiter {
@@ -48,7 +42,8 @@ export function createLimiter(max: number, lane?: SlowLane): Limiter {
   let active = 0;
   let slow = 0;
   const queue: Waiter[] = [];
-  const overdue: Overdue[] = [];
+  /** Calls past `slowAfterMs` that still hold their slot because the lane was full: how each leaves it. */
+  const overdue: (() => void)[] = [];
   /** Calls past `slowAfterMs` per request, in the lane or not: such a request waits behind the others. */
   const hangingBy = new Map<RequestKey, number>();
 
@@ -56,12 +51,15 @@ export function createLimiter(max: number, lane?: SlowLane): Limiter {
   const servedAt = new WeakMap<RequestKey, number>();
   let turn = 0;
   const nextWaiter = (): Waiter | undefined => {
+    // Calm requests before hanging ones; among those, round robin; within a request, arrival order.
+    const before = (a: Waiter, b: Waiter): boolean => {
+      const [hangingA, hangingB] = [hangingBy.has(a.key), hangingBy.has(b.key)];
+      if (hangingA !== hangingB) return hangingB;
+      return (servedAt.get(a.key) ?? -1) < (servedAt.get(b.key) ?? -1);
+    };
     let best = -1;
-    let bestRank = Number.POSITIVE_INFINITY;
     queue.forEach((w, i) => {
-      // Calm requests before hanging ones; among those, round robin; within a request, arrival order.
-      const rank = (hangingBy.has(w.key) ? 1e15 : 0) + (servedAt.get(w.key) ?? -1);
-      if (rank < bestRank) [best, bestRank] = [i, rank];
+      if (best === -1 || before(w, queue[best] as Waiter)) best = i;
     });
     const next = best === -1 ? undefined : queue.splice(best, 1)[0];
     if (next !== undefined) servedAt.set(next.key, turn++);
@@ -91,7 +89,6 @@ export function createLimiter(max: number, lane?: SlowLane): Limiter {
         slow++;
         freeSlot();
       };
-      const self: Overdue = { key, leaveSlot };
       const timer =
         lane === undefined
           ? undefined
@@ -100,7 +97,7 @@ export function createLimiter(max: number, lane?: SlowLane): Limiter {
               if (slow < lane.maxSlow) leaveSlot();
               else {
                 at.place = 'overdue';
-                overdue.push(self);
+                overdue.push(leaveSlot);
               }
             }, lane.slowAfterMs);
       try {
@@ -108,11 +105,11 @@ export function createLimiter(max: number, lane?: SlowLane): Limiter {
       } finally {
         clearTimeout(timer);
         if (at.place !== 'slot') count(key, -1);
-        if (at.place === 'overdue') overdue.splice(overdue.indexOf(self), 1);
+        if (at.place === 'overdue') overdue.splice(overdue.indexOf(leaveSlot), 1);
         if (at.place === 'lane') {
           slow--;
           // Room in the lane again: the oldest overdue call moves there and frees its slot.
-          overdue.shift()?.leaveSlot();
+          overdue.shift()?.();
         } else freeSlot();
       }
     },
