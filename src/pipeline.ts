@@ -16,7 +16,7 @@ import { buildDocument, keptLabels } from './http/alert-document.ts';
 import type { WebhookAlert, WebhookPayload } from './http/alertmanager-payload.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
 import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from './incidents/incident.ts';
-import { decideResolution, firingFacts, type ReplacementQuery, type ResolveRead, replacementQuery } from './incidents/resolution.ts';
+import { decideResolution, firingFacts, type ResolveRead, replacementSelector } from './incidents/resolution.ts';
 import { claimAll, createMemoryStore, type Held, type StateStore } from './incidents/state-store.ts';
 import { decideStorm, STORM_DEFAULTS, type StormSettings, type StormState, stormKey } from './incidents/storm.ts';
 import { podRevisionName, type WorkloadFacts } from './incidents/workload.ts';
@@ -54,15 +54,10 @@ export interface WorkloadSource {
 
 /**
  * Reads an alert's pod once when the alert resolves (in the alert's cluster) and, when it is gone
- * or going and `replacements` names its owner, the owner's pods; never rejects.
+ * or going and `ownerSelector` is known, its owner's pods through that selector; never rejects.
  */
 export interface ResolvedPodSource {
-  read(
-    labels: Readonly<Record<string, string>>,
-    namespace: string,
-    pod: string,
-    options: { replacements?: ReplacementQuery; deadline?: number },
-  ): Promise<ResolveRead>;
+  read(labels: Readonly<Record<string, string>>, namespace: string, pod: string, options: { ownerSelector?: string; deadline?: number }): Promise<ResolveRead>;
 }
 
 /** The delivery port: the notifier, or a fake in tests. */
@@ -145,9 +140,9 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
             const item: Pending = { document: resolvedFrom(decision.claim.firing, alert), podKey };
             pending.push(item);
             const { namespace, pod } = item.document.target;
-            const replacements = replacementQuery(item.document.target);
+            const ownerSelector = replacementSelector(item.document.target);
             const options = {
-              ...(replacements === undefined ? {} : { replacements }),
+              ...(ownerSelector === undefined ? {} : { ownerSelector }),
               ...(evidenceDeadline === undefined ? {} : { deadline: evidenceDeadline }),
             };
             if (deps.resolvedPods !== undefined && namespace !== '' && pod !== '')

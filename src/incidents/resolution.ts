@@ -9,7 +9,7 @@
 import { humanDuration } from '../diagnosis/describe.ts';
 import type { DiagnosisDocument, DocumentProblem, Resolution, Target } from '../diagnosis/document.ts';
 import type { ContainerFacts, PodFacts, ProblemKind } from '../diagnosis/evidence.ts';
-import { type WorkloadRef, workloadName } from './workload.ts';
+import { workloadName } from './workload.ts';
 
 /** One pod of the owner, as listed on resolve. */
 export interface ListedPod {
@@ -40,12 +40,6 @@ export interface FiringFacts {
   firedAt?: string;
   /** The firing read found the pod and it had no controller: nothing recreates it once deleted. */
   bare?: boolean;
-}
-
-/** Where the owner's pods are listed on resolve: the controller and its selector (`kubectl get pods -l` syntax). */
-export interface ReplacementQuery {
-  owner: WorkloadRef;
-  selector: string;
 }
 
 export interface ResolveDecision {
@@ -82,10 +76,13 @@ export function firingFacts(doc: Pick<DiagnosisDocument, 'target' | 'alert' | 'p
   return facts;
 }
 
-/** Where to look for the replacement of the firing document's pod; none for a bare pod or an owner whose selector is unknown. */
-export function replacementQuery(target: Pick<Target, 'owner' | 'ownerSelector'>): ReplacementQuery | undefined {
+/**
+ * The selector (`kubectl get pods -l` syntax) through which the firing document's pod's owner lists
+ * its pods, where a replacement is looked for; none for a bare pod or an owner whose selector is unknown.
+ */
+export function replacementSelector(target: Pick<Target, 'owner' | 'ownerSelector'>): string | undefined {
   if (target.owner === undefined || target.ownerSelector === undefined || target.ownerSelector === '') return undefined;
-  return { owner: { kind: target.owner.kind, name: target.owner.name }, selector: target.ownerSelector };
+  return target.ownerSelector;
 }
 
 export function decideResolution(read: ResolveRead, firing: FiringFacts, now: Date): ResolveDecision {

@@ -13,7 +13,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { raceDeadline } from '../deadline.ts';
 import type { Evidence, PodFacts, Problem } from '../diagnosis/evidence.ts';
-import type { ListedPod, OwnerPodsRead, ReplacementQuery, ResolveRead } from '../incidents/resolution.ts';
+import type { ListedPod, OwnerPodsRead, ResolveRead } from '../incidents/resolution.ts';
 import type { WorkloadFacts } from '../incidents/workload.ts';
 import type { GatherDeps, RequestBounds } from './gather-evidence.ts';
 import { gatherForAlerts } from './gather-for-alerts.ts';
@@ -48,7 +48,7 @@ export interface ClusterReaders {
   workload(labels: Labels, pod: PodFacts): Promise<WorkloadFacts>;
   /**
    * The pod of a resolved alert, read once (`get pods`); when it is gone or being deleted and
-   * `options.replacements` names its owner, the owner's pods too (one bounded `list pods`, raced
+   * `options.ownerSelector` is known, its owner's pods too (one bounded `list pods`, raced
    * against `options.deadline`). A failure is a value, never a rejection.
    */
   readResolved(labels: Labels, namespace: string, pod: string, options?: ResolveOptions): Promise<ResolveRead>;
@@ -56,7 +56,8 @@ export interface ClusterReaders {
 }
 
 export interface ResolveOptions {
-  replacements?: ReplacementQuery;
+  /** The owner's pod selector (`kubectl get pods -l` syntax), from the firing document. */
+  ownerSelector?: string;
   /** ms since the epoch: an owner's list not answered by then counts as late. */
   deadline?: number;
 }
@@ -135,8 +136,8 @@ export function createClusterReaders(options: ClusterOptions): ClusterReaders {
         else throw err;
       }
       const going = read.kind === 'gone' || (read.kind === 'pod' && read.pod.deletionTimestamp !== undefined);
-      if (!going || options.replacements === undefined) return read;
-      return { ...read, owner: await listOwnerPods(cluster.reader, namespace, options.replacements.selector, options.deadline) };
+      if (!going || options.ownerSelector === undefined) return read;
+      return { ...read, owner: await listOwnerPods(cluster.reader, namespace, options.ownerSelector, options.deadline) };
     },
     async close() {
       await Promise.all([primary, ...byContext.values()].map((c) => (isProblem(c) ? undefined : c.reader.close())));

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterReaders, createClusterReaders, REPLACEMENT_LIST_LIMIT } from '../../../src/kube/clusters.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../../support/fake-kube-api.ts';
 
-const owner = { kind: 'Deployment', name: 'checkout' };
 const rs = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'checkout-5c7d9', uid: 'rs-1', controller: true }];
 const pod = (name: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'v1',
@@ -40,7 +39,7 @@ const paths = () => api.requests.map((r) => `${r.path}${r.query['labelSelector']
 describe('readResolved', () => {
   it('a gone pod: one get (404), then one list of the owner by its selector', async () => {
     api.resetRequests();
-    const read = await clusters.readResolved({}, 'shop', 'checkout-5c7d9-old00', { replacements: { owner, selector: 'app=checkout' } });
+    const read = await clusters.readResolved({}, 'shop', 'checkout-5c7d9-old00', { ownerSelector: 'app=checkout' });
     expect(read.kind).toBe('gone');
     expect(read.kind === 'gone' && read.owner?.kind === 'listed' ? read.owner.pods.map((p) => [p.pod.name, p.createdAt]) : []).toEqual([
       ['checkout-5c7d9-going', '2026-11-30T09:58:00Z'],
@@ -51,9 +50,9 @@ describe('readResolved', () => {
 
   it('a pod being deleted is listed for too; a running one, or no selector known, costs only the get', async () => {
     api.resetRequests();
-    const going = await clusters.readResolved({}, 'shop', 'checkout-5c7d9-going', { replacements: { owner, selector: 'app=checkout' } });
+    const going = await clusters.readResolved({}, 'shop', 'checkout-5c7d9-going', { ownerSelector: 'app=checkout' });
     expect(going.kind === 'pod' && going.owner?.kind).toBe('listed');
-    await clusters.readResolved({}, 'shop', 'checkout-5c7d9-new01', { replacements: { owner, selector: 'app=checkout' } });
+    await clusters.readResolved({}, 'shop', 'checkout-5c7d9-new01', { ownerSelector: 'app=checkout' });
     const unknown = await clusters.readResolved({}, 'shop', 'checkout-5c7d9-old00', {});
     expect(unknown).toEqual({ kind: 'gone' });
     expect(api.requests.filter((r) => r.path === '/api/v1/namespaces/shop/pods')).toHaveLength(1);
@@ -62,7 +61,7 @@ describe('readResolved', () => {
   it('a list that hangs past the deadline is late; one the API refuses is failed; the gone pod is still said', async () => {
     api.failNext(/^\/api\/v1\/namespaces\/shop\/pods$/, 'hang');
     const late = await clusters.readResolved({}, 'shop', 'checkout-5c7d9-old00', {
-      replacements: { owner, selector: 'app=checkout' },
+      ownerSelector: 'app=checkout',
       deadline: Date.now() + 300,
     });
     expect(late).toEqual({ kind: 'gone', owner: { kind: 'late' } });
@@ -70,7 +69,7 @@ describe('readResolved', () => {
       status: 403,
       message: 'pods is forbidden: User "system:serviceaccount:crashtriage:crashtriage" cannot list resource "pods"',
     });
-    const refused = await clusters.readResolved({}, 'shop', 'checkout-5c7d9-old00', { replacements: { owner, selector: 'app=checkout' } });
+    const refused = await clusters.readResolved({}, 'shop', 'checkout-5c7d9-old00', { ownerSelector: 'app=checkout' });
     expect(refused.kind === 'gone' && refused.owner).toMatchObject({ kind: 'failed', problemKind: 'forbidden' });
   });
 });

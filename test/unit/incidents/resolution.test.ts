@@ -7,7 +7,7 @@ import {
   firingFacts,
   type ListedPod,
   type OwnerPodsRead,
-  replacementQuery,
+  replacementSelector,
   SETTLE_SECONDS,
 } from '../../../src/incidents/resolution.ts';
 import { podFacts } from '../../../src/kube/pod-facts.ts';
@@ -274,7 +274,7 @@ describe('decideResolution: what replaced a pod that is gone', () => {
     expect(decideResolution({ kind: 'gone' }, FIRED, NOW).resolution.text).toBe('pod checkout-7d9f8-abcde is gone (replaced or deleted)');
   });
 
-  it('firingFacts and replacementQuery read the firing document', () => {
+  it('firingFacts and replacementSelector read the firing document', () => {
     const doc = {
       target: { namespace: 'shop', pod: FIRING.pod, container: 'app', restarts: 5 },
       alert: { startsAt: '2026-11-30T09:13:00Z' },
@@ -284,11 +284,8 @@ describe('decideResolution: what replaced a pod that is gone', () => {
     // A pod that could not be read at firing has an owner nobody knows.
     expect(firingFacts({ ...doc, problems: [{ source: 'pod', message: 'forbidden' }] }).bare).toBeUndefined();
     expect(firingFacts({ ...doc, target: { ...doc.target, owner: { kind: 'Deployment', name: 'checkout' } } }).bare).toBeUndefined();
-    expect(replacementQuery({ owner: { kind: 'Deployment', name: 'checkout' }, ownerSelector: 'app=checkout' })).toEqual({
-      owner: { kind: 'Deployment', name: 'checkout' },
-      selector: 'app=checkout',
-    });
-    expect(replacementQuery({ owner: { kind: 'Deployment', name: 'checkout' } })).toBeUndefined();
-    expect(replacementQuery({ ownerSelector: 'app=checkout' })).toBeUndefined();
+    expect(replacementSelector({ owner: { kind: 'Deployment', name: 'checkout' }, ownerSelector: 'app=checkout' })).toBe('app=checkout');
+    expect(replacementSelector({ owner: { kind: 'Deployment', name: 'checkout' } })).toBeUndefined();
+    expect(replacementSelector({ ownerSelector: 'app=checkout' })).toBeUndefined();
   });
 });
