@@ -35,8 +35,14 @@ export interface Mrkdwn {
 export type SlackBlock =
   | { type: 'header'; text: PlainText }
   | { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[] }
-  | { type: 'context'; elements: Mrkdwn[] }
-  | { type: 'divider' };
+  | { type: 'context'; elements: Mrkdwn[]; block_id?: string }
+  | { type: 'divider' }
+  | { type: 'actions'; block_id: string; elements: ActionElement[] };
+
+/** Interactive elements of an `actions` block (docs.slack.dev/reference/block-kit/block-elements). */
+export type ActionElement =
+  | { type: 'button'; action_id: string; text: PlainText; value: string; style?: 'primary' | 'danger' }
+  | { type: 'static_select'; action_id: string; placeholder: PlainText; options: { text: PlainText; value: string }[] };
 
 export interface SlackMessage {
   /** Notification and accessibility fallback (mrkdwn, escaped). */

@@ -23,6 +23,35 @@ function textObjectError(t: unknown, max: number, plainOnly = false): string | u
   return undefined;
 }
 
+/**
+ * An actions block's elements as Slack checks them (docs.slack.dev/reference/block-kit/blocks/actions-block:
+ * at most 25; block-elements/button-element: text 75, value 2000, action_id 255; select-menu-element:
+ * placeholder 150, 1 to 100 options, option text 75 and value 150).
+ */
+function actionsError(elements: unknown): string | undefined {
+  if (!Array.isArray(elements) || elements.length === 0 || elements.length > 25) return 'elements must be 1 to 25';
+  for (const el of elements as Record<string, unknown>[]) {
+    const id = el['action_id'];
+    if (id !== undefined && (typeof id !== 'string' || id.length > 255)) return 'bad action_id';
+    if (el['type'] === 'button') {
+      const err = textObjectError(el['text'], 75, true);
+      if (err !== undefined) return `button ${err}`;
+      if (el['value'] !== undefined && (typeof el['value'] !== 'string' || el['value'].length > 2000)) return 'button value longer than 2000';
+    } else if (el['type'] === 'static_select') {
+      const err = textObjectError(el['placeholder'], 150, true);
+      if (err !== undefined) return `placeholder ${err}`;
+      const options = el['options'];
+      if (!Array.isArray(options) || options.length === 0 || options.length > 100) return 'options must be 1 to 100';
+      for (const o of options as Record<string, unknown>[]) {
+        const oErr = textObjectError(o['text'], 75, true);
+        if (oErr !== undefined) return `option ${oErr}`;
+        if (typeof o['value'] !== 'string' || o['value'].length > 150) return 'option value longer than 150';
+      }
+    } else return `element type ${String(el['type'])} not handled by the stand-in`;
+  }
+  return undefined;
+}
+
 /** Why Slack would refuse this block array (`invalid_blocks`), or undefined when it is valid. */
 export function blockError(blocks: unknown): string | undefined {
   if (!Array.isArray(blocks)) return 'blocks is not an array';
@@ -52,6 +81,9 @@ export function blockError(blocks: unknown): string | undefined {
           if (err !== undefined) return err;
         }
       }
+    } else if (type === 'actions') {
+      const err = e(actionsError(block['elements']));
+      if (err !== undefined) return err;
     } else if (type === 'context') {
       const elements = block['elements'];
       if (!Array.isArray(elements) || elements.length === 0 || elements.length > 10) return e('elements must be 1 to 10');
