@@ -3,7 +3,7 @@
  * missing env/config/file, unreachable dependencies, error-level structured lines.
  */
 import { findCrashes } from './log-crash-lines.ts';
-import { LINE_MATCHERS } from './log-line-patterns.ts';
+import { LINE_MATCHERS } from './log-matchers.ts';
 import type { LogSignature, Runtime } from './log-signature-types.ts';
 import { isBelowError, parseLeveled } from './log-structured.ts';
 import { decidesAtWarning, SIGNATURES, signatureRank } from './precedence.ts';
@@ -49,7 +49,7 @@ export function findSignatures(lines: readonly string[]): LogSignature[] {
   const taken = new Set(crashes.map((c) => c.index));
   // Node.js: `Cannot find module '/app/server.js'` with no `Require stack:` is the entry script itself.
   const entryScript = (sig: LogSignature): LogSignature =>
-    sig.kind === 'module-missing' && sig.runtime === 'node' && sig.path?.startsWith('/') === true && !/^Require stack:/.test(lines[sig.index + 1] ?? '')
+    sig.kind === 'missing-module' && sig.runtime === 'node' && sig.path?.startsWith('/') === true && !/^Require stack:/.test(lines[sig.index + 1] ?? '')
       ? { ...sig, kind: 'exec-error' }
       : sig;
   const single: LogSignature[] = [];
@@ -63,7 +63,7 @@ export function findSignatures(lines: readonly string[]): LogSignature[] {
   });
   // A specific line signature replaces the crash shape on the same line but keeps its context lines;
   // a connection failure is kept beside the crash (it names the endpoint, the crash stays decisive).
-  const replaces = (s: LogSignature): boolean => s.kind !== 'connection';
+  const replaces = (s: LogSignature): boolean => s.kind !== 'dependency-unreachable';
   const merged = single.map((s) => {
     const crash = crashes.find((c) => c.index === s.index);
     if (crash === undefined || !replaces(s)) return s;

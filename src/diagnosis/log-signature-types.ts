@@ -31,12 +31,12 @@ export interface LogSignature {
   runtime?: Runtime;
   /** missing-env: the variable or property; db-auth: the database user. */
   name?: string;
-  /** missing-file, fs-*, exec-error, module-missing, missing-library: the path or module. */
+  /** missing-file, fs-*, exec-error, missing-module, missing-shared-library: the path or module. */
   path?: string;
-  /** connection, tls-verify: host or host:port, and how it failed. */
+  /** dependency-unreachable, tls-verify: host or host:port, and how it failed. */
   endpoint?: string;
   failure?: 'refused' | 'dns' | 'timeout';
-  /** port-in-use, port-privileged, service-link: the port. */
+  /** port-bind, port-privileged, service-link-collision: the port. */
   port?: number;
   /** api-forbidden: who was refused what. */
   forbidden?: ForbiddenAccess;
@@ -45,3 +45,9 @@ export interface LogSignature {
   /** error-log: fatal outranks error. */
   fatal?: boolean;
 }
+
+/** What one line matcher finds: a signature before it is placed in the log. */
+export type LineMatch = Omit<LogSignature, 'index' | 'related'>;
+
+/** Reads one trimmed log line; says what it proves, or undefined. */
+export type LineMatcher = (line: string) => LineMatch | undefined;

@@ -38,7 +38,7 @@ export type Fix =
   | { kind: 'init-waiting'; waitsFor?: string }
   | { kind: 'rbac'; access: ForbiddenAccess[] }
   | { kind: 'writable-path'; path: string; dir: string; projected?: string }
-  | { kind: 'fs-permission'; path: string; mountPath?: string; volume?: string; volumeKind?: VolumeFacts['kind'] }
+  | { kind: 'fs-permission-denied'; path: string; mountPath?: string; volume?: string; volumeKind?: VolumeFacts['kind'] }
   | { kind: 'mount-hides-files'; path: string; mountPath: string; volume: string; object: { kind: 'configmap' | 'secret'; name: string } }
   | { kind: 'service-links'; name?: string; service?: string }
   | { kind: 'db-auth'; user?: string; secrets: { env: string; secret: string; key: string }[]; envFrom: string[] }

@@ -98,7 +98,7 @@ export function writablePathRemedies(clues: Clues, w: Workload, fix: FixOf<'writ
   ];
 }
 
-export function fsPermissionRemedies(clues: Clues, w: Workload, fix: FixOf<'fs-permission'>): Remedy[] {
+export function fsPermissionRemedies(clues: Clues, w: Workload, fix: FixOf<'fs-permission-denied'>): Remedy[] {
   const user = clues.container?.securityContext?.runAsUser ?? clues.pod?.securityContext?.runAsUser;
   const group = clues.container?.securityContext?.runAsGroup ?? user;
   const out: Remedy[] = [];

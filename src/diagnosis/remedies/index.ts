@@ -143,7 +143,7 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return rbacRemedies(clues, w, fix);
     case 'writable-path':
       return writablePathRemedies(clues, w, fix);
-    case 'fs-permission':
+    case 'fs-permission-denied':
       return fsPermissionRemedies(clues, w, fix);
     case 'mount-hides-files':
       return mountHidesRemedies(clues, w, fix);

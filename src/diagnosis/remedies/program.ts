@@ -3,8 +3,8 @@
  * run-to-completion workloads (cause 6), stray SIGTERM/SIGKILL.
  */
 import type { Clues } from '../clues.ts';
+import { dependency } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
-import { dependency } from '../rules/crash.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { onNode } from './pod.ts';

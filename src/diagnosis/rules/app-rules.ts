@@ -5,13 +5,13 @@
  * a fix plan that carries the names from the evidence.
  */
 import type { Clues } from '../clues.ts';
+import { logLines } from '../crash-verdict.ts';
 import type { CauseDetail, EvidenceLine } from '../document.ts';
 import type { VolumeFacts } from '../evidence.ts';
 import type { ForbiddenAccess, LogSignature } from '../log-signature-types.ts';
 import type { SignatureKind } from '../precedence.ts';
 import { describeExit, exitedWith } from '../signals.ts';
 import type { Fix, Verdict } from '../verdict.ts';
-import { logLines } from './crash.ts';
 import { generic } from './log-rules.ts';
 import { type Rule, statusLine, who } from './rule.ts';
 
@@ -135,10 +135,10 @@ export const fsReadOnly: Rule = {
 };
 
 export const fsPermission: Rule = {
-  id: 'app-fs-permission',
+  id: 'app-fs-permission-denied',
   places: ['log-cause'],
   detect(clues) {
-    const sig = signature(clues, 'fs-permission');
+    const sig = signature(clues, 'fs-permission-denied');
     if (sig?.path === undefined) return [];
     const mount = mountOver(clues, sig.path);
     const pod = clues.pod?.securityContext;
@@ -157,7 +157,7 @@ export const fsPermission: Rule = {
         : `the process user may not open ${sig.path}`;
     return [
       appVerdict(clues, 'fs-permission-denied', `Permission denied: ${sig.path}`, because, sig, spec, {
-        kind: 'fs-permission',
+        kind: 'fs-permission-denied',
         path: sig.path,
         ...(mount === undefined ? {} : { mountPath: mount.mountPath }),
         ...(volume === undefined ? {} : { volume: volume.name, volumeKind: volume.kind }),
@@ -168,10 +168,10 @@ export const fsPermission: Rule = {
 
 /** Service-link variables: `NAME_PORT=tcp://IP:PORT` for Service `name` (the kubelet's docker-links style). */
 export const serviceLink: Rule = {
-  id: 'app-service-link',
+  id: 'app-service-link-collision',
   places: ['log-cause'],
   detect(clues) {
-    const sig = signature(clues, 'service-link');
+    const sig = signature(clues, 'service-link-collision');
     if (sig === undefined || clues.pod?.enableServiceLinks === false) return [];
     const name = sig.name;
     const setInSpec = name !== undefined && clues.container?.env.some((e) => e.name === name) === true;
@@ -268,10 +268,10 @@ export const missingCode: Rule = {
   id: 'app-missing-code',
   places: ['log-cause'],
   detect(clues) {
-    const loader127 = clues.termination?.exitCode === 127 && clues.primary?.kind === 'missing-library' ? clues.primary : undefined;
-    const sig = signature(clues, 'module-missing') ?? signature(clues, 'missing-library') ?? loader127;
+    const loader127 = clues.termination?.exitCode === 127 && clues.primary?.kind === 'missing-shared-library' ? clues.primary : undefined;
+    const sig = signature(clues, 'missing-module') ?? signature(clues, 'missing-shared-library') ?? loader127;
     if (sig === undefined) return [];
-    const library = sig.kind === 'missing-library';
+    const library = sig.kind === 'missing-shared-library';
     const name = sig.path ?? (library ? 'a shared library' : 'a module');
     const hidden = name.startsWith('/') ? mountOver(clues, name) : undefined;
     const source = hidden?.volume?.sources[0];
@@ -322,7 +322,7 @@ export const portBind: Rule = {
   id: 'app-port-bind',
   places: ['log-cause'],
   detect(clues) {
-    const sig = signature(clues, 'port-in-use') ?? signature(clues, 'port-privileged');
+    const sig = signature(clues, 'port-bind') ?? signature(clues, 'port-privileged');
     if (sig === undefined) return [];
     const privileged = sig.kind === 'port-privileged';
     const port = sig.port;

@@ -3,11 +3,11 @@
  * own; other codes are an application crash that the log may explain further (log-rules.ts).
  */
 import type { Clues } from '../clues.ts';
+import { crashVerdict } from '../crash-verdict.ts';
 import type { EvidenceLine } from '../document.ts';
 import { placeRank } from '../precedence.ts';
 import { describeExit } from '../signals.ts';
 import { lower, type Verdict } from '../verdict.ts';
-import { crashVerdict } from './crash.ts';
 import { entrypointVerdict } from './entrypoint.ts';
 import { hasProblem, type Rule, statusLine, who } from './rule.ts';
 
@@ -95,7 +95,7 @@ export const exitCode: Rule = {
       case 126:
       case 127: {
         // The dynamic loader exits 127 when a shared library is missing: that is the image's content, not the command.
-        if (t.exitCode === 127 && clues.signatures.some((s) => s.kind === 'missing-library')) return [];
+        if (t.exitCode === 127 && clues.signatures.some((s) => s.kind === 'missing-shared-library')) return [];
         const shell = clues.signatures.find((s) => s.kind === 'exec-error');
         const path = shell?.path;
         const problem = t.exitCode === 126 ? 'not-executable' : 'not-found';

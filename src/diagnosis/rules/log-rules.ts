@@ -4,12 +4,12 @@
  * kubelet's record, a probe kill or a specific exit code (docs/architecture.md "Diagnosis precedence").
  */
 import type { Clues } from '../clues.ts';
+import { crashVerdict, logLines } from '../crash-verdict.ts';
 import type { CauseDetail, EvidenceLine } from '../document.ts';
 import { parseExecFailure } from '../kube-messages.ts';
 import type { LogSignature, Runtime } from '../log-signature-types.ts';
 import { exitedWith } from '../signals.ts';
 import type { Fix, Verdict } from '../verdict.ts';
-import { crashVerdict, logLines } from './crash.ts';
 import { entrypointVerdict } from './entrypoint.ts';
 import { memoryLimit, type Rule, statusLine, who } from './rule.ts';
 

@@ -4,13 +4,14 @@
  * missing-config), a sandbox the runtime or the CNI plugin cannot create (FailedCreatePodSandBox),
  * or an init container that runs on and on, waiting for something its log names.
  */
+
+import { dependency } from '../crash-verdict.ts';
 import { humanDuration } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
 import type { ContainerFacts } from '../evidence.ts';
 import { parseMissingObject } from '../kube-messages.ts';
 import { cniPlugin, parseVolumeFailure, sandboxNetworkFailure, type VolumeProblem } from '../pod-messages.ts';
 import type { Verdict } from '../verdict.ts';
-import { dependency } from './crash.ts';
 import { eventLine, type Rule, waitingLine, who } from './rule.ts';
 
 /** Nothing of the container has run yet: no state, or waiting for the pod's setup. */

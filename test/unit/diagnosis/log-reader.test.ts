@@ -26,7 +26,7 @@ describe('primarySignature finds the decisive line', () => {
     [
       'Python ModuleNotFoundError',
       'Traceback (most recent call last):\n  File "/app/x.py", line 1, in <module>\nModuleNotFoundError: No module named \'yaml\'',
-      'module-missing',
+      'missing-module',
       "ModuleNotFoundError: No module named 'yaml'",
       { path: 'yaml' },
     ],
@@ -56,14 +56,14 @@ describe('primarySignature finds the decisive line', () => {
     [
       'Go dial refused',
       '2026/04/09 14:03:24 dial tcp 10.0.0.5:5432: connect: connection refused',
-      'connection',
+      'dependency-unreachable',
       '2026/04/09 14:03:24 dial tcp 10.0.0.5:5432: connect: connection refused',
       { endpoint: '10.0.0.5:5432', failure: 'refused' },
     ],
     [
       'Go i/o timeout',
       'dial tcp 10.0.0.9:443: i/o timeout',
-      'connection',
+      'dependency-unreachable',
       'dial tcp 10.0.0.9:443: i/o timeout',
       { endpoint: '10.0.0.9:443', failure: 'timeout' },
     ],
@@ -76,21 +76,21 @@ describe('primarySignature finds the decisive line', () => {
     [
       'Node ENOTFOUND logged',
       'redis error: getaddrinfo ENOTFOUND redis-master',
-      'connection',
+      'dependency-unreachable',
       'redis error: getaddrinfo ENOTFOUND redis-master',
       { endpoint: 'redis-master', failure: 'dns' },
     ],
     [
       'Python DNS failure',
       'socket.gaierror: [Errno -2] Name or service not known',
-      'connection',
+      'dependency-unreachable',
       'socket.gaierror: [Errno -2] Name or service not known',
       { failure: 'dns' },
     ],
     [
       'Node ETIMEDOUT',
       'Error: connect ETIMEDOUT 10.1.2.3:5672',
-      'connection',
+      'dependency-unreachable',
       'Error: connect ETIMEDOUT 10.1.2.3:5672',
       { endpoint: '10.1.2.3:5672', failure: 'timeout' },
     ],
@@ -239,7 +239,7 @@ describe('primarySignature finds the decisive line', () => {
   it('keeps the connection failure beside a thrown error on the same line', () => {
     const lines = ['Error: connect ECONNREFUSED 10.0.0.5:5432', '    at TCPConnectWrap.afterConnect (node:net:1555:16)'];
     const kinds = findSignatures(lines).map((s) => s.kind);
-    expect(kinds).toEqual(['crash', 'connection']);
+    expect(kinds).toEqual(['crash', 'dependency-unreachable']);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { gatherClues } from '../../../src/diagnosis/clues.ts';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { CauseId } from '../../../src/diagnosis/document.ts';
-import { LINE_MATCHERS } from '../../../src/diagnosis/log-line-patterns.ts';
+import { LINE_MATCHERS } from '../../../src/diagnosis/log-matchers.ts';
 import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
 import type { SignatureKind } from '../../../src/diagnosis/log-signature-types.ts';
 import { PLACES, placeRank, SIGNATURES, signatureRank } from '../../../src/diagnosis/precedence.ts';
@@ -22,18 +22,18 @@ const EXAMPLES: Record<SignatureKind, string> = {
   'exec-error': 'exec /app/server: exec format error',
   'api-forbidden': 'pods is forbidden: User "system:serviceaccount:ops:runner" cannot list resource "pods" in API group "" in the namespace "ops"',
   'missing-env': 'Error: environment variable DATABASE_URL is not set',
-  'service-link': "ValueError: invalid literal for int() with base 10: 'tcp://10.96.12.7:6379'",
+  'service-link-collision': "ValueError: invalid literal for int() with base 10: 'tcp://10.96.12.7:6379'",
   'port-privileged': 'Error: listen EACCES: permission denied 0.0.0.0:80',
-  'port-in-use': 'Error: listen EADDRINUSE: address already in use :::3000',
+  'port-bind': 'Error: listen EADDRINUSE: address already in use :::3000',
   'fs-read-only': "OSError: [Errno 30] Read-only file system: '/app/cache'",
-  'fs-permission': "PermissionError: [Errno 13] Permission denied: '/data/db.sqlite'",
+  'fs-permission-denied': "PermissionError: [Errno 13] Permission denied: '/data/db.sqlite'",
   'missing-file': "FileNotFoundError: [Errno 2] No such file or directory: '/etc/app/config.yaml'",
   'db-auth': 'psycopg2.OperationalError: FATAL:  password authentication failed for user "app"',
   'tls-verify': 'Get "https://vault.internal:8200/v1/sys/health": x509: certificate signed by unknown authority',
-  'missing-library': '/app/bin/worker: error while loading shared libraries: libssl.so.1.1: cannot open shared object file: No such file or directory',
-  'module-missing': "ModuleNotFoundError: No module named 'yaml'",
+  'missing-shared-library': '/app/bin/worker: error while loading shared libraries: libssl.so.1.1: cannot open shared object file: No such file or directory',
+  'missing-module': "ModuleNotFoundError: No module named 'yaml'",
   crash: 'panic: runtime error: invalid memory address or nil pointer dereference\n\ngoroutine 1 [running]:\nmain.main()',
-  connection: 'dial tcp 10.0.0.5:5432: connect: connection refused',
+  'dependency-unreachable': 'dial tcp 10.0.0.5:5432: connect: connection refused',
   'error-log': '{"level":"error","msg":"shutting down"}',
 };
 

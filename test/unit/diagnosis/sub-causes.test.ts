@@ -75,7 +75,7 @@ describe('log shapes', () => {
       'missing-env',
       'ruby',
     ],
-    ['Ruby LoadError', '/usr/local/lib/ruby/3.2.0/rubygems.rb:1: cannot load such file -- bundler/setup (LoadError)', 'module-missing', 'ruby'],
+    ['Ruby LoadError', '/usr/local/lib/ruby/3.2.0/rubygems.rb:1: cannot load such file -- bundler/setup (LoadError)', 'missing-module', 'ruby'],
     ['PHP fatal error', 'PHP Fatal error:  Uncaught Exception: boom in /var/www/html/index.php:3\nStack trace:\n#0 {main}', 'crash', 'php'],
     [
       'PHP memory_limit',
@@ -83,15 +83,15 @@ describe('log shapes', () => {
       'runtime-oom',
       'php',
     ],
-    ['PHP missing class', 'PHP Fatal error:  Uncaught Error: Class "App\\Kernel" not found in /var/www/public/index.php:5', 'module-missing', 'php'],
+    ['PHP missing class', 'PHP Fatal error:  Uncaught Error: Class "App\\Kernel" not found in /var/www/public/index.php:5', 'missing-module', 'php'],
     [
       '.NET unhandled exception',
       "Unhandled exception. System.InvalidOperationException: No connection string named 'Default' could be found.\n   at Program.<Main>$(String[] args)",
       'crash',
       'dotnet',
     ],
-    ['Node ESM package', "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'express' imported from /app/index.js", 'module-missing', 'node'],
-    ['JVM class missing', 'Exception in thread "main" java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory', 'module-missing', 'jvm'],
+    ['Node ESM package', "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'express' imported from /app/index.js", 'missing-module', 'node'],
+    ['JVM class missing', 'Exception in thread "main" java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory', 'missing-module', 'jvm'],
   ])('%s', (_name, log, kind, runtime) => {
     const sig = primary(log);
     expect(sig?.kind).toBe(kind);

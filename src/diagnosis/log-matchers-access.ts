@@ -1,14 +1,11 @@
 /**
- * Single-line matchers for the sub-causes of application crashes: a refused Kubernetes API call,
- * filesystem refusals, ports, database credentials, TLS verification, shared libraries and
- * Kubernetes service-link values. Texts are the runtimes' and servers' own (Kubernetes apiserver
- * RBAC messages, libc/errno strings, PostgreSQL, MySQL, MongoDB, Redis, OpenSSL, Go crypto/x509).
+ * Line matchers for what the world refused the program: the Kubernetes API (RBAC), the filesystem
+ * (read-only, permission), a port (taken, privileged), a database (credentials), a TLS peer
+ * (verification) and a dependency (refused, unresolvable, timed out). Texts are the servers' and
+ * runtimes' own (Kubernetes apiserver RBAC messages, libc/errno strings, PostgreSQL, MySQL, MongoDB,
+ * Redis, OpenSSL, Go crypto/x509 and net, Node.js, libpq, CPython, Java).
  */
-
-import type { LineMatch } from './log-line-patterns.ts';
-import type { ForbiddenAccess } from './log-signature-types.ts';
-
-type Matcher = (line: string) => LineMatch | undefined;
+import type { ForbiddenAccess, LineMatcher as Matcher } from './log-signature-types.ts';
 
 /** JSON bodies quote with `\"`; both forms read the same. */
 function unquoteJson(line: string): string {
@@ -82,18 +79,18 @@ const PORT_IN_USE: readonly RegExp[] = [
   /[Aa]ddress already in use.*?:(\d+)\b/,
 ];
 
-const portInUse: Matcher = (line) => {
+const portBind: Matcher = (line) => {
   if (!/address already in use|EADDRINUSE|already in use/i.test(line) || !/port|address|bind|listen/i.test(line)) return undefined;
   for (const p of PORT_IN_USE) {
     const port = Number(p.exec(line)?.[1]);
-    if (port > 0) return { kind: 'port-in-use', text: line, port };
+    if (port > 0) return { kind: 'port-bind', text: line, port };
   }
-  if (/EADDRINUSE|Address already in use|address already in use/.test(line)) return { kind: 'port-in-use', text: line };
+  if (/EADDRINUSE|Address already in use|address already in use/.test(line)) return { kind: 'port-bind', text: line };
   return undefined;
 };
 
 /** Permission refused on a path (EACCES/EPERM): the process user cannot read or write it. */
-const fsPermission: Matcher = (line) => {
+const fsPermissionDenied: Matcher = (line) => {
   if (!/permission denied|EACCES|AccessDeniedException|Operation not permitted/i.test(line)) return undefined;
   // Kubernetes RBAC, sockets to the Docker daemon and registries are other refusals.
   if (/\bforbidden\b|cannot \w+ resource|docker\.sock|unauthorized/i.test(line)) return undefined;
@@ -106,7 +103,7 @@ const fsPermission: Matcher = (line) => {
     BARE_PATH,
   );
   if (path === undefined) return undefined;
-  return { kind: 'fs-permission', text: line, path };
+  return { kind: 'fs-permission-denied', text: line, path };
 };
 
 /** Database credential refusals, naming the user when the server does. */
@@ -149,38 +146,57 @@ const tlsVerify: Matcher = (line) => {
   return { kind: 'tls-verify', text: line, ...(endpoint === undefined ? {} : { endpoint }) };
 };
 
-/** The dynamic loader (glibc, musl), CPython and Node.js addons, Java's UnsatisfiedLinkError. */
-const missingLibrary: Matcher = (line) => {
-  const lib =
-    /error while loading shared libraries: ([^\s:]+): cannot open shared object file/.exec(line) ??
-    /(\/[^\s:()"]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
-    /Error loading shared library ([^\s:]+): No such file or directory/.exec(line) ??
-    /([\w.+-]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
-    /UnsatisfiedLinkError: .*?(?:no (\S+) in java\.library\.path|(\S+\.so\S*))/.exec(line);
-  const path = lib?.[1] ?? lib?.[2];
-  return path === undefined ? undefined : { kind: 'missing-library', text: line, path };
+/** nginx: `host not found in upstream "backend:8080"` names the host it cannot resolve. */
+export const NGINX_UPSTREAM = /\[emerg\].*host not found in (?:upstream|resolver) "([^"]+)"/;
+
+const nginxUpstream: Matcher = (line) => {
+  const upstream = NGINX_UPSTREAM.exec(line)?.[1];
+  return upstream === undefined ? undefined : { kind: 'dependency-unreachable', text: line, endpoint: upstream, failure: 'dns' };
 };
 
-/**
- * A service-link value where the app expects its own setting: the kubelet sets `FOO_PORT=tcp://IP:PORT`
- * for every Service `foo` in the namespace, and an app reading `FOO_PORT` as a number fails to parse it.
- */
-const serviceLink: Matcher = (line) => {
-  const m = /tcp:\/\/\d{1,3}(?:\.\d{1,3}){3}:(\d+)/.exec(line);
-  if (m === null || !/invalid|parse|error|Error|cannot|unable|bad|expected|Received|NumberFormatException|not a valid|too many colons|input_value/.test(line))
-    return undefined;
-  const name = /\b([A-Z][A-Z0-9_]*_(?:PORT|HOST|ADDR|SERVICE_HOST|SERVICE_PORT))\b/.exec(line)?.[1];
-  return { kind: 'service-link', text: line, port: Number(m[1]), ...(name === undefined ? {} : { name }) };
+/** `host:port` from what a log names: no scheme, no user:password@, no path. */
+function hostPort(raw: string): string {
+  return raw
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/^[^@/]*@/, '')
+    .replace(/\/.*$/, '');
+}
+
+/** Connection failures naming the host and port: Go net, Node.js, libpq, CPython, Java. */
+const connection: Matcher = (line) => {
+  const refused =
+    /dial tcp ([^\s:]+:\d+): connect: connection refused/.exec(line) ??
+    /ECONNREFUSED ([^\s,]+:\d+)/.exec(line) ??
+    /connection to server at "([^"]+)"(?: \([^)]*\))?, port (\d+) failed: Connection refused/.exec(line) ??
+    /Connection to ([\w.-]+:\d+) refused/.exec(line) ??
+    /(?:Connection refused|connection refused).*?(?:to |at |connecting to )([\w.-]+:\d+)/.exec(line);
+  if (refused?.[1]) {
+    const endpoint = hostPort(refused[2] ? `${refused[1]}:${refused[2]}` : refused[1]);
+    return { kind: 'dependency-unreachable', text: line, endpoint, failure: 'refused' };
+  }
+  const dns =
+    /dial tcp: lookup ([^\s:]+)(?: on [^\s]+)?: no such host/.exec(line) ??
+    /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([^\s,]+)/.exec(line) ??
+    /could not translate host name "([^"]+)" to address/.exec(line) ??
+    /java\.net\.UnknownHostException: ([^\s:]+)/.exec(line) ??
+    /\b([\w.-]+)(?::\d+)?: (?:Name or service not known|Temporary failure in name resolution)/.exec(line);
+  if (dns?.[1]) return { kind: 'dependency-unreachable', text: line, endpoint: hostPort(dns[1]), failure: 'dns' };
+  const timeout = /dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/.exec(line) ?? /ETIMEDOUT ([^\s,]+:\d+)/.exec(line);
+  if (timeout?.[1]) return { kind: 'dependency-unreachable', text: line, endpoint: hostPort(timeout[1]), failure: 'timeout' };
+  if (/\b(?:Connection refused|ECONNREFUSED|connection refused)\b/.test(line)) return { kind: 'dependency-unreachable', text: line, failure: 'refused' };
+  if (/Name or service not known|Temporary failure in name resolution|nodename nor servname provided/.test(line))
+    return { kind: 'dependency-unreachable', text: line, failure: 'dns' };
+  return undefined;
 };
 
-export const CAUSE_MATCHERS = {
+/** This file's matcher of each signature kind it knows (log-matchers.ts merges them in precedence order). */
+export const ACCESS_MATCHERS = {
   'api-forbidden': apiForbidden,
-  'service-link': serviceLink,
   'port-privileged': portPrivileged,
-  'port-in-use': portInUse,
+  'port-bind': portBind,
   'fs-read-only': fsReadOnly,
-  'fs-permission': fsPermission,
+  'fs-permission-denied': fsPermissionDenied,
   'db-auth': dbAuth,
   'tls-verify': tlsVerify,
-  'missing-library': missingLibrary,
-} as const;
+  'dependency-unreachable': (line: string) => nginxUpstream(line) ?? connection(line),
+} as const satisfies Readonly<Record<string, Matcher>>;

@@ -1,12 +1,12 @@
 /**
- * Single-line signatures: each matcher reads one (trimmed) log line and says what it proves. Texts are
- * the runtimes' own (runc's libcontainer/init_linux.go; CPython, Go runtime, Node.js, HotSpot, Rust std).
+ * Line matchers for what the program and its image say is missing or wrong: the runtime's own
+ * out-of-memory message, an entrypoint that cannot be exec'd, a missing variable, file, module or
+ * shared library, a Kubernetes service-link value read as the app's own setting, and crash lines with
+ * no multi-line shape (bad arguments, nginx `[emerg]`). Texts are the runtimes' own (runc's
+ * libcontainer/init_linux.go; CPython, Go runtime, Node.js, HotSpot, Rust std, glibc/musl ld.so).
  */
-import { CAUSE_MATCHERS } from './log-line-causes.ts';
-import type { LogSignature, SignatureKind } from './log-signature-types.ts';
-
-export type LineMatch = Omit<LogSignature, 'index' | 'related'>;
-type Matcher = (line: string) => LineMatch | undefined;
+import { NGINX_UPSTREAM } from './log-matchers-access.ts';
+import type { LineMatcher as Matcher } from './log-signature-types.ts';
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
@@ -93,21 +93,21 @@ const missingFile: Matcher = (line) => {
   return undefined;
 };
 
-const moduleMissing: Matcher = (line) => {
+const missingModule: Matcher = (line) => {
   const node = /^Error: Cannot find module '([^']+)'/.exec(line);
-  if (node) return { kind: 'module-missing', text: line, runtime: 'node', ...(node[1] ? { path: node[1] } : {}) };
+  if (node) return { kind: 'missing-module', text: line, runtime: 'node', ...(node[1] ? { path: node[1] } : {}) };
   const py = /^(?:ModuleNotFoundError|ImportError): No module named '([^']+)'/.exec(line);
-  if (py) return { kind: 'module-missing', text: line, runtime: 'python', ...(py[1] ? { path: py[1] } : {}) };
+  if (py) return { kind: 'missing-module', text: line, runtime: 'python', ...(py[1] ? { path: py[1] } : {}) };
   const esm = /Error \[ERR_MODULE_NOT_FOUND\]: Cannot find (?:package|module) '([^']+)'/.exec(line);
-  if (esm?.[1]) return { kind: 'module-missing', text: line, runtime: 'node', path: esm[1] };
+  if (esm?.[1]) return { kind: 'missing-module', text: line, runtime: 'node', path: esm[1] };
   const jvm = /^Error: Could not find or load main class (\S+)/.exec(line) ?? /(?:ClassNotFoundException|NoClassDefFoundError):? ([\w$./]+)/.exec(line);
-  if (jvm?.[1]) return { kind: 'module-missing', text: line, runtime: 'jvm', path: jvm[1].replaceAll('/', '.') };
+  if (jvm?.[1]) return { kind: 'missing-module', text: line, runtime: 'jvm', path: jvm[1].replaceAll('/', '.') };
   // Ruby: `cannot load such file -- bundler/setup (LoadError)`.
   const ruby = /cannot load such file -- (\S+) \(LoadError\)/.exec(line);
-  if (ruby?.[1]) return { kind: 'module-missing', text: line, runtime: 'ruby', path: ruby[1] };
+  if (ruby?.[1]) return { kind: 'missing-module', text: line, runtime: 'ruby', path: ruby[1] };
   // PHP: `Class "App\Foo" not found`, `Failed opening required 'vendor/autoload.php'`.
   const php = /PHP Fatal error: +(?:Uncaught Error: )?Class ["']([^"']+)["'] not found|Failed opening required '([^']+)'/.exec(line);
-  if (php !== null) return { kind: 'module-missing', text: line, runtime: 'php', path: php[1] ?? php[2] ?? '' };
+  if (php !== null) return { kind: 'missing-module', text: line, runtime: 'php', path: php[1] ?? php[2] ?? '' };
   return undefined;
 };
 
@@ -122,77 +122,45 @@ const badArgs: Matcher = (line) => {
   return undefined;
 };
 
-/** nginx: `[emerg]` lines end the process; `host not found in upstream "backend:8080"` names the host. */
-const NGINX_UPSTREAM = /\[emerg\].*host not found in (?:upstream|resolver) "([^"]+)"/;
+/** The dynamic loader (glibc, musl), CPython and Node.js addons, Java's UnsatisfiedLinkError. */
+const missingLibrary: Matcher = (line) => {
+  const lib =
+    /error while loading shared libraries: ([^\s:]+): cannot open shared object file/.exec(line) ??
+    /(\/[^\s:()"]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
+    /Error loading shared library ([^\s:]+): No such file or directory/.exec(line) ??
+    /([\w.+-]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
+    /UnsatisfiedLinkError: .*?(?:no (\S+) in java\.library\.path|(\S+\.so\S*))/.exec(line);
+  const path = lib?.[1] ?? lib?.[2];
+  return path === undefined ? undefined : { kind: 'missing-shared-library', text: line, path };
+};
 
+/**
+ * A service-link value where the app expects its own setting: the kubelet sets `FOO_PORT=tcp://IP:PORT`
+ * for every Service `foo` in the namespace, and an app reading `FOO_PORT` as a number fails to parse it.
+ */
+const serviceLink: Matcher = (line) => {
+  const m = /tcp:\/\/\d{1,3}(?:\.\d{1,3}){3}:(\d+)/.exec(line);
+  if (m === null || !/invalid|parse|error|Error|cannot|unable|bad|expected|Received|NumberFormatException|not a valid|too many colons|input_value/.test(line))
+    return undefined;
+  const name = /\b([A-Z][A-Z0-9_]*_(?:PORT|HOST|ADDR|SERVICE_HOST|SERVICE_PORT))\b/.exec(line)?.[1];
+  return { kind: 'service-link-collision', text: line, port: Number(m[1]), ...(name === undefined ? {} : { name }) };
+};
+
+/** nginx: `[emerg]` lines end the process (an unresolvable upstream is a dependency failure, log-matchers-access.ts). */
 const nginxEmerg: Matcher = (line) => {
   if (NGINX_UPSTREAM.test(line)) return undefined; // a connection failure (below) names the host
   if (/^(?:\S+ \S+ )?\[emerg\] /.test(line) || /^nginx: \[emerg\] /.test(line)) return { kind: 'crash', text: line };
   return undefined;
 };
 
-const nginxUpstream: Matcher = (line) => {
-  const upstream = NGINX_UPSTREAM.exec(line)?.[1];
-  return upstream === undefined ? undefined : { kind: 'connection', text: line, endpoint: upstream, failure: 'dns' };
-};
-
-/** `host:port` from what a log names: no scheme, no user:password@, no path. */
-function hostPort(raw: string): string {
-  return raw
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-    .replace(/^[^@/]*@/, '')
-    .replace(/\/.*$/, '');
-}
-
-/** Connection failures naming the host and port: Go net, Node.js, libpq, CPython, Java. */
-const connection: Matcher = (line) => {
-  const refused =
-    /dial tcp ([^\s:]+:\d+): connect: connection refused/.exec(line) ??
-    /ECONNREFUSED ([^\s,]+:\d+)/.exec(line) ??
-    /connection to server at "([^"]+)"(?: \([^)]*\))?, port (\d+) failed: Connection refused/.exec(line) ??
-    /Connection to ([\w.-]+:\d+) refused/.exec(line) ??
-    /(?:Connection refused|connection refused).*?(?:to |at |connecting to )([\w.-]+:\d+)/.exec(line);
-  if (refused?.[1]) {
-    const endpoint = hostPort(refused[2] ? `${refused[1]}:${refused[2]}` : refused[1]);
-    return { kind: 'connection', text: line, endpoint, failure: 'refused' };
-  }
-  const dns =
-    /dial tcp: lookup ([^\s:]+)(?: on [^\s]+)?: no such host/.exec(line) ??
-    /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([^\s,]+)/.exec(line) ??
-    /could not translate host name "([^"]+)" to address/.exec(line) ??
-    /java\.net\.UnknownHostException: ([^\s:]+)/.exec(line) ??
-    /\b([\w.-]+)(?::\d+)?: (?:Name or service not known|Temporary failure in name resolution)/.exec(line);
-  if (dns?.[1]) return { kind: 'connection', text: line, endpoint: hostPort(dns[1]), failure: 'dns' };
-  const timeout = /dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/.exec(line) ?? /ETIMEDOUT ([^\s,]+:\d+)/.exec(line);
-  if (timeout?.[1]) return { kind: 'connection', text: line, endpoint: hostPort(timeout[1]), failure: 'timeout' };
-  if (/\b(?:Connection refused|ECONNREFUSED|connection refused)\b/.test(line)) return { kind: 'connection', text: line, failure: 'refused' };
-  if (/Name or service not known|Temporary failure in name resolution|nodename nor servname provided/.test(line))
-    return { kind: 'connection', text: line, failure: 'dns' };
-  return undefined;
-};
-
-/** The first of several matchers that answers. */
-function firstOf(...matchers: Matcher[]): Matcher {
-  return (line) => {
-    for (const m of matchers) {
-      const found = m(line);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-}
-
-/**
- * The line matcher of each kind. A line takes the strongest kind that matches it, in the order of
- * SIGNATURES (precedence.ts): "exec … no such file" is an exec error, not a missing file.
- */
-export const LINE_MATCHERS: Readonly<Partial<Record<SignatureKind, Matcher>>> = {
+/** This file's matcher of each signature kind it knows (log-matchers.ts merges them in precedence order). */
+export const PROGRAM_MATCHERS = {
   'runtime-oom': runtimeOom,
   'exec-error': execError,
   'missing-env': missingEnv,
   'missing-file': missingFile,
-  'module-missing': moduleMissing,
-  ...CAUSE_MATCHERS,
-  crash: firstOf(nginxEmerg, badArgs),
-  connection: firstOf(nginxUpstream, connection),
-};
+  'missing-module': missingModule,
+  'missing-shared-library': missingLibrary,
+  'service-link-collision': serviceLink,
+  crash: (line: string) => nginxEmerg(line) ?? badArgs(line),
+} as const satisfies Readonly<Record<string, Matcher>>;

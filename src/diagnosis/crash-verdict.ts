@@ -2,14 +2,14 @@
  * Application crash: the program exited non-zero on its own. The log's decisive
  * line (exception, panic, fatal log, unreachable dependency) says what broke.
  */
-import type { Clues } from '../clues.ts';
-import type { EvidenceLine } from '../document.ts';
-import { isDecisive } from '../log-reader.ts';
-import type { LogSignature } from '../log-signature-types.ts';
-import type { Place } from '../precedence.ts';
-import { describeExit, exitedWith } from '../signals.ts';
-import type { Verdict } from '../verdict.ts';
-import { hasProblem, statusLine, who } from './rule.ts';
+import type { Clues } from './clues.ts';
+import type { EvidenceLine } from './document.ts';
+import { isDecisive } from './log-reader.ts';
+import type { LogSignature } from './log-signature-types.ts';
+import type { Place } from './precedence.ts';
+import { hasProblem, statusLine, who } from './rules/rule.ts';
+import { describeExit, exitedWith } from './signals.ts';
+import type { Verdict } from './verdict.ts';
 
 const FAILURE: Record<NonNullable<LogSignature['failure']>, string> = {
   refused: 'connection refused',
@@ -20,7 +20,7 @@ const FAILURE: Record<NonNullable<LogSignature['failure']>, string> = {
 /** The last connection failure that names an endpoint and is not a mere warning (retries log those). */
 export function dependency(clues: Clues): LogSignature | undefined {
   const lines = clues.log?.lines ?? [];
-  return [...clues.signatures].reverse().find((s) => s.kind === 'connection' && s.endpoint !== undefined && isDecisive(s, lines));
+  return [...clues.signatures].reverse().find((s) => s.kind === 'dependency-unreachable' && s.endpoint !== undefined && isDecisive(s, lines));
 }
 
 /** The last line that reports a failure in words, when no shape or level marks one. */
@@ -55,11 +55,11 @@ function what(sig: LogSignature | undefined, dep: LogSignature | undefined): str
   const reach = dep?.endpoint === undefined || dep.index === sig?.index ? '' : `; it could not reach ${dep.endpoint} (${FAILURE[dep.failure ?? 'refused']})`;
   if (sig === undefined) return reach === '' ? '' : reach.slice(2);
   switch (sig.kind) {
-    case 'module-missing':
+    case 'missing-module':
       return `${sig.path ?? 'a module'} is missing from the image (${sig.text})`;
     case 'missing-file':
       return `it cannot find ${sig.path ?? 'a file'} (${sig.text})`;
-    case 'connection':
+    case 'dependency-unreachable':
       return sig.endpoint === undefined
         ? `a dependency refused the connection (${sig.text})`
         : `it could not reach ${sig.endpoint} (${FAILURE[sig.failure ?? 'refused']})`;
@@ -108,7 +108,7 @@ export function crashVerdict(clues: Clues, place: Place, sig: LogSignature | und
           ? '; it wrote nothing to its log before exiting'
           : errorWordsNote(clues);
   const title = `${sig === undefined ? 'Application error' : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
-  const dep = sig?.kind === 'connection' ? sig : dependency(clues);
+  const dep = sig?.kind === 'dependency-unreachable' ? sig : dependency(clues);
   return {
     id: 'app-crash',
     ...(sig?.kind === 'missing-file'
