@@ -1,0 +1,58 @@
+/**
+ * Microsoft Teams through a Workflows webhook (sink type 'teams'): one Adaptive Card per message
+ * (render-teams.ts), in the message envelope the "Post to a channel when a webhook request is
+ * received" template reads, or the bare card (`raw`) for a flow built by hand around `@triggerBody()`.
+ * Any 2xx is accepted (the trigger answers 202, a flow with a Response action 200); 400, 401, 404 and
+ * 413 are final, 429 and 5xx retried (classifyFailure). The whole URL is the credential (its `sig`):
+ * no error or log line carries it. No update, no thread: a resolve is a new short card.
+ */
+import { SinkBadResponseError, SinkHttpError } from '../errors.ts';
+import { postBytes, renderTeams } from '../render-teams.ts';
+import { parseRetryAfter } from '../retry-policy.ts';
+import type { Sink, SinkDeps } from '../sink.ts';
+import { postJson } from './http-post.ts';
+
+export interface TeamsSinkSpec {
+  webhookUrl: string;
+  /** Post the bare card instead of the message envelope. */
+  raw?: boolean;
+}
+
+/** The Logic Apps error code (`WorkflowNotFound`, `DirectApiInvalidAuthorizationSignature`, …) from an error body; never its message. */
+export function logicAppsErrorCode(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } } | null)?.error?.code;
+    return typeof code === 'string' && /^[A-Za-z]{3,64}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const looksLikeHtml = (contentType: string | null, body: string): boolean =>
+  /^text\/html\b/i.test(contentType ?? '') || /^\s*<(?:!doctype|html|head|body)\b/i.test(body);
+
+export function createTeamsSink(spec: TeamsSinkSpec, deps: SinkDeps): Sink {
+  return {
+    async send(doc, ctx) {
+      const post = renderTeams(doc, { externalURL: ctx.externalURL, raw: spec.raw === true });
+      const answer = await postJson(deps.fetch, spec.webhookUrl, post, { signal: ctx.signal });
+      if (answer.status >= 200 && answer.status < 300) {
+        // A proxy's or captive portal's page with 200: the card never reached the flow; retried.
+        if (looksLikeHtml(answer.headers.get('content-type'), answer.body))
+          throw new SinkBadResponseError('2xx with an HTML page instead of the Workflows trigger answer', { statusCode: answer.status });
+        return;
+      }
+      const code = logicAppsErrorCode(answer.body);
+      if (answer.status === 413) {
+        // The renderer keeps every post under TEAMS_POST_MAX_BYTES: a 413 is our defect, or a host with a lower limit.
+        deps.logger.error({ bytes: postBytes(post), code }, 'Teams refused the card as too large (413); please report this as a crashtriage defect');
+      }
+      const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), deps.clock());
+      throw new SinkHttpError(`HTTP ${answer.status}${code === undefined ? '' : ` ${code}`} from the Teams workflow`, {
+        statusCode: answer.status,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+    },
+    async close() {},
+  };
+}
