@@ -6,7 +6,7 @@
  */
 
 import { diagnose } from '../src/diagnosis/diagnose.ts';
-import { buildDocument } from '../src/http/alert-document.ts';
+import { buildDocument } from '../src/alertmanager/document.ts';
 import { createMemoryStore } from '../src/incidents/state-store.ts';
 import { createDeliveryLedger } from '../src/notify/delivery-ledger.ts';
 import { crashLoopAlert } from '../test/fixtures/alertmanager/payloads.ts';

@@ -5,8 +5,8 @@
  * waiting reason (ImagePullBackOff, CreateContainerConfigError, …).
  */
 import { createHash } from 'node:crypto';
-import type { WebhookAlert, WebhookPayload } from '../src/http/alertmanager-payload.ts';
-import { UNSET_TIME } from '../src/http/alertmanager-payload.ts';
+import type { WebhookAlert, WebhookPayload } from '../src/alertmanager/payload.ts';
+import { UNSET_TIME } from '../src/alertmanager/payload.ts';
 import type { DemoWorkload } from './workloads.ts';
 
 const RUNBOOKS = 'https://runbooks.prometheus-operator.dev/runbooks/kubernetes';

@@ -2,7 +2,7 @@
  * Alertmanager's side of the webhook: POST one notification to /alerts with the bearer token, and
  * say in a few words why it was not accepted (the service answers 503 with the sinks that failed).
  */
-import type { WebhookPayload } from '../src/http/alertmanager-payload.ts';
+import type { WebhookPayload } from '../src/alertmanager/payload.ts';
 
 /** Alertmanager's HTTP timeout for a webhook is at least 10 s; the service answers within its 8 s budget. */
 const REQUEST_TIMEOUT_MS = 15_000;

@@ -5,7 +5,8 @@
  * what failed in words a person can act on, never with the credentials.
  */
 import { Agent, fetch } from 'undici';
-import { readBoundedBody } from '../bounded-body.ts';
+import { readBoundedBody } from '../http-client/bounded-body.ts';
+import { codeOf } from '../http-client/error-code.ts';
 
 export interface PrometheusOptions {
   url: string;
@@ -117,15 +118,4 @@ function safeUrl(url: string): string {
   } catch {
     return 'the configured URL';
   }
-}
-
-/** The system error code (ECONNREFUSED, ENOTFOUND) undici keeps in `cause`, else the innermost message. */
-function codeOf(err: unknown): string {
-  let innermost = '';
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return ` (${code})`;
-    innermost = e.message;
-  }
-  return innermost === '' ? '' : ` (${innermost.slice(0, 100)})`;
 }

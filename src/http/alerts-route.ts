@@ -14,7 +14,7 @@ import { metricAlertname } from '../metrics.ts';
 import type { PipelineOutcome } from '../pipeline.ts';
 import { inRequestScope } from '../request-scope.ts';
 import { createAdmission } from './admission.ts';
-import { WebhookPayload } from './alertmanager-payload.ts';
+import { WebhookPayload } from '../alertmanager/payload.ts';
 import type { AppDeps } from './app.ts';
 import { makeTokenCheck } from './auth.ts';
 import { closeAfterReply } from './close-after-reply.ts';

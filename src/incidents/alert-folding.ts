@@ -7,7 +7,7 @@
  */
 
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
-import type { WebhookAlert } from '../http/alertmanager-payload.ts';
+import type { WebhookAlert } from '../alertmanager/payload.ts';
 
 /** What the pipeline remembers about one pod between requests (JSON, for any state store). */
 export interface PodAlerts {

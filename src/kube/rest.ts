@@ -10,7 +10,7 @@
  * (src/kube/time.ts reads both those and Dates); client-node's model types still describe them.
  */
 import { fetch } from 'undici';
-import { readBoundedBody } from '../bounded-body.ts';
+import { readBoundedBody } from '../http-client/bounded-body.ts';
 import type { KubeConnection } from './kube-connection.ts';
 import { classifyKubeError, fromStatus, KubeReadError, ResponseTooLargeError } from './kube-error.ts';
 

@@ -4,6 +4,7 @@
  * `details`, which a Slack Web API post puts in its thread and email, text and Markdown show in full.
  * Renderers only choose the format (Block Kit, HTML, terminal text, Markdown). Pure.
  */
+import { matchersText, podAlertMatchers } from '../alertmanager/matchers.ts';
 import type { DiagnosisDocument, DocumentProblem, EvidenceLine, Remedy } from '../diagnosis/document.ts';
 import { hasSparkline } from '../history/sparkline.ts';
 import { incidentDuration, oneLine, safeHttpUrl, truncateWords } from './text.ts';
@@ -276,20 +277,6 @@ export function confidenceInWords(doc: DiagnosisDocument, deciding: EvidenceLine
   return from.length === 0 ? c : `${c}: from ${from.join(' and ')}`;
 }
 
-/** A label value inside an Alertmanager matcher: `"` and `\` escaped as in its matcher syntax. */
-function matcherValue(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-function podMatchers(doc: DiagnosisDocument): string {
-  const labels = doc.alert.labels;
-  return `{${[
-    `alertname=${matcherValue(labels['alertname'] ?? doc.alert.name)}`,
-    `namespace=${matcherValue(labels['namespace'] ?? doc.target.namespace)}`,
-    `pod=${matcherValue(labels['pod'] ?? doc.target.pod)}`,
-  ].join(', ')}}`;
-}
-
 /**
  * Alertmanager's "new silence" form, pre-filled for this pod's alert. Uses the alert's own labels
  * when present so the silence matches exactly what fired.
@@ -297,14 +284,14 @@ function podMatchers(doc: DiagnosisDocument): string {
 export function silenceUrl(doc: DiagnosisDocument, externalURL: string): string | undefined {
   const base = safeHttpUrl(externalURL);
   if (base === undefined) return undefined;
-  return `${base.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(podMatchers(doc))}`;
+  return `${base.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(matchersText(podAlertMatchers(doc)))}`;
 }
 
 /** Alertmanager's alert list filtered to this pod's alert. */
 export function alertmanagerUrl(doc: DiagnosisDocument, externalURL: string): string | undefined {
   const base = safeHttpUrl(externalURL);
   if (base === undefined) return undefined;
-  return `${base.replace(/\/+$/, '')}/#/alerts?filter=${encodeURIComponent(podMatchers(doc))}`;
+  return `${base.replace(/\/+$/, '')}/#/alerts?filter=${encodeURIComponent(matchersText(podAlertMatchers(doc)))}`;
 }
 
 export function links(doc: DiagnosisDocument, externalURL: string): Link[] {

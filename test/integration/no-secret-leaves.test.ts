@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import { diagnoseCommand } from '../../src/cli/diagnose-command.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
-import type { WebhookAlert } from '../../src/http/alertmanager-payload.ts';
+import type { WebhookAlert } from '../../src/alertmanager/payload.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Service, wireService } from '../../src/wire.ts';
 import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';

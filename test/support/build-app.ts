@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
-import type { WebhookPayload } from '../../src/http/alertmanager-payload.ts';
+import type { WebhookPayload } from '../../src/alertmanager/payload.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { ReadinessReport } from '../../src/http/health-routes.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';

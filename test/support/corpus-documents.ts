@@ -6,8 +6,8 @@
 
 import { diagnose } from '../../src/diagnosis/diagnose.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
-import { buildDocument } from '../../src/http/alert-document.ts';
-import type { WebhookAlert } from '../../src/http/alertmanager-payload.ts';
+import { buildDocument } from '../../src/alertmanager/document.ts';
+import type { WebhookAlert } from '../../src/alertmanager/payload.ts';
 import { type DiagnosisFixture, fixtures, toEvidence } from '../fixtures/diagnosis/index.ts';
 
 export const CORPUS_EXTERNAL_URL = 'https://alertmanager.example.com';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.ts';
 import type { Evidence } from '../../src/diagnosis/evidence.ts';
-import type { WebhookAlert } from '../../src/http/alertmanager-payload.ts';
+import type { WebhookAlert } from '../../src/alertmanager/payload.ts';
 import type { ResolveRead } from '../../src/incidents/resolution.ts';
 import { podFacts } from '../../src/kube/pod-facts.ts';
 import { createMetrics } from '../../src/metrics.ts';

@@ -146,7 +146,7 @@ describe('metric labels from the payload are bounded', () => {
 
 describe('what a document keeps of an alert', () => {
   it('cuts long label and annotation values and keeps at most 64 of each', async () => {
-    const { keptLabels, MAX_LABEL_VALUE_CHARS } = await import('../../../src/http/alert-document.ts');
+    const { keptLabels, MAX_LABEL_VALUE_CHARS } = await import('../../../src/alertmanager/document.ts');
     const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`a${i}`, 'v']));
     expect(Object.keys(keptLabels(many))).toHaveLength(64);
     const kept = keptLabels({ description: 'd'.repeat(100_000), password: 'hunter2-is-a-secret' });

@@ -6,8 +6,8 @@
 import type { AlertRef, Diagnosis, DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Evidence } from '../diagnosis/evidence.ts';
 import { redact, redactMap } from '../diagnosis/redact.ts';
-import type { WebhookAlert } from './alertmanager-payload.ts';
-import { UNSET_TIME } from './alertmanager-payload.ts';
+import type { WebhookAlert } from './payload.ts';
+import { UNSET_TIME } from './payload.ts';
 
 /** Labels and annotations are forwarded to every sink: they pass the same redactor as the diagnosis. */
 export function alertRef(alert: WebhookAlert): AlertRef {

@@ -1,7 +1,7 @@
 /**
  * Reads a response body into one Buffer, cancelling the stream as soon as it passes `limit` bytes, so a
  * peer that answers with far more than promised costs at most `limit` of memory. Shared by the
- * Kubernetes API client and the Prometheus client; each says in its own words what was too large.
+ * Kubernetes REST client and the Prometheus and Alertmanager clients; each says in its own words what was too large.
  */
 export async function readBoundedBody(stream: ReadableStream<Uint8Array> | null, limit: number, tooLarge: () => Error): Promise<Buffer> {
   if (stream === null) return Buffer.alloc(0);
