@@ -5,8 +5,8 @@
  *   node --expose-gc bench/_fingerprints.ts
  */
 
-import { diagnose } from '../src/diagnosis/diagnose.ts';
 import { buildDocument } from '../src/alertmanager/document.ts';
+import { diagnose } from '../src/diagnosis/diagnose.ts';
 import { createMemoryStore } from '../src/incidents/state-store.ts';
 import { createDeliveryLedger } from '../src/notify/delivery-ledger.ts';
 import { crashLoopAlert } from '../test/fixtures/alertmanager/payloads.ts';

@@ -8,12 +8,12 @@
  * take turns, so that one Slack message is posted per incident.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { buildDocument, keptLabels } from './alertmanager/document.ts';
+import type { WebhookAlert, WebhookPayload } from './alertmanager/payload.ts';
 import { raceDeadline } from './deadline.ts';
 import type { Diagnosis, DiagnosisDocument } from './diagnosis/document.ts';
 import type { Evidence, PodFacts } from './diagnosis/evidence.ts';
 import type { MemoryHistorySource } from './history/index.ts';
-import { buildDocument, keptLabels } from './alertmanager/document.ts';
-import type { WebhookAlert, WebhookPayload } from './alertmanager/payload.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
 import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from './incidents/incident.ts';
 import { decideResolution, firingFacts, type ResolveRead, replacementSelector } from './incidents/resolution.ts';

@@ -5,14 +5,14 @@
 
 import { readFileSync } from 'node:fs';
 import type { V1Pod } from '@kubernetes/client-node';
+import { buildDocument } from '../alertmanager/document.ts';
+import type { WebhookAlert } from '../alertmanager/payload.ts';
 import { prometheusFromEnv } from '../config-prometheus.ts';
 import { diagnose } from '../diagnosis/diagnose.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Evidence } from '../diagnosis/evidence.ts';
 import { createMemoryHistorySource, type MemoryHistorySource } from '../history/index.ts';
 import { createPrometheusClient } from '../history/prometheus.ts';
-import { buildDocument } from '../alertmanager/document.ts';
-import type { WebhookAlert } from '../alertmanager/payload.ts';
 import { isPodCrashLooping } from '../kube/crash-looping.ts';
 import { createKubeReader, gatherEvidence, type KubeApiReader, KubeConfigError, KubeReadError, podFacts } from '../kube/index.ts';
 import { renderMarkdown } from '../notify/render-markdown.ts';

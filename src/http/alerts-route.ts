@@ -8,13 +8,13 @@
  * sends only what is still missing.
  */
 import type { FastifyInstance } from 'fastify';
+import { WebhookPayload } from '../alertmanager/payload.ts';
 import { DEFAULTS } from '../config.ts';
 import { raceDeadline } from '../deadline.ts';
 import { metricAlertname } from '../metrics.ts';
 import type { PipelineOutcome } from '../pipeline.ts';
 import { inRequestScope } from '../request-scope.ts';
 import { createAdmission } from './admission.ts';
-import { WebhookPayload } from '../alertmanager/payload.ts';
 import type { AppDeps } from './app.ts';
 import { makeTokenCheck } from './auth.ts';
 import { closeAfterReply } from './close-after-reply.ts';

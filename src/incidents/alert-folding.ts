@@ -6,8 +6,8 @@
  * Pure: the state of one pod comes in, the decision and the state to commit after delivery go out.
  */
 
-import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { WebhookAlert } from '../alertmanager/payload.ts';
+import type { DiagnosisDocument } from '../diagnosis/document.ts';
 
 /** What the pipeline remembers about one pod between requests (JSON, for any state store). */
 export interface PodAlerts {

@@ -4,10 +4,10 @@
  * cluster, summary/description and runbook_url as the mixin's rule sets them).
  */
 
-import { diagnose } from '../../src/diagnosis/diagnose.ts';
-import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { buildDocument } from '../../src/alertmanager/document.ts';
 import type { WebhookAlert } from '../../src/alertmanager/payload.ts';
+import { diagnose } from '../../src/diagnosis/diagnose.ts';
+import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { type DiagnosisFixture, fixtures, toEvidence } from '../fixtures/diagnosis/index.ts';
 
 export const CORPUS_EXTERNAL_URL = 'https://alertmanager.example.com';

@@ -1,9 +1,9 @@
 /** The pipeline with hand-written fakes of its ports (evidence source, deliverer) and the real diagnosis. */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { WebhookAlert } from '../../src/alertmanager/payload.ts';
 import { diagnose } from '../../src/diagnosis/diagnose.ts';
 import type { Evidence } from '../../src/diagnosis/evidence.ts';
-import type { WebhookAlert } from '../../src/alertmanager/payload.ts';
 import type { ResolveRead } from '../../src/incidents/resolution.ts';
 import { podFacts } from '../../src/kube/pod-facts.ts';
 import { createMetrics } from '../../src/metrics.ts';

@@ -99,7 +99,11 @@ describe('Alertmanager v2 silences', () => {
       expect((backwards as Error).message).toMatch(/^Alertmanager refused to create a silence \(HTTP 400\): .*(end time|endsAt)/i);
 
       const empty = await client.createSilence(silence({ matchers: [] })).catch((err: unknown) => err);
-      expect(empty).toMatchObject({ kind: 'bad-request', status: 422, message: expect.stringMatching(/^Alertmanager refused to create a silence \(HTTP 422\): .*matchers/) });
+      expect(empty).toMatchObject({
+        kind: 'bad-request',
+        status: 422,
+        message: expect.stringMatching(/^Alertmanager refused to create a silence \(HTTP 422\): .*matchers/),
+      });
     } finally {
       await client.close();
     }

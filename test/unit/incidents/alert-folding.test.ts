@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
 import type { WebhookAlert } from '../../../src/alertmanager/payload.ts';
+import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from '../../../src/incidents/alert-folding.ts';
 import { crashLoopAlert } from '../../fixtures/alertmanager/payloads.ts';
 
