@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { type Config, loadConfig } from '../src/config.ts';
+import { type Config, loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { type Service, wireService } from '../src/wire.ts';
 

@@ -3,7 +3,7 @@
  * every secret-bearing path censored, so a logged config, sink spec or request never leaks a token.
  */
 import { type Logger, pino } from 'pino';
-import { SECRET_PATHS } from './config.ts';
+import { SECRET_PATHS } from './config/config.ts';
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(

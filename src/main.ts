@@ -3,7 +3,7 @@
  * flight finish (bounded), then exit 0. All wiring of adapters happens in `wire.ts`.
  */
 import closeWithGrace from 'close-with-grace';
-import { loadConfig } from './config.ts';
+import { loadConfig } from './config/config.ts';
 import { KubeConfigError } from './kube/index.ts';
 import { createLogger } from './logger.ts';
 import { type Service, wireService } from './wire.ts';

@@ -4,7 +4,7 @@
  * collection of expired Leases, and the degraded mode counted in `crashtriage_state_store_degraded_total`.
  */
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import type { PodAlerts } from './incidents/alert-folding.ts';
 import type { IncidentState } from './incidents/incident.ts';
 import type { StateStore } from './incidents/state-store.ts';

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import { diagnose } from './diagnosis/diagnose.ts';
 import { createMemoryHistorySource } from './history/index.ts';
 import { createPrometheusClient } from './history/prometheus.ts';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { V1Pod } from '@kubernetes/client-node';
 import { buildDocument } from '../alertmanager/document.ts';
 import type { WebhookAlert } from '../alertmanager/payload.ts';
-import { prometheusFromEnv } from '../config-prometheus.ts';
+import { prometheusFromEnv } from '../config/prometheus.ts';
 import { diagnose } from '../diagnosis/diagnose.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Evidence } from '../diagnosis/evidence.ts';

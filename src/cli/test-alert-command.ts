@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { classifyFailure } from '../notify/retry-policy.ts';
 import { createSink } from '../notify/sinks/index.ts';

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { WebhookPayload } from '../alertmanager/payload.ts';
-import { DEFAULTS } from '../config.ts';
+import { DEFAULTS } from '../config/config.ts';
 import { raceDeadline } from '../deadline.ts';
 import { metricAlertname } from '../metrics.ts';
 import type { PipelineOutcome } from '../pipeline.ts';

@@ -3,7 +3,7 @@
  * the pipeline (evidence → diagnosis → delivery), the metrics and the health source come in as deps.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { DEFAULTS, type HttpTimeouts } from '../config.ts';
+import { DEFAULTS, type HttpTimeouts } from '../config/config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AlertPipeline } from '../pipeline.ts';
 import { registerAlertsRoute } from './alerts-route.ts';

@@ -5,7 +5,7 @@
  * cause not announced yet, and the end of the incident. An incident listed in a storm's digest is
  * sent to them once, when the digest opens (the digest lines head that message).
  */
-import type { ResolvedSink } from '../config.ts';
+import type { ResolvedSink } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 
 const ANNOUNCED: ReadonlySet<string> = new Set(['opened', 'cause-differs', 'closed']);

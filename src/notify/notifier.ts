@@ -7,7 +7,7 @@
  * the pure functions of plan.ts.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Metrics } from '../metrics.ts';
 import { createDeliveryLedger, type DeliveryLedger, deliveryKeyString, type LedgerEntry } from './delivery-ledger.ts';

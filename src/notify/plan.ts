@@ -7,7 +7,7 @@
  *   says it was already sent or refused for good);
  * - what the ledger keeps after an attempt, and what Alertmanager is answered.
  */
-import type { ResolvedSink, RouteSpec } from '../config.ts';
+import type { ResolvedSink, RouteSpec } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { DeliveryKey, LedgerOutcome } from './delivery-ledger.ts';
 import { sinkTakes } from './incident-filter.ts';

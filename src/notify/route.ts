@@ -3,7 +3,7 @@
  * first that matches stops the walk unless it says `continue: true`; when none matched, the default
  * sinks. A label the alert lacks matches as the empty string, as in Alertmanager's matchers.
  */
-import type { RouteSpec } from '../config.ts';
+import type { RouteSpec } from '../config/config.ts';
 
 const compiled = new Map<string, RegExp>();
 

@@ -6,7 +6,7 @@
 
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { type Service, wireService } from '../../src/wire.ts';
 import { kubeFixture } from '../fixtures/kube/index.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { wireService } from '../../src/wire.ts';
 import { kubeFixture } from '../fixtures/kube/index.ts';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { WebhookAlert } from '../../src/alertmanager/payload.ts';
 import { diagnoseCommand } from '../../src/cli/diagnose-command.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Service, wireService } from '../../src/wire.ts';

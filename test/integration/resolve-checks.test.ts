@@ -7,7 +7,7 @@
 
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { wireService } from '../../src/wire.ts';
 import { kubeFixture } from '../fixtures/kube/index.ts';
 import { startAlertmanager, waitFor } from '../support/alertmanager.ts';

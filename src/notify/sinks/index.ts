@@ -1,5 +1,5 @@
 /** Builds the adapter for a resolved sink spec (adapters are built at the edge, from config, and nowhere else). */
-import type { ResolvedSink } from '../../config.ts';
+import type { ResolvedSink } from '../../config/config.ts';
 import type { Sink, SinkDeps } from '../sink.ts';
 import { createConsoleSink } from './console.ts';
 import { createEmailSink } from './email.ts';

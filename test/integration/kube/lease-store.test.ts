@@ -4,14 +4,14 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.ts';
-import { holderIdentity, stateFromEnv } from '../../../src/config-state.ts';
+import { loadConfig } from '../../../src/config/config.ts';
 import { KubeReadError } from '../../../src/kube/kube-error.ts';
 import { createLeaseClient } from '../../../src/kube/lease-api.ts';
 import { ClaimTimeoutError, createLeaseStore, type LeaseStoreOptions, leaseName } from '../../../src/kube/lease-store.ts';
 import { createMetrics } from '../../../src/metrics.ts';
 import { ledgerOver } from '../../../src/notify/delivery-ledger.ts';
 import { createSharedState } from '../../../src/shared-state.ts';
+import { holderIdentity, stateFromEnv } from '../../../src/state/config.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../../support/fake-kube-api.ts';
 
 let api: FakeKubeApi;

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { Config, ResolvedSink, RouteSpec } from '../../../src/config.ts';
+import type { Config, ResolvedSink, RouteSpec } from '../../../src/config/config.ts';
 import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
 import { createMetrics, type Metrics } from '../../../src/metrics.ts';
 import type { DeliveryLedger } from '../../../src/notify/delivery-ledger.ts';

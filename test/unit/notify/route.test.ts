@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RouteSpec } from '../../../src/config.ts';
+import type { RouteSpec } from '../../../src/config/config.ts';
 import { planDelivery } from '../../../src/notify/plan.ts';
 import { routeSinks } from '../../../src/notify/route.ts';
 import { oomDocument } from '../../fixtures/notify/documents.ts';

@@ -2,7 +2,7 @@
  * Sinks from the environment variables of the README's configuration table (under the fixed names slack, slack-api, email,
  * webhook), and secrets read from their files. With no sink at all, the console sink.
  */
-import type { SinkSpec } from './config-schema.ts';
+import type { SinkSpec } from './file-schema.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { type PrometheusConfig, prometheusFromEnv } from './config-prometheus.ts';
-import { FileSettings, type RouteSpec, type SinkSpec } from './config-schema.ts';
-import { nonEmpty, type ResolvedSink, resolveSinks, sinksFromEnv } from './config-sinks.ts';
-import { type StateConfig, stateFromEnv } from './config-state.ts';
+import { type StateConfig, stateFromEnv } from '../state/config.ts';
+import { FileSettings, type RouteSpec, type SinkSpec } from './file-schema.ts';
+import { type PrometheusConfig, prometheusFromEnv } from './prometheus.ts';
+import { nonEmpty, type ResolvedSink, resolveSinks, sinksFromEnv } from './sinks.ts';
 
 export type { ResolvedSink, RouteSpec, SinkSpec };
 
@@ -52,7 +52,7 @@ export interface Config {
   defaultSinks: string[];
   /** Where OOM kills' memory history is read; undefined: not read. */
   prometheus?: PrometheusConfig;
-  /** Where the state replicas share lives (config-state.ts). */
+  /** Where the state replicas share lives (src/state/config.ts). */
   state: StateConfig;
 }
 

@@ -1,6 +1,6 @@
 /** PROMETHEUS_* settings: optional, validated, credentials read from files and never kept in the URL. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../../src/config/config.ts';
 
 const files: Record<string, string> = { '/run/token': 'tok-1\n', '/run/pw': 'pw-1\n', '/run/empty': '' };
 const read = (path: string): string => {
