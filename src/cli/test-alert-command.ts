@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { classifyFailure } from '../notify/retry-policy.ts';
-import { createSink } from '../notify/sinks/index.ts';
+import { createSink } from '../notify/sinks/registry.ts';
 import type { Terminal } from './diagnose-command.ts';
 
 export const TEST_ALERT_USAGE = `Usage: crashtriage test-alert

@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
+import { type ResolvedSink, SINK_SECRET_FIELDS, type SinkSpec } from '../notify/sinks/registry.ts';
 import { type StateConfig, stateFromEnv } from '../state/config.ts';
-import { FileSettings, type RouteSpec, type SinkSpec } from './file-schema.ts';
+import { nonEmpty } from './env-values.ts';
+import { FileSettings, type RouteSpec } from './file-schema.ts';
 import { type PrometheusConfig, prometheusFromEnv } from './prometheus.ts';
-import { nonEmpty, type ResolvedSink, resolveSinks, sinksFromEnv } from './sinks.ts';
+import { resolveSinks, sinksFromEnv } from './sinks.ts';
 
 export type { ResolvedSink, RouteSpec, SinkSpec };
 
@@ -260,18 +262,11 @@ function boolSetting(name: string, raw: string | undefined, fallback: boolean, e
   return fallback;
 }
 
-/** Paths pino must censor wherever a Config or a sink spec is logged. */
+/** Paths pino must censor wherever a Config or a sink spec is logged; each sink type names its own secret fields. */
 export const SECRET_PATHS = [
   'webhookToken',
   'config.webhookToken',
-  '*.webhookUrl',
-  '*.botToken',
-  '*.password',
-  '*.smtpUrl',
-  'sinks.*.webhookUrl',
-  'sinks.*.botToken',
-  'sinks.*.password',
-  'sinks.*.smtpUrl',
+  ...SINK_SECRET_FIELDS.flatMap((field) => [`*.${field}`, `sinks.*.${field}`]),
   'prometheus.bearerToken',
   'prometheus.basicAuth.password',
   'config.prometheus.bearerToken',

@@ -1,40 +1,10 @@
 /**
  * The settings file (`CONFIG_FILE`, YAML) as JSON Schema; the environment variables (README, "Configuration") map
- * onto the same shape in `config.ts`. Secret-bearing fields are listed in `SECRET_PATHS` so the logger
- * redacts them.
+ * onto the same shape in `config.ts`. A sink's entry is its type's schema (src/notify/sinks/registry.ts);
+ * its secret fields are redacted by the logger (`SECRET_PATHS`).
  */
 import { type Static, Type } from '@sinclair/typebox';
-
-const SlackWebhookSink = Type.Object({ type: Type.Literal('slack'), webhookUrl: Type.String({ format: 'uri' }) }, { additionalProperties: false });
-
-const SlackApiSink = Type.Object(
-  {
-    type: Type.Literal('slack-api'),
-    botToken: Type.String({ minLength: 1 }),
-    channel: Type.String({ minLength: 1 }),
-    apiUrl: Type.Optional(Type.String({ format: 'uri' })),
-  },
-  { additionalProperties: false },
-);
-
-const EmailSink = Type.Object(
-  {
-    type: Type.Literal('email'),
-    smtpUrl: Type.String({ pattern: '^smtps?://' }),
-    /** Read from a file so the password stays out of the environment and the URL. */
-    passwordFile: Type.Optional(Type.String({ minLength: 1 })),
-    from: Type.String({ minLength: 3 }),
-    to: Type.Array(Type.String({ minLength: 3 }), { minItems: 1 }),
-  },
-  { additionalProperties: false },
-);
-
-const WebhookSink = Type.Object({ type: Type.Literal('webhook'), url: Type.String({ format: 'uri' }) }, { additionalProperties: false });
-
-const ConsoleSink = Type.Object({ type: Type.Literal('console') }, { additionalProperties: false });
-
-export const SinkSpec = Type.Union([SlackWebhookSink, SlackApiSink, EmailSink, WebhookSink, ConsoleSink]);
-export type SinkSpec = Static<typeof SinkSpec>;
+import { SinkSpec } from '../notify/sinks/registry.ts';
 
 /** Like one level of Alertmanager's route tree: first match wins unless `continue` is set. */
 export const RouteSpec = Type.Object(

@@ -3,7 +3,7 @@
  * bearer token file or basic auth (user + password file), a query timeout and the window to read.
  * Unset URL: no history is read.
  */
-import { isHttpUrl, nonEmpty } from './sinks.ts';
+import { isHttpUrl, nonEmpty } from './env-values.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,17 +1,17 @@
 /**
- * Which documents of an incident a sink takes. The Slack Web API sink edits its one message per
- * incident and the JSON webhook gets every alert's document; sinks that cannot edit what they sent
- * (incoming webhook, email, console) take only what is new to their reader: the incident opening, a
+ * Which documents of an incident a sink takes. A sink type that takes every document (its
+ * `everyDocument`: the Slack Web API sink edits its one message per incident, the JSON webhook gets
+ * every alert's document) takes them all; sinks that cannot edit what they sent (incoming webhook,
+ * email, console) take only what is new to their reader: the incident opening, a
  * cause not announced yet, and the end of the incident. An incident listed in a storm's digest is
  * sent to them once, when the digest opens (the digest lines head that message).
  */
-import type { ResolvedSink } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 
 const ANNOUNCED: ReadonlySet<string> = new Set(['opened', 'cause-differs', 'closed']);
 
-export function sinkTakes(type: ResolvedSink['type'] | undefined, doc: DiagnosisDocument): boolean {
-  if (doc.incident === undefined || type === 'slack-api' || type === 'webhook') return true;
+export function sinkTakes(everyDocument: boolean, doc: DiagnosisDocument): boolean {
+  if (doc.incident === undefined || everyDocument) return true;
   if (doc.incident.storm !== undefined) return doc.incident.storm.news === 'opened';
   return ANNOUNCED.has(doc.incident.news);
 }

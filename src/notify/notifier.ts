@@ -24,7 +24,7 @@ import {
 import { classifyFailure, decideRetry, defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import type { Sink, SinkDeps } from './sink.ts';
 import type { SinkMemoryFactory } from './sink-memory.ts';
-import { createSink } from './sinks/index.ts';
+import { createSink, sinkTypeOf } from './sinks/registry.ts';
 
 export type { DeliveryFailure, DeliveryOutcome } from './plan.ts';
 
@@ -75,6 +75,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const ledger = deps.ledger ?? createDeliveryLedger({ clock, ttlMs: config.delivery.dedupeWindowMs });
   const active = new Set<Promise<DeliveryOutcome>>();
   const sinks = new Map<string, Sink>();
+  const routes = {
+    ...config,
+    everyDocument: new Set(Object.entries(config.sinks).flatMap(([name, spec]) => (sinkTypeOf(spec.type).everyDocument ? [name] : []))),
+  };
   for (const [name, spec] of Object.entries(config.sinks)) {
     sinks.set(
       name,
@@ -189,7 +193,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function run(batch: DeliveryBatch): Promise<DeliveryOutcome> {
     const deadline = Math.min(clock() + config.delivery.budgetMs, (batch.deadline ?? Number.POSITIVE_INFINITY) - ANSWER_MARGIN_MS);
-    const perSink = await Promise.all([...sinkQueues(batch, config)].map(([, messages]) => runQueue(batch, messages, deadline)));
+    const perSink = await Promise.all([...sinkQueues(batch, routes)].map(([, messages]) => runQueue(batch, messages, deadline)));
     return deliveryOutcome(perSink.flat());
   }
 

@@ -7,7 +7,7 @@
  *   says it was already sent or refused for good);
  * - what the ledger keeps after an attempt, and what Alertmanager is answered.
  */
-import type { ResolvedSink, RouteSpec } from '../config/config.ts';
+import type { RouteSpec } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { DeliveryKey, LedgerOutcome } from './delivery-ledger.ts';
 import { sinkTakes } from './incident-filter.ts';
@@ -35,14 +35,18 @@ export type DeliveryOutcome =
   | { kind: 'delivered'; permanentFailures: DeliveryFailure[] }
   | { kind: 'retry-later'; failures: DeliveryFailure[]; permanentFailures: DeliveryFailure[] };
 
-export function planDelivery(
-  documents: readonly DiagnosisDocument[],
-  config: { routes: readonly RouteSpec[]; defaultSinks: readonly string[]; sinks?: Readonly<Record<string, { type: ResolvedSink['type'] }>> },
-): Map<string, DiagnosisDocument[]> {
+export interface DeliveryRoutes {
+  routes: readonly RouteSpec[];
+  defaultSinks: readonly string[];
+  /** The sinks whose type takes every document of an incident (sink-type.ts `everyDocument`); the others only its news. */
+  everyDocument?: ReadonlySet<string>;
+}
+
+export function planDelivery(documents: readonly DiagnosisDocument[], config: DeliveryRoutes): Map<string, DiagnosisDocument[]> {
   const plan = new Map<string, DiagnosisDocument[]>();
   for (const doc of documents) {
     for (const sink of routeSinks(doc.alert.labels, config.routes, config.defaultSinks)) {
-      if (!sinkTakes(config.sinks?.[sink]?.type, doc)) continue;
+      if (!sinkTakes(config.everyDocument?.has(sink) === true, doc)) continue;
       const queue = plan.get(sink);
       if (queue === undefined) plan.set(sink, [doc]);
       else queue.push(doc);
@@ -52,10 +56,7 @@ export function planDelivery(
 }
 
 /** Each sink's queue of messages, in batch order, with the key the ledger knows each one by. */
-export function sinkQueues(
-  batch: { groupKey: string; documents: readonly DiagnosisDocument[] },
-  config: { routes: readonly RouteSpec[]; defaultSinks: readonly string[] },
-): Map<string, SinkMessage[]> {
+export function sinkQueues(batch: { groupKey: string; documents: readonly DiagnosisDocument[] }, config: DeliveryRoutes): Map<string, SinkMessage[]> {
   return new Map(
     [...planDelivery(batch.documents, config)].map(([sink, docs]) => [
       sink,

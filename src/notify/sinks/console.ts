@@ -6,8 +6,10 @@
  * - a terminal (`npm start` by hand) or a caller that hands its own writer (the demo, tests) wants
  *   to read it: the text rendering, coloured on a terminal.
  */
+import { Type } from '@sinclair/typebox';
 import { renderText } from '../render-text.ts';
 import type { Sink, SinkDeps } from '../sink.ts';
+import { sinkType } from './sink-type.ts';
 
 export function createConsoleSink(deps: Pick<SinkDeps, 'stdout' | 'logger'>): Sink {
   const readable = deps.stdout !== process.stdout || process.stdout.isTTY === true;
@@ -19,3 +21,12 @@ export function createConsoleSink(deps: Pick<SinkDeps, 'stdout' | 'logger'>): Si
     async close() {},
   };
 }
+
+/** `type: console`; also what runs when no sink is configured (src/config/sinks.ts). */
+export const consoleSinkType = sinkType({
+  type: 'console',
+  schema: Type.Object({ type: Type.Literal('console') }, { additionalProperties: false }),
+  secretFields: [],
+  everyDocument: false,
+  create: (_spec, deps) => createConsoleSink(deps),
+});

@@ -3,8 +3,10 @@
  * (RFC 5321 §4.2.1: 4yz transient, 5yz permanent). The password comes from the resolved spec and is
  * put into the connection URL only here; it is never logged (nodemailer's logger stays off).
  */
+import { type Static, Type } from '@sinclair/typebox';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { nonEmpty } from '../../config/env-values.ts';
 import type { DiagnosisDocument } from '../../diagnosis/document.ts';
 import { memoryChart } from '../../history/chart-png.ts';
 import { createBoundedMap } from '../bounded-map.ts';
@@ -12,6 +14,7 @@ import { SinkTimeoutError, SmtpError } from '../errors.ts';
 import { renderEmail } from '../render-email.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
 import { oneLine, truncate } from '../text.ts';
+import { sinkType } from './sink-type.ts';
 
 export interface EmailSinkSpec {
   smtpUrl: string;
@@ -128,3 +131,50 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
     },
   };
 }
+
+const EmailSpec = Type.Object(
+  {
+    type: Type.Literal('email'),
+    smtpUrl: Type.String({ pattern: '^smtps?://' }),
+    /** Read from a file so the password stays out of the environment and the URL. */
+    passwordFile: Type.Optional(Type.String({ minLength: 1 })),
+    from: Type.String({ minLength: 3 }),
+    to: Type.Array(Type.String({ minLength: 3 }), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+/** `type: email`, or `SMTP_URL` + `EMAIL_FROM` + `EMAIL_TO` (+ `SMTP_PASSWORD_FILE`): the sink named `email`. */
+export const emailSinkType = sinkType<typeof EmailSpec, Static<typeof EmailSpec> & { password?: string }>({
+  type: 'email',
+  schema: EmailSpec,
+  fromEnv: {
+    name: 'email',
+    read(env, errors) {
+      const smtpUrl = nonEmpty(env['SMTP_URL']);
+      if (smtpUrl === undefined) return undefined;
+      const from = nonEmpty(env['EMAIL_FROM']);
+      const to = (env['EMAIL_TO'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      if (!/^smtps?:\/\//.test(smtpUrl)) errors.push('SMTP_URL: must start with smtp:// or smtps://');
+      else if (from === undefined) errors.push('EMAIL_FROM: required when SMTP_URL is set');
+      else if (to.length === 0) errors.push('EMAIL_TO: required when SMTP_URL is set (comma-separated addresses)');
+      else {
+        const passwordFile = nonEmpty(env['SMTP_PASSWORD_FILE']);
+        return { type: 'email', smtpUrl, from, to, ...(passwordFile !== undefined ? { passwordFile } : {}) };
+      }
+      return undefined;
+    },
+  },
+  // The URL may carry user:password, though the README asks for the password file.
+  secretFields: ['smtpUrl', 'password'],
+  resolve(spec, name, env, readSecretFile) {
+    if (spec.passwordFile === undefined) return spec;
+    const password = readSecretFile(env['SMTP_PASSWORD_FILE'] !== undefined ? 'SMTP_PASSWORD_FILE' : `sinks.${name}.passwordFile`, spec.passwordFile);
+    return password === undefined ? spec : { ...spec, password };
+  },
+  everyDocument: false,
+  create: createEmailSink,
+});

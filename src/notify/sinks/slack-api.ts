@@ -13,6 +13,8 @@
  * resolves update it in place (`chat.update`: "3 of 3 pods of deployment/checkout crash looping")
  * and each joining pod is listed in its thread; the last pod's resolve marks it resolved.
  */
+import { Type } from '@sinclair/typebox';
+import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import type { DiagnosisDocument, IncidentRef, StormRef } from '../../diagnosis/document.ts';
 import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
@@ -22,6 +24,7 @@ import { processMemory } from '../sink-memory.ts';
 import { section } from '../slack-blocks.ts';
 import { escapeMrkdwn } from '../text.ts';
 import { postBody, postJson } from './http-post.ts';
+import { sinkType } from './sink-type.ts';
 import { withTextFallback } from './slack-fallback.ts';
 import { uploadToThread } from './slack-upload.ts';
 
@@ -217,3 +220,35 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     async close() {},
   };
 }
+
+/** `type: slack-api`, or `SLACK_BOT_TOKEN` + `SLACK_CHANNEL` (+ `SLACK_API_URL`): the sink named `slack-api`. */
+export const slackApiSinkType = sinkType({
+  type: 'slack-api',
+  schema: Type.Object(
+    {
+      type: Type.Literal('slack-api'),
+      botToken: Type.String({ minLength: 1 }),
+      channel: Type.String({ minLength: 1 }),
+      apiUrl: Type.Optional(Type.String({ format: 'uri' })),
+    },
+    { additionalProperties: false },
+  ),
+  fromEnv: {
+    name: 'slack-api',
+    read(env, errors) {
+      const botToken = nonEmpty(env['SLACK_BOT_TOKEN']);
+      const channel = nonEmpty(env['SLACK_CHANNEL']);
+      const apiUrl = nonEmpty(env['SLACK_API_URL']);
+      if (botToken === undefined && channel === undefined) return undefined;
+      if (botToken === undefined) errors.push('SLACK_BOT_TOKEN: required when SLACK_CHANNEL is set');
+      else if (channel === undefined) errors.push('SLACK_CHANNEL: required when SLACK_BOT_TOKEN is set');
+      else if (apiUrl !== undefined && !isHttpUrl(apiUrl)) errors.push('SLACK_API_URL: not an http(s) URL');
+      else return { type: 'slack-api' as const, botToken, channel, ...(apiUrl !== undefined ? { apiUrl } : {}) };
+      return undefined;
+    },
+  },
+  secretFields: ['botToken'],
+  // One message per incident, edited in place (chat.update) as pods join and resolve.
+  everyDocument: true,
+  create: createSlackApiSink,
+});

@@ -3,12 +3,15 @@
  * error code: 400 `invalid_blocks`/`invalid_payload`, 403, 404 `no_service`, 410
  * `channel_is_archived`, 429, 5xx (docs.slack.dev/messaging/sending-messages-using-incoming-webhooks).
  */
+import { Type } from '@sinclair/typebox';
+import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import type { DiagnosisDocument } from '../../diagnosis/document.ts';
 import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
 import { renderSlack, type SlackMessage } from '../render-slack.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
 import { postJson } from './http-post.ts';
+import { sinkType } from './sink-type.ts';
 import { withTextFallback } from './slack-fallback.ts';
 
 function isHtml(contentType: string | null, body: string): boolean {
@@ -40,3 +43,22 @@ export function createSlackWebhookSink(spec: { webhookUrl: string }, deps: SinkD
     async close() {},
   };
 }
+
+/** `type: slack`, or `SLACK_WEBHOOK_URL` (the sink named `slack`). The URL is the credential. */
+export const slackWebhookSinkType = sinkType({
+  type: 'slack',
+  schema: Type.Object({ type: Type.Literal('slack'), webhookUrl: Type.String({ format: 'uri' }) }, { additionalProperties: false }),
+  fromEnv: {
+    name: 'slack',
+    read(env, errors) {
+      const webhookUrl = nonEmpty(env['SLACK_WEBHOOK_URL']);
+      if (webhookUrl === undefined) return undefined;
+      if (isHttpUrl(webhookUrl)) return { type: 'slack' as const, webhookUrl };
+      errors.push('SLACK_WEBHOOK_URL: not an http(s) URL');
+      return undefined;
+    },
+  },
+  secretFields: ['webhookUrl'],
+  everyDocument: false,
+  create: createSlackWebhookSink,
+});

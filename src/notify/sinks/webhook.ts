@@ -3,11 +3,15 @@
  * docs/architecture.md "The diagnosis document". `Idempotency-Key` is the SHA-256 of the delivery key (sink, group, fingerprint, status,
  * startsAt), so a receiver can drop our retries; hashed because label values may hold any character.
  */
+
 import { createHash } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import { SinkHttpError } from '../errors.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { Sink, SinkDeps } from '../sink.ts';
 import { postJson } from './http-post.ts';
+import { sinkType } from './sink-type.ts';
 
 export function createWebhookSink(spec: { url: string }, deps: SinkDeps): Sink {
   return {
@@ -23,3 +27,23 @@ export function createWebhookSink(spec: { url: string }, deps: SinkDeps): Sink {
     async close() {},
   };
 }
+
+/** `type: webhook`, or `FORWARD_WEBHOOK_URL` (the sink named `webhook`). */
+export const webhookSinkType = sinkType({
+  type: 'webhook',
+  schema: Type.Object({ type: Type.Literal('webhook'), url: Type.String({ format: 'uri' }) }, { additionalProperties: false }),
+  fromEnv: {
+    name: 'webhook',
+    read(env, errors) {
+      const url = nonEmpty(env['FORWARD_WEBHOOK_URL']);
+      if (url === undefined) return undefined;
+      if (isHttpUrl(url)) return { type: 'webhook' as const, url };
+      errors.push('FORWARD_WEBHOOK_URL: not an http(s) URL');
+      return undefined;
+    },
+  },
+  secretFields: [],
+  // Its reader is a program that wants every alert's document.
+  everyDocument: true,
+  create: createWebhookSink,
+});
