@@ -7,7 +7,7 @@
  * timeouts) and keeps its place in the admission count; what it delivers is recorded, so the resend
  * sends only what is still missing.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { WebhookPayload } from '../alertmanager/payload.ts';
 import { DEFAULTS } from '../config/config.ts';
 import { raceDeadline } from '../deadline.ts';
@@ -15,11 +15,13 @@ import { metricAlertname } from '../metrics.ts';
 import type { PipelineOutcome } from '../pipeline.ts';
 import { inRequestScope } from '../request-scope.ts';
 import { createAdmission } from './admission.ts';
-import type { AppDeps } from './app.ts';
 import { makeTokenCheck } from './auth.ts';
 import { closeAfterReply } from './close-after-reply.ts';
+import type { AppDeps } from './deps.ts';
 
-export function registerAlertsRoute(app: FastifyInstance, deps: AppDeps): void {
+export const alertsRoute: FastifyPluginAsync<AppDeps> = async (app, deps) => {
+  // Alertmanager sends application/json; anything else is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   const { metrics, pipeline } = deps;
   const token = deps.config.webhookToken;
   const tokenMatches = token === undefined ? undefined : makeTokenCheck(token);
@@ -88,4 +90,4 @@ export function registerAlertsRoute(app: FastifyInstance, deps: AppDeps): void {
       }
     },
   );
-}
+};

@@ -1,24 +1,13 @@
 /**
- * buildApp(deps): the Fastify service with its routes; what the tests call. It does no I/O of its own:
+ * buildApp(deps): the Fastify service with its routes, each an encapsulated plugin; what the tests call. It does no I/O of its own:
  * the pipeline (evidence → diagnosis → delivery), the metrics and the health source come in as deps.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { DEFAULTS, type HttpTimeouts } from '../config/config.ts';
-import type { Metrics } from '../metrics.ts';
-import type { AlertPipeline } from '../pipeline.ts';
-import { registerAlertsRoute } from './alerts-route.ts';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { DEFAULTS } from '../config/config.ts';
+import { alertsRoute } from './alerts-route.ts';
+import type { AppDeps } from './deps.ts';
 import { handleError } from './errors.ts';
-import { type HealthSource, registerHealthRoutes } from './health-routes.ts';
-
-export interface AppDeps {
-  config: { webhookToken?: string; bodyLimitBytes: number; http?: HttpTimeouts; requests?: { budgetMs: number; maxInFlight: number } };
-  logger: FastifyBaseLogger;
-  pipeline: AlertPipeline;
-  metrics: Metrics;
-  health: HealthSource;
-  /** Milliseconds, like Date.now (tests move it). */
-  clock?: () => number;
-}
+import { healthRoutes } from './health-routes.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const timeouts = deps.config.http ?? DEFAULTS.http;
@@ -42,8 +31,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: (request) => request.url !== '/alerts' }),
     return503OnClosing: true,
   });
-  // Alertmanager sends application/json; anything else is a 415, not a string to validate.
-  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
   // Node's server.close() drops only the keep-alive connections idle at that moment; one that
@@ -55,8 +42,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
-  registerHealthRoutes(app, { metrics: deps.metrics, health: deps.health });
-  registerAlertsRoute(app, deps);
+  // Each route is an encapsulated plugin (fastify.dev "Plugins"): its content-type parsers and hooks stay its own.
+  await app.register(healthRoutes, { metrics: deps.metrics, health: deps.health });
+  await app.register(alertsRoute, deps);
   await app.ready();
   return app;
 }

@@ -4,7 +4,7 @@
  * "Health and readiness"): alerts must still be
  * delivered, with what could not be read; the API's health is reported in the body as information.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../metrics.ts';
 
 export interface ReadinessReport {
@@ -19,7 +19,7 @@ export interface HealthSource {
   readiness(): ReadinessReport;
 }
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { metrics: Metrics; health: HealthSource }): void {
+export const healthRoutes: FastifyPluginAsync<{ metrics: Metrics; health: HealthSource }> = async (app, deps) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const report = deps.health.readiness();
@@ -29,4 +29,4 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { metrics: Metr
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
-}
+};

@@ -1,0 +1,16 @@
+/** What the HTTP app is built from (buildApp in app.ts); each route plugin takes the part it needs. */
+import type { FastifyBaseLogger } from 'fastify';
+import type { HttpTimeouts } from '../config/config.ts';
+import type { Metrics } from '../metrics.ts';
+import type { AlertPipeline } from '../pipeline.ts';
+import type { HealthSource } from './health-routes.ts';
+
+export interface AppDeps {
+  config: { webhookToken?: string; bodyLimitBytes: number; http?: HttpTimeouts; requests?: { budgetMs: number; maxInFlight: number } };
+  logger: FastifyBaseLogger;
+  pipeline: AlertPipeline;
+  metrics: Metrics;
+  health: HealthSource;
+  /** Milliseconds, like Date.now (tests move it). */
+  clock?: () => number;
+}
