@@ -67,6 +67,12 @@ export const TEAMS_REPLIES = {
       ),
     source: `${LOGIC_APPS_ERROR}; the trigger refuses a body its Content-Type says is JSON and is not`,
   },
+  wrongMethod: {
+    status: 400,
+    headers: JSON_TYPE,
+    body: () => logicError('TriggerRequestMethodNotValid', "The HTTP method for this request is not valid: expected 'Post' and actual 'GET'."),
+    source: `${LOGIC_APPS_ERROR}; learn.microsoft.com/azure/connectors/connectors-native-reqres (the trigger's method is POST unless set otherwise)`,
+  },
   badSignature: {
     status: 401,
     headers: JSON_TYPE,
@@ -194,12 +200,13 @@ export async function startTeamsStandin(): Promise<TeamsStandin> {
     const url = new URL(req.url ?? '/', 'http://x');
     const next = scripted.shift();
     if (next !== undefined) return answer(res, next);
-    if (!/^\/workflows\/[0-9a-f]+\/triggers\/manual\/paths\/invoke$/.test(url.pathname) || req.method !== 'POST') {
+    if (!/^\/workflows\/[0-9a-f]+\/triggers\/manual\/paths\/invoke$/.test(url.pathname)) {
       res.writeHead(404, JSON_TYPE);
       res.end(logicError('TriggerNotFound', 'The trigger could not be found.'));
       return;
     }
     if (url.searchParams.get('sig') !== sig) return answer(res, 'badSignature');
+    if (req.method !== 'POST') return answer(res, 'wrongMethod');
     // Without a declared charset the service counts the body as UTF-16: two bytes a character.
     const charset = /charset=([^;]+)/i
       .exec(req.headers['content-type'] ?? '')?.[1]

@@ -56,6 +56,7 @@ const TEAMS_EXPECTED: Record<TeamsReplyName, 'sent' | 'permanent' | 'retry'> = {
   accepted: 'sent',
   ok: 'sent',
   invalidContent: 'permanent',
+  wrongMethod: 'permanent',
   badSignature: 'permanent',
   flowGone: 'permanent',
   tooLarge: 'permanent',
