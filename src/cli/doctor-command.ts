@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { examine, type Finding, type Verdict } from '../doctor/examine.ts';
 import { readCluster } from '../doctor/read-cluster.ts';
+import { judgeSinkProbes, probeConfiguredSinks } from '../doctor/sink-probes.ts';
 import { KubeConfigError } from '../kube/index.ts';
 import { CLUSTER_OPTIONS } from './diagnose-args.ts';
 import type { Terminal } from './diagnose-command.ts';
@@ -14,7 +15,9 @@ export const DOCTOR_USAGE = `Usage: crashtriage doctor [-n NAMESPACE] [options]
 
 Reads the prometheus-operator objects (Prometheus, Alertmanager, AlertmanagerConfig, PrometheusRule,
 ServiceMonitor) and crashtriage's Deployment and Service, and says which settings would drop the
-crash-loop alerts, with the command that fixes each. It only reads, and never reads Secrets.
+crash-loop alerts, with the command that fixes each. It only reads, and never reads Secrets. Run with
+the service's settings (in its pod), it also checks that the Teams and PagerDuty endpoints answer,
+with requests that post nothing and page no one.
 
 Options:
   -n, --namespace NS     crashtriage's namespace (default: crashtriage)
@@ -71,7 +74,8 @@ export async function doctorCommand(argv: string[], term: Terminal): Promise<num
     term.stderr.write(`crashtriage doctor: ${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}\n`);
     return 2;
   }
-  const findings = examine(result.view);
+  // With the service's settings (in its pod), the Teams and PagerDuty sinks are checked too.
+  const findings = [...examine(result.view), ...judgeSinkProbes(await probeConfiguredSinks(term.env, globalThis.fetch, Math.min(timeoutMs, 5000)))];
   if (output === 'json') term.stdout.write(`${JSON.stringify({ context: result.context, namespace: result.view.namespace, findings }, null, 2)}\n`);
   else {
     const color = term.stdout.isTTY === true && values['no-color'] !== true && (term.env['NO_COLOR'] ?? '') === '' && term.env['TERM'] !== 'dumb';

@@ -17,8 +17,9 @@ import type { Terminal } from './diagnose-command.ts';
 export const TEST_ALERT_USAGE = `Usage: crashtriage test-alert
 
 Sends one test diagnosis, clearly marked as a test, through every sink configured by the service's
-settings (SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN/SLACK_CHANNEL, SMTP_URL/EMAIL_FROM/EMAIL_TO,
-FORWARD_WEBHOOK_URL, CONFIG_FILE; see the README), and prints each sink's answer. No retries, no routes.
+settings (SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN/SLACK_CHANNEL, TEAMS_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY,
+SMTP_URL/EMAIL_FROM/EMAIL_TO, FORWARD_WEBHOOK_URL, CONFIG_FILE; see the README), and prints each sink's
+answer. A PagerDuty test alert is resolved right after it is accepted. No retries, no routes.
 
 Exit status: 0 every sink accepted the message, 1 one did not, 2 the settings are invalid.
 `;
@@ -57,13 +58,19 @@ export async function testAlertCommand(argv: string[], term: Terminal): Promise<
       });
       const started = performance.now();
       try {
-        await sink.send(doc, {
+        const context = () => ({
           groupKey: `crashtriage-test-alert/${doc.alert.fingerprint}`,
           receiver: 'crashtriage',
           externalURL: '',
           idempotencyKey: randomUUID(),
           signal: AbortSignal.timeout(timeoutMs),
         });
+        await sink.send(doc, context());
+        // A test page must not stay open on someone's phone: resolve it (the same dedup_key).
+        if (spec.type === 'pagerduty') {
+          await sink.send({ ...doc, status: 'resolved', alert: { ...doc.alert, endsAt: new Date().toISOString() } }, context());
+          return { name, type: spec.type, ok: true, answer: `accepted, and resolved (${Math.round(performance.now() - started)} ms)` };
+        }
         return { name, type: spec.type, ok: true, answer: `accepted (${Math.round(performance.now() - started)} ms)` };
       } catch (err) {
         const failure = classifyFailure(err);

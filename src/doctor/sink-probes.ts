@@ -5,6 +5,8 @@
  * the Workflows trigger (it runs flows only on POST), and a PagerDuty `acknowledge` of a dedup_key no
  * alert has (accepted, and a no-op). The judgement is pure; neither the URL nor the key is printed.
  */
+import { loadConfig } from '../config/config.ts';
+import { PAGERDUTY_EVENTS_URL } from '../notify/pagerduty-events.ts';
 import type { Finding } from './examine.ts';
 
 export type ProbeAnswer = { status: number; code?: string } | { error: string };
@@ -135,4 +137,20 @@ function pagerDutyFinding(p: SinkProbe): Finding {
 
 export function judgeSinkProbes(probes: readonly SinkProbe[]): Finding[] {
   return probes.map((p) => (p.type === 'teams' ? teamsFinding(p) : pagerDutyFinding(p)));
+}
+
+/** Probes every Teams and PagerDuty sink the settings in `env` configure (none when they do not load: the rest of the doctor is about the cluster). */
+export async function probeConfiguredSinks(env: Readonly<Record<string, string | undefined>>, fetchFn: typeof fetch, timeoutMs: number): Promise<SinkProbe[]> {
+  const hasToken = (env['WEBHOOK_TOKEN'] ?? env['WEBHOOK_TOKEN_FILE'] ?? '') !== '';
+  const loaded = loadConfig(hasToken ? env : { ...env, ALLOW_UNAUTHENTICATED: 'true' });
+  if (!loaded.ok) return [];
+  const probes: Promise<SinkProbe>[] = [];
+  for (const [name, spec] of Object.entries(loaded.config.sinks)) {
+    if (spec.type === 'teams') probes.push(probeTeams(spec.webhookUrl, fetchFn, timeoutMs).then((answer) => ({ name, type: 'teams', answer })));
+    if (spec.type === 'pagerduty')
+      probes.push(
+        probePagerDuty(spec.url ?? PAGERDUTY_EVENTS_URL, spec.routingKey, fetchFn, timeoutMs).then((answer) => ({ name, type: 'pagerduty', answer })),
+      );
+  }
+  return Promise.all(probes);
 }

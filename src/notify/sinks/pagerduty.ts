@@ -7,11 +7,14 @@
  * a minute, which is past any request's budget, so the message waits for Alertmanager's resend.
  * The routing key is a credential: no error or log line carries it.
  */
+import { Type } from '@sinclair/typebox';
+import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import { SinkBadResponseError, SinkHttpError } from '../errors.ts';
 import {
   changeEvent,
   changeEventsUrl,
   PAGERDUTY_EVENTS_URL,
+  PAGERDUTY_SEVERITIES,
   type PagerDutySeverity,
   pagerDutyAction,
   resolveEvent,
@@ -21,6 +24,7 @@ import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
 import { processMemory } from '../sink-memory.ts';
 import { postJson } from './http-post.ts';
+import { sinkType } from './sink-type.ts';
 
 export interface PagerDutySinkSpec {
   routingKey: string;
@@ -94,3 +98,69 @@ export function createPagerDutySink(spec: PagerDutySinkSpec, deps: SinkDeps): Si
     async close() {},
   };
 }
+
+const Severity = Type.Union(PAGERDUTY_SEVERITIES.map((s) => Type.Literal(s)));
+
+/** `PAGERDUTY_SEVERITY_MAP=sev1=critical,sev2=error`: Alertmanager severity values onto PagerDuty's. */
+function severityMapFromEnv(value: string | undefined, errors: string[]): Record<string, PagerDutySeverity> | undefined {
+  if (nonEmpty(value) === undefined) return undefined;
+  const map: Record<string, PagerDutySeverity> = {};
+  for (const pair of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const [from, to] = pair.split('=').map((s) => s.trim().toLowerCase());
+    if (from === undefined || from === '' || !(PAGERDUTY_SEVERITIES as readonly string[]).includes(to ?? '')) {
+      errors.push(`PAGERDUTY_SEVERITY_MAP: "${pair}" is not label=severity with severity one of ${PAGERDUTY_SEVERITIES.join(', ')}`);
+      return undefined;
+    }
+    map[from] = to as PagerDutySeverity;
+  }
+  return map;
+}
+
+/**
+ * `type: pagerduty`, or `PAGERDUTY_ROUTING_KEY` (the sink named `pagerduty`) with the optional
+ * `PAGERDUTY_URL`, `PAGERDUTY_SEVERITY_MAP` and `PAGERDUTY_CHANGE_EVENTS=true`. The routing key is
+ * the credential.
+ */
+export const pagerDutySinkType = sinkType({
+  type: 'pagerduty',
+  schema: Type.Object(
+    {
+      type: Type.Literal('pagerduty'),
+      routingKey: Type.String({ minLength: 1 }),
+      url: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://' })),
+      severityMap: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Severity)),
+      changeEvents: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  fromEnv: {
+    name: 'pagerduty',
+    read(env, errors) {
+      const routingKey = nonEmpty(env['PAGERDUTY_ROUTING_KEY']);
+      const url = nonEmpty(env['PAGERDUTY_URL']);
+      if (routingKey === undefined) {
+        if (url !== undefined) errors.push('PAGERDUTY_ROUTING_KEY: required when PAGERDUTY_URL is set');
+        return undefined;
+      }
+      if (url !== undefined && !isHttpUrl(url)) {
+        errors.push('PAGERDUTY_URL: not an http(s) URL');
+        return undefined;
+      }
+      const severityMap = severityMapFromEnv(env['PAGERDUTY_SEVERITY_MAP'], errors);
+      return {
+        type: 'pagerduty' as const,
+        routingKey,
+        ...(url === undefined ? {} : { url }),
+        ...(severityMap === undefined ? {} : { severityMap }),
+        ...(env['PAGERDUTY_CHANGE_EVENTS'] === 'true' ? { changeEvents: true } : {}),
+      };
+    },
+  },
+  secretFields: ['routingKey'],
+  // It updates its one alert per incident by dedup_key, and decides per document what to send.
+  everyDocument: true,
+  create: createPagerDutySink,
+});

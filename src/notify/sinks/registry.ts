@@ -7,12 +7,14 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Sink, SinkDeps } from '../sink.ts';
 import { consoleSinkType } from './console.ts';
 import { emailSinkType } from './email.ts';
+import { pagerDutySinkType } from './pagerduty.ts';
 import type { SinkType } from './sink-type.ts';
 import { slackApiSinkType } from './slack-api.ts';
 import { slackWebhookSinkType } from './slack-webhook.ts';
+import { teamsSinkType } from './teams.ts';
 import { webhookSinkType } from './webhook.ts';
 
-export const SINK_TYPES = [slackWebhookSinkType, slackApiSinkType, emailSinkType, webhookSinkType, consoleSinkType] as const;
+export const SINK_TYPES = [slackWebhookSinkType, slackApiSinkType, teamsSinkType, pagerDutySinkType, emailSinkType, webhookSinkType, consoleSinkType] as const;
 
 type AnySinkType = (typeof SINK_TYPES)[number];
 type SchemasOf<T extends readonly unknown[]> = { [K in keyof T]: T[K] extends { schema: infer S } ? S : never };

@@ -6,11 +6,14 @@
  * 413 are final, 429 and 5xx retried (classifyFailure). The whole URL is the credential (its `sig`):
  * no error or log line carries it. No update, no thread: a resolve is a new short card.
  */
+import { Type } from '@sinclair/typebox';
+import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import { SinkBadResponseError, SinkHttpError } from '../errors.ts';
 import { postBytes, renderTeams } from '../render-teams.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { Sink, SinkDeps } from '../sink.ts';
 import { postJson } from './http-post.ts';
+import { sinkType } from './sink-type.ts';
 
 export interface TeamsSinkSpec {
   webhookUrl: string;
@@ -56,3 +59,32 @@ export function createTeamsSink(spec: TeamsSinkSpec, deps: SinkDeps): Sink {
     async close() {},
   };
 }
+
+/**
+ * `type: teams`, or `TEAMS_WEBHOOK_URL` (the sink named `teams`; `TEAMS_RAW_CARD=true` for `raw`).
+ * Any http(s) host: Workflows URLs live on `*.api.powerplatform.com`, `prod-NN.<region>.logic.azure.com`
+ * and others, and move. The whole URL is the credential.
+ */
+export const teamsSinkType = sinkType({
+  type: 'teams',
+  schema: Type.Object(
+    { type: Type.Literal('teams'), webhookUrl: Type.String({ format: 'uri', pattern: '^https?://' }), raw: Type.Optional(Type.Boolean()) },
+    { additionalProperties: false },
+  ),
+  fromEnv: {
+    name: 'teams',
+    read(env, errors) {
+      const webhookUrl = nonEmpty(env['TEAMS_WEBHOOK_URL']);
+      if (webhookUrl === undefined) return undefined;
+      if (!isHttpUrl(webhookUrl)) {
+        errors.push('TEAMS_WEBHOOK_URL: not an http(s) URL');
+        return undefined;
+      }
+      return { type: 'teams' as const, webhookUrl, ...(env['TEAMS_RAW_CARD'] === 'true' ? { raw: true } : {}) };
+    },
+  },
+  secretFields: ['webhookUrl'],
+  // A card cannot be edited: only the opening, a new cause and the end of an incident.
+  everyDocument: false,
+  create: createTeamsSink,
+});

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { judgeSinkProbes, probePagerDuty, probeTeams, type SinkProbe } from '../../../src/doctor/sink-probes.ts';
+import { judgeSinkProbes, probeConfiguredSinks, probePagerDuty, probeTeams, type SinkProbe } from '../../../src/doctor/sink-probes.ts';
 import { type PagerDutyStandin, startPagerDutyStandin } from '../../support/pagerduty-standin.ts';
 import { startTeamsStandin, type TeamsStandin } from '../../support/teams-standin.ts';
 
@@ -59,5 +59,18 @@ describe('doctor: the Teams and PagerDuty sinks', () => {
     expect(JSON.stringify(f)).not.toContain('not-a-routing-key');
     pd.failNext('unavailable', 1);
     expect(judge({ name: 'pagerduty', type: 'pagerduty', answer: await probePagerDuty(pd.url, pd.routingKey, fetch, 2000) }).verdict).toBe('warns');
+  });
+
+  it("probes the sinks the service's settings configure, and only those", async () => {
+    const probes = await probeConfiguredSinks(
+      { TEAMS_WEBHOOK_URL: teams.url, PAGERDUTY_ROUTING_KEY: pd.routingKey, PAGERDUTY_URL: pd.url, FORWARD_WEBHOOK_URL: 'http://127.0.0.1:9/none' },
+      fetch,
+      2000,
+    );
+    expect(probes).toEqual([
+      { name: 'teams', type: 'teams', answer: { status: 400, code: 'TriggerRequestMethodNotValid' } },
+      { name: 'pagerduty', type: 'pagerduty', answer: { status: 202 } },
+    ]);
+    expect(await probeConfiguredSinks({ TEAMS_WEBHOOK_URL: 'not a url' }, fetch, 2000)).toEqual([]);
   });
 });

@@ -5,18 +5,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Terminal } from '../../../src/cli/diagnose-command.ts';
 import { testAlertCommand } from '../../../src/cli/test-alert-command.ts';
+import { type PagerDutyStandin, startPagerDutyStandin } from '../../support/pagerduty-standin.ts';
 import { type SlackStandin, startSlackStandin } from '../../support/slack-standin.ts';
 import { type SmtpCapture, startSmtpCapture } from '../../support/smtp-capture.ts';
+import { startTeamsStandin, type TeamsStandin } from '../../support/teams-standin.ts';
 import { startWebhookCapture, type WebhookCapture } from '../../support/webhook-capture.ts';
 
 let slack: SlackStandin;
 let smtp: SmtpCapture;
 let webhook: WebhookCapture;
+let teams: TeamsStandin;
+let pagerduty: PagerDutyStandin;
 beforeAll(async () => {
-  [slack, smtp, webhook] = await Promise.all([startSlackStandin(), startSmtpCapture(), startWebhookCapture()]);
+  [slack, smtp, webhook, teams, pagerduty] = await Promise.all([
+    startSlackStandin(),
+    startSmtpCapture(),
+    startWebhookCapture(),
+    startTeamsStandin(),
+    startPagerDutyStandin(),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([slack.close(), smtp.close(), webhook.close()]);
+  await Promise.all([slack.close(), smtp.close(), webhook.close(), teams.close(), pagerduty.close()]);
 });
 
 function terminal(env: NodeJS.ProcessEnv): Terminal & { out: () => string; err: () => string } {
@@ -41,6 +51,28 @@ const env = (): NodeJS.ProcessEnv => ({
 });
 
 describe('crashtriage test-alert', () => {
+  it('Teams: a TEST card in the channel; PagerDuty: a TEST alert triggered and resolved at once', async () => {
+    const term = terminal({ TEAMS_WEBHOOK_URL: teams.url, PAGERDUTY_ROUTING_KEY: pagerduty.routingKey, PAGERDUTY_URL: pagerduty.url });
+    expect(await testAlertCommand([], term)).toBe(0);
+    expect(term.out()).toMatch(/✓ teams \(teams\): accepted \(\d+ ms\)/);
+    expect(term.out()).toMatch(/✓ pagerduty \(pagerduty\): accepted, and resolved \(\d+ ms\)/);
+    expect(teams.failedRuns).toEqual([]);
+    expect(JSON.stringify(teams.posts.at(-1)?.cards)).toContain('TEST MESSAGE from crashtriage test-alert');
+    expect(pagerduty.alerts).toHaveLength(1);
+    expect(pagerduty.alerts[0]?.status).toBe('resolved');
+    expect(String((pagerduty.alerts[0]?.triggers[0]?.['payload'] as { summary: string }).summary)).toContain('TEST MESSAGE');
+    expect(term.out()).not.toContain(teams.sig);
+    expect(term.out()).not.toContain(pagerduty.routingKey);
+  });
+
+  it('a PagerDuty key PagerDuty refuses → refused for good, in its words, exit 1', async () => {
+    const term = terminal({ PAGERDUTY_ROUTING_KEY: 'short-key', PAGERDUTY_URL: pagerduty.url });
+    expect(await testAlertCommand([], term)).toBe(1);
+    expect(term.out()).toContain(
+      "✗ pagerduty (pagerduty): refused for good: HTTP 400 from PagerDuty: Length of 'routing_key' is incorrect (should be 32 characters)",
+    );
+  });
+
   it('sends one marked test message through every configured sink and reports each as accepted', async () => {
     const term = terminal(env());
     expect(await testAlertCommand([], term)).toBe(0);

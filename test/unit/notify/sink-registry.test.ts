@@ -58,14 +58,49 @@ describe('sink registry', () => {
       EMAIL_FROM: 'crashtriage@example.com',
       EMAIL_TO: 'a@example.com, b@example.com',
       FORWARD_WEBHOOK_URL: 'https://hooks.example/diagnoses',
+      TEAMS_WEBHOOK_URL: 'https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=x',
+      PAGERDUTY_ROUTING_KEY: 'R0UT1NGKEY000000000000000STANDIN',
     });
     expect(result.ok && Object.fromEntries(Object.entries(result.config.sinks).map(([n, s]) => [n, s.type]))).toEqual({
       slack: 'slack',
       'slack-api': 'slack-api',
+      teams: 'teams',
+      pagerduty: 'pagerduty',
       email: 'email',
       webhook: 'webhook',
     });
     const everyDocument = SINK_TYPES.filter((t) => t.everyDocument).map((t) => t.type);
-    expect(everyDocument).toEqual(['slack-api', 'webhook']);
+    // PagerDuty updates its one alert per incident and decides per document (pagerduty-events.ts).
+    expect(everyDocument).toEqual(['slack-api', 'pagerduty', 'webhook']);
+  });
+
+  it('Teams and PagerDuty from the environment: any http(s) host, the optional settings, and errors by variable name', () => {
+    const env = { WEBHOOK_TOKEN: 't' };
+    const ok = loadConfig({
+      ...env,
+      TEAMS_WEBHOOK_URL:
+        'https://default0a1b2c.3d.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/0f1e/triggers/manual/paths/invoke?sig=x',
+      TEAMS_RAW_CARD: 'true',
+      PAGERDUTY_ROUTING_KEY: 'R0UT1NGKEY000000000000000STANDIN',
+      PAGERDUTY_URL: 'https://events.eu.pagerduty.com/v2/enqueue',
+      PAGERDUTY_SEVERITY_MAP: 'sev1=critical, SEV2=error',
+      PAGERDUTY_CHANGE_EVENTS: 'true',
+    });
+    expect(ok.ok && ok.config.sinks).toEqual({
+      teams: { type: 'teams', webhookUrl: expect.stringContaining('api.powerplatform.com'), raw: true },
+      pagerduty: {
+        type: 'pagerduty',
+        routingKey: 'R0UT1NGKEY000000000000000STANDIN',
+        url: 'https://events.eu.pagerduty.com/v2/enqueue',
+        severityMap: { sev1: 'critical', sev2: 'error' },
+        changeEvents: true,
+      },
+    });
+    const bad = loadConfig({ ...env, TEAMS_WEBHOOK_URL: 'teams.example/hook?sig=SECRETSIG', PAGERDUTY_URL: 'https://events.pagerduty.com/v2/enqueue' });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.errors).toEqual(['TEAMS_WEBHOOK_URL: not an http(s) URL', 'PAGERDUTY_ROUTING_KEY: required when PAGERDUTY_URL is set']);
+    expect(JSON.stringify(bad)).not.toContain('SECRETSIG');
+    const map = loadConfig({ ...env, PAGERDUTY_ROUTING_KEY: 'k', PAGERDUTY_SEVERITY_MAP: 'sev1=urgent' });
+    expect(!map.ok && map.errors).toEqual(['PAGERDUTY_SEVERITY_MAP: "sev1=urgent" is not label=severity with severity one of critical, error, warning, info']);
   });
 });
