@@ -1,16 +1,18 @@
 /**
  * A loopback stand-in for Slack: an incoming-webhook path and the Web API methods chat.postMessage and
  * chat.update. It enforces Block Kit's documented limits the way Slack does (`invalid_blocks`), checks
- * the bot token, records every accepted message, answers as Slack does (the stored message echoed with
- * its blocks and bot profile, warnings in `warning` and `response_metadata`, so an answer is several
- * KiB), and can be scripted to rate-limit (429 + Retry-After), fail with 5xx, answer a proxy's HTML
- * page with 200, or be down (connections reset).
+ * the bot token, records every accepted message, answers as Slack does (the webhook `ok` and its error
+ * codes as text/html, from SLACK_WEBHOOK_REPLIES; the Web API's JSON with the stored message echoed
+ * with its blocks and bot profile, warnings in `warning` and `response_metadata`, so an answer is
+ * several KiB), and can be scripted to answer any reply table row, rate-limit (429 + Retry-After),
+ * fail with 5xx, answer a proxy's HTML page with 200, be slow to answer, or be down (connections reset).
  * Limits written from docs.slack.dev (blocks reference, chat.postMessage), independently of
  * src/notify, so a wrong constant there fails the tests here.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inflateSync } from 'node:zlib';
+import type { PeerReply } from './peer-reply.ts';
 
 const BLOCK_TYPES = new Set(['actions', 'context', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'video']);
 
@@ -168,13 +170,97 @@ export function pngInfo(bytes: Buffer): { width: number; height: number } | unde
   return undefined;
 }
 
+/**
+ * The headers Slack's incoming webhook sends with every answer, accepted or not: `ok` and the error
+ * codes alike come as `text/html` (slackapi/node-slack-sdk#480; the headers users posted in
+ * integrations/slack#770).
+ */
+const WEBHOOK_HEADERS: Record<string, string> = {
+  'content-type': 'text/html',
+  server: 'Apache',
+  vary: 'Accept-Encoding',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains; preload',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'SAMEORIGIN',
+  'access-control-allow-origin': '*',
+};
+
+const WEBHOOK_ERRORS_CHANGELOG = 'api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks';
+const WEBHOOK_DOCS = 'docs.slack.dev/messaging/sending-messages-using-incoming-webhooks ("Handling errors")';
+
+const webhookReply = (status: number, body: string, meaning: PeerReply['meaning'], source: string, extra: Record<string, string> = {}): PeerReply => ({
+  status,
+  headers: { ...WEBHOOK_HEADERS, ...extra },
+  body,
+  meaning,
+  source,
+});
+
+/** Every answer of Slack's incoming webhook the stand-in gives, keyed by its body. */
+export const SLACK_WEBHOOK_REPLIES = {
+  ok: webhookReply(200, 'ok', 'accepted', 'slackapi/node-slack-sdk#480 ("the response from a successful IncomingWebhook.send() is Content-Type text/html")'),
+  invalid_payload: webhookReply(400, 'invalid_payload', 'refused', WEBHOOK_ERRORS_CHANGELOG),
+  invalid_blocks: webhookReply(400, 'invalid_blocks', 'refused', `${WEBHOOK_DOCS}; docs.slack.dev/reference/block-kit/blocks`),
+  no_text: webhookReply(400, 'no_text', 'refused', WEBHOOK_DOCS),
+  user_not_found: webhookReply(400, 'user_not_found', 'refused', WEBHOOK_ERRORS_CHANGELOG),
+  action_prohibited: webhookReply(403, 'action_prohibited', 'refused', WEBHOOK_ERRORS_CHANGELOG),
+  invalid_token: webhookReply(403, 'invalid_token', 'refused', WEBHOOK_DOCS),
+  channel_not_found: webhookReply(404, 'channel_not_found', 'refused', WEBHOOK_ERRORS_CHANGELOG),
+  no_service: webhookReply(404, 'no_service', 'refused', `${WEBHOOK_DOCS}: the webhook was revoked or its app removed`),
+  channel_is_archived: webhookReply(410, 'channel_is_archived', 'refused', WEBHOOK_ERRORS_CHANGELOG),
+  rate_limited: webhookReply(
+    429,
+    'rate_limited',
+    'try-again',
+    'docs.slack.dev/apis/web-api/rate-limits (incoming webhooks: 1 message a second; HTTP 429 with Retry-After)',
+    {
+      'retry-after': '1',
+    },
+  ),
+  rollup_error: webhookReply(500, 'rollup_error', 'try-again', WEBHOOK_ERRORS_CHANGELOG),
+} satisfies Record<string, PeerReply>;
+
+/**
+ * What Slack-compatible receivers and the boxes in between answer on a webhook URL. A 2xx that is not
+ * `ok` is a compatible peer's success; an HTML page with 200 is a proxy's or captive portal's, and the
+ * message never reached the peer.
+ */
+export const WEBHOOK_LOOKALIKE_REPLIES = {
+  mattermost_ok: {
+    status: 200,
+    headers: { 'content-type': 'text/plain' },
+    body: 'ok',
+    meaning: 'accepted',
+    source: 'mattermost/mattermost server/channels/web/webhook.go (incomingWebhook writes "ok" as text/plain)',
+  },
+  rocketchat_success: {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: '{"success":true}',
+    meaning: 'accepted',
+    source: 'RocketChat/Rocket.Chat apps/meteor/app/integrations/server/api/api.ts (executeIntegrationRest answers API.v1.success())',
+  },
+  captive_portal: {
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+    body: '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>Please log in to the guest network</body></html>',
+    meaning: 'try-again',
+    source: "RFC 6585 §6 (intercepting proxies and captive portals answer in the origin server's place with their own page, often with 200)",
+  },
+} satisfies Record<string, PeerReply>;
+
 export interface ScriptedAnswer {
   status: number;
   /** Seconds, sent as Retry-After. */
   retryAfter?: number;
   body?: string;
-  /** Default text/plain; e.g. text/html for a proxy's or captive portal's page. */
+  /**
+   * On the webhook path Slack's own headers (text/html); elsewhere text/plain unless given. E.g.
+   * text/html for a proxy's or captive portal's page.
+   */
   contentType?: string;
+  /** All headers, as a reply table row gives them; overrides `contentType`. */
+  headers?: Record<string, string>;
 }
 
 export interface SlackStandin {
@@ -196,6 +282,11 @@ export interface SlackStandin {
   answerAll(answer: ScriptedAnswer | undefined): void;
   /** While down, every connection is reset before an answer. */
   setDown(down: boolean): void;
+  /**
+   * Handles every request as usual (a message is accepted and recorded at once) but holds each answer
+   * this long: Slack slow to say `ok` for a message it already posted. 0 ends it.
+   */
+  delayAnswers(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -286,12 +377,23 @@ export async function startSlackStandin(options: { token?: string; channel?: str
   let requests = 0;
   let down = false;
   let standing: ScriptedAnswer | undefined;
+  let answerDelayMs = 0;
   let seq = 1_700_000_000;
 
-  const reply = (res: ServerResponse, status: number, body: string, type = 'text/plain'): void => {
-    res.writeHead(status, { 'content-type': type });
-    res.end(body);
+  const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string): void => {
+    const write = (): void => {
+      if (res.destroyed) return;
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+    if (answerDelayMs > 0) setTimeout(write, answerDelayMs);
+    else write();
   };
+  const reply = (res: ServerResponse, status: number, body: string, type = 'text/plain'): void => send(res, status, { 'content-type': type }, body);
+  const replyRow = (res: ServerResponse, row: PeerReply): void => send(res, row.status, row.headers, row.body);
+  /** The webhook's answer for an error code: its table row, or the same shape for a code the table lacks. */
+  const webhookError = (res: ServerResponse, code: string): void =>
+    replyRow(res, (SLACK_WEBHOOK_REPLIES as Record<string, PeerReply>)[code] ?? webhookReply(400, code, 'refused', WEBHOOK_DOCS));
   const api = (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): void => {
     const json = JSON.stringify({ ...body, ...warningsFor(req) });
     apiAnswerBytes.push(Buffer.byteLength(json));
@@ -372,10 +474,15 @@ export async function startSlackStandin(options: { token?: string; channel?: str
       req.socket.destroy();
       return;
     }
+    const path = req.url ?? '';
+    const isWebhook = path.startsWith('/services/');
     const scripted = script.shift() ?? standing;
     if (scripted !== undefined && scripted !== null) {
-      if (scripted.retryAfter !== undefined) res.setHeader('retry-after', String(scripted.retryAfter));
-      reply(res, scripted.status, scripted.body ?? (scripted.status === 429 ? 'rate_limited' : 'service_unavailable'), scripted.contentType);
+      const headers = scripted.headers ?? {
+        ...(isWebhook && scripted.contentType === undefined ? WEBHOOK_HEADERS : { 'content-type': scripted.contentType ?? 'text/plain' }),
+        ...(scripted.retryAfter === undefined ? {} : { 'retry-after': String(scripted.retryAfter) }),
+      };
+      send(res, scripted.status, headers, scripted.body ?? (scripted.status === 429 ? 'rate_limited' : 'service_unavailable'));
       return;
     }
     let body: unknown;
@@ -384,14 +491,13 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     } catch {
       body = undefined;
     }
-    const path = req.url ?? '';
-    if (path.startsWith('/services/')) {
-      if (body === undefined) return reply(res, 400, 'invalid_payload');
+    if (isWebhook) {
+      if (body === undefined) return webhookError(res, 'invalid_payload');
       const err = validateSlackPayload(body);
-      if (err !== undefined) return reply(res, 400, err);
+      if (err !== undefined) return webhookError(res, err);
       const b = body as { text?: string; blocks?: unknown[] };
       messages.push({ via: 'webhook', ...(b.text !== undefined ? { text: b.text } : {}), ...(b.blocks !== undefined ? { blocks: b.blocks } : {}) });
-      return reply(res, 200, 'ok');
+      return replyRow(res, SLACK_WEBHOOK_REPLIES.ok);
     }
     if (path.startsWith('/upload/v1/')) return upload(res, path.slice('/upload/v1/'.length), bytes);
     const method = path.replace(/^\/api\//, '');
@@ -451,6 +557,9 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     },
     setDown(value) {
       down = value;
+    },
+    delayAnswers(ms) {
+      answerDelayMs = ms;
     },
     close: () =>
       new Promise<void>((resolve) => {

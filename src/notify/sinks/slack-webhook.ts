@@ -1,7 +1,11 @@
 /**
- * Slack incoming webhook (sink type 'slack'). Slack answers 200 `ok`, or a status with a plain-text
- * error code: 400 `invalid_blocks`/`invalid_payload`, 403, 404 `no_service`, 410
- * `channel_is_archived`, 429, 5xx (docs.slack.dev/messaging/sending-messages-using-incoming-webhooks).
+ * Slack incoming webhook (sink type 'slack'). Slack answers an accepted message with 200, body `ok` and
+ * `Content-Type: text/html`, and its errors as short codes in a `text/html` body: 400 `invalid_payload`,
+ * `invalid_blocks`, `no_text`, `user_not_found`; 403 `action_prohibited`, `invalid_token`; 404
+ * `channel_not_found`, `no_service`; 410 `channel_is_archived`; 429 with Retry-After; 500 `rollup_error`
+ * (docs.slack.dev/messaging/sending-messages-using-incoming-webhooks, "Handling errors";
+ * slackapi/node-slack-sdk#480). The Content-Type therefore says nothing: every decision is the
+ * status's and the body's.
  */
 import { Type } from '@sinclair/typebox';
 import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
@@ -14,18 +18,20 @@ import { postJson } from './http-post.ts';
 import { sinkType } from './sink-type.ts';
 import { withTextFallback } from './slack-fallback.ts';
 
-function isHtml(contentType: string | null, body: string): boolean {
-  return /^text\/html\b/i.test(contentType ?? '') || /^\s*<(?:!doctype|html|head|body)\b/i.test(body);
+/** An HTML document (a proxy's or captive portal's page), told by how the body starts. */
+function isHtmlDocument(body: string): boolean {
+  return /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b/i.test(body);
 }
 
 export function createSlackWebhookSink(spec: { webhookUrl: string }, deps: SinkDeps): Sink {
   const post = async (message: SlackMessage | { text: string }, ctx: SendContext): Promise<void> => {
     const answer = await postJson(deps.fetch, spec.webhookUrl, message, { signal: ctx.signal });
     if (answer.status >= 200 && answer.status < 300) {
-      // Slack answers `ok`; an HTML page with 200 is a proxy's or captive portal's, and the message
-      // never reached Slack: retried (Slack-compatible receivers answering otherwise are taken at their 2xx).
-      if (isHtml(answer.headers.get('content-type'), answer.body))
-        throw new SinkBadResponseError("200 with an HTML page instead of Slack's answer", { statusCode: answer.status });
+      // Slack says `ok`; a Slack-compatible receiver (Mattermost, Rocket.Chat, a relay) may say
+      // something else, and its 2xx is taken. Only an HTML document means the message never reached
+      // the peer: a proxy or captive portal answered instead, so it is retried.
+      if (answer.body.trim() !== 'ok' && isHtmlDocument(answer.body))
+        throw new SinkBadResponseError("2xx with an HTML page instead of Slack's answer", { statusCode: answer.status });
       return;
     }
     const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), deps.clock());
