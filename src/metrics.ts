@@ -63,6 +63,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['store'] as const,
       registers,
     }),
+    slackActions: new Counter({
+      name: 'crashtriage_slack_actions_total',
+      help: 'Clicks on the Slack message controls, by action (silence, ack, recheck) and outcome (done, duplicate, forged, not-allowed, stale, failed).',
+      labelNames: ['action', 'outcome'] as const,
+      registers,
+    }),
+    slackRefused: new Counter({
+      name: 'crashtriage_slack_requests_refused_total',
+      help: 'Requests to POST /slack/actions refused with 401, by reason (missing-headers, stale-timestamp, bad-signature, replayed).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     alertsReceived: new Counter({
       name: 'crashtriage_alerts_received_total',
       help: 'Alerts received, by alert status and alertname (a known name, else other).',

@@ -14,6 +14,8 @@ import { createLeaseStore, type LeaseStore } from './kube/lease-store.ts';
 import type { Metrics } from './metrics.ts';
 import { type DeliveryLedger, type LedgerOutcome, ledgerOver } from './notify/delivery-ledger.ts';
 import { memoryOver, type SinkMemory, type SinkMemoryFactory } from './notify/sink-memory.ts';
+import type { ClickRecord } from './slack-actions/act.ts';
+import type { SilenceWatch } from './slack-actions/silence-watch.ts';
 
 /** How often expired Leases are deleted, and at most how many per store each time. */
 const GC_INTERVAL_MS = 5 * 60_000;
@@ -25,6 +27,9 @@ export interface SharedState {
   podAlerts: StateStore<PodAlerts>;
   incidents: StateStore<IncidentState>;
   storms: StateStore<StormState>;
+  /** Slack clicks taken (so that one click acts once across replicas) and the "until resolved" silences watched. */
+  slackClicks: StateStore<ClickRecord>;
+  silenceWatch: StateStore<SilenceWatch>;
   /** What the named sink remembers (the Slack messages it posted), shared by the replicas. */
   sinkMemory(sink: string): SinkMemoryFactory;
   /** One garbage collection of every store now (also run every five minutes). */
@@ -66,6 +71,9 @@ export function createSharedState(config: Pick<Config, 'state' | 'kube' | 'deliv
     podAlerts: store<PodAlerts>('pod-alerts', DAY_MS),
     incidents: store<IncidentState>('incidents', DAY_MS),
     storms: store<StormState>('storms', DAY_MS),
+    // Slack resends a click within seconds; an hour is ample. Watched silences last up to a week.
+    slackClicks: store<ClickRecord>('slack-clicks', 3600_000),
+    silenceWatch: store<SilenceWatch>('silence-watch', 8 * DAY_MS),
     sinkMemory:
       (sink) =>
       <V>(what: string) =>

@@ -10,11 +10,15 @@ import { createMemoryHistorySource } from './history/index.ts';
 import { createPrometheusClient } from './history/prometheus.ts';
 import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
+import type { PodAlerts } from './incidents/alert-folding.ts';
+import type { IncidentState } from './incidents/incident.ts';
+import { createMemoryStore } from './incidents/state-store.ts';
 import { type ApiResource, createClusterReaders, createKubeHealth } from './kube/index.ts';
 import { createMetrics, primeFailureSeries } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline.ts';
 import { createSharedState } from './shared-state.ts';
+import { createSlackActions, type SlackActions } from './slack-actions/index.ts';
 
 /** Every resource the reader reads (a Record, so that tsc names a resource added to ApiResource but not here). */
 const EVERY_API_RESOURCE: Record<ApiResource, true> = {
@@ -35,6 +39,8 @@ export interface Service {
   /** Marks the service not ready (readyz 503) while it drains. */
   shuttingDown(): void;
   close(): Promise<void>;
+  /** With Slack actions on: the watch of "until resolved" silences (tests run a round at will). */
+  slackActions?: Pick<SlackActions, 'watcher'>;
 }
 
 export interface WireOverrides {
@@ -67,12 +73,33 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
       : createMemoryHistorySource(createPrometheusClient(config.prometheus), { windowHours: config.prometheus.historyHours });
   // With STATE_STORE=kubernetes: the ledger, the Slack messages and the incidents in Leases, shared by the replicas.
   const shared = createSharedState(config, logger, metrics);
+  // The pipeline's memory, which the Slack actions read and change too (under the same claims).
+  const podAlerts = shared?.podAlerts ?? createMemoryStore<PodAlerts>();
+  const incidents = shared?.incidents ?? createMemoryStore<IncidentState>();
+  const resolvedPods: NonNullable<Parameters<typeof createPipeline>[0]['resolvedPods']> = {
+    read: (labels, namespace, pod, options) => clusters.readResolved(labels, namespace, pod, options),
+  };
+  const actions =
+    config.slackActions === undefined || config.alertmanager === undefined
+      ? undefined
+      : createSlackActions({
+          config: config.slackActions,
+          alertmanager: config.alertmanager,
+          logger,
+          metrics,
+          incidents,
+          podAlerts,
+          reads: resolvedPods,
+          clusterLabel: config.kube.clusterLabel,
+          ...(shared === undefined ? {} : { clicks: shared.slackClicks, watch: shared.silenceWatch }),
+        });
   const notifier = createNotifier({
     config,
     logger,
     metrics,
     ...(overrides.stdout !== undefined ? { stdout: overrides.stdout } : {}),
     ...(shared === undefined ? {} : { ledger: shared.ledger, sinkMemory: shared.sinkMemory }),
+    ...(actions === undefined ? {} : { slackButtons: actions.buttons }),
   });
   const pipeline = createPipeline({
     evidence: {
@@ -83,28 +110,40 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
         }),
     },
     workloads: { read: (labels, pod) => clusters.workload(labels, pod) },
-    resolvedPods: { read: (labels, namespace, pod, options) => clusters.readResolved(labels, namespace, pod, options) },
+    resolvedPods,
     clusterLabel: config.kube.clusterLabel,
     storm: config.storm,
     diagnose,
     notifier,
     metrics,
     ...(history === undefined ? {} : { history }),
-    ...(shared === undefined ? {} : { podAlerts: shared.podAlerts, incidents: shared.incidents, storms: shared.storms }),
+    podAlerts,
+    incidents,
+    ...(shared === undefined ? {} : { storms: shared.storms }),
   });
 
   let stopping = false;
   const readiness = (): ReadinessReport =>
     stopping ? { ready: false, reason: 'shutting down', kubeApi: kubeHealth.report() } : { ready: true, kubeApi: kubeHealth.report() };
-  const app = await buildApp({ config, logger, metrics, pipeline, health: { readiness } });
+  const app = await buildApp({
+    config,
+    logger,
+    metrics,
+    pipeline,
+    health: { readiness },
+    ...(actions?.route === undefined ? {} : { slackActions: actions.route }),
+  });
+  await actions?.start();
   let closing: Promise<void> | undefined;
   return {
     app,
     shuttingDown: () => {
       stopping = true;
     },
+    ...(actions === undefined ? {} : { slackActions: { watcher: actions.watcher } }),
     close: () =>
       (closing ??= (async () => {
+        await actions?.close();
         await notifier.close();
         await clusters.close();
         await history?.close();

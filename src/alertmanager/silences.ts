@@ -110,7 +110,10 @@ export function createAlertmanagerClient(options: AlertmanagerOptions): Alertman
   return {
     async createSilence(silence, signal) {
       const answer = await call('POST', '/api/v2/silences', 'create a silence', silence, signal);
-      const id = (answer as { silenceID?: unknown } | null)?.silenceID;
+      // Grafana's built-in Alertmanager (under /api/alertmanager/grafana) answers 202 with `id` instead
+      // (grafana pkg/services/ngalert/api/api_alertmanager.go: {"message": "silence created", "id": …}).
+      const created = answer as { silenceID?: unknown; id?: unknown } | null;
+      const id = created?.silenceID ?? created?.id;
       if (typeof id !== 'string' || id === '') throw new AlertmanagerError('bad-response', 'Alertmanager created a silence but answered without its silenceID');
       return id;
     },

@@ -13,6 +13,7 @@ import { nonEmpty } from './env-values.ts';
 import { FileSettings, type RouteSpec } from './file-schema.ts';
 import { type PrometheusConfig, prometheusFromEnv } from './prometheus.ts';
 import { resolveSinks, sinksFromEnv } from './sinks.ts';
+import { type AlertmanagerConfig, alertmanagerFromEnv, type SlackActionsConfig, slackActionsFromEnv } from './slack-actions.ts';
 
 export type { ResolvedSink, RouteSpec, SinkSpec };
 
@@ -56,6 +57,10 @@ export interface Config {
   prometheus?: PrometheusConfig;
   /** Where the state replicas share lives (src/state/config.ts). */
   state: StateConfig;
+  /** Alertmanager's API, where silences are created. */
+  alertmanager?: AlertmanagerConfig;
+  /** Acting from Slack's buttons (slack-actions.ts); undefined: no buttons. */
+  slackActions?: SlackActionsConfig;
 }
 
 export interface HttpTimeouts {
@@ -201,6 +206,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
 
   const prometheus = prometheusFromEnv(env, readSecretFile, errors);
   const state = stateFromEnv(env, readFile, errors);
+  const alertmanager = alertmanagerFromEnv(env, file, errors);
+  const slackActions = slackActionsFromEnv(env, file, sinks, alertmanager, errors);
 
   if (errors.length > 0) return { ok: false, errors };
   const config: Config = {
@@ -221,6 +228,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   };
   if (webhookToken !== undefined) config.webhookToken = webhookToken;
   if (prometheus !== undefined) config.prometheus = prometheus;
+  if (alertmanager !== undefined) config.alertmanager = alertmanager;
+  if (slackActions !== undefined) config.slackActions = slackActions;
   return { ok: true, config };
 }
 
@@ -267,6 +276,14 @@ export const SECRET_PATHS = [
   'webhookToken',
   'config.webhookToken',
   ...SINK_SECRET_FIELDS.flatMap((field) => [`*.${field}`, `sinks.*.${field}`]),
+  'alertmanager.bearerToken',
+  'config.alertmanager.bearerToken',
+  'slackActions.signingSecret',
+  'slackActions.appToken',
+  'slackActions.botToken',
+  'config.slackActions.signingSecret',
+  'config.slackActions.appToken',
+  'config.slackActions.botToken',
   'prometheus.bearerToken',
   'prometheus.basicAuth.password',
   'config.prometheus.bearerToken',

@@ -66,6 +66,25 @@ export const FileSettings = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Where silences are created (ALERTMANAGER_URL, ALERTMANAGER_TOKEN). */
+    alertmanager: Type.Optional(
+      Type.Object({ url: Type.String({ format: 'uri' }), bearerToken: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+    ),
+    /** Acting from Slack's buttons (SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_ACTIONS_ALLOWED). */
+    slackActions: Type.Optional(
+      Type.Object(
+        {
+          signingSecret: Type.Optional(Type.String({ minLength: 1 })),
+          appToken: Type.Optional(Type.String({ minLength: 1 })),
+          allowed: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+          /** The slack-api sink that carries the buttons, when there are several. */
+          sink: Type.Optional(Type.String({ minLength: 1 })),
+          /** How often "until resolved" silences are checked. */
+          checkIntervalMs: Type.Optional(Type.Integer({ minimum: 1000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     sinks: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), SinkSpec)),
     routes: Type.Optional(Type.Array(RouteSpec)),
     /** Sinks for alerts no route matched; default: every sink. */

@@ -197,7 +197,17 @@ export interface IncidentRef {
   summary: string[];
   /** When its namespace is in a storm: the digest this incident is listed in, instead of a message of its own. */
   storm?: StormRef;
+  /** What people did about it from Slack (silenced, on it), oldest first. */
+  acts?: IncidentAct[];
 }
+
+/** One thing done about an incident from Slack's buttons (src/slack-actions/). */
+export type IncidentAct =
+  /** `by`: the Slack user id; `choice`: 1h, 4h, 24h or until-resolved; `endsAt`: ISO 8601. */
+  | { kind: 'silence'; by: string; choice: '1h' | '4h' | '24h' | 'until-resolved'; endsAt: string; silenceId: string }
+  /** The service ended its own "until resolved" silence: the workload is healthy again. */
+  | { kind: 'silence-expired'; reason: string }
+  | { kind: 'ack'; by: string };
 
 /** One digest for the incidents beyond the storm threshold of a namespace. */
 export interface StormRef {

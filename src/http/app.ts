@@ -8,6 +8,7 @@ import { alertsRoute } from './alerts-route.ts';
 import type { AppDeps } from './deps.ts';
 import { handleError } from './errors.ts';
 import { healthRoutes } from './health-routes.ts';
+import { slackActionsRoute } from './slack-actions-route.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const timeouts = deps.config.http ?? DEFAULTS.http;
@@ -45,6 +46,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Each route is an encapsulated plugin (fastify.dev "Plugins"): its content-type parsers and hooks stay its own.
   await app.register(healthRoutes, { metrics: deps.metrics, health: deps.health });
   await app.register(alertsRoute, deps);
+  if (deps.slackActions !== undefined) {
+    await app.register(slackActionsRoute, { ...deps.slackActions, metrics: deps.metrics, ...(deps.clock === undefined ? {} : { clock: deps.clock }) });
+  }
   await app.ready();
   return app;
 }

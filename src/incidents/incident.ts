@@ -5,7 +5,7 @@
  * Sinks that can edit a message (Slack Web API) show every change; the others announce only what is
  * new to the reader: the incident opening, a cause not yet announced, and its end (the last pod resolved).
  */
-import type { CauseId, DiagnosisDocument, IncidentRef } from '../diagnosis/document.ts';
+import type { CauseId, DiagnosisDocument, IncidentAct, IncidentRef } from '../diagnosis/document.ts';
 import { type Change, decideChange } from './what-changed.ts';
 import { type WorkloadFacts, type WorkloadRef, workloadName } from './workload.ts';
 
@@ -22,6 +22,8 @@ export interface IncidentState {
   announced: CauseId[];
   ready?: { ready: number; desired: number };
   change?: Change;
+  /** Done from Slack (src/slack-actions/): shown on the message, kept while the incident lasts. */
+  acts?: IncidentAct[];
 }
 
 export interface IncidentInput {
@@ -98,6 +100,7 @@ export function decideIncident(state: IncidentState | undefined, input: Incident
   };
   if (input.cluster !== undefined) ref.cluster = input.cluster;
   if (next.ready !== undefined) ref.ready = next.ready;
+  if (next.acts !== undefined && next.acts.length > 0) ref.acts = next.acts;
   if (next.change !== undefined) {
     const { rollback: _command, ...change } = next.change;
     ref.change = change;

@@ -64,6 +64,8 @@ export interface NotifierDeps {
   ledger?: DeliveryLedger;
   /** Where each sink remembers what it posted (shared by replicas with STATE_STORE=kubernetes); this process's memory by default. */
   sinkMemory?: (sink: string) => SinkMemoryFactory;
+  /** The Slack bot sink that carries the Slack actions' buttons, and how it signs them. */
+  slackButtons?: { sink: string; sign: NonNullable<SinkDeps['slackButtons']> };
 }
 
 export function createNotifier(deps: NotifierDeps): Notifier {
@@ -89,6 +91,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         timeoutMs: config.delivery.sinkTimeoutMs,
         stdout: deps.stdout ?? process.stdout,
         ...(deps.sinkMemory === undefined ? {} : { memory: deps.sinkMemory(name) }),
+        ...(deps.slackButtons?.sink === name ? { slackButtons: deps.slackButtons.sign } : {}),
       }),
     );
   }

@@ -5,7 +5,7 @@
  */
 
 import type { Logger } from 'pino';
-import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import type { DiagnosisDocument, IncidentRef } from '../diagnosis/document.ts';
 import type { SinkMemoryFactory } from './sink-memory.ts';
 
 export interface SendContext {
@@ -33,4 +33,9 @@ export interface SinkDeps {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
   /** Where the sink remembers what it posted (sink-memory.ts); this process's memory by default. */
   memory?: SinkMemoryFactory;
+  /**
+   * Set for the Slack bot sink the Slack actions act through (src/slack-actions/): the signed value
+   * of an incident's buttons. Without it, messages carry no buttons.
+   */
+  slackButtons?: (incident: IncidentRef, namespace: string) => string;
 }

@@ -30,7 +30,7 @@ const BlockActionsPayload = Type.Object({
     channel_id: Type.Optional(Type.String()),
     is_ephemeral: Type.Optional(Type.Boolean()),
   }),
-  message: Type.Optional(Type.Object({ ts: Type.String(), blocks: Type.Optional(Type.Array(Block)) })),
+  message: Type.Optional(Type.Object({ ts: Type.String(), text: Type.Optional(Type.String()), blocks: Type.Optional(Type.Array(Block)) })),
   actions: Type.Array(Action, { minItems: 1 }),
   trigger_id: Type.Optional(Type.String()),
 });
@@ -52,6 +52,8 @@ export interface Click {
   actionTs: string;
   /** The message's blocks as Slack holds them now, so that the update changes only our own lines. */
   messageBlocks: unknown[];
+  /** Its notification text, kept on update. */
+  messageText: string;
 }
 
 export type ClickParse = { ok: true; click: Click } | { ok: false; reason: string };
@@ -105,6 +107,7 @@ export function parseClick(payload: unknown): ClickParse {
       messageTs,
       actionTs: action.action_ts,
       messageBlocks: blocks,
+      messageText: p.message?.text ?? '',
     },
   };
 }

@@ -5,13 +5,14 @@
  * updates it after a click. Limits: docs.slack.dev/reference/block-kit/block-elements (button text
  * 75, value 2000; static_select option value 150).
  */
+import type { IncidentAct } from '../diagnosis/document.ts';
 import type { SlackBlock, SlackMessage } from '../notify/slack-blocks.ts';
 
 export const ACTION_IDS = ['silence', 'ack', 'recheck'] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
-export const SILENCE_CHOICES = ['1h', '4h', '24h', 'until-resolved'] as const;
-export type SilenceChoice = (typeof SILENCE_CHOICES)[number];
+export type SilenceChoice = Extract<IncidentAct, { kind: 'silence' }>['choice'];
+export const SILENCE_CHOICES: readonly SilenceChoice[] = ['1h', '4h', '24h', 'until-resolved'];
 
 /**
  * How long each choice silences. Alertmanager needs an end for every silence: "until resolved" ends
@@ -26,11 +27,8 @@ const CHOICE_TEXT: Record<SilenceChoice, string> = { '1h': '1 hour', '4h': '4 ho
 export const CONTROLS_BLOCK_ID = 'crashtriage-controls';
 export const STATUS_BLOCK_ID = 'crashtriage-status';
 
-/** What was done from Slack, as the message shows it (kept with the incident). */
-export type Act =
-  | { kind: 'silence'; by: string; choice: SilenceChoice; endsAt: string; silenceId: string }
-  | { kind: 'silence-expired'; reason: string }
-  | { kind: 'ack'; by: string };
+/** What was done from Slack, as the message shows it (kept with the incident: IncidentState.acts). */
+export type Act = IncidentAct;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 

@@ -72,8 +72,8 @@ export interface SocketStandin {
   disconnect(reason: 'warning' | 'refresh_requested' | 'link_disabled', closeAfterMs?: number): void;
   /** Ends the newest connection without a word (a network failure). */
   drop(): void;
-  /** Waits until `live` connections are open and greeted. */
-  waitForLive(count: number, minOpened?: number): Promise<void>;
+  /** Waits until `count` connections are open, after at least `minConnected` connections were made in all. */
+  waitForLive(count: number, minConnected?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +85,7 @@ export async function startSocketStandin(options: { appToken?: string } = {}): P
   const acks: string[] = [];
   const answers: (keyof typeof REPLIES)[] = [];
   let opened = 0;
+  let connected = 0;
 
   const json = (res: ServerResponse, body: unknown): void => {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
@@ -122,6 +123,7 @@ export async function startSocketStandin(options: { appToken?: string } = {}): P
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.push(ws);
+      connected++;
       ws.on('close', () => sockets.splice(sockets.indexOf(ws), 1));
       ws.on('message', (data) => {
         const message = JSON.parse(String(data)) as { envelope_id?: string };
@@ -173,10 +175,10 @@ export async function startSocketStandin(options: { appToken?: string } = {}): P
     drop() {
       newest().terminate();
     },
-    async waitForLive(count, minOpened = 0) {
+    async waitForLive(count, minConnected = 0) {
       const until = Date.now() + 5000;
-      while (sockets.length !== count || opened < minOpened) {
-        if (Date.now() > until) throw new Error(`expected ${count} live connections after ${minOpened} opens, have ${sockets.length} after ${opened}`);
+      while (sockets.length !== count || connected < minConnected) {
+        if (Date.now() > until) throw new Error(`expected ${count} live connections after ${minConnected} made, have ${sockets.length} after ${connected}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },

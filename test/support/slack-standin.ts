@@ -1,6 +1,7 @@
 /**
- * A loopback stand-in for Slack: an incoming-webhook path and the Web API methods chat.postMessage and
- * chat.update. It enforces Block Kit's documented limits the way Slack does (`invalid_blocks`), checks
+ * A loopback stand-in for Slack: an incoming-webhook path and the Web API methods chat.postMessage,
+ * chat.update, the file upload flow, and for the Slack actions chat.postEphemeral and
+ * usergroups.users.list. It enforces Block Kit's documented limits the way Slack does (`invalid_blocks`), checks
  * the bot token, records every accepted message, answers as Slack does (the webhook `ok` and its error
  * codes as text/html, from SLACK_WEBHOOK_REPLIES; the Web API's JSON with the stored message echoed
  * with its blocks and bot profile, warnings in `warning` and `response_metadata`, so an answer is
@@ -116,6 +117,12 @@ export interface SlackRecord {
   thread_ts?: string;
   text?: string;
   blocks?: unknown[];
+}
+
+export interface SlackEphemeral {
+  channel: string;
+  user: string;
+  text: string;
 }
 
 /** A file shared by files.completeUploadExternal, with what the stand-in found in its bytes. */
@@ -272,6 +279,8 @@ export interface SlackStandin {
   messages: SlackRecord[];
   /** Files shared by the external upload flow, in order. */
   uploads: SlackUpload[];
+  /** Messages only one user saw (chat.postEphemeral), in order. */
+  ephemerals: SlackEphemeral[];
   /** The byte length of every Web API answer sent, in order (Slack's echoes are several KiB). */
   apiAnswerBytes: number[];
   /** Every request that reached the server, accepted or not. */
@@ -365,8 +374,10 @@ function warningsFor(req: IncomingMessage): Record<string, unknown> {
   };
 }
 
-export async function startSlackStandin(options: { token?: string; channel?: string } = {}): Promise<SlackStandin> {
+export async function startSlackStandin(options: { token?: string; channel?: string; groups?: Record<string, string[]> } = {}): Promise<SlackStandin> {
   const token = options.token ?? 'xoxb-standin-token';
+  const groups = options.groups ?? {};
+  const ephemerals: SlackEphemeral[] = [];
   const channel = options.channel ?? '#incidents';
   const messages: SlackRecord[] = [];
   const uploads: SlackUpload[] = [];
@@ -502,11 +513,27 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     if (path.startsWith('/upload/v1/')) return upload(res, path.slice('/upload/v1/'.length), bytes);
     const method = path.replace(/^\/api\//, '');
     const isFiles = method === 'files.getUploadURLExternal' || method === 'files.completeUploadExternal';
-    if (method !== 'chat.postMessage' && method !== 'chat.update' && !isFiles) return reply(res, 404, 'unknown_method');
+    const isActions = method === 'chat.postEphemeral' || method === 'usergroups.users.list';
+    if (method !== 'chat.postMessage' && method !== 'chat.update' && !isFiles && !isActions) return reply(res, 404, 'unknown_method');
     const auth = req.headers.authorization;
     if (auth === undefined) return api(req, res, { ok: false, error: 'not_authed' });
     if (auth !== `Bearer ${token}`) return api(req, res, { ok: false, error: 'invalid_auth' });
     if (isFiles) return files(req, res, method, raw);
+    if (method === 'usergroups.users.list') {
+      // Form arguments only (docs.slack.dev/reference/methods/usergroups.users.list): `no_such_subteam` for an unknown group.
+      const group = new URLSearchParams(raw).get('usergroup') ?? '';
+      const members = groups[group];
+      return api(req, res, members === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users: members });
+    }
+    if (method === 'chat.postEphemeral') {
+      // docs.slack.dev/reference/methods/chat.postEphemeral: `{ ok, message_ts }`; `user_not_in_channel` for a user who is not a member.
+      const b = (body ?? {}) as { channel?: string; user?: string; text?: string };
+      if (b.channel !== channel && b.channel !== CHANNEL_ID) return api(req, res, { ok: false, error: 'channel_not_found' });
+      if (typeof b.user !== 'string' || b.user === '') return api(req, res, { ok: false, error: 'user_not_found' });
+      if (typeof b.text !== 'string' || b.text === '') return api(req, res, { ok: false, error: 'no_text' });
+      ephemerals.push({ channel: CHANNEL_ID, user: b.user, text: b.text });
+      return api(req, res, { ok: true, message_ts: `${seq++}.000300` });
+    }
     if (!(req.headers['content-type'] ?? '').startsWith('application/json') || body === undefined) return api(req, res, { ok: false, error: 'invalid_json' });
     const b = body as { channel?: string; ts?: string; thread_ts?: string; text?: string; blocks?: unknown[] };
     if (b.channel !== channel && b.channel !== CHANNEL_ID) return api(req, res, { ok: false, error: 'channel_not_found' });
@@ -546,6 +573,7 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     channel,
     messages,
     uploads,
+    ephemerals,
     apiAnswerBytes,
     requestCount: () => requests,
     failNext(answer, times, skip = 0) {

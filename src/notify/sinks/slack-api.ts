@@ -16,6 +16,7 @@
 import { Type } from '@sinclair/typebox';
 import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import type { DiagnosisDocument, IncidentRef, StormRef } from '../../diagnosis/document.ts';
+import { withControls } from '../../slack-actions/controls.ts';
 import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
@@ -83,6 +84,16 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     return result;
   };
 
+  /**
+   * With Slack actions on, an incident's message carries who did what and, while it is open, the
+   * buttons (src/slack-actions/controls.ts); a closed one keeps the status line and loses the buttons.
+   */
+  const decorate = (message: SlackMessage, doc: DiagnosisDocument, open: boolean): SlackMessage => {
+    const incident = doc.incident;
+    if (deps.slackButtons === undefined || incident === undefined || incident.storm !== undefined) return message;
+    return withControls(message, open ? deps.slackButtons(incident, doc.target.namespace) : undefined, incident.acts ?? []);
+  };
+
   const postMessage = async (message: SlackMessage, ctx: SendContext, extra: Record<string, unknown> = {}): Promise<{ channel: string; ts: string }> => {
     let result: Record<string, unknown> = {};
     await withTextFallback(
@@ -101,7 +112,7 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
   const firing = async (doc: DiagnosisDocument, key: string, ctx: SendContext): Promise<void> => {
     let state = await posted.get(key);
     if (state === undefined) {
-      const { channel, ts } = await postMessage(renderSlack(doc, { externalURL: ctx.externalURL, details: 'thread' }), ctx);
+      const { channel, ts } = await postMessage(decorate(renderSlack(doc, { externalURL: ctx.externalURL, details: 'thread' }), doc, true), ctx);
       state = { channel, ts, firing: doc, threadDone: false, chartDone: false, resolvedUpdated: false, resolvedReplied: false };
       await posted.set(key, state);
     }
@@ -129,7 +140,11 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
       return;
     }
     if (!state.resolvedUpdated) {
-      const update = renderSlack(shown ?? state.firing, { externalURL: ctx.externalURL, details: 'thread', resolvedBy: doc });
+      const update = decorate(
+        renderSlack(shown ?? state.firing, { externalURL: ctx.externalURL, details: 'thread', resolvedBy: doc }),
+        shown ?? state.firing,
+        false,
+      );
       try {
         const edit = async (m: SlackMessage | { text: string }): Promise<void> => {
           await call('chat.update', { channel: state.channel, ts: state.ts, ...m }, ctx);
@@ -171,7 +186,7 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     } else {
       const view = { ...state.firing, incident };
       await withTextFallback(
-        renderSlack(view, { externalURL: ctx.externalURL, details: 'thread' }),
+        decorate(renderSlack(view, { externalURL: ctx.externalURL, details: 'thread' }), view, true),
         async (m) => {
           await call('chat.update', { channel: state.channel, ts: state.ts, ...m }, ctx);
         },
