@@ -9,7 +9,8 @@
  * `npm run screenshots` renders every cause's email in Chromium and checks all of this.
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
-import { buildMessage, type Link, type Message, type Severity } from './message.ts';
+import type { Link } from './alert-links.ts';
+import { buildMessage, type Message, type Severity } from './message.ts';
 import { escapeHtml, oneLine, stripControl } from './text.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";

@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
-import { buildMessage, type Message, resolutionOf, workloadName } from './message.ts';
+import { workloadName } from './cause-words.ts';
+import { buildMessage, type Message, resolutionOf } from './message.ts';
 import { oneLine, safeHttpUrl, stripControl, truncate } from './text.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';

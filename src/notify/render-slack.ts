@@ -5,7 +5,8 @@
  * within the length budget. Every text is cut to Slack's limits (slack-blocks.ts).
  */
 import type { DiagnosisDocument, Remedy } from '../diagnosis/document.ts';
-import { buildMessage, type Message, RECOVERED_FIX_LABEL, resolutionOf, type Severity, shortExcerpt } from './message.ts';
+import { shortExcerpt } from './log-lines.ts';
+import { buildMessage, type Message, RECOVERED_FIX_LABEL, resolutionOf, type Severity } from './message.ts';
 import {
   capBlocks,
   codeBlock,

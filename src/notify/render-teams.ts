@@ -13,7 +13,8 @@
  * - No update and no thread: a resolve is a new, short card that says what the check found.
  */
 import type { DiagnosisDocument, Remedy } from '../diagnosis/document.ts';
-import { buildMessage, type Message, type Severity, shortExcerpt } from './message.ts';
+import { shortExcerpt } from './log-lines.ts';
+import { buildMessage, type Message, type Severity } from './message.ts';
 import { oneLine, stripControl, truncate } from './text.ts';
 
 /** What the whole POST body (the envelope and its card) stays under, in UTF-8 bytes: 4 KB below where Teams answers 413. */

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnosis/diagnose.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
-import { escalationSteps } from '../../src/notify/message.ts';
+import { escalationSteps } from '../../src/notify/escalation.ts';
 import { type DiagnosisFixture, fixtures, toEvidence } from '../fixtures/diagnosis/index.ts';
 import { corpusDocuments } from '../support/corpus-documents.ts';
 import { KUBECTL, type KubectlTarget, run, shellWords, startKubectlTarget, workloadManifest } from '../support/kubectl.ts';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessage, collapseRepeats, problemsLine, severityOf, shortExcerpt } from '../../../src/notify/message.ts';
+import { collapseRepeats, shortExcerpt } from '../../../src/notify/log-lines.ts';
+import { buildMessage, severityOf } from '../../../src/notify/message.ts';
+import { problemsLine } from '../../../src/notify/proof.ts';
 import { truncateWords } from '../../../src/notify/text.ts';
 import { oomDocument } from '../../fixtures/notify/documents.ts';
 

@@ -1,0 +1,175 @@
+/**
+ * The cause in plain words, for the header: the workload, then what went wrong, from the cause id,
+ * the sub-cause id and what the diagnosis said. Pure.
+ */
+import type { CauseDetail, DiagnosisDocument } from '../diagnosis/document.ts';
+import { oneLine, truncateWords } from './text.ts';
+
+const HEADER_CAUSE_MAX = 110;
+
+/**
+ * Every sub-cause in plain words. Complete on purpose: a new sub-cause id does not compile until it
+ * has its words. The header uses them where its cause's own wording names nothing more specific.
+ */
+export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
+  'api-forbidden': 'its service account lacks an RBAC permission',
+  'fs-read-only': 'it writes to a read-only filesystem',
+  'fs-permission-denied': 'permission denied on a file or directory',
+  'mount-hides-files': 'a volume mount hides files of the image',
+  'missing-file': 'a file it needs is missing',
+  'missing-env': 'a required environment variable is missing',
+  'service-link-collision': 'Kubernetes service-link variables collide with its settings',
+  'db-auth': 'the database refuses its credentials',
+  'dependency-unreachable': 'a dependency is unreachable',
+  'dns-failure': 'a host name does not resolve',
+  'tls-verify': "a peer's TLS certificate fails verification",
+  'missing-module': 'a module is missing from the image',
+  'missing-shared-library': 'a shared library is missing from the image',
+  'port-bind': 'its port is already in use',
+  'port-privileged': 'it may not bind a port below 1024',
+  'probe-port-mismatch': 'its probe checks a port the app does not listen on',
+  'heap-flag-over-limit': 'its heap flag is at or above the memory limit',
+  'memory-leak': 'memory grows until the kill (a leak)',
+  'limit-undersized': 'the limit is too small for its working set',
+  'memory-spike': 'a sudden spike before the kill',
+  'pod-deleting': 'stopped because its pod is being deleted: a normal shutdown, not a crash',
+  'grace-period-exceeded': 'SIGKILL after the grace period: it did not stop on SIGTERM in time',
+  'node-memory-pressure': 'killed by SIGKILL while its node is short of memory',
+  'startup-probe': 'its startup probe gives up before the app is ready',
+  'memory-pressure': 'evicted: its node is low on memory',
+  'disk-pressure': 'evicted: its node is low on disk',
+  'pid-pressure': 'evicted: its node is low on process ids',
+  'ephemeral-storage-limit': 'evicted: it wrote past its ephemeral-storage limit',
+  'deadline-exceeded': 'stopped at its activeDeadlineSeconds',
+  'node-shutdown': 'its node shut down',
+  'node-lost': 'its node stopped reporting',
+  'insufficient-resources': 'no node has the CPU or memory it requests',
+  taints: 'every node has a taint it does not tolerate',
+  'node-affinity': 'its node selector or affinity matches no node',
+  'pod-affinity': 'its pod (anti-)affinity rules out every node',
+  'volume-zone': "its volume's zone rules out every node",
+  'unbound-claim': 'its PersistentVolumeClaim is not bound',
+  'host-port': 'its hostPort is taken on every node',
+  'unschedulable-nodes': 'the nodes are cordoned',
+  'too-many-pods': 'the nodes are at their pod limit',
+  'multi-attach': 'its volume is still attached to another node',
+  'volume-attach': 'its volume cannot be attached',
+  'volume-mount': 'its volume cannot be mounted',
+  'sandbox-network': 'the network plugin cannot set up the pod network',
+  sandbox: 'the runtime cannot create the pod sandbox',
+  'init-waiting': 'an init container waits for a dependency',
+  'unrecognized-event': 'a Warning event no rule knows',
+};
+
+/** The OOM sub-causes that say how memory reached the limit, added after "killed at its … limit". */
+const OOM_HOW: ReadonlySet<CauseDetail> = new Set(['memory-leak', 'limit-undersized', 'memory-spike']);
+const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
+  'api-forbidden',
+  'fs-read-only',
+  'fs-permission-denied',
+  'mount-hides-files',
+  'missing-file',
+  'missing-env',
+  'service-link-collision',
+  'db-auth',
+  'dependency-unreachable',
+  'dns-failure',
+  'tls-verify',
+  'missing-module',
+  'missing-shared-library',
+  'port-bind',
+  'port-privileged',
+  'heap-flag-over-limit',
+]);
+
+const wordsOf = (detail: CauseDetail | undefined, among: ReadonlySet<CauseDetail>): string | undefined =>
+  detail !== undefined && among.has(detail) ? SUB_CAUSE_WORDS[detail] : undefined;
+
+/** The workload the reader acts on: the owner when known, the pod otherwise. */
+export function workloadName(doc: DiagnosisDocument): string {
+  return doc.target.owner?.name ?? doc.target.pod;
+}
+
+const firstLower = (s: string): string => (/^[A-Z][a-z]+\b/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+const exitOf = (title: string): string | undefined => /\(exit (\d+)/.exec(title)?.[1];
+const clause = (text: string, after: RegExp): string | undefined => {
+  const m = after.exec(text);
+  return m === null
+    ? undefined
+    : text
+        .slice(m.index + m[0].length)
+        .split(/(?:: |; |, so |\. | \()/)[0]
+        ?.replace(/\.$/, '');
+};
+
+/** An exception class or a runtime's panic kind from a title such as "KeyError (exit 1)"; never a log line. */
+function errorKind(title: string): string | undefined {
+  const head = title.replace(/\s*\(exit [^)]*\)+\s*$/, '').trim();
+  if (/^[A-Za-z_][\w.$]*(Error|Exception|Exit|Fault)$/.test(head)) return head;
+  const dotnet = /Unhandled exception\. ([\w.]+Exception)/.exec(head);
+  if (dotnet?.[1] !== undefined) return dotnet[1];
+  if (head.startsWith('panic:')) return 'a Go panic';
+  if (/^thread '.*' panicked/.test(head)) return 'a Rust panic';
+  return undefined;
+}
+
+/** The cause in plain words for the header, from the cause id and what the diagnosis said. */
+export function causeInWords(doc: DiagnosisDocument): string {
+  const { id, title, summary, detail } = doc.cause;
+  const exit = exitOf(title);
+  const words = ((): string => {
+    switch (id) {
+      case 'oom-killed': {
+        const limit = /at its (\S+) memory limit/.exec(summary)?.[1];
+        const killed = limit !== undefined ? `killed at its ${limit} memory limit` : 'killed by the kernel out of memory (no memory limit set)';
+        const how = wordsOf(detail, OOM_HOW);
+        return how === undefined ? killed : `${killed}: ${how}`;
+      }
+      case 'app-crash': {
+        const reach = /it could not reach (.+?)\.?$/.exec(summary)?.[1];
+        if (reach !== undefined) return `cannot reach ${reach}`;
+        const missing = /: (\S+) is missing from the image/.exec(summary)?.[1];
+        if (missing !== undefined) return `${missing} is missing from the image`;
+        const words = wordsOf(detail, APP_CRASH_DETAILS);
+        if (words !== undefined) return words;
+        const kind = errorKind(title);
+        const code = exit === undefined ? 'exits with an error' : `exits with code ${exit}`;
+        return kind === undefined ? code : `${code} (${kind})`;
+      }
+      case 'liveness-probe': {
+        const probe = /its (liveness|startup|readiness) probe/.exec(summary)?.[1] ?? 'liveness';
+        const why = clause(summary, /probe fails: /);
+        return why === undefined ? `restarted by its failing ${probe} probe` : `${probe} probe fails: ${why}`;
+      }
+      case 'bad-entrypoint': {
+        const why = clause(summary, /never starts its program: [^:]+: /);
+        return why === undefined ? firstLower(title) : `${firstLower(title)}: ${why}`;
+      }
+      case 'image-pull': {
+        const m = /cannot pull (\S+) for [^:]+: (.+?)\.?$/.exec(summary);
+        return m === null ? firstLower(title) : `cannot pull ${m[1]}: ${m[2]?.split(' (')[0]}`;
+      }
+      case 'exit-zero':
+        return doc.target.owner === undefined
+          ? 'completes (exit 0) and the pod restarts it'
+          : `completes (exit 0) and its ${doc.target.owner.kind} restarts it`;
+      case 'segfault':
+        return 'segmentation fault (SIGSEGV) in native code';
+      case 'sigterm':
+        return detail === 'pod-deleting' ? SUB_CAUSE_WORDS[detail] : 'stopped by SIGTERM (exit 143), not by a probe';
+      case 'sigkill':
+        return detail === 'grace-period-exceeded' || detail === 'node-memory-pressure'
+          ? SUB_CAUSE_WORDS[detail]
+          : 'killed by SIGKILL (exit 137) without an OOMKilled record';
+      case 'unknown':
+        return title === 'Cause not determined' ? 'crash loop, cause not determined' : firstLower(title);
+      default:
+        return firstLower(title);
+    }
+  })();
+  return truncateWords(oneLine(words), HEADER_CAUSE_MAX);
+}
+
+export function headerLine(doc: DiagnosisDocument): string {
+  return oneLine(`${doc.target.namespace}/${workloadName(doc)}: ${causeInWords(doc)}`);
+}
