@@ -113,7 +113,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     deliveries: new Counter({
       name: 'crashtriage_deliveries_total',
-      help: 'Messages handed to sinks, by sink name and outcome (sent, duplicate, retryable_failure, permanent_failure).',
+      help: 'Messages handed to sinks, by sink name and outcome (sent, duplicate, maybe_sent: no answer after the request was sent, retryable_failure, permanent_failure).',
       labelNames: ['sink', 'outcome'] as const,
       registers,
     }),
@@ -129,7 +129,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
 export function primeFailureSeries(metrics: Metrics, sinkNames: readonly string[], apiResources: readonly string[]): void {
   for (const outcome of ['accepted', 'rejected_auth', 'rejected_body', 'retry_later', 'deadline', 'saturated', 'error']) metrics.requests.inc({ outcome }, 0);
   for (const sink of sinkNames) {
-    for (const outcome of ['sent', 'duplicate', 'retryable_failure', 'permanent_failure']) metrics.deliveries.inc({ sink, outcome }, 0);
+    for (const outcome of ['sent', 'duplicate', 'maybe_sent', 'retryable_failure', 'permanent_failure']) metrics.deliveries.inc({ sink, outcome }, 0);
   }
   for (const resource of apiResources) for (const code of ['401', '403']) metrics.kubeApiCalls.inc({ resource, code }, 0);
 }

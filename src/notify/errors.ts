@@ -4,7 +4,7 @@
  * password: a Slack webhook URL is a credential.
  */
 
-export type SinkErrorCode = 'http_status' | 'slack_api' | 'timeout' | 'connection' | 'smtp' | 'bad_response';
+export type SinkErrorCode = 'http_status' | 'slack_api' | 'timeout' | 'connection' | 'smtp' | 'bad_response' | 'outcome_unknown';
 
 export abstract class SinkError extends Error {
   abstract readonly code: SinkErrorCode;
@@ -55,6 +55,15 @@ export class SmtpError extends SinkError {
     super(message, options);
     this.smtpCode = options.smtpCode;
   }
+}
+
+/**
+ * The request may have reached a peer that does not deduplicate (a Slack incoming webhook), and its
+ * answer never came: no answer in time, or the connection dropped after the request was sent. Sending
+ * again could post the message twice, so it is not retried; it is counted and logged as maybe posted.
+ */
+export class SinkOutcomeUnknownError extends SinkError {
+  readonly code = 'outcome_unknown' as const;
 }
 
 /** A 2xx whose body was not what the protocol promises. */

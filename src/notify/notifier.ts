@@ -11,6 +11,7 @@ import type { Config } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Metrics } from '../metrics.ts';
 import { createDeliveryLedger, type DeliveryLedger, deliveryKeyString, type LedgerEntry } from './delivery-ledger.ts';
+import { SinkOutcomeUnknownError } from './errors.ts';
 import {
   type DeliveryOutcome,
   deliveryOutcome,
@@ -111,6 +112,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         });
         return { kind: 'sent' };
       } catch (err) {
+        if (err instanceof SinkOutcomeUnknownError) return { kind: 'maybe-sent', reason: err.message };
         const decision = decideRetry({ failure: classifyFailure(err), attempt: n, remainingMs: deadline - clock(), policy, random });
         if (decision.kind !== 'retry') return decision;
         logger.warn(
@@ -178,6 +180,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       case 'duplicate':
         metrics.deliveries.inc({ sink, outcome: 'duplicate' });
         logger.debug(fields, 'already delivered; not sent again');
+        return;
+      case 'maybe-sent':
+        metrics.deliveries.inc({ sink, outcome: 'maybe_sent' });
+        logger.warn({ ...fields, reason: result.reason }, 'may have been posted (no answer after the request was sent); not sent again');
         return;
       case 'retry-later':
         metrics.deliveries.inc({ sink, outcome: 'retryable_failure' });

@@ -14,7 +14,7 @@ import { sinkTakes } from './incident-filter.ts';
 import { routeSinks } from './route.ts';
 
 /** How one message to one sink ended. */
-export type MessageResult = { kind: 'sent' | 'duplicate' } | { kind: 'retry-later' | 'permanent'; reason: string };
+export type MessageResult = { kind: 'sent' | 'duplicate' } | { kind: 'retry-later' | 'permanent' | 'maybe-sent'; reason: string };
 
 export interface SinkMessage {
   doc: DiagnosisDocument;
@@ -83,7 +83,8 @@ export function settledByLedger(known: LedgerOutcome | undefined): MessageResult
 
 /** What the ledger keeps after an attempt; undefined: nothing, so Alertmanager's resend tries again. */
 export function ledgerOutcome(result: MessageResult): LedgerOutcome | undefined {
-  if (result.kind === 'sent') return 'sent';
+  // A message that may have been posted is kept as sent: a resend must not post it a second time.
+  if (result.kind === 'sent' || result.kind === 'maybe-sent') return 'sent';
   if (result.kind === 'permanent') return 'failed-permanently';
   return undefined;
 }

@@ -66,6 +66,8 @@ export function classifyFailure(err: unknown): FailureClass {
     }
     case 'bad_response':
       return { retryable: true, reason: err.message };
+    case 'outcome_unknown':
+      return { retryable: false, reason: err.message };
     default: {
       const never: never = err.code;
       return { retryable: false, reason: `unknown sink error ${String(never)}` };

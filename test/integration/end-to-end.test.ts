@@ -152,11 +152,11 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
 
   it('asks Alertmanager to retry while Slack is down, then delivers once', async () => {
     const w = await startWorld();
-    w.slack.setDown(true);
+    await w.slack.setDown(true);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
     await w.alertmanager.waitForNotification('failed', 30_000);
     expect(w.hook.accepted).toHaveLength(1);
-    w.slack.setDown(false);
+    await w.slack.setDown(false);
     await waitFor('the Slack post after the retry', () => w.slack.messages.find((m) => m.via === 'chat.postMessage'), 30_000);
     await new Promise((r) => setTimeout(r, 2500));
     expect(w.hook.accepted).toHaveLength(1);
@@ -180,7 +180,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
 
   it('after a restart between Alertmanager retries, loses nothing and resends only to sinks it cannot remember (README)', async () => {
     const w = await startWorld();
-    w.slack.setDown(true);
+    await w.slack.setDown(true);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
     await w.alertmanager.waitForNotification('failed', 30_000);
     expect(w.hook.accepted).toHaveLength(1);
@@ -190,7 +190,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     await w.service.app.close();
     await w.service.close();
     await startService(w.env, Number(new URL(w.address).port));
-    w.slack.setDown(false);
+    await w.slack.setDown(false);
 
     await waitFor('the Slack post after the restart', () => w.slack.messages.find((m) => m.via === 'chat.postMessage'), 30_000);
     await new Promise((r) => setTimeout(r, 2500));

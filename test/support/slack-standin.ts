@@ -6,7 +6,7 @@
  * codes as text/html, from SLACK_WEBHOOK_REPLIES; the Web API's JSON with the stored message echoed
  * with its blocks and bot profile, warnings in `warning` and `response_metadata`, so an answer is
  * several KiB), and can be scripted to answer any reply table row, rate-limit (429 + Retry-After),
- * fail with 5xx, answer a proxy's HTML page with 200, be slow to answer, or be down (connections reset).
+ * fail with 5xx, answer a proxy's HTML page with 200, be slow to answer, drop its answers (reset after the request), or be down (connections refused).
  * Limits written from docs.slack.dev (blocks reference, chat.postMessage), independently of
  * src/notify, so a wrong constant there fails the tests here.
  */
@@ -289,8 +289,10 @@ export interface SlackStandin {
   failNext(answer: ScriptedAnswer, times: number, skip?: number): void;
   /** While set, every request gets this answer (e.g. a proxy's HTML page with 200); undefined ends it. */
   answerAll(answer: ScriptedAnswer | undefined): void;
-  /** While down, every connection is reset before an answer. */
-  setDown(down: boolean): void;
+  /** While down, nothing listens on the port: connections are refused, nothing reaches Slack. */
+  setDown(down: boolean): Promise<void>;
+  /** While set, each request is read whole (a webhook message is posted) and its connection reset before an answer. */
+  dropAnswers(drop: boolean): void;
   /**
    * Handles every request as usual (a message is accepted and recorded at once) but holds each answer
    * this long: Slack slow to say `ok` for a message it already posted. 0 ends it.
@@ -386,7 +388,7 @@ export async function startSlackStandin(options: { token?: string; channel?: str
   const apiAnswerBytes: number[] = [];
   const script: (ScriptedAnswer | null)[] = [];
   let requests = 0;
-  let down = false;
+  let dropping = false;
   let standing: ScriptedAnswer | undefined;
   let answerDelayMs = 0;
   let seq = 1_700_000_000;
@@ -481,12 +483,16 @@ export async function startSlackStandin(options: { token?: string; channel?: str
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string, bytes: Buffer): void => {
     requests++;
-    if (down) {
+    const path = req.url ?? '';
+    const isWebhook = path.startsWith('/services/');
+    if (dropping) {
+      if (isWebhook) {
+        const b = JSON.parse(raw) as { text?: string; blocks?: unknown[] };
+        messages.push({ via: 'webhook', ...(b.text !== undefined ? { text: b.text } : {}), ...(b.blocks !== undefined ? { blocks: b.blocks } : {}) });
+      }
       req.socket.destroy();
       return;
     }
-    const path = req.url ?? '';
-    const isWebhook = path.startsWith('/services/');
     const scripted = script.shift() ?? standing;
     if (scripted !== undefined && scripted !== null) {
       const headers = scripted.headers ?? {
@@ -565,7 +571,8 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
   return {
     webhookUrl: `${base}/services/T0STANDIN/B0STANDIN/standinsecret`,
     apiUrl: `${base}/api`,
@@ -583,8 +590,17 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     answerAll(answer) {
       standing = answer;
     },
-    setDown(value) {
-      down = value;
+    async setDown(value) {
+      if (value === !server.listening) return;
+      if (value) {
+        server.close();
+        server.closeAllConnections();
+        return;
+      }
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
+    dropAnswers(value) {
+      dropping = value;
     },
     delayAnswers(ms) {
       answerDelayMs = ms;
@@ -592,7 +608,8 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        if (server.listening) server.close(() => resolve());
+        else resolve();
       }),
   };
 }

@@ -81,6 +81,21 @@ export async function readBounded(res: Response, limit: number): Promise<{ text:
   return { text: Buffer.concat(chunks).toString('utf8'), complete: true };
 }
 
+/**
+ * System errors raised before any byte of the request left: nothing can have reached the peer. Any
+ * other failure (a reset, a socket closed mid-answer, no answer in time) may come after the peer took
+ * the request.
+ */
+const NOTHING_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
+
+/** Whether a failed POST may still have reached the peer (its answer is unknown, not a refusal). */
+export function mayHaveArrived(err: unknown): boolean {
+  if (err instanceof SinkTimeoutError) return true;
+  if (!(err instanceof SinkConnectionError)) return false;
+  const code = errorCode(err.cause);
+  return code === undefined || !NOTHING_SENT.has(code);
+}
+
 /** undici puts the system error (ECONNREFUSED, ECONNRESET, ENOTFOUND) in `cause`. */
 function errorCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {

@@ -81,13 +81,13 @@ describe('notifier across sinks', () => {
 
   it('a sink down → its later messages wait for the resend too, so the order is kept', async () => {
     const h = harness({ sinks: { slack: sinks().slack }, budgetMs: 1000 });
-    slack.setDown(true);
+    await slack.setDown(true);
     const outcome = await h.notifier.deliver(batch(two()));
     expect(outcome.kind === 'retry-later' && outcome.failures.map((f) => f.reason)).toEqual([
       expect.stringContaining('connection error'),
       'not attempted: an earlier message to this sink failed',
     ]);
-    slack.setDown(false);
+    await slack.setDown(false);
     await h.notifier.deliver(batch(two()));
     expect(slack.messages.map((m) => JSON.stringify(m.blocks).includes('zz9q'))).toEqual([false, true]);
   });

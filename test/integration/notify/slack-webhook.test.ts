@@ -59,18 +59,42 @@ describe('Slack incoming webhook sink', () => {
 
   it('down longer than the budget → retry-later; Alertmanager resend after recovery → delivered exactly once', async () => {
     const h = setup({ budgetMs: 2000 });
-    slack.setDown(true);
+    await slack.setDown(true);
     const first = await h.notifier.deliver(batch([oomDocument()]));
     expect(first.kind).toBe('retry-later');
     expect(first.kind === 'retry-later' && first.failures).toEqual([
       { sink: 'slack', fingerprint: 'a1b2c3d4e5f60718', reason: expect.stringContaining('connection error') },
     ]);
     expect(slack.messages).toHaveLength(0);
-    slack.setDown(false);
+    await slack.setDown(false);
     expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
     expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
     expect(slack.messages).toHaveLength(1);
     expect(await h.delivered('slack', 'duplicate')).toBe(1);
+  });
+
+  it('ok slower than the attempt timeout → posted once: not retried, counted as maybe sent, the resend posts nothing', async () => {
+    const h = harness({ sinks: { slack: { type: 'slack', webhookUrl: slack.webhookUrl } }, sinkTimeoutMs: 300 });
+    slack.delayAnswers(1000);
+    expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(slack.requestCount()).toBe(1);
+    expect(slack.messages).toHaveLength(1);
+    expect(await h.delivered('slack', 'maybe_sent')).toBe(1);
+    expect(h.logs.find((l) => l.includes('may have been posted'))).toContain('Slack may have posted it');
+    await h.notifier.deliver(batch([oomDocument()]));
+    expect(slack.requestCount()).toBe(1);
+    expect(await h.delivered('slack', 'duplicate')).toBe(1);
+  });
+
+  it('connection reset after the request was sent → not sent again (Slack may have posted it)', async () => {
+    const h = setup();
+    slack.dropAnswers(true);
+    expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
+    slack.dropAnswers(false);
+    await h.notifier.deliver(batch([oomDocument()]));
+    expect(slack.requestCount()).toBe(1);
+    expect(slack.messages).toHaveLength(1);
+    expect(await h.delivered('slack', 'maybe_sent')).toBe(1);
   });
 
   it("a 200 with a proxy's HTML page is transient: retried, then posted once", async () => {
