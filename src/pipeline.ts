@@ -19,7 +19,7 @@ import { decideIncident, type IncidentInput, type IncidentState, incidentKey, wo
 import { decideResolution, firingFacts, type ResolveRead, replacementSelector } from './incidents/resolution.ts';
 import { claimAll, createMemoryStore, type Held, type StateStore } from './incidents/state-store.ts';
 import { decideStorm, STORM_DEFAULTS, type StormSettings, type StormState, stormKey } from './incidents/storm.ts';
-import { podRevisionName, type WorkloadFacts } from './incidents/workload.ts';
+import { podRevisionName, type WorkloadFacts, type WorkloadRef } from './incidents/workload.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeliveryOutcome, Notifier } from './notify/notifier.ts';
 
@@ -47,9 +47,14 @@ export interface EvidenceSource {
   gather(alerts: readonly WebhookAlert[], options?: { deadline?: number }): Promise<Evidence[]>;
 }
 
-/** Reads the workload that owns a pod (its status and revisions), at most once per workload in a short while. */
+/**
+ * Reads the workload that owns a pod (its status and revisions), at most once per workload in a short
+ * while: started from the alert's labels beside the evidence, confirmed by the pod once it is read.
+ */
 export interface WorkloadSource {
-  read(labels: Readonly<Record<string, string>>, pod: PodFacts): Promise<WorkloadFacts>;
+  start(labels: Readonly<Record<string, string>>): { confirm(pod: PodFacts): Promise<WorkloadFacts> };
+  /** An alert of this workload resolved: what is remembered about it is read afresh next time. */
+  forget(labels: Readonly<Record<string, string>>, namespace: string, workload: WorkloadRef): void;
 }
 
 /**
@@ -139,7 +144,8 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
           } else if (alert.status === 'resolved' && decision.claim.firing !== undefined) {
             const item: Pending = { document: resolvedFrom(decision.claim.firing, alert), podKey };
             pending.push(item);
-            const { namespace, pod } = item.document.target;
+            const { namespace, pod, owner } = item.document.target;
+            if (owner !== undefined) deps.workloads?.forget(alert.labels, namespace, owner);
             const ownerSelector = replacementSelector(item.document.target);
             const options = {
               ...(ownerSelector === undefined ? {} : { ownerSelector }),
@@ -157,6 +163,8 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
           }
         }
 
+        // The owner's reads start now, on the alert's word, in the same round as the pod's.
+        const owners = toRead.map((alert) => (deps.workloads === undefined || alert.status !== 'firing' ? undefined : deps.workloads.start(alert.labels)));
         const evidence = toRead.length === 0 ? [] : await deps.evidence.gather(toRead, evidenceDeadline === undefined ? {} : { deadline: evidenceDeadline });
         // The pods of resolved alerts were read alongside the evidence, within the same share of the deadline.
         const resolved = await Promise.all(
@@ -178,8 +186,9 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
           toRead.map(async (alert, i) => {
             const found = evidence[i];
             if (found === undefined) throw new Error(`evidence source returned ${evidence.length} results for ${toRead.length} alerts`);
-            const workload =
-              deps.workloads === undefined || found.pod === undefined || alert.status !== 'firing' ? undefined : deps.workloads.read(alert.labels, found.pod);
+            const owner = found.pod?.owner;
+            if (alert.status === 'resolved' && owner !== undefined && found.pod !== undefined) deps.workloads?.forget(alert.labels, found.pod.namespace, owner);
+            const workload = found.pod === undefined ? undefined : owners[i]?.confirm(found.pod);
             const plain = deps.diagnose(found);
             if (deps.history === undefined) return { alert, found, diagnosis: plain, workload: await workload };
             const enriched = await deps.history.enrich(found, plain);

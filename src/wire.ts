@@ -109,7 +109,10 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
           ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
         }),
     },
-    workloads: { read: (labels, pod) => clusters.workload(labels, pod) },
+    workloads: {
+      start: (labels) => clusters.startWorkload(labels),
+      forget: (labels, namespace, workload) => clusters.forgetWorkload(labels, namespace, workload),
+    },
     resolvedPods,
     clusterLabel: config.kube.clusterLabel,
     storm: config.storm,

@@ -12,9 +12,9 @@
 
 import type { V1Pod } from '@kubernetes/client-node';
 import { raceDeadline } from '../deadline.ts';
-import type { Evidence, PodFacts, Problem } from '../diagnosis/evidence.ts';
+import type { Evidence, Problem } from '../diagnosis/evidence.ts';
 import type { ListedPod, OwnerPodsRead, ResolveRead } from '../incidents/resolution.ts';
-import type { WorkloadFacts } from '../incidents/workload.ts';
+import type { WorkloadRef } from '../incidents/workload.ts';
 import type { GatherDeps, RequestBounds } from './gather-evidence.ts';
 import { gatherForAlerts } from './gather-for-alerts.ts';
 import { loadKubeConfig } from './kube-config.ts';
@@ -23,7 +23,7 @@ import { podFacts } from './pod-facts.ts';
 import { createKubeReader, type KubeApiReader, type KubeReaderOptions } from './reader.ts';
 import { targetFromLabels } from './target.ts';
 import { isoTime } from './time.ts';
-import { createWorkloadSource } from './workload-facts.ts';
+import { createWorkloadSource, type OwnerRead, type WorkloadSource } from './workload-source.ts';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -38,14 +38,17 @@ export interface ClusterOptions {
 
 interface Cluster {
   reader: KubeApiReader;
-  workloads: (pod: PodFacts) => Promise<WorkloadFacts>;
+  workloads: WorkloadSource;
 }
 
 export interface ClusterReaders {
   /** The default cluster's reader (made at start, so that a broken kubeconfig fails at start). */
   readonly primary: KubeApiReader;
   gather(alerts: readonly { labels: Labels }[], log: GatherDeps['log'], now: Date, bounds?: RequestBounds): Promise<Evidence[]>;
-  workload(labels: Labels, pod: PodFacts): Promise<WorkloadFacts>;
+  /** Starts reading the owner of the alert's pod beside the pod read (workload-source.ts), in the alert's cluster. */
+  startWorkload(labels: Labels): OwnerRead;
+  /** The alert resolved: its workload's remembered facts are dropped. */
+  forgetWorkload(labels: Labels, namespace: string, workload: WorkloadRef): void;
   /**
    * The pod of a resolved alert, read once (`get pods`); when it is gone or being deleted and
    * `options.ownerSelector` is known, its owner's pods too (one bounded `list pods`, raced
@@ -119,10 +122,15 @@ export function createClusterReaders(options: ClusterOptions): ClusterReaders {
       );
       return out;
     },
-    async workload(labels, pod) {
+    startWorkload(labels) {
       const cluster = pick(labels);
-      if (isProblem(cluster)) return { workload: pod.owner ?? { kind: 'Pod', name: pod.name }, namespace: pod.namespace, revisions: [], problems: [] };
-      return cluster.workloads(pod);
+      if (!isProblem(cluster)) return cluster.workloads.start(labels);
+      // The evidence already says why this cluster cannot be read.
+      return { confirm: async (pod) => ({ workload: pod.owner ?? { kind: 'Pod', name: pod.name }, namespace: pod.namespace, revisions: [], problems: [] }) };
+    },
+    forgetWorkload(labels, namespace, workload) {
+      const cluster = pick(labels);
+      if (!isProblem(cluster)) cluster.workloads.forget(namespace, workload);
     },
     async readResolved(labels, namespace, pod, options = {}) {
       const cluster = pick(labels);

@@ -1,62 +1,99 @@
 /**
- * A pod's workload as `WorkloadFacts`: the owner's readiness and its revisions with their pod
- * templates. A Deployment costs two reads (the Deployment, then its ReplicaSets by its selector), a
- * StatefulSet or DaemonSet two (itself, then its ControllerRevisions), a Job one (its owner names
- * the CronJob); a bare pod none. `createWorkloadSource` makes those reads once per workload in a
- * short while, however many of its pods alert. Never rejects: what failed is in `problems`.
+ * A workload as `WorkloadFacts`: the owner's readiness and its revisions with their pod templates.
+ * One round of reads: a Deployment is read beside a list of its namespace's ReplicaSets, a
+ * StatefulSet or DaemonSet beside its namespace's ControllerRevisions, each kept when the owner
+ * controls it (by uid), so that the history needs no selector from the owner first; only a namespace
+ * with more than `NAMESPACE_LIST_LIMIT` of them costs a second list, by the owner's selector. A Job
+ * is one read (its owner names the CronJob). Never rejects: what failed is in `problems`.
+ * Which workload to read, and how often, is workload-source.ts's job.
  */
 import type { V1LabelSelector, V1ObjectMeta, V1PodTemplateSpec } from '@kubernetes/client-node';
-import type { PodFacts, Problem } from '../diagnosis/evidence.ts';
+import type { Problem } from '../diagnosis/evidence.ts';
 import type { PodTemplateFacts, RevisionFacts, WorkloadFacts, WorkloadRef } from '../incidents/workload.ts';
 import { containerFacts } from './container-facts.ts';
 import { classifyKubeError } from './kube-error.ts';
 import { labelSelectorString } from './label-selector.ts';
 import { isoTime } from './time.ts';
 import { volumeFacts } from './volume-facts.ts';
-import type { WorkloadReader } from './workload-reader.ts';
+import type { ListPage, ListQuery, WorkloadReader } from './workload-reader.ts';
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
-export async function readWorkloadFacts(reader: WorkloadReader, pod: PodFacts): Promise<WorkloadFacts> {
-  const namespace = pod.namespace;
-  const owner = pod.owner;
-  const facts: WorkloadFacts = { workload: owner ?? { kind: 'Pod', name: pod.name }, namespace, revisions: [], problems: [] };
-  if (owner === undefined) return facts;
+/**
+ * The most ReplicaSets or ControllerRevisions listed across a namespace in the first round: at a few
+ * kB each (a pod template and managed fields), 200 stay well under the reader's 4 MiB response bound
+ * and cover `revisionHistoryLimit` 10 for 20 workloads.
+ */
+export const NAMESPACE_LIST_LIMIT = 200;
+
+type Selected = { metadata?: V1ObjectMeta; spec?: { selector?: V1LabelSelector } };
+
+export async function readWorkloadFacts(reader: WorkloadReader, namespace: string, owner: WorkloadRef): Promise<WorkloadFacts> {
+  const facts: WorkloadFacts = { workload: owner, namespace, revisions: [], problems: [] };
   const failed = (what: string) => (err: unknown) => {
     facts.problems.push(ownerProblem(what, err, namespace));
     return undefined;
   };
+  /** The owner and the objects of its history, read side by side; undefined when the owner could not be read. */
+  const withHistory = async <O extends Selected, H extends { metadata?: V1ObjectMeta }>(
+    what: string,
+    history: string,
+    read: () => Promise<O>,
+    list: (query: ListQuery) => Promise<ListPage<H>>,
+  ): Promise<{ owner: O; items: H[] } | undefined> => {
+    let listError: unknown;
+    const [object, page] = await Promise.all([
+      read().catch(failed(what)),
+      list({ limit: NAMESPACE_LIST_LIMIT }).catch((err: unknown) => {
+        listError = err;
+        return undefined;
+      }),
+    ]);
+    if (object === undefined) return undefined;
+    setPodSelector(facts, object.spec?.selector);
+    if (page === undefined) {
+      failed(history)(listError);
+      return { owner: object, items: [] };
+    }
+    let items = page.items;
+    if (page.truncated) {
+      const labelSelector = labelSelectorString(object.spec?.selector);
+      items = (await list(labelSelector === undefined ? {} : { labelSelector }).catch(failed(history)))?.items ?? [];
+    }
+    return { owner: object, items: ownedBy(items, object.metadata) };
+  };
   switch (owner.kind) {
     case 'Deployment': {
-      const deployment = await reader.readDeployment(namespace, owner.name).catch(failed(`deployment/${owner.name}`));
-      if (deployment === undefined) return facts;
-      facts.ready = { ready: deployment.status?.readyReplicas ?? 0, desired: deployment.spec?.replicas ?? 1 };
-      setPodSelector(facts, deployment.spec?.selector);
-      const sets = await reader
-        .listReplicaSets(namespace, labelSelectorString(deployment.spec?.selector))
-        .catch(failed(`the ReplicaSets of deployment/${owner.name}`));
-      facts.revisions = ownedBy(sets ?? [], deployment.metadata).map((rs) =>
+      const read = await withHistory(
+        `deployment/${owner.name}`,
+        `the ReplicaSets of deployment/${owner.name}`,
+        () => reader.readDeployment(namespace, owner.name),
+        (query) => reader.listReplicaSets(namespace, query),
+      );
+      if (read === undefined) return facts;
+      facts.ready = { ready: read.owner.status?.readyReplicas ?? 0, desired: read.owner.spec?.replicas ?? 1 };
+      facts.revisions = read.items.map((rs) =>
         revision(Number(rs.metadata?.annotations?.[REVISION_ANNOTATION]), rs.metadata, rs.spec?.template, rs.status?.readyReplicas),
       );
       break;
     }
     case 'StatefulSet':
     case 'DaemonSet': {
-      const set =
-        owner.kind === 'StatefulSet'
-          ? await reader.readStatefulSet(namespace, owner.name).catch(failed(`statefulset/${owner.name}`))
-          : await reader.readDaemonSet(namespace, owner.name).catch(failed(`daemonset/${owner.name}`));
-      if (set === undefined) return facts;
-      const status = set.status as { readyReplicas?: number; numberReady?: number; desiredNumberScheduled?: number } | undefined;
+      const kind = owner.kind;
+      const read = await withHistory(
+        `${kind.toLowerCase()}/${owner.name}`,
+        `the ControllerRevisions of ${kind.toLowerCase()}/${owner.name}`,
+        (): Promise<Selected & { status?: unknown }> =>
+          kind === 'StatefulSet' ? reader.readStatefulSet(namespace, owner.name) : reader.readDaemonSet(namespace, owner.name),
+        (query) => reader.listControllerRevisions(namespace, query),
+      );
+      if (read === undefined) return facts;
+      const status = read.owner.status as { readyReplicas?: number; numberReady?: number; desiredNumberScheduled?: number } | undefined;
       facts.ready =
-        owner.kind === 'StatefulSet'
-          ? { ready: status?.readyReplicas ?? 0, desired: (set.spec as { replicas?: number } | undefined)?.replicas ?? 1 }
+        kind === 'StatefulSet'
+          ? { ready: status?.readyReplicas ?? 0, desired: (read.owner.spec as { replicas?: number } | undefined)?.replicas ?? 1 }
           : { ready: status?.numberReady ?? 0, desired: status?.desiredNumberScheduled ?? 0 };
-      setPodSelector(facts, set.spec?.selector);
-      const revisions = await reader
-        .listControllerRevisions(namespace, labelSelectorString(set.spec?.selector))
-        .catch(failed(`the ControllerRevisions of ${owner.kind.toLowerCase()}/${owner.name}`));
-      facts.revisions = ownedBy(revisions ?? [], set.metadata).map((cr) =>
+      facts.revisions = read.items.map((cr) =>
         revision(cr.revision, cr.metadata, (cr.data as { spec?: { template?: V1PodTemplateSpec } } | undefined)?.spec?.template),
       );
       break;
@@ -73,30 +110,6 @@ export async function readWorkloadFacts(reader: WorkloadReader, pod: PodFacts): 
   }
   facts.revisions.sort((a, b) => a.revision - b.revision);
   return facts;
-}
-
-/** Reads each workload at most once per `ttlMs` (concurrent callers share one read); failed reads are not kept. */
-export function createWorkloadSource(
-  reader: WorkloadReader,
-  options: { ttlMs?: number; clock?: () => number } = {},
-): (pod: PodFacts) => Promise<WorkloadFacts> {
-  const ttlMs = options.ttlMs ?? 60_000;
-  const clock = options.clock ?? Date.now;
-  const cache = new Map<string, { at: number; facts: Promise<WorkloadFacts> }>();
-  return (pod) => {
-    const now = clock();
-    for (const [key, entry] of cache) if (now - entry.at >= ttlMs) cache.delete(key);
-    const workload: WorkloadRef = pod.owner ?? { kind: 'Pod', name: pod.name };
-    const key = JSON.stringify([pod.namespace, workload.kind, workload.name]);
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit.facts;
-    const facts = readWorkloadFacts(reader, pod);
-    cache.set(key, { at: now, facts });
-    void facts.then((f) => {
-      if (f.problems.length > 0 && cache.get(key)?.facts === facts) cache.delete(key);
-    });
-    return facts;
-  };
 }
 
 function setPodSelector(facts: WorkloadFacts, selector: V1LabelSelector | undefined): void {

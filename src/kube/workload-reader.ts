@@ -8,13 +8,25 @@ import { apiPath, type KubeRest } from './rest.ts';
 
 export type WorkloadResource = 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'controllerrevisions' | 'jobs';
 
+/** A list call's bounds: a label selector, and at most `limit` items. */
+export interface ListQuery {
+  labelSelector?: string;
+  limit?: number;
+}
+
+/** One page of a list; `truncated` when the API server has more (its `continue` token). */
+export interface ListPage<T> {
+  items: T[];
+  truncated: boolean;
+}
+
 /** What the workload step reads. Implementations throw `KubeReadError` on failure. */
 export interface WorkloadReader {
   readDeployment(namespace: string, name: string): Promise<V1Deployment>;
-  listReplicaSets(namespace: string, labelSelector: string | undefined): Promise<V1ReplicaSet[]>;
+  listReplicaSets(namespace: string, query: ListQuery): Promise<ListPage<V1ReplicaSet>>;
   readStatefulSet(namespace: string, name: string): Promise<V1StatefulSet>;
   readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet>;
-  listControllerRevisions(namespace: string, labelSelector: string | undefined): Promise<V1ControllerRevision[]>;
+  listControllerRevisions(namespace: string, query: ListQuery): Promise<ListPage<V1ControllerRevision>>;
   readJob(namespace: string, name: string): Promise<V1Job>;
 }
 
@@ -24,14 +36,18 @@ export type ApiCall = <T>(resource: WorkloadResource, fn: () => Promise<T>) => P
 export function createWorkloadReader(rest: KubeRest, call: ApiCall): WorkloadReader {
   const apps = (namespace: string, ...segments: string[]): string => apiPath('/apis/apps/v1/namespaces', namespace, ...segments);
   const read = <T>(resource: WorkloadResource, path: string): Promise<T> => call(resource, () => rest.get<T>(path));
-  const list = <T>(resource: WorkloadResource, path: string, labelSelector: string | undefined): Promise<T[]> =>
-    call(resource, async () => (await rest.get<{ items: T[] }>(path, { labelSelector })).items);
+  const list = <T>(resource: WorkloadResource, path: string, query: ListQuery): Promise<ListPage<T>> =>
+    call(resource, async () => {
+      const page = await rest.get<{ items: T[]; metadata?: { continue?: string } }>(path, { labelSelector: query.labelSelector, limit: query.limit });
+      const next = page.metadata?.continue;
+      return { items: page.items, truncated: next !== undefined && next !== '' };
+    });
   return {
     readDeployment: (namespace, name) => read('deployments', apps(namespace, 'deployments', name)),
-    listReplicaSets: (namespace, labelSelector) => list('replicasets', apps(namespace, 'replicasets'), labelSelector),
+    listReplicaSets: (namespace, query) => list('replicasets', apps(namespace, 'replicasets'), query),
     readStatefulSet: (namespace, name) => read('statefulsets', apps(namespace, 'statefulsets', name)),
     readDaemonSet: (namespace, name) => read('daemonsets', apps(namespace, 'daemonsets', name)),
-    listControllerRevisions: (namespace, labelSelector) => list('controllerrevisions', apps(namespace, 'controllerrevisions'), labelSelector),
+    listControllerRevisions: (namespace, query) => list('controllerrevisions', apps(namespace, 'controllerrevisions'), query),
     readJob: (namespace, name) => read('jobs', apiPath('/apis/batch/v1/namespaces', namespace, 'jobs', name)),
   };
 }

@@ -36,6 +36,9 @@ export interface FakeRequest {
   status: number;
   /** Body bytes written to the socket. */
   bytesSent: number;
+  /** `performance.now()` when the request arrived, and when its answer was written (unset while open, hung or reset). */
+  arrivedAt: number;
+  answeredAt?: number;
 }
 
 export interface FakeCluster {
@@ -66,12 +69,14 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
   const url = new URL(req.url ?? '/', 'https://fake');
   const path = decodeURIComponent(url.pathname);
   const query = Object.fromEntries(url.searchParams);
-  const entry: FakeRequest = { method: req.method ?? 'GET', path, query, resource: resourceOf(path), status: 0, bytesSent: 0 };
+  const entry: FakeRequest = { method: req.method ?? 'GET', path, query, resource: resourceOf(path), status: 0, bytesSent: 0, arrivedAt: performance.now() };
   log.push(entry);
+
   const send = (status: number, body: unknown): void => {
     const text = JSON.stringify(body);
     entry.status = status;
     entry.bytesSent = Buffer.byteLength(text);
+    entry.answeredAt = performance.now();
     res.writeHead(status, { 'content-type': 'application/json' }).end(text);
   };
 
@@ -128,9 +133,16 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
     return send(200, { kind: 'EventList', apiVersion: 'v1', metadata: { resourceVersion: '48213400' }, items });
   }
   const answer = answerObjects(cluster.objects, path, url.searchParams.get('labelSelector') ?? '', cluster.forbidden, cluster.user);
+  const listed = answer?.body as { items?: Raw[]; metadata?: Raw } | undefined;
+  if (answer?.status === 200 && listed?.items !== undefined) {
+    const paged = pageInKeyOrder(listed.items, url.searchParams);
+    if ('error' in paged) return send(400, statusBodies.badRequest(paged.error));
+    return send(200, { ...listed, metadata: { ...listed.metadata, ...paged.metadata }, items: paged.items });
+  }
   if (answer?.text !== undefined) {
     entry.status = answer.status;
     entry.bytesSent = Buffer.byteLength(answer.text);
+    entry.answeredAt = performance.now();
     return void res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8' }).end(answer.text);
   }
   if (answer !== undefined) return send(answer.status, answer.body);
@@ -154,6 +166,22 @@ function listPods(cluster: FakeCluster, ns: string | undefined, params: URLSearc
       error: `Unable to find "/v1, Resource=pods" that match label selector "${selector}", field selector "${params.get('fieldSelector') ?? ''}": ${err.message}`,
     };
   }
+  const inNamespace = [...cluster.pods.values()].filter((p) => ns === undefined || meta(p).namespace === ns);
+  const paged = pageInKeyOrder(inNamespace, params, (pod) => matchesSelector(meta(pod).labels ?? {}, requirements));
+  if ('error' in paged) return paged;
+  return { kind: 'PodList', apiVersion: 'v1', metadata: paged.metadata, items: paged.items } as { items: Raw[] };
+}
+
+/**
+ * `limit`/`continue` as the API server pages a list: objects in key order (namespace/name, as etcd
+ * holds them), at most `limit` looked at, and `metadata.continue` when keys remain after the last
+ * one (whether or not they match: the server does not look ahead).
+ */
+function pageInKeyOrder(
+  objects: Raw[],
+  params: URLSearchParams,
+  matches: (o: Raw) => boolean = () => true,
+): { items: Raw[]; metadata: Raw } | { error: string } {
   const keyOf = (p: Raw): string => `${meta(p).namespace ?? ''}/${meta(p).name ?? ''}`;
   let start = '';
   const token = params.get('continue');
@@ -162,22 +190,20 @@ function listPods(cluster: FakeCluster, ns: string | undefined, params: URLSearc
     if (decoded === undefined) return { error: `continue key is not valid: ${token}` };
     start = decoded;
   }
-  const keys = [...cluster.pods.values()]
-    .filter((p) => (ns === undefined || meta(p).namespace === ns) && keyOf(p) >= start)
-    .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
+  const keys = objects.filter((p) => keyOf(p) >= start).sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
   const limit = Number(params.get('limit') ?? 0);
   const items: Raw[] = [];
   let last = -1;
   for (let i = 0; i < keys.length && (!(limit > 0) || items.length < limit); i++) {
     last = i;
-    const pod = keys[i] as Raw;
-    if (matchesSelector(meta(pod).labels ?? {}, requirements)) items.push(pod);
+    const object = keys[i] as Raw;
+    if (matches(object)) items.push(object);
   }
   const next = keys[last + 1];
   const metadata: Raw = { resourceVersion: '48213400' };
   if (limit > 0 && next !== undefined)
     metadata['continue'] = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 48213400, start: keyOf(next) })).toString('base64');
-  return { kind: 'PodList', apiVersion: 'v1', metadata, items } as { items: Raw[] };
+  return { items, metadata };
 }
 
 function decodeContinue(token: string): string | undefined {
@@ -234,6 +260,7 @@ async function serveLog(
     if (!res.write(chunk)) await drainedOrClosed(res);
   }
   res.end();
+  if (!res.destroyed) entry.answeredAt = performance.now();
 }
 
 function drainedOrClosed(res: ServerResponse): Promise<void> {

@@ -290,13 +290,16 @@ describe('pipeline with memory history', () => {
             })),
         },
         workloads: {
-          read: async () => ({
-            workload: { kind: 'Deployment', name: 'payment-svc' },
-            namespace: 'payments',
-            revisions: [],
-            problems: [],
-            podSelector: 'app=payment-svc',
+          start: () => ({
+            confirm: async () => ({
+              workload: { kind: 'Deployment', name: 'payment-svc' },
+              namespace: 'payments',
+              revisions: [],
+              problems: [],
+              podSelector: 'app=payment-svc',
+            }),
           }),
+          forget: () => {},
         },
         resolvedPods: {
           async read(_labels, _namespace, _pod, options) {
