@@ -17,7 +17,7 @@
  *    `node-exporter-5xk2v` is a DaemonSet's or Job's pod, not a Deployment `node`'s.
  */
 import type { WorkloadRef } from '../incidents/workload.ts';
-import { targetFromLabels } from './target.ts';
+import { invalidLabelProblems, targetFromLabels } from './target.ts';
 
 /** The kinds whose pods' names follow a convention, and which the workload source reads. */
 export type GuessedKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job';
@@ -48,8 +48,10 @@ const MIXIN_KINDS: Readonly<Record<string, GuessedKind>> = {
 
 /** Undefined when the labels name no pod (nothing is read for it then). */
 export function guessOwner(labels: Readonly<Record<string, string>>): OwnerGuess | undefined {
-  const { namespace, pod } = targetFromLabels(labels);
-  if (namespace === undefined || pod === undefined) return undefined;
+  const target = targetFromLabels(labels);
+  const { namespace, pod } = target;
+  // A label that is no Kubernetes name is never put in an API path (target.ts).
+  if (namespace === undefined || pod === undefined || invalidLabelProblems(target).length > 0) return undefined;
   const label = (name: string): string | undefined => {
     const value = (labels[`exported_${name}`] ?? labels[name])?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -58,8 +60,11 @@ export function guessOwner(labels: Readonly<Record<string, string>>): OwnerGuess
     fromOwnerLabels(label('owner_kind'), label('owner_name'), label('label_pod_template_hash')) ??
     fromMixinLabels(label('workload_type'), label('workload')) ??
     fromPodName(pod);
-  return { namespace, owners };
+  return { namespace, owners: owners.filter((o) => OBJECT_NAME.test(o.name)) };
 }
+
+/** A DNS-1123 subdomain, what every workload's name is: anything else from a label is not asked for. */
+const OBJECT_NAME = /^(?=.{1,253}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 
 /** `kube_pod_owner`: the direct owner; a ReplicaSet stands for its Deployment when its name carries the hash. */
 function fromOwnerLabels(kind: string | undefined, name: string | undefined, hash: string | undefined): WorkloadRef[] | undefined {

@@ -108,8 +108,10 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     expect(firingMail.subject).toMatch(/^\[FIRING\] payments\/billing-api: killed at its/);
     expect(firingMail.envelopeTo.sort()).toEqual(['oncall@example.com', 'sre@example.com']);
     expect(firingMail.text).toContain('kubectl');
-    // The evidence cost at most 4 API calls, and no Secret was asked for.
-    expect(w.api.requests.length).toBeLessThanOrEqual(4);
+    // The evidence cost at most 3 API calls (pod, events, log) and the owner 2 (the Deployment beside
+    // its namespace's ReplicaSets, in the same round), and no Secret was asked for.
+    expect(w.api.requests.filter((r) => !['deployments', 'replicasets'].includes(r.resource)).length).toBeLessThanOrEqual(3);
+    expect(w.api.requests.filter((r) => ['deployments', 'replicasets'].includes(r.resource)).length).toBeLessThanOrEqual(2);
     expect(w.api.requests.some((r) => /secrets/.test(r.path))).toBe(false);
 
     // The pod recovered: the resolve reads it once and says so.

@@ -87,7 +87,9 @@ describe('guessOwner from owner labels the rule carries', () => {
     });
   });
 
-  it('without namespace and pod there is nothing to guess', () => {
+  it('without namespace and pod, or with one that is no Kubernetes name, there is nothing to guess', () => {
     expect(guessOwner({ alertname: 'KubePodCrashLooping' })).toBeUndefined();
+    expect(guessOwner({ namespace: '..', pod: 'web-0' })).toBeUndefined();
+    expect(guessOwner({ namespace: 'shop', pod: 'web-0', owner_kind: 'StatefulSet', owner_name: '../../secrets' })?.owners).toEqual([]);
   });
 });
