@@ -8,7 +8,7 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { type Service, wireService } from '../../src/wire.ts';
 import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';
