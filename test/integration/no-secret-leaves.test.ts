@@ -23,9 +23,11 @@ import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payload
 import { kubeFixture } from '../fixtures/kube/index.ts';
 import { waitFor } from '../support/alertmanager.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { type PagerDutyStandin, startPagerDutyStandin } from '../support/pagerduty-standin.ts';
 import { SECRET_CORPUS, type SecretSample } from '../support/secret-corpus.ts';
 import { type SlackStandin, startSlackStandin } from '../support/slack-standin.ts';
 import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
+import { startTeamsStandin, type TeamsStandin } from '../support/teams-standin.ts';
 import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
 
 const TOKEN = 'leak-test-token-3c9e';
@@ -116,6 +118,8 @@ let api: FakeKubeApi;
 let slack: SlackStandin;
 let smtp: SmtpCapture;
 let hook: WebhookCapture;
+let teams: TeamsStandin;
+let pagerduty: PagerDutyStandin;
 let service: Service;
 let address: string;
 const logLines: string[] = [];
@@ -136,7 +140,13 @@ beforeAll(async () => {
       },
     ],
   });
-  [slack, smtp, hook] = await Promise.all([startSlackStandin(), startSmtpCapture(), startWebhookCapture()]);
+  [slack, smtp, hook, teams, pagerduty] = await Promise.all([
+    startSlackStandin(),
+    startSmtpCapture(),
+    startWebhookCapture(),
+    startTeamsStandin(),
+    startPagerDutyStandin(),
+  ]);
   const dir = await mkdtemp(join(tmpdir(), 'crashtriage-leak-'));
   const configFile = join(dir, 'config.yaml');
   await writeFile(
@@ -147,6 +157,8 @@ beforeAll(async () => {
         'slack-api': { type: 'slack-api', botToken: slack.token, channel: slack.channel, apiUrl: slack.apiUrl },
         mail: { type: 'email', smtpUrl: smtp.url, from: 'crashtriage@example.com', to: ['oncall@example.com'] },
         archive: { type: 'webhook', url: hook.url },
+        channel: { type: 'teams', webhookUrl: teams.url },
+        page: { type: 'pagerduty', routingKey: pagerduty.routingKey, url: pagerduty.url },
         stdout: { type: 'console' },
       },
     }),
@@ -169,7 +181,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.app.close();
   await service?.close();
-  await Promise.all([api?.close(), slack?.close(), smtp?.close(), hook?.close()]);
+  await Promise.all([api?.close(), slack?.close(), smtp?.close(), hook?.close(), teams?.close(), pagerduty?.close()]);
 });
 
 const missingCanaries = (text: string): string[] => SECRET_CORPUS.map((_s, i) => canary(i)).filter((c) => !text.includes(c));
@@ -192,6 +204,8 @@ describe('no secret leaves the service', () => {
     // Sinks deliver side by side: wait until Slack and the console have every carrier too (or time out).
     await waitFor('every carrier in Slack', () => (missingCanaries(JSON.stringify(slack.messages)).length === 0 ? true : undefined));
     await waitFor('every carrier on the console', () => (missingCanaries(consoleOut.join('')).length === 0 ? true : undefined));
+    await waitFor('every Teams card', () => (teams.posts.length + teams.failedRuns.length >= alerts.length ? true : undefined));
+    await waitFor('every PagerDuty event', () => (pagerduty.events.length >= alerts.length ? true : undefined));
 
     const docs = hook.accepted.map((r) => r.body as DiagnosisDocument);
     const webhookText = JSON.stringify(hook.accepted.map((r) => r.body));
@@ -199,9 +213,26 @@ describe('no secret leaves the service', () => {
     const mailText = smtp.mails.map((m) => `${m.subject}\n${m.text}\n${m.html}`).join('\n');
     const consoleText = consoleOut.join('');
     const logText = logLines.join('');
-    for (const [where, text] of Object.entries({ webhook: webhookText, slack: slackText, email: mailText, console: consoleText, log: logText })) {
+    const teamsText = JSON.stringify(teams.posts);
+    const pagerdutyText = JSON.stringify(pagerduty.events);
+    for (const [where, text] of Object.entries({
+      webhook: webhookText,
+      slack: slackText,
+      email: mailText,
+      console: consoleText,
+      log: logText,
+      teams: teamsText,
+      pagerduty: pagerdutyText,
+    })) {
       expectNoNeedle(where, text);
     }
+    // The sinks' own credentials: the Workflows URL's signature and the routing key are never logged.
+    expect(teams.failedRuns).toEqual([]);
+    expect(logText).not.toContain(teams.sig);
+    expect(logText).not.toContain(pagerduty.routingKey);
+    // The lines that carried them reached both, redacted.
+    expect(missingCanaries(teamsText)).toEqual([]);
+    expect(missingCanaries(pagerdutyText)).toEqual([]);
 
     // The carriers arrived: every canary in the excerpts and annotations, the args proof, the JVM options.
     expect(missingCanaries(webhookText)).toEqual([]);
