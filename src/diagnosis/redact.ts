@@ -34,6 +34,15 @@ const NOT_A_SECRET = /^(?:VALUE|USER|\*+|\[REDACTED[^\]]*\]|<[^<>]*>|\$\{?[A-Za-
 type Replacer = (match: string, ...groups: (string | undefined)[]) => string;
 type Rule = readonly [RegExp, string | Replacer];
 
+/**
+ * After `NAME: `, a sentence, not a value: a word of lower-case letters followed by more words
+ * ("SECRET_KEY_BASE: rename it", "DB_PASSWORD: missing required value"). A value with a digit, a
+ * capital or a symbol, or one that ends the text, is still masked.
+ */
+function startsProse(value: string, after: string): boolean {
+  return /^[a-z]+$/.test(value) && /^ [a-z]+\b/.test(after);
+}
+
 /** `key` names a secret whose value should go. */
 function holdsSecret(key: string, value: string): boolean {
   if (NAMES_A_SECRET.test(key) && !NAMES_A_SECRET_BUT_IS_ONE.test(key)) return false;
@@ -176,8 +185,9 @@ const RULES: readonly Rule[] = [
   // `Password=…;`); keys that name a secret (secretName, token_file) rather than hold one keep their value.
   [
     new RegExp(String.raw`\b(${SECRET_KEY})(\s*[=:]\s*)(\\"(?:[^"\\]|\\[^"])*\\"|"[^"]*"|'[^']*'|[^\s"',;&}\\]+)`, 'gi'),
-    (match, key, sep, value) => {
+    (match, key, sep, value, offset, whole) => {
       if (key === undefined || value === undefined || !holdsSecret(key, value)) return match;
+      if (sep?.trimStart().startsWith(':') === true && startsProse(value, String(whole).slice(Number(offset) + match.length))) return match;
       const quote = /^(?:\\"|"|')/.exec(value)?.[0] ?? '';
       return `${key}${sep}${quote}${MASK}${quote}`;
     },

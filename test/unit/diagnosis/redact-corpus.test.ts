@@ -62,6 +62,8 @@ describe('precision: ordinary text is left alone', () => {
     ['a boolean flag for a secret', 'require_password=true use_token: false'],
     ['a word that merely starts with a secret word', 'tokenizer: roll back; passthrough=yes; compass=north'],
     ['token counts', 'max_tokens=4096 token_count=12'],
+    ['prose after a secret-naming variable', 'The spec sets RAILS_SECRET_KEY_BASE, the app reads SECRET_KEY_BASE: rename it (keeping its value)'],
+    ['a log sentence after a secret-naming variable', 'config error: DB_PASSWORD: missing required value'],
     ['the Kubernetes reason for a missing Secret', 'Error: secret "db-credentials" not found'],
     ['an image digest', 'image registry.internal/app@sha256:4b0f3a5c9e7d2f1a8b6c0d4e2f9a7b5c3d1e0f8a6b4c2d0e9f7a5b3c1d0e8f6a'],
   ])('%s', (_name, line) => {
