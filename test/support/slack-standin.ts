@@ -376,7 +376,16 @@ function warningsFor(req: IncomingMessage): Record<string, unknown> {
   };
 }
 
-export async function startSlackStandin(options: { token?: string; channel?: string; groups?: Record<string, string[]> } = {}): Promise<SlackStandin> {
+export async function startSlackStandin(
+  options: {
+    token?: string;
+    channel?: string;
+    /** usergroups.users.list: group id → member ids. */
+    groups?: Record<string, string[]>;
+    /** apps.connections.open, answered by this Socket Mode stand-in (slack-socket-standin.ts). */
+    socketMode?: { apiUrl: string };
+  } = {},
+): Promise<SlackStandin> {
   const token = options.token ?? 'xoxb-standin-token';
   const groups = options.groups ?? {};
   const ephemerals: SlackEphemeral[] = [];
@@ -520,6 +529,14 @@ export async function startSlackStandin(options: { token?: string; channel?: str
     const method = path.replace(/^\/api\//, '');
     const isFiles = method === 'files.getUploadURLExternal' || method === 'files.completeUploadExternal';
     const isActions = method === 'chat.postEphemeral' || method === 'usergroups.users.list';
+    if (method === 'apps.connections.open' && options.socketMode !== undefined) {
+      // Slack serves it on the same Web API as the bot's methods: hand it to the Socket Mode stand-in.
+      void fetch(`${options.socketMode.apiUrl}/apps.connections.open`, { method: 'POST', headers: { authorization: req.headers.authorization ?? '' } }).then(
+        async (answer) => reply(res, answer.status, await answer.text(), answer.headers.get('content-type') ?? 'application/json'),
+        () => req.socket.destroy(),
+      );
+      return;
+    }
     if (method !== 'chat.postMessage' && method !== 'chat.update' && !isFiles && !isActions) return reply(res, 404, 'unknown_method');
     const auth = req.headers.authorization;
     if (auth === undefined) return api(req, res, { ok: false, error: 'not_authed' });
