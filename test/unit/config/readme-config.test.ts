@@ -18,7 +18,8 @@ describe('README configuration example', () => {
     });
     expect(result).toMatchObject({ ok: true });
     if (!result.ok) return;
-    expect(Object.keys(result.config.sinks).sort()).toEqual(['archive', 'oncall-mail', 'payments-slack']);
+    expect(Object.keys(result.config.sinks).sort()).toEqual(['archive', 'oncall-mail', 'oncall-page', 'payments-slack', 'payments-teams']);
+    expect(result.config.sinks['oncall-page']).toMatchObject({ type: 'pagerduty', severityMap: { sev1: 'critical' }, changeEvents: true });
     expect(result.config.routes).toHaveLength(2);
     expect(result.config.delivery.dedupeWindowMs).toBe(3_600_000);
   });
