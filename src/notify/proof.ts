@@ -44,13 +44,22 @@ export function decidingEvidence(doc: DiagnosisDocument): EvidenceLine[] {
   return picked;
 }
 
-const CONFIDENCE_FROM: Record<EvidenceLine['source'], string> = {
-  status: "the kubelet's record of the last exit",
+const CONFIDENCE_FROM: Record<Exclude<EvidenceLine['source'], 'status'>, string> = {
   logs: 'the previous log',
   events: 'the pod events',
   spec: 'the pod spec',
   metrics: 'the memory history in Prometheus',
 };
+
+/** What a status line records: an exit only when the container ran; a container that never started has a waiting reason. */
+function statusWords(text: string): string {
+  if (/^Last state: Terminated\b/.test(text)) return "the kubelet's record of the last exit";
+  if (/^State: Terminated\b/.test(text)) return "the kubelet's record of the exit";
+  if (/^State: Waiting\b/.test(text)) return "the container's waiting reason";
+  return 'the pod status';
+}
+
+const confidenceFrom = (e: EvidenceLine): string => (e.source === 'status' ? statusWords(e.text) : CONFIDENCE_FROM[e.source]);
 
 export function confidenceInWords(doc: DiagnosisDocument, deciding: EvidenceLine[]): string {
   const c = doc.cause.confidence;
@@ -59,7 +68,7 @@ export function confidenceInWords(doc: DiagnosisDocument, deciding: EvidenceLine
     const missing = doc.problems[0];
     return missing !== undefined ? `low: ${missing.source} could not be read` : 'low: too little evidence to be sure';
   }
-  const from = [...new Set(deciding.map((e) => CONFIDENCE_FROM[e.source]))];
+  const from = [...new Set(deciding.map(confidenceFrom))];
   return from.length === 0 ? c : `${c}: from ${from.join(' and ')}`;
 }
 
