@@ -14,6 +14,7 @@ import type { PodAlerts } from '../incidents/alert-folding.ts';
 import { type IncidentState, incidentKey } from '../incidents/incident.ts';
 import type { StateStore } from '../incidents/state-store.ts';
 import { workloadName } from '../incidents/workload.ts';
+import { escapeMrkdwn } from '../notify/text.ts';
 import { type Allowlist, allowedOutright, groupsToAsk } from './allowlist.ts';
 import type { Click } from './block-actions.ts';
 import { type IncidentTicket, readTicket } from './button-value.ts';
@@ -123,7 +124,7 @@ export function createClickHandler(deps: ActionDeps): ClickHandler {
     const now = clock();
     switch (click.action) {
       case 'ack': {
-        const next = [...acts, { kind: 'ack' as const, by }];
+        const next = kept([...acts, { kind: 'ack' as const, by }]);
         await held.commit({ ...state, acts: next });
         await updateMessage(click, click.ticketValue, next);
         await thread(click, `:eyes: <@${by}> is on it`);
@@ -150,7 +151,7 @@ export function createClickHandler(deps: ActionDeps): ClickHandler {
         }
         const previous = acts.findLast((a) => a.kind === 'silence');
         const silence: IncidentAct = { kind: 'silence', by, choice, endsAt: new Date(now + SILENCE_MS[choice]).toISOString(), silenceId: id };
-        const next = [...acts, silence];
+        const next = kept([...acts, silence]);
         await held.commit({ ...state, acts: next });
         // The new silence replaces ours from an earlier click.
         if (previous?.kind === 'silence' && previous.silenceId !== id) await expireQuietly(previous.silenceId);
@@ -162,7 +163,7 @@ export function createClickHandler(deps: ActionDeps): ClickHandler {
       case 'recheck': {
         await held.release();
         const pods = await checkPods(checkDeps, ticket, state, now + WORK_BUDGET_MS);
-        const lines = pods.map((p) => `• \`${p.pod}\` (was: ${p.was}): ${p.resolution.text}`);
+        const lines = pods.map((p) => `• \`${p.pod}\` (was: ${escapeMrkdwn(p.was)}): ${escapeMrkdwn(p.resolution.text)}`);
         const head = `:mag: Checked again for <@${by}>: ${pods.length === 0 ? 'no pod of this incident is firing now' : `${pods.length} pod${pods.length === 1 ? '' : 's'}`}`;
         await thread(click, [head, ...lines].join('\n'));
         return 'done';
@@ -223,4 +224,10 @@ export function createClickHandler(deps: ActionDeps): ClickHandler {
       return outcome;
     },
   };
+}
+
+/** An incident keeps its latest acts: enough for the status line, bounded however often people click. */
+const MAX_ACTS = 50;
+function kept(acts: IncidentAct[]): IncidentAct[] {
+  return acts.slice(-MAX_ACTS);
 }

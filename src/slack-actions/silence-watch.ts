@@ -12,6 +12,7 @@ import type { PodAlerts } from '../incidents/alert-folding.ts';
 import { type IncidentState, incidentKey } from '../incidents/incident.ts';
 import type { StateStore } from '../incidents/state-store.ts';
 import { workloadName } from '../incidents/workload.ts';
+import { escapeMrkdwn } from '../notify/text.ts';
 import type { IncidentTicket } from './button-value.ts';
 import { allRecovered, checkPods, type PodReads } from './pod-check.ts';
 import type { SlackWeb } from './slack-web.ts';
@@ -86,7 +87,7 @@ export function createSilenceWatcher(deps: SilenceWatchDeps): SilenceWatcher {
       }
     }
     const name = workloadName(ticket.workload);
-    const how = pods.map((p) => `\`${p.pod}\`: ${p.resolution.text}`).join('; ');
+    const how = pods.map((p) => `\`${p.pod}\`: ${escapeMrkdwn(p.resolution.text)}`).join('; ');
     const reason = open ? `${name} recovered` : `the crash loop of ${name} is over`;
     if (open) await held.commit({ ...state, acts: [...(state.acts ?? []), { kind: 'silence-expired', reason }] });
     else await held.release();

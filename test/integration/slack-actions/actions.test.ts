@@ -241,4 +241,23 @@ describe('Slack actions with the real Alertmanager', () => {
     expect(reply.text).toContain(`\`${fixture.podName}\` (was: `);
     expect(reply.text).toContain('Running for 12m, 0 restarts since');
   }, 60_000);
+
+  it('a click on the message of an incident that is over changes nothing and says so to the user alone', async () => {
+    const w = await startWorld();
+    const { ts, ticket } = await firstMessage(w);
+    const restarts = (fixture.rawPod as { status: { containerStatuses: { restartCount: number }[] } }).status.containerStatuses[0]?.restartCount ?? 0;
+    w.api.setPod(recoveredPod(fixture.rawPod, new Date(Date.now() - 12 * 60_000), restarts));
+    await w.alertmanager.push([{ ...firing(fixture.podName), endsAt: new Date().toISOString() }]);
+    const resolved = await waitFor('the resolved update', () => w.slack.messages.find((m) => m.via === 'chat.update' && m.ts === ts));
+    // Once resolved, the message keeps no buttons.
+    expect(JSON.stringify(resolved.blocks)).not.toContain('"action_id":"silence"');
+    const updates = w.slack.messages.filter((m) => m.via === 'chat.update').length;
+    await click(w, { action: 'silence', choice: '1h', ticket, messageTs: ts });
+    const told = await waitFor('the answer', () => w.slack.ephemerals.find((e) => e.user === 'U0ALICE'));
+    expect(told.text).toBe('This crash loop of deployment/billing-api is over (its alerts resolved): nothing to do.');
+    expect(await active(w.alertmanager)).toHaveLength(0);
+    expect(w.slack.messages.filter((m) => m.via === 'chat.update')).toHaveLength(updates);
+    const metrics = await (await fetch(`${w.address}/metrics`)).text();
+    expect(metrics).toMatch(/crashtriage_slack_actions_total\{action="silence",outcome="stale"\} 1/);
+  }, 60_000);
 });
