@@ -56,6 +56,8 @@ export interface RunningService {
   process: ChildProcess;
   /** MiB, from /proc: VmRSS now, VmHWM the peak so far. */
   memory(field: 'VmHWM' | 'VmRSS'): number;
+  /** CPU seconds the service has used (user + system, from /proc/<pid>/stat at 100 ticks a second). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,11 @@ export async function startService(env: Record<string, string>): Promise<Running
     address,
     process: child,
     memory: (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    cpuSeconds: () => {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -153,6 +153,7 @@ const stormBodies = storm.flatMap((s) => s.crashing.map((pod) => body([{ namespa
 api.resetRequests();
 let next = 0;
 const statuses: number[] = [];
+const cpuBefore = service.cpuSeconds();
 const started = performance.now();
 await Promise.all(
   Array.from({ length: inFlight }, async () => {
@@ -160,6 +161,7 @@ await Promise.all(
   }),
 );
 const wall = performance.now() - started;
+const cpu = service.cpuSeconds() - cpuBefore;
 await new Promise((r) => setTimeout(r, 300));
 const namespaced = api.requests.filter((r) => r.path.includes('/namespaces/')).length;
 const ideal = (namespaced / KUBE_MAX_IN_FLIGHT) * latencyMs;
@@ -171,6 +173,9 @@ console.log(
 );
 console.log(
   `  ${(namespaced / stormBodies.length).toFixed(2)} namespaced calls per alert (${[...byResource].map(([r, n]) => `${r} ${n}`).join(', ')}); ${statuses.filter((s) => s === 200).length} × 200; delivered ${delivered} of ${stormBodies.length}`,
+);
+console.log(
+  `  the service's CPU over the storm: ${cpu.toFixed(1)} s (${((cpu * 1000) / stormBodies.length).toFixed(1)} ms per alert, ${((cpu * 100000) / wall).toFixed(0)} % of one core)`,
 );
 console.log(`memory: idle RSS ${idle.toFixed(0)} MiB, peak RSS ${service.memory('VmHWM').toFixed(0)} MiB`);
 

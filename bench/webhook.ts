@@ -1,58 +1,25 @@
 /**
  * Benchmark: the whole service on loopback, as `npm start` runs it (a child process, so its memory is
- * its own). Webhook requests (one alert each, as Alertmanager sends a group per pod) go through HTTP,
+ * its own) with the Deployment's NODE_OPTIONS and MALLOC_ARENA_MAX. Webhook requests (one alert each, as Alertmanager sends a group per pod) go through HTTP,
  * auth, schema, evidence from the fake API server with injected latency, diagnosis and delivery to a
  * webhook sink. Prints alerts/s, request latency and the service's peak RSS (VmHWM).
  *
  *   node_modules/.bin/node bench/webhook.ts [alerts=300] [concurrency=20] [apiLatencyMs=20]
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { crashLoopAlert, webhookPayload } from '../test/fixtures/alertmanager/payloads.ts';
 import { KUBE_SCENARIO_NAMES, kubeFixture } from '../test/fixtures/kube/index.ts';
 import { startFakeKubeApi } from '../test/support/fake-kube-api.ts';
+import { deploymentEnv, startCountingSink, startService, TOKEN } from './_service.ts';
 
 const [alerts = 300, concurrency = 20, latencyMs = 20] = process.argv.slice(2).map(Number);
-const TOKEN = 'bench-token';
 
 const api = await startFakeKubeApi({ latencyMs });
-let delivered = 0;
-const sink = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    delivered++;
-    res.writeHead(200).end();
-  });
-});
-await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-const service = spawn(process.execPath, ['src/main.ts'], {
-  cwd: join(import.meta.dirname, '..'),
-  env: {
-    PATH: process.env['PATH'] ?? '',
-    WEBHOOK_TOKEN: TOKEN,
-    KUBECONFIG: api.kubeconfigPath,
-    FORWARD_WEBHOOK_URL: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'info', // the 'listening' line names the port
-    NODE_OPTIONS: '--max-old-space-size=192', // as deploy/deployment.yaml runs it
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let serviceOut = '';
-const address = await new Promise<string>((resolve, reject) => {
-  service.stdout.on('data', (d: Buffer) => {
-    serviceOut += d.toString();
-    const m = /"address":"(http:\/\/[^"]+)"/.exec(serviceOut);
-    if (m?.[1] !== undefined) resolve(m[1]);
-  });
-  service.once('exit', (code) => reject(new Error(`the service exited (${code}) before listening`)));
-});
-const memory = (field: 'VmHWM' | 'VmRSS'): number =>
-  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const sink = await startCountingSink();
+// The memory settings deploy/deployment.yaml gives the service (NODE_OPTIONS, MALLOC_ARENA_MAX).
+const memoryEnv = deploymentEnv();
+const service = await startService({ KUBECONFIG: api.kubeconfigPath, FORWARD_WEBHOOK_URL: sink.url, ...memoryEnv });
+const address = service.address;
+const memory = service.memory;
 const idleRss = memory('VmRSS');
 
 // One pod per alert (copies of the scenario pods), so that no alert folds into another's incident.
@@ -86,6 +53,12 @@ await Promise.all(
 const wallMs = performance.now() - started;
 latencies.sort((a, b) => a - b);
 const pct = (p: number): string => `${(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0).toFixed(0)} ms`;
+const delivered = [...sink.byFingerprint.values()].reduce((n, c) => n + c, 0);
+console.log(
+  Object.entries(memoryEnv)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(' ') || 'no memory settings',
+);
 console.log(`${alerts} alerts, ${concurrency} requests in flight, API latency ${latencyMs} ms, KUBE_MAX_IN_FLIGHT 10 (default)`);
 console.log(
   `wall ${wallMs.toFixed(0)} ms → ${Math.round(alerts / (wallMs / 1000))} alerts/s; non-200 answers: ${failures}; delivered to the sink: ${delivered}`,
@@ -94,11 +67,8 @@ console.log(`request latency: p50 ${pct(50)}, p90 ${pct(90)}, p99 ${pct(99)}`);
 console.log(
   `API calls: ${api.requests.length} (${(api.requests.length / alerts).toFixed(2)} per alert), ideal wall ${((api.requests.length / 10) * latencyMs).toFixed(0)} ms`,
 );
-console.log(
-  `service memory: idle RSS ${idleRss.toFixed(0)} MiB, peak RSS ${memory('VmHWM').toFixed(0)} MiB (deploy/deployment.yaml: request 192 MiB, limit 384 MiB)`,
-);
+console.log(`service memory: idle RSS ${idleRss.toFixed(0)} MiB, peak RSS ${memory('VmHWM').toFixed(0)} MiB`);
 
-service.kill('SIGTERM');
-await new Promise((resolve) => service.once('exit', resolve));
+await service.stop();
 await api.close();
 sink.close();
