@@ -278,28 +278,34 @@ describe('pipeline with memory history', () => {
         },
       });
       const delivered: DeliveryBatch[] = [];
+      const steps: string[] = [];
       const pipeline = createPipeline({
         evidence: {
-          gather: async (alerts) =>
-            alerts.map(() => ({
+          gather: async (alerts) => {
+            steps.push('evidence');
+            return alerts.map(() => ({
               now: new Date().toISOString(),
               target: { namespace: 'payments', pod: firingPod.name },
               pod: firingPod,
               events: [],
               problems: [],
-            })),
+            }));
+          },
         },
         workloads: {
-          start: () => ({
-            confirm: async () => ({
-              workload: { kind: 'Deployment', name: 'payment-svc' },
-              namespace: 'payments',
-              revisions: [],
-              problems: [],
-              podSelector: 'app=payment-svc',
-            }),
-          }),
-          forget: () => {},
+          start: (labels) => {
+            steps.push(`owner of ${labels['pod']}`);
+            return {
+              confirm: async () => ({
+                workload: { kind: 'Deployment', name: 'payment-svc' },
+                namespace: 'payments',
+                revisions: [],
+                problems: [],
+                podSelector: 'app=payment-svc',
+              }),
+            };
+          },
+          forget: (_labels, namespace, workload) => steps.push(`forget ${namespace} ${workload.kind}/${workload.name}`),
         },
         resolvedPods: {
           async read(_labels, _namespace, _pod, options) {
@@ -323,6 +329,8 @@ describe('pipeline with memory history', () => {
       expect(asked).toEqual([{ ownerSelector: 'app=payment-svc', deadline: expect.any(Number) }]);
       expect((asked[0] as { deadline: number }).deadline).toBeLessThan(deadline);
       expect(delivered[1]?.documents[0]?.resolution).toEqual({ state: 'replaced', text: 'replaced by pod payment-svc-7b9f6d-q8w2e (Running for 3m, ready)' });
+      // The owner's read started before the evidence was asked for; the resolve made the workload read afresh next time.
+      expect(steps).toEqual(['owner of payment-svc-7b9f6d-xk2p', 'evidence', 'forget payments Deployment/payment-svc']);
     });
 
     it('a resolve with no firing message to reuse decides from the evidence it reads', async () => {
