@@ -17,6 +17,7 @@ import { type ApiResource, createClusterReaders, createKubeHealth } from './kube
 import { createMetrics, primeFailureSeries } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline.ts';
+import { withResendMemo } from './resend-memo.ts';
 import { createSharedState } from './shared-state.ts';
 import { createSlackActions, type SlackActions } from './slack-actions/index.ts';
 
@@ -101,29 +102,32 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
     ...(shared === undefined ? {} : { ledger: shared.ledger, sinkMemory: shared.sinkMemory }),
     ...(actions === undefined ? {} : { slackButtons: actions.buttons }),
   });
-  const pipeline = createPipeline({
-    evidence: {
-      gather: (alerts, options = {}) =>
-        clusters.gather(alerts, logRequest, new Date(), {
-          maxInFlight: config.kube.maxInFlightPerRequest,
-          ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-        }),
-    },
-    workloads: {
-      start: (labels) => clusters.startWorkload(labels),
-      forget: (labels, namespace, workload) => clusters.forgetWorkload(labels, namespace, workload),
-    },
-    resolvedPods,
-    clusterLabel: config.kube.clusterLabel,
-    storm: config.storm,
-    diagnose,
-    notifier,
-    metrics,
-    ...(history === undefined ? {} : { history }),
-    podAlerts,
-    incidents,
-    ...(shared === undefined ? {} : { storms: shared.storms }),
-  });
+  const pipeline = withResendMemo(
+    createPipeline({
+      evidence: {
+        gather: (alerts, options = {}) =>
+          clusters.gather(alerts, logRequest, new Date(), {
+            maxInFlight: config.kube.maxInFlightPerRequest,
+            ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+          }),
+      },
+      workloads: {
+        start: (labels) => clusters.startWorkload(labels),
+        forget: (labels, namespace, workload) => clusters.forgetWorkload(labels, namespace, workload),
+      },
+      resolvedPods,
+      clusterLabel: config.kube.clusterLabel,
+      storm: config.storm,
+      diagnose,
+      notifier,
+      metrics,
+      ...(history === undefined ? {} : { history }),
+      podAlerts,
+      incidents,
+      ...(shared === undefined ? {} : { storms: shared.storms }),
+    }),
+    { ttlMs: config.delivery.dedupeWindowMs },
+  );
 
   let stopping = false;
   const readiness = (): ReadinessReport =>
