@@ -275,7 +275,7 @@ function boolSetting(name: string, raw: string | undefined, fallback: boolean, e
 export const SECRET_PATHS = [
   'webhookToken',
   'config.webhookToken',
-  ...SINK_SECRET_FIELDS.flatMap((field) => [`*.${field}`, `sinks.*.${field}`]),
+  ...SINK_SECRET_FIELDS.flatMap((field) => [`*.${field}`, `sinks.*.${field}`, `config.sinks.*.${field}`]),
   'alertmanager.bearerToken',
   'config.alertmanager.bearerToken',
   'slackActions.signingSecret',

@@ -56,3 +56,17 @@ describe('Slack actions settings', () => {
     if (!r.ok) expect(r.errors.join('\n')).toMatch(message);
   });
 });
+
+describe('Slack actions secrets in the log', () => {
+  it('are censored when the config is logged: signing secret, app token, bot token, Alertmanager token', async () => {
+    const { createLogger } = await import('../../../src/logger.ts');
+    const r = loadConfig({ ...base, ...actions, SLACK_APP_TOKEN: 'xapp-1-A1-2-secretapp', ALERTMANAGER_TOKEN: 'am-secret-token' });
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    let out = '';
+    const logger = createLogger('info', { write: (s: string) => (out += s) });
+    logger.info({ config: r.config }, 'config');
+    logger.info(r.config, 'config at the top level');
+    for (const secret of ['s3cret', 'xapp-1-A1-2-secretapp', 'am-secret-token', 'xoxb-1']) expect(out).not.toContain(secret);
+    expect(out).toContain('[REDACTED]');
+  });
+});
