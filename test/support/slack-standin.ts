@@ -256,6 +256,30 @@ export const WEBHOOK_LOOKALIKE_REPLIES = {
   },
 } satisfies Record<string, PeerReply>;
 
+const API_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const POST_MESSAGE_DOCS = 'docs.slack.dev/reference/methods/chat.postMessage ("Errors")';
+const apiReply = (status: number, error: string, meaning: PeerReply['meaning'], source: string, extra: Record<string, string> = {}): PeerReply => ({
+  status,
+  headers: { ...API_HEADERS, ...extra },
+  body: JSON.stringify({ ok: false, error }),
+  meaning,
+  source,
+});
+
+/** Web API refusals and transient errors of chat.postMessage the stand-in can be told to answer, keyed by `error`. */
+export const SLACK_API_REPLIES = {
+  channel_not_found: apiReply(200, 'channel_not_found', 'refused', POST_MESSAGE_DOCS),
+  not_in_channel: apiReply(200, 'not_in_channel', 'refused', POST_MESSAGE_DOCS),
+  is_archived: apiReply(200, 'is_archived', 'refused', POST_MESSAGE_DOCS),
+  invalid_auth: apiReply(200, 'invalid_auth', 'refused', POST_MESSAGE_DOCS),
+  token_revoked: apiReply(200, 'token_revoked', 'refused', POST_MESSAGE_DOCS),
+  missing_scope: apiReply(200, 'missing_scope', 'refused', POST_MESSAGE_DOCS),
+  ratelimited: apiReply(429, 'ratelimited', 'try-again', 'docs.slack.dev/apis/web-api/rate-limits (HTTP 429 with Retry-After)', { 'retry-after': '1' }),
+  internal_error: apiReply(200, 'internal_error', 'try-again', POST_MESSAGE_DOCS),
+  fatal_error: apiReply(200, 'fatal_error', 'try-again', POST_MESSAGE_DOCS),
+  service_unavailable: apiReply(200, 'service_unavailable', 'try-again', POST_MESSAGE_DOCS),
+} satisfies Record<string, PeerReply>;
+
 export interface ScriptedAnswer {
   status: number;
   /** Seconds, sent as Retry-After. */
