@@ -140,7 +140,10 @@ const missingLibrary: Matcher = (line) => {
  */
 const serviceLink: Matcher = (line) => {
   const m = /tcp:\/\/\d{1,3}(?:\.\d{1,3}){3}:(\d+)/.exec(line);
-  if (m === null || !/invalid|parse|error|Error|cannot|unable|bad|expected|Received|NumberFormatException|not a valid|too many colons|input_value/.test(line))
+  if (
+    m === null ||
+    !/[Ii]nvalid|parse|error|Error|cannot|unable|bad|expected|Received|NumberFormatException|not a valid|too many colons|input_value/.test(line)
+  )
     return undefined;
   const name = /\b([A-Z][A-Z0-9_]*_(?:PORT|HOST|ADDR|SERVICE_HOST|SERVICE_PORT))\b/.exec(line)?.[1];
   return { kind: 'service-link-collision', text: line, port: Number(m[1]), ...(name === undefined ? {} : { name }) };

@@ -8,14 +8,21 @@ import { describe, expect, it } from 'vitest';
 import { loadCases, score } from '../../../bench/accuracy-cases.ts';
 
 /** Cases the diagnosis does not get right yet (docs/accuracy.md lists why). */
-const KNOWN_MISSES: ReadonlySet<string> = new Set<string>([]);
+const KNOWN_MISSES: ReadonlySet<string> = new Set<string>([
+  'app-crash-dotnet2-unhandled-exception-capital', // the line after the exception (Parameter name: …) is not quoted
+  'app-crash-env-order-not-expanded', // $(VAR) defined later in env is not named: the fix is the order
+  'app-crash-go-nil-map-panic', // the program's own frame (file:line) is not quoted
+  'app-crash-go-nil-pointer-own-frame', // likewise
+  'bad-entrypoint-crlf-bad-interpreter', // `/bin/sh^M` is quoted but CRLF is not named
+  'oom-killed-maxrampercentage-100', // heap flags other than -Xmx / --max-old-space-size are not named
+]);
 
 const cases = loadCases(join(import.meta.dirname, '..', '..', '..', 'bench', 'cases'));
 const result = score(cases);
 
 describe('bench/cases accuracy', () => {
-  it('has at least 137 cases, each naming its source', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(137);
+  it('has at least 150 cases, each naming its source', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(150);
     for (const c of cases) expect(c.source, c.id).toMatch(/^(?:https:\/\/\S+|built here: .+)$/);
   });
 

@@ -75,6 +75,12 @@ describe('log shapes', () => {
       'missing-env',
       'ruby',
     ],
+    [
+      'Kafka config port from a service link',
+      'org.apache.kafka.common.config.ConfigException: Invalid value tcp://10.96.41.7:9092 for configuration port: Not a number of type INT',
+      'service-link-collision',
+      undefined,
+    ],
     ['Ruby LoadError', '/usr/local/lib/ruby/3.2.0/rubygems.rb:1: cannot load such file -- bundler/setup (LoadError)', 'missing-module', 'ruby'],
     ['PHP fatal error', 'PHP Fatal error:  Uncaught Exception: boom in /var/www/html/index.php:3\nStack trace:\n#0 {main}', 'crash', 'php'],
     [
