@@ -1,5 +1,5 @@
 /**
- * Running the product's suggested commands through the real kubectl (/usr/bin/kubectl):
+ * Running the product's suggested commands through the real kubectl (test/support/kube-tools.ts):
  * - `workloadManifest`: the fixture pod's owner as a manifest (Deployment, StatefulSet, DaemonSet,
  *   ReplicaSet, Job) built from the pod spec, or the bare pod itself, for `--local` edits;
  * - `startKubectlTarget`: an API server that serves discovery only (so kubectl resolves resource
@@ -14,8 +14,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IPod } from 'kubernetes-models/v1';
+import { kubectlPath, toolMissing } from './kube-tools.ts';
 
-export const KUBECTL = '/usr/bin/kubectl';
+/** The kubectl the remedies are run through; fails the importing test file without one. */
+export const KUBECTL =
+  kubectlPath() ??
+  (() => {
+    throw new Error(toolMissing('kubectl'));
+  })();
 
 export interface Run {
   code: number | null;

@@ -18,10 +18,11 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { parseAllDocuments, stringify } from 'yaml';
-import { findTool } from './promtool.ts';
+import { kubectlPath, toolMissing } from './kube-tools.ts';
 
 /** A Kubernetes object as parsed from YAML: only the type and name are known. */
 export interface Manifest {
@@ -32,14 +33,14 @@ export interface Manifest {
 }
 
 /** The message a test fails with when kubectl is missing. */
-export const KUBECTL_MISSING =
-  'kubectl not found on PATH: the manifest tests render deploy/ with `kubectl kustomize` ' +
-  '(kubectl ships kustomize). Install kubectl (e.g. /usr/bin/kubectl) and run again.';
+export const KUBECTL_MISSING = `${toolMissing('kubectl')}; the manifest tests render deploy/ with \`kubectl kustomize\``;
 
 /** Every kind this project ships, with the model that validates it (schema from the upstream OpenAPI). */
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Namespace': Namespace,
   'v1/ConfigMap': ConfigMap,
+  // Only the chart's own webhook token (created, never read from the API).
+  'v1/Secret': Secret,
   'monitoring.coreos.com/v1/Prometheus': Prometheus,
   'monitoring.coreos.com/v1/Alertmanager': Alertmanager,
   'v1/Service': Service,
@@ -87,7 +88,7 @@ export const readManifests = (path: string): Manifest[] => parseManifests(readFi
 
 /** Renders a kustomization directory with `kubectl kustomize`; throws KUBECTL_MISSING without kubectl. */
 export function kustomize(dir: string): Manifest[] {
-  const kubectl = findTool('kubectl');
+  const kubectl = kubectlPath();
   if (kubectl === undefined) throw new Error(KUBECTL_MISSING);
   const run = spawnSync(kubectl, ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
   if (run.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${run.stderr}`);

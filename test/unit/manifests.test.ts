@@ -15,8 +15,8 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fromImage, parseDockerfile } from '../support/dockerfile.ts';
+import { kubectlPath } from '../support/kube-tools.ts';
 import { KUBECTL_MISSING, kustomize, kustomizeOverlay, type Manifest, only, readManifests, validateManifest } from '../support/manifests.ts';
-import { findTool } from '../support/promtool.ts';
 
 const base = lazyKustomize('deploy/');
 const monitoring = lazyKustomize('deploy/monitoring/');
@@ -38,7 +38,7 @@ const container = () => {
 
 describe('rendering', () => {
   it('kubectl is installed (kubectl kustomize renders deploy/)', () => {
-    expect(findTool('kubectl'), KUBECTL_MISSING).toBeTypeOf('string');
+    expect(kubectlPath(), KUBECTL_MISSING).toBeTypeOf('string');
   });
 
   it('deploy/ renders the base objects and no Secret', () => {

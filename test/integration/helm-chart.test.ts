@@ -1,0 +1,226 @@
+// charts/crashtriage through the real Helm 3 and Helm 4 (scripts/kube-tools.sh): lint, every rendered
+// object valid against the Kubernetes and prometheus-operator schemas, the same least-privilege,
+// restricted-pod and routing properties as the kustomize manifests, a schema that refuses bad values
+// with a clear message, and no drift from kustomize: the chart's defaults render what
+// overlays/kube-prometheus-stack/ renders, and each kustomize component matches its chart value.
+
+import { readFileSync } from 'node:fs';
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import type { IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { ISecret } from 'kubernetes-models/v1/Secret';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CHART, differences, HELM_MAJORS, helm, helmTemplate } from '../support/helm.ts';
+import { helmPath, toolMissing } from '../support/kube-tools.ts';
+import { kustomize, kustomizeOverlay, type Manifest, only, readManifests, validateManifest } from '../support/manifests.ts';
+
+const EVERY_OPTION = 'test/fixtures/helm/every-option.yaml';
+const withoutSecrets = (list: readonly Manifest[]) => list.filter((m) => m.kind !== 'Secret');
+// kustomize's base creates the namespace (with the restricted Pod Security label); a Helm release
+// lives in a namespace made before it (`--create-namespace` or kubectl, README).
+const withoutNamespace = (list: readonly Manifest[]) => list.filter((m) => m.kind !== 'Namespace');
+const container = (list: readonly Manifest[]) => {
+  const c = only<IDeployment>(list, 'Deployment').spec?.template.spec?.containers[0];
+  if (c === undefined) throw new Error('Deployment has no container');
+  return c;
+};
+const envOf = (list: readonly Manifest[]) => Object.fromEntries((container(list).env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
+
+it.each(HELM_MAJORS)('Helm %i is installed (scripts/kube-tools.sh)', (major) => {
+  expect(helmPath(major), toolMissing(`helm ${major}`)).toBeTypeOf('string');
+});
+
+describe.each(HELM_MAJORS)('Helm %i', (major) => {
+  it.each([
+    ['defaults', []],
+    ['every option', ['--values', EVERY_OPTION]],
+  ] as const)('helm lint --strict passes with %s', (_name, args) => {
+    const run = helm(major, ['lint', '--strict', CHART, ...args]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('0 chart(s) failed');
+    expect(run.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+  });
+
+  it.each([
+    ['defaults', []],
+    ['every option', ['--values', EVERY_OPTION]],
+    [
+      'one replica in memory, no operator objects, no NetworkPolicy',
+      [
+        '--set',
+        'replicaCount=1,stateStore=memory,serviceMonitor.enabled=false,prometheusRules.enabled=false,alertmanagerConfig.enabled=false,grafanaDashboard.enabled=false,networkPolicy.enabled=false',
+      ],
+    ],
+  ] as const)('with %s, every rendered object is valid against its schema', (_name, args) => {
+    const manifests = helmTemplate(major, args);
+    expect(manifests.length).toBeGreaterThan(5);
+    for (const m of manifests) validateManifest(m);
+  });
+
+  it('the defaults render what overlays/kube-prometheus-stack/ renders (no drift), plus the token Secret in both namespaces', () => {
+    const chart = helmTemplate(major);
+    expect(differences(withoutSecrets(chart), withoutNamespace(kustomize('overlays/kube-prometheus-stack/')))).toEqual([]);
+    const secrets = chart.filter((m) => m.kind === 'Secret') as ISecret[];
+    expect(secrets.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`).sort()).toEqual([
+      'crashtriage/crashtriage-webhook-token',
+      'monitoring/crashtriage-webhook-token',
+    ]);
+    const tokens = secrets.map((s) => Buffer.from(s.data?.['token'] ?? '', 'base64').toString());
+    expect(tokens[0]).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(tokens[1]).toBe(tokens[0]);
+  });
+
+  it.each([
+    ['config-file', ['--set', 'existingConfigMap=crashtriage-config']],
+    ['smtp-password-file', ['--set', 'email.passwordSecret.existingSecret=crashtriage-smtp-password']],
+    ['inhibit-stock-alerts', ['--set', 'alertmanagerConfig.inhibitStockAlerts=true']],
+    ['page-on-fast-loops', ['--set', 'prometheusRules.pageOnFastLoops=true']],
+  ] as const)('the kustomize component %s renders what its chart value renders', (component, args) => {
+    const { manifests, cleanup } = kustomizeOverlay(['overlays/kube-prometheus-stack'], [`deploy/components/${component}`]);
+    cleanup();
+    expect(differences(withoutSecrets(helmTemplate(major, args)), withoutNamespace(manifests))).toEqual([]);
+  });
+
+  it('the drift check is live: a changed value is reported as a difference', () => {
+    const changed = helmTemplate(major, ['--set', 'resources.limits.memory=256Mi,prometheusOperator.namespace=observability']);
+    const found = differences(withoutSecrets(changed), withoutNamespace(kustomize('overlays/kube-prometheus-stack/')));
+    expect(found).toContain('Deployment crashtriage/crashtriage.spec.template.spec.containers.0.resources.limits.memory: chart "256Mi", kustomize "192Mi"');
+    expect(found).toContain('only in the chart: AlertmanagerConfig observability/crashtriage');
+  });
+
+  it.each([
+    ['two replicas without shared state', ['--set', 'stateStore=memory'], 'stateStore'],
+    ['a Slack bot token without a channel', ['--set', 'slack.botToken.existingSecret=slack'], 'slack.channel'],
+    ['SMTP without sender and recipients', ['--set', 'email.smtpUrl.existingSecret=smtp'], 'email.to'],
+    ['a writable root filesystem', ['--set', 'securityContext.readOnlyRootFilesystem=false'], 'securityContext.readOnlyRootFilesystem'],
+    ['a misspelt value (replicas for replicaCount)', ['--set', 'replicas=3'], ''],
+    ['a password in the Prometheus URL', ['--set', 'prometheus.url=http://admin:pw@prometheus:9090'], 'prometheus.url'],
+    ['an unknown pull policy', ['--set', 'image.pullPolicy=Sometimes'], 'image.pullPolicy'],
+    ['a Secret name that is no Kubernetes name', ['--set', 'webhook.url.existingSecret=My_Hooks'], 'webhook.url.existingSecret'],
+  ] as const)('refuses %s, naming the value', (_name, args, path) => {
+    const run = helm(major, ['template', 'crashtriage', CHART, ...args]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("values don't meet the specifications of the schema");
+    // Helm 3 names the value `- email.to:` (`(root)` for the top level), Helm 4 `at '/email/to'` (`''`).
+    const named = major === 3 ? `- ${path === '' ? '(root)' : path}: ` : `at '${path === '' ? '' : `/${path.replaceAll('.', '/')}`}'`;
+    expect(run.stderr).toContain(named);
+    if (path === '') expect(run.stderr).toContain('replicas');
+  });
+});
+
+describe('every option (Helm 4; Helm 3 renders the same)', () => {
+  const rendered = helmTemplate(4, ['--values', EVERY_OPTION], 'ops', 'sre');
+  const c = container(rendered);
+  const pod = only<IDeployment>(rendered, 'Deployment').spec?.template.spec;
+
+  it('Helm 3 and Helm 4 render the same objects', () => {
+    expect(helmTemplate(3, ['--values', EVERY_OPTION], 'ops', 'sre')).toEqual(rendered);
+  });
+
+  it('takes each sink from the named Secret key, the SMTP password and Prometheus token as read-only files', () => {
+    const env = envOf(rendered);
+    expect(env['SLACK_WEBHOOK_URL']).toEqual({ secretKeyRef: { name: 'slack', key: 'webhook' } });
+    expect(env['SLACK_BOT_TOKEN']).toEqual({ secretKeyRef: { name: 'slack', key: 'bot' } });
+    expect(env['SMTP_URL']).toEqual({ secretKeyRef: { name: 'smtp', key: 'url' } });
+    expect(env['FORWARD_WEBHOOK_URL']).toEqual({ secretKeyRef: { name: 'forward', key: 'url' } });
+    expect(env).toMatchObject({ SLACK_CHANNEL: '#oncall', EMAIL_FROM: 'crashtriage@example.com', EMAIL_TO: 'oncall@example.com,sre@example.com' });
+    expect(env).toMatchObject({
+      PROMETHEUS_URL: 'http://kube-prometheus-stack-prometheus.observability.svc:9090',
+      CLUSTER_NAME: 'prod-eu-1',
+      LOG_LEVEL: 'debug',
+      STORM_THRESHOLD: '50',
+    });
+    for (const [variable, secret, key] of [
+      ['SMTP_PASSWORD_FILE', 'smtp', 'password'],
+      ['PROMETHEUS_BEARER_TOKEN_FILE', 'prom', 'token'],
+      ['WEBHOOK_TOKEN_FILE', 'am-token', 'token'],
+    ] as const) {
+      const file = String(env[variable]);
+      const mount = c.volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
+      expect(mount?.readOnly, variable).toBe(true);
+      const volume = pod?.volumes?.find((v) => v.name === mount?.name);
+      expect(volume?.secret?.secretName, variable).toBe(secret);
+      expect(volume?.secret?.items, variable).toEqual([{ key, path: file.slice((mount?.mountPath.length ?? 0) + 1) }]);
+    }
+    expect(c.envFrom).toBeUndefined();
+    // An existing token Secret: the chart creates none.
+    expect(rendered.filter((m) => m.kind === 'Secret')).toEqual([]);
+  });
+
+  it('puts the settings file in a ConfigMap it mounts, and rolls the pods when it changes', () => {
+    const configMap = rendered.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'ops-triage-config') as IConfigMap | undefined;
+    expect(parse(configMap?.data?.['config.yaml'] ?? '')).toEqual(parse(readFileSync(EVERY_OPTION, 'utf8')).config);
+    const file = String(envOf(rendered)['CONFIG_FILE']);
+    const mount = c.volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
+    expect(mount?.readOnly).toBe(true);
+    expect(pod?.volumes?.find((v) => v.name === mount?.name)?.configMap).toEqual({
+      name: 'ops-triage-config',
+      items: [{ key: 'config.yaml', path: 'config.yaml' }],
+    });
+    const checksum = (args: string[]) => only<IDeployment>(helmTemplate(4, args), 'Deployment').spec?.template.metadata?.annotations?.['checksum/config'];
+    expect(checksum(['--set', 'config.kube.timeoutMs=5000'])).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum(['--set', 'config.kube.timeoutMs=6000'])).not.toBe(checksum(['--set', 'config.kube.timeoutMs=5000']));
+  });
+
+  it('runs restricted: non-root, read-only root, no privilege escalation, no capabilities, RuntimeDefault seccomp', () => {
+    expect(pod?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 20002, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod?.hostNetwork).toBeUndefined();
+    expect(c.image).toBe('registry.example.com/ops/crashtriage@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef');
+  });
+
+  it('least privilege: the read-only ClusterRole of kustomize, writes only on leases in its own namespace, no Secrets', () => {
+    const base = kustomize('deploy/');
+    expect(only<IClusterRole>(rendered, 'ClusterRole').rules).toEqual(only<IClusterRole>(base, 'ClusterRole').rules);
+    const role = only<IRole>(rendered, 'Role');
+    expect(role.metadata?.namespace).toBe('sre');
+    expect(role.rules).toEqual(only<IRole>(base, 'Role').rules);
+    const rbac = JSON.stringify(rendered.filter((m) => m.kind.endsWith('Role')));
+    expect(rbac).not.toMatch(/secret|"\*"/i);
+  });
+
+  it('routes the crash-loop alerts to its Service with its token, muting the stock alerts, in the operator namespace with its release label', () => {
+    const config = only<IAlertmanagerConfig>(rendered, 'AlertmanagerConfig');
+    expect(config.metadata?.namespace).toBe('observability');
+    expect(config.metadata?.labels?.['release']).toBe('monitoring-stack');
+    const hook = config.spec?.receivers?.[0]?.webhookConfigs?.[0];
+    expect(hook?.url).toBe('http://ops-triage.sre.svc:9000/alerts');
+    expect(hook?.httpConfig?.authorization?.credentials).toEqual({ name: 'am-token', key: 'token' });
+    const routed = new RegExp(`^(?:${config.spec?.route?.matchers?.[0]?.value})$`);
+    const alerts = readManifests('alerts/crashtriage-rules.yaml').flatMap((m) =>
+      ((m as unknown as IPrometheusRule).spec.groups ?? []).flatMap((g) => (g.rules ?? []).flatMap((r) => (r.alert === undefined ? [] : [r.alert]))),
+    );
+    for (const name of [...alerts, 'KubePodCrashLooping']) expect(name).toMatch(routed);
+    expect('CrashtriageSinkRejecting').not.toMatch(routed);
+    expect(config.spec?.inhibitRules).toHaveLength(1);
+    for (const m of rendered.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/')))
+      expect(m.metadata.labels?.['release'], m.kind).toBe('monitoring-stack');
+    const fast = (rendered.filter((m) => m.kind === 'PrometheusRule') as unknown as IPrometheusRule[])
+      .flatMap((r) => r.spec.groups ?? [])
+      .flatMap((g) => g.rules ?? [])
+      .find((r) => r.alert === 'CrashtriageContainerRestartingFast');
+    expect(fast?.labels?.['severity']).toBe('critical');
+  });
+
+  it("admits only the operator's namespace and lets out Prometheus' port and the extra egress", () => {
+    const policy = only<INetworkPolicy>(rendered, 'NetworkPolicy').spec;
+    expect(policy?.ingress?.[0]?.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }]);
+    const ports = (policy?.egress ?? []).flatMap((r) =>
+      (r.ports ?? []).map((p) => `${r.to === undefined ? 'anywhere' : JSON.stringify(r.to)} ${p.port}/${p.protocol}`),
+    );
+    expect(ports).toContain('anywhere 9090/TCP');
+    expect(ports).toContain('[{"ipBlock":{"cidr":"169.254.20.10/32"}}] 53/UDP');
+    expect(only<IDeployment>(rendered, 'Deployment').spec?.template.metadata?.labels).toMatchObject(policy?.podSelector?.matchLabels ?? { none: 'none' });
+  });
+});
