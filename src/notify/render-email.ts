@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import { causeInWords, workloadName } from './cause-words.ts';
 import { renderEmailHtml } from './email-html.ts';
 import { buildMessage } from './message.ts';
 import { renderText } from './render-text.ts';
-import { truncateWords } from './text.ts';
+import { oneLine, truncateWords } from './text.ts';
 
 export interface EmailMessage {
   subject: string;
@@ -45,7 +46,9 @@ export function emailMessageId(doc: Pick<DiagnosisDocument, 'alert'>, from: stri
 export function emailSubject(doc: DiagnosisDocument): string {
   const m = buildMessage(doc, { externalURL: '' });
   const status = m.resolution === undefined ? 'FIRING' : m.resolution.healthy ? 'RESOLVED' : 'RESOLVED, STILL FAILING';
-  return truncateWords(`[${status}] ${m.first.header}`, SUBJECT_MAX);
+  // The cause leads: an inbox list shows a subject's first 50-70 characters, and the cause decides whether to open it.
+  const where = truncateWords(oneLine(`${doc.target.namespace}/${workloadName(doc)}`), 90);
+  return `${truncateWords(`[${status}] ${causeInWords(doc)}`, SUBJECT_MAX - where.length - 3)} — ${where}`;
 }
 
 export function renderEmail(doc: DiagnosisDocument, options: EmailRenderOptions): EmailMessage {

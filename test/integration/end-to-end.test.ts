@@ -105,7 +105,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     expect(JSON.stringify(thread.blocks)).toContain('*Log (previous container api)*');
     expect(w.slack.apiAnswerBytes[0]).toBeGreaterThan(2048);
     const firingMail = await waitFor('the firing mail', () => w.smtp.mails[0]);
-    expect(firingMail.subject).toMatch(/^\[FIRING\] payments\/billing-api: killed at its/);
+    expect(firingMail.subject).toMatch(/^\[FIRING\] killed at its \S+ memory limit.* — payments\/billing-api$/);
     expect(firingMail.envelopeTo.sort()).toEqual(['oncall@example.com', 'sre@example.com']);
     expect(firingMail.text).toContain('kubectl');
     // The evidence cost at most 3 API calls (pod, events, log) and the owner 2 (the Deployment beside
@@ -134,7 +134,10 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     // Alertmanager's flushes may resend the group: still one message of each kind per sink.
     await new Promise((r) => setTimeout(r, 2500));
     expect(w.hook.accepted.map((r) => (r.body as DiagnosisDocument).status)).toEqual(['firing', 'resolved']);
-    expect(w.smtp.mails.map((m) => m.subject.slice(0, 10))).toEqual(['[FIRING] p', '[RESOLVED]']);
+    expect(w.smtp.mails.map((m) => `${m.subject.slice(0, 10)}…${m.subject.split(' — ').at(-1)}`)).toEqual([
+      '[FIRING] k…payments/billing-api',
+      '[RESOLVED]…payments/billing-api',
+    ]);
     expect(w.slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined)).toHaveLength(1);
     expect(w.slack.messages.filter((m) => m.via === 'chat.update')).toHaveLength(1);
     expect(w.slack.messages.filter((m) => m.thread_ts === post.ts)).toHaveLength(2);

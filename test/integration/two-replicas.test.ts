@@ -138,7 +138,8 @@ describe('two replicas behind an Alertmanager HA pair', () => {
     await settle();
     expect(documents(pod).map((d) => d.status)).toEqual(['firing', 'resolved']);
     // The fake pod still crash loops, so the resolve says "[RESOLVED, STILL FAILING]".
-    expect(mails().map((m) => m.subject.slice(0, 10))).toEqual(['[FIRING] d', '[RESOLVED,']);
+    expect(mails().map((m) => m.subject.slice(0, m.subject.indexOf(']') + 1))).toEqual(['[FIRING]', '[RESOLVED, STILL FAILING]']);
+    for (const m of mails()) expect(m.subject).toMatch(/ — default\/web\S*$/);
     const updates = slack.messages.filter((m) => m.via === 'chat.update');
     expect(updates).toHaveLength(1);
     expect(updates[0]?.ts).toBe(original?.ts);

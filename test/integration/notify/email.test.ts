@@ -26,7 +26,7 @@ describe('email sink', () => {
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0];
     expect(mail?.envelopeTo).toEqual(['oncall@example.com', 'sre@example.com']);
-    expect(mail?.subject).toBe('[FIRING] payments/payment-svc: killed at its 512Mi memory limit');
+    expect(mail?.subject).toBe('[FIRING] killed at its 512Mi memory limit — payments/payment-svc');
     expect(mail?.text).toContain('kubectl rollout status deployment/payment-svc -n payments');
     expect(mail?.html).toContain('<table');
     expect(mail?.raw).toMatch(/Content-Type: multipart\/alternative/i);
@@ -38,7 +38,7 @@ describe('email sink', () => {
     const restarted = setup();
     expect((await restarted.notifier.deliver(batch([resolvedOf(oomDocument())]))).kind).toBe('delivered');
     const [firing, resolved] = smtp.mails;
-    expect(resolved?.subject).toBe('[RESOLVED] payments/payment-svc: killed at its 512Mi memory limit');
+    expect(resolved?.subject).toBe('[RESOLVED] killed at its 512Mi memory limit — payments/payment-svc');
     expect(resolved?.inReplyTo).toBe(firing?.messageId);
     expect(resolved?.references).toEqual([firing?.messageId]);
     expect(resolved?.text).toContain('Resolved after 47m');

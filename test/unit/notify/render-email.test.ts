@@ -5,14 +5,14 @@ import { hugeDocument, oomDocument, resolvedOf } from '../../fixtures/notify/doc
 const opts = { externalURL: 'http://alertmanager.example:9093', from: 'crashtriage <alerts@example.com>' };
 
 describe('renderEmail', () => {
-  it('firing → [FIRING] subject with namespace/workload and the cause in words', () => {
-    expect(renderEmail(oomDocument(), opts).subject).toBe('[FIRING] payments/payment-svc: killed at its 512Mi memory limit');
+  it('firing → [FIRING] subject led by the cause in words, then namespace/workload', () => {
+    expect(renderEmail(oomDocument(), opts).subject).toBe('[FIRING] killed at its 512Mi memory limit — payments/payment-svc');
   });
 
   it('resolved → [RESOLVED] subject, duration, threads under the firing Message-ID', () => {
     const firing = renderEmail(oomDocument(), opts);
     const resolved = renderEmail(resolvedOf(oomDocument()), opts);
-    expect(resolved.subject).toBe('[RESOLVED] payments/payment-svc: killed at its 512Mi memory limit');
+    expect(resolved.subject).toBe('[RESOLVED] killed at its 512Mi memory limit — payments/payment-svc');
     expect(resolved.text).toContain('Resolved after 47m');
     expect(resolved.inReplyTo).toBe(firing.messageId);
     expect(resolved.references).toEqual([firing.messageId]);
