@@ -7,8 +7,14 @@
 FROM node:24.21.0-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# Then out with what nothing loads at run time (measured: 131 of the image's MB were node_modules):
+# type declarations and source maps (@kubernetes/client-node alone had ~39 MB of them), @types
+# packages, and the DejaVu faces other than the two the OOM chart draws with (src/history/chart-png.ts).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm cache clean --force
+ && npm cache clean --force \
+ && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete \
+ && rm -rf node_modules/@types \
+ && find node_modules/dejavu-fonts-ttf/ttf -type f ! -name DejaVuSans.ttf ! -name DejaVuSans-Bold.ttf -delete
 
 FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production
