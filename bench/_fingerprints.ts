@@ -7,8 +7,8 @@
 
 import { buildDocument } from '../src/alertmanager/document.ts';
 import { diagnose } from '../src/diagnosis/diagnose.ts';
-import { createMemoryStore } from '../src/incidents/state-store.ts';
 import { createDeliveryLedger } from '../src/notify/delivery-ledger.ts';
+import { createMemoryStore } from '../src/state/memory-store.ts';
 import { crashLoopAlert } from '../test/fixtures/alertmanager/payloads.ts';
 import { fixtures, toEvidence } from '../test/fixtures/diagnosis/index.ts';
 

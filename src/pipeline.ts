@@ -17,11 +17,12 @@ import type { MemoryHistorySource } from './history/index.ts';
 import { decideFold, leadFirst, type PodAlerts, podStateKey, rememberFiring } from './incidents/alert-folding.ts';
 import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from './incidents/incident.ts';
 import { decideResolution, firingFacts, type ResolveRead, replacementSelector } from './incidents/resolution.ts';
-import { claimAll, createMemoryStore, type Held, type StateStore } from './incidents/state-store.ts';
 import { decideStorm, STORM_DEFAULTS, type StormSettings, type StormState, stormKey } from './incidents/storm.ts';
 import { podRevisionName, type WorkloadFacts, type WorkloadRef } from './incidents/workload.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeliveryOutcome, Notifier } from './notify/notifier.ts';
+import { createMemoryStore } from './state/memory-store.ts';
+import { claimAll, type Held, type StateStore } from './state/store.ts';
 
 /** What happened to one webhook request's alerts. */
 export type PipelineOutcome =

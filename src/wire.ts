@@ -12,14 +12,14 @@ import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
 import type { PodAlerts } from './incidents/alert-folding.ts';
 import type { IncidentState } from './incidents/incident.ts';
-import { createMemoryStore } from './incidents/state-store.ts';
 import { type ApiResource, createClusterReaders, createKubeHealth } from './kube/index.ts';
 import { createMetrics, primeFailureSeries } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline.ts';
 import { withResendMemo } from './resend-memo.ts';
-import { createSharedState } from './shared-state.ts';
 import { createSlackActions, type SlackActions } from './slack-actions/index.ts';
+import { createMemoryStore } from './state/memory-store.ts';
+import { createSharedState } from './state/shared.ts';
 
 /** Every resource the reader reads (a Record, so that tsc names a resource added to ApiResource but not here). */
 const EVERY_API_RESOURCE: Record<ApiResource, true> = {

@@ -8,7 +8,8 @@
  * what the first one recorded. The ledger is a view over a `StateStore`, so the in-memory store of
  * one replica and a store shared by replicas (Kubernetes Leases) plug in alike.
  */
-import { createMemoryStore, type StateStore } from '../incidents/state-store.ts';
+import { createMemoryStore } from '../state/memory-store.ts';
+import type { StateStore } from '../state/store.ts';
 
 export type LedgerOutcome = 'sent' | 'failed-permanently';
 

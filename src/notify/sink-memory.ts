@@ -4,7 +4,7 @@
  * resolve that reaches the other replica still updates the original message. Reads and writes are
  * whole values; concurrent deliveries of one alert are already serialized by the delivery ledger.
  */
-import type { StateStore } from '../incidents/state-store.ts';
+import type { StateStore } from '../state/store.ts';
 import { createBoundedMap } from './bounded-map.ts';
 
 export interface SinkMemory<V> {

@@ -9,8 +9,9 @@ import type { AlertmanagerConfig, SlackActionsConfig } from '../config/slack-act
 import type { IncidentRef } from '../diagnosis/document.ts';
 import type { PodAlerts } from '../incidents/alert-folding.ts';
 import type { IncidentState } from '../incidents/incident.ts';
-import { createMemoryStore, type StateStore } from '../incidents/state-store.ts';
 import type { Metrics } from '../metrics.ts';
+import { createMemoryStore } from '../state/memory-store.ts';
+import type { StateStore } from '../state/store.ts';
 import { type ClickHandler, type ClickRecord, createClickHandler } from './act.ts';
 import { parseAllowlist } from './allowlist.ts';
 import { parseClick } from './block-actions.ts';

@@ -8,7 +8,7 @@ import type { DiagnosisDocument, Resolution } from '../diagnosis/document.ts';
 import { type PodAlerts, podStateKey } from '../incidents/alert-folding.ts';
 import type { IncidentState } from '../incidents/incident.ts';
 import { decideResolution, firingFacts, type ResolveRead, replacementSelector } from '../incidents/resolution.ts';
-import type { StateStore } from '../incidents/state-store.ts';
+import type { StateStore } from '../state/store.ts';
 import type { IncidentTicket } from './button-value.ts';
 
 /** The pipeline's ResolvedPodSource: reads a pod once, never rejects. */

@@ -13,16 +13,16 @@
  *   key); the readable key is kept in an annotation. Every Lease carries
  *   `app.kubernetes.io/name=crashtriage`, so `kubectl delete leases -l app.kubernetes.io/name=crashtriage`
  *   removes them all. Values expire after `ttlMs`; `collectGarbage` deletes expired Leases.
- * - In-process claimants take turns on a memory store first (no API calls to wait on a neighbour),
- *   and that memory store is the fallback: when the API cannot be reached (network, timeout, 5xx,
- *   403), the claim is served from this replica's memory, logged and counted (`onDegraded`), so an
- *   alert is still delivered; what can double then is in the README ("Two replicas").
+ * - It gets the fallback policy every remote store gets (fallback.ts): in-process claimants take
+ *   turns in memory first, and when the API cannot be reached (network, timeout, 5xx, 403) the claim
+ *   is served from this replica's memory, logged and counted (`onDegraded`).
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1ObjectMeta } from '@kubernetes/client-node';
-import { createMemoryStore, type Held, type StateStore } from '../incidents/state-store.ts';
-import { KubeReadError } from './kube-error.ts';
+import { KubeReadError } from '../kube/kube-error.ts';
+import { type RemoteHeld, type RemoteStore, withMemoryFallback } from './fallback.ts';
+import { ClaimTimeoutError, type StateStore } from './store.ts';
 
 export const LEASE_LABELS = { 'app.kubernetes.io/name': 'crashtriage' } as const;
 const STORE_LABEL = 'crashtriage.io/store';
@@ -46,7 +46,7 @@ export interface LeaseSpec {
   leaseTransitions?: number;
 }
 
-/** The Lease calls the store makes (src/kube/lease-api.ts over REST; failures are `KubeReadError`s). */
+/** The Lease calls the store makes (lease-api.ts over REST; failures are `KubeReadError`s). */
 export interface LeaseApi {
   readNamespacedLease(param: { name: string; namespace: string }): Promise<Lease>;
   createNamespacedLease(param: { namespace: string; body: Lease }): Promise<Lease>;
@@ -106,11 +106,6 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
   const claimSeconds = options.claimSeconds ?? 30;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
   const maxValueBytes = options.maxValueBytes ?? 64 * 1024;
-  // Turn-taking inside this process, and the fallback (and a cache) when the API cannot be reached.
-  // `onlyHere`: committed while the Lease could not take it (API unreachable, value too large), so
-  // this replica's memory is the newer word; otherwise the Lease is, and memory is never read.
-  const local = createMemoryStore<{ value: T; onlyHere: boolean }>({ clock, ttlMs: options.ttlMs });
-
   const isHeldByOther = (lease: Lease, now: number): boolean => {
     const spec = lease.spec;
     if (spec?.holderIdentity === undefined || spec.holderIdentity === '' || spec.holderIdentity === holder) return false;
@@ -183,33 +178,10 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
     }
   };
 
-  const degrade = (held: Held<{ value: T; onlyHere: boolean }>, err: unknown): Held<T> => {
-    const status = err instanceof KubeReadError && err.status !== undefined ? `HTTP ${err.status}: ` : '';
-    options.onDegraded?.(store, `${status}${err instanceof Error ? err.message : String(err)}`);
-    return {
-      value: held.value?.value,
-      commit: (next) => held.commit(next === undefined ? undefined : { value: next, onlyHere: true }),
-      release: () => held.release(),
-    };
-  };
-
-  return {
-    async claim(key) {
-      const mine = await local.claim(key);
-      let claimed: { lease: Lease; created: boolean };
-      try {
-        claimed = await claimLease(key);
-      } catch (err) {
-        if (err instanceof ClaimTimeoutError) {
-          await mine.release();
-          throw err;
-        }
-        return degrade(mine, err);
-      }
-      const { lease, created } = claimed;
+  const remote: RemoteStore<T> = {
+    async claim(key): Promise<RemoteHeld<T>> {
+      const { lease, created } = await claimLease(key);
       const name = leaseName(store, key);
-      const value = storedValue(lease, clock()) ?? (mine.value?.onlyHere === true ? mine.value.value : undefined);
-      let onlyHere = false;
       const resourceVersion = lease.metadata?.resourceVersion;
       const { holderIdentity: _held, ...freeSpec } = lease.spec ?? {};
       // The holder is left out, which clears it on the PUT: the next claimant may take the Lease.
@@ -227,31 +199,26 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
         }
       };
       return {
-        value,
+        value: storedValue(lease, clock()),
         async commit(next) {
-          try {
-            if (next === undefined) {
-              await remove();
-            } else {
-              const json = JSON.stringify(next);
-              if (Buffer.byteLength(json) > maxValueBytes) {
-                // Too large for an annotation: this replica keeps it; the Lease keeps no stale value.
-                options.onDegraded?.(store, `value of ${Buffer.byteLength(json)} bytes is larger than ${maxValueBytes}`);
-                onlyHere = true;
-                if (created) await remove();
-                else await api.replaceNamespacedLease({ name, namespace, body: unheld({ [KEY_ANNOTATION]: key }) });
-              } else {
-                const expires = new Date(clock() + options.ttlMs).toISOString();
-                await api.replaceNamespacedLease({
-                  name,
-                  namespace,
-                  body: unheld({ [KEY_ANNOTATION]: key, [VALUE_ANNOTATION]: json, [EXPIRES_ANNOTATION]: expires }),
-                });
-              }
-            }
-          } finally {
-            await mine.commit(next === undefined ? undefined : { value: next, onlyHere });
+          if (next === undefined) {
+            await remove();
+            return { kept: true };
           }
+          const json = JSON.stringify(next);
+          if (Buffer.byteLength(json) > maxValueBytes) {
+            // Too large for an annotation: this replica keeps it; the Lease keeps no stale value.
+            if (created) await remove();
+            else await api.replaceNamespacedLease({ name, namespace, body: unheld({ [KEY_ANNOTATION]: key }) });
+            return { kept: false, reason: `value of ${Buffer.byteLength(json)} bytes is larger than ${maxValueBytes}` };
+          }
+          const expires = new Date(clock() + options.ttlMs).toISOString();
+          await api.replaceNamespacedLease({
+            name,
+            namespace,
+            body: unheld({ [KEY_ANNOTATION]: key, [VALUE_ANNOTATION]: json, [EXPIRES_ANNOTATION]: expires }),
+          });
+          return { kept: true };
         },
         async release() {
           try {
@@ -259,12 +226,23 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
             else await api.replaceNamespacedLease({ name, namespace, body: unheld(lease.metadata?.annotations ?? {}) });
           } catch (err) {
             if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
-          } finally {
-            await mine.release();
           }
         },
       };
     },
+  };
+
+  const fallback = withMemoryFallback(remote, {
+    store,
+    clock,
+    ttlMs: options.ttlMs,
+    ...(options.onDegraded === undefined ? {} : { onDegraded: options.onDegraded }),
+    describe: (err) =>
+      `${err instanceof KubeReadError && err.status !== undefined ? `HTTP ${err.status}: ` : ''}${err instanceof Error ? err.message : String(err)}`,
+  });
+
+  return {
+    claim: (key) => fallback.claim(key),
 
     async collectGarbage(gc = {}) {
       const maxDeletes = gc.maxDeletes ?? 500;
@@ -296,12 +274,4 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
       return deleted;
     },
   };
-}
-
-/** Another holder kept the key longer than the caller may wait. */
-export class ClaimTimeoutError extends Error {
-  override readonly name = 'ClaimTimeoutError';
-  constructor(store: string, key: string, waitedMs: number) {
-    super(`state "${store}" key is held by another replica after ${waitedMs} ms (${key.length} characters)`);
-  }
 }

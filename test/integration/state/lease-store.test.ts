@@ -6,12 +6,13 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.ts';
 import { KubeReadError } from '../../../src/kube/kube-error.ts';
-import { createLeaseClient } from '../../../src/kube/lease-api.ts';
-import { ClaimTimeoutError, createLeaseStore, type LeaseStoreOptions, leaseName } from '../../../src/kube/lease-store.ts';
 import { createMetrics } from '../../../src/metrics.ts';
 import { ledgerOver } from '../../../src/notify/delivery-ledger.ts';
-import { createSharedState } from '../../../src/shared-state.ts';
 import { holderIdentity, stateFromEnv } from '../../../src/state/config.ts';
+import { createLeaseClient } from '../../../src/state/lease-api.ts';
+import { createLeaseStore, type LeaseStoreOptions, leaseName } from '../../../src/state/lease-store.ts';
+import { createSharedState } from '../../../src/state/shared.ts';
+import { ClaimTimeoutError } from '../../../src/state/store.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../../support/fake-kube-api.ts';
 
 let api: FakeKubeApi;
@@ -245,7 +246,7 @@ describe('the shared state of a replica (STATE_STORE=kubernetes)', () => {
     try {
       const key = { sink: 'mail', groupKey: 'g', fingerprint: 'f', status: 'firing' as const, startsAt: '2026-11-30T12:00:00Z' };
       await (await shared.ledger.claim(key)).record('sent');
-      const posts = shared.sinkMemory('slack')<{ ts: string }>('slack-posts', { clock: Date.now, ttlMs: 1000, maxEntries: 10 });
+      const posts = shared.sinkMemory('slack')<{ ts: string }>('slack-posts', { clock: Date.now, ttlMs: 7 * 24 * 3600_000, maxEntries: 10 });
       await posts.set('fp\nstart', { ts: '1700000000.000100' });
       expect(await posts.get('fp\nstart')).toEqual({ ts: '1700000000.000100' });
       await (await shared.podAlerts.claim('prod/web-1')).release();

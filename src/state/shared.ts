@@ -1,21 +1,21 @@
 /**
  * The state replicas share, with `STATE_STORE=kubernetes`: one Lease-backed store per kind of state
- * (src/kube/lease-store.ts) in the service's own namespace, a periodic bounded garbage
+ * (lease-store.ts) in the service's own namespace, a periodic bounded garbage
  * collection of expired Leases, and the degraded mode counted in `crashtriage_state_store_degraded_total`.
  */
 import type { Logger } from 'pino';
-import type { Config } from './config/config.ts';
-import type { PodAlerts } from './incidents/alert-folding.ts';
-import type { IncidentState } from './incidents/incident.ts';
-import type { StateStore } from './incidents/state-store.ts';
-import type { StormState } from './incidents/storm.ts';
-import { createLeaseClient } from './kube/lease-api.ts';
-import { createLeaseStore, type LeaseStore } from './kube/lease-store.ts';
-import type { Metrics } from './metrics.ts';
-import { type DeliveryLedger, type LedgerOutcome, ledgerOver } from './notify/delivery-ledger.ts';
-import { memoryOver, type SinkMemory, type SinkMemoryFactory } from './notify/sink-memory.ts';
-import type { ClickRecord } from './slack-actions/act.ts';
-import type { SilenceWatch } from './slack-actions/silence-watch.ts';
+import type { Config } from '../config/config.ts';
+import type { PodAlerts } from '../incidents/alert-folding.ts';
+import type { IncidentState } from '../incidents/incident.ts';
+import type { StormState } from '../incidents/storm.ts';
+import type { Metrics } from '../metrics.ts';
+import { type DeliveryLedger, type LedgerOutcome, ledgerOver } from '../notify/delivery-ledger.ts';
+import { memoryOver, type SinkMemory, type SinkMemoryFactory } from '../notify/sink-memory.ts';
+import type { ClickRecord } from '../slack-actions/act.ts';
+import type { SilenceWatch } from '../slack-actions/silence-watch.ts';
+import { createLeaseClient } from './lease-api.ts';
+import { createLeaseStore, type LeaseStore } from './lease-store.ts';
+import type { StateStore } from './store.ts';
 
 /** How often expired Leases are deleted, and at most how many per store each time. */
 const GC_INTERVAL_MS = 5 * 60_000;
@@ -63,9 +63,14 @@ export function createSharedState(config: Pick<Config, 'state' | 'kube' | 'deliv
     stores.push(created as LeaseStore<unknown>);
     return created;
   };
-  // A sink's memory holds whatever the sink keeps (sink-memory.ts): JSON, typed by the sink.
-  const slackPosts = store<unknown>('slack-posts', 7 * DAY_MS);
-  const slackDigests = store<unknown>('slack-digests', DAY_MS);
+  // Each kind of sink memory (slack-posts, slack-digests, …) is a store of its own, made on first
+  // use with the sink's own time to live; the sink's name prefixes its keys.
+  const sinkStores = new Map<string, LeaseStore<unknown>>();
+  const sinkStore = (what: string, ttlMs: number): LeaseStore<unknown> => {
+    let found = sinkStores.get(what);
+    if (found === undefined) sinkStores.set(what, (found = store<unknown>(what, ttlMs)));
+    return found;
+  };
   const shared: SharedState = {
     ledger: ledgerOver(store<LedgerOutcome>('ledger', config.delivery.dedupeWindowMs)),
     podAlerts: store<PodAlerts>('pod-alerts', DAY_MS),
@@ -76,8 +81,8 @@ export function createSharedState(config: Pick<Config, 'state' | 'kube' | 'deliv
     silenceWatch: store<SilenceWatch>('silence-watch', 8 * DAY_MS),
     sinkMemory:
       (sink) =>
-      <V>(what: string) =>
-        memoryOver(what === 'slack-digests' ? slackDigests : slackPosts, sink) as SinkMemory<V>,
+      <V>(what: string, options: { ttlMs: number }) =>
+        memoryOver(sinkStore(what, options.ttlMs), sink) as SinkMemory<V>,
     async collectGarbage() {
       let deleted = 0;
       for (const s of stores) {

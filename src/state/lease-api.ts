@@ -1,13 +1,13 @@
 /**
- * The Lease client for the shared state store (src/kube/lease-store.ts): `coordination.k8s.io/v1`
+ * The Lease client for the shared state store (lease-store.ts): `coordination.k8s.io/v1`
  * Lease reads and writes over the same REST client as the reader (src/kube/rest.ts: a deadline per
  * call, a bounded body, one connection pool), so a hung API server costs a claim at most `timeoutMs`
  * before the store falls back to memory.
  */
-import { type KubeConfigOptions, loadKubeConfig } from './kube-config.ts';
-import { connect } from './kube-connection.ts';
+import { type KubeConfigOptions, loadKubeConfig } from '../kube/kube-config.ts';
+import { connect } from '../kube/kube-connection.ts';
+import { apiPath, createKubeRest } from '../kube/rest.ts';
 import type { Lease, LeaseApi } from './lease-store.ts';
-import { apiPath, createKubeRest } from './rest.ts';
 
 export interface LeaseClient {
   api: LeaseApi;

@@ -1,6 +1,6 @@
 /** The memory store is bounded by bytes as well as by entries and age, so a storm of large documents cannot exhaust the heap. */
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../../src/incidents/state-store.ts';
+import { createMemoryStore } from '../../../src/state/memory-store.ts';
 
 const commit = async (store: ReturnType<typeof createMemoryStore<string>>, key: string, value: string) => (await store.claim(key)).commit(value);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { claimAll, createMemoryStore } from '../../../src/incidents/state-store.ts';
+import { createMemoryStore } from '../../../src/state/memory-store.ts';
+import { claimAll } from '../../../src/state/store.ts';
 
 describe('memory state store', () => {
   it('stores on commit and keeps the old value on release', async () => {
