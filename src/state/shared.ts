@@ -67,8 +67,8 @@ export function createSharedState(config: Pick<Config, 'state' | 'kube' | 'deliv
   // use with the sink's own time to live; the sink's name prefixes its keys.
   const sinkStores = new Map<string, LeaseStore<unknown>>();
   const sinkStore = (what: string, ttlMs: number): LeaseStore<unknown> => {
-    let found = sinkStores.get(what);
-    if (found === undefined) sinkStores.set(what, (found = store<unknown>(what, ttlMs)));
+    const found = sinkStores.get(what) ?? store<unknown>(what, ttlMs);
+    sinkStores.set(what, found);
     return found;
   };
   const shared: SharedState = {
