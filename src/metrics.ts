@@ -3,6 +3,7 @@
  * Label values are bounded sets (status, outcome, resource, sink name, cause id): never a pod name.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { CRASH_LOOP_ALERTNAMES, OTHER_ROUTED_ALERTNAMES } from './alertmanager/alertnames.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -12,33 +13,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * Any other name is counted as `other`: a label value taken from the payload unchecked would let a
  * sender grow the registry without bound (one series per name).
  */
-export const KNOWN_ALERTNAMES: ReadonlySet<string> = new Set([
-  'CrashtriageContainerConfigError',
-  'CrashtriageContainerCrashLooping',
-  'CrashtriageContainerCreateError',
-  'CrashtriageContainerExitedWithError',
-  'CrashtriageContainerOOMKilled',
-  'CrashtriageContainerRestarting',
-  'CrashtriageContainerRestartingFast',
-  'CrashtriageDeliveryRefused',
-  'CrashtriageDeliveryRetrying',
-  'CrashtriageDown',
-  'CrashtriageImagePullBackOff',
-  'CrashtriageInvalidImageName',
-  'CrashtriageKubeApiErrors',
-  'CrashtriageKubeApiForbidden',
-  'CrashtriageWebhookUnauthorized',
-  'KubePodCrashLooping',
-  'KubePodNotReady',
-  'KubeContainerWaiting',
-  'KubeJobFailed',
-  'KubeJobNotCompleted',
-  'KubeDeploymentReplicasMismatch',
-  'KubeDeploymentRolloutStuck',
-  'KubeStatefulSetReplicasMismatch',
-  'KubeDaemonSetRolloutStuck',
-  'KubeDaemonSetMisScheduled',
-]);
+export const KNOWN_ALERTNAMES: ReadonlySet<string> = new Set([...CRASH_LOOP_ALERTNAMES, ...OTHER_ROUTED_ALERTNAMES]);
 
 export function metricAlertname(name: string | undefined): string {
   if (name === undefined || name === '') return 'none';

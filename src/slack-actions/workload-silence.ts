@@ -9,28 +9,13 @@
  *  - `alertname` among the crash-loop alerts (crashtriage's own in alerts/, the kubernetes-mixin ones)
  *    and any other name the incident's alerts fired under.
  */
+import { CRASH_LOOP_ALERTNAMES } from '../alertmanager/alertnames.ts';
 import type { Matcher } from '../alertmanager/matchers.ts';
 import type { NewSilence } from '../alertmanager/silences.ts';
 import type { WorkloadRef } from '../incidents/workload.ts';
 import { workloadName } from '../incidents/workload.ts';
 import type { IncidentTicket } from './button-value.ts';
 import { SILENCE_MS, type SilenceChoice } from './controls.ts';
-
-/** The alerts a crash loop fires (alerts/crashtriage-rules.yaml, and kubernetes-mixin's apps alerts). */
-export const CRASH_LOOP_ALERTNAMES = [
-  'CrashtriageContainerConfigError',
-  'CrashtriageContainerCrashLooping',
-  'CrashtriageContainerCreateError',
-  'CrashtriageContainerExitedWithError',
-  'CrashtriageContainerOOMKilled',
-  'CrashtriageContainerRestarting',
-  'CrashtriageContainerRestartingFast',
-  'CrashtriageImagePullBackOff',
-  'CrashtriageInvalidImageName',
-  'KubePodCrashLooping',
-  'KubePodNotReady',
-  'KubeContainerWaiting',
-] as const;
 
 /** RE2 metacharacters (Alertmanager's regexes are Go's). */
 const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

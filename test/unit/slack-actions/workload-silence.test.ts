@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CRASH_LOOP_ALERTNAMES, workloadMatchers, workloadPodRegex, workloadSilence } from '../../../src/slack-actions/workload-silence.ts';
+import { CRASH_LOOP_ALERTNAMES } from '../../../src/alertmanager/alertnames.ts';
+import { workloadMatchers, workloadPodRegex, workloadSilence } from '../../../src/slack-actions/workload-silence.ts';
 
 /** Alertmanager anchors matcher regexes: ^(?:re)$ (pkg/labels/matcher.go). */
 const matches = (re: string, value: string): boolean => new RegExp(`^(?:${re})$`).test(value);
