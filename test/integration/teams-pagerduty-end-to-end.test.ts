@@ -86,8 +86,8 @@ describe('Teams and PagerDuty end to end', () => {
     cleanups.push(() => alertmanager.stop());
 
     // Teams and PagerDuty are unreachable at first: every request is answered 503 and Alertmanager resends.
-    teams.setDown(true);
-    pd.setDown(true);
+    await teams.setDown(true);
+    await pd.setDown(true);
     const startsAt = new Date(Date.now() - 30_000).toISOString();
     const pods = scenarios.flatMap((s) => s.crashing);
     await alertmanager.push(pods.flatMap((pod) => stockAlerts('shop', pod, startsAt)));
@@ -97,8 +97,8 @@ describe('Teams and PagerDuty end to end', () => {
     // A restart between Alertmanager's resends: the ledger and the incidents are in the Leases.
     await stop();
     await start(Number(new URL(address).port));
-    teams.setDown(false);
-    pd.setDown(false);
+    await teams.setDown(false);
+    await pd.setDown(false);
     const podsIn = (): number =>
       pd.alerts.reduce((n, a) => n + new Set(a.triggers.map((t) => (t['payload'] as { custom_details: { pod: string } }).custom_details.pod)).size, 0);
     await waitFor('every pod in its PagerDuty alert', () => (podsIn() >= 12 ? true : undefined), 60_000);

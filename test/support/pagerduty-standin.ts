@@ -6,17 +6,10 @@
  * public source. Written from PagerDuty's documents, independently of src/notify, so a wrong limit
  * there fails the tests here.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { type Answer, type PeerServer, type StandinReply, startPeerServer } from './peer-reply.ts';
 
-export interface StandinReply {
-  status: number;
-  headers: Record<string, string>;
-  /** The body, or a function of the request's dedup_key / errors. */
-  body: (ctx: { dedupKey?: string; errors: string[] }) => string;
-  /** Where the real service is documented (or observed) to answer so. */
-  source: string;
-}
+export type { StandinReply } from './peer-reply.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 const EVENTS_DOC =
@@ -143,7 +136,7 @@ export interface PagerDutyAlert {
   triggers: Record<string, unknown>[];
 }
 
-export interface PagerDutyStandin {
+export interface PagerDutyStandin extends Omit<PeerServer<PagerDutyReplyName>, 'base'> {
   /** The events endpoint (`…/v2/enqueue`), as PAGERDUTY_URL. */
   url: string;
   routingKey: string;
@@ -152,11 +145,6 @@ export interface PagerDutyStandin {
   changes: Record<string, unknown>[];
   /** Every accepted event, in order. */
   events: Record<string, unknown>[];
-  requestCount(): number;
-  /** Answers the next `times` requests with this row instead of handling them. */
-  failNext(reply: PagerDutyReplyName, times: number): void;
-  setDown(down: boolean): void;
-  close(): Promise<void>;
 }
 
 export async function startPagerDutyStandin(options: { routingKey?: string } = {}): Promise<PagerDutyStandin> {
@@ -164,40 +152,31 @@ export async function startPagerDutyStandin(options: { routingKey?: string } = {
   const alerts: PagerDutyAlert[] = [];
   const changes: Record<string, unknown>[] = [];
   const events: Record<string, unknown>[] = [];
-  const scripted: PagerDutyReplyName[] = [];
-  let requests = 0;
-  let down = false;
 
-  const answer = (res: ServerResponse, name: PagerDutyReplyName, ctx: { dedupKey?: string; errors?: string[] } = {}): void => {
-    const row: StandinReply = PAGERDUTY_REPLIES[name];
-    res.writeHead(row.status, row.headers);
-    res.end(row.body({ errors: [], ...ctx }));
-  };
-
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
+  const handle = (req: IncomingMessage, raw: Buffer, send: Answer, scripted: PagerDutyReplyName | undefined): void => {
+    const answer = (name: PagerDutyReplyName, ctx: { dedupKey?: string; errors?: string[] } = {}): void => {
+      const row: StandinReply = PAGERDUTY_REPLIES[name];
+      send(row.status, row.headers, row.body({ errors: [], ...ctx }));
+    };
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const next = scripted.shift();
-    if (next !== undefined) return answer(res, next);
-    if (req.method !== 'POST' || (path !== '/v2/enqueue' && path !== '/v2/change/enqueue')) {
-      res.writeHead(404, JSON_TYPE);
-      res.end(JSON.stringify({ status: 'Not Found', message: 'Not Found' }));
-      return;
-    }
-    if (raw.length > PAGERDUTY_DOCUMENTED_LIMITS.eventBytes) return answer(res, 'invalidEvent', { errors: ['Event object is too large (maximum is 512 KB)'] });
+    if (scripted !== undefined) return answer(scripted);
+    if (req.method !== 'POST' || (path !== '/v2/enqueue' && path !== '/v2/change/enqueue'))
+      return send(404, JSON_TYPE, JSON.stringify({ status: 'Not Found', message: 'Not Found' }));
+    if (raw.length > PAGERDUTY_DOCUMENTED_LIMITS.eventBytes) return answer('invalidEvent', { errors: ['Event object is too large (maximum is 512 KB)'] });
     let event: unknown;
     try {
       event = JSON.parse(raw.toString('utf8'));
     } catch {
-      return answer(res, 'unparsable');
+      return answer('unparsable');
     }
     if (path === '/v2/change/enqueue') {
       const error = changeEventError(event);
-      if (error !== undefined) return answer(res, 'invalidEvent', { errors: [error] });
+      if (error !== undefined) return answer('invalidEvent', { errors: [error] });
       changes.push(event as Record<string, unknown>);
-      return answer(res, 'changeAccepted');
+      return answer('changeAccepted');
     }
     const error = pagerDutyEventError(event);
-    if (error !== undefined) return answer(res, 'invalidEvent', { errors: [error] });
+    if (error !== undefined) return answer('invalidEvent', { errors: [error] });
     const e = event as Record<string, unknown>;
     events.push(e);
     // A trigger without dedup_key gets one of PagerDuty's making.
@@ -208,38 +187,9 @@ export async function startPagerDutyStandin(options: { routingKey?: string } = {
       else open.triggers.push(e);
     } else if (e['event_action'] === 'resolve' && open !== undefined) open.status = 'resolved';
     // A resolve or acknowledge for no open alert is accepted and does nothing, as PagerDuty does.
-    return answer(res, 'accepted', { dedupKey });
+    return answer('accepted', { dedupKey });
   };
 
-  const server = createServer((req, res) => {
-    requests++;
-    if (down) {
-      req.socket.destroy();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v2/enqueue`,
-    routingKey,
-    alerts,
-    changes,
-    events,
-    requestCount: () => requests,
-    failNext(reply, times) {
-      for (let i = 0; i < times; i++) scripted.push(reply);
-    },
-    setDown(value) {
-      down = value;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { base, ...server } = await startPeerServer<PagerDutyReplyName>(handle);
+  return { ...server, url: `${base}/v2/enqueue`, routingKey, alerts, changes, events };
 }

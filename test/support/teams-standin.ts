@@ -8,10 +8,9 @@
  * or one that the Adaptive Card 1.4 schema refuses. Written from Microsoft's documents, independently
  * of src/notify.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { adaptiveCardError } from './adaptive-card-schema.ts';
-import type { StandinReply } from './pagerduty-standin.ts';
+import { type Answer, type PeerServer, type StandinReply, startPeerServer } from './peer-reply.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 const LOGIC_APPS_ERROR = 'Logic Apps error body {"error":{"code","message"}} (learn.microsoft.com/rest/api/logic, ErrorResponse)';
@@ -138,7 +137,7 @@ export interface FailedRun {
   reason: string;
 }
 
-export interface TeamsStandin {
+export interface TeamsStandin extends Omit<PeerServer<TeamsReplyName>, 'base'> {
   /** The trigger URL, `sig` included: the whole URL is the credential. */
   url: string;
   sig: string;
@@ -146,30 +145,16 @@ export interface TeamsStandin {
   posts: TeamsPost[];
   /** Flow runs the trigger accepted (2xx) that then failed: nothing reached the channel. */
   failedRuns: FailedRun[];
-  requestCount(): number;
-  failNext(reply: TeamsReplyName, times: number): void;
   /** `raw`: the flow posts `@triggerBody()` as the card (a flow built by hand). */
   setFlow(flow: 'template' | 'raw'): void;
-  setDown(down: boolean): void;
-  close(): Promise<void>;
 }
 
 export async function startTeamsStandin(): Promise<TeamsStandin> {
   const sig = 'Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1zaWduYXR1cmUtMDAwMDAw';
   const posts: TeamsPost[] = [];
   const failedRuns: FailedRun[] = [];
-  const scripted: TeamsReplyName[] = [];
-  let requests = 0;
   let runs = 0;
-  let down = false;
   let flow: 'template' | 'raw' = 'template';
-
-  const answer = (res: ServerResponse, name: TeamsReplyName): void => {
-    const row: StandinReply = TEAMS_REPLIES[name];
-    const accepted = row.status >= 200 && row.status < 300;
-    res.writeHead(row.status, { ...(accepted ? runHeaders(++runs) : {}), ...row.headers });
-    res.end(row.body({ errors: [] }));
-  };
 
   /** The template flow: "Send each adaptive card" over attachments, "Post card in a chat or channel". */
   const runFlow = (body: unknown, bytes: number): void => {
@@ -196,67 +181,46 @@ export async function startTeamsStandin(): Promise<TeamsStandin> {
     posts.push({ cards: cards as Record<string, unknown>[], bytes });
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
+  const handle = (req: IncomingMessage, raw: Buffer, send: Answer, scripted: TeamsReplyName | undefined): void => {
+    const answer = (name: TeamsReplyName): void => {
+      const row: StandinReply = TEAMS_REPLIES[name];
+      const accepted = row.status >= 200 && row.status < 300;
+      send(row.status, { ...(accepted ? runHeaders(++runs) : {}), ...row.headers }, row.body({ errors: [] }));
+    };
     const url = new URL(req.url ?? '/', 'http://x');
-    const next = scripted.shift();
-    if (next !== undefined) return answer(res, next);
-    if (!/^\/workflows\/[0-9a-f]+\/triggers\/manual\/paths\/invoke$/.test(url.pathname)) {
-      res.writeHead(404, JSON_TYPE);
-      res.end(logicError('TriggerNotFound', 'The trigger could not be found.'));
-      return;
-    }
-    if (url.searchParams.get('sig') !== sig) return answer(res, 'badSignature');
-    if (req.method !== 'POST') return answer(res, 'wrongMethod');
+    if (scripted !== undefined) return answer(scripted);
+    if (!/^\/workflows\/[0-9a-f]+\/triggers\/manual\/paths\/invoke$/.test(url.pathname))
+      return send(404, JSON_TYPE, logicError('TriggerNotFound', 'The trigger could not be found.'));
+    if (url.searchParams.get('sig') !== sig) return answer('badSignature');
+    if (req.method !== 'POST') return answer('wrongMethod');
     // Without a declared charset the service counts the body as UTF-16: two bytes a character.
     const charset = /charset=([^;]+)/i
       .exec(req.headers['content-type'] ?? '')?.[1]
       ?.trim()
       .toLowerCase();
     const bytes = charset === 'utf-8' ? raw.length : raw.toString('utf8').length * 2;
-    if (bytes > TEAMS_DOCUMENTED_MAX_BYTES) return answer(res, 'tooLarge');
+    if (bytes > TEAMS_DOCUMENTED_MAX_BYTES) return answer('tooLarge');
     let body: unknown;
     if (/^application\/json/i.test(req.headers['content-type'] ?? '')) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        return answer(res, 'invalidContent');
+        return answer('invalidContent');
       }
     }
-    answer(res, 'accepted');
+    answer('accepted');
     runFlow(body, bytes);
   };
 
-  const server = createServer((req, res) => {
-    requests++;
-    if (down) {
-      req.socket.destroy();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { base, ...server } = await startPeerServer<TeamsReplyName>(handle);
   return {
-    url: `http://127.0.0.1:${port}/workflows/3f0c0e9a5b1d4e7fa0a1b2c3d4e5f607/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${sig}`,
+    ...server,
+    url: `${base}/workflows/3f0c0e9a5b1d4e7fa0a1b2c3d4e5f607/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${sig}`,
     sig,
     posts,
     failedRuns,
-    requestCount: () => requests,
-    failNext(reply, times) {
-      for (let i = 0; i < times; i++) scripted.push(reply);
-    },
     setFlow(value) {
       flow = value;
     },
-    setDown(value) {
-      down = value;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * A loopback HTTP endpoint for the generic webhook sink: records each request's headers and JSON body
- * and can be scripted to answer a status (e.g. 503, 400) for the next requests.
+ * and can be scripted to answer a status (e.g. 503, 400) for the next requests, to lose or delay its
+ * answers, or to be down (peer-reply.ts).
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { type PeerServer, startPeerServer } from './peer-reply.ts';
 
 export interface CapturedRequest {
   method: string;
@@ -11,56 +12,36 @@ export interface CapturedRequest {
   body: unknown;
 }
 
-export interface WebhookCapture {
+export interface ScriptedStatus {
+  status: number;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+}
+
+export interface WebhookCapture extends Omit<PeerServer<ScriptedStatus>, 'base' | 'failNext'> {
   url: string;
-  /** Requests answered 2xx. */
+  /** Requests taken (answered 202, or handled and their answer lost). */
   accepted: CapturedRequest[];
-  requestCount(): number;
   failNext(status: number, times: number, retryAfter?: number): void;
-  /** Ends the failures still scripted: the endpoint is back. */
-  recover(): void;
-  close(): Promise<void>;
 }
 
 export async function startWebhookCapture(): Promise<WebhookCapture> {
   const accepted: CapturedRequest[] = [];
-  const script: { status: number; retryAfter?: number }[] = [];
-  let count = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      count++;
-      const scripted = script.shift();
-      if (scripted !== undefined) {
-        if (scripted.retryAfter !== undefined) res.setHeader('retry-after', String(scripted.retryAfter));
-        res.writeHead(scripted.status).end();
-        return;
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        res.writeHead(400).end();
-        return;
-      }
-      accepted.push({ method: req.method ?? '', headers: req.headers, body });
-      res.writeHead(202).end();
-    });
+  const { base, failNext, ...server } = await startPeerServer<ScriptedStatus>((req, raw, answer, scripted) => {
+    if (scripted !== undefined) return answer(scripted.status, scripted.retryAfter === undefined ? {} : { 'retry-after': String(scripted.retryAfter) }, '');
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return answer(400, {}, '');
+    }
+    accepted.push({ method: req.method ?? '', headers: req.headers, body });
+    return answer(202, {}, '');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/crashtriage`,
+    ...server,
+    url: `${base}/hooks/crashtriage`,
     accepted,
-    requestCount: () => count,
-    failNext(status, times, retryAfter) {
-      for (let i = 0; i < times; i++) script.push(retryAfter === undefined ? { status } : { status, retryAfter });
-    },
-    recover: () => void script.splice(0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    failNext: (status, times, retryAfter) => failNext(retryAfter === undefined ? { status } : { status, retryAfter }, times),
   };
 }

@@ -41,7 +41,7 @@ describe('doctor: the Teams and PagerDuty sinks', () => {
       verdict: 'drops',
       says: expect.stringContaining('signature (sig=) is refused'),
     });
-    teams.setDown(true);
+    await teams.setDown(true);
     expect(judge({ name: 'teams', type: 'teams', answer: await probeTeams(teams.url, fetch, 2000) }).verdict).toBe('drops');
   });
 

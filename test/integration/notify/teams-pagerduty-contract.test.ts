@@ -137,7 +137,7 @@ describe('Teams sink × every documented Workflows reply', () => {
   });
 
   it('down → a connection error, retried', async () => {
-    teams.setDown(true);
+    await teams.setDown(true);
     const o = await outcome(() => createTeamsSink({ webhookUrl: teams.url }, deps()).send(oomDocument(), ctx()));
     expect(kind(o)).toBe('retry');
   });
