@@ -58,9 +58,10 @@ export class SmtpError extends SinkError {
 }
 
 /**
- * The request may have reached a peer that does not deduplicate (a Slack incoming webhook), and its
- * answer never came: no answer in time, or the connection dropped after the request was sent. Sending
- * again could post the message twice, so it is not retried; it is counted and logged as maybe posted.
+ * The request may have reached a peer that does not deduplicate (a Slack incoming webhook or
+ * chat.postMessage, a Teams Workflows trigger, an SMTP server after the end of DATA), and its answer
+ * never came: no answer in time, or the connection dropped after the request was sent. Sending again
+ * could post the message twice, so it is not retried; it is counted and logged as maybe posted.
  */
 export class SinkOutcomeUnknownError extends SinkError {
   readonly code = 'outcome_unknown' as const;

@@ -315,8 +315,12 @@ export interface SlackStandin {
   answerAll(answer: ScriptedAnswer | undefined): void;
   /** While down, nothing listens on the port: connections are refused, nothing reaches Slack. */
   setDown(down: boolean): Promise<void>;
-  /** While set, each request is read whole (a webhook message is posted) and its connection reset before an answer. */
-  dropAnswers(drop: boolean): void;
+  /**
+   * While set, each request is handled as usual (a message is posted, a file shared) and its
+   * connection reset before the answer. With a method, only that Web API method's answers, after
+   * letting `skip` of them through, `times` of them (all by default).
+   */
+  dropAnswers(drop: boolean | { method: string; skip?: number; times?: number }): void;
   /**
    * Handles every request as usual (a message is accepted and recorded at once) but holds each answer
    * this long: Slack slow to say `ok` for a message it already posted. 0 ends it.
@@ -421,12 +425,28 @@ export async function startSlackStandin(
   const apiAnswerBytes: number[] = [];
   const script: (ScriptedAnswer | null)[] = [];
   let requests = 0;
-  let dropping = false;
+  let dropping: { method?: string; skip: number; times: number } | undefined;
   let standing: ScriptedAnswer | undefined;
   let answerDelayMs = 0;
   let seq = 1_700_000_000;
 
+  /** Whether this answer is to be lost: the request was handled, its connection is reset instead. */
+  const dropsAnswer = (res: ServerResponse): boolean => {
+    if (dropping === undefined) return false;
+    if (dropping.method !== undefined && res.req.url !== `/api/${dropping.method}`) return false;
+    if (dropping.skip > 0) {
+      dropping.skip--;
+      return false;
+    }
+    if (dropping.times <= 0) return false;
+    dropping.times--;
+    return true;
+  };
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string): void => {
+    if (dropsAnswer(res)) {
+      res.socket?.destroy();
+      return;
+    }
     const write = (): void => {
       if (res.destroyed) return;
       res.writeHead(status, headers);
@@ -518,14 +538,6 @@ export async function startSlackStandin(
     requests++;
     const path = req.url ?? '';
     const isWebhook = path.startsWith('/services/');
-    if (dropping) {
-      if (isWebhook) {
-        const b = JSON.parse(raw) as { text?: string; blocks?: unknown[] };
-        messages.push({ via: 'webhook', ...(b.text !== undefined ? { text: b.text } : {}), ...(b.blocks !== undefined ? { blocks: b.blocks } : {}) });
-      }
-      req.socket.destroy();
-      return;
-    }
     const scripted = script.shift() ?? standing;
     if (scripted !== undefined && scripted !== null) {
       const headers = scripted.headers ?? {
@@ -641,7 +653,12 @@ export async function startSlackStandin(
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     },
     dropAnswers(value) {
-      dropping = value;
+      dropping =
+        value === false
+          ? undefined
+          : value === true
+            ? { skip: 0, times: Number.POSITIVE_INFINITY }
+            : { method: value.method, skip: value.skip ?? 0, times: value.times ?? Number.POSITIVE_INFINITY };
     },
     delayAnswers(ms) {
       answerDelayMs = ms;

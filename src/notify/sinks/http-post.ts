@@ -2,7 +2,7 @@
  * One JSON POST with the attempt's AbortSignal, mapping transport failures onto the SinkError tree.
  * The URL never appears in an error: Slack webhook URLs are credentials.
  */
-import { SinkConnectionError, SinkTimeoutError } from '../errors.ts';
+import { SinkConnectionError, SinkOutcomeUnknownError, SinkTimeoutError } from '../errors.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -94,6 +94,14 @@ export function mayHaveArrived(err: unknown): boolean {
   if (!(err instanceof SinkConnectionError)) return false;
   const code = errorCode(err.cause);
   return code === undefined || !NOTHING_SENT.has(code);
+}
+
+/**
+ * For a peer that keeps no idempotency key (sending twice shows the message twice): a POST that may
+ * have reached it is an unknown outcome, never retried (SinkOutcomeUnknownError); other errors as they are.
+ */
+export function unlessMaybeSent(err: unknown, peer: string): unknown {
+  return mayHaveArrived(err) ? new SinkOutcomeUnknownError(`${(err as Error).message}: ${peer} may have posted it`, { cause: err }) : err;
 }
 
 /** undici puts the system error (ECONNREFUSED, ECONNRESET, ENOTFOUND) in `cause`. */

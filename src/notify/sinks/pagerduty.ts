@@ -9,7 +9,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
-import { SinkBadResponseError, SinkHttpError } from '../errors.ts';
+import { SinkBadResponseError, SinkHttpError, SinkOutcomeUnknownError } from '../errors.ts';
 import {
   changeEvent,
   changeEventsUrl,
@@ -23,7 +23,7 @@ import {
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
 import { processMemory } from '../sink-memory.ts';
-import { postJson } from './http-post.ts';
+import { postJson, unlessMaybeSent } from './http-post.ts';
 import { sinkType } from './sink-type.ts';
 
 export interface PagerDutySinkSpec {
@@ -80,20 +80,36 @@ export function createPagerDutySink(spec: PagerDutySinkSpec, deps: SinkDeps): Si
   return {
     async send(doc, ctx) {
       const options = { routingKey: spec.routingKey, externalURL: ctx.externalURL, ...(severityMap === undefined ? {} : { severityMap }) };
+      let lost: SinkOutcomeUnknownError | undefined;
       if (spec.changeEvents === true && doc.status === 'firing' && doc.incident?.change !== undefined) {
         const key = `${doc.incident.id}\n${doc.incident.change.revision}`;
         const change = changeEvent(doc, options);
         if (change !== undefined && (await memory.get(key)) === undefined) {
-          await post(changeEventsUrl(url), change, ctx);
+          // A change event has no dedup_key (developer.pagerduty.com/docs/send-change-events-to-pagerduty):
+          // one sent twice shows twice in the timeline, so one whose answer was lost counts as sent,
+          // and the alert event still goes.
+          lost = await post(changeEventsUrl(url), change, ctx).then(
+            () => undefined,
+            (err: unknown) => {
+              const maybe = unlessMaybeSent(err, 'PagerDuty (change event)');
+              if (!(maybe instanceof SinkOutcomeUnknownError)) throw maybe;
+              return maybe;
+            },
+          );
           await memory.set(key, true);
         }
       }
       const action = pagerDutyAction(doc);
       if (action === 'none') {
         deps.logger.debug({ fingerprint: doc.alert.fingerprint, status: doc.status, news: doc.incident?.news }, 'nothing to send to PagerDuty for this alert');
-        return;
+      } else {
+        // Alert events are retried even when the answer was lost: PagerDuty folds every event with
+        // the same dedup_key into the one open alert ("Alert De-duplication",
+        // developer.pagerduty.com/docs/events-api-v2-overview), so a repeat neither opens a second
+        // alert nor pages again, and a repeated resolve of a resolved alert does nothing.
+        await post(url, action === 'trigger' ? triggerEvent(doc, options) : resolveEvent(doc, options), ctx);
       }
-      await post(url, action === 'trigger' ? triggerEvent(doc, options) : resolveEvent(doc, options), ctx);
+      if (lost !== undefined) throw lost;
     },
     async close() {},
   };

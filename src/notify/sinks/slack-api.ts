@@ -12,19 +12,24 @@
  * Pods of one incident (one workload) share one message: the first pod posts it, later pods and
  * resolves update it in place (`chat.update`: "3 of 3 pods of deployment/checkout crash looping")
  * and each joining pod is listed in its thread; the last pod's resolve marks it resolved.
+ *
+ * chat.postMessage keeps no idempotency key: a post whose answer was lost (no answer in time, the
+ * connection dropped after the request was sent) may be in the channel, so it is never sent again.
+ * Such a step counts as done, the steps after it still run, and the delivery is reported as maybe
+ * posted (SinkOutcomeUnknownError). chat.update sets a message's content, so repeating it is safe.
  */
 import { Type } from '@sinclair/typebox';
 import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import type { DiagnosisDocument, IncidentRef, StormRef } from '../../diagnosis/document.ts';
 import { withControls } from '../../slack-actions/controls.ts';
-import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
+import { SinkBadResponseError, SinkHttpError, SinkOutcomeUnknownError, SlackApiError } from '../errors.ts';
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
 import { processMemory } from '../sink-memory.ts';
 import { section } from '../slack-blocks.ts';
 import { escapeMrkdwn } from '../text.ts';
-import { postBody, postJson } from './http-post.ts';
+import { postBody, postJson, unlessMaybeSent } from './http-post.ts';
 import { sinkType } from './sink-type.ts';
 import { withTextFallback } from './slack-fallback.ts';
 import { uploadToThread } from './slack-upload.ts';
@@ -33,6 +38,22 @@ export const SLACK_API_DEFAULT_URL = 'https://slack.com/api';
 
 /** Errors of chat.update that mean "the original cannot be edited": post a new message instead. */
 const ORIGINAL_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed', 'channel_not_found', 'is_archived']);
+
+/**
+ * Methods whose repeat shows something twice: a second post, or the chart shared into the thread
+ * again. files.getUploadURLExternal and the upload itself show nothing until the upload is completed.
+ */
+const SHOWN_EACH_TIME = new Set(['chat.postMessage', 'files.completeUploadExternal']);
+
+/** Runs a step; a lost answer is kept (the step counts as done) instead of thrown. */
+async function keepLost(lost: SinkOutcomeUnknownError[], step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    if (!(err instanceof SinkOutcomeUnknownError)) throw err;
+    lost.push(err);
+  }
+}
 
 interface PostedAlert {
   channel: string;
@@ -60,11 +81,19 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
   const posted = memory<PostedAlert>('slack-posts', { clock: deps.clock, ttlMs: 7 * 24 * 3600 * 1000, maxEntries: 5000 });
   // Storm digests: few at a time, and a day outlasts any storm.
   const digests = memory<{ channel: string; ts: string; text: string }>('slack-digests', { clock: deps.clock, ttlMs: 24 * 3600 * 1000, maxEntries: 500 });
+  // Incident and storm messages whose first post lost its answer: it may be in the channel, but
+  // without its ts it cannot be edited; the later pods and digest changes are not posted as a
+  // second message for it.
+  const unanswered = memory<true>('slack-unanswered', { clock: deps.clock, ttlMs: 7 * 24 * 3600 * 1000, maxEntries: 5000 });
 
   const call = async (method: string, body: Record<string, unknown> | URLSearchParams, ctx: SendContext): Promise<Record<string, unknown>> => {
     const options = { headers: { authorization: `Bearer ${spec.botToken}` }, signal: ctx.signal };
     const url = slackMethodUrl(spec.apiUrl, method);
-    const answer = body instanceof URLSearchParams ? await postBody(deps.fetch, url, body, options) : await postJson(deps.fetch, url, body, options);
+    const answer = await (body instanceof URLSearchParams ? postBody(deps.fetch, url, body, options) : postJson(deps.fetch, url, body, options)).catch(
+      (err: unknown) => {
+        throw SHOWN_EACH_TIME.has(method) ? unlessMaybeSent(err, `Slack (${method})`) : err;
+      },
+    );
     const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), deps.clock());
     const failure = { statusCode: answer.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     if (answer.status === 429) throw new SlackApiError('ratelimited', failure);
@@ -109,31 +138,35 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
     return { channel, ts };
   };
 
-  const firing = async (doc: DiagnosisDocument, key: string, ctx: SendContext): Promise<void> => {
+  const firing = async (doc: DiagnosisDocument, key: string, ctx: SendContext, lost: SinkOutcomeUnknownError[]): Promise<void> => {
     let state = await posted.get(key);
     if (state === undefined) {
-      const { channel, ts } = await postMessage(decorate(renderSlack(doc, { externalURL: ctx.externalURL, details: 'thread' }), doc, true), ctx);
-      state = { channel, ts, firing: doc, threadDone: false, chartDone: false, resolvedUpdated: false, resolvedReplied: false };
+      const first = await postMessage(decorate(renderSlack(doc, { externalURL: ctx.externalURL, details: 'thread' }), doc, true), ctx).catch(
+        async (err: unknown) => {
+          // Without the ts there is no thread to reply in: the steps after it cannot run.
+          if (err instanceof SinkOutcomeUnknownError) await unanswered.set(key, true);
+          throw err;
+        },
+      );
+      state = { ...first, firing: doc, threadDone: false, chartDone: false, resolvedUpdated: false, resolvedReplied: false };
       await posted.set(key, state);
     }
+    const parent = { channel: state.channel, ts: state.ts };
     if (!state.threadDone) {
       const thread = renderSlackThread(doc, ctx.externalURL);
-      if (thread.blocks.length > 0) await postMessage(thread, ctx, { channel: state.channel, thread_ts: state.ts });
+      if (thread.blocks.length > 0)
+        await keepLost(lost, () => postMessage(thread, ctx, { channel: parent.channel, thread_ts: parent.ts }).then(() => undefined));
       state.threadDone = true;
       await posted.set(key, state);
     }
     if (!state.chartDone) {
-      await uploadToThread(
-        doc,
-        { channel: state.channel, ts: state.ts },
-        { call: (method, form) => call(method, form, ctx), fetch: deps.fetch, signal: ctx.signal },
-      );
+      await keepLost(lost, () => uploadToThread(doc, parent, { call: (method, form) => call(method, form, ctx), fetch: deps.fetch, signal: ctx.signal }));
       state.chartDone = true;
       await posted.set(key, state);
     }
   };
 
-  const resolved = async (doc: DiagnosisDocument, key: string, ctx: SendContext, shown?: DiagnosisDocument): Promise<void> => {
+  const resolved = async (doc: DiagnosisDocument, key: string, ctx: SendContext, lost: SinkOutcomeUnknownError[], shown?: DiagnosisDocument): Promise<void> => {
     const state = await posted.get(key);
     if (state === undefined) {
       await postMessage(renderSlackResolved(doc, ctx.externalURL), ctx);
@@ -153,7 +186,7 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
       } catch (err) {
         if (!(err instanceof SlackApiError && ORIGINAL_GONE.has(err.slackError))) throw err;
         deps.logger.warn({ slackError: err.slackError }, 'cannot update the original Slack message; posting the resolution as a new message');
-        await postMessage(renderSlackResolved(doc, ctx.externalURL), ctx);
+        await keepLost(lost, () => postMessage(renderSlackResolved(doc, ctx.externalURL), ctx).then(() => undefined));
         state.resolvedUpdated = true;
         state.resolvedReplied = true;
         await posted.set(key, state);
@@ -163,26 +196,35 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
       await posted.set(key, state);
     }
     if (!state.resolvedReplied) {
-      await postMessage(renderSlackResolved(doc, ctx.externalURL, { reply: true }), ctx, { channel: state.channel, thread_ts: state.ts });
+      await keepLost(lost, () =>
+        postMessage(renderSlackResolved(doc, ctx.externalURL, { reply: true }), ctx, { channel: state.channel, thread_ts: state.ts }).then(() => undefined),
+      );
       state.resolvedReplied = true;
       await posted.set(key, state);
     }
   };
 
-  const incidentUpdate = async (doc: DiagnosisDocument, incident: IncidentRef, ctx: SendContext): Promise<void> => {
+  const incidentUpdate = async (doc: DiagnosisDocument, incident: IncidentRef, ctx: SendContext, lost: SinkOutcomeUnknownError[]): Promise<void> => {
     const key = `incident\n${incident.id}`;
     const step = `${doc.alert.fingerprint}\n${doc.alert.startsAt}\n${doc.status}`;
     const state = await posted.get(key);
+    if (state === undefined && doc.status === 'firing' && (await unanswered.get(key)) === true) {
+      deps.logger.info(
+        { incident: incident.id, fingerprint: doc.alert.fingerprint },
+        "the incident's Slack message may be posted but its answer was lost: not posted again, not edited",
+      );
+      return;
+    }
     if (state === undefined || (!state.threadDone && doc.status === 'firing' && doc.alert.fingerprint === state.firing.alert.fingerprint)) {
       // The incident's first message (or one this process never saw: a restart): the per-alert path.
-      await (doc.status === 'resolved' ? resolved(doc, key, ctx) : firing(doc, key, ctx));
+      await (doc.status === 'resolved' ? resolved(doc, key, ctx, lost) : firing(doc, key, ctx, lost));
       const now = await posted.get(key);
       if (now !== undefined) await posted.set(key, { ...now, steps: [...(now.steps ?? []), step] });
       return;
     }
     if (state.steps?.includes(step) === true) return;
     if (incident.news === 'closed') {
-      await resolved({ ...doc, incident }, key, ctx, { ...state.firing, incident });
+      await resolved({ ...doc, incident }, key, ctx, lost, { ...state.firing, incident });
     } else {
       const view = { ...state.firing, incident };
       await withTextFallback(
@@ -194,7 +236,9 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
       );
       if (incident.news === 'joined' || incident.news === 'cause-differs') {
         const text = `Pod ${doc.target.pod} is crash looping too: ${doc.cause.title}`;
-        await call('chat.postMessage', { channel: state.channel, thread_ts: state.ts, text, unfurl_links: false, unfurl_media: false }, ctx);
+        await keepLost(lost, async () => {
+          await call('chat.postMessage', { channel: state.channel, thread_ts: state.ts, text, unfurl_links: false, unfurl_media: false }, ctx);
+        });
       }
     }
     // Re-read: the resolve above may have recorded its own steps.
@@ -214,8 +258,12 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
       ],
     };
     const state = await digests.get(key);
+    if (state === undefined && (await unanswered.get(key)) === true) return;
     if (state === undefined) {
-      const { channel, ts } = await postMessage(message, ctx);
+      const { channel, ts } = await postMessage(message, ctx).catch(async (err: unknown) => {
+        if (err instanceof SinkOutcomeUnknownError) await unanswered.set(key, true);
+        throw err;
+      });
       await digests.set(key, { channel, ts, text: message.text });
       return;
     }
@@ -227,10 +275,13 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
   return {
     async send(doc, ctx) {
       if (doc.incident?.storm !== undefined) return stormDigest(doc.incident.storm, ctx);
-      if (doc.incident !== undefined) return incidentUpdate(doc, doc.incident, ctx);
+      const lost: SinkOutcomeUnknownError[] = [];
       const key = `${doc.alert.fingerprint}\n${doc.alert.startsAt}`;
-      if (doc.status === 'resolved') await resolved(doc, key, ctx);
-      else await firing(doc, key, ctx);
+      if (doc.incident !== undefined) await incidentUpdate(doc, doc.incident, ctx, lost);
+      else if (doc.status === 'resolved') await resolved(doc, key, ctx, lost);
+      else await firing(doc, key, ctx, lost);
+      // Every step that could run has; one whose answer was lost makes the delivery 'maybe posted'.
+      if (lost[0] !== undefined) throw lost[0];
     },
     async close() {},
   };

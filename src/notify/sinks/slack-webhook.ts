@@ -10,11 +10,11 @@
 import { Type } from '@sinclair/typebox';
 import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import type { DiagnosisDocument } from '../../diagnosis/document.ts';
-import { SinkBadResponseError, SinkHttpError, SinkOutcomeUnknownError, SlackApiError } from '../errors.ts';
+import { SinkBadResponseError, SinkHttpError, SlackApiError } from '../errors.ts';
 import { renderSlack, type SlackMessage } from '../render-slack.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
-import { mayHaveArrived, postJson } from './http-post.ts';
+import { postJson, unlessMaybeSent } from './http-post.ts';
 import { sinkType } from './sink-type.ts';
 import { withTextFallback } from './slack-fallback.ts';
 
@@ -27,8 +27,7 @@ export function createSlackWebhookSink(spec: { webhookUrl: string }, deps: SinkD
   const post = async (message: SlackMessage | { text: string }, ctx: SendContext): Promise<void> => {
     const answer = await postJson(deps.fetch, spec.webhookUrl, message, { signal: ctx.signal }).catch((err: unknown) => {
       // The webhook keeps no idempotency key: a message it may have taken is not sent again.
-      if (mayHaveArrived(err)) throw new SinkOutcomeUnknownError(`${(err as Error).message}: Slack may have posted it`, { cause: err });
-      throw err;
+      throw unlessMaybeSent(err, 'Slack');
     });
     if (answer.status >= 200 && answer.status < 300) {
       // Slack says `ok`; a Slack-compatible receiver (Mattermost, Rocket.Chat, a relay) may say

@@ -3,7 +3,7 @@
  * (render-teams.ts), in the message envelope the "Post to a channel when a webhook request is
  * received" template reads, or the bare card (`raw`) for a flow built by hand around `@triggerBody()`.
  * Any 2xx is accepted (the trigger answers 202, a flow with a Response action 200); 400, 401, 404 and
- * 413 are final, 429 and 5xx retried (classifyFailure). The whole URL is the credential (its `sig`):
+ * 413 are final, 429 and 5xx retried (classifyFailure); a lost answer is not (the card may be posted). The whole URL is the credential (its `sig`):
  * no error or log line carries it. No update, no thread: a resolve is a new short card.
  */
 import { Type } from '@sinclair/typebox';
@@ -12,7 +12,7 @@ import { SinkBadResponseError, SinkHttpError } from '../errors.ts';
 import { postBytes, renderTeams } from '../render-teams.ts';
 import { parseRetryAfter } from '../retry-policy.ts';
 import type { Sink, SinkDeps } from '../sink.ts';
-import { postJson } from './http-post.ts';
+import { postJson, unlessMaybeSent } from './http-post.ts';
 import { sinkType } from './sink-type.ts';
 
 export interface TeamsSinkSpec {
@@ -38,7 +38,12 @@ export function createTeamsSink(spec: TeamsSinkSpec, deps: SinkDeps): Sink {
   return {
     async send(doc, ctx) {
       const post = renderTeams(doc, { externalURL: ctx.externalURL, raw: spec.raw === true });
-      const answer = await postJson(deps.fetch, spec.webhookUrl, post, { signal: ctx.signal });
+      // Every request the trigger takes starts a flow run that posts the card, and it keeps no
+      // idempotency key (learn.microsoft.com/azure/connectors/connectors-native-reqres): a card it
+      // may have taken is not sent again.
+      const answer = await postJson(deps.fetch, spec.webhookUrl, post, { signal: ctx.signal }).catch((err: unknown) => {
+        throw unlessMaybeSent(err, 'the Teams workflow');
+      });
       if (answer.status >= 200 && answer.status < 300) {
         // A proxy's or captive portal's page with 200: the card never reached the flow; retried.
         if (looksLikeHtml(answer.headers.get('content-type'), answer.body))

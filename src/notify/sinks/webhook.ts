@@ -2,6 +2,9 @@
  * Generic webhook (sink type 'webhook'): POSTs the diagnosis document as JSON, the stable interface of
  * docs/architecture.md "The diagnosis document". `Idempotency-Key` is the SHA-256 of the delivery key (sink, group, fingerprint, status,
  * startsAt), so a receiver can drop our retries; hashed because label values may hold any character.
+ * That key is why a POST whose answer was lost (a timeout, a reset) is retried here, unlike the Slack
+ * and Teams sinks: the receiver is told which requests repeat one another
+ * (IETF draft-ietf-httpapi-idempotency-key-header), and a lost alert costs more than a repeat it can drop.
  */
 
 import { createHash } from 'node:crypto';

@@ -1,0 +1,140 @@
+/**
+ * Each HTTP sink when its peer takes the request and the answer is lost (the stand-in handles the
+ * request, then resets the connection or holds the answer past the attempt timeout). Whether to send
+ * again is the peer's documented semantics: a Teams Workflows trigger runs the flow for every request
+ * and a PagerDuty change event has no dedup_key, so neither is sent again (counted as maybe posted);
+ * a PagerDuty alert event is folded into its open alert by dedup_key and the generic webhook carries
+ * an Idempotency-Key, so those are retried. (Slack: slack-webhook.test.ts, slack-api-lost-answer.test.ts.)
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
+import { oomDocument } from '../../fixtures/notify/documents.ts';
+import { type PagerDutyStandin, startPagerDutyStandin } from '../../support/pagerduty-standin.ts';
+import { startTeamsStandin, type TeamsStandin } from '../../support/teams-standin.ts';
+import { startWebhookCapture, type WebhookCapture } from '../../support/webhook-capture.ts';
+import { batch, harness } from './harness.ts';
+
+describe('Teams: an answer lost after the trigger took the card', () => {
+  let teams: TeamsStandin;
+  beforeEach(async () => {
+    teams = await startTeamsStandin();
+  });
+  afterEach(async () => teams.close());
+  const setup = (sinkTimeoutMs?: number) =>
+    harness({ sinks: { teams: { type: 'teams', webhookUrl: teams.url } }, ...(sinkTimeoutMs === undefined ? {} : { sinkTimeoutMs }) });
+
+  it('reset after the request → one card, counted as maybe posted, the resend posts nothing', async () => {
+    const h = setup();
+    teams.dropAnswers(1);
+    expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(teams.posts).toHaveLength(1);
+    expect(teams.requestCount()).toBe(1);
+    expect(await h.delivered('teams', 'maybe_sent')).toBe(1);
+    expect(h.logs.find((l) => l.includes('may have been posted'))).toContain('the Teams workflow may have posted it');
+    expect(h.logs.join('')).not.toContain(teams.sig);
+    await h.notifier.deliver(batch([oomDocument()]));
+    expect(teams.requestCount()).toBe(1);
+  });
+
+  it('202 slower than the attempt timeout → one card, not retried', async () => {
+    const h = setup(300);
+    teams.delayAnswers(1000);
+    expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
+    expect(teams.posts).toHaveLength(1);
+    expect(teams.requestCount()).toBe(1);
+    expect(await h.delivered('teams', 'maybe_sent')).toBe(1);
+  });
+
+  it('down (connection refused: nothing reached the trigger) → still retried', async () => {
+    const h = harness({ sinks: { teams: { type: 'teams', webhookUrl: teams.url } }, budgetMs: 500 });
+    await teams.setDown(true);
+    expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('retry-later');
+    expect(h.slept.length).toBeGreaterThan(1);
+    expect(await h.delivered('teams', 'maybe_sent')).toBe(0);
+    await teams.setDown(false);
+    expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
+    expect(teams.posts).toHaveLength(1);
+  });
+});
+
+describe('PagerDuty: an answer lost after the Events API took the event', () => {
+  let pd: PagerDutyStandin;
+  beforeEach(async () => {
+    pd = await startPagerDutyStandin();
+  });
+  afterEach(async () => pd.close());
+  const setup = (sinkTimeoutMs?: number) =>
+    harness({
+      sinks: { pagerduty: { type: 'pagerduty', routingKey: pd.routingKey, url: pd.url, changeEvents: true } },
+      ...(sinkTimeoutMs === undefined ? {} : { sinkTimeoutMs }),
+    });
+  const withRollout = (): DiagnosisDocument => ({
+    ...oomDocument(),
+    incident: {
+      id: 'payments/payment-svc@2026-04-09T14:05:00Z',
+      workload: { kind: 'Deployment', name: 'payment-svc' },
+      pods: [],
+      news: 'opened',
+      summary: ['1 of 3 pods of deployment/payment-svc crash looping'],
+      change: { revision: 8, previousRevision: 7, since: '2026-04-09T13:58:00Z', differences: ['image payment-svc:2.3.0 → 2.4.0'] },
+    },
+  });
+
+  it('trigger reset after the request → retried: the repeat folds into the one open alert by dedup_key', async () => {
+    const h = setup();
+    pd.dropAnswers(1);
+    expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(pd.requestCount()).toBe(2);
+    expect(pd.events).toHaveLength(2);
+    expect(pd.alerts).toHaveLength(1);
+    expect(pd.alerts[0]?.triggers).toHaveLength(2);
+    expect(await h.delivered('pagerduty', 'sent')).toBe(1);
+    expect(await h.delivered('pagerduty', 'maybe_sent')).toBe(0);
+  });
+
+  it('trigger slower than the attempt timeout → retried, still one alert', async () => {
+    const h = setup(300);
+    pd.delayAnswers(1000);
+    const first = await h.notifier.deliver(batch([oomDocument()]));
+    pd.delayAnswers(0);
+    // Every attempt timed out within the budget, or a later one was answered: either way one alert.
+    expect(['delivered', 'retry-later']).toContain(first.kind);
+    await h.notifier.deliver(batch([oomDocument()]));
+    expect(pd.requestCount()).toBeGreaterThan(1);
+    expect(pd.alerts).toHaveLength(1);
+    expect(pd.alerts[0]?.status).toBe('triggered');
+  });
+
+  it('change event reset after the request → not sent again (it has no dedup_key); the alert event still goes', async () => {
+    const h = setup();
+    pd.dropAnswers(1);
+    expect(await h.notifier.deliver(batch([withRollout()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(pd.changes).toHaveLength(1);
+    expect(pd.alerts).toHaveLength(1);
+    expect(pd.requestCount()).toBe(2);
+    expect(await h.delivered('pagerduty', 'maybe_sent')).toBe(1);
+    expect(h.logs.find((l) => l.includes('may have been posted'))).toContain('PagerDuty (change event) may have posted it');
+    expect(h.logs.join('')).not.toContain(pd.routingKey);
+    await h.notifier.deliver(batch([withRollout()]));
+    expect(pd.changes).toHaveLength(1);
+  });
+});
+
+describe('generic webhook: an answer lost after the receiver took the document', () => {
+  let hook: WebhookCapture;
+  beforeEach(async () => {
+    hook = await startWebhookCapture();
+  });
+  afterEach(async () => hook.close());
+
+  it('reset after the request → retried with the same Idempotency-Key, so the receiver can drop the repeat', async () => {
+    const h = harness({ sinks: { webhook: { type: 'webhook', url: hook.url } } });
+    hook.dropAnswers(1);
+    expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(hook.accepted).toHaveLength(2);
+    const keys = hook.accepted.map((r) => r.headers['idempotency-key']);
+    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await h.delivered('webhook', 'sent')).toBe(1);
+  });
+});
