@@ -45,7 +45,7 @@ export const CAUSE_DETAILS = [
   'port-bind', // the listening port is already in use
   'port-privileged', // a port below 1024 without root or NET_BIND_SERVICE
   'probe-port-mismatch', // the probe checks a port the app does not listen on
-  'heap-flag-over-limit', // -Xmx / --max-old-space-size at or above the memory limit
+  'heap-flag-over-limit', // -Xmx, MaxRAMPercentage / MaxRAM or --max-old-space-size leaves the heap no room under the memory limit
   'memory-leak', // Prometheus: each run climbs steadily until killed (src/history)
   'limit-undersized', // Prometheus: usage reaches the limit soon after start and plateaus there
   'memory-spike', // Prometheus: flat, then a sudden rise within a minute before the kill

@@ -6,6 +6,7 @@
 import type { Clues } from './clues.ts';
 import type { CauseId, Finding } from './document.ts';
 import type { ContainerFacts, ProbeFacts } from './evidence.ts';
+import { heapFlag, leavesNoRoom } from './heap-flags.ts';
 import { formatMemory, parseMemory } from './quantity.ts';
 
 const JVM_IMAGE = /openjdk|temurin|jre|jdk|java|corretto|zulu|liberica|spring|tomcat|jetty|wildfly|keycloak/i;
@@ -13,15 +14,6 @@ const JVM_IMAGE = /openjdk|temurin|jre|jdk|java|corretto|zulu|liberica|spring|to
 function envValue(c: ContainerFacts, name: string): string | undefined {
   const e = c.env.find((x) => x.name === name);
   return e?.from.kind === 'value' ? e.from.value : undefined;
-}
-
-/** -Xmx512m / -Xmx2g → bytes. */
-/** The last -Xmx flag (the JVM honours the last one), as written and in bytes. */
-function xmx(text: string): { flag: string; bytes: number } | undefined {
-  const m = [...text.matchAll(/-Xmx(\d+)([kKmMgG]?)\b/g)].at(-1);
-  if (m === undefined) return undefined;
-  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase()] ?? 1;
-  return { flag: m[0], bytes: Number(m[1]) * unit };
 }
 
 function probePorts(c: ContainerFacts): Finding[] {
@@ -48,25 +40,23 @@ function runtimeMemory(clues: Clues, c: ContainerFacts, limitBytes: number | und
   const argv = [...c.command, ...c.args].join(' ');
   const javaOpts = ['JAVA_TOOL_OPTIONS', 'JAVA_OPTS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS'].map((n) => envValue(c, n) ?? '').join(' ');
   const jvm = clues.runtime === 'jvm' || /\bjava\b/.test(argv) || JVM_IMAGE.test(c.image) || javaOpts.trim() !== '';
+  const heap = heapFlag(c, limitBytes);
   if (jvm && limitBytes !== undefined) {
-    const heap = xmx(`${javaOpts} ${argv}`);
-    if (heap !== undefined && heap.bytes >= limitBytes)
+    if (heap?.runtime === 'jvm' && leavesNoRoom(heap, limitBytes))
       out.push({
         id: 'jvm-heap-over-limit',
-        text: `${heap.flag} is not below the ${formatMemory(limitBytes)} memory limit: the heap alone can exceed it; use -XX:MaxRAMPercentage=75.0 instead.`,
+        text: `${heap.flag} ${heap.bytes >= limitBytes ? `is not below the ${formatMemory(limitBytes)} memory limit: the heap alone can exceed it` : `leaves no room under the ${formatMemory(limitBytes)} memory limit for metaspace, threads and buffers`}; use -XX:MaxRAMPercentage=75.0 instead.`,
       });
-    else if (heap === undefined && !/MaxRAMPercentage/.test(`${javaOpts} ${argv}`))
+    else if (heap === undefined)
       out.push({
         id: 'jvm-heap-default',
         text: 'JVM without -XX:MaxRAMPercentage or -Xmx: the heap defaults to 25% of the container limit; set -XX:MaxRAMPercentage=75.0.',
       });
   }
-  const nodeOpts = `${envValue(c, 'NODE_OPTIONS') ?? ''} ${argv}`;
-  const oldSpace = /--max-old-space-size=(\d+)/.exec(nodeOpts)?.[1];
-  if (oldSpace !== undefined && limitBytes !== undefined && Number(oldSpace) * 1024 ** 2 >= limitBytes)
+  if (heap?.runtime === 'node' && limitBytes !== undefined && heap.bytes >= limitBytes)
     out.push({
       id: 'node-heap-over-limit',
-      text: `--max-old-space-size=${oldSpace} (MiB) is not below the ${formatMemory(limitBytes)} limit: V8 will grow past it and be OOM-killed.`,
+      text: `${heap.flag} (MiB) is not below the ${formatMemory(limitBytes)} limit: V8 will grow past it and be OOM-killed.`,
     });
   const goLimit = envValue(c, 'GOMEMLIMIT');
   const goBytes = goLimit === undefined ? undefined : parseMemory(goLimit.replace(/B$/, ''));

@@ -4,7 +4,8 @@
  *
  * - leak: a run climbs steadily (a straight-line fit explains most of it) and reaches its peak only
  *   near its end; the next run starts low and climbs again.
- * - undersized: a run reaches its peak early (or when load arrives) and stays there: a plateau.
+ * - undersized: a run reaches its peak early (or when load arrives) and stays there: a plateau; or a
+ *   run too short to show a shape (under six steps) reaches the limit and stays a sample or more.
  * - spike: a run is flat, then rises by most of its range within a step or two and is killed soon after.
  */
 import type { Point, Run } from './runs.ts';
@@ -88,7 +89,10 @@ function sharpestRise(points: readonly Point[], stepSeconds: number): { from: nu
   return best;
 }
 
-export function readRun(points: readonly Point[], stepSeconds: number): RunReading {
+/** A run shorter than this many steps is too short to tell a spike from a plateau by its shape. */
+const SHORT_RUN_STEPS = 6;
+
+export function readRun(points: readonly Point[], stepSeconds: number, limitBytes?: number): RunReading {
   const first = points[0] ?? [0, 0];
   const last = points.at(-1) ?? first;
   const duration = last[0] - first[0];
@@ -109,6 +113,10 @@ export function readRun(points: readonly Point[], stepSeconds: number): RunReadi
     secondsToPeak: at90[0] - first[0],
     ...(jump === undefined ? {} : { jump: { from: jump.from, to: jump.to, seconds: jump.seconds, at: jump.at } }),
   };
+  // A short run (under 3 minutes at a 30 s scrape) that reaches the limit and stays there for a
+  // sample or more needs more than the limit from its start: undersized, whatever its shape.
+  const atLimit = limitBytes === undefined ? 0 : points.filter((p) => p[1] >= 0.9 * limitBytes).length;
+  if (duration < SHORT_RUN_STEPS * stepSeconds && atLimit >= 2) return { ...reading, shape: 'undersized' };
   if (points.length < MIN_POINTS || duration < 3 * stepSeconds) return reading;
   // Killed while barely moving: it was at its ceiling from the first sample on.
   if (rise < 0.15 * peak) return { ...reading, shape: 'undersized' };
@@ -141,7 +149,7 @@ export function decide(runs: readonly Run[], stepSeconds: number, limitBytes: nu
     const latest = [...all].sort((a, b) => b[0] - a[0])[0];
     return { kind: 'no-kill', peakBytes: Math.max(...all.map((p) => p[1])), ...(latest === undefined ? {} : { lastBytes: latest[1] }) };
   }
-  const readings = killed.map((r) => readRun(r.points, stepSeconds));
+  const readings = killed.map((r) => readRun(r.points, stepSeconds, limitBytes));
   const peaks = readings.map((r) => r.peak);
   const counts = new Map<RunShape, number>();
   for (const r of readings) if (r.shape !== 'unclear') counts.set(r.shape, (counts.get(r.shape) ?? 0) + 1);

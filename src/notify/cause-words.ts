@@ -28,7 +28,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'port-bind': 'its port is already in use',
   'port-privileged': 'it may not bind a port below 1024',
   'probe-port-mismatch': 'its probe checks a port the app does not listen on',
-  'heap-flag-over-limit': 'its heap flag is at or above the memory limit',
+  'heap-flag-over-limit': 'its heap flag leaves no room under the memory limit',
   'memory-leak': 'memory grows until the kill (a leak)',
   'limit-undersized': 'the limit is too small for its working set',
   'memory-spike': 'a sudden spike before the kill',

@@ -5,6 +5,8 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
+import { fitHeapOptions, HEAP_SHARE, type HeapFlag, heapFlag } from '../heap-flags.ts';
+import { killedAtStart } from '../kill-timing.ts';
 import type { Runtime } from '../log-signature-types.ts';
 import { doubledLimit, formatMemory, parseMemory, toMiB } from '../quantity.ts';
 import { shq } from '../shell.ts';
@@ -36,12 +38,13 @@ export function memoryLimitRemedies(clues: Clues, w: Workload): Remedy[] {
   const limit = clues.container?.resources.limits.memory;
   const request = clues.container?.resources.requests.memory;
   const bytes = limit === undefined ? undefined : parseMemory(limit);
-  const out: Remedy[] = [leakOrLimit(clues, w, limit)];
+  // Killed within a minute of starting: nothing had time to leak, so the leak question is skipped.
+  const out: Remedy[] = killedAtStart(clues) ? [] : [leakOrLimit(clues, w, limit)];
   if (limit !== undefined && bytes !== undefined) {
     const next = formatMemory(doubledLimit(bytes));
     const guaranteed = request !== undefined && parseMemory(request) === bytes;
     out.push({
-      title: `If the limit is too small: raise it from ${limit} to ${next} (×2, rounded up; enough headroom to watch the real peak, then trim)`,
+      title: `${killedAtStart(clues) ? 'The limit is too small for it to start' : 'If the limit is too small'}: raise it from ${limit} to ${next} (×2, rounded up; enough headroom to watch the real peak, then trim)`,
       commands: setMemory(w, next, guaranteed ? next : undefined),
     });
   } else {
@@ -74,30 +77,37 @@ function withFlag(options: string, pattern: RegExp, flag: string): string {
 
 /**
  * Fits the runtime's heap to `limitBytes`: V8 --max-old-space-size at 75%, JVM MaxRAMPercentage=75,
- * Go GOMEMLIMIT at 90%. Existing flags in NODE_OPTIONS / JAVA_TOOL_OPTIONS are kept.
+ * Go GOMEMLIMIT at 90%. A heap flag already written (-Xmx in JAVA_OPTS, a flag in args) is changed
+ * where it is, since a flag added elsewhere would not win; other flags are kept.
  */
-function heapCommands(clues: Clues, w: Workload, runtime: Runtime | undefined, limitBytes: number | undefined): Remedy | undefined {
+function heapCommands(clues: Clues, w: Workload, runtime: Runtime | undefined, limitBytes: number | undefined, flag: HeapFlag | undefined): Remedy | undefined {
   if (limitBytes === undefined) return undefined;
   const mib = toMiB(limitBytes);
+  const limit = formatMemory(limitBytes);
   const set = (name: string, value: string): string[] =>
     w.patchable && !w.init
       ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${shq(`${name}=${value}`)}`]
       : patchContainer(w, { env: [{ name, value }] });
+  if (flag !== undefined && flag.runtime === runtime) {
+    const { next, commands } = fittedHeap(clues, w, flag, limitBytes);
+    const where = 'env' in flag.where ? `env ${flag.where.env}` : flag.where.argv;
+    return { title: `Size the ${runtime === 'node' ? 'V8' : 'JVM'} heap to the ${limit} limit: ${flag.flag} in ${where} becomes ${next} (75%)`, commands };
+  }
   switch (runtime) {
     case 'node': {
       const value = withFlag(envValue(clues, 'NODE_OPTIONS'), /^--max-old-space-size=/, `--max-old-space-size=${Math.floor(mib * 0.75)}`);
       return {
-        title: `Size the V8 heap to the ${formatMemory(limitBytes)} limit (75%, leaving room for buffers and native memory)`,
+        title: `Size the V8 heap to the ${limit} limit (75%, leaving room for buffers and native memory)`,
         commands: set('NODE_OPTIONS', value),
       };
     }
     case 'jvm': {
       const value = withFlag(envValue(clues, 'JAVA_TOOL_OPTIONS'), /^-XX:MaxRAMPercentage=|^-Xmx/, '-XX:MaxRAMPercentage=75.0');
-      return { title: `Size the JVM heap from the ${formatMemory(limitBytes)} limit (the default is 25% of it)`, commands: set('JAVA_TOOL_OPTIONS', value) };
+      return { title: `Size the JVM heap from the ${limit} limit (the default is 25% of it)`, commands: set('JAVA_TOOL_OPTIONS', value) };
     }
     case 'go':
       return {
-        title: `Tell the Go runtime its budget (GOMEMLIMIT, 90% of ${formatMemory(limitBytes)})`,
+        title: `Tell the Go runtime its budget (GOMEMLIMIT, 90% of ${limit})`,
         commands: set('GOMEMLIMIT', `${Math.floor(mib * 0.9)}MiB`),
       };
     default:
@@ -105,22 +115,15 @@ function heapCommands(clues: Clues, w: Workload, runtime: Runtime | undefined, l
   }
 }
 
-/** The heap cap the runtime already has, in bytes, when the options state one. */
-function currentHeap(clues: Clues, runtime: Runtime | undefined): number | undefined {
-  const node = /--max-old-space-size=(\d+)/.exec(envValue(clues, 'NODE_OPTIONS'))?.[1];
-  if (runtime === 'node' && node !== undefined) return Number(node) * 1024 ** 2;
-  return undefined;
-}
-
 export function runtimeHeapRemedies(clues: Clues, w: Workload, runtime: Runtime | undefined): Remedy[] {
   const limit = clues.container?.resources.limits.memory;
   const bytes = limit === undefined ? undefined : parseMemory(limit);
   const raised = bytes === undefined ? undefined : doubledLimit(bytes);
   const out: Remedy[] = [];
-  const current = currentHeap(clues, runtime);
+  const flag = clues.container === undefined ? undefined : heapFlag(clues.container, bytes);
   // A heap already sized near the limit would shrink if fitted to it: fit it to the raised limit instead.
-  const fitTo = bytes !== undefined && current !== undefined && current >= bytes * 0.75 ? raised : bytes;
-  const heap = heapCommands(clues, w, runtime, fitTo);
+  const fitTo = bytes !== undefined && flag !== undefined && flag.bytes >= bytes * HEAP_SHARE ? raised : bytes;
+  const heap = heapCommands(clues, w, runtime, fitTo, flag);
   out.push({
     title: 'If the heap really needs more: raise the container limit with it, then find what grows',
     commands:
@@ -129,7 +132,7 @@ export function runtimeHeapRemedies(clues: Clues, w: Workload, runtime: Runtime 
         : setMemory(w, formatMemory(raised), undefined),
   });
   if (heap !== undefined) out.splice(fitTo === bytes ? 0 : 1, 0, heap);
-  out.push(leakOrLimit(clues, w, limit));
+  if (!killedAtStart(clues)) out.push(leakOrLimit(clues, w, limit));
   return out;
 }
 
@@ -137,32 +140,44 @@ export function runtimeHeapRemedies(clues: Clues, w: Workload, runtime: Runtime 
 export function goMemLimitRemedy(clues: Clues, w: Workload): Remedy | undefined {
   if (clues.runtime !== 'go') return undefined;
   if (clues.container?.env.some((e) => e.name === 'GOMEMLIMIT') === true) return undefined;
-  return heapCommands(clues, w, 'go', parseMemory(clues.container?.resources.limits.memory ?? ''));
+  return heapCommands(clues, w, 'go', parseMemory(clues.container?.resources.limits.memory ?? ''), undefined);
 }
 
-/** -Xmx / --max-old-space-size at or above the limit: the fix is that flag, set to 75% of the limit where it is written. */
+/** Sets `value` in the env var or argv item where the heap flag is written. */
+function rewriteWhere(clues: Clues, w: Workload, flag: HeapFlag, value: string): string[] {
+  const where = flag.where;
+  if ('env' in where)
+    return w.patchable && !w.init
+      ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${shq(`${where.env}=${value}`)}`]
+      : patchContainer(w, { env: [{ name: where.env, value }] });
+  const list = [...(clues.container?.[where.argv] ?? [])];
+  list[where.index] = value;
+  return patchContainer(w, { [where.argv]: list });
+}
+
+/** The options where the flag is written, with the heap fitted to `limitBytes` (heap-flags.ts). */
+function fittedHeap(clues: Clues, w: Workload, flag: HeapFlag, limitBytes: number): { next: string; commands: string[] } {
+  const where = flag.where;
+  const written = 'env' in where ? where.value : (clues.container?.[where.argv][where.index] ?? '');
+  const value = fitHeapOptions(written, flag.runtime, limitBytes);
+  const mib = Math.floor(toMiB(limitBytes) * HEAP_SHARE);
+  const next =
+    flag.runtime === 'node'
+      ? `--max-old-space-size=${mib}`
+      : /-Xmx/.test(flag.flag)
+        ? `-Xmx${mib}m`
+        : /MaxRAMPercentage/.test(flag.flag)
+          ? `-XX:MaxRAMPercentage=${(HEAP_SHARE * 100).toFixed(1)}`
+          : `no -XX:MaxRAM (the JVM reads the ${formatMemory(limitBytes)} limit)`;
+  return { next, commands: rewriteWhere(clues, w, flag, value) };
+}
+
+/** A heap flag that leaves no room under the limit: the fix is that flag, fitted to 75% of the limit where it is written. */
 export function heapFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'heap-flag' }>): Remedy[] {
-  const mib = Math.floor(toMiB(fix.limitBytes) * 0.75);
-  const next = fix.flag.runtime === 'jvm' ? `-Xmx${mib}m` : `--max-old-space-size=${mib}`;
-  const where = fix.flag.where;
-  const c = clues.container;
-  let commands: string[];
-  if ('env' in where) {
-    const value = where.value.replace(fix.flag.flag, next);
-    commands =
-      w.patchable && !w.init
-        ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} ${shq(`${where.env}=${value}`)}`]
-        : patchContainer(w, { env: [{ name: where.env, value }] });
-  } else {
-    const list = [...(c?.[where.argv] ?? [])];
-    list[where.index] = (list[where.index] ?? '').replace(fix.flag.flag, next);
-    commands = patchContainer(w, { [where.argv]: list });
-  }
+  const { next, commands } = fittedHeap(clues, w, fix.flag, fix.limitBytes);
+  const room = fix.flag.runtime === 'jvm' ? 'metaspace, threads and buffers' : 'buffers and native memory';
   return [
-    {
-      title: `Set ${fix.flag.flag} below the ${formatMemory(fix.limitBytes)} limit: ${next} (75%, leaving room for ${fix.flag.runtime === 'jvm' ? 'metaspace, threads and buffers' : 'buffers and native memory'})`,
-      commands,
-    },
+    { title: `Set ${fix.flag.flag} so the heap fits the ${formatMemory(fix.limitBytes)} limit: ${next} (75%, leaving room for ${room})`, commands },
     ...memoryLimitRemedies(clues, w),
   ];
 }

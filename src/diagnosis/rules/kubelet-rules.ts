@@ -7,7 +7,8 @@
 import type { Clues } from '../clues.ts';
 import { humanDuration } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
-import { heapFlag } from '../heap-flags.ts';
+import { describeHeapFlag, heapFlag, leavesNoRoom } from '../heap-flags.ts';
+import { killedAtStart } from '../kill-timing.ts';
 import { imageInMessage, type MissingObject, parseExecFailure, parseImageProblem, parseMissingObject } from '../kube-messages.ts';
 import type { Place } from '../precedence.ts';
 import { parseMemory } from '../quantity.ts';
@@ -121,17 +122,10 @@ export const oomKilled: Rule = {
     };
     const runtimeLine = clues.signatures.find((s) => s.kind === 'runtime-oom');
     const limitBytes = limit === undefined ? undefined : parseMemory(limit);
-    const heap = clues.container === undefined ? undefined : heapFlag(clues.container);
-    const overLimit = heap !== undefined && limitBytes !== undefined && heap.bytes >= limitBytes ? heap : undefined;
+    const heap = clues.container === undefined ? undefined : heapFlag(clues.container, limitBytes);
+    const noRoom = heap !== undefined && limitBytes !== undefined && leavesNoRoom(heap, limitBytes) ? heap : undefined;
     const heapLine: EvidenceLine[] =
-      overLimit === undefined
-        ? []
-        : [
-            {
-              source: 'spec',
-              text: `${overLimit.flag} in ${'env' in overLimit.where ? `env ${overLimit.where.env}` : overLimit.where.argv} is not below the ${limit ?? ''} limit: the heap alone may outgrow the container`,
-            },
-          ];
+      noRoom === undefined || limitBytes === undefined ? [] : [{ source: 'spec', text: describeHeapFlag(noRoom, limit ?? '', limitBytes) }];
     const ran = t.runSeconds === undefined ? '' : ` after running ${humanDuration(t.runSeconds)}`;
     return [
       {
@@ -142,11 +136,11 @@ export const oomKilled: Rule = {
         summary:
           limit === undefined
             ? `The kernel OOM killer stopped ${who(clues)}${ran}; it has no memory limit, so the node itself ran short of memory.`
-            : `The kernel OOM killer stopped ${who(clues)} at its ${limit} memory limit${ran}.`,
+            : `The kernel OOM killer stopped ${who(clues)} at its ${limit} memory limit${ran}${killedAtStart(clues) ? ': too soon for a leak; the limit is below what it needs from the start' : ''}.`,
         evidence: [...statusLine(clues), spec, ...heapLine, ...(runtimeLine === undefined ? [] : [{ source: 'logs' as const, text: runtimeLine.text }])],
-        ...(overLimit === undefined || limitBytes === undefined
+        ...(noRoom === undefined || limitBytes === undefined
           ? { fix: { kind: 'memory-limit' } as const }
-          : { detail: 'heap-flag-over-limit' as const, fix: { kind: 'heap-flag' as const, flag: overLimit, limitBytes } }),
+          : { detail: 'heap-flag-over-limit' as const, fix: { kind: 'heap-flag' as const, flag: noRoom, limitBytes } }),
       },
     ];
   },

@@ -14,7 +14,6 @@ const KNOWN_MISSES: ReadonlySet<string> = new Set<string>([
   'app-crash-go-nil-map-panic', // the program's own frame (file:line) is not quoted
   'app-crash-go-nil-pointer-own-frame', // likewise
   'bad-entrypoint-crlf-bad-interpreter', // `/bin/sh^M` is quoted but CRLF is not named
-  'oom-killed-maxrampercentage-100', // heap flags other than -Xmx / --max-old-space-size are not named
 ]);
 
 const cases = loadCases(join(import.meta.dirname, '..', '..', '..', 'bench', 'cases'));

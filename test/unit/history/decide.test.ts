@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decide, readRun } from '../../../src/history/decide.ts';
-import { markKills, splitAtRestarts } from '../../../src/history/runs.ts';
+import { markKills, type Run, splitAtRestarts } from '../../../src/history/runs.ts';
 import { healthy, leak, MI, type Shape, type ShapeOptions, spike, undersized, undersizedUnderLoad } from '../../fixtures/memory/shapes.ts';
 
 const END = 1_800_000_000;
@@ -71,6 +71,32 @@ describe('decide', () => {
     const killed = (s: Shape) => s.series.slice(0, 2).map((r) => ({ ...r, killed: true }));
     const v = decide([...killed(leak({ end: END })), ...killed(spike({ end: END }))], STEP, 512 * MI);
     expect(v).toMatchObject({ kind: 'unclear', kills: 4, shapes: ['leak', 'leak', 'spike', 'spike'] });
+  });
+
+  it('reads short runs that reach the limit and stay as an undersized limit, not a spike', () => {
+    // 30 s scrape, each run 2 minutes: flat at start, then at the 512Mi limit for two samples, killed.
+    const run = (start: number): Run => ({
+      pod: 'api-0',
+      killed: true,
+      points: [
+        [start, 90 * MI],
+        [start + 30, 92 * MI],
+        [start + 60, 95 * MI],
+        [start + 90, 505 * MI],
+        [start + 120, 509 * MI],
+      ],
+    });
+    const runs = [run(END - 900), run(END - 600), run(END - 300)];
+    expect(decide(runs, 30, 512 * MI)).toMatchObject({ kind: 'undersized', kills: 3, agreeing: 3, clipped: true });
+    // Without the limit the shape alone reads a spike: the limit is what tells them apart.
+    expect(decide(runs, 30, undefined).kind).toBe('spike');
+    // A long run that jumps to the limit and dies there is still a spike.
+    const long: Run = {
+      pod: 'api-0',
+      killed: true,
+      points: [...Array.from({ length: 40 }, (_, i): [number, number] => [END - 3000 + i * 30, 90 * MI]), [END - 1800, 505 * MI], [END - 1770, 509 * MI]],
+    };
+    expect(decide([long], 30, 512 * MI).kind).toBe('spike');
   });
 
   it('reads too short a run as unclear and an empty history as no kill', () => {
