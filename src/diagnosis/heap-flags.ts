@@ -66,7 +66,7 @@ export function heapFlag(c: ContainerFacts, limitBytes?: number): HeapFlag | und
   return undefined;
 }
 
-/** The share of the limit a heap may take and still leave room for the rest of the process. */
+/** The share of the limit a heap may take and still leave room for metaspace, threads and native memory. */
 export const HEAP_SHARE = 0.75;
 /** A heap this close to the limit leaves no room for metaspace, threads, buffers and native memory. */
 const NO_ROOM_SHARE = 0.9;
