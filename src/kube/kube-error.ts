@@ -78,11 +78,25 @@ export function classifyKubeError(err: unknown, timeoutMs: number): KubeReadErro
   return new KubeReadError('other', err instanceof Error ? `${err.name}` : 'unknown error', { cause: err });
 }
 
-/** Classifies an HTTP error answer from its status code and `Status` body. */
-export function fromStatus(status: number, body: unknown, cause?: unknown): KubeReadError {
+/**
+ * The plain-text sentences kube-apiserver's filters answer 429 with (http.Error, not a Status):
+ * k8s.io/apiserver pkg/server/filters priority-and-fairness.go, maxinflight.go, with_retry_after.go.
+ * Fixed words, so they may be repeated; any other plain body is not.
+ */
+const PLAIN_429 = new Set([
+  'Too many requests, please try again later.',
+  'The apiserver is shutting down, please try again later.',
+  "The apiserver hasn't been fully initialized yet, please try again later.",
+]);
+
+/** Classifies an HTTP error answer from its status code and `Status` body (or a known 429 sentence), with the Retry-After it names. */
+export function fromStatus(status: number, body: unknown, answer: { retryAfter?: string | null | undefined } = {}): KubeReadError {
   const parsed = parseStatus(body);
-  const message = parsed.message ?? `HTTP ${status}`;
-  const details = { status, cause, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) };
+  const plain = status === 429 && parsed.message === undefined ? knownSentence(body) : undefined;
+  const wait =
+    answer.retryAfter !== undefined && answer.retryAfter !== null && /^\d{1,4}$/.test(answer.retryAfter) ? ` (Retry-After ${answer.retryAfter} s)` : '';
+  const message = `${parsed.message ?? (status === 429 ? `HTTP 429${plain === undefined ? '' : `: ${plain}`}` : `HTTP ${status}`)}${status === 429 ? wait : ''}`;
+  const details = { status, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) };
   if (status === 401) return new KubeReadError('unauthorized', parsed.message ?? 'Unauthorized', details);
   if (status === 403) {
     const m = FORBIDDEN.exec(message);
@@ -93,6 +107,11 @@ export function fromStatus(status: number, body: unknown, cause?: unknown): Kube
   if (status === 400) return new KubeReadError(NO_PREVIOUS.test(message) ? 'no-previous-log' : 'bad-request', message, details);
   if (status >= 500) return new KubeReadError('server-error', message, details);
   return new KubeReadError('other', message, details);
+}
+
+function knownSentence(body: unknown): string | undefined {
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body.toString().trim() : undefined;
+  return text !== undefined && PLAIN_429.has(text) ? text : undefined;
 }
 
 /** Reads `message` and `reason` of a `Status` body (JSON text or object); nothing else is kept. */

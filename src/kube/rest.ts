@@ -55,7 +55,7 @@ export function createKubeRest(connection: KubeConnection, options: KubeRestOpti
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const data = await readBoundedBody(response.body, options.maxResponseBytes, () => new ResponseTooLargeError(options.maxResponseBytes));
-      if (response.status < 200 || response.status > 299) throw fromStatus(response.status, data);
+      if (response.status < 200 || response.status > 299) throw fromStatus(response.status, data, { retryAfter: response.headers.get('retry-after') });
       return data;
     } catch (err) {
       throw classifyKubeError(err, options.timeoutMs);

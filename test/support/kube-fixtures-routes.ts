@@ -2,12 +2,15 @@
  * The fake API server's routes (see fake-kube-api.ts): auth, failure injection, then the REST paths
  * with the API server's and kubelet's answers (see kube-fixtures-status.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleLeases, LEASES_PATH, type LeaseTable } from './kube-fixtures-leases.ts';
 import { answerObjects, type ObjectStore } from './kube-fixtures-objects.ts';
 import { kubeletLogWindow, statusBodies } from './kube-fixtures-status.ts';
+import { API_SERVER_HEADERS, KUBE_API_REPLIES, type KubeReplyName, ROW_FOR_STATUS } from './kube-replies.ts';
 import { matchesSelector, parseLabelSelector, type Requirement, SelectorError } from './label-selector.ts';
+import type { PeerReply } from './peer-reply.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -20,8 +23,11 @@ export interface FakeLog {
   current?: string | Buffer;
 }
 
-/** A status code (answered with a Status body, optionally with this message), a hang, or a reset. */
-export type Failure = number | { status: number; message: string } | 'hang' | 'reset';
+/**
+ * A status code (answered with that code's row of KUBE_API_REPLIES, or a Status body with this
+ * message), a named row, a hang, or a reset.
+ */
+export type Failure = number | { status: number; message: string } | { reply: KubeReplyName } | 'hang' | 'reset';
 
 /** The owners and histories the incident step reads (apps/v1, batch/v1), named in the request log for call budgets. */
 export type WorkloadResource = 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'controllerrevisions' | 'jobs';
@@ -72,13 +78,17 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
   const entry: FakeRequest = { method: req.method ?? 'GET', path, query, resource: resourceOf(path), status: 0, bytesSent: 0, arrivedAt: performance.now() };
   log.push(entry);
 
-  const send = (status: number, body: unknown): void => {
-    const text = JSON.stringify(body);
+  const audit = { 'audit-id': randomUUID() };
+  const write = (status: number, headers: Record<string, string>, text: string): void => {
     entry.status = status;
     entry.bytesSent = Buffer.byteLength(text);
     entry.answeredAt = performance.now();
-    res.writeHead(status, { 'content-type': 'application/json' }).end(text);
+    res.writeHead(status, { ...API_SERVER_HEADERS, ...audit, ...headers }).end(text);
   };
+  // Every authorizer refusal goes through responsewriters.RespondWithError, which adds nosniff.
+  const send = (status: number, body: unknown): void =>
+    write(status, { 'content-type': 'application/json', ...(status === 403 ? { 'x-content-type-options': 'nosniff' } : {}) }, `${JSON.stringify(body)}\n`);
+  const sendRow = (row: PeerReply): void => write(row.status, row.headers, row.body);
 
   if (cluster.latencyMs > 0) await sleep(cluster.latencyMs);
   if (res.destroyed) return;
@@ -88,8 +98,12 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
     rule.remaining--;
     if (rule.failure === 'hang') return; // closed by the client's deadline or by close()
     if (rule.failure === 'reset') return void req.socket.destroy();
-    if (typeof rule.failure === 'object') return send(rule.failure.status, statusBodies.generic(rule.failure.status, rule.failure.message));
-    return send(rule.failure, rule.failure >= 500 ? statusBodies.internal(rule.failure) : statusBodies.generic(rule.failure, 'injected failure'));
+    if (typeof rule.failure === 'object')
+      return 'reply' in rule.failure
+        ? sendRow(KUBE_API_REPLIES[rule.failure.reply])
+        : send(rule.failure.status, statusBodies.generic(rule.failure.status, rule.failure.message));
+    const name = ROW_FOR_STATUS[rule.failure];
+    return name === undefined ? send(rule.failure, statusBodies.generic(rule.failure, 'injected failure')) : sendRow(KUBE_API_REPLIES[name]);
   }
   const lease = LEASES_PATH.exec(path);
   if (lease !== null) {
@@ -140,10 +154,7 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
     return send(200, { ...listed, metadata: { ...listed.metadata, ...paged.metadata }, items: paged.items });
   }
   if (answer?.text !== undefined) {
-    entry.status = answer.status;
-    entry.bytesSent = Buffer.byteLength(answer.text);
-    entry.answeredAt = performance.now();
-    return void res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8' }).end(answer.text);
+    return write(answer.status, { 'content-type': 'text/plain; charset=utf-8' }, answer.text);
   }
   if (answer !== undefined) return send(answer.status, answer.body);
   return send(404, { ...statusBodies.notFound('', ''), message: 'the server could not find the requested resource', details: {} });
@@ -215,7 +226,11 @@ function decodeContinue(token: string): string | undefined {
   }
 }
 
-/** The kubelet's checks before serving a log (pkg/kubelet/kubelet_pods.go validateContainerLogStatus). */
+/**
+ * The API server's checks of the container name (pkg/registry/core/pod/strategy.go LogLocation: only
+ * `spec.containers` count for the default, init containers are named apart), then the kubelet's
+ * before serving a log (pkg/kubelet/kubelet_pods.go validateContainerLogStatus).
+ */
 async function serveLog(
   cluster: FakeCluster,
   ns: string,
@@ -229,10 +244,14 @@ async function serveLog(
   const pod = cluster.pods.get(`${ns}/${name}`);
   if (pod === undefined) return send(404, statusBodies.notFound('pods', name));
   const spec = (pod['spec'] ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[] };
-  const names = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name);
-  const container = params.get('container') ?? (names.length === 1 ? names[0] : undefined);
+  const main = (spec.containers ?? []).map((c) => c.name);
+  const init = (spec.initContainers ?? []).map((c) => c.name);
+  const names = [...main, ...init];
+  const container = params.get('container') ?? (main.length === 1 ? main[0] : undefined);
   if (container === undefined) {
-    return send(400, statusBodies.badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`));
+    const choose =
+      main.length === 0 ? '' : `, choose one of: [${main.join(' ')}]${init.length === 0 ? '' : ` or one of the init containers: [${init.join(' ')}]`}`;
+    return send(400, statusBodies.badRequest(`a container name must be specified for pod ${name}${choose}`));
   }
   if (!names.includes(container)) return send(400, statusBodies.badRequest(`container ${container} is not valid for pod ${name}`));
   const status = containerStatus(pod, container);
@@ -251,7 +270,7 @@ async function serveLog(
   const limit = params.has('limitBytes') && !cluster.ignoreLimitBytes ? Number(params.get('limitBytes')) : undefined;
   const body = kubeletLogWindow(Buffer.isBuffer(text) ? text : Buffer.from(text), tail, limit);
   entry.status = 200;
-  res.writeHead(200, { 'content-type': 'text/plain' });
+  res.writeHead(200, { ...API_SERVER_HEADERS, 'audit-id': randomUUID(), 'content-type': 'text/plain' });
   // Written in chunks with back-pressure, so `bytesSent` shows what a client that stops early cost.
   const CHUNK = 64 * 1024;
   for (let at = 0; at < body.length && !res.destroyed; at += CHUNK) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyKubeError, fromStatus, ResponseTooLargeError } from '../../../src/kube/kube-error.ts';
 import { statusBodies } from '../../support/kube-fixtures-status.ts';
+import { KUBE_API_REPLIES } from '../../support/kube-replies.ts';
 
 const body = (b: unknown) => JSON.stringify(b);
 
@@ -22,11 +23,32 @@ describe('fromStatus', () => {
     [401, statusBodies.unauthorized(), 'unauthorized'],
     [400, statusBodies.badRequest('previous terminated container "app" in pod "x" not found'), 'no-previous-log'],
     [400, statusBodies.badRequest('container "app" in pod "x" is waiting to start: ContainerCreating'), 'bad-request'],
-    [500, statusBodies.internal(500), 'server-error'],
-    [503, statusBodies.internal(503), 'server-error'],
-    [429, statusBodies.generic(429, 'too many requests'), 'other'],
   ] as const)('%i → %s', (status, statusBody, kind) => {
     expect(fromStatus(status, body(statusBody)).kind).toBe(kind);
+  });
+  it.each([
+    ['etcdTimeout', 'server-error', 'etcdserver: request timed out', undefined],
+    ['internalError', 'server-error', expect.stringMatching(/^Internal error occurred: unable to transform key/), 'InternalError'],
+    ['shuttingDown', 'server-error', 'apiserver is shutting down', 'ServiceUnavailable'],
+    ['expired', 'other', 'The resourceVersion for the provided list is too old.', 'Expired'],
+  ] as const)("the API server's %s row → %s with its Status message and reason", (name, kind, message, reason) => {
+    const row = KUBE_API_REPLIES[name];
+    const e = fromStatus(row.status, Buffer.from(row.body));
+    expect(e).toMatchObject({ kind, status: row.status, message });
+    expect(e.reason).toBe(reason);
+  });
+  it("429 is plain text, not a Status: the filters' fixed sentence, with the server's Retry-After", () => {
+    for (const [name, wait] of [
+      ['throttled', '1'],
+      ['shuttingDownRetryAfter', '5'],
+    ] as const) {
+      const row = KUBE_API_REPLIES[name];
+      expect(row.headers['content-type']).toBe('text/plain; charset=utf-8');
+      const e = fromStatus(429, Buffer.from(row.body), { retryAfter: row.headers['retry-after'] });
+      expect(e).toMatchObject({ kind: 'other', status: 429, message: `HTTP 429: ${row.body.trim()} (Retry-After ${wait} s)` });
+    }
+    // Any other plain body is not repeated.
+    expect(fromStatus(429, 'rate limited for token abc123').message).toBe('HTTP 429');
   });
   it('a non-Status body is never echoed', () => {
     const e = fromStatus(502, '<html>secret-token-abc upstream</html>');
