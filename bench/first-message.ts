@@ -1,23 +1,29 @@
 /**
- * Benchmark: how long the first Slack message is for every case of the diagnosis corpus, in visible
- * characters (what a reader sees, markup resolved). The budget is about 1,200 in the median, 2,000 at most.
+ * Benchmark: issue #28's goals for the first Slack message over every case of bench/cases/, in visible
+ * characters (what a reader sees, markup resolved): the length (goal: median ≤ 700, none over 1,100),
+ * the deciding fact in the header or the proof line (all but 2 of each 30), and the first Fix's kind
+ * where the cause is known (a diagnostic step in at most 1 of 10), from the document's field.
  *
  *   node_modules/.bin/node bench/first-message.ts [--each]
  */
-import { renderSlack } from '../src/notify/render-slack.ts';
-import { CORPUS_EXTERNAL_URL, corpusDocuments } from '../test/support/corpus-documents.ts';
-import { visibleText } from '../test/support/slack-visible.ts';
+import { benchCaseDocuments } from '../test/support/corpus-documents.ts';
+import { measureGoals } from '../test/support/first-message-goals.ts';
 
-const each = process.argv.includes('--each');
+const goals = measureGoals(benchCaseDocuments());
+if (process.argv.includes('--each'))
+  for (const o of goals.outcomes)
+    console.log(`${o.id}\tthread ${o.length.thread}\tinline ${o.length.inline}\tdeciding ${o.decidingShown ?? '-'}\tfirst fix ${o.firstFixKind ?? '-'}`);
 for (const details of ['thread', 'inline'] as const) {
-  const lengths = corpusDocuments().map(({ fixture, document }) => {
-    const n = visibleText(renderSlack(document, { externalURL: CORPUS_EXTERNAL_URL, details })).length;
-    if (each) console.log(`${details}\t${n}\t${fixture.name}`);
-    return n;
-  });
-  lengths.sort((a, b) => a - b);
-  const median =
-    lengths.length % 2 === 1 ? (lengths[(lengths.length - 1) / 2] ?? 0) : ((lengths[lengths.length / 2 - 1] ?? 0) + (lengths[lengths.length / 2] ?? 0)) / 2;
   const label = details === 'thread' ? 'Web API first message' : 'incoming webhook message';
-  console.log(`${label}: ${lengths.length} cases, median ${median} visible chars, max ${lengths.at(-1)}, min ${lengths[0]}`);
+  console.log(
+    `${label}: ${goals.cases} cases, median ${goals.median[details]} visible chars, max ${goals.max[details]}, ${goals.over1100[details]} over 1,100`,
+  );
 }
+console.log(
+  `deciding fact in the header or the proof line: ${goals.withFacts - goals.decidingMissed.length} of ${goals.withFacts} cases that name one (missed: ${goals.decidingMissed.join(', ') || 'none'})`,
+);
+console.log(
+  goals.knownWithKind === 0
+    ? `first Fix kind: not in the document yet (${goals.knownWithoutKind} known-cause messages with a fix)`
+    : `first Fix a diagnostic step: ${goals.diagnosticFirst.length} of ${goals.knownWithKind} known-cause messages (${goals.diagnosticFirst.join(', ') || 'none'})`,
+);

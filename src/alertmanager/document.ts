@@ -36,6 +36,7 @@ export function buildDocument(alert: WebhookAlert, evidence: Evidence, diagnosis
       ...(owner !== undefined ? { owner } : {}),
       ...(evidence.container !== undefined ? { image: evidence.container.image, restarts: evidence.container.restartCount } : {}),
       ...(evidence.pod?.nodeName !== undefined ? { node: evidence.pod.nodeName } : {}),
+      ...containerState(evidence),
     },
     cause: diagnosis.cause,
     evidence: diagnosis.evidence,
@@ -47,6 +48,33 @@ export function buildDocument(alert: WebhookAlert, evidence: Evidence, diagnosis
   if (diagnosis.logs !== undefined) document.logs = diagnosis.logs;
   if (diagnosis.memory !== undefined) document.memory = diagnosis.memory;
   return document;
+}
+
+/** Readiness, the last exit and the container's role in its pod: the first message's state line and header. */
+function containerState(evidence: Evidence): Pick<DiagnosisDocument['target'], 'ready' | 'lastExit' | 'containerRole'> {
+  const c = evidence.container;
+  if (c === undefined) return {};
+  const run = c.state?.kind === 'terminated' ? c.state : c.lastState?.kind === 'terminated' ? c.lastState : undefined;
+  const role = c.init
+    ? c.restartPolicy === 'Always'
+      ? 'sidecar'
+      : 'init'
+    : (evidence.pod?.containers.length ?? 1) > 1 && evidence.pod?.containers[0]?.name !== c.name
+      ? 'additional'
+      : undefined;
+  return {
+    ready: c.ready,
+    ...(run === undefined
+      ? {}
+      : {
+          lastExit: {
+            exitCode: run.exitCode,
+            ...(run.reason === undefined ? {} : { reason: run.reason }),
+            ...(run.runSeconds === undefined ? {} : { ranSeconds: run.runSeconds }),
+          },
+        }),
+    ...(role === undefined ? {} : { containerRole: role }),
+  };
 }
 
 /** Label and annotation values longer than this are cut when kept and forwarded (a description can be the whole body limit). */

@@ -145,6 +145,15 @@ export interface Target {
   node?: string;
   /** The container's restart count when the evidence was read. */
   restarts?: number;
+  /** The container's readiness when the evidence was read. */
+  ready?: boolean;
+  /** Its last finished run (the current or the last terminated state): exit code, reason, how long it ran. */
+  lastExit?: { exitCode: number; reason?: string; ranSeconds?: number };
+  /**
+   * Set when the container is not the pod's only or main one: an init container, a sidecar (an init
+   * container with restartPolicy Always), or another of several containers than the first one.
+   */
+  containerRole?: 'init' | 'sidecar' | 'additional';
 }
 
 /**

@@ -170,6 +170,11 @@ export function causeInWords(doc: DiagnosisDocument): string {
   return truncateWords(oneLine(words), HEADER_CAUSE_MAX);
 }
 
+const ROLE_WORDS = { init: 'init container', sidecar: 'sidecar', additional: 'container' } as const;
+
+/** `payments/checkout (init container migrate): …`: the failing container is named when it is not the pod's only or main one. */
 export function headerLine(doc: DiagnosisDocument): string {
-  return oneLine(`${doc.target.namespace}/${workloadName(doc)}: ${causeInWords(doc)}`);
+  const role = doc.target.containerRole;
+  const which = role === undefined || doc.target.container === '' ? '' : ` (${ROLE_WORDS[role]} ${doc.target.container})`;
+  return oneLine(`${doc.target.namespace}/${workloadName(doc)}${which}: ${causeInWords(doc)}`);
 }

@@ -10,7 +10,8 @@
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import type { Link } from './alert-links.ts';
-import { buildMessage, type Message, type Severity } from './message.ts';
+import { lookStyle } from './look.ts';
+import { buildMessage, type Message } from './message.ts';
 import { escapeHtml, oneLine, stripControl } from './text.ts';
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
@@ -21,13 +22,7 @@ const PRE = `${MONO};font-size:12px;line-height:1.45;background:#f6f8fa;border:1
 const H2 = `${FONT};font-size:15px;font-weight:600;${INK};margin:18px 0 6px`;
 const P = `${FONT};font-size:14px;line-height:1.5;${INK};margin:0 0 6px`;
 
-const BANNER: Record<Severity | 'resolved' | 'still-failing', string> = {
-  critical: '#cf222e',
-  warning: '#9a6700',
-  info: '#0969da',
-  resolved: '#1a7f37',
-  'still-failing': '#9a6700',
-};
+const BANNER: Record<'resolved' | 'still-failing', string> = { resolved: '#1a7f37', 'still-failing': '#9a6700' };
 
 /** Dark palette for clients that support `prefers-color-scheme` in a <style> block (Apple Mail, Outlook.com, iOS). */
 const DARK_STYLE = `<style>
@@ -64,7 +59,11 @@ const list = (items: string[]): string =>
 const label = (s: string): string => `<span class="ct-muted ct-label" style="${MUTED};white-space:nowrap">${escapeHtml(s)}</span>`;
 
 function bannerOf(m: Message): { colour: string; text: string } {
-  if (m.resolution === undefined) return { colour: BANNER[m.first.severity], text: `FIRING · ${m.first.severity}` };
+  // The colour says what the reader must do (look.ts); the words also say how urgent (the alert's severity).
+  if (m.resolution === undefined) {
+    const look = lookStyle(m);
+    return { colour: look.html, text: `FIRING · ${m.first.severity} · ${look.words}` };
+  }
   const r = m.resolution;
   return { colour: BANNER[r.healthy ? 'resolved' : 'still-failing'], text: r.outcome === undefined ? r.line : `${r.line}: ${r.outcome}` };
 }
@@ -77,6 +76,7 @@ export function renderEmailHtml(doc: DiagnosisDocument, options: { externalURL: 
 
   body.push(`<p style="${P};font-size:17px;font-weight:600">${h(first.header)}</p>`);
   if (first.deciding.length > 0) body.push(list(first.deciding.map((f) => `${label(`${f.label}:`)} ${h(f.text)}`)));
+  if (first.state !== undefined) body.push(`<p class="ct-muted" style="${FONT};font-size:13px;${MUTED};margin:0 0 6px">${h(first.state)}</p>`);
   // The whole list, not the first screen's one line that quotes only the first problem.
   if (first.problems !== undefined)
     body.push(

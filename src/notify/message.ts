@@ -5,15 +5,23 @@
  * Renderers only choose the format (Block Kit, HTML, terminal text, Markdown). Pure.
  */
 import type { DiagnosisDocument, EvidenceLine, Remedy } from '../diagnosis/document.ts';
+import { describeExit } from '../diagnosis/signals.ts';
 import { hasSparkline } from '../history/sparkline.ts';
 import { type Link, links } from './alert-links.ts';
 import { headerLine } from './cause-words.ts';
 import { type EscalationStep, escalationSteps } from './escalation.ts';
 import { collapseRepeats } from './log-lines.ts';
-import { confidenceInWords, DECIDING_MAX, decidingEvidence, problemsLine, SOURCE_LABEL } from './proof.ts';
-import { incidentDuration, oneLine, truncateWords } from './text.ts';
+import { confidenceInWords, DECIDING_MAX, decidingEvidence, problemsLine, proofText, SOURCE_LABEL } from './proof.ts';
+import { formatDuration, incidentDuration, oneLine, truncateWords } from './text.ts';
 
 export type Severity = 'critical' | 'warning' | 'info';
+
+/**
+ * What the reader must do, which the mark and colour show (docs/messages.md): `sure`, apply the fix;
+ * `judge`, read the proof and judge the fix; `unknown`, find the cause. The alert's `severity` label
+ * sets how urgent the page is; this says what kind of work it is.
+ */
+export type Look = 'sure' | 'judge' | 'unknown';
 
 export interface Fact {
   label: string;
@@ -33,8 +41,11 @@ export interface FirstMessage {
   /** `payments/payment-svc: killed at its 512Mi memory limit`; also the notification text. */
   header: string;
   severity: Severity;
-  /** One or two lines of proof; never the BackOff event unless nothing else exists. */
+  look: Look;
+  /** The line that decides (after the incident's own lines); never the BackOff event unless nothing else exists. */
   deciding: DecidingFact[];
+  /** "Not ready · 14 restarts · last run 1s, exit 1": the container's state in one line. */
+  state?: string;
   /** What could not be read, in one line; it weakens everything else, so it is never hidden. */
   problems?: string;
   primaryFix?: Remedy;
@@ -84,6 +95,31 @@ export interface MessageOptions {
   externalURL: string;
   /** The memory chart is shown as an image beside the message (email): the sparkline proof line, which says the same, is left out. */
   chartShown?: boolean;
+}
+
+/** The first Fix's kind, as the diagnosis document says it (remedy or diagnostic step). */
+const firstFixKind = (doc: DiagnosisDocument): string | undefined => (doc.remedies[0] as { kind?: string } | undefined)?.kind;
+
+export function lookOf(doc: DiagnosisDocument): Look {
+  if (doc.cause.id === 'unknown') return 'unknown';
+  return doc.cause.confidence === 'high' && firstFixKind(doc) !== 'diagnostic' ? 'sure' : 'judge';
+}
+
+/** "Not ready · 14 restarts · last run 1s, exit 1"; the last run is left out when the proof line is that exit record. */
+export function stateLine(doc: DiagnosisDocument, proofIsExit: boolean): string | undefined {
+  const t = doc.target;
+  const parts: string[] = [];
+  if (t.ready !== undefined) parts.push(t.ready ? 'ready' : 'not ready');
+  if (t.restarts !== undefined) parts.push(`${t.restarts} restart${t.restarts === 1 ? '' : 's'}`);
+  const x = t.lastExit;
+  if (x !== undefined && !proofIsExit) {
+    const ran = x.ranSeconds === undefined ? undefined : formatDuration(x.ranSeconds * 1000);
+    const exit = x.reason === undefined || x.reason === 'Error' ? describeExit(x.exitCode) : `${x.reason}, exit ${x.exitCode}`;
+    const run = [ran, exit].filter((p) => p !== undefined).join(', ');
+    if (run !== '') parts.push(`last run ${run}`);
+  }
+  const line = parts.join(' · ');
+  return line === '' ? undefined : line.charAt(0).toUpperCase() + line.slice(1);
 }
 
 export function severityOf(doc: DiagnosisDocument): Severity {
@@ -138,18 +174,23 @@ function incidentFacts(doc: DiagnosisDocument): DecidingFact[] {
 export function buildMessage(document: DiagnosisDocument, options: MessageOptions): Message {
   const doc = options.chartShown !== true ? document : { ...document, evidence: document.evidence.filter((e) => !hasSparkline(e.text)) };
   const severity = severityOf(doc);
-  const deciding = decidingEvidence(doc);
+  // A proof line that only repeats what could not be read is said once, by the problems line.
+  const deciding = decidingEvidence(doc).filter((e) => !doc.problems.some((p) => oneLine(p.message).includes(oneLine(e.text).slice(0, 80))));
   const [primaryFix, ...otherFixes] = doc.remedies;
   const lowOrUnknown = doc.cause.id === 'unknown' || doc.cause.confidence === 'low';
   const problems = doc.problems.map((p) => `${p.source}: ${oneLine(p.message)}`);
   const cluster = doc.incident?.cluster ?? doc.alert.labels['cluster'];
+  const look = lookOf(doc);
+  const state = stateLine(
+    doc,
+    deciding.some((e) => e.source === 'status' && /^(?:Last state|State): Terminated\b/.test(e.text)),
+  );
   const first: FirstMessage = {
     header: headerLine(doc),
     severity,
-    deciding: [
-      ...incidentFacts(doc),
-      ...deciding.map((e) => ({ source: e.source, label: SOURCE_LABEL[e.source], text: truncateWords(oneLine(e.text), DECIDING_MAX) })),
-    ],
+    look,
+    deciding: [...incidentFacts(doc), ...deciding.map((e) => ({ source: e.source, label: SOURCE_LABEL[e.source], text: proofText(e.text) }))],
+    ...(state === undefined ? {} : { state }),
     ...(doc.problems.length === 0 ? {} : { problems: problemsLine(doc.problems) }),
     ...(primaryFix === undefined ? {} : { primaryFix }),
     fixLabel: doc.status === 'resolved' && resolutionOf(doc).healthy ? RECOVERED_FIX_LABEL : 'Fix',
@@ -161,7 +202,7 @@ export function buildMessage(document: DiagnosisDocument, options: MessageOption
       container: oneLine(doc.target.container),
       ...(doc.target.restarts === undefined ? {} : { restarts: doc.target.restarts }),
       causeId: doc.cause.id,
-      confidence: confidenceInWords(doc, deciding),
+      confidence: confidenceInWords(doc, deciding, look),
       links: links(doc, options.externalURL),
     },
   };

@@ -155,6 +155,7 @@ function customDetails(m: Message, doc: DiagnosisDocument): Record<string, unkno
     deciding: f.deciding.slice(0, LIST_MAX).map((d) => `${d.label}: ${text(d.text)}`),
   };
   if (f.problems !== undefined) details['could_not_read'] = text(f.problems);
+  if (f.state !== undefined) details['state'] = text(f.state);
   if (f.primaryFix !== undefined)
     details['fix'] = { title: text(f.primaryFix.title), commands: f.primaryFix.commands.slice(0, LIST_MAX).map((x) => truncate(stripControl(x), TEXT_MAX)) };
   if (m.details.otherFixes.length > 0)

@@ -4,6 +4,7 @@
  * Markdown cannot reinterpret it.
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import { lookStyle } from './look.ts';
 import { buildMessage } from './message.ts';
 import { oneLine, stripControl } from './text.ts';
 
@@ -42,13 +43,14 @@ export function renderMarkdown(doc: DiagnosisDocument, externalURL = ''): string
   if (m.resolution !== undefined) out.push(`_${prose(m.resolution.line)}${m.resolution.outcome === undefined ? '' : `: ${prose(m.resolution.outcome)}`}_`, '');
   for (const f of first.deciding) out.push(`**${f.label}:** ${code(f.text)}  `);
   if (first.problems !== undefined) out.push(`**${prose(first.problems)}**`);
+  if (first.state !== undefined) out.push(prose(first.state));
   out.push('');
   if (first.primaryFix !== undefined)
     out.push(`**${first.fixLabel}: ${prose(first.primaryFix.title)}**`, '', ...fenced(first.primaryFix.commands.join('\n'), 'sh'), '');
   const c = first.context;
   const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
   const linkList = c.links.map((l) => `[${l.text}](<${l.url.replace(/[<>]/g, encodeURIComponent)}>)`);
-  out.push(`_${[...where.map(prose), `pod ${code(c.pod)}`, `confidence ${prose(c.confidence)}`, ...linkList].join(' · ')}_`, '');
+  out.push(`_${[...where.map(prose), `pod ${code(c.pod)}`, `${lookStyle(m).words}, confidence ${prose(c.confidence)}`, ...linkList].join(' · ')}_`, '');
 
   out.push('### What happened', '', prose(d.summary), '');
   if (d.alertDescription !== undefined) out.push(`Alert: ${prose(d.alertDescription)}`, '');

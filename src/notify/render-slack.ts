@@ -5,8 +5,8 @@
  * within the length budget. Every text is cut to Slack's limits (slack-blocks.ts).
  */
 import type { DiagnosisDocument, Remedy } from '../diagnosis/document.ts';
-import { shortExcerpt } from './log-lines.ts';
-import { buildMessage, type Message, RECOVERED_FIX_LABEL, resolutionOf, type Severity } from './message.ts';
+import { lookStyle } from './look.ts';
+import { buildMessage, type Message, RECOVERED_FIX_LABEL, resolutionOf } from './message.ts';
 import {
   capBlocks,
   codeBlock,
@@ -19,7 +19,6 @@ import {
   type SlackBlock,
   type SlackMessage,
   section,
-  visibleLength,
 } from './slack-blocks.ts';
 import { escapeMrkdwn, oneLine, stripControl, truncate } from './text.ts';
 
@@ -34,13 +33,14 @@ export interface SlackRenderOptions {
   resolvedBy?: DiagnosisDocument;
 }
 
-/** The first message's visible length never exceeds this; details that do not fit are left to the email. */
-export const FIRST_MESSAGE_MAX = 2000;
-/** An incoming webhook has no thread: its log excerpt stays this short. */
-const INLINE_LOG_LINES = 8;
+/** The first message's visible length never exceeds this (issue #28's goal: one screen of a phone). */
+export const FIRST_MESSAGE_MAX = 1100;
+/** The first message's command block is cut to this: a fix that long belongs in the thread and the email. */
+const FIRST_CODE_MAX = 600;
 const CODE_PIECE = SLACK_LIMITS.sectionText - 200;
 
-const SEVERITY_EMOJI: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🔵' };
+/** The mark before the header: what the reader must do (look.ts), never how urgent it is. */
+export const markOf = (m: Message): string => lookStyle(m).mark;
 
 const esc = (s: string): string => escapeMrkdwn(stripControl(s));
 
@@ -49,22 +49,59 @@ function fixPiece(r: Remedy, label = ''): string {
   return r.commands.length === 0 ? title : `${title}\n${codeBlock(r.commands.map(stripControl).join('\n'), CODE_PIECE - title.length)}`;
 }
 
-/** Header, deciding fact, primary fix, context: the part of the message every reader sees. */
-function firstBlocks(m: Message, headerText: string): SlackBlock[] {
+/** The commands the first message shows: whole lines only (a cut command does not run), at least the first. */
+export function firstCommands(r: Remedy): { shown: string[]; left: number } {
+  const shown: string[] = [];
+  let used = 0;
+  for (const c of r.commands) {
+    if (shown.length > 0 && used + c.length > FIRST_CODE_MAX) break;
+    shown.push(c);
+    used += c.length + 1;
+  }
+  return { shown, left: r.commands.length - shown.length };
+}
+
+/**
+ * Where the rest is, in one line: the thread (Web API), else the email and the webhook document. It
+ * names what a reader goes there for (the fix's cut lines, verify, other fixes, the log); more proof
+ * and Also noticed are there too.
+ */
+function elsewhere(m: Message, details: 'inline' | 'thread', commandsLeft: number): string | undefined {
+  const d = m.details;
+  const parts = [
+    commandsLeft > 0 ? `the fix's last ${commandsLeft === 1 ? 'line' : `${commandsLeft} lines`}` : undefined,
+    d.verify.length > 0 ? 'verify' : undefined,
+    d.otherFixes.length > 0 ? 'other fixes' : undefined,
+    d.log !== undefined ? 'log' : undefined,
+  ].filter((p) => p !== undefined);
+  const where = details === 'thread' ? 'In the thread' : 'Email and webhook document';
+  if (parts.length === 0) return d.moreProof.length > 0 || d.findings.length > 0 ? `More proof: ${where.toLowerCase()}` : undefined;
+  return `${where}: ${parts.join(', ')}`;
+}
+
+/**
+ * The first message, one screen: header, the proof line and the state line, the Fix with its command,
+ * and a footer (confidence, the alert, where the rest is). Everything else is in the thread (Web
+ * API), the email and the webhook document.
+ */
+function firstBlocks(m: Message, headerText: string, details: 'inline' | 'thread' | 'none'): SlackBlock[] {
   const f = m.first;
   const blocks: SlackBlock[] = [header(headerText)];
   const facts = f.deciding.map((d) => `*${esc(d.label)}:* ${d.source === 'logs' && !d.text.includes('`') ? `\`${esc(d.text)}\`` : esc(d.text)}`);
   if (f.problems !== undefined) facts.push(`:warning: ${esc(f.problems)}`);
+  if (f.state !== undefined) facts.push(esc(f.state));
   if (facts.length > 0) blocks.push(section(facts.join('\n')));
-  if (f.primaryFix !== undefined) blocks.push(section(fixPiece(f.primaryFix, `*${f.fixLabel}:* `)));
+  const fix = f.primaryFix;
+  const cut = fix === undefined ? { shown: [], left: 0 } : firstCommands(fix);
+  if (fix !== undefined) blocks.push(section(fixPiece({ ...fix, commands: cut.shown }, `*${f.fixLabel}:* `)));
   const c = f.context;
-  const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
+  // Urgency first: the alert's own severity (a critical one in bold), then where and how sure.
+  const where = [c.severity === 'critical' ? '*critical*' : c.severity, c.cluster === undefined ? undefined : esc(c.cluster)].filter((s) => s !== undefined);
+  const rest = details === 'none' ? undefined : elsewhere(m, details, cut.left);
   blocks.push(
     context([
-      esc(where.join(' · ')),
-      `pod \`${esc(c.pod)}\` container \`${esc(c.container)}\``,
-      `confidence ${esc(c.confidence)}`,
-      c.links.map((l) => link(l.url, l.text)).join(' · '),
+      `${where.join(' · ')} · confidence ${esc(c.confidence)}`,
+      [c.links.map((l) => link(l.url, l.text)).join(' · '), rest === undefined ? '' : `_${esc(rest)}_`].filter((p) => p !== '').join('\n'),
     ]),
   );
   return blocks;
@@ -72,48 +109,15 @@ function firstBlocks(m: Message, headerText: string): SlackBlock[] {
 
 const list = (title: string, items: string[]): string[] => (items.length === 0 ? [] : [title, ...items.map((i) => `• ${esc(oneLine(i))}`)]);
 
-function logPiece(m: Message, maxLines?: number): string[] {
+function logPiece(m: Message): string[] {
   const log = m.details.log;
   if (log === undefined) return [];
-  const said = m.first.deciding.filter((d) => d.source === 'logs').map((d) => d.text);
-  const lines = maxLines === undefined ? log.lines : shortExcerpt(log.lines, maxLines, said);
-  return [`*${esc(log.title)}*\n${codeBlock(stripControl(lines.join('\n')), CODE_PIECE)}`];
+  return [`*${esc(log.title)}*\n${codeBlock(stripControl(log.lines.join('\n')), CODE_PIECE)}`];
 }
 
 function escalationPieces(m: Message): string[] {
   const steps = m.details.escalation.map((s) => (s.command === undefined ? `• ${esc(s.text)}` : `• ${esc(s.text)}: \`${esc(s.command)}\``));
   return steps.length === 0 ? [] : ['*When to escalate*: if nothing above stops the restarts, collect:', ...steps];
-}
-
-/**
- * What an incoming webhook adds below the first blocks: other fixes, verify steps, a short log and the
- * findings, each section only while the whole stays within the budget. Whole sections are left out,
- * never cut mid-word; the last line says what was left out.
- */
-function inlineDetails(m: Message, first: SlackBlock[]): SlackBlock[] {
-  const d = m.details;
-  const candidates: { name: string; pieces: string[] }[] = [
-    { name: 'what could not be read', pieces: list('*Could not read*', d.problems) },
-    { name: 'log excerpt', pieces: logPiece(m, INLINE_LOG_LINES) },
-    { name: 'other fixes', pieces: d.otherFixes.length === 0 ? [] : ['*Other fixes*', ...d.otherFixes.map((r) => fixPiece(r))] },
-    { name: 'verify steps', pieces: list('*Verify*', d.verify) },
-    { name: 'findings', pieces: list('*Also noticed*', d.findings) },
-  ];
-  const out: SlackBlock[] = [];
-  const left: string[] = [];
-  const noteRoom = 120;
-  let used = visibleLength(first);
-  for (const c of candidates) {
-    if (c.pieces.length === 0) continue;
-    const blocks = packSections(c.pieces, 2);
-    const size = visibleLength(blocks) + 1;
-    if (used + size + noteRoom <= FIRST_MESSAGE_MAX) {
-      out.push(...blocks);
-      used += size;
-    } else left.push(c.name);
-  }
-  if (left.length > 0) out.push(context([`_Left out to keep this short: ${esc(left.join(', '))} (in the email and the webhook document)._`]));
-  return out;
 }
 
 /** The main message: for an incoming webhook, or the Web API's top-level post. */
@@ -123,14 +127,13 @@ export function renderSlack(doc: DiagnosisDocument, options: SlackRenderOptions)
   if (options.resolvedBy !== undefined) {
     const r = resolutionOf(options.resolvedBy);
     if (r.healthy) m.first.fixLabel = RECOVERED_FIX_LABEL;
-    const blocks = firstBlocks(m, `${r.healthy ? '✅' : '⚠️'} Resolved: ${m.first.header}`);
+    const blocks = firstBlocks(m, `${r.healthy ? '✅' : '⚠️'} Resolved: ${m.first.header}`, 'none');
     blocks.splice(1, 0, section(`*${esc(r.line)}*${r.outcome === undefined ? '' : `: ${esc(r.outcome)}`}`));
     // The silence link is no use once the alert has resolved.
     return { text: fallbackText(`${r.healthy ? '✅' : '⚠️'} ${r.line}: ${m.first.header}`), blocks: capBlocks(withoutSilence(blocks)) };
   }
-  const first = firstBlocks(m, `${SEVERITY_EMOJI[m.first.severity]} ${m.first.header}`);
-  const blocks = options.details === 'inline' ? [...first, ...inlineDetails(m, first)] : first;
-  return { text: fallbackText(`${SEVERITY_EMOJI[m.first.severity]} ${m.first.header}`), blocks: capBlocks(blocks) };
+  const blocks = firstBlocks(m, `${markOf(m)} ${m.first.header}`, options.details);
+  return { text: fallbackText(`${markOf(m)} ${m.first.header}`), blocks: capBlocks(blocks) };
 }
 
 /** The thread reply under the Web API post: everything the first message left out. */
@@ -139,6 +142,8 @@ export function renderSlackThread(doc: DiagnosisDocument, externalURL = ''): Sla
   const d = m.details;
   const pieces = [`*What happened:* ${esc(d.summary)}`, ...(d.alertDescription === undefined ? [] : [`*Alert:* ${esc(d.alertDescription)}`])];
   const blocks: SlackBlock[] = [...packSections(pieces, 1), fields(d.facts)];
+  const fix = m.first.primaryFix;
+  if (fix !== undefined && firstCommands(fix).left > 0) blocks.push(...packSections([fixPiece(fix, `*${m.first.fixLabel}, every line:* `)], 1));
   blocks.push(...packSections(list('*Could not read* (the diagnosis may be incomplete)', d.problems), 1));
   blocks.push(...packSections(d.moreProof.length === 0 ? [] : ['*More proof*', ...d.moreProof.map((e) => `• _${e.source}_: ${esc(oneLine(e.text))}`)], 2));
   blocks.push(...packSections(d.otherFixes.length === 0 ? [] : ['*Other fixes*', ...d.otherFixes.map((r) => fixPiece(r))], 4));

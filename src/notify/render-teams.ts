@@ -14,7 +14,8 @@
  */
 import type { DiagnosisDocument, Remedy } from '../diagnosis/document.ts';
 import { shortExcerpt } from './log-lines.ts';
-import { buildMessage, type Message, type Severity } from './message.ts';
+import { lookStyle } from './look.ts';
+import { buildMessage, type Message } from './message.ts';
 import { oneLine, stripControl, truncate } from './text.ts';
 
 /** What the whole POST body (the envelope and its card) stays under, in UTF-8 bytes: 4 KB below where Teams answers 413. */
@@ -42,10 +43,6 @@ export interface TeamsRenderOptions {
   /** Alertmanager's externalURL, for the Alertmanager and silence links. */
   externalURL: string;
 }
-
-/** The header's colour: Adaptive Card TextBlock colours, as the host config paints them. */
-const SEVERITY_COLOUR: Record<Severity, string> = { critical: 'Attention', warning: 'Warning', info: 'Accent' };
-const SEVERITY_MARK: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🔵' };
 
 /** Caps on the first part, so that it alone always fits with room for the details. */
 const HEADER_MAX = 200;
@@ -136,7 +133,7 @@ function factSet(m: Message, doc: DiagnosisDocument): CardElement {
   if (c.restarts !== undefined) facts.push({ title: 'Restarts', value: String(c.restarts) });
   if (c.cluster !== undefined) facts.push({ title: 'Cluster', value: c.cluster });
   facts.push({ title: 'Alert', value: `${c.alertname} (${c.severity})` });
-  facts.push({ title: 'Cause', value: `${c.causeId}, confidence ${c.confidence}` });
+  facts.push({ title: 'Cause', value: `${c.causeId}, ${lookStyle(m).words}, confidence ${c.confidence}` });
   return { type: 'FactSet', spacing: 'Medium', facts: facts.map((f) => ({ title: f.title, value: escapeTeamsMarkdown(clean(f.value, FACT_MAX)) })) };
 }
 
@@ -151,12 +148,15 @@ function headerBlock(text: string, colour: string): CardElement {
 /** Header, deciding fact, what could not be read, the primary fix, the facts: what every reader sees. */
 function firstElements(m: Message, doc: DiagnosisDocument): CardElement[] {
   const f = m.first;
-  const out: CardElement[] = [headerBlock(`${SEVERITY_MARK[f.severity]} ${f.header}`, SEVERITY_COLOUR[f.severity])];
+  const look = lookStyle(m);
+  // The header's mark and colour say what the reader must do (look.ts); the facts say how urgent.
+  const out: CardElement[] = [headerBlock(`${look.mark} ${f.header}`, look.teams)];
   const deciding = f.deciding.slice(0, DECIDING_SHOWN);
   for (const d of deciding) out.push(labelled(d.label, clean(d.text), d.source === 'logs' ? { fontType: 'Monospace' } : {}));
   if (f.deciding.length > deciding.length)
     out.push(rich([run(`… ${f.deciding.length - deciding.length} more lines`, { isSubtle: true })], { spacing: 'None' }));
   if (f.problems !== undefined) out.push(rich([run(`⚠ ${clean(f.problems)}`, { color: 'Warning' })]));
+  if (f.state !== undefined) out.push(rich([run(clean(f.state), { isSubtle: true })], { spacing: 'Small' }));
   if (f.primaryFix !== undefined) out.push(...fixElements(f.primaryFix, f.fixLabel, FIX_COMMANDS_MAX_CHARS));
   out.push(factSet(m, doc));
   return out;
@@ -239,7 +239,7 @@ function withDetails(base: AdaptiveCard, sections: Section[]): AdaptiveCard {
 export function renderTeamsCard(doc: DiagnosisDocument, options: TeamsRenderOptions): AdaptiveCard {
   const m = buildMessage(doc, { externalURL: options.externalURL });
   if (doc.status === 'resolved') return resolvedCard(m);
-  const header = `${SEVERITY_MARK[m.first.severity]} ${m.first.header}`;
+  const header = `${lookStyle(m).mark} ${m.first.header}`;
   return withDetails(card(header, firstElements(m, doc), actions(m)), detailSections(m));
 }
 

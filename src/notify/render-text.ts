@@ -5,6 +5,7 @@
  * colour is opt-in (the caller knows whether it is a TTY).
  */
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import { lookStyle } from './look.ts';
 import { buildMessage, type Severity } from './message.ts';
 import { oneLine, stripControl } from './text.ts';
 
@@ -30,13 +31,17 @@ export function renderText(doc: DiagnosisDocument, options: TextRenderOptions): 
   if (m.resolution !== undefined) out.push(`${m.resolution.line}${m.resolution.outcome === undefined ? '' : `: ${m.resolution.outcome}`}`);
   for (const f of first.deciding) out.push(`${f.label}: ${f.text}`);
   if (first.problems !== undefined) out.push(paint('yellow', first.problems));
+  if (first.state !== undefined) out.push(first.state);
   if (first.primaryFix !== undefined) {
     out.push('', heading(`${first.fixLabel}: ${oneLine(first.primaryFix.title)}`));
     for (const c of first.primaryFix.commands) for (const line of stripControl(c).split('\n')) out.push(`    ${paint('cyan', line)}`);
   }
   const c = first.context;
   const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
-  out.push('', paint('dim', `${where.join(' · ')} · pod ${c.pod} · container ${c.container} · cause ${c.causeId} · confidence ${c.confidence}`));
+  out.push(
+    '',
+    paint('dim', `${lookStyle(m).words} · ${where.join(' · ')} · pod ${c.pod} · container ${c.container} · cause ${c.causeId} · confidence ${c.confidence}`),
+  );
   for (const l of c.links) out.push(paint('dim', `${l.text}: ${l.url}`));
 
   out.push('', heading('What happened'), `  ${d.summary}`);

@@ -110,7 +110,9 @@ describe('Teams and PagerDuty end to end', () => {
     expect(teams.posts).toHaveLength(4);
     const headers = teams.posts.map((p) => headerOf(p.cards[0] ?? {}));
     for (const name of names) expect(headers.filter((h) => h.includes(`shop/${name}:`))).toHaveLength(1);
-    expect(headers.every((h) => h.startsWith('🔴 '))).toBe(true);
+    // The mark says what to do (a sure fix, a fix to judge, cause unknown); the critical severity is in the facts.
+    expect(headers.every((h) => /^(?:🔧|🔶|❓) /.test(h))).toBe(true);
+    expect(teams.posts.every((p) => JSON.stringify(p.cards[0] ?? {}).includes('(critical)'))).toBe(true);
     // PagerDuty: one alert per incident, keyed by the incident; its later pods updated it.
     expect(pd.alerts).toHaveLength(4);
     expect(new Set(pd.alerts.map((a) => a.dedupKey)).size).toBe(4);

@@ -136,9 +136,9 @@ describe('Slack Web API sink', () => {
     });
     await h.notifier.deliver(batch(docs));
     expect(topLevel().map((m) => (m.blocks?.[0] as { text: { text: string } }).text.text.split(':')[0])).toEqual([
-      '🟠 payments/p1',
-      '🟠 payments/p2',
-      '🟠 payments/p3',
+      '🔧 payments/p1',
+      '🔧 payments/p2',
+      '🔧 payments/p3',
     ]);
   });
 });

@@ -27,7 +27,8 @@ describe('Slack incoming webhook sink', () => {
     const h = setup();
     expect((await h.notifier.deliver(batch([hugeDocument()]))).kind).toBe('delivered');
     expect(slack.messages).toHaveLength(1);
-    expect(slack.messages[0]?.blocks?.length).toBeGreaterThan(5);
+    // One screen, as blocks: header, proof and state, the fix, the footer.
+    expect(slack.messages[0]?.blocks?.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
   });
 
   it('429 with Retry-After then OK → waits the Retry-After, delivers once', async () => {
@@ -128,7 +129,7 @@ describe('Slack incoming webhook sink', () => {
     expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]?.blocks).toBeUndefined();
-    expect(slack.messages[0]?.text).toBe('🟠 payments/payment-svc: killed at its 512Mi memory limit');
+    expect(slack.messages[0]?.text).toBe('🔧 payments/payment-svc: killed at its 512Mi memory limit');
   });
 
   it('resolved alert → a short resolved post with the incident duration', async () => {

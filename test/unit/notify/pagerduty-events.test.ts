@@ -63,7 +63,6 @@ describe('PagerDuty trigger event', () => {
     expect(details['deciding']).toEqual([
       'Incident: 3 of 3 pods of deployment/checkout crash looping',
       'Container status: Last State: Terminated, Reason: OOMKilled, Exit Code: 137, ran 42s (14:03:10 → 14:03:52)',
-      'Pod spec: resources.limits.memory: 512Mi, requests.memory: 256Mi',
     ]);
     expect(details['fix']).toEqual({
       title: 'Raise the memory limit of payment-svc (Deployment/payment-svc)',

@@ -90,11 +90,19 @@ describe('renderEmail', () => {
     expect(html).toMatch(/<pre style="[^"]*white-space:pre-wrap;word-break:normal/);
   });
 
-  it('warning → amber banner, critical → red, resolved → green', () => {
-    expect(renderEmail(oomDocument(), opts).html).toContain('background:#9a6700');
+  it('the banner colour says what to do (sure fix blue, fix to judge amber, cause unknown grey), its words also the severity; resolved → green', () => {
     const base = oomDocument();
-    const critical = oomDocument({ alert: { ...base.alert, labels: { ...base.alert.labels, severity: 'critical' } } });
-    expect(renderEmail(critical, opts).html).toContain('background:#cf222e');
+    const sure = renderEmail(base, opts).html;
+    expect(sure).toContain('background:#0969da');
+    expect(sure).toContain('FIRING · warning · sure fix');
+    const critical = renderEmail(oomDocument({ alert: { ...base.alert, labels: { ...base.alert.labels, severity: 'critical' } } }), opts).html;
+    expect(critical).toContain('FIRING · critical · sure fix');
+    const judge = renderEmail(oomDocument({ cause: { ...base.cause, confidence: 'medium' } }), opts).html;
+    expect(judge).toContain('background:#9a6700');
+    expect(judge).toContain('FIRING · warning · fix to judge');
+    const unknown = renderEmail(oomDocument({ cause: { id: 'unknown', title: 'Cause not determined', confidence: 'low', summary: 'x' } }), opts).html;
+    expect(unknown).toContain('background:#59636e');
+    expect(unknown).toContain('cause unknown');
     expect(renderEmail(resolvedOf(base), opts).html).toContain('background:#1a7f37');
   });
 });

@@ -22,28 +22,27 @@ function texts(m: SlackMessage): string[] {
 }
 
 describe('renderSlack', () => {
-  it('OOM document → header names namespace/workload and the cause in words; deciding fact, one fix, context with links', () => {
+  it('OOM document → header names namespace/workload and the cause in words; the deciding line, one fix, a footer with links and where the rest is', () => {
     const m = renderSlack(oomDocument(), { externalURL: EXT, details: 'thread' });
     expect(validateSlackPayload(m)).toBeUndefined();
-    // A warning is orange, not red.
+    // A sure fix: the wrench, whatever the severity.
     expect(m.blocks[0]).toEqual({
       type: 'header',
-      text: { type: 'plain_text', text: '🟠 payments/payment-svc: killed at its 512Mi memory limit', emoji: true },
+      text: { type: 'plain_text', text: '🔧 payments/payment-svc: killed at its 512Mi memory limit', emoji: true },
     });
-    expect(m.text).toBe('🟠 payments/payment-svc: killed at its 512Mi memory limit');
-    expect(texts(m)[1]).toBe(
-      '*Container status:* Last State: Terminated, Reason: OOMKilled, Exit Code: 137, ran 42s (14:03:10 → 14:03:52)\n*Pod spec:* resources.limits.memory: 512Mi, requests.memory: 256Mi',
-    );
+    expect(m.text).toBe('🔧 payments/payment-svc: killed at its 512Mi memory limit');
+    // One proof line: the kubelet's OOMKilled record, not the limit the header already names.
+    expect(texts(m)[1]).toBe('*Container status:* Last State: Terminated, Reason: OOMKilled, Exit Code: 137, ran 42s (14:03:10 → 14:03:52)');
     expect(texts(m)[2]).toMatch(
       /^\*Fix:\* Raise the memory limit of payment-svc \(Deployment\/payment-svc\)\n```\nkubectl patch deployment payment-svc -n payments/,
     );
     // Only the primary fix in the first message; the BackOff event is not proof when others exist.
     expect(allText(m)).not.toContain('kubectl top pod');
     expect(allText(m)).not.toContain('Back-off restarting');
+    expect(allText(m)).not.toContain('resources.limits.memory');
     const all = texts(m).join('\n');
-    expect(all).toContain('warning · KubePodCrashLooping');
-    expect(all).toContain('pod `payment-svc-7b9f6d-xk2p`');
-    expect(all).toContain('confidence high: the kubelet recorded OOMKilled');
+    expect(all).toContain('warning · confidence high: the kubelet recorded OOMKilled');
+    expect(all).toContain('_In the thread: verify, other fixes, log_');
     const silence = `${EXT}/#/silences/new?filter=${encodeURIComponent('{alertname="KubePodCrashLooping", namespace="payments", pod="payment-svc-7b9f6d-xk2p"}')}`;
     expect(all).toContain(`<${silence}|Silence>`);
     expect(all).toContain(
@@ -52,7 +51,22 @@ describe('renderSlack', () => {
     expect(m.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
   });
 
-  it('critical severity → red; info → blue; cluster and runbook from the alert', () => {
+  it('the state line: readiness, restarts and the last run, in one line after the proof', () => {
+    const base = oomDocument();
+    const doc = oomDocument({
+      cause: { id: 'app-crash', title: 'exit 1', confidence: 'high', summary: 'payment-svc exited with code 1.' },
+      target: { ...base.target, ready: false, restarts: 14, lastExit: { exitCode: 1, reason: 'Error', ranSeconds: 3 } },
+      evidence: [
+        { source: 'status', text: 'Last state: Terminated, reason Error, exit 1, ran 3s, finished 2026-04-09T14:03:25Z' },
+        { source: 'logs', text: '2026-04-09T14:03:24Z FATAL could not parse LISTEN_ADDR=tcp://10.96.0.7:8080' },
+      ],
+    });
+    const section = texts(renderSlack(doc, { externalURL: EXT, details: 'thread' }))[1];
+    // The log line decides (it names a value); its own time stamp and the bare exit record are left out.
+    expect(section).toBe('*Log:* `FATAL could not parse LISTEN_ADDR=tcp://10.96.0.7:8080`\nNot ready · 14 restarts · last run 3s, exit 1');
+  });
+
+  it('severity sets the urgency word, not the mark: critical in bold; info (nothing to do) → blue; cluster and runbook from the alert', () => {
     const base = oomDocument();
     const critical = oomDocument({
       alert: {
@@ -62,11 +76,15 @@ describe('renderSlack', () => {
       },
     });
     const m = renderSlack(critical, { externalURL: EXT, details: 'thread' });
-    expect(m.text).toMatch(/^🔴 /);
-    expect(allText(m)).toContain('critical · prod-eu-1 · KubePodCrashLooping');
+    expect(m.text).toMatch(/^🔧 /);
+    expect(allText(m)).toContain('*critical* · prod-eu-1 · confidence high');
     expect(allText(m)).toContain('<https://runbooks.example/oom|Runbook>');
     const info = oomDocument({ alert: { ...base.alert, labels: { ...base.alert.labels, severity: 'info' } } });
     expect(renderSlack(info, { externalURL: EXT, details: 'thread' }).text).toMatch(/^🔵 /);
+    const judge = oomDocument({ cause: { ...base.cause, confidence: 'medium' } });
+    expect(renderSlack(judge, { externalURL: EXT, details: 'thread' }).text).toMatch(/^🔶 /);
+    const unknown = oomDocument({ cause: { id: 'unknown', title: 'Cause not determined', confidence: 'low', summary: 'Not enough evidence.' } });
+    expect(renderSlack(unknown, { externalURL: EXT, details: 'thread' }).text).toMatch(/^❓ /);
   });
 
   it('details in a thread → no log excerpt in the main message; thread holds summary, other fixes, log, findings', () => {
@@ -94,33 +112,36 @@ describe('renderSlack', () => {
     expect(texts(renderSlack(doc, { externalURL: EXT, details: 'inline' })).join('\n')).not.toContain('When to escalate');
   });
 
-  it('incoming webhook → details inline: log excerpt of at most 8 lines with repeats collapsed', () => {
-    const lines = [
-      'starting',
-      ...Array.from({ length: 20 }, (_, i) => `2026-04-09T14:03:${String(10 + i).padStart(2, '0')}Z heartbeat ok`),
-      'a',
-      'b',
-      'c',
-      'd',
-      'e',
-      'f',
-      'boom',
-    ];
+  it('incoming webhook → one screen too: no log, verify or other fixes, one line saying where they are; the thread keeps the log', () => {
+    const lines = ['starting', ...Array.from({ length: 20 }, (_, i) => `2026-04-09T14:03:${String(10 + i).padStart(2, '0')}Z heartbeat ok`), 'a', 'boom'];
     const doc = oomDocument({ logs: { container: 'payment-svc', previous: true, excerpt: lines.join('\n'), truncated: false } });
     const m = renderSlack(doc, { externalURL: EXT, details: 'inline' });
-    const log = texts(m).find((t) => t.startsWith('*Log'));
-    expect(log).toBeDefined();
-    const body = (log ?? '').split('```')[1]?.trim().split('\n') ?? [];
-    expect(body.length).toBeLessThanOrEqual(8);
-    expect(body).toContain('boom');
+    expect(m.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    const all = texts(m).join('\n');
+    expect(all).not.toContain('boom');
+    expect(all).not.toContain('*Verify*');
+    expect(all).not.toContain('kubectl top pod');
+    expect(all).toContain('_Email and webhook document: verify, other fixes, log_');
     const full = renderSlackThread(doc, EXT);
     expect(allText(full)).toContain('… 19 more `heartbeat ok` lines …');
+  });
+
+  it('a fix longer than the first message holds → whole commands only, the rest named and in the thread', () => {
+    const base = oomDocument();
+    const long = (i: number): string => `kubectl annotate deployment payment-svc -n payments step-${i}=${'x'.repeat(130)}`;
+    const doc = oomDocument({ remedies: [{ title: 'Annotate it', commands: [1, 2, 3, 4, 5, 6].map(long) }, ...base.remedies.slice(1)] });
+    const first = texts(renderSlack(doc, { externalURL: EXT, details: 'thread' })).join('\n');
+    expect(first).toContain(long(3));
+    expect(first).not.toContain('step-4');
+    expect(first).not.toContain(TRUNCATION_MARKER);
+    expect(first).toContain("_In the thread: the fix's last 3 lines, verify, other fixes, log_");
+    expect(texts(renderSlackThread(doc, EXT)).join('\n')).toContain(long(6));
   });
 
   it('cluster text with & < > → escaped in every block and in the fallback text', () => {
     const doc = oomDocument({ cause: { id: 'app-crash', title: 'exit 1 <script>', confidence: 'medium', summary: 'a <@U123> & <!channel> b' } });
     const m = renderSlack(doc, { externalURL: EXT, details: 'inline' });
-    expect(m.text).toBe('🟠 payments/payment-svc: exits with an error');
+    expect(m.text).toBe('🔶 payments/payment-svc: exits with an error');
     for (const t of texts({ ...m, blocks: m.blocks.slice(1) })) {
       // Only our own links may open a `<`: `<http…|text>`.
       expect(t.replace(/<https?:\/\/[^|>\s]+\|[^>]+>/g, '')).not.toMatch(/[<>]/);

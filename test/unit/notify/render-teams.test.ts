@@ -72,9 +72,10 @@ describe('Teams Adaptive Card', () => {
     const card = post.attachments[0].content;
     expect(adaptiveCardError(card)).toBeUndefined();
     expect(card.version).toBe('1.4');
-    expect(card.body[0]).toMatchObject({ type: 'TextBlock', color: 'Warning', weight: 'Bolder', wrap: true });
-    expect(card.body[0]?.['text']).toBe('🟠 payments/payment-svc: killed at its 512Mi memory limit');
-    expect(card.fallbackText).toBe('🟠 payments/payment-svc: killed at its 512Mi memory limit');
+    // A sure fix: the wrench, in the accent colour, whatever the severity.
+    expect(card.body[0]).toMatchObject({ type: 'TextBlock', color: 'Accent', weight: 'Bolder', wrap: true });
+    expect(card.body[0]?.['text']).toBe('🔧 payments/payment-svc: killed at its 512Mi memory limit');
+    expect(card.fallbackText).toBe('🔧 payments/payment-svc: killed at its 512Mi memory limit');
     const lines = visibleLines(card);
     expect(lines[1]).toBe('Container status: Last State: Terminated, Reason: OOMKilled, Exit Code: 137, ran 42s (14:03:10 → 14:03:52)');
     expect(lines).toContain('Fix: Raise the memory limit of payment-svc (Deployment/payment-svc)');
@@ -97,7 +98,7 @@ describe('Teams Adaptive Card', () => {
     expect(lines.some((l) => l.startsWith('Left out'))).toBe(false);
   });
 
-  it('the header colour follows the severity: critical → Attention, info → Accent; restarts and cluster join the facts', () => {
+  it('the header mark and colour follow what the reader must do (sure fix, fix to judge, cause unknown), not the severity; restarts and cluster join the facts', () => {
     const base = oomDocument();
     const critical = renderTeamsCard(
       {
@@ -107,11 +108,21 @@ describe('Teams Adaptive Card', () => {
       },
       { externalURL: EXT },
     );
-    expect(critical.body[0]).toMatchObject({ color: 'Attention' });
-    expect(String(critical.body[0]?.['text'])).toMatch(/^🔴 /);
-    expect(visibleLines(critical)).toEqual(expect.arrayContaining(['Restarts: 14', 'Cluster: prod-eu-1']));
+    expect(critical.body[0]).toMatchObject({ color: 'Accent' });
+    expect(String(critical.body[0]?.['text'])).toMatch(/^🔧 /);
+    expect(visibleLines(critical)).toEqual(expect.arrayContaining(['Restarts: 14', 'Cluster: prod-eu-1', 'Alert: KubePodCrashLooping (critical)']));
+    const judge = renderTeamsCard({ ...base, cause: { ...base.cause, confidence: 'medium' } }, { externalURL: EXT });
+    expect(judge.body[0]).toMatchObject({ color: 'Warning' });
+    expect(String(judge.body[0]?.['text'])).toMatch(/^🔶 /);
+    const unknown = renderTeamsCard(
+      { ...base, cause: { id: 'unknown', title: 'Cause not determined', confidence: 'low', summary: 'x' } },
+      { externalURL: EXT },
+    );
+    expect(unknown.body[0]).toMatchObject({ color: 'Default' });
+    expect(String(unknown.body[0]?.['text'])).toMatch(/^❓ /);
     const info = renderTeamsCard({ ...base, alert: { ...base.alert, labels: { ...base.alert.labels, severity: 'info' } } }, { externalURL: EXT });
     expect(info.body[0]).toMatchObject({ color: 'Accent' });
+    expect(String(info.body[0]?.['text'])).toMatch(/^🔵 /);
   });
 
   it('Markdown in cluster text is escaped where Teams reads Markdown (header, facts) and kept as is in TextRuns', () => {

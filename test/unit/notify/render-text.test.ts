@@ -10,10 +10,10 @@ describe('renderText', () => {
     // Decision first: header, deciding fact, the fix, the context line; details after.
     expect(lines[0]).toBe('[FIRING] payments/payment-svc: killed at its 512Mi memory limit');
     expect(lines[1]).toBe('Container status: Last State: Terminated, Reason: OOMKilled, Exit Code: 137, ran 42s (14:03:10 → 14:03:52)');
-    expect(lines[4]).toBe('Fix: Raise the memory limit of payment-svc (Deployment/payment-svc)');
-    expect(lines[5]).toMatch(/^ {4}kubectl patch deployment payment-svc -n payments -p /);
+    expect(lines[3]).toBe('Fix: Raise the memory limit of payment-svc (Deployment/payment-svc)');
+    expect(lines[4]).toMatch(/^ {4}kubectl patch deployment payment-svc -n payments -p /);
     expect(out).toContain(
-      'warning · KubePodCrashLooping · pod payment-svc-7b9f6d-xk2p · container payment-svc · cause oom-killed · confidence high: the kubelet recorded OOMKilled',
+      'sure fix · warning · KubePodCrashLooping · pod payment-svc-7b9f6d-xk2p · container payment-svc · cause oom-killed · confidence high: the kubelet recorded OOMKilled',
     );
     expect(out).toMatch(/ {2}Owner +Deployment\/payment-svc/);
     expect(out).toContain('  - [events] Warning BackOff (x47 over 30m)');
