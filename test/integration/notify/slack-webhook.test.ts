@@ -28,7 +28,7 @@ describe('Slack incoming webhook sink', () => {
     expect((await h.notifier.deliver(batch([hugeDocument()]))).kind).toBe('delivered');
     expect(slack.messages).toHaveLength(1);
     // One screen, as blocks: header, proof and state, the fix, the footer.
-    expect(slack.messages[0]?.blocks?.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    expect(slack.messages[0]?.blocks?.map((b) => (b as { type: string }).type)).toEqual(['header', 'section', 'section', 'context']);
   });
 
   it('429 with Retry-After then OK → waits the Retry-After, delivers once', async () => {
