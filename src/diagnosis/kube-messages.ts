@@ -33,7 +33,7 @@ export function parseMissingObject(message: string): MissingObject | undefined {
   return undefined;
 }
 
-export type EntrypointProblem = 'not-found' | 'not-executable' | 'exec-format' | 'no-command';
+export type EntrypointProblem = 'not-found' | 'not-executable' | 'exec-format' | 'no-command' | 'crlf';
 
 export interface ExecFailure {
   problem: EntrypointProblem;
@@ -41,8 +41,28 @@ export interface ExecFailure {
   path?: string;
 }
 
-/** runc's exec errors inside StartError / RunContainerError messages and container stderr (§2). */
+/**
+ * A script saved with CRLF (Windows) line endings, as the shells and env(1) report the carriage
+ * return they read as part of a name: bash `/bin/sh^M: bad interpreter: No such file or directory`
+ * (bash prints the CR as ^M), env `'bash\r': No such file or directory`, bash `$'\r': command not
+ * found` for each blank line, and `set: illegal option -` for `set -e` followed by a CR.
+ */
+const CRLF = /(?:\^M|\r): bad interpreter|\\r': No such file or directory|\$'\\r': command not found|\bset: (?:line \d+: )?[Ii]llegal option -\s*$/;
+const INTERPRETER = /^(?:\S*\/)?(?:ba|da|a|z)?sh$|(?:^|\/)env$/;
+
+/** The CRLF failure a line reports, with the script it names when it names one. */
+export function parseCrlf(line: string): ExecFailure | undefined {
+  if (!CRLF.test(line)) return undefined;
+  const script = line
+    .split(': ')
+    .find((part) => /^\S+$/.test(part) && !/\^M|\r/.test(part) && !INTERPRETER.test(part) && (part.startsWith('/') || part.endsWith('.sh')));
+  return { problem: 'crlf', ...(script === undefined ? {} : { path: script }) };
+}
+
+/** runc's exec errors inside StartError / RunContainerError messages and container stderr (§2), and CRLF scripts. */
 export function parseExecFailure(message: string): ExecFailure | undefined {
+  const crlf = parseCrlf(message);
+  if (crlf !== undefined) return crlf;
   const quoted =
     /exec: "([^"]+)": (executable file not found in \$PATH|stat \S+: no such file or directory|no such file or directory|permission denied|exec format error)/.exec(
       message,

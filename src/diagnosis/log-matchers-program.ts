@@ -5,6 +5,7 @@
  * no multi-line shape (bad arguments, nginx `[emerg]`). Texts are the runtimes' own (runc's
  * libcontainer/init_linux.go; CPython, Go runtime, Node.js, HotSpot, Rust std, glibc/musl ld.so).
  */
+import { parseCrlf } from './kube-messages.ts';
 import { NGINX_UPSTREAM } from './log-matchers-access.ts';
 import type { LineMatcher as Matcher } from './log-signature-types.ts';
 
@@ -35,6 +36,8 @@ const runtimeOom: Matcher = (line) => {
 /** runc prints `exec /app/run: exec format error` to the container's stderr and exits 255
  * (https://github.com/opencontainers/runc/blob/main/libcontainer/init_linux.go). */
 const execError: Matcher = (line) => {
+  const crlf = parseCrlf(line);
+  if (crlf !== undefined) return { kind: 'exec-error', text: line, ...(crlf.path === undefined ? {} : { path: crlf.path }) };
   const runc = /^exec (\S+): (exec format error|no such file or directory|permission denied)$/.exec(line);
   if (runc) return { kind: 'exec-error', text: line, ...(runc[1] ? { path: runc[1] } : {}) };
   if (/exec user process caused:? "?(?:exec format error|no such file or directory|permission denied)/.test(line)) return { kind: 'exec-error', text: line };

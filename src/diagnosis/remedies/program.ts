@@ -8,6 +8,7 @@ import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { onNode } from './pod.ts';
+import { setFirst } from './user-values.ts';
 import { debugCopy, debugEphemeral, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
 function previousLog(clues: Clues, w: Workload): string {
@@ -52,11 +53,44 @@ export function appBugRemedies(clues: Clues, w: Workload, _fix: Extract<Fix, { k
   return [...out, ...rollbackRemedy(w)];
 }
 
+/** CRLF line endings: strip the carriage returns where the image is built, then look at the bytes in the image. */
+function crlfRemedies(clues: Clues, w: Workload, path: string | undefined): Remedy[] {
+  const image = clues.container?.image ?? 'IMAGE';
+  const script = path ?? '"$SCRIPT"';
+  const find =
+    path === undefined
+      ? [
+          `docker inspect ${shq(image)} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`,
+          setFirst(['SCRIPT'], 'the script the image runs (from the Entrypoint above)'),
+        ]
+      : [];
+  const copy = `${clues.podName}-debug`;
+  return [
+    {
+      title: `Convert ${path ?? 'the script'} to LF line endings where the image is built, then rebuild and roll out`,
+      commands: [
+        ...find,
+        `# Dockerfile, after the COPY of the script: RUN sed -i 's/\\r$//' ${path ?? '<the script>'}`,
+        `# keep it from coming back (git on Windows): echo '*.sh text eol=lf' >> .gitattributes && git add --renormalize .`,
+      ],
+    },
+    {
+      title: 'Check the line endings in the image: a \\r before each \\n is CRLF',
+      commands: [
+        ...(path === undefined ? find.slice(1) : []),
+        `kubectl debug ${shq(clues.podName)} ${ns(w)} -i --copy-to=${shq(copy)} --container=${shq(w.container)} -- od -c ${path === undefined ? script : shq(path)} | head -n 4`,
+        `kubectl delete pod ${shq(copy)} ${ns(w)}`,
+      ],
+    },
+  ];
+}
+
 export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'entrypoint' }>): Remedy[] {
   const c = clues.container;
   const image = c?.image ?? 'IMAGE';
   const out: Remedy[] = [];
   const target = fix.path ?? c?.command[0] ?? 'the entrypoint';
+  if (fix.problem === 'crlf') return [...crlfRemedies(clues, w, fix.path), ...rollbackRemedy(w)];
   if (fix.problem === 'exec-format') {
     const node = clues.pod?.nodeName;
     out.push({

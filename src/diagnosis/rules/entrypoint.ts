@@ -15,6 +15,7 @@ const WHY: Record<ExecFailure['problem'], string> = {
   'not-executable': 'the command exists but is not executable (permissions, or a directory)',
   'exec-format': 'the binary cannot run on this node: built for another CPU architecture, or a script without a #! line',
   'no-command': 'neither the pod spec nor the image defines a command to run',
+  crlf: 'the script has CRLF (Windows) line endings, so the kernel and the shell read a carriage return as part of the interpreter or command name (#!/bin/sh becomes /bin/sh\\r)',
 };
 
 /** The command line the pod spec sets, for the proof. */
@@ -34,7 +35,12 @@ export function entrypointVerdict(clues: Clues, exec: ExecFailure, place: Place,
     id: 'bad-entrypoint',
     place,
     confidence: 'high',
-    title: exec.problem === 'exec-format' ? `exec format error${path}` : `Cannot run${path || ' the entrypoint'}`,
+    title:
+      exec.problem === 'exec-format'
+        ? `exec format error${path}`
+        : exec.problem === 'crlf'
+          ? `CRLF line endings in${path || ' the entrypoint script'}`
+          : `Cannot run${path || ' the entrypoint'}`,
     summary: `${who(clues)} never starts its program: ${exec.path === undefined ? '' : `${exec.path}: `}${WHY[exec.problem]}.`,
     evidence: [...proof, ...commandLine(clues)],
     fix: { kind: 'entrypoint', problem: exec.problem, ...(exec.path === undefined ? {} : { path: exec.path }) },

@@ -5,6 +5,7 @@
 import type { Clues } from '../clues.ts';
 import { crashVerdict } from '../crash-verdict.ts';
 import type { EvidenceLine } from '../document.ts';
+import { parseCrlf } from '../kube-messages.ts';
 import { placeRank } from '../precedence.ts';
 import { describeExit } from '../signals.ts';
 import { lower, type Verdict } from '../verdict.ts';
@@ -98,7 +99,7 @@ export const exitCode: Rule = {
         if (t.exitCode === 127 && clues.signatures.some((s) => s.kind === 'missing-shared-library')) return [];
         const shell = clues.signatures.find((s) => s.kind === 'exec-error');
         const path = shell?.path;
-        const problem = t.exitCode === 126 ? 'not-executable' : 'not-found';
+        const problem = shell !== undefined && parseCrlf(shell.text) !== undefined ? 'crlf' : t.exitCode === 126 ? 'not-executable' : 'not-found';
         return [
           entrypointVerdict(clues, { problem, ...(path === undefined ? {} : { path }) }, 'exit-code', [
             ...statusLine(clues),

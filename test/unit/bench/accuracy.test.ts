@@ -13,7 +13,6 @@ const KNOWN_MISSES: ReadonlySet<string> = new Set<string>([
   'app-crash-env-order-not-expanded', // $(VAR) defined later in env is not named: the fix is the order
   'app-crash-go-nil-map-panic', // the program's own frame (file:line) is not quoted
   'app-crash-go-nil-pointer-own-frame', // likewise
-  'bad-entrypoint-crlf-bad-interpreter', // `/bin/sh^M` is quoted but CRLF is not named
 ]);
 
 const cases = loadCases(join(import.meta.dirname, '..', '..', '..', 'bench', 'cases'));
