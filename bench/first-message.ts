@@ -22,6 +22,7 @@ for (const details of ['thread', 'inline'] as const) {
 console.log(
   `deciding fact in the header or the proof line: ${goals.withFacts - goals.decidingMissed.length} of ${goals.withFacts} cases that name one (missed: ${goals.decidingMissed.join(', ') || 'none'})`,
 );
+console.log(`email, deciding fact before "More proof": ${goals.withFacts - goals.emailDecidingMissed.length} of ${goals.withFacts}`);
 console.log(
   goals.knownWithKind === 0
     ? `first Fix kind: not in the document yet (${goals.knownWithoutKind} known-cause messages with a fix)`

@@ -3,6 +3,7 @@
  * the sub-cause id and what the diagnosis said. Pure.
  */
 import type { CauseDetail, DiagnosisDocument } from '../diagnosis/document.ts';
+import { decidingWords } from './deciding-words.ts';
 import { oneLine, truncateWords } from './text.ts';
 
 const HEADER_CAUSE_MAX = 110;
@@ -117,15 +118,23 @@ function errorKind(title: string): string | undefined {
 export function causeInWords(doc: DiagnosisDocument): string {
   const { id, title, summary, detail } = doc.cause;
   const exit = exitOf(title);
+  // The deciding fact, when the evidence names it in a way a phrase reads (deciding-words.ts).
+  const fact = decidingWords(
+    doc.cause,
+    doc.evidence.map((e) => e.text),
+  );
   const words = ((): string => {
     switch (id) {
       case 'oom-killed': {
         const limit = /at its (\S+) memory limit/.exec(summary)?.[1];
         const killed = limit !== undefined ? `killed at its ${limit} memory limit` : 'killed by the kernel out of memory (no memory limit set)';
-        const how = wordsOf(detail, OOM_HOW);
+        const how = fact ?? wordsOf(detail, OOM_HOW);
         return how === undefined ? killed : `${killed}: ${how}`;
       }
+      case 'runtime-oom':
+        return fact === undefined ? firstLower(title) : `${firstLower(title)}: ${fact}`;
       case 'app-crash': {
+        if (fact !== undefined) return fact;
         const reach = /it could not reach (.+?)\.?$/.exec(summary)?.[1];
         if (reach !== undefined) return `cannot reach ${reach}`;
         const missing = /: (\S+) is missing from the image/.exec(summary)?.[1];
@@ -137,6 +146,7 @@ export function causeInWords(doc: DiagnosisDocument): string {
         return kind === undefined ? code : `${code} (${kind})`;
       }
       case 'liveness-probe': {
+        if (fact !== undefined) return fact;
         const probe = /its (liveness|startup|readiness) probe/.exec(summary)?.[1] ?? 'liveness';
         const why = clause(summary, /probe fails: /);
         return why === undefined ? `restarted by its failing ${probe} probe` : `${probe} probe fails: ${why}`;
@@ -172,9 +182,13 @@ export function causeInWords(doc: DiagnosisDocument): string {
 
 const ROLE_WORDS = { init: 'init container', sidecar: 'sidecar', additional: 'container' } as const;
 
-/** `payments/checkout (init container migrate): …`: the failing container is named when it is not the pod's only or main one. */
-export function headerLine(doc: DiagnosisDocument): string {
+/** `payments/checkout (init container migrate)`: the failing container is named when it is not the pod's only or main one. */
+export function workloadLabel(doc: DiagnosisDocument): string {
   const role = doc.target.containerRole;
   const which = role === undefined || doc.target.container === '' ? '' : ` (${ROLE_WORDS[role]} ${doc.target.container})`;
-  return oneLine(`${doc.target.namespace}/${workloadName(doc)}${which}: ${causeInWords(doc)}`);
+  return oneLine(`${doc.target.namespace}/${workloadName(doc)}${which}`);
+}
+
+export function headerLine(doc: DiagnosisDocument): string {
+  return oneLine(`${workloadLabel(doc)}: ${causeInWords(doc)}`);
 }

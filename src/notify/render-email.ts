@@ -5,11 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
-import { causeInWords, workloadName } from './cause-words.ts';
+import { causeInWords, workloadLabel } from './cause-words.ts';
 import { renderEmailHtml } from './email-html.ts';
 import { buildMessage } from './message.ts';
 import { renderText } from './render-text.ts';
-import { oneLine, truncateWords } from './text.ts';
+import { truncateWords } from './text.ts';
 
 export interface EmailMessage {
   subject: string;
@@ -47,7 +47,7 @@ export function emailSubject(doc: DiagnosisDocument): string {
   const m = buildMessage(doc, { externalURL: '' });
   const status = m.resolution === undefined ? 'FIRING' : m.resolution.healthy ? 'RESOLVED' : 'RESOLVED, STILL FAILING';
   // The cause leads: an inbox list shows a subject's first 50-70 characters, and the cause decides whether to open it.
-  const where = truncateWords(oneLine(`${doc.target.namespace}/${workloadName(doc)}`), 90);
+  const where = truncateWords(workloadLabel(doc), 90);
   return `${truncateWords(`[${status}] ${causeInWords(doc)}`, SUBJECT_MAX - where.length - 3)} — ${where}`;
 }
 

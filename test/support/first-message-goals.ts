@@ -7,7 +7,9 @@
  */
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { buildMessage } from '../../src/notify/message.ts';
+import { emailSubject } from '../../src/notify/render-email.ts';
 import { renderSlack } from '../../src/notify/render-slack.ts';
+import { renderText } from '../../src/notify/render-text.ts';
 import { visibleLines } from '../../src/notify/slack-blocks.ts';
 import { type BenchCaseDocument, CORPUS_EXTERNAL_URL } from './corpus-documents.ts';
 
@@ -19,6 +21,8 @@ export interface CaseOutcome {
   length: Record<SlackDetails, number>;
   /** Undefined when the case names no fact; else whether the header or the proof line quotes one. */
   decidingShown?: boolean;
+  /** Likewise for the email: in its subject, its top or "What happened", not only under "More proof". */
+  emailDecidingShown?: boolean;
   /** Whether the cause is known (not `unknown`), and the first Fix's kind when the document gives one. */
   causeKnown: boolean;
   hasFix: boolean;
@@ -33,6 +37,7 @@ export interface Goals {
   /** Cases with facts, and those whose header or proof line holds none of them. */
   withFacts: number;
   decidingMissed: string[];
+  emailDecidingMissed: string[];
   /** Known-cause messages whose document says what kind the first Fix is, and those where it is a diagnostic step. */
   knownWithKind: number;
   knownWithoutKind: number;
@@ -83,6 +88,13 @@ export const DECIDING_FACT: Readonly<Record<string, string>> = {
   'unschedulable-insufficient-memory-and-taint': 'Insufficient memory',
 };
 
+/** The email a reader reads before "More proof": the subject, the first screen and "What happened" (its text part, which the HTML part follows). */
+export function emailHead(document: DiagnosisDocument): string {
+  const text = renderText(document, { color: false });
+  const more = text.indexOf('\nMore proof\n');
+  return `${emailSubject(document)}\n${more < 0 ? text : text.slice(0, more)}`;
+}
+
 export function outcomeOf(c: BenchCaseDocument): CaseOutcome {
   const d = c.document;
   const shown = headerAndProof(d);
@@ -92,7 +104,7 @@ export function outcomeOf(c: BenchCaseDocument): CaseOutcome {
   return {
     id: c.id,
     length: { thread: firstMessageText(d, 'thread').length, inline: firstMessageText(d, 'inline').length },
-    ...(facts.length === 0 ? {} : { decidingShown: facts.some((f) => shown.includes(f)) }),
+    ...(facts.length === 0 ? {} : { decidingShown: facts.some((f) => shown.includes(f)), emailDecidingShown: facts.some((f) => emailHead(d).includes(f)) }),
     causeKnown: d.cause.id !== 'unknown',
     hasFix: d.remedies.length > 0,
     ...(kind === undefined ? {} : { firstFixKind: kind }),
@@ -113,6 +125,7 @@ export function measureGoals(cases: readonly BenchCaseDocument[]): Goals {
     over1100: per((xs) => xs.filter((x) => x > 1100).length),
     withFacts: outcomes.filter((o) => o.decidingShown !== undefined).length,
     decidingMissed: outcomes.filter((o) => o.decidingShown === false).map((o) => o.id),
+    emailDecidingMissed: outcomes.filter((o) => o.emailDecidingShown === false).map((o) => o.id),
     knownWithKind: known.filter((o) => o.firstFixKind !== undefined).length,
     knownWithoutKind: known.filter((o) => o.firstFixKind === undefined).length,
     diagnosticFirst: known.filter((o) => o.firstFixKind === 'diagnostic').map((o) => o.id),

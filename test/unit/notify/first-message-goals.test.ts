@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildMessage } from '../../../src/notify/message.ts';
+import { emailSubject } from '../../../src/notify/render-email.ts';
 import { renderSlack } from '../../../src/notify/render-slack.ts';
 import { benchCaseDocuments, CORPUS_EXTERNAL_URL } from '../../support/corpus-documents.ts';
 import { firstMessageText, measureGoals } from '../../support/first-message-goals.ts';
@@ -32,6 +33,17 @@ describe('first message goals over bench/cases', () => {
   it('the deciding fact is in the header or the proof line in all but 2 of each 30', () => {
     expect(goals.withFacts).toBeGreaterThan(goals.cases * 0.8);
     expect(goals.decidingMissed.length, goals.decidingMissed.join(', ')).toBeLessThanOrEqual(Math.floor((goals.cases * 2) / 30));
+  });
+
+  it('the email: the deciding fact before "More proof" (subject, first screen, What happened) as often; the subject leads with the cause, then the workload', () => {
+    expect(goals.emailDecidingMissed.length, goals.emailDecidingMissed.join(', ')).toBeLessThanOrEqual(goals.decidingMissed.length);
+    for (const { document } of cases) {
+      const subject = emailSubject(document);
+      const { header } = buildMessage(document, { externalURL: CORPUS_EXTERNAL_URL }).first;
+      // The header's cause words, then " — namespace/workload".
+      expect(subject.startsWith(`[FIRING] ${header.slice(header.indexOf(': ') + 2).slice(0, 40)}`), subject).toBe(true);
+      expect(subject).toContain(` — ${document.target.namespace}/`);
+    }
   });
 
   // The document's `kind` on each remedy is the remedy side's (#28 items 1, 3, 4); until it is in the
