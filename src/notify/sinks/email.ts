@@ -2,7 +2,15 @@
  * Email through any SMTP server (sink type 'email') with nodemailer. SMTP reply codes decide retries
  * (RFC 5321 §4.2.1: 4yz transient, 5yz permanent). The password comes from the resolved spec and is
  * put into the connection URL only here; it is never logged (nodemailer's logger stays off).
+ *
+ * A mail whose every byte went out and whose reply then never came (a timeout, the connection cut) is
+ * not sent again: the server may have taken it, and RFC 5321 §4.5.3.2.6 names exactly this as how
+ * mail gets delivered twice. It is reported as maybe sent (SinkOutcomeUnknownError). A failure before
+ * the end of the message is retried: nothing was taken then. Once a 250 for the message has come,
+ * the mail is sent, whatever happens to the connection after it.
  */
+
+import { Transform } from 'node:stream';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
@@ -10,7 +18,7 @@ import { nonEmpty } from '../../config/env-values.ts';
 import type { DiagnosisDocument } from '../../diagnosis/document.ts';
 import { memoryChart } from '../../history/chart-png.ts';
 import { createBoundedMap } from '../bounded-map.ts';
-import { SinkTimeoutError, SmtpError } from '../errors.ts';
+import { SinkOutcomeUnknownError, SinkTimeoutError, SmtpError } from '../errors.ts';
 import { renderEmail } from '../render-email.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
 import { oneLine, truncate } from '../text.ts';
@@ -45,6 +53,27 @@ function toSmtpError(err: unknown): SmtpError {
   });
 }
 
+/** Where a message tells the sink that all of it went into DATA (a field of the message nodemailer passes on to its plugins). */
+const ON_WHOLE_MESSAGE = 'crashtriageOnWholeMessage';
+
+/**
+ * A pass-through as the message's last transform that calls back once the message has been read to
+ * its end. With no buffer of its own (highWaterMark 0) each chunk waits for the SMTP data stream to
+ * take it, so the end comes after DATA was accepted and the last bytes were handed to the socket,
+ * not while the message is composed ahead of the envelope.
+ */
+function wholeMessageMark(done: () => void): Transform {
+  return new Transform({
+    readableHighWaterMark: 0,
+    writableHighWaterMark: 0,
+    transform: (chunk, _encoding, callback) => callback(null, chunk),
+    flush: (callback) => {
+      done();
+      callback();
+    },
+  });
+}
+
 function addressOf(a: string | { address: string }): string {
   return typeof a === 'string' ? a : a.address;
 }
@@ -57,7 +86,15 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
   // nodemailer is loaded on first use: a service without an email sink never pays for it (~20 MiB).
   let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
   const transporter = (): Promise<Transporter<SMTPTransport.SentMessageInfo>> =>
-    (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(transportOptions)));
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => {
+      const t = nodemailer.createTransport(transportOptions);
+      t.use('stream', (mail, next) => {
+        const done = (mail.data as Record<string, unknown>)[ON_WHOLE_MESSAGE];
+        if (typeof done === 'function') mail.message.transform(() => wholeMessageMark(done as () => void));
+        next();
+      });
+      return t;
+    }));
   const transportOptions = {
     url: connectionUrl(spec),
     connectionTimeout: deps.timeoutMs,
@@ -84,7 +121,11 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
       const done = acceptedBy.get(ctx.idempotencyKey) ?? new Set<string>();
       const remaining = spec.to.filter((to) => !done.has(to.toLowerCase()));
       if (remaining.length === 0) return;
+      let wholeMessageSent = false;
       const message = {
+        [ON_WHOLE_MESSAGE]: () => {
+          wholeMessageSent = true;
+        },
         // nodemailer 10 closes the SMTP connection of a message whose signal aborts (its README,
         // "Cancelling a send"); @types/nodemailer does not declare the option yet.
         signal: ctx.signal,
@@ -103,7 +144,13 @@ export function createEmailSink(spec: EmailSinkSpec, deps: SinkDeps): Sink {
           : { attachments: [{ filename: chart.filename, content: chart.png, contentType: 'image/png', cid, contentDisposition: 'inline' as const }] }),
       };
       const info = await (await transporter()).sendMail(message).catch((err: unknown) => {
-        if ((err as { code?: unknown }).code === 'EABORT' || ctx.signal.aborted) {
+        // No reply to the end of the message: a server reply (4xx, 5xx) would carry its code.
+        const aborted = (err as { code?: unknown }).code === 'EABORT' || ctx.signal.aborted;
+        if (wholeMessageSent && typeof (err as { responseCode?: unknown }).responseCode !== 'number') {
+          const what = aborted ? 'no SMTP reply within the attempt timeout' : toSmtpError(err).message;
+          throw new SinkOutcomeUnknownError(`${what}, after the whole message was sent: the SMTP server may have taken it`, { cause: err });
+        }
+        if (aborted) {
           throw new SinkTimeoutError('SMTP server did not finish within the attempt timeout', { cause: err });
         }
         throw toSmtpError(err);

@@ -2,8 +2,9 @@
  * SMTP servers that stall, as overloaded or half-broken relays do: one that accepts and never greets,
  * one that greets and then goes silent, one that stops answering after DATA, and a tarpit that answers
  * EHLO one continuation line at a time, never finishing (no silence for a socket timeout to see). Every attempt ends at
- * its timeout, the delivery is retried later (Alertmanager resends), and no connection is left open:
- * the sockets are counted on the server side.
+ * its timeout and no connection is left open (the sockets are counted on the server side). Before the
+ * whole message went out the delivery is retried later (Alertmanager resends); a server silent after
+ * the end of the message may have taken it, so that one is not sent again (RFC 5321 §4.5.3.2.6).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,22 +85,34 @@ afterEach(async () => {
 const ATTEMPT_MS = 300;
 
 describe('a stalled SMTP server', () => {
-  it.each<Stall>(['before-greeting', 'after-greeting', 'after-data', 'tarpit'])(
-    '%s: every attempt times out, retry-later, and no socket stays open',
-    async (stall) => {
-      server = await startStallingServer(stall);
-      const h = harness({
-        sinks: { email: { type: 'email', smtpUrl: `smtp://127.0.0.1:${server.port}`, from: 'alerts@example.com', to: ['oncall@example.com'] } },
-        sinkTimeoutMs: ATTEMPT_MS,
-        budgetMs: 3 * ATTEMPT_MS,
-      });
-      const outcome = await h.notifier.deliver(batch([oomDocument()]));
-      expect(outcome.kind).toBe('retry-later');
-      expect(JSON.stringify(outcome)).toMatch(/timeout|timed out|ETIMEDOUT/i);
-      expect(server.accepted()).toBeGreaterThanOrEqual(1);
-      // Closed by us when the attempt ended, not left to the server or a later socket timeout.
-      const s = server;
-      await waitFor(`the ${s.open()} open SMTP connection(s) to close`, () => (s.open() === 0 ? true : undefined), 200);
-    },
-  );
+  it.each<Stall>(['before-greeting', 'after-greeting', 'tarpit'])('%s: every attempt times out, retry-later, and no socket stays open', async (stall) => {
+    server = await startStallingServer(stall);
+    const h = harness({
+      sinks: { email: { type: 'email', smtpUrl: `smtp://127.0.0.1:${server.port}`, from: 'alerts@example.com', to: ['oncall@example.com'] } },
+      sinkTimeoutMs: ATTEMPT_MS,
+      budgetMs: 3 * ATTEMPT_MS,
+    });
+    const outcome = await h.notifier.deliver(batch([oomDocument()]));
+    expect(outcome.kind).toBe('retry-later');
+    expect(JSON.stringify(outcome)).toMatch(/timeout|timed out|ETIMEDOUT/i);
+    expect(server.accepted()).toBeGreaterThanOrEqual(1);
+    // Closed by us when the attempt ended, not left to the server or a later socket timeout.
+    const s = server;
+    await waitFor(`the ${s.open()} open SMTP connection(s) to close`, () => (s.open() === 0 ? true : undefined), 200);
+  });
+
+  it('after-data: the whole message went out, then no reply → one attempt, maybe sent, not retried, no socket left open', async () => {
+    server = await startStallingServer('after-data');
+    const h = harness({
+      sinks: { email: { type: 'email', smtpUrl: `smtp://127.0.0.1:${server.port}`, from: 'alerts@example.com', to: ['oncall@example.com'] } },
+      sinkTimeoutMs: ATTEMPT_MS,
+      budgetMs: 3 * ATTEMPT_MS,
+    });
+    expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
+    expect(server.accepted()).toBe(1);
+    expect(await h.delivered('email', 'maybe_sent')).toBe(1);
+    expect(h.logs.find((l) => l.includes('may have been posted'))).toContain('no SMTP reply within the attempt timeout, after the whole message was sent');
+    const s = server;
+    await waitFor(`the ${s.open()} open SMTP connection(s) to close`, () => (s.open() === 0 ? true : undefined), 200);
+  });
 });
