@@ -118,3 +118,8 @@ export async function startPeerServer<Script>(
       }),
   };
 }
+
+/** The rows of a reply table with this meaning, as [name, row] pairs for `it.each`. */
+export function rowsMeaning<Row extends { meaning: string }>(table: Record<string, Row>, meaning: Row['meaning']): [string, Row][] {
+  return Object.entries(table).filter(([, row]) => row.meaning === meaning);
+}

@@ -4,12 +4,14 @@
  */
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 import type { Config, ResolvedSink, RouteSpec } from '../../../src/config/config.ts';
 import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
 import { createMetrics, type Metrics } from '../../../src/metrics.ts';
 import type { DeliveryLedger } from '../../../src/notify/delivery-ledger.ts';
 import { createNotifier, type DeliveryBatch, type Notifier } from '../../../src/notify/notifier.ts';
 import { type RetryPolicy, rapidRetryPolicy } from '../../../src/notify/retry-policy.ts';
+import { type SlackStandin, startSlackStandin } from '../../support/slack-standin.ts';
 
 export interface Harness {
   notifier: Notifier;
@@ -81,4 +83,20 @@ export const GROUP_KEY = '{}/{alertname=~"KubePodCrashLooping|KubePodNotReady"}:
 
 export function batch(documents: DiagnosisDocument[]): DeliveryBatch {
   return { groupKey: GROUP_KEY, receiver: 'crashtriage', externalURL: 'http://alertmanager.example:9093', documents };
+}
+
+/** A Slack stand-in started before each test of the file and closed after it; call to get the current one. */
+export function slackStandinPerTest(): () => SlackStandin {
+  let slack: SlackStandin | undefined;
+  beforeEach(async () => {
+    slack = await startSlackStandin();
+  });
+  afterEach(async () => {
+    await slack?.close();
+    slack = undefined;
+  });
+  return () => {
+    if (slack === undefined) throw new Error('the Slack stand-in runs only inside a test');
+    return slack;
+  };
 }

@@ -5,30 +5,23 @@
  * is counted as maybe posted and kept as sent, and a resend posts nothing. chat.update only sets a
  * message's content, so it is retried.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DiagnosisDocument, IncidentRef } from '../../../src/diagnosis/document.ts';
 import { withHistory } from '../../fixtures/memory/document.ts';
 import { leak } from '../../fixtures/memory/shapes.ts';
 import { oomDocument, resolvedOf } from '../../fixtures/notify/documents.ts';
-import { type SlackStandin, startSlackStandin } from '../../support/slack-standin.ts';
-import { batch, harness } from './harness.ts';
+import { batch, harness, slackStandinPerTest } from './harness.ts';
 
-let slack: SlackStandin;
-beforeEach(async () => {
-  slack = await startSlackStandin();
-});
-afterEach(async () => {
-  await slack.close();
-});
+const slack = slackStandinPerTest();
 
 const setup = (sinkTimeoutMs?: number) =>
   harness({
-    sinks: { slack: { type: 'slack-api', botToken: slack.token, channel: slack.channel, apiUrl: slack.apiUrl } },
+    sinks: { slack: { type: 'slack-api', botToken: slack().token, channel: slack().channel, apiUrl: slack().apiUrl } },
     ...(sinkTimeoutMs === undefined ? {} : { sinkTimeoutMs }),
   });
-const topLevel = () => slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined);
-const replies = () => slack.messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts !== undefined);
-const postCalls = () => slack.messages.filter((m) => m.via === 'chat.postMessage').length;
+const topLevel = () => slack().messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined);
+const replies = () => slack().messages.filter((m) => m.via === 'chat.postMessage' && m.thread_ts !== undefined);
+const postCalls = () => slack().messages.filter((m) => m.via === 'chat.postMessage').length;
 
 function incidentDoc(pod: string, fingerprint: string, news: IncidentRef['news']): DiagnosisDocument {
   const doc = oomDocument();
@@ -49,25 +42,25 @@ function incidentDoc(pod: string, fingerprint: string, news: IncidentRef['news']
 describe('Slack Web API sink: an answer lost after Slack took the request', () => {
   it('chat.postMessage reset after the post → not sent again, counted as maybe posted, the resend posts nothing', async () => {
     const h = setup();
-    slack.dropAnswers({ method: 'chat.postMessage', times: 1 });
+    slack().dropAnswers({ method: 'chat.postMessage', times: 1 });
     expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
     expect(topLevel()).toHaveLength(1);
     // No ts came back: there is no thread to reply in.
     expect(replies()).toHaveLength(0);
-    expect(slack.requestCount()).toBe(1);
+    expect(slack().requestCount()).toBe(1);
     expect(await h.delivered('slack', 'maybe_sent')).toBe(1);
     expect(await h.delivered('slack', 'sent')).toBe(0);
     expect(h.logs.find((l) => l.includes('may have been posted'))).toContain('Slack (chat.postMessage) may have posted it');
     await h.notifier.deliver(batch([oomDocument()]));
-    expect(slack.requestCount()).toBe(1);
+    expect(slack().requestCount()).toBe(1);
     expect(await h.delivered('slack', 'duplicate')).toBe(1);
   });
 
   it('chat.postMessage answered after the attempt timeout → posted once, not retried', async () => {
     const h = setup(300);
-    slack.delayAnswers(1000);
+    slack().delayAnswers(1000);
     expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });
-    expect(slack.requestCount()).toBe(1);
+    expect(slack().requestCount()).toBe(1);
     expect(topLevel()).toHaveLength(1);
     expect(await h.delivered('slack', 'maybe_sent')).toBe(1);
   });
@@ -75,24 +68,24 @@ describe('Slack Web API sink: an answer lost after Slack took the request', () =
   it('the thread reply reset after the post → not sent again; the chart upload after it still runs', async () => {
     const h = setup();
     const END = 1_800_000_000;
-    slack.dropAnswers({ method: 'chat.postMessage', skip: 1, times: 1 });
+    slack().dropAnswers({ method: 'chat.postMessage', skip: 1, times: 1 });
     expect(await h.notifier.deliver(batch([withHistory(leak({ end: END }), END)]))).toEqual({ kind: 'delivered', permanentFailures: [] });
     expect(topLevel()).toHaveLength(1);
     expect(replies()).toHaveLength(1);
-    expect(slack.uploads).toHaveLength(1);
-    expect(slack.uploads[0]?.thread_ts).toBe(topLevel()[0]?.ts);
+    expect(slack().uploads).toHaveLength(1);
+    expect(slack().uploads[0]?.thread_ts).toBe(topLevel()[0]?.ts);
     expect(await h.delivered('slack', 'maybe_sent')).toBe(1);
     await h.notifier.deliver(batch([withHistory(leak({ end: END }), END)]));
     expect(replies()).toHaveLength(1);
-    expect(slack.uploads).toHaveLength(1);
+    expect(slack().uploads).toHaveLength(1);
   });
 
   it('files.completeUploadExternal reset after the chart was shared → shared once', async () => {
     const h = setup();
     const END = 1_800_000_000;
-    slack.dropAnswers({ method: 'files.completeUploadExternal', times: 1 });
+    slack().dropAnswers({ method: 'files.completeUploadExternal', times: 1 });
     expect((await h.notifier.deliver(batch([withHistory(leak({ end: END }), END)]))).kind).toBe('delivered');
-    expect(slack.uploads).toHaveLength(1);
+    expect(slack().uploads).toHaveLength(1);
     expect(topLevel()).toHaveLength(1);
     expect(await h.delivered('slack', 'maybe_sent')).toBe(1);
   });
@@ -101,9 +94,9 @@ describe('Slack Web API sink: an answer lost after Slack took the request', () =
     const h = setup();
     const firing = oomDocument();
     await h.notifier.deliver(batch([firing]));
-    slack.dropAnswers({ method: 'chat.update', times: 1 });
+    slack().dropAnswers({ method: 'chat.update', times: 1 });
     expect(await h.notifier.deliver(batch([resolvedOf(firing)]))).toEqual({ kind: 'delivered', permanentFailures: [] });
-    const updates = slack.messages.filter((m) => m.via === 'chat.update');
+    const updates = slack().messages.filter((m) => m.via === 'chat.update');
     expect(updates).toHaveLength(2);
     expect(updates[1]).toEqual(updates[0]);
     expect(topLevel()).toHaveLength(1);
@@ -116,7 +109,7 @@ describe('Slack Web API sink: an answer lost after Slack took the request', () =
     const h = setup();
     const firing = oomDocument();
     await h.notifier.deliver(batch([firing]));
-    slack.dropAnswers({ method: 'chat.postMessage', times: 1 });
+    slack().dropAnswers({ method: 'chat.postMessage', times: 1 });
     expect((await h.notifier.deliver(batch([resolvedOf(firing)]))).kind).toBe('delivered');
     expect(replies()).toHaveLength(2);
     expect(await h.delivered('slack', 'maybe_sent')).toBe(1);
@@ -126,7 +119,7 @@ describe('Slack Web API sink: an answer lost after Slack took the request', () =
 
   it("an incident's first post reset → the next pod of the incident does not post the incident a second time", async () => {
     const h = setup();
-    slack.dropAnswers({ method: 'chat.postMessage', times: 1 });
+    slack().dropAnswers({ method: 'chat.postMessage', times: 1 });
     await h.notifier.deliver(batch([incidentDoc('payment-svc-7b9f6d-xk2p', 'a1b2c3d4e5f60718', 'opened')]));
     expect(topLevel()).toHaveLength(1);
     await h.notifier.deliver(batch([incidentDoc('payment-svc-7b9f6d-q8zt4', 'b2c3d4e5f6071829', 'joined')]));
@@ -142,12 +135,12 @@ describe('Slack Web API sink: an answer lost after Slack took the request', () =
       const doc = incidentDoc('payment-svc-7b9f6d-xk2p', fingerprint, 'opened');
       return { ...doc, incident: { ...(doc.incident as IncidentRef), storm: { id: 'storm-payments', news: 'opened', lines } } };
     };
-    slack.dropAnswers({ method: 'chat.postMessage', times: 1 });
+    slack().dropAnswers({ method: 'chat.postMessage', times: 1 });
     await h.notifier.deliver(batch([stormed('a1b2c3d4e5f60718', ['Crash-loop storm in payments: 4 workloads', 'payment-svc: OOMKilled'])]));
     await h.notifier.deliver(
       batch([stormed('b2c3d4e5f6071829', ['Crash-loop storm in payments: 5 workloads', 'payment-svc: OOMKilled', 'ledger: OOMKilled'])]),
     );
     expect(topLevel()).toHaveLength(1);
-    expect(slack.requestCount()).toBe(1);
+    expect(slack().requestCount()).toBe(1);
   });
 });
