@@ -64,6 +64,8 @@ function what(sig: LogSignature | undefined, dep: LogSignature | undefined): str
         ? `a dependency refused the connection (${sig.text})`
         : `it could not reach ${sig.endpoint} (${FAILURE[sig.failure ?? 'refused']})`;
     case 'error-log':
+      // A shell trace names the command that printed it (log-reader.ts: withShellCommand).
+      if (sig.command !== undefined) return `${sig.command.replace(/^\++ /, '')} failed: ${sig.text.replace(/\.$/, '')}${reach}`;
       return `its last ${sig.fatal === true ? 'fatal' : 'error'} log line says: ${sig.text}${reach}`;
     default:
       return `${sig.text}${reach}`;

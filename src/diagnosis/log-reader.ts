@@ -54,7 +54,7 @@ export function findSignatures(lines: readonly string[]): LogSignature[] {
       : sig;
   const single: LogSignature[] = [];
   lines.forEach((line, index) => {
-    const found = matchLine(line, index);
+    const found = matchLine(line, index) ?? tracedFailure(lines, index);
     if (found === undefined) return;
     const sig = entryScript(found);
     // A crash shape owns its line; an error level adds nothing to it.
@@ -72,6 +72,24 @@ export function findSignatures(lines: readonly string[]): LogSignature[] {
   });
   const rest = crashes.filter((c) => !single.some((s) => s.index === c.index && replaces(s)));
   return [...rest, ...merged].sort((a, b) => a.index - b.index).map((s) => withShellCommand(s, lines));
+}
+
+/**
+ * In a shell trace (`set -x`), `iptables: Chain already exists.` right after `+ iptables -t nat -N …`
+ * is that command's failure, however plain its words: a program's message prefixed with its own
+ * name, printed within a few lines of the trace line that ran it. It decides when nothing more
+ * specific does, so it is quoted whole even when a long dump follows it (istio-init's iptables-save).
+ */
+function tracedFailure(lines: readonly string[], index: number): LogSignature | undefined {
+  const line = cut(lines[index] ?? '').trim();
+  const m = /^([\w.-]+)(?: v\d[\w.]*(?: \(\w+\))?)?: (?=\S)/.exec(line);
+  if (m?.[1] === undefined) return undefined;
+  for (let i = index - 1; i >= 0 && i >= index - 3; i--) {
+    const traced = /^\++ (\S+)/.exec((lines[i] ?? '').trim())?.[1];
+    if (traced === undefined) continue;
+    return traced === m[1] || traced.endsWith(`/${m[1]}`) ? { kind: 'error-log', index, related: [], text: line } : undefined;
+  }
+  return undefined;
 }
 
 /** How far back a `+ command` line still explains an error line (its output may run a few lines). */
