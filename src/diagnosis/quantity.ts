@@ -36,9 +36,13 @@ export function formatMemory(bytes: number): string {
  * 256Mi above, so the number reads as a deliberate choice.
  */
 export function doubledLimit(bytes: number): number {
-  const doubled = bytes * 2;
-  const step = doubled < GI ? 64 * MI : 256 * MI;
-  return Math.ceil(doubled / step) * step;
+  return roundedUp(bytes * 2);
+}
+
+/** A suggested size: rounded up to 64Mi below 1Gi and to 256Mi above, like doubledLimit. */
+export function roundedUp(bytes: number): number {
+  const step = bytes < GI ? 64 * MI : 256 * MI;
+  return Math.ceil(bytes / step) * step;
 }
 
 /** Megabytes (MiB) for runtime flags such as --max-old-space-size. */

@@ -6,9 +6,10 @@
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { fitHeapOptions, HEAP_SHARE, type HeapFlag, heapFlag } from '../heap-flags.ts';
+import { kernelOomKill } from '../kernel-oom.ts';
 import { killedAtStart } from '../kill-timing.ts';
 import type { Runtime } from '../log-signature-types.ts';
-import { doubledLimit, formatMemory, parseMemory, toMiB } from '../quantity.ts';
+import { doubledLimit, formatMemory, parseMemory, roundedUp, toMiB } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { setFirst } from './user-values.ts';
@@ -48,15 +49,26 @@ export function memoryLimitRemedies(clues: Clues, w: Workload): Remedy[] {
       commands: setMemory(w, next, guaranteed ? next : undefined),
     });
   } else {
+    // Without a limit nothing says what it needs: a number from its request is a guess that only moves
+    // the kill into the container. Take what it held (the kernel's anon-rss), else its measured peak.
     const node = clues.pod?.nodeName;
-    const base = request === undefined ? undefined : parseMemory(request);
+    const kernel = kernelOomKill(clues);
+    const selector = `namespace=${JSON.stringify(w.namespace)},container=${JSON.stringify(w.container)}`;
+    const fromKernel = kernel === undefined ? undefined : formatMemory(roundedUp(kernel.anonRssBytes * 1.25));
     out.push({
-      title: 'Give the container a memory limit so the kernel kills it, not its neighbours',
+      title:
+        kernel === undefined || fromKernel === undefined
+          ? 'Give the container a memory limit above its measured peak, so the kernel kills it, not its neighbours'
+          : `Give the container a memory limit above the ${formatMemory(kernel.anonRssBytes)} it held when killed: ${fromKernel} (+25%), or make it use less; a smaller limit only moves the kill into the container`,
       commands: [
         ...(node === undefined ? [] : [`kubectl describe node ${shq(node)}`, `kubectl top node ${shq(node)}`]),
-        ...(base === undefined
-          ? [setFirst(['MEMORY_LIMIT'], 'the measured peak plus headroom (e.g. 1.5× it, such as 768Mi)'), ...setMemory(w, '"$MEMORY_LIMIT"', undefined)]
-          : setMemory(w, formatMemory(doubledLimit(base)), undefined)),
+        ...(fromKernel === undefined
+          ? [
+              `# Prometheus: max_over_time(container_memory_working_set_bytes{${selector}}[7d])`,
+              setFirst(['MEMORY_LIMIT'], 'that peak plus headroom (e.g. 1.25× it)'),
+              ...setMemory(w, '"$MEMORY_LIMIT"', undefined),
+            ]
+          : setMemory(w, fromKernel, undefined)),
       ],
     });
   }

@@ -8,10 +8,11 @@ import type { Clues } from '../clues.ts';
 import { humanDuration } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
 import { describeHeapFlag, heapFlag, leavesNoRoom } from '../heap-flags.ts';
+import { kernelOomKill } from '../kernel-oom.ts';
 import { killedAtStart } from '../kill-timing.ts';
 import { imageInMessage, type MissingObject, parseExecFailure, parseImageProblem, parseMissingObject } from '../kube-messages.ts';
 import type { Place } from '../precedence.ts';
-import { parseMemory } from '../quantity.ts';
+import { formatMemory, parseMemory } from '../quantity.ts';
 import type { Verdict } from '../verdict.ts';
 import { entrypointVerdict } from './entrypoint.ts';
 import { eventLine, memoryLimit, type Rule, statusLine, waitingLine, who } from './rule.ts';
@@ -127,6 +128,8 @@ export const oomKilled: Rule = {
     const heapLine: EvidenceLine[] =
       noRoom === undefined || limitBytes === undefined ? [] : [{ source: 'spec', text: describeHeapFlag(noRoom, limit ?? '', limitBytes) }];
     const ran = t.runSeconds === undefined ? '' : ` after running ${humanDuration(t.runSeconds)}`;
+    const kernel = limit === undefined ? kernelOomKill(clues) : undefined;
+    const held = kernel === undefined ? '' : ` (${kernel.process} held ${formatMemory(kernel.anonRssBytes)} when the kernel killed it)`;
     return [
       {
         id: 'oom-killed',
@@ -135,9 +138,15 @@ export const oomKilled: Rule = {
         title: `OOMKilled (exit ${t.exitCode})`,
         summary:
           limit === undefined
-            ? `The kernel OOM killer stopped ${who(clues)}${ran}; it has no memory limit, so the node itself ran short of memory.`
+            ? `The kernel OOM killer stopped ${who(clues)}${ran}; it has no memory limit, so the node itself ran short of memory${held}.`
             : `The kernel OOM killer stopped ${who(clues)} at its ${limit} memory limit${ran}${killedAtStart(clues) ? ': too soon for a leak; the limit is below what it needs from the start' : ''}.`,
-        evidence: [...statusLine(clues), spec, ...heapLine, ...(runtimeLine === undefined ? [] : [{ source: 'logs' as const, text: runtimeLine.text }])],
+        evidence: [
+          ...statusLine(clues),
+          spec,
+          ...heapLine,
+          ...(kernel === undefined ? [] : [{ source: 'events' as const, text: `kernel: ${kernel.text}` }]),
+          ...(runtimeLine === undefined ? [] : [{ source: 'logs' as const, text: runtimeLine.text }]),
+        ],
         ...(noRoom === undefined || limitBytes === undefined
           ? { fix: { kind: 'memory-limit' } as const }
           : { detail: 'heap-flag-over-limit' as const, fix: { kind: 'heap-flag' as const, flag: noRoom, limitBytes } }),

@@ -131,4 +131,18 @@ describe('heap-flag remedies', () => {
     expect(late.d.cause.summary).not.toContain('too soon for a leak');
     expect(late.text).toContain('First tell a leak from an undersized limit');
   });
+
+  it('no limit: the request is not taken for what it needs; the kernel anon-rss is, when the evidence has it', () => {
+    const noLimit = { resources: { requests: { memory: '1Gi' } } };
+    const blind = oom(noLimit);
+    expect(blind.text).not.toContain('--limits=memory=2Gi');
+    expect(blind.text).toContain('max_over_time(container_memory_working_set_bytes');
+    // The kernel's line as mm/oom_kill.c prints it (example: https://212clab.pages.dev/en/troubleshooting/2026-03-23-java-oom/).
+    const killed = 'Memory cgroup out of memory: Killed process 90057 (java) total-vm:17007864kB, anon-rss:15728640kB, file-rss:0kB, shmem-rss:0kB';
+    const known = oom(noLimit, { log: killed });
+    expect(known.d.cause.summary).toContain('java held 15Gi when the kernel killed it');
+    expect(known.text).toContain('kernel: Killed process 90057 (java) total-vm:17007864kB, anon-rss:15728640kB');
+    expect(known.text).toContain('--limits=memory=19200Mi');
+    expect(known.text).not.toContain('--limits=memory=2Gi');
+  });
 });
