@@ -11,7 +11,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebhookAlert, WebhookPayload } from './alertmanager/payload.ts';
 import { raceDeadline } from './deadline.ts';
-import type { AlertPipeline, PipelineOutcome, ProcessOptions } from './pipeline.ts';
+import type { AlertPipeline, PipelineOutcome, ProcessOptions } from './pipeline/ports.ts';
 
 export interface ResendMemoOptions {
   clock?: () => number;

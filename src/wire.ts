@@ -10,15 +10,13 @@ import { createMemoryHistorySource } from './history/index.ts';
 import { createPrometheusClient } from './history/prometheus.ts';
 import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
-import type { PodAlerts } from './incidents/alert-folding.ts';
-import type { IncidentState } from './incidents/incident.ts';
 import { type ApiResource, createClusterReaders, createKubeHealth } from './kube/index.ts';
 import { createMetrics, primeFailureSeries } from './metrics.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
-import { createPipeline } from './pipeline.ts';
+import { createPipeline } from './pipeline/pipeline.ts';
 import { withResendMemo } from './resend-memo.ts';
 import { createSlackActions, type SlackActions } from './slack-actions/index.ts';
-import { createMemoryStore } from './state/memory-store.ts';
+import { pipelineState } from './state/pipeline-state.ts';
 import { createSharedState } from './state/shared.ts';
 
 /** Every resource the reader reads (a Record, so that tsc names a resource added to ApiResource but not here). */
@@ -75,8 +73,8 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
   // With STATE_STORE=kubernetes: the ledger, the Slack messages and the incidents in Leases, shared by the replicas.
   const shared = createSharedState(config, logger, metrics);
   // The pipeline's memory, which the Slack actions read and change too (under the same claims).
-  const podAlerts = shared?.podAlerts ?? createMemoryStore<PodAlerts>();
-  const incidents = shared?.incidents ?? createMemoryStore<IncidentState>();
+  const state = pipelineState(shared);
+  const { podAlerts, incidents } = state;
   const resolvedPods: NonNullable<Parameters<typeof createPipeline>[0]['resolvedPods']> = {
     read: (labels, namespace, pod, options) => clusters.readResolved(labels, namespace, pod, options),
   };
@@ -122,9 +120,7 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
       notifier,
       metrics,
       ...(history === undefined ? {} : { history }),
-      podAlerts,
-      incidents,
-      ...(shared === undefined ? {} : { storms: shared.storms }),
+      state,
     }),
     { ttlMs: config.delivery.dedupeWindowMs },
   );

@@ -12,7 +12,7 @@ import { WebhookPayload } from '../alertmanager/payload.ts';
 import { DEFAULTS } from '../config/config.ts';
 import { raceDeadline } from '../deadline.ts';
 import { metricAlertname } from '../metrics.ts';
-import type { PipelineOutcome } from '../pipeline.ts';
+import type { PipelineOutcome } from '../pipeline/ports.ts';
 import { inRequestScope } from '../request-scope.ts';
 import { createAdmission } from './admission.ts';
 import { makeTokenCheck } from './auth.ts';

@@ -2,7 +2,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { HttpTimeouts } from '../config/config.ts';
 import type { Metrics } from '../metrics.ts';
-import type { AlertPipeline } from '../pipeline.ts';
+import type { AlertPipeline } from '../pipeline/ports.ts';
 import type { HealthSource } from './health-routes.ts';
 import type { SlackActionsRouteDeps } from './slack-actions-route.ts';
 

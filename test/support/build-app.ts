@@ -7,7 +7,7 @@ import type { WebhookPayload } from '../../src/alertmanager/payload.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { ReadinessReport } from '../../src/http/health-routes.ts';
 import { createMetrics, type Metrics } from '../../src/metrics.ts';
-import type { AlertPipeline, PipelineOutcome, ProcessOptions } from '../../src/pipeline.ts';
+import type { AlertPipeline, PipelineOutcome, ProcessOptions } from '../../src/pipeline/ports.ts';
 
 export const TEST_TOKEN = 'test-token-5f0c1e9a';
 

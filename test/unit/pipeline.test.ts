@@ -8,7 +8,9 @@ import type { ResolveRead } from '../../src/incidents/resolution.ts';
 import { podFacts } from '../../src/kube/pod-facts.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import type { DeliveryBatch, DeliveryOutcome } from '../../src/notify/notifier.ts';
-import { createPipeline, type ResolvedPodSource } from '../../src/pipeline.ts';
+import { createPipeline } from '../../src/pipeline/pipeline.ts';
+import type { ResolvedPodSource } from '../../src/pipeline/ports.ts';
+import { pipelineState } from '../../src/state/pipeline-state.ts';
 import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';
 
 const log = pino({ level: 'silent' });
@@ -39,6 +41,7 @@ function fakes(outcome: DeliveryOutcome = { kind: 'delivered', permanentFailures
     diagnose,
     notifier,
     metrics: createMetrics({ defaultMetrics: false }),
+    state: pipelineState(),
     ...(resolvedPods === undefined ? {} : { resolvedPods }),
   });
   return { pipeline, read, delivered, outcomes };
@@ -143,6 +146,7 @@ describe('pipeline', () => {
       diagnose,
       notifier: { deliver: async () => ({ kind: 'delivered', permanentFailures: [] }) },
       metrics: createMetrics({ defaultMetrics: false }),
+      state: pipelineState(),
     });
     await expect(pipeline.process(webhookPayload(), log)).rejects.toThrow('boom');
     fail = false;
@@ -168,6 +172,7 @@ describe('pipeline with memory history', () => {
         },
       },
       metrics: createMetrics({ defaultMetrics: false }),
+      state: pipelineState(),
       history: {
         async enrich(_evidence, diagnosis) {
           seen.push(diagnosis.cause.id);
@@ -321,6 +326,7 @@ describe('pipeline with memory history', () => {
           },
         },
         metrics: createMetrics({ defaultMetrics: false }),
+        state: pipelineState(),
       });
       await pipeline.process(webhookPayload([crashLoopAlert({ startsAt: new Date(Date.now() - 3_600_000).toISOString() })]), log);
       expect(delivered[0]?.documents[0]?.target.ownerSelector).toBe('app=payment-svc');

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { WebhookAlert, WebhookPayload } from '../../src/alertmanager/payload.ts';
-import type { AlertPipeline, PipelineOutcome } from '../../src/pipeline.ts';
+import type { AlertPipeline, PipelineOutcome } from '../../src/pipeline/ports.ts';
 import { withResendMemo } from '../../src/resend-memo.ts';
 
 const log = pino({ level: 'silent' });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { raceDeadline } from '../../../src/deadline.ts';
 import { createAdmission } from '../../../src/http/admission.ts';
 import { KNOWN_ALERTNAMES, metricAlertname } from '../../../src/metrics.ts';
-import type { PipelineOutcome } from '../../../src/pipeline.ts';
+import type { PipelineOutcome } from '../../../src/pipeline/ports.ts';
 import { crashLoopAlert, webhookPayload } from '../../fixtures/alertmanager/payloads.ts';
 import { build, TEST_TOKEN } from '../../support/build-app.ts';
 

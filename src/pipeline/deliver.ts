@@ -1,0 +1,24 @@
+/**
+ * Stage 5, deliver: the request's documents to the notifier in one batch (routes, per-sink queues,
+ * the ledger, retries: src/notify/notifier.ts), with the whole request's deadline.
+ */
+import type { WebhookPayload } from '../alertmanager/payload.ts';
+import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import type { DeliveryOutcome } from '../notify/notifier.ts';
+import type { Deliverer } from './ports.ts';
+
+export async function deliver(
+  documents: DiagnosisDocument[],
+  payload: Pick<WebhookPayload, 'groupKey' | 'receiver' | 'externalURL'>,
+  notifier: Deliverer,
+  deadline: number | undefined,
+): Promise<DeliveryOutcome> {
+  if (documents.length === 0) return { kind: 'delivered', permanentFailures: [] };
+  return notifier.deliver({
+    groupKey: payload.groupKey,
+    receiver: payload.receiver,
+    externalURL: payload.externalURL,
+    documents,
+    ...(deadline === undefined ? {} : { deadline }),
+  });
+}
