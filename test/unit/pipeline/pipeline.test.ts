@@ -1,17 +1,17 @@
 /** The pipeline with hand-written fakes of its ports (evidence source, deliverer) and the real diagnosis. */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { WebhookAlert } from '../../src/alertmanager/payload.ts';
-import { diagnose } from '../../src/diagnosis/diagnose.ts';
-import type { Evidence } from '../../src/diagnosis/evidence.ts';
-import type { ResolveRead } from '../../src/incidents/resolution.ts';
-import { podFacts } from '../../src/kube/pod-facts.ts';
-import { createMetrics } from '../../src/metrics.ts';
-import type { DeliveryBatch, DeliveryOutcome } from '../../src/notify/notifier.ts';
-import { createPipeline } from '../../src/pipeline/pipeline.ts';
-import type { ResolvedPodSource } from '../../src/pipeline/ports.ts';
-import { pipelineState } from '../../src/state/pipeline-state.ts';
-import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';
+import type { WebhookAlert } from '../../../src/alertmanager/payload.ts';
+import { diagnose } from '../../../src/diagnosis/diagnose.ts';
+import type { Evidence } from '../../../src/diagnosis/evidence.ts';
+import type { ResolveRead } from '../../../src/incidents/resolution.ts';
+import { podFacts } from '../../../src/kube/pod-facts.ts';
+import { createMetrics } from '../../../src/metrics.ts';
+import type { DeliveryBatch, DeliveryOutcome } from '../../../src/notify/notifier.ts';
+import { createPipeline } from '../../../src/pipeline/pipeline.ts';
+import type { ResolvedPodSource } from '../../../src/pipeline/ports.ts';
+import { pipelineState } from '../../../src/state/pipeline-state.ts';
+import { crashLoopAlert, webhookPayload } from '../../fixtures/alertmanager/payloads.ts';
 
 const log = pino({ level: 'silent' });
 
