@@ -87,7 +87,9 @@ export function renderEmailHtml(doc: DiagnosisDocument, options: { externalURL: 
     if (first.primaryFix.commands.length > 0) body.push(pre(first.primaryFix.commands.join('\n')));
   }
   const c = first.context;
-  const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
+  // The restarts are in the state line when there is one.
+  const restarts = c.restarts === undefined || first.state !== undefined ? undefined : `${c.restarts} restarts`;
+  const where = [c.severity, c.cluster, c.alertname, restarts].filter((s) => s !== undefined);
   body.push(
     `<p class="ct-muted" style="${FONT};font-size:13px;line-height:1.5;${MUTED};margin:8px 0">${where.map(h).join(' · ')} · confidence ${h(c.confidence)}${c.links.length === 0 ? '' : `<br>${linkHtml(c.links)}`}</p>`,
   );

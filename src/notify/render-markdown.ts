@@ -48,7 +48,9 @@ export function renderMarkdown(doc: DiagnosisDocument, externalURL = ''): string
   if (first.primaryFix !== undefined)
     out.push(`**${first.fixLabel}: ${prose(first.primaryFix.title)}**`, '', ...fenced(first.primaryFix.commands.join('\n'), 'sh'), '');
   const c = first.context;
-  const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
+  // The restarts are in the state line when there is one.
+  const restarts = c.restarts === undefined || first.state !== undefined ? undefined : `${c.restarts} restarts`;
+  const where = [c.severity, c.cluster, c.alertname, restarts].filter((s) => s !== undefined);
   const linkList = c.links.map((l) => `[${l.text}](<${l.url.replace(/[<>]/g, encodeURIComponent)}>)`);
   out.push(`_${[...where.map(prose), `pod ${code(c.pod)}`, `${lookStyle(m).words}, confidence ${prose(c.confidence)}`, ...linkList].join(' · ')}_`, '');
 

@@ -89,7 +89,8 @@ function firstBlocks(m: Message, headerText: string, details: 'inline' | 'thread
   const blocks: SlackBlock[] = [header(headerText)];
   const facts = f.deciding.map((d) => `*${esc(d.label)}:* ${d.source === 'logs' && !d.text.includes('`') ? `\`${esc(d.text)}\`` : esc(d.text)}`);
   if (f.problems !== undefined) facts.push(`:warning: ${esc(f.problems)}`);
-  if (f.state !== undefined) facts.push(esc(f.state));
+  // In italics: the state is not proof, and reads apart from the quoted line above it.
+  if (f.state !== undefined) facts.push(`_${esc(f.state)}_`);
   if (facts.length > 0) blocks.push(section(facts.join('\n')));
   const fix = f.primaryFix;
   const cut = fix === undefined ? { shown: [], left: 0 } : firstCommands(fix);

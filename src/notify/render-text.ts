@@ -37,7 +37,9 @@ export function renderText(doc: DiagnosisDocument, options: TextRenderOptions): 
     for (const c of first.primaryFix.commands) for (const line of stripControl(c).split('\n')) out.push(`    ${paint('cyan', line)}`);
   }
   const c = first.context;
-  const where = [c.severity, c.cluster, c.alertname, c.restarts === undefined ? undefined : `${c.restarts} restarts`].filter((s) => s !== undefined);
+  // The restarts are in the state line when there is one.
+  const restarts = c.restarts === undefined || first.state !== undefined ? undefined : `${c.restarts} restarts`;
+  const where = [c.severity, c.cluster, c.alertname, restarts].filter((s) => s !== undefined);
   out.push(
     '',
     paint('dim', `${lookStyle(m).words} · ${where.join(' · ')} · pod ${c.pod} · container ${c.container} · cause ${c.causeId} · confidence ${c.confidence}`),

@@ -63,7 +63,7 @@ describe('renderSlack', () => {
     });
     const section = texts(renderSlack(doc, { externalURL: EXT, details: 'thread' }))[1];
     // The log line decides (it names a value); its own time stamp and the bare exit record are left out.
-    expect(section).toBe('*Log:* `FATAL could not parse LISTEN_ADDR=tcp://10.96.0.7:8080`\nNot ready · 14 restarts · last run 3s, exit 1');
+    expect(section).toBe('*Log:* `FATAL could not parse LISTEN_ADDR=tcp://10.96.0.7:8080`\n_Not ready · 14 restarts · last run 3s, exit 1_');
   });
 
   it('severity sets the urgency word, not the mark: critical in bold; info (nothing to do) → blue; cluster and runbook from the alert', () => {
