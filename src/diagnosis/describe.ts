@@ -21,6 +21,9 @@ export function describeTermination(t: Terminated, current: boolean): string {
   const parts = [`${current ? 'State' : 'Last state'}: Terminated`];
   if (t.reason !== undefined) parts.push(`reason ${t.reason}`);
   parts.push(describeExit(t.exitCode));
+  // The runtime's own signal record, when the exit code does not show it (exit 1 after SIGKILL).
+  if (t.signal !== undefined && t.exitCode !== 128 + t.signal)
+    parts.push(`signal ${t.signal}${t.signalName === undefined ? '' : ` (${t.signalName})`} recorded by the runtime`);
   if (t.runSeconds !== undefined) parts.push(`ran ${humanDuration(t.runSeconds)}`);
   if (t.finishedAt !== undefined) parts.push(`finished ${t.finishedAt}`);
   const head = parts.join(', ');

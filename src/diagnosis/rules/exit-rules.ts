@@ -2,6 +2,8 @@
  * Exit codes (docs/architecture.md "Causes"): 0, 126, 127, 137, 139, 143 name a cause on their
  * own; other codes are an application crash that the log may explain further (log-rules.ts).
  */
+
+import { hiddenSigkill } from '../child-signal.ts';
 import type { Clues } from '../clues.ts';
 import { crashVerdict } from '../crash-verdict.ts';
 import type { EvidenceLine } from '../document.ts';
@@ -62,17 +64,24 @@ function exitZero(clues: Clues): Verdict {
 function signalVerdict(clues: Clues, exit: 137 | 143): Verdict {
   const term = exit === 143;
   const eventsUnread = hasProblem(clues, 'events');
+  const hidden = term ? undefined : hiddenSigkill(clues);
   const summary = term
     ? `${who(clues)} was stopped by SIGTERM, and no probe failure explains it: something in or around the container (its entrypoint script, a supervisor, a timeout wrapper, a sidecar or an operator) sent the signal.`
-    : `${who(clues)} was killed by SIGKILL without an OOMKilled record or probe failures: an unrecorded kernel OOM kill, a SIGTERM grace period that ran out, or a process that sent kill -9.`;
+    : `${who(clues)} was killed by SIGKILL without an OOMKilled record or probe failures: an unrecorded kernel OOM kill, a SIGTERM grace period that ran out, or a process that sent kill -9.${hidden === undefined ? '' : hidden.by === 'runtime' ? ` Its exit ${clues.termination?.exitCode ?? ''} hides it; the runtime recorded signal 9.` : ` Its exit ${clues.termination?.exitCode ?? ''} is the wrapper's (PID 1 is npm, a shell or a supervisor): its program was the one killed.`}`;
   return {
     id: term ? 'sigterm' : 'sigkill',
     place: 'exit-code',
     confidence: term ? 'high' : 'medium',
-    title: describeExit(exit),
+    title:
+      clues.termination === undefined || clues.termination.exitCode === exit
+        ? describeExit(exit)
+        : hidden?.by === 'log'
+          ? `${describeExit(clues.termination.exitCode)}: its program was killed by SIGKILL`
+          : `${describeExit(clues.termination.exitCode)}, signal ${exit - 128} (${term ? 'SIGTERM' : 'SIGKILL'}) recorded`,
     summary,
     evidence: [
       ...statusLine(clues),
+      ...(hidden?.by === 'log' ? [{ source: 'logs' as const, text: hidden.text }] : []),
       {
         source: 'events',
         text: eventsUnread
@@ -90,6 +99,10 @@ export const exitCode: Rule = {
   detect(clues) {
     const t = clues.termination;
     if (t === undefined || t.reason === 'OOMKilled' || t.reason === 'StartError' || t.reason === 'ContainerStatusUnknown') return [];
+    // The runtime recorded a kill signal the exit code does not show (a wrapper or a handler exited 1
+    // after SIGKILL / SIGTERM): the signal is what ended it.
+    if (t.exitCode > 0 && t.exitCode < 128 && t.signal === 15) return [signalVerdict(clues, 143)];
+    if (hiddenSigkill(clues) !== undefined) return [signalVerdict(clues, 137)];
     switch (t.exitCode) {
       case 0:
         return [exitZero(clues)];
