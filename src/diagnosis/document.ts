@@ -44,6 +44,7 @@ export const CAUSE_DETAILS = [
   'missing-shared-library', // a shared library is not in the image
   'port-bind', // the listening port is already in use
   'port-privileged', // a port below 1024 without root or NET_BIND_SERVICE
+  'unknown-flag', // the argument parser refused a flag of the container's command or args
   'probe-port-mismatch', // the probe checks a port the app does not listen on
   'heap-flag-over-limit', // -Xmx, MaxRAMPercentage / MaxRAM or --max-old-space-size leaves the heap no room under the memory limit
   'memory-leak', // Prometheus: each run climbs steadily until killed (src/history)

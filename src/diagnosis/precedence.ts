@@ -98,6 +98,13 @@ export const SIGNATURES = [
   { kind: 'tls-verify', place: 'log-cause', decidesAtWarning: true, means: 'a TLS peer certificate failed verification; `endpoint` holds the host when named' },
   { kind: 'missing-shared-library', place: 'log-cause', decidesAtWarning: true, means: 'a shared library is not in the image; `path` holds it' },
   { kind: 'missing-module', place: 'log-cause', decidesAtWarning: true, means: 'a module, package or class is not in the image; `path` holds it' },
+  {
+    kind: 'unknown-flag',
+    place: 'log-cause',
+    decidesAtWarning: true,
+    means:
+      "the program's argument parser refused a flag of its command line (Go flag, cobra/pflag, kingpin, argparse, click, commander, clap, absl); `name` holds it",
+  },
   { kind: 'crash', place: 'log-crash', decidesAtWarning: true, means: "an unhandled exception, panic or fatal error: the program's own crash line" },
   { kind: 'dependency-unreachable', place: 'log-crash', decidesAtWarning: false, means: 'a dependency could not be reached; `endpoint` holds host[:port]' },
   { kind: 'error-log', place: 'log-crash', decidesAtWarning: true, means: 'a structured or leveled line at error or fatal level (fatal outranks error)' },

@@ -45,6 +45,7 @@ export type Fix =
   | { kind: 'tls-verify'; problem: 'unknown-ca' | 'name' | 'expired'; endpoint?: string; runtime?: Runtime }
   | { kind: 'image-content'; what: 'module' | 'library' | 'file'; name: string }
   | { kind: 'port'; problem: 'in-use' | 'privileged'; port?: number }
+  | { kind: 'unknown-flag'; flag: string; field?: 'command' | 'args'; argv?: string[]; index?: number; similar?: string }
   | { kind: 'investigate'; needs: string[] };
 
 export interface Verdict {

@@ -28,6 +28,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'missing-shared-library': 'a shared library is missing from the image',
   'port-bind': 'its port is already in use',
   'port-privileged': 'it may not bind a port below 1024',
+  'unknown-flag': 'its command line passes a flag the program does not define',
   'probe-port-mismatch': 'its probe checks a port the app does not listen on',
   'heap-flag-over-limit': 'its heap flag leaves no room under the memory limit',
   'memory-leak': 'memory grows until the kill (a leak)',
@@ -80,6 +81,7 @@ const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
   'missing-shared-library',
   'port-bind',
   'port-privileged',
+  'unknown-flag',
   'heap-flag-over-limit',
 ]);
 

@@ -1,5 +1,5 @@
 /**
- * Remedies for the sub-causes of application crashes (rules/app-rules.ts): each names what the fix
+ * Remedies for the sub-causes of application crashes (rules/app-rules.ts, rules/app-access-rules.ts): each names what the fix
  * turns on, with the names from the evidence. Values only the user knows (a password, a new image
  * tag) are shell variables with a comment that says what to put in them; nothing is invented.
  */

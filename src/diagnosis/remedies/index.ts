@@ -1,4 +1,5 @@
 /** Turns a verdict's fix plan into commands with the real names (exhaustive over Fix kinds). */
+
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
@@ -14,6 +15,7 @@ import {
   tlsRemedies,
   writablePathRemedies,
 } from './app.ts';
+import { unknownFlagRemedies } from './args.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
 import { imageRemedies } from './image.ts';
 import { goMemLimitRemedy, heapFlagRemedies, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
@@ -157,6 +159,8 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return imageContentRemedies(clues, w, fix);
     case 'port':
       return portRemedies(clues, w, fix);
+    case 'unknown-flag':
+      return unknownFlagRemedies(clues, w, fix);
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */
     default: {
       const never: never = fix;

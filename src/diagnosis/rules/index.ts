@@ -4,7 +4,9 @@
  * rules in the order of their first place; test/unit/diagnosis/precedence.test.ts checks it.
  * Adding a rule: write it with the places it may take, and add one entry here.
  */
-import { apiForbidden, dbAuth, fsPermission, fsReadOnly, missingCode, portBind, serviceLink, tlsVerify } from './app-rules.ts';
+import { apiForbidden, fsPermission, fsReadOnly } from './app-access-rules.ts';
+import { dbAuth, missingCode, portBind, serviceLink, tlsVerify } from './app-rules.ts';
+import { unknownFlag } from './args-rule.ts';
 import { exitCode } from './exit-rules.ts';
 import { missingObjectEvents, oomKilled, startError, statusUnknown, waitingReason } from './kubelet-rules.ts';
 import { execError, missingEnv, missingFile, runtimeOom } from './log-rules.ts';
@@ -44,6 +46,7 @@ export const RULES: readonly Rule[] = [
   dbAuth,
   tlsVerify,
   missingCode,
+  unknownFlag,
   unrecognizedWarning,
   unknown,
 ];

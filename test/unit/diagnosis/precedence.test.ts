@@ -32,6 +32,7 @@ const EXAMPLES: Record<SignatureKind, string> = {
   'tls-verify': 'Get "https://vault.internal:8200/v1/sys/health": x509: certificate signed by unknown authority',
   'missing-shared-library': '/app/bin/worker: error while loading shared libraries: libssl.so.1.1: cannot open shared object file: No such file or directory',
   'missing-module': "ModuleNotFoundError: No module named 'yaml'",
+  'unknown-flag': 'flag provided but not defined: -listen',
   crash: 'panic: runtime error: invalid memory address or nil pointer dereference\n\ngoroutine 1 [running]:\nmain.main()',
   'dependency-unreachable': 'dial tcp 10.0.0.5:5432: connect: connection refused',
   'error-log': '{"level":"error","msg":"shutting down"}',

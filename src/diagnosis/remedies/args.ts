@@ -1,0 +1,57 @@
+/**
+ * Remedies for a flag the program does not define (rules/args-rule.ts): the container's command line
+ * without it (or with the defined flag it was likely meant as), as a JSON patch that first tests the
+ * list it replaces, so it never rewrites args someone changed since the diagnosis.
+ */
+import type { Clues } from '../clues.ts';
+import type { Remedy } from '../document.ts';
+import { shq } from '../shell.ts';
+import type { Fix } from '../verdict.ts';
+import { ns, replaceSteps, rollback, type Workload } from './workload.ts';
+
+/** The argv with the refused flag renamed, or dropped with its separate value (`-x v`; `-x=v` is one item). */
+export function withoutFlag(argv: readonly string[], index: number, similar?: string): string[] {
+  const item = argv[index] ?? '';
+  if (similar !== undefined) return argv.map((a, i) => (i === index ? a.replace(/^-{1,2}[^=]+/, similar) : a));
+  const next = argv[index + 1];
+  const takesNext = !item.includes('=') && next !== undefined && !next.startsWith('-');
+  return argv.filter((_, i) => i !== index && !(takesNext && i === index + 1));
+}
+
+export function unknownFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'unknown-flag' }>): Remedy[] {
+  const out: Remedy[] = [];
+  const image = clues.container?.image ?? 'IMAGE';
+  if (fix.field !== undefined && fix.argv !== undefined && fix.index !== undefined) {
+    const next = withoutFlag(fix.argv, fix.index, fix.similar);
+    const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/${fix.field}`;
+    const what =
+      fix.similar === undefined
+        ? `Remove ${fix.flag} from the container's ${fix.field}`
+        : `Rename ${fix.flag} to ${fix.similar} in the container's ${fix.field}`;
+    out.push({
+      title: `${what} (${fix.field} becomes ${JSON.stringify(next)})`,
+      commands: w.patchable
+        ? [
+            `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(
+              JSON.stringify([
+                { op: 'test', path, value: fix.argv },
+                { op: 'replace', path, value: next },
+              ]),
+            )}`,
+          ]
+        : replaceSteps(w, `set ${fix.field} of container ${w.container} to ${JSON.stringify(next)}`),
+    });
+  } else {
+    out.push({
+      title: `The pod spec does not pass ${fix.flag}: see what the image runs by default`,
+      commands: [`docker inspect ${shq(image)} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`],
+    });
+  }
+  out.push({
+    title: `List the flags ${image} accepts (a new version may have renamed or dropped ${fix.flag})`,
+    commands: [`docker run --rm ${shq(image)} --help`],
+  });
+  const back = rollback(w);
+  if (back.length > 0) out.push({ title: `If the latest rollout changed the image or its args: roll back, then fix forward`, commands: back });
+  return out;
+}
