@@ -3,6 +3,7 @@
  * the sub-cause id and what the diagnosis said. Pure.
  */
 import type { CauseDetail, DiagnosisDocument } from '../diagnosis/document.ts';
+import { describeExit } from '../diagnosis/signals.ts';
 import { decidingWords } from './deciding-words.ts';
 import { oneLine, truncateWords } from './text.ts';
 
@@ -144,8 +145,10 @@ export function causeInWords(doc: DiagnosisDocument): string {
         const words = wordsOf(detail, APP_CRASH_DETAILS);
         if (words !== undefined) return words;
         const kind = errorKind(title);
-        const code = exit === undefined ? 'exits with an error' : `exits with code ${exit}`;
-        return kind === undefined ? code : `${code} (${kind})`;
+        // An exit above 128 names its signal: "exits with code 134 (SIGABRT)".
+        const signal = exit === undefined ? undefined : /\((SIG\w+)\)/.exec(describeExit(Number(exit)))?.[1];
+        const code = exit === undefined ? 'exits with an error' : `exits with code ${exit}${signal === undefined ? '' : ` (${signal})`}`;
+        return kind === undefined ? code : signal === undefined ? `${code} (${kind})` : `${code}: ${kind}`;
       }
       case 'liveness-probe': {
         if (fact !== undefined) return fact;

@@ -105,6 +105,8 @@ const PHRASES: readonly Phrase[] = [
     match: /^(-XX:MaxRAMPercentage=[\d.]+) in (?:env )?(\S+) gives the heap all of the/,
     words: (m) => `${m[1]} in ${m[2]} gives the heap all of it`,
   },
+  // A shell script's failing command, from its set -x trace (the proof line says why it failed).
+  { causes: ['app-crash'], match: /^the failing command \(shell trace\): \+ (.{3,60}?)(?: -m comment\b.*)?$/, words: (m) => `${short(m[1], 60)} fails` },
   // Exceptions with the value they name, and Go panics with their message.
   { causes: ['app-crash'], details: [undefined], match: /^(\w+Error): '([^']{1,40})'$/, words: (m) => `${m[1]} '${m[2]}'` },
   { causes: ['app-crash'], details: [undefined], match: /^panic: (.{4,60}?)(?: \[recovered\])?$/, words: (m) => `a Go panic (${short(m[1], 60)})` },

@@ -60,12 +60,16 @@ const NAMES_SOMETHING: readonly RegExp[] = [
   /\b(?:ConfigMap|Secret|Service|key|volume|claim|env|taint|node|port|user|module|library|file)\b/i, // an object it names
 ];
 
-const specificity = (e: EvidenceLine): number => NAMES_SOMETHING.filter((re) => re.test(e.text)).length;
+/** A line that reports a failure beats one that only shows what ran (a shell trace's command line). */
+const REPORTS_FAILURE =
+  /\b(?:error|errors|failed|fail|exception|fatal|denied|refused|not found|invalid|cannot|can't|couldn't|unable|already exists|already in use|no such|panic|missing|not defined|unrecognized|timeout|timed out)\b/i;
+
+const specificity = (e: EvidenceLine): number => (REPORTS_FAILURE.test(e.text) ? 10 : 0) + NAMES_SOMETHING.filter((re) => re.test(e.text)).length;
 
 /**
  * The one proof line that made the verdict: among the cause's deciding sources, best first, the line
  * that names the most (a value, a path, a host:port, a flag), never the BackOff event or a bare exit
- * record unless nothing else exists.
+ * record unless nothing else exists. A line that reports a failure comes before one that does not.
  */
 export function decidingEvidence(doc: DiagnosisDocument): EvidenceLine[] {
   const proof = doc.evidence.filter((e) => !isBackOff(e));

@@ -39,6 +39,8 @@ describe('decidingWords', () => {
     ['app-crash', 'panic: assignment to entry in nil map', 'a Go panic (assignment to entry in nil map)'],
     ['app-crash', "cannot validate certificate for 30.65.0.1 because it doesn't contain any IP SANs", 'the certificate does not name 30.65.0.1'],
     ['app-crash', 'Exiting Kafka due to fatal exception', undefined],
+    // istio/istio#21030: istio-init's set -x trace, the command that failed.
+    ['app-crash', 'the failing command (shell trace): + iptables -t nat -N ISTIO_REDIRECT', 'iptables -t nat -N ISTIO_REDIRECT fails'],
   ] as const)('%s: %s', (cause, line, words) => {
     expect(decidingWords({ id: cause }, [line])).toBe(words);
   });
