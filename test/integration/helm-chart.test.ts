@@ -15,6 +15,7 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig } from '../../src/config/config.ts';
 import { CHART, differences, HELM_MAJORS, helm, helmTemplate } from '../support/helm.ts';
 import { helmPath, toolMissing } from '../support/kube-tools.ts';
 import { kustomize, kustomizeOverlay, type Manifest, only, readManifests, validateManifest } from '../support/manifests.ts';
@@ -86,6 +87,17 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
     expect(differences(withoutSecrets(helmTemplate(major, args)), withoutNamespace(manifests))).toEqual([]);
   });
 
+  it('with alertmanager.url, the chart renders what the component alertmanager-egress renders, and the URL', () => {
+    const { manifests, cleanup } = kustomizeOverlay(['overlays/kube-prometheus-stack'], ['deploy/components/alertmanager-egress']);
+    cleanup();
+    const url = 'http://kube-prometheus-stack-alertmanager.monitoring:9093';
+    const found = differences(withoutSecrets(helmTemplate(major, ['--set', `alertmanager.url=${url}`])), withoutNamespace(manifests));
+    // kustomize takes ALERTMANAGER_URL from the Secret crashtriage-notify; the chart from its value.
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^Deployment crashtriage\/crashtriage\.spec\.template\.spec\.containers\.0\.env\.\d+: /);
+    expect(found[0]).toContain(`chart ${JSON.stringify({ name: 'ALERTMANAGER_URL', value: url })}, kustomize undefined`);
+  });
+
   it('the drift check is live: a changed value is reported as a difference', () => {
     const changed = helmTemplate(major, ['--set', 'resources.limits.memory=256Mi,prometheusOperator.namespace=observability']);
     const found = differences(withoutSecrets(changed), withoutNamespace(kustomize('overlays/kube-prometheus-stack/')));
@@ -102,6 +114,21 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
     ['a password in the Prometheus URL', ['--set', 'prometheus.url=http://admin:pw@prometheus:9090'], 'prometheus.url'],
     ['an unknown pull policy', ['--set', 'image.pullPolicy=Sometimes'], 'image.pullPolicy'],
     ['a Secret name that is no Kubernetes name', ['--set', 'webhook.url.existingSecret=My_Hooks'], 'webhook.url.existingSecret'],
+    [
+      'Slack actions without Alertmanager (where the silences go)',
+      ['--set', 'slack.appToken.existingSecret=s,slack.botToken.existingSecret=s,slack.channel=C1,slack.actionsAllowed[0]=U024BE7LH'],
+      'alertmanager.url',
+    ],
+    [
+      'Slack actions without anyone allowed to act',
+      ['--set', 'slack.signingSecret.existingSecret=s,slack.botToken.existingSecret=s,slack.channel=C1,alertmanager.url=http://am:9093'],
+      'slack.actionsAllowed',
+    ],
+    ['a Slack name where an id belongs', ['--set', 'slack.actionsAllowed[0]=alice'], 'slack.actionsAllowed.0'],
+    ['an Alertmanager token without its URL', ['--set', 'alertmanager.bearerToken.existingSecret=am'], 'alertmanager.url'],
+    ['a password in the Alertmanager URL', ['--set', 'alertmanager.url=http://admin:pw@alertmanager:9093'], 'alertmanager.url'],
+    ['a PagerDuty URL without a routing key', ['--set', 'pagerduty.url=https://events.eu.pagerduty.com/v2/enqueue'], 'pagerduty.routingKey.existingSecret'],
+    ['a PagerDuty severity PagerDuty does not have', ['--set', 'pagerduty.severityMap.sev1=page'], 'pagerduty.severityMap.sev1'],
   ] as const)('refuses %s, naming the value', (_name, args, path) => {
     const run = helm(major, ['template', 'crashtriage', CHART, ...args]);
     expect(run.status).not.toBe(0);
@@ -128,6 +155,19 @@ describe('every option (Helm 4; Helm 3 renders the same)', () => {
     expect(env['SLACK_BOT_TOKEN']).toEqual({ secretKeyRef: { name: 'slack', key: 'bot' } });
     expect(env['SMTP_URL']).toEqual({ secretKeyRef: { name: 'smtp', key: 'url' } });
     expect(env['FORWARD_WEBHOOK_URL']).toEqual({ secretKeyRef: { name: 'forward', key: 'url' } });
+    expect(env['SLACK_APP_TOKEN']).toEqual({ secretKeyRef: { name: 'slack', key: 'app' } });
+    expect(env['SLACK_SIGNING_SECRET']).toEqual({ secretKeyRef: { name: 'slack', key: 'signing' } });
+    expect(env['TEAMS_WEBHOOK_URL']).toEqual({ secretKeyRef: { name: 'teams', key: 'url' } });
+    expect(env['PAGERDUTY_ROUTING_KEY']).toEqual({ secretKeyRef: { name: 'pagerduty', key: 'routing-key' } });
+    expect(env['ALERTMANAGER_TOKEN']).toEqual({ secretKeyRef: { name: 'alertmanager-api', key: 'token' } });
+    expect(env).toMatchObject({
+      SLACK_ACTIONS_ALLOWED: 'U024BE7LH,S0614TZR7',
+      TEAMS_RAW_CARD: 'true',
+      PAGERDUTY_URL: 'https://events.eu.pagerduty.com/v2/enqueue',
+      PAGERDUTY_SEVERITY_MAP: 'sev1=critical,sev2=error',
+      PAGERDUTY_CHANGE_EVENTS: 'true',
+      ALERTMANAGER_URL: 'http://monitoring-stack-alertmanager.observability:9093',
+    });
     expect(env).toMatchObject({ SLACK_CHANNEL: '#oncall', EMAIL_FROM: 'crashtriage@example.com', EMAIL_TO: 'oncall@example.com,sre@example.com' });
     expect(env).toMatchObject({
       PROMETHEUS_URL: 'http://kube-prometheus-stack-prometheus.observability.svc:9090',
@@ -150,6 +190,74 @@ describe('every option (Helm 4; Helm 3 renders the same)', () => {
     expect(c.envFrom).toBeUndefined();
     // An existing token Secret: the chart creates none.
     expect(rendered.filter((m) => m.kind === 'Secret')).toEqual([]);
+  });
+
+  it("the service's own settings loader reads what the chart renders: every sink, the Slack actions and Alertmanager, no error", () => {
+    // What the Secrets would hold (made up): the loader sees the environment and files the kubelet gives the pod.
+    const secrets: Record<string, string> = {
+      'slack/webhook': 'https://hooks.slack.com/services/T0/B0/made-up',
+      'slack/bot': 'xoxb-made-up',
+      'slack/app': 'xapp-1-made-up',
+      'slack/signing': 'made-up-signing-secret',
+      'teams/url': 'https://prod-12.westeurope.logic.azure.com:443/workflows/made-up?sig=made-up',
+      'pagerduty/routing-key': 'made-up-routing-key-0123456789ab',
+      'smtp/url': 'smtp://crashtriage@mail.example.com:587',
+      'smtp/password': 'made-up-password',
+      'forward/url': 'https://collector.example.com/crashtriage',
+      'alertmanager-api/token': 'made-up-alertmanager-token',
+      'prom/token': 'made-up-prometheus-token',
+      'am-token/token': 'made-up-webhook-token',
+    };
+    const secretValue = (name: string, key: string) => {
+      const value = secrets[`${name}/${key}`];
+      if (value === undefined) throw new Error(`the chart reads Secret ${name} key ${key}, which this test does not know`);
+      return value;
+    };
+    const env: Record<string, string> = {};
+    for (const e of c.env ?? []) {
+      if (e.value !== undefined) env[e.name] = e.value;
+      else if (e.valueFrom?.secretKeyRef !== undefined) env[e.name] = secretValue(e.valueFrom.secretKeyRef.name ?? '', e.valueFrom.secretKeyRef.key);
+      else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = 'ops-triage-0';
+      else throw new Error(`env ${e.name}: a source this test does not resolve`);
+    }
+    // The kubelet also mounts the service account's namespace (the Lease state store's namespace).
+    const files = new Map<string, string>([['/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'sre']]);
+    for (const mount of c.volumeMounts ?? []) {
+      const volume = pod?.volumes?.find((v) => v.name === mount.name);
+      for (const item of volume?.secret?.items ?? []) files.set(`${mount.mountPath}/${item.path}`, secretValue(volume?.secret?.secretName ?? '', item.key));
+      const configMap = rendered.find((m) => m.kind === 'ConfigMap' && m.metadata.name === volume?.configMap?.name) as IConfigMap | undefined;
+      for (const item of volume?.configMap?.items ?? []) files.set(`${mount.mountPath}/${item.path}`, configMap?.data?.[item.key] ?? '');
+    }
+    const readFile = (path: string) => {
+      const text = files.get(path);
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      return text;
+    };
+    const result = loadConfig(env, readFile);
+    if (!result.ok) throw new Error(`the rendered settings are refused:\n${result.errors.join('\n')}`);
+    const { config } = result;
+    expect(config.webhookToken).toBe('made-up-webhook-token');
+    expect(config.sinks['teams']).toEqual({ type: 'teams', webhookUrl: secrets['teams/url'], raw: true });
+    expect(config.sinks['pagerduty']).toMatchObject({
+      type: 'pagerduty',
+      routingKey: secrets['pagerduty/routing-key'],
+      url: 'https://events.eu.pagerduty.com/v2/enqueue',
+      severityMap: { sev1: 'critical', sev2: 'error' },
+      changeEvents: true,
+    });
+    expect(
+      Object.values(config.sinks)
+        .map((sink) => sink.type)
+        .sort(),
+    ).toEqual(['email', 'pagerduty', 'slack', 'slack-api', 'teams', 'webhook', 'webhook']);
+    expect(config.alertmanager).toEqual({ url: 'http://monitoring-stack-alertmanager.observability:9093', bearerToken: 'made-up-alertmanager-token' });
+    expect(config.slackActions).toMatchObject({
+      botToken: 'xoxb-made-up',
+      appToken: 'xapp-1-made-up',
+      signingSecret: 'made-up-signing-secret',
+      allowed: ['U024BE7LH', 'S0614TZR7'],
+    });
+    expect(config.prometheus).toMatchObject({ url: 'http://kube-prometheus-stack-prometheus.observability.svc:9090' });
   });
 
   it('puts the settings file in a ConfigMap it mounts, and rolls the pods when it changes', () => {
@@ -213,9 +321,14 @@ describe('every option (Helm 4; Helm 3 renders the same)', () => {
     expect(fast?.labels?.['severity']).toBe('critical');
   });
 
-  it("admits only the operator's namespace and lets out Prometheus' port and the extra egress", () => {
-    const policy = only<INetworkPolicy>(rendered, 'NetworkPolicy').spec;
-    expect(policy?.ingress?.[0]?.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }]);
+  it("admits the operator's namespace and the extra ingress, and lets out Prometheus' port and the extra egress", () => {
+    const policies = rendered.filter((m) => m.kind === 'NetworkPolicy') as INetworkPolicy[];
+    expect(policies.map((p) => p.metadata?.name).sort()).toEqual(['ops-triage', 'ops-triage-alertmanager']);
+    const policy = policies.find((p) => p.metadata?.name === 'ops-triage')?.spec;
+    expect(policy?.ingress?.map((rule) => rule.from)).toEqual([
+      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+      [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+    ]);
     const ports = (policy?.egress ?? []).flatMap((r) =>
       (r.ports ?? []).map((p) => `${r.to === undefined ? 'anywhere' : JSON.stringify(r.to)} ${p.port}/${p.protocol}`),
     );

@@ -54,3 +54,12 @@ release: {{ . }}
 {{- define "crashtriage.routedAlerts" -}}
 Crashtriage(Container.+|ImagePullBackOff|InvalidImageName)|KubePodCrashLooping|KubeContainerWaiting|KubePodNotReady
 {{- end -}}
+
+{{/* A map as `key=value,key=value` (sorted), the form of PAGERDUTY_SEVERITY_MAP. */}}
+{{- define "crashtriage.pairs" -}}
+{{- $pairs := list -}}
+{{- range $key, $value := . -}}
+{{- $pairs = append $pairs (printf "%s=%s" $key $value) -}}
+{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}
