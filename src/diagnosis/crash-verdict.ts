@@ -74,8 +74,10 @@ function what(sig: LogSignature | undefined, dep: LogSignature | undefined): str
 
 export function logLines(clues: Clues, sig: LogSignature | undefined): EvidenceLine[] {
   const lines: EvidenceLine[] = [];
-  if (sig?.command !== undefined) lines.push({ source: 'logs', text: `the failing command (shell trace): ${sig.command}` });
-  if (sig !== undefined) lines.push({ source: 'logs', text: sig.text });
+  // One line for the traced command and what it printed, the failure last: a first screen shows one
+  // proof line and keeps a long line's tail.
+  if (sig !== undefined)
+    lines.push({ source: 'logs', text: sig.command === undefined ? sig.text : `the failing command (shell trace): ${sig.command} → ${sig.text}` });
   const dep = dependency(clues);
   if (dep !== undefined && dep !== sig) lines.push({ source: 'logs', text: dep.text });
   return lines;

@@ -138,6 +138,9 @@ export function causeInWords(doc: DiagnosisDocument): string {
         return fact === undefined ? firstLower(title) : `${firstLower(title)}: ${fact}`;
       case 'app-crash': {
         if (fact !== undefined) return fact;
+        // A traced command's own failure line (crash-verdict.ts): "iptables -t nat -N X failed: iptables: Chain already exists."
+        const traced = /exited with code \d+(?: \([A-Z]+\))?: (?!its )[^:]+ failed: (.+?)\.?$/.exec(summary)?.[1];
+        if (traced !== undefined) return traced;
         const reach = /it could not reach (.+?)\.?$/.exec(summary)?.[1];
         if (reach !== undefined) return `cannot reach ${reach}`;
         const missing = /: (\S+) is missing from the image/.exec(summary)?.[1];
@@ -171,11 +174,11 @@ export function causeInWords(doc: DiagnosisDocument): string {
       case 'segfault':
         return 'segmentation fault (SIGSEGV) in native code';
       case 'sigterm':
-        return detail === 'pod-deleting' ? SUB_CAUSE_WORDS[detail] : 'stopped by SIGTERM (exit 143), not by a probe';
+        return detail === 'pod-deleting' ? SUB_CAUSE_WORDS[detail] : `stopped by SIGTERM (exit ${/^exit (\d+)/.exec(title)?.[1] ?? 143}), not by a probe`;
       case 'sigkill':
         return detail === 'grace-period-exceeded' || detail === 'node-memory-pressure'
           ? SUB_CAUSE_WORDS[detail]
-          : 'killed by SIGKILL (exit 137) without an OOMKilled record';
+          : `killed by SIGKILL (exit ${/^exit (\d+)/.exec(title)?.[1] ?? 137}) without an OOMKilled record`;
       case 'unknown':
         return title === 'Cause not determined' ? 'crash loop, cause not determined' : firstLower(title);
       default:

@@ -27,6 +27,8 @@ const DECIDING_SOURCES: Record<string, EvidenceLine['source'][]> = {
   'liveness-probe': ['events', 'spec'],
   'oom-killed': ['metrics', 'status', 'spec'],
   'image-pull': ['status', 'events'],
+  // A hidden SIGKILL: the runtime's signal record, else the wrapper's log line, before "no probe events".
+  sigkill: ['status', 'logs', 'events'],
 };
 
 /** Where a sub-cause's deciding line is, when not where its cause's is: a heap flag is in the spec. */
@@ -40,7 +42,11 @@ const DETAIL_SOURCES: Partial<Record<string, EvidenceLine['source'][]>> = {
  * OOMKilled record is the kubelet's verdict, not a bare exit.
  */
 export const isPlainExit = (e: EvidenceLine): boolean =>
-  e.source === 'status' && /^(?:Last state|State): Terminated, [^:]*$/.test(e.text.replace(/, finished \S+$/, '')) && !/\bOOMKilled\b/.test(e.text);
+  e.source === 'status' &&
+  /^(?:Last state|State): Terminated, [^:]*$/.test(e.text.replace(/, finished \S+$/, '')) &&
+  !/\bOOMKilled\b/.test(e.text) &&
+  // A kill signal the runtime recorded beside a plain exit code is the deciding fact (exit 1, signal 9).
+  !/\bsignal \d+ \(\w+\) recorded\b/.test(e.text);
 
 /** A status that only names a phase ("State: Waiting, reason ContainerCreating", "PodScheduled False, reason Unschedulable"): the events say why. */
 const isBarePhase = (e: EvidenceLine): boolean =>
