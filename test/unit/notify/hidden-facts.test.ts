@@ -29,4 +29,14 @@ describe('first screen of hidden deciding facts', () => {
     expect(m.header).toContain('iptables: Chain already exists');
     expect(m.deciding.map((d) => d.text).join('\n')).toContain('+ iptables -t nat -N ISTIO_REDIRECT → iptables: Chain already exists.');
   });
+
+  it.each(['bad-entrypoint-starterror-not-in-path', 'bad-entrypoint-run-container-error'])(
+    "%s: the runtime's message is cut from the middle, its decisive tail kept",
+    (id) => {
+      const proof = first(id)
+        .deciding.map((d) => d.text)
+        .join('\n');
+      expect(proof).toContain('exec: "payment-svc": executable file not found in $PATH');
+    },
+  );
 });
