@@ -19,6 +19,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { CHART, differences, HELM_MAJORS, helm, helmTemplate } from '../support/helm.ts';
 import { helmPath, toolMissing } from '../support/kube-tools.ts';
 import { kustomize, kustomizeOverlay, type Manifest, only, readManifests, validateManifest } from '../support/manifests.ts';
+import { egressAllowed } from '../support/network-policy.ts';
 
 const EVERY_OPTION = 'test/fixtures/helm/every-option.yaml';
 const withoutSecrets = (list: readonly Manifest[]) => list.filter((m) => m.kind !== 'Secret');
@@ -87,15 +88,30 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
     expect(differences(withoutSecrets(helmTemplate(major, args)), withoutNamespace(manifests))).toEqual([]);
   });
 
-  it('with alertmanager.url, the chart renders what the component alertmanager-egress renders, and the URL', () => {
-    const { manifests, cleanup } = kustomizeOverlay(['overlays/kube-prometheus-stack'], ['deploy/components/alertmanager-egress']);
+  it.each([
+    ['alertmanager-egress', 'alertmanager.url=http://kube-prometheus-stack-alertmanager.monitoring:9093', ['ALERTMANAGER_URL']],
+    ['prometheus-egress', 'prometheus.url=http://kube-prometheus-stack-prometheus.monitoring:9090', ['PROMETHEUS_URL']],
+    [
+      'smtp-egress',
+      'email.smtpUrl.existingSecret=crashtriage-smtp,email.from=crashtriage@example.com,email.to[0]=oncall@example.com',
+      ['SMTP_URL', 'EMAIL_FROM', 'EMAIL_TO'],
+    ],
+  ] as const)('the kustomize component %s renders the NetworkPolicy its chart value renders', (component, set, variables) => {
+    const { manifests, cleanup } = kustomizeOverlay(['overlays/kube-prometheus-stack'], [`deploy/components/${component}`]);
     cleanup();
-    const url = 'http://kube-prometheus-stack-alertmanager.monitoring:9093';
-    const found = differences(withoutSecrets(helmTemplate(major, ['--set', `alertmanager.url=${url}`])), withoutNamespace(manifests));
-    // kustomize takes ALERTMANAGER_URL from the Secret crashtriage-notify; the chart from its value.
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^Deployment crashtriage\/crashtriage\.spec\.template\.spec\.containers\.0\.env\.\d+: /);
-    expect(found[0]).toContain(`chart ${JSON.stringify({ name: 'ALERTMANAGER_URL', value: url })}, kustomize undefined`);
+    const chart = helmTemplate(major, ['--set', set]);
+    const policies = (list: readonly Manifest[]) => list.filter((m) => m.kind === 'NetworkPolicy');
+    expect(policies(manifests)).toHaveLength(2);
+    expect(differences(policies(chart), policies(manifests))).toEqual([]);
+    // Everything else is the same too, but for the settings: kustomize takes them from the Secret
+    // crashtriage-notify, the chart from its values (appended to the container's env).
+    const found = differences(withoutSecrets(chart), withoutNamespace(manifests));
+    expect(found).toHaveLength(variables.length);
+    for (const [i, variable] of variables.entries()) {
+      expect(found[i]).toMatch(/^Deployment crashtriage\/crashtriage\.spec\.template\.spec\.containers\.0\.env\.\d+: /);
+      expect(found[i]).toContain(`chart {"name":"${variable}",`);
+      expect(found[i]).toMatch(/, kustomize undefined$/);
+    }
   });
 
   it('the drift check is live: a changed value is reported as a difference', () => {
@@ -103,6 +119,16 @@ describe.each(HELM_MAJORS)('Helm %i', (major) => {
     const found = differences(withoutSecrets(changed), withoutNamespace(kustomize('overlays/kube-prometheus-stack/')));
     expect(found).toContain('Deployment crashtriage/crashtriage.spec.template.spec.containers.0.resources.limits.memory: chart "256Mi", kustomize "192Mi"');
     expect(found).toContain('only in the chart: AlertmanagerConfig observability/crashtriage');
+  });
+
+  it('the drift check is live for the NetworkPolicies: one more port, or a policy kustomize lacks, is reported', () => {
+    const base = withoutNamespace(kustomize('overlays/kube-prometheus-stack/'));
+    const extraPort = helmTemplate(major, ['--set', 'networkPolicy.extraEgress[0].ports[0].port=8443']);
+    expect(differences(withoutSecrets(extraPort), base)).toEqual([
+      'NetworkPolicy crashtriage/crashtriage.spec.egress.2: chart {"ports":[{"port":8443}]}, kustomize undefined',
+    ]);
+    const withSmtp = helmTemplate(major, ['--set', 'config.sinks.mail.type=email']);
+    expect(differences(withoutSecrets(withSmtp), base)).toContain('only in the chart: NetworkPolicy crashtriage/crashtriage-smtp');
   });
 
   it.each([
@@ -321,19 +347,21 @@ describe('every option (Helm 4; Helm 3 renders the same)', () => {
     expect(fast?.labels?.['severity']).toBe('critical');
   });
 
-  it("admits the operator's namespace and the extra ingress, and lets out Prometheus' port and the extra egress", () => {
+  it("admits the operator's namespace and the extra ingress; lets its own pods out to SMTP, Prometheus, Alertmanager and the extra egress", () => {
     const policies = rendered.filter((m) => m.kind === 'NetworkPolicy') as INetworkPolicy[];
-    expect(policies.map((p) => p.metadata?.name).sort()).toEqual(['ops-triage', 'ops-triage-alertmanager']);
+    expect(policies.map((p) => p.metadata?.name).sort()).toEqual(['ops-triage', 'ops-triage-alertmanager', 'ops-triage-prometheus', 'ops-triage-smtp']);
     const policy = policies.find((p) => p.metadata?.name === 'ops-triage')?.spec;
     expect(policy?.ingress?.map((rule) => rule.from)).toEqual([
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
       [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
     ]);
-    const ports = (policy?.egress ?? []).flatMap((r) =>
-      (r.ports ?? []).map((p) => `${r.to === undefined ? 'anywhere' : JSON.stringify(r.to)} ${p.port}/${p.protocol}`),
-    );
-    expect(ports).toContain('anywhere 9090/TCP');
-    expect(ports).toContain('[{"ipBlock":{"cidr":"169.254.20.10/32"}}] 53/UDP');
-    expect(only<IDeployment>(rendered, 'Deployment').spec?.template.metadata?.labels).toMatchObject(policy?.podSelector?.matchLabels ?? { none: 'none' });
+    // The pods as the Deployment labels them (nameOverride, fullnameOverride and podLabels set).
+    const own = { namespace: 'sre', labels: only<IDeployment>(rendered, 'Deployment').spec?.template.metadata?.labels ?? {} };
+    const observability = (name: string, port: number) => ({ namespace: 'observability', podLabels: { 'app.kubernetes.io/name': name }, port });
+    expect(egressAllowed(rendered, own, observability('prometheus', 9090))).toBe(true);
+    expect(egressAllowed(rendered, own, observability('alertmanager', 9093))).toBe(true);
+    expect(egressAllowed(rendered, own, { ip: '198.51.100.7', port: 587 })).toBe(true);
+    expect(egressAllowed(rendered, own, { ip: '169.254.20.10', port: 53, protocol: 'UDP' })).toBe(true);
+    expect(egressAllowed(rendered, own, { ip: '198.51.100.7', port: 9090 })).toBe(false);
   });
 });

@@ -81,6 +81,16 @@ describe('schemas', () => {
     for (const m of [...base(), ...monitoring()]) validateManifest(m);
   });
 
+  it.each(['smtp-egress', 'prometheus-egress', 'alertmanager-egress'])('deploy/ with the component %s is valid, one NetworkPolicy more', (component) => {
+    const { manifests, cleanup } = kustomizeOverlay(['deploy'], [`deploy/components/${component}`]);
+    cleanup();
+    for (const m of manifests) validateManifest(m);
+    expect(manifests.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name)).toEqual([
+      'crashtriage',
+      `crashtriage-${component.replace('-egress', '')}`,
+    ]);
+  });
+
   it.each(alertFiles)('%s is a valid PrometheusRule', (file) => {
     const manifests = readManifests(file);
     expect(manifests.map((m) => m.kind)).toEqual(['PrometheusRule']);
@@ -277,7 +287,7 @@ describe('Service and NetworkPolicy', () => {
     expect(deployment().spec?.template.metadata?.labels).toMatchObject(service.spec?.selector ?? { none: 'none' });
   });
 
-  it('admits only the monitoring namespace, and lets out only DNS, the API server, HTTPS and SMTP', () => {
+  it('admits only the monitoring namespace, and lets out only DNS, the API server and HTTPS (SMTP, Prometheus, Alertmanager: components)', () => {
     const policy = only<INetworkPolicy>(base(), 'NetworkPolicy').spec;
     expect(deployment().spec?.template.metadata?.labels).toMatchObject(policy?.podSelector?.matchLabels ?? { none: 'none' });
     expect(policy?.policyTypes).toEqual(['Ingress', 'Egress']);
@@ -286,7 +296,7 @@ describe('Service and NetworkPolicy', () => {
     ]);
     const egress = (policy?.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((p) => `${JSON.stringify(rule.to ?? 'anywhere')} ${p.port}/${p.protocol}`));
     const kubeSystem = JSON.stringify([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }]);
-    expect(new Set(egress)).toEqual(new Set([`${kubeSystem} 53/UDP`, `${kubeSystem} 53/TCP`, ...[443, 6443, 465, 587].map((p) => `"anywhere" ${p}/TCP`)]));
+    expect(new Set(egress)).toEqual(new Set([`${kubeSystem} 53/UDP`, `${kubeSystem} 53/TCP`, ...[443, 6443].map((p) => `"anywhere" ${p}/TCP`)]));
     expect(policy?.egress?.every((rule) => (rule.ports ?? []).length > 0)).toBe(true);
   });
 });

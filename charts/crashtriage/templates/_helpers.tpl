@@ -63,3 +63,18 @@ Crashtriage(Container.+|ImagePullBackOff|InvalidImageName)|KubePodCrashLooping|K
 {{- end -}}
 {{- join "," $pairs -}}
 {{- end -}}
+
+{{/* The port of an http(s) URL: the one written after the host, else 443 for https and 80 for http. */}}
+{{- define "crashtriage.urlPort" -}}
+{{- $url := urlParse . -}}
+{{- regexFind "[0-9]+$" (regexFind ":[0-9]+$" $url.host) | default (ternary "443" "80" (eq $url.scheme "https")) -}}
+{{- end -}}
+
+{{/* "true" when email goes out: email.smtpUrl, or a `type: email` sink in the settings file. */}}
+{{- define "crashtriage.emailOn" -}}
+{{- $on := not (empty .Values.email.smtpUrl.existingSecret) -}}
+{{- range $name, $sink := (.Values.config.sinks | default dict) -}}
+{{- if and (kindIs "map" $sink) (eq (toString (get $sink "type")) "email") -}}{{- $on = true -}}{{- end -}}
+{{- end -}}
+{{- ternary "true" "" $on -}}
+{{- end -}}
