@@ -35,6 +35,7 @@ export const CAUSE_DETAILS = [
   'mount-hides-files', // a ConfigMap/Secret volume mounted over a directory hides the image's files
   'missing-file', // a file that neither the image nor a volume provides
   'missing-env', // a setting the app requires is not in its environment
+  'env-ref-unexpanded', // a $(VAR) in an env value names a variable defined later in the list, or nowhere: the kubelet left it literal
   'service-link-collision', // Kubernetes service-link variables (FOO_PORT=tcp://…) collide with the app's own
   'db-auth', // the database refused the user or password
   'dependency-unreachable', // a dependency refused or timed out

@@ -87,7 +87,11 @@ export interface ProbeFacts {
 }
 
 export type EnvSource =
-  | { kind: 'value'; value?: string } // value only for RUNTIME_ENV_VARS
+  /**
+   * value only for RUNTIME_ENV_VARS; refs: the names a `$(NAME)` in the value refers to (names, never
+   * the value), which the kubelet expands only from variables defined earlier in the list.
+   */
+  | { kind: 'value'; value?: string; refs?: string[] }
   | { kind: 'configMapKeyRef'; name: string; key: string; optional: boolean }
   | { kind: 'secretKeyRef'; name: string; key: string; optional: boolean }
   | { kind: 'fieldRef' | 'resourceFieldRef' };

@@ -46,6 +46,7 @@ export type Fix =
   | { kind: 'image-content'; what: 'module' | 'library' | 'file'; name: string }
   | { kind: 'port'; problem: 'in-use' | 'privileged'; port?: number }
   | { kind: 'unknown-flag'; flag: string; field?: 'command' | 'args'; argv?: string[]; index?: number; similar?: string }
+  | { kind: 'env-order'; env: string; index: number; ref: string; definedAt?: number }
   | { kind: 'investigate'; needs: string[] };
 
 export interface Verdict {

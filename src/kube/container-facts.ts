@@ -118,8 +118,31 @@ function envFacts(env: V1EnvVar): EnvFacts {
   if (from?.resourceFieldRef !== undefined) return { name: env.name, from: { kind: 'resourceFieldRef' } };
   // A literal value (or a source this version does not model, e.g. fileKeyRef): the value is kept
   // only for the runtime memory settings that findings read.
-  if (KEEP_VALUE.has(env.name) && env.value !== undefined) return { name: env.name, from: { kind: 'value', value: env.value } };
-  return { name: env.name, from: { kind: 'value' } };
+  const refs = env.value === undefined ? [] : variableRefs(env.value);
+  const kept = KEEP_VALUE.has(env.name) && env.value !== undefined ? { value: env.value } : {};
+  return { name: env.name, from: { kind: 'value', ...kept, ...(refs.length === 0 ? {} : { refs }) } };
+}
+
+/**
+ * The names a value refers to as `$(NAME)`, the kubelet's dependent-variable syntax (`$$(NAME)` is
+ * the escaped literal): https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/
+ */
+export function variableRefs(value: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '$') continue;
+    if (value[i + 1] === '$') {
+      i++;
+      continue;
+    }
+    if (value[i + 1] !== '(') continue;
+    const end = value.indexOf(')', i + 2);
+    if (end < 0) break;
+    const name = value.slice(i + 2, end);
+    if (name !== '' && !out.includes(name)) out.push(name);
+    i = end;
+  }
+  return out;
 }
 
 function envFromFacts(source: {

@@ -20,6 +20,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'mount-hides-files': 'a volume mount hides files of the image',
   'missing-file': 'a file it needs is missing',
   'missing-env': 'a required environment variable is missing',
+  'env-ref-unexpanded': 'an env value refers to a variable defined after it, so it stays literal',
   'service-link-collision': 'Kubernetes service-link variables collide with its settings',
   'db-auth': 'the database refuses its credentials',
   'dependency-unreachable': 'a dependency is unreachable',

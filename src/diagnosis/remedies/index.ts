@@ -17,6 +17,7 @@ import {
 } from './app.ts';
 import { unknownFlagRemedies } from './args.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
+import { envOrderRemedies } from './env-order.ts';
 import { imageRemedies } from './image.ts';
 import { goMemLimitRemedy, heapFlagRemedies, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
 import {
@@ -161,6 +162,8 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return portRemedies(clues, w, fix);
     case 'unknown-flag':
       return unknownFlagRemedies(clues, w, fix);
+    case 'env-order':
+      return envOrderRemedies(w, fix);
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */
     default: {
       const never: never = fix;

@@ -7,6 +7,7 @@
 import { apiForbidden, fsPermission, fsReadOnly } from './app-access-rules.ts';
 import { dbAuth, missingCode, portBind, serviceLink, tlsVerify } from './app-rules.ts';
 import { unknownFlag } from './args-rule.ts';
+import { envRefUnexpanded } from './env-ref-rule.ts';
 import { exitCode } from './exit-rules.ts';
 import { missingObjectEvents, oomKilled, startError, statusUnknown, waitingReason } from './kubelet-rules.ts';
 import { execError, missingEnv, missingFile, runtimeOom } from './log-rules.ts';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   nodeKill,
   exitCode,
   execError,
+  envRefUnexpanded,
   missingEnv,
   missingFile,
   apiForbidden,

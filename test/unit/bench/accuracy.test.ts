@@ -10,7 +10,6 @@ import { loadCases, score } from '../../../bench/accuracy-cases.ts';
 /** Cases the diagnosis does not get right yet (docs/accuracy.md lists why). */
 const KNOWN_MISSES: ReadonlySet<string> = new Set<string>([
   'app-crash-dotnet2-unhandled-exception-capital', // the line after the exception (Parameter name: …) is not quoted
-  'app-crash-env-order-not-expanded', // $(VAR) defined later in env is not named: the fix is the order
   'app-crash-go-nil-map-panic', // the program's own frame (file:line) is not quoted
   'app-crash-go-nil-pointer-own-frame', // likewise
 ]);
