@@ -98,30 +98,42 @@ function headline(sig: LogSignature): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 40)).replace(/[\s,:;]+$/, '')}…`;
 }
 
+/** The previous log was read and holds nothing but blank lines. */
+export function isEmptyLog(clues: Clues): boolean {
+  return clues.log !== undefined && clues.log.lines.every((l) => l.trim() === '');
+}
+
 export function crashVerdict(clues: Clues, place: Place, sig: LogSignature | undefined = clues.primary): Verdict {
   const t = clues.termination;
   const exit = t === undefined ? 'exits' : exitedWith(t.exitCode);
   const detail = what(sig, dependency(clues));
   const noLog = clues.log === undefined || clues.log.lines.length === 0;
+  // Read, and empty: the log cannot tell, so the remedy is what the previous container left instead.
+  const emptyLog = sig === undefined && detail === '' && !hasProblem(clues, 'logs') && isEmptyLog(clues);
+  const message = t?.message?.trim() ?? '';
   const logNote =
     detail !== ''
       ? `: ${detail}`
       : hasProblem(clues, 'logs')
         ? '; its log could not be read, so the reason is not known'
-        : noLog
-          ? '; it wrote nothing to its log before exiting'
+        : noLog || emptyLog
+          ? message === ''
+            ? '; it wrote nothing to its log before exiting (its previous log is empty, and it left no termination message)'
+            : `; it wrote nothing to its log, but its termination message says: "${message.slice(0, 200)}"`
           : errorWordsNote(clues);
-  const title = `${sig === undefined ? 'Application error' : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
+  const title = `${sig === undefined ? (emptyLog ? 'Exits without a log line' : 'Application error') : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
   const dep = sig?.kind === 'dependency-unreachable' ? sig : dependency(clues);
   return {
     id: 'app-crash',
     ...(sig?.kind === 'missing-file'
       ? { detail: 'missing-file' as const }
       : dep?.endpoint === undefined
-        ? {}
+        ? emptyLog
+          ? { detail: 'empty-log' as const }
+          : {}
         : { detail: dep.failure === 'dns' ? ('dns-failure' as const) : ('dependency-unreachable' as const) }),
     place,
-    confidence: detail !== '' ? 'high' : noLog ? 'low' : 'medium',
+    confidence: detail !== '' || (emptyLog && message !== '') ? 'high' : noLog || emptyLog ? 'low' : 'medium',
     title,
     summary: `${who(clues)} ${exit}${logNote}.`,
     evidence: [...statusLine(clues), ...logLines(clues, sig)],

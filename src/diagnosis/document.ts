@@ -41,6 +41,7 @@ export const CAUSE_DETAILS = [
   'dependency-unreachable', // a dependency refused or timed out
   'dns-failure', // a dependency's host name does not resolve
   'tls-verify', // a peer's certificate failed verification
+  'empty-log', // app-crash: a non-zero exit with an empty previous log (read, nothing in it)
   'missing-module', // a module, package or class is not in the image
   'missing-shared-library', // a shared library is not in the image
   'port-bind', // the listening port is already in use

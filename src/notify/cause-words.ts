@@ -26,6 +26,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'dependency-unreachable': 'a dependency is unreachable',
   'dns-failure': 'a host name does not resolve',
   'tls-verify': "a peer's TLS certificate fails verification",
+  'empty-log': 'it exits without writing a line to its log',
   'missing-module': 'a module is missing from the image',
   'missing-shared-library': 'a shared library is missing from the image',
   'port-bind': 'its port is already in use',

@@ -3,13 +3,13 @@
  * run-to-completion workloads (cause 6), stray SIGTERM/SIGKILL.
  */
 import type { Clues } from '../clues.ts';
-import { dependency } from '../crash-verdict.ts';
+import { dependency, isEmptyLog } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { onNode } from './pod.ts';
 import { setFirst } from './user-values.ts';
-import { debugCopy, debugEphemeral, ns, patchContainer, rollback, type Workload } from './workload.ts';
+import { debugCopy, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
 function previousLog(clues: Clues, w: Workload): string {
   return `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=200`;
@@ -18,6 +18,31 @@ function previousLog(clues: Clues, w: Workload): string {
 function rollbackRemedy(w: Workload): Remedy[] {
   const cmds = rollback(w);
   return cmds.length === 0 ? [] : [{ title: `If this started with the latest rollout of ${w.ref}: roll back, then fix forward`, commands: cmds }];
+}
+
+/**
+ * The previous log is empty, so reading it again tells nothing: what the previous container left
+ * instead is its termination message (/dev/termination-log, or FallbackToLogsOnError), and a copy
+ * of the pod with a shell shows what the command prints when run by hand (or the file it logs to).
+ */
+function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
+  const c = clues.container;
+  const list = w.init ? 'initContainerStatuses' : 'containerStatuses';
+  const jsonpath = `{.status.${list}[?(@.name=="${w.container}")].lastState.terminated.message}`;
+  const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
+  const image = c?.image ?? 'IMAGE';
+  const run =
+    argv.length > 0 ? argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shq(a))).join(' ') : `the image's entrypoint and command (docker inspect ${image})`;
+  return [
+    {
+      title: "The previous log is empty: read the previous container's termination message (what it wrote to /dev/termination-log)",
+      commands: [`kubectl get pod ${shq(clues.podName)} ${ns(w)} -o jsonpath=${shq(jsonpath)}`],
+    },
+    {
+      title: 'Run the command by hand in a copy of the pod with a shell, to see what it prints and where it logs',
+      commands: debugCopy(clues.podName, w, `run ${run}; echo "exit $?"; a program that logs to a file leaves it there (ls -lt /var/log /tmp)`),
+    },
+  ];
 }
 
 export function appBugRemedies(clues: Clues, w: Workload, _fix: Extract<Fix, { kind: 'app-bug' }>, segfault: boolean): Remedy[] {
@@ -39,8 +64,8 @@ export function appBugRemedies(clues: Clues, w: Workload, _fix: Extract<Fix, { k
       ],
     });
   }
-  if (noLog) {
-    out.push({ title: 'The log is empty: look inside the container while it exists', commands: debugEphemeral(clues.podName, w) });
+  if (noLog || isEmptyLog(clues)) {
+    out.push(...emptyLogRemedies(clues, w));
   } else {
     out.push({ title: 'Read the full previous log (what happened before the exit)', commands: [previousLog(clues, w)] });
   }

@@ -135,11 +135,3 @@ export function debugCopy(pod: string, w: Workload, inside: string): string[] {
     `kubectl delete pod ${shq(copy)} ${ns(w)}`,
   ];
 }
-
-/** An ephemeral busybox beside the container, sharing its process namespace (Kubernetes 1.23+). */
-export function debugEphemeral(pod: string, w: Workload): string[] {
-  return [
-    `kubectl debug -it ${shq(pod)} ${ns(w)} --image=busybox:1.36 --target=${shq(w.container)}`,
-    "# inside: ls -la /proc/1/root/ (the target container's filesystem); ps (its processes)",
-  ];
-}

@@ -119,7 +119,7 @@ describe('container selection', () => {
     const d = diagnose(evidence);
     expect(d.cause.id).toBe('segfault');
     expect(d.logs).toBeUndefined();
-    expect(commands(d)).toContain('--target=app');
+    expect(commands(d)).toContain('--container=app -- sh');
   });
 });
 
