@@ -33,7 +33,7 @@ const SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
 const TEMPLATE_HASH = new RegExp(`^${SAFE}{6,10}$`);
 /** A CronJob's Job: the scheduled time in minutes since the epoch (8 digits since 1989), which a hash of 6 to 10 safe characters almost never is. */
 const CRONJOB_POD = new RegExp(`^(.+-[0-9]{8,})-${SAFE}{5}$`);
-const DEPLOYMENT_POD = new RegExp(`^(.+)-${SAFE}{6,10}-${SAFE}{5}$`);
+const DEPLOYMENT_POD = new RegExp(`^(.+)-(${SAFE}{6,10})-${SAFE}{5}$`);
 const GENERATED_POD = new RegExp(`^(.+)-${SAFE}{5}$`);
 const ORDINAL_POD = /^(.+)-(?:0|[1-9][0-9]*)$/;
 
@@ -59,7 +59,7 @@ export function guessOwner(labels: Readonly<Record<string, string>>): OwnerGuess
   const owners =
     fromOwnerLabels(label('owner_kind'), label('owner_name'), label('label_pod_template_hash')) ??
     fromMixinLabels(label('workload_type'), label('workload')) ??
-    fromPodName(pod);
+    ownersFromPodName(pod).map(({ kind, name }) => ({ kind, name }));
   return { namespace, owners: owners.filter((o) => OBJECT_NAME.test(o.name)) };
 }
 
@@ -85,11 +85,15 @@ function fromMixinLabels(type: string | undefined, name: string | undefined): Wo
   return kind === undefined || name === undefined ? undefined : [{ kind, name }];
 }
 
-function fromPodName(pod: string): WorkloadRef[] {
+/**
+ * The workloads a pod's name alone makes likely (rule 2 above), with a Deployment's pod-template-hash
+ * (the pod's `pod-template-hash` label, the same as its ReplicaSet's name suffix).
+ */
+export function ownersFromPodName(pod: string): (WorkloadRef & { templateHash?: string })[] {
   const job = CRONJOB_POD.exec(pod);
   if (job?.[1] !== undefined) return [{ kind: 'Job', name: job[1] }];
   const deployment = DEPLOYMENT_POD.exec(pod);
-  if (deployment?.[1] !== undefined) return [{ kind: 'Deployment', name: deployment[1] }];
+  if (deployment?.[1] !== undefined && deployment[2] !== undefined) return [{ kind: 'Deployment', name: deployment[1], templateHash: deployment[2] }];
   const generated = GENERATED_POD.exec(pod);
   if (generated?.[1] !== undefined) {
     return [

@@ -2,6 +2,8 @@
  * The `KubeReader` port (what `gatherEvidence` needs: the pod, its logs, the pod's events, the pod's
  * node) and its adapter over the plain REST client (src/kube/rest.ts). Every call: one attempt, a
  * deadline, a slot in the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
+ * Pod reads that queue for a slot in a storm are answered by one list per ReplicaSet or StatefulSet
+ * (pod-batch.ts).
  * Read-only by construction: `get pods`, `list pods`, `get pods/log`, `list events`, `get nodes`; Secrets are never read.
  */
 import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
@@ -9,6 +11,7 @@ import { type KubeConfigOptions, loadKubeConfig } from './kube-config.ts';
 import { connect } from './kube-connection.ts';
 import { classifyKubeError } from './kube-error.ts';
 import { createLimiter } from './limiter.ts';
+import { createPodBatcher } from './pod-batch.ts';
 import { apiPath, createKubeRest } from './rest.ts';
 import { createWorkloadReader, type WorkloadReader, type WorkloadResource } from './workload-reader.ts';
 
@@ -75,22 +78,32 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
   const limiter = createLimiter(max, { slowAfterMs: Math.min(500, options.timeoutMs / 2), maxSlow: 8 * max });
   const observer = options.onApiCall ?? noopApiCallObserver;
 
-  const call = <T>(resource: ApiResource, fn: () => Promise<T>): Promise<T> =>
-    limiter.run(async () => {
-      const started = performance.now();
-      const seconds = (): number => (performance.now() - started) / 1000;
-      try {
-        const result = await fn();
-        observer.onApiCall(resource, 200, seconds());
-        return result;
-      } catch (err) {
-        const error = classifyKubeError(err, options.timeoutMs);
-        observer.onApiCall(resource, error.status ?? (error.kind === 'timeout' ? 'timeout' : 'error'), seconds());
-        throw error;
-      }
-    });
+  /** One API call, observed and classified, in a slot the caller holds. */
+  const observed = async <T>(resource: ApiResource, fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const seconds = (): number => (performance.now() - started) / 1000;
+    try {
+      const result = await fn();
+      observer.onApiCall(resource, 200, seconds());
+      return result;
+    } catch (err) {
+      const error = classifyKubeError(err, options.timeoutMs);
+      observer.onApiCall(resource, error.status ?? (error.kind === 'timeout' ? 'timeout' : 'error'), seconds());
+      throw error;
+    }
+  };
+  const call = <T>(resource: ApiResource, fn: () => Promise<T>): Promise<T> => limiter.run(() => observed(resource, fn));
 
   const core = (namespace: string, ...segments: string[]): string => apiPath('/api/v1/namespaces', namespace, ...segments);
+  const getPod = (namespace: string, name: string): Promise<V1Pod> => observed('pods', () => rest.get<V1Pod>(core(namespace, 'pods', name)));
+  const listPodsPage = (namespace: string, labelSelector: string, limit: number) =>
+    observed('pods', async () => {
+      const list = await rest.get<{ items: V1Pod[]; metadata?: { continue?: string } }>(core(namespace, 'pods'), { labelSelector, limit });
+      const next = list.metadata?.continue;
+      return { pods: list.items, truncated: next !== undefined && next !== '' };
+    });
+  // Pod reads queued behind the limiter in a storm share one list per ReplicaSet or StatefulSet (pod-batch.ts).
+  const readPod = createPodBatcher({ slot: (task) => limiter.run(task), get: getPod, list: listPodsPage });
   const readLog = (namespace: string, pod: string, container: string, request: LogRequest, previous: boolean): Promise<string> =>
     call('pods/log', () =>
       rest.getText(core(namespace, 'pods', pod, 'log'), {
@@ -109,13 +122,8 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
         const path = namespace === undefined ? '/api/v1/pods' : core(namespace, 'pods');
         return (await rest.get<{ items: V1Pod[] }>(path, { labelSelector })).items;
       }),
-    listPodsLimited: (namespace, labelSelector, limit) =>
-      call('pods', async () => {
-        const list = await rest.get<{ items: V1Pod[]; metadata?: { continue?: string } }>(core(namespace, 'pods'), { labelSelector, limit });
-        const next = list.metadata?.continue;
-        return { pods: list.items, truncated: next !== undefined && next !== '' };
-      }),
-    readPod: (namespace, name) => call('pods', () => rest.get<V1Pod>(core(namespace, 'pods', name))),
+    listPodsLimited: (namespace, labelSelector, limit) => limiter.run(() => listPodsPage(namespace, labelSelector, limit)),
+    readPod,
     readPreviousLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, true),
     readCurrentLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, false),
     readNode: (name) => call('nodes', () => rest.get<V1Node>(apiPath('/api/v1/nodes', name))),
