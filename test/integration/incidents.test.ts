@@ -6,75 +6,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.ts';
+import { describe, expect, it } from 'vitest';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
-import { wireService } from '../../src/wire.ts';
 import { kubeFixture } from '../fixtures/kube/index.ts';
-import { deploymentScenario, setScenario, type WorkloadScenario } from '../fixtures/kube/workloads.ts';
-import { type PostableAlert, type RunningAlertmanager, startAlertmanager, waitFor } from '../support/alertmanager.ts';
-import { type FakeKubeApi, type FakeRequest, startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { deploymentScenario, setScenario } from '../fixtures/kube/workloads.ts';
+import { type PostableAlert, waitFor } from '../support/alertmanager.ts';
+import type { FakeKubeApiOptions, FakeRequest } from '../support/fake-kube-api.ts';
 import { writeMultiKubeconfig } from '../support/kube-fixtures-kubeconfig.ts';
-import { type SlackStandin, startSlackStandin } from '../support/slack-standin.ts';
-import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
-import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
+import type { SlackStandin } from '../support/slack-standin.ts';
+import type { WebhookCapture } from '../support/webhook-capture.ts';
+import { startKubeApi, startWorld, type WorldOptions, workloadFixtures } from '../support/world.ts';
 
-const TOKEN = 'incidents-token-3a9c';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-interface World {
-  slack: SlackStandin;
-  smtp: SmtpCapture;
-  hook: WebhookCapture;
-  alertmanager: RunningAlertmanager;
-}
-
-async function startWorld(kubeEnv: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<World> {
-  const slack = await startSlackStandin();
-  cleanups.push(() => slack.close());
-  const smtp = await startSmtpCapture();
-  cleanups.push(() => smtp.close());
-  const hook = await startWebhookCapture();
-  cleanups.push(() => hook.close());
-  const result = loadConfig({
-    WEBHOOK_TOKEN: TOKEN,
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_CHANNEL: slack.channel,
-    SLACK_API_URL: slack.apiUrl,
-    SMTP_URL: smtp.url,
-    EMAIL_FROM: 'crashtriage@example.com',
-    EMAIL_TO: 'oncall@example.com',
-    FORWARD_WEBHOOK_URL: hook.url,
-    LOG_LEVEL: 'silent',
-    ...kubeEnv,
-    ...extraEnv,
-  });
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  const service = await wireService(result.config, pino({ level: 'silent' }));
-  cleanups.push(async () => {
-    await service.app.close();
-    await service.close();
-  });
-  const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
-  const alertmanager = await startAlertmanager({ webhookUrl: `${address}/alerts`, token: TOKEN, groupBy: ['cluster', 'namespace', 'pod'] });
-  cleanups.push(() => alertmanager.stop());
-  return { slack, smtp, hook, alertmanager };
-}
-
-async function startApi(...scenarios: WorkloadScenario[]): Promise<FakeKubeApi> {
-  const api = await startFakeKubeApi({
-    objects: scenarios.flatMap((s) => s.objects),
-    pods: scenarios.flatMap((s) => s.pods),
-    events: scenarios.flatMap((s) => s.events),
-    logs: scenarios.flatMap((s) => s.logs),
-  });
-  cleanups.push(() => api.close());
-  return api;
-}
+/** Slack (Web API), email and the JSON webhook behind Alertmanager grouping by cluster, namespace and pod. */
+const world = (kube: FakeKubeApiOptions, env: NonNullable<WorldOptions<never>['env']> = {}) =>
+  startWorld({ kube, sinks: ['slack', 'smtp', 'hook'], env, alertmanager: { groupBy: ['cluster', 'namespace', 'pod'] } });
 
 /** What the stock kube-prometheus rules fire for one crash-looping pod: KubePodCrashLooping and KubePodNotReady. */
 function stockAlerts(namespace: string, pod: string, extra: Record<string, string> = {}): PostableAlert[] {
@@ -105,8 +50,7 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
       crashing: 3,
       now,
     });
-    const api = await startApi(checkout);
-    const w = await startWorld({ KUBECONFIG: api.kubeconfigPath });
+    const w = await world(workloadFixtures(checkout));
     await w.alertmanager.push(checkout.crashing.flatMap((pod) => stockAlerts('shop', pod)));
 
     const all = await waitFor('three firing documents', () => (docs(w.hook).length >= 3 ? docs(w.hook) : undefined));
@@ -143,11 +87,11 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     expect(w.smtp.mails[0]?.text).toContain('kubectl rollout undo deployment/checkout -n shop --to-revision=7');
 
     // The owner was read once for the incident; each further pod cost only the reads of its cause.
-    const calls = namespaced(api.requests);
+    const calls = namespaced(w.api.requests);
     expect(calls.filter((r) => r.resource === 'deployments')).toHaveLength(1);
     expect(calls.filter((r) => r.resource === 'replicasets')).toHaveLength(1);
     expect(calls.length / 6).toBeLessThanOrEqual(3);
-    expect(api.requests.some((r) => /secrets/.test(r.path))).toBe(false);
+    expect(w.api.requests.some((r) => /secrets/.test(r.path))).toBe(false);
   });
 
   it('pods of a StatefulSet and of a DaemonSet crashing together: one message each, the pod counts right', async () => {
@@ -170,8 +114,7 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
       crashing: 2,
       now,
     });
-    const api = await startApi(ledger, agent);
-    const w = await startWorld({ KUBECONFIG: api.kubeconfigPath });
+    const w = await world(workloadFixtures(ledger, agent));
     await w.alertmanager.push([...ledger.crashing, ...agent.crashing].flatMap((pod) => stockAlerts('data', pod)));
 
     await waitFor('four documents', () => (docs(w.hook).length >= 4 ? true : undefined));
@@ -194,25 +137,26 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     const twin = structuredClone(oom.rawPod) as { metadata: Record<string, unknown> };
     twin.metadata = { ...twin.metadata, name: crash.podName, namespace: crash.namespace, labels: { 'pod-template-hash': '7d4b9c8f6' } };
     twin.metadata['ownerReferences'] = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d4b9c8f6', uid: 'rs-us', controller: true }];
-    const eu = await startFakeKubeApi({
-      pods: [crash.rawPod],
-      events: crash.rawEvents,
-      logs: [{ namespace: crash.namespace, pod: crash.podName, container: 'app', previous: crash.previousLog ?? '' }],
-    });
-    cleanups.push(() => eu.close());
-    const us = await startFakeKubeApi({
+    const us = await startKubeApi({
       pods: [twin],
       logs: [{ namespace: crash.namespace, pod: crash.podName, container: 'api', previous: oom.previousLog ?? '' }],
     });
-    cleanups.push(() => us.close());
-    const kubeconfig = writeMultiKubeconfig([
-      { context: 'eu-1', server: eu.url, caPem: eu.caPem, token: eu.token },
-      { context: 'prod-us', server: us.url, caPem: us.caPem, token: us.token },
-    ]);
     // eu-1 is a context's own name; us-1 reaches the context prod-us through the config file's mapping.
     const configFile = join(mkdtempSync(join(tmpdir(), 'crashtriage-config-')), 'config.yaml');
     writeFileSync(configFile, 'kube:\n  clusters:\n    us-1: prod-us\n');
-    const w = await startWorld({ KUBECONFIG: kubeconfig }, { CONFIG_FILE: configFile });
+    const euFixtures = {
+      pods: [crash.rawPod],
+      events: crash.rawEvents,
+      logs: [{ namespace: crash.namespace, pod: crash.podName, container: 'app', previous: crash.previousLog ?? '' }],
+    };
+    const w = await world(euFixtures, ({ api: eu }) => ({
+      KUBECONFIG: writeMultiKubeconfig([
+        { context: 'eu-1', server: eu.url, caPem: eu.caPem, token: eu.token },
+        { context: 'prod-us', server: us.url, caPem: us.caPem, token: us.token },
+      ]),
+      CONFIG_FILE: configFile,
+    }));
+    const eu = w.api;
     await w.alertmanager.push([
       ...stockAlerts(crash.namespace, crash.podName, { cluster: 'eu-1' }).slice(1),
       ...stockAlerts(crash.namespace, crash.podName, { cluster: 'us-1' }).slice(1),
@@ -243,12 +187,11 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     const scenarios = ['cart', 'search', 'orders', 'payments'].map((name) =>
       deploymentScenario({ namespace: 'shop', name, replicas: 3, revisions: [{ image: `${name}:1.0`, minutesAgo: 9000 }], crashing: 3, now }),
     );
-    const api = await startApi(...scenarios);
-    const w = await startWorld({ KUBECONFIG: api.kubeconfigPath }, { STORM_THRESHOLD: '2' });
+    const w = await world(workloadFixtures(...scenarios), { STORM_THRESHOLD: '2' });
     const alerts = scenarios.flatMap((s) => s.crashing.flatMap((pod) => stockAlerts('shop', pod)));
     await w.alertmanager.push(alerts);
     await waitFor('twelve documents', () => (docs(w.hook).length >= 12 ? true : undefined), 30_000);
-    const calls = namespaced(api.requests);
+    const calls = namespaced(w.api.requests);
     const perAlert = calls.length / alerts.length;
     expect(perAlert).toBeLessThanOrEqual(3);
     expect(calls.filter((r) => r.resource === 'deployments')).toHaveLength(4);
