@@ -6,6 +6,7 @@
  * new to the reader: the incident opening, a cause not yet announced, and its end (the last pod resolved).
  */
 import type { CauseId, DiagnosisDocument, IncidentAct, IncidentRef } from '../diagnosis/document.ts';
+import type { SinkViews } from './told.ts';
 import { type Change, decideChange } from './what-changed.ts';
 import { type WorkloadFacts, type WorkloadRef, workloadName } from './workload.ts';
 
@@ -20,6 +21,12 @@ export interface IncidentState {
   pods: IncidentPod[];
   /** Causes already announced to sinks that cannot edit a message. */
   announced: CauseId[];
+  /**
+   * What each sink was told (told.ts), so that a sink that failed is brought the first message and
+   * the news it missed. Absent in a state written before sinks were told apart: every sink then
+   * gets the incident's news, and a partly failed delivery leaves the state as it was.
+   */
+  told?: SinkViews;
   ready?: { ready: number; desired: number };
   change?: Change;
   /** Done from Slack (src/slack-actions/): shown on the message, kept while the incident lasts. */
@@ -115,7 +122,7 @@ export function decideIncident(state: IncidentState | undefined, input: Incident
 function open(input: IncidentInput): IncidentState {
   const { document } = input;
   const id = [input.cluster, document.target.namespace, workloadName(input.workload)].filter((p) => p !== undefined).join('/');
-  return { id: `${id}@${input.now}`, openedAt: input.now, firstAlertAt: document.alert.startsAt, pods: [], announced: [] };
+  return { id: `${id}@${input.now}`, openedAt: input.now, firstAlertAt: document.alert.startsAt, pods: [], announced: [], told: {} };
 }
 
 /**

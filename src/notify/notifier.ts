@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import type { SinkViews } from '../incidents/told.ts';
 import type { Metrics } from '../metrics.ts';
 import { createDeliveryLedger, type DeliveryLedger, deliveryKeyString, type LedgerEntry } from './delivery-ledger.ts';
 import { SinkOutcomeUnknownError } from './errors.ts';
@@ -36,6 +37,8 @@ export interface DeliveryBatch {
   documents: DiagnosisDocument[];
   /** When the webhook request must be answered (ms since the epoch); retries stop short of it. */
   deadline?: number;
+  /** Incident id → what each sink was told of it before this batch (src/incidents/told.ts). */
+  told?: ReadonlyMap<string, SinkViews>;
 }
 
 /** Left of a request's deadline for answering it once delivery has stopped trying. */
@@ -203,7 +206,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   async function run(batch: DeliveryBatch): Promise<DeliveryOutcome> {
     const deadline = Math.min(clock() + config.delivery.budgetMs, (batch.deadline ?? Number.POSITIVE_INFINITY) - ANSWER_MARGIN_MS);
     const perSink = await Promise.all([...sinkQueues(batch, routes)].map(([, messages]) => runQueue(batch, messages, deadline)));
-    return deliveryOutcome(perSink.flat());
+    return deliveryOutcome(perSink.flat(), batch.told);
   }
 
   return {

@@ -2,6 +2,8 @@
  * Deciding delivery, apart from doing it. Pure: no I/O, no clock. The executor (notifier.ts) claims
  * ledger entries, sends, records and reports; everything it decides on is decided here:
  * - which documents go to which sink, in batch order, and the key each message is remembered under;
+ *   an incident's document goes with the news for what that sink was told of it (incidents/told.ts),
+ *   so a sink that missed the incident's first message gets it, and one that has it only what is new;
  * - whether a message is settled without sending (its sink is unknown; an earlier message of the same
  *   sink must wait for Alertmanager's resend, so this one waits too, keeping the order; the ledger
  *   says it was already sent or refused for good);
@@ -9,6 +11,7 @@
  */
 import type { RouteSpec } from '../config/config.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import { forSink, type SinkView, type SinkViews, told } from '../incidents/told.ts';
 import type { DeliveryKey, LedgerOutcome } from './delivery-ledger.ts';
 import { sinkTakes } from './incident-filter.ts';
 import { routeSinks } from './route.ts';
@@ -27,13 +30,21 @@ export interface DeliveryFailure {
   reason: string;
 }
 
+/** A message a sink now has (sent, sent before, or maybe posted). */
+export interface Taken {
+  sink: string;
+  fingerprint: string;
+}
+
 /**
  * 'delivered': every routed sink has every message, or refused it for good (`permanentFailures`,
  * which a resend cannot fix). 'retry-later': answer 5xx so Alertmanager resends the group.
+ * `taken`, when the batch said what each sink was told (`told`): the messages of those incidents
+ * each sink now has.
  */
 export type DeliveryOutcome =
-  | { kind: 'delivered'; permanentFailures: DeliveryFailure[] }
-  | { kind: 'retry-later'; failures: DeliveryFailure[]; permanentFailures: DeliveryFailure[] };
+  | { kind: 'delivered'; permanentFailures: DeliveryFailure[]; taken?: Taken[] }
+  | { kind: 'retry-later'; failures: DeliveryFailure[]; permanentFailures: DeliveryFailure[]; taken?: Taken[] };
 
 export interface DeliveryRoutes {
   routes: readonly RouteSpec[];
@@ -42,23 +53,43 @@ export interface DeliveryRoutes {
   everyDocument?: ReadonlySet<string>;
 }
 
-export function planDelivery(documents: readonly DiagnosisDocument[], config: DeliveryRoutes): Map<string, DiagnosisDocument[]> {
+/**
+ * Each sink's documents, in batch order. With `toldBefore` (incident id → what each sink was told
+ * before this batch), an incident's document carries the news for that sink, decided on what the
+ * sink was told before it and by the documents of the batch it takes ahead of it.
+ */
+export function planDelivery(
+  documents: readonly DiagnosisDocument[],
+  config: DeliveryRoutes,
+  toldBefore: ReadonlyMap<string, SinkViews> = new Map(),
+): Map<string, DiagnosisDocument[]> {
   const plan = new Map<string, DiagnosisDocument[]>();
+  /** Per sink and incident id: what the sink will have been told once it took the documents planned so far. */
+  const views = new Map<string, SinkView | undefined>();
   for (const doc of documents) {
+    const id = doc.incident?.id;
+    const before = id === undefined ? undefined : toldBefore.get(id);
     for (const sink of routeSinks(doc.alert.labels, config.routes, config.defaultSinks)) {
-      if (!sinkTakes(config.everyDocument?.has(sink) === true, doc)) continue;
+      const viewKey = JSON.stringify([sink, id]);
+      const view = views.has(viewKey) ? views.get(viewKey) : before?.[sink];
+      const message = before === undefined ? doc : forSink(view, doc);
+      if (!sinkTakes(config.everyDocument?.has(sink) === true, message)) continue;
+      if (before !== undefined) views.set(viewKey, told(view, doc));
       const queue = plan.get(sink);
-      if (queue === undefined) plan.set(sink, [doc]);
-      else queue.push(doc);
+      if (queue === undefined) plan.set(sink, [message]);
+      else queue.push(message);
     }
   }
   return plan;
 }
 
 /** Each sink's queue of messages, in batch order, with the key the ledger knows each one by. */
-export function sinkQueues(batch: { groupKey: string; documents: readonly DiagnosisDocument[] }, config: DeliveryRoutes): Map<string, SinkMessage[]> {
+export function sinkQueues(
+  batch: { groupKey: string; documents: readonly DiagnosisDocument[]; told?: ReadonlyMap<string, SinkViews> },
+  config: DeliveryRoutes,
+): Map<string, SinkMessage[]> {
   return new Map(
-    [...planDelivery(batch.documents, config)].map(([sink, docs]) => [
+    [...planDelivery(batch.documents, config, batch.told)].map(([sink, docs]) => [
       sink,
       docs.map((doc) => ({
         doc,
@@ -89,14 +120,21 @@ export function ledgerOutcome(result: MessageResult): LedgerOutcome | undefined 
   return undefined;
 }
 
-/** The answer for Alertmanager from every message's result. */
-export function deliveryOutcome(results: readonly { message: SinkMessage; result: MessageResult }[]): DeliveryOutcome {
+/**
+ * The answer for Alertmanager from every message's result; with `told` (the batch's), also what
+ * each sink now has of those incidents.
+ */
+export function deliveryOutcome(results: readonly { message: SinkMessage; result: MessageResult }[], told?: ReadonlyMap<string, SinkViews>): DeliveryOutcome {
   const failures: DeliveryFailure[] = [];
   const permanentFailures: DeliveryFailure[] = [];
+  const taken: Taken[] = [];
   for (const { message, result } of results) {
     const failure = { sink: message.key.sink, fingerprint: message.doc.alert.fingerprint };
     if (result.kind === 'retry-later') failures.push({ ...failure, reason: result.reason });
     if (result.kind === 'permanent') permanentFailures.push({ ...failure, reason: result.reason });
+    const id = message.doc.incident?.id;
+    if (ledgerOutcome(result) === 'sent' || result.kind === 'duplicate') if (id !== undefined && told?.has(id) === true) taken.push(failure);
   }
-  return failures.length > 0 ? { kind: 'retry-later', failures, permanentFailures } : { kind: 'delivered', permanentFailures };
+  const withTaken = told === undefined ? {} : { taken };
+  return failures.length > 0 ? { kind: 'retry-later', failures, permanentFailures, ...withTaken } : { kind: 'delivered', permanentFailures, ...withTaken };
 }

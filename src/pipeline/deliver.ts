@@ -1,9 +1,11 @@
 /**
  * Stage 5, deliver: the request's documents to the notifier in one batch (routes, per-sink queues,
- * the ledger, retries: src/notify/notifier.ts), with the whole request's deadline.
+ * the ledger, retries: src/notify/notifier.ts), with the whole request's deadline and what each
+ * sink was told of the incidents (src/incidents/told.ts).
  */
 import type { WebhookPayload } from '../alertmanager/payload.ts';
 import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import type { SinkViews } from '../incidents/told.ts';
 import type { DeliveryOutcome } from '../notify/notifier.ts';
 import type { Deliverer } from './ports.ts';
 
@@ -12,6 +14,7 @@ export async function deliver(
   payload: Pick<WebhookPayload, 'groupKey' | 'receiver' | 'externalURL'>,
   notifier: Deliverer,
   deadline: number | undefined,
+  told: ReadonlyMap<string, SinkViews> = new Map(),
 ): Promise<DeliveryOutcome> {
   if (documents.length === 0) return { kind: 'delivered', permanentFailures: [] };
   return notifier.deliver({
@@ -20,5 +23,6 @@ export async function deliver(
     externalURL: payload.externalURL,
     documents,
     ...(deadline === undefined ? {} : { deadline }),
+    ...(told.size === 0 ? {} : { told }),
   });
 }

@@ -8,6 +8,7 @@ import type { DiagnosisDocument } from '../diagnosis/document.ts';
 import { type PodAlerts, rememberFiring } from '../incidents/alert-folding.ts';
 import { decideIncident, type IncidentInput, type IncidentState, incidentKey, workloadOfTarget } from '../incidents/incident.ts';
 import { decideStorm, type StormSettings, type StormState, stormKey } from '../incidents/storm.ts';
+import type { SinkViews } from '../incidents/told.ts';
 import { podRevisionName } from '../incidents/workload.ts';
 import type { PipelineState } from '../state/pipeline-state.ts';
 import { type Claimed, claimKeys, type Pending, releaseAll } from './request.ts';
@@ -18,6 +19,12 @@ export interface Folded {
   storms: Claimed<StormState>;
   /** The incident and storm keys each alert's document changed. */
   keysOf: Map<string, string[]>;
+  /**
+   * What each sink was told of each incident before this request, by incident id (told.ts): the
+   * notifier decides each sink's news on it, settle advances it by what each sink took. Absent
+   * for an incident whose state predates it.
+   */
+  told: Map<string, SinkViews>;
 }
 
 export interface FoldSettings {
@@ -50,14 +57,19 @@ export async function foldIntoIncidents(
     throw err;
   }
   const keysOf = new Map<string, string[]>();
+  const told = new Map<string, SinkViews>();
   const now = new Date(clock()).toISOString();
   const documents = pending.map((p, i) => {
     const input = inputs[i];
     let document = p.document;
     if (input !== undefined) {
-      const decision = decideIncident(incidents.states.get(input.key), input.input);
+      const before = incidents.states.get(input.key);
+      const decision = decideIncident(before, input.input);
       incidents.states.set(input.key, decision.next);
       document = decision.document;
+      const id = document.incident?.id;
+      const toldBefore = before === undefined ? {} : before.told;
+      if (id !== undefined && toldBefore !== undefined && !told.has(id)) told.set(id, toldBefore);
       const sKey = stormKeyOf(input);
       const incident = document.incident;
       if (incident !== undefined) {
@@ -70,7 +82,7 @@ export async function foldIntoIncidents(
     if (p.podKey !== undefined) pods.states.set(p.podKey, rememberFiring(pods.states.get(p.podKey), document));
     return document;
   });
-  return { documents, incidents, storms, keysOf };
+  return { documents, incidents, storms, keysOf, told };
 }
 
 /** The incident a document belongs to; none for an alert that names no pod. */

@@ -1,10 +1,16 @@
 /**
  * Stage 6, settle: what the request decided is kept for what was delivered. A key whose alert some
  * sink still misses is released unchanged, so that Alertmanager's resend finds the state as it was;
- * every other key is committed.
+ * every other key is committed. An incident that reached some sink and not another is the exception:
+ * it is committed with what each sink took (src/incidents/told.ts), since the sink that has its
+ * first message must keep it (the same id, so its message is edited, not posted again) while the
+ * resend brings the others that first message.
  */
 import type { PodAlerts } from '../incidents/alert-folding.ts';
+import type { IncidentState } from '../incidents/incident.ts';
+import { toldAfter } from '../incidents/told.ts';
 import type { DeliveryOutcome } from '../notify/notifier.ts';
+import type { Held } from '../state/store.ts';
 import type { ClaimedPods } from './claim.ts';
 import type { Folded } from './fold.ts';
 import type { PipelineOutcome } from './ports.ts';
@@ -13,7 +19,7 @@ import type { Claimed } from './request.ts';
 export async function settle(
   result: DeliveryOutcome,
   claimed: Pick<ClaimedPods, 'pods' | 'podKeyOf'>,
-  folded: Pick<Folded, 'incidents' | 'storms' | 'keysOf'>,
+  folded: Pick<Folded, 'documents' | 'incidents' | 'storms' | 'keysOf' | 'told'>,
   alerts: number,
 ): Promise<PipelineOutcome> {
   const podKeyOfFingerprint = new Map([...claimed.podKeyOf].map(([alert, key]) => [alert.fingerprint, key]));
@@ -24,6 +30,17 @@ export async function settle(
   const undelivered = new Set(result.kind === 'delivered' ? [] : result.failures.flatMap((f) => keysOf(f.fingerprint)));
   const keep = <T>({ held, states }: Claimed<T>): Promise<void>[] =>
     [...held].map(([key, h]) => (undelivered.has(key) ? h.release() : h.commit(states.get(key))));
-  await Promise.all([...keep<PodAlerts>(claimed.pods), ...keep(folded.incidents), ...keep(folded.storms)]);
+  const keepIncident = (key: string, h: Held<IncidentState>): Promise<void> => {
+    const next = folded.incidents.states.get(key);
+    const before = next === undefined ? undefined : folded.told.get(next.id);
+    // A closed incident, or one whose state predates what sinks were told: kept as any other key.
+    if (next === undefined || next.told === undefined || before === undefined) return undelivered.has(key) ? h.release() : h.commit(next);
+    const docs = folded.documents.filter((d) => d.incident?.id === next.id);
+    const fingerprints = new Set(docs.map((d) => d.alert.fingerprint));
+    const taken = (result.taken ?? []).filter((t) => fingerprints.has(t.fingerprint));
+    if (undelivered.has(key) && taken.length === 0) return h.release();
+    return h.commit({ ...next, told: toldAfter(before, docs, taken) });
+  };
+  await Promise.all([...keep<PodAlerts>(claimed.pods), ...[...folded.incidents.held].map(([key, h]) => keepIncident(key, h)), ...keep(folded.storms)]);
   return result.kind === 'delivered' ? { kind: 'delivered', alerts } : { kind: 'retry-later', alerts, failures: result.failures };
 }

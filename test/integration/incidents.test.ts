@@ -209,4 +209,43 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     expect(w.smtp.mails).toHaveLength(3);
     expect(w.smtp.mails.filter((m) => m.text.includes('Crash-loop storm in shop'))).toHaveLength(1);
   });
+  it("one sink has the incident's first message and another failed: the resend brings the failed sink the first message, once, and the other nothing again", async () => {
+    const checkout = deploymentScenario({
+      namespace: 'shop',
+      name: 'checkout',
+      replicas: 3,
+      revisions: [{ image: 'checkout:1.0', minutesAgo: 9000 }],
+      crashing: 2,
+      now: new Date(),
+    });
+    const [first, second] = checkout.crashing as [string, string];
+    const w = await startWorld({ kube: workloadFixtures(checkout), sinks: ['slack', 'teams'], alertmanager: { groupBy: ['cluster', 'namespace', 'pod'] } });
+    await w.teams.setDown(true);
+
+    // The first pod: Slack takes the incident's first message, Teams does not; Alertmanager will resend.
+    await w.alertmanager.push(stockAlerts('shop', first));
+    await waitFor('the Slack post', () => topLevel(w.slack)[0]);
+    await w.alertmanager.waitForNotification('failed', 30_000);
+    // The second pod of the workload, while Teams is still down: for Slack it joins the incident it has.
+    await w.alertmanager.push(stockAlerts('shop', second));
+    const named = (pod: string) => w.slack.messages.some((m) => JSON.stringify(m).includes(pod));
+    await waitFor('the second pod in Slack', () => (named(second) ? true : undefined), 30_000);
+    expect(w.teams.posts).toHaveLength(0);
+
+    // Teams recovers; Alertmanager resends both groups.
+    await w.teams.setDown(false);
+    await waitFor('the Teams card', () => w.teams.posts[0], 40_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    // Slack kept its one message: the second pod updated it and was named in its thread.
+    expect(topLevel(w.slack)).toHaveLength(1);
+    const thread = w.slack.messages.filter((m) => m.thread_ts === topLevel(w.slack)[0]?.ts && /is crash looping too/.test(m.text ?? ''));
+    expect(thread.map((m) => m.text)).toEqual([expect.stringContaining(second)]);
+    // Teams got the incident's first message, once: the whole message (cause, proof, fix), both pods counted.
+    expect(w.teams.failedRuns).toEqual([]);
+    expect(w.teams.posts).toHaveLength(1);
+    const card = JSON.stringify(w.teams.posts[0]?.cards[0] ?? {});
+    expect(card).toContain('2 of 3 pods of deployment/checkout crash looping');
+    expect(card).toContain('kubectl');
+    expect(card).not.toContain('Resolved');
+  }, 90_000);
 });

@@ -9,6 +9,15 @@ const doc = (fingerprint: string, namespace = 'payments', status: 'firing' | 're
   const base = oomDocument();
   return { ...base, status, alert: { ...base.alert, fingerprint, labels: { ...base.alert.labels, namespace } } };
 };
+const INCIDENT = 'payments/deployment/billing-api@t0';
+const incidentDoc = (fingerprint: string, pod: string, news: NonNullable<DiagnosisDocument['incident']>['news']): DiagnosisDocument => {
+  const base = doc(fingerprint);
+  return {
+    ...base,
+    target: { ...base.target, pod },
+    incident: { id: INCIDENT, workload: { kind: 'Deployment', name: 'billing-api' }, pods: [], news, summary: [] },
+  };
+};
 const message = (sink: string, d: DiagnosisDocument): SinkMessage => ({
   doc: d,
   key: { sink, groupKey: GROUP, fingerprint: d.alert.fingerprint, status: d.status, startsAt: d.alert.startsAt },
@@ -30,6 +39,24 @@ describe('sinkQueues', () => {
 
   it('no documents → no queues', () => {
     expect(sinkQueues({ groupKey: GROUP, documents: [] }, { routes: [], defaultSinks: ['mail'] }).size).toBe(0);
+  });
+
+  it("with what each sink was told: a sink that missed the incident's first message gets it, a sink that has it only what is new", () => {
+    const [p1, p2] = [incidentDoc('a', 'p1', 'unchanged'), incidentDoc('b', 'p2', 'joined')];
+    const told = new Map([[INCIDENT, { slack: { causes: ['oom-killed' as const], firing: ['p1'] } }]]);
+    const queues = sinkQueues(
+      { groupKey: GROUP, documents: [p1, p2], told },
+      { routes: [], defaultSinks: ['slack', 'teams'], everyDocument: new Set(['slack']) },
+    );
+    // Slack (it edits its message) takes both as they are; Teams was told nothing: p1 is its first
+    // message, and p2 then only joins what it was just told, which a sink that cannot edit leaves out.
+    expect(queues.get('slack')?.map((m) => [m.key.fingerprint, m.doc.incident?.news])).toEqual([
+      ['a', 'unchanged'],
+      ['b', 'joined'],
+    ]);
+    expect(queues.get('teams')?.map((m) => [m.key.fingerprint, m.doc.incident?.news])).toEqual([['a', 'opened']]);
+    // Without what the sinks were told (a state from before), the incident's own news: Teams gets nothing.
+    expect(sinkQueues({ groupKey: GROUP, documents: [p1, p2] }, { routes: [], defaultSinks: ['teams'] }).size).toBe(0);
   });
 });
 
@@ -107,6 +134,31 @@ describe('deliveryOutcome', () => {
       kind: 'retry-later',
       failures: [{ sink: 'mail', fingerprint: 'b', reason: 'HTTP 503' }],
       permanentFailures: [{ sink: 'slack', fingerprint: 'a', reason: 'invalid_blocks' }],
+    });
+  });
+
+  it("with the batch's told: names the messages of those incidents each sink now has (sent, sent before, maybe posted)", () => {
+    const told = new Map([[INCIDENT, {}]]);
+    const [p1, p2, p3] = [incidentDoc('a', 'p1', 'opened'), incidentDoc('b', 'p2', 'joined'), incidentDoc('c', 'p3', 'joined')];
+    expect(
+      deliveryOutcome(
+        [
+          { message: message('slack', p1), result: { kind: 'duplicate' } },
+          { message: message('slack', p2), result: { kind: 'maybe-sent', reason: 'no answer' } },
+          { message: message('teams', p1), result: { kind: 'retry-later', reason: 'HTTP 503' } },
+          { message: message('mail', p3), result: { kind: 'permanent', reason: 'SMTP 550' } },
+          { message: message('mail', doc('d')), result: { kind: 'sent' } },
+        ],
+        told,
+      ),
+    ).toEqual({
+      kind: 'retry-later',
+      failures: [{ sink: 'teams', fingerprint: 'a', reason: 'HTTP 503' }],
+      permanentFailures: [{ sink: 'mail', fingerprint: 'c', reason: 'SMTP 550' }],
+      taken: [
+        { sink: 'slack', fingerprint: 'a' },
+        { sink: 'slack', fingerprint: 'b' },
+      ],
     });
   });
 
