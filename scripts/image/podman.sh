@@ -1,8 +1,9 @@
 # Sourced by the image scripts: podman as it runs on a machine without a Docker engine or systemd
 # (the CI machine). vfs storage (no overlay mounts needed), runc (crun fails on this cgroup layout),
 # cgroupfs (no systemd), events to a file (no journald).
+podman_flags=(--storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend file)
 podman_() {
-  podman --storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend file "$@"
+  podman "${podman_flags[@]}" "$@"
 }
 
 # podman's default ulimits (nofile 1048576) are above what this machine allows a process, and runc

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# CI's image step: builds the image from the Dockerfile (scripts/image/build.sh, timed), then runs it as
-# the Deployment does (read-only root, its non-root user, a /tmp of its own, no capabilities) without a
-# kubeconfig, and checks that it starts and stops with the clear no-credentials message (exit 2): a
-# missing file or dependency in the image fails here. Prints the build time and the image size.
+# CI's image step: builds the image from the Dockerfile (scripts/image/build.sh, timed; IMAGE=<tag>
+# checks an image already built instead), then runs it as the Deployment does (read-only root, its
+# non-root user, a /tmp of its own, no capabilities):
+#   1. without a kubeconfig: it stops with the clear no-credentials message (exit 2);
+#   2. against the fake Kubernetes API server over TLS on loopback, with a kubeconfig mounted and a
+#      webhook sink on loopback (scripts/image/check-image.ts): /healthz, /readyz, /metrics, one
+#      alert posted with the token and its diagnosis at the webhook, SIGTERM exiting 0.
+# A file missing from the image, a wrong entrypoint or a dependency left out fails one of them.
 set -euo pipefail
 . scripts/image/podman.sh
-tag=crashtriage:ci
-scripts/image/build.sh "$tag"
+tag=${IMAGE:-crashtriage:ci}
+[ -n "${IMAGE:-}" ] || scripts/image/build.sh "$tag"
 set +e
 out=$(podman_ run --rm "${ulimits[@]}" --read-only --user 10001:10001 --tmpfs /tmp:rw,size=64m \
   --cap-drop ALL --security-opt no-new-privileges --env WEBHOOK_TOKEN=ci "$tag" 2>&1)
@@ -18,3 +22,4 @@ if [ "$code" -ne 2 ] || ! grep -q 'no usable Kubernetes credentials: no kubeconf
   exit 1
 fi
 echo "image: $tag runs read-only as 10001 and stops without a kubeconfig, saying so (exit 2)"
+node_modules/.bin/node scripts/image/check-image.ts "$tag" -- podman "${podman_flags[@]}" run "${ulimits[@]}"
