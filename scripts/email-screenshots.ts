@@ -141,7 +141,7 @@ function cases(now: number): Case[] {
           ],
         },
         remedies: [
-          { title: 'Roll back to revision 11, the one before the change', commands: ['kubectl rollout undo deployment/payment-svc -n payments --to-revision=11'] },
+          { kind: 'remedy', title: 'Roll back to revision 11, the one before the change', commands: ['kubectl rollout undo deployment/payment-svc -n payments --to-revision=11'] },
           ...base.remedies,
         ],
       }),

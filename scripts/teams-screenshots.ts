@@ -58,7 +58,7 @@ function cases(): Case[] {
           news: 'opened',
           summary: ['1 of 3 pods of deployment/payment-svc in cluster prod-eu-1 crash looping (2 of 3 ready)', 'began with revision 12, 8 minutes ago: image payment-svc:3.0.0 → payment-svc:3.1.4'],
         },
-        remedies: [{ title: 'Roll back to revision 11, the one before the change', commands: ['kubectl rollout undo deployment/payment-svc -n payments --to-revision=11'] }, ...base.remedies],
+        remedies: [{ kind: 'remedy', title: 'Roll back to revision 11, the one before the change', commands: ['kubectl rollout undo deployment/payment-svc -n payments --to-revision=11'] }, ...base.remedies],
       }),
     },
     { name: 'resolved-healthy', about: 'resolved: the check found the pod running', doc: { ...resolvedOf(base), resolution: { state: 'healthy', text: 'Running for 12m, 0 restarts since' } } },

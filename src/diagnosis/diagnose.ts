@@ -57,7 +57,7 @@ export function diagnose(evidence: Evidence): Diagnosis {
       summary: redact(top.summary),
     },
     evidence: uniqueLines([...top.evidence, ...loopLine(clues, top)]),
-    remedies: remediesFor(top, clues).map((r) => ({ title: redact(r.title), commands: r.commands.map(redact) })),
+    remedies: remediesFor(top, clues).map((r) => ({ ...r, title: redact(r.title), commands: r.commands.map(redact) })),
     verify: clues.pod === undefined ? [] : verifySteps(clues, workloadOf(clues), top.id).map(redact),
     findings: findingsFor(clues, top.id).map((f) => ({ id: f.id, text: redact(f.text) })),
   };

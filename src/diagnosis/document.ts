@@ -101,9 +101,18 @@ export interface EvidenceLine {
   text: string;
 }
 
+/**
+ * What a remedy is to the reader: `remedy`, the change that ends the loop when the diagnosis is right
+ * (its commands make it); `diagnostic`, a step that reads or tries something to find out which change,
+ * offered first only when the cause is unknown or the evidence cannot choose (its title then says which
+ * fact would decide).
+ */
+export type RemedyKind = 'remedy' | 'diagnostic';
+
 export interface Remedy {
   title: string;
   commands: string[];
+  kind: RemedyKind;
 }
 
 export interface Finding {

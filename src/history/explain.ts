@@ -125,6 +125,7 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
         ],
         remedies: (ctx) => [
           {
+            kind: 'remedy',
             title: `A leak: fix the code. ${what} only buys${buys === undefined ? ' time' : ` about ${hours(buys)}`} per run`,
             commands: [...heapProfile(ctx), ...(raised === undefined || !v.atLimit ? [] : ['# meanwhile, fewer kills:', ...setLimit(ctx, raised)])],
           },
@@ -150,6 +151,7 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
         ],
         remedies: (ctx) => [
           {
+            kind: 'remedy',
             title: `The limit is too small: raise it${limit === undefined ? '' : ` from ${bytesShort(limit)}`} to ${quantity(next)} (${why})`,
             commands: setLimit(ctx, next),
           },
@@ -168,6 +170,7 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
         ],
         remedies: (ctx) => [
           {
+            kind: 'remedy',
             title: `A burst: find what ran at ${clock(v.at)} (a large request, a batch, a report) and bound it; or give the burst room (${quantity(next)})`,
             commands: [
               `kubectl logs -n ${shq(ctx.namespace)} ${shq(ctx.pod)} -c ${shq(ctx.container)} --previous --timestamps | tail -n 50`,

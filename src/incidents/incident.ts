@@ -138,7 +138,7 @@ function withRollback(document: DiagnosisDocument, change: Change | undefined, h
   return {
     ...document,
     remedies: [
-      { title: `Roll back to revision ${change.previousRevision}, the one before the change`, commands: [change.rollback] },
+      { kind: 'remedy', title: `Roll back to revision ${change.previousRevision}, the one before the change`, commands: [change.rollback] },
       ...remedies.map((r, i) => (i === 0 ? { ...r, title: `Or fix forward: ${lowerFirst(r.title)}` } : r)),
     ],
     verify: document.verify.includes(status) ? document.verify : [status, ...document.verify],

@@ -4,7 +4,7 @@
  * `details`, which a Slack Web API post puts in its thread and email, text and Markdown show in full.
  * Renderers only choose the format (Block Kit, HTML, terminal text, Markdown). Pure.
  */
-import type { DiagnosisDocument, EvidenceLine, Remedy } from '../diagnosis/document.ts';
+import type { DiagnosisDocument, EvidenceLine, Remedy, RemedyKind } from '../diagnosis/document.ts';
 import { describeExit } from '../diagnosis/signals.ts';
 import { hasSparkline } from '../history/sparkline.ts';
 import { type Link, links } from './alert-links.ts';
@@ -98,7 +98,7 @@ export interface MessageOptions {
 }
 
 /** The first Fix's kind, as the diagnosis document says it (remedy or diagnostic step). */
-const firstFixKind = (doc: DiagnosisDocument): string | undefined => (doc.remedies[0] as { kind?: string } | undefined)?.kind;
+const firstFixKind = (doc: DiagnosisDocument): RemedyKind | undefined => doc.remedies[0]?.kind;
 
 export function lookOf(doc: DiagnosisDocument): Look {
   if (doc.cause.id === 'unknown') return 'unknown';

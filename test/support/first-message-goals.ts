@@ -100,7 +100,7 @@ export function outcomeOf(c: BenchCaseDocument): CaseOutcome {
   const shown = headerAndProof(d);
   const judged = DECIDING_FACT[c.id];
   const facts = judged === undefined ? c.facts : [judged, ...c.facts];
-  const kind = (d.remedies[0] as { kind?: string } | undefined)?.kind;
+  const kind = d.remedies[0]?.kind;
   return {
     id: c.id,
     length: { thread: firstMessageText(d, 'thread').length, inline: firstMessageText(d, 'inline').length },

@@ -61,12 +61,14 @@ export function rbacRemedies(clues: Clues, w: Workload, fix: FixOf<'rbac'>): Rem
     }
   }
   out.push({
+    kind: 'remedy',
     title: `Grant ${[...new Set(fix.access.map((a) => `${a.verb} ${resourceRef(a)}`))].join(', ')}${fix.access.some((a) => a.verb === 'list') ? ' (and watch, which informers need with list)' : ''}, then restart`,
     commands: [...grants, ...restart(w)],
   });
-  out.push({ title: `Confirm what ${fix.access[0]?.user ?? 'the service account'} may do (yes after the grant)`, commands: checks });
+  out.push({ kind: 'diagnostic', title: `Confirm what ${fix.access[0]?.user ?? 'the service account'} may do (yes after the grant)`, commands: checks });
   if (clues.pod?.serviceAccountName === undefined)
     out.push({
+      kind: 'remedy',
       title: 'The pod runs as the namespace default service account: give the app its own and grant that instead',
       commands: [`kubectl create serviceaccount ${dnsName(w.name)} ${ns(w)}`, ...patchContainer(w, {}, { serviceAccountName: dnsName(w.name) })],
     });
@@ -77,6 +79,7 @@ export function writablePathRemedies(clues: Clues, w: Workload, fix: FixOf<'writ
   if (fix.projected !== undefined) {
     return [
       {
+        kind: 'remedy',
         title: `Volume ${fix.projected} is read-only by design: mount it elsewhere and copy its files into a writable emptyDir at ${fix.dir} in an init container`,
         commands: replaceSteps(
           w,
@@ -88,10 +91,12 @@ export function writablePathRemedies(clues: Clues, w: Workload, fix: FixOf<'writ
   const volume = dnsName('writable', fix.dir === '/' ? 'root' : fix.dir);
   return [
     {
+      kind: 'remedy',
       title: `Give ${fix.dir} a writable emptyDir (the root filesystem stays read-only)`,
       commands: [...patchContainer(w, { volumeMounts: [{ name: volume, mountPath: fix.dir }] }, { volumes: [{ name: volume, emptyDir: {} }] })],
     },
     {
+      kind: 'diagnostic',
       title: `Check what else the app writes outside its volumes (each such path needs an emptyDir too)`,
       commands: debugCopy(clues.podName, w, `touch ${fix.path} ; ls -la ${fix.dir}`),
     },
@@ -103,22 +108,26 @@ export function fsPermissionRemedies(clues: Clues, w: Workload, fix: FixOf<'fs-p
   const group = clues.container?.securityContext?.runAsGroup ?? user;
   const out: Remedy[] = [];
   const inspect: Remedy = {
+    kind: 'diagnostic',
     title: `See who owns ${fix.path} and who the process runs as`,
     commands: debugCopy(clues.podName, w, `id ; ls -ln ${fix.mountPath ?? fix.path.slice(0, fix.path.lastIndexOf('/') + 1)}`),
   };
   if (fix.volume !== undefined && fix.volumeKind !== 'hostPath') {
     const fsGroup = group ?? 1000;
     out.push({
+      kind: 'remedy',
       title: `Let the process group write volume ${fix.volume}: set fsGroup ${fsGroup}${group === undefined ? ' (the group the image runs as; 1000 is a guess: check with id above)' : ''}, so the kubelet makes the volume group-writable`,
       commands: patchContainer(w, {}, { securityContext: { fsGroup, fsGroupChangePolicy: 'OnRootMismatch' } }),
     });
   } else if (fix.volumeKind === 'hostPath') {
     out.push({
+      kind: 'remedy',
       title: `fsGroup does not apply to hostPath volume ${fix.volume ?? ''}: run as the user that owns the host directory, or chown it on the node`,
       commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.securityContext}')}`],
     });
   } else {
     out.push({
+      kind: 'remedy',
       title: `${fix.path} is image content: fix its owner in the image (chown in the Dockerfile) or run as the user that owns it`,
       commands: [`docker run --rm --entrypoint ls ${shq(clues.container?.image ?? 'IMAGE')} -ln ${shq(fix.path)}`],
     });
@@ -134,6 +143,7 @@ export function mountHidesRemedies(_clues: Clues, w: Workload, fix: FixOf<'mount
       : `kubectl get configmap ${shq(fix.object.name)} ${ns(w)} -o go-template=${shq('{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}')}`;
   return [
     {
+      kind: 'remedy',
       title: `Mount each file of ${fix.object.kind === 'secret' ? 'Secret' : 'ConfigMap'} ${fix.object.name} on its own with subPath, so the image's files in ${fix.mountPath} stay visible`,
       commands: [
         listKeys,
@@ -149,12 +159,19 @@ export function mountHidesRemedies(_clues: Clues, w: Workload, fix: FixOf<'mount
 export function serviceLinkRemedies(_clues: Clues, w: Workload, fix: FixOf<'service-links'>): Remedy[] {
   return [
     {
+      kind: 'remedy',
       title: `Turn the kubelet's service-link variables off for this pod (enableServiceLinks: false; DNS names keep working)`,
       commands: patchContainer(w, {}, { enableServiceLinks: false }),
     },
     ...(fix.service === undefined
       ? []
-      : [{ title: `The Service whose link variable ${fix.name ?? ''} collides`, commands: [`kubectl get service ${shq(fix.service)} ${ns(w)}`] }]),
+      : [
+          {
+            kind: 'diagnostic' as const,
+            title: `The Service whose link variable ${fix.name ?? ''} collides`,
+            commands: [`kubectl get service ${shq(fix.service)} ${ns(w)}`],
+          },
+        ]),
   ];
 }
 
@@ -167,12 +184,14 @@ export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>
   const keys: Remedy[] = [];
   if (secrets.length > 0)
     keys.push({
+      kind: 'diagnostic',
       title: `See which keys ${secrets.map((s) => `Secret ${s}`).join(', ')} has (names only; a renamed key or an unrotated Secret is common)`,
       commands: secrets.map((s) => `kubectl get secret ${shq(s)} ${ns(w)} -o go-template=${shq(LIST_KEYS)}`),
     });
   const feed = fix.secrets[0];
   if (feed !== undefined) {
     out.push({
+      kind: 'remedy',
       title: `Put the password the database has for ${user} into Secret ${feed.secret} key ${feed.key}, then restart`,
       commands: [
         '# set DB_PASSWORD in your shell first (the password the database expects, from your vault or the database admin; never printed)',
@@ -183,6 +202,7 @@ export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>
   } else {
     const secret = dnsName(w.name, 'db');
     out.push({
+      kind: 'remedy',
       title: `Give ${user} its password from a Secret, then restart`,
       commands: [
         '# set DB_PASSWORD in your shell first (the password the database expects, from your vault or the database admin)',
@@ -193,6 +213,7 @@ export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>
   }
   out.push(...keys);
   out.push({
+    kind: 'diagnostic',
     title: `Or the database side changed: check that ${user} exists there with that password (and, for PostgreSQL, a pg_hba.conf entry for the pod network)`,
     commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.containers[*].env[*].name}')}`],
   });
@@ -213,6 +234,7 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
   const env = fix.runtime === undefined ? 'SSL_CERT_FILE' : (CA_ENV[fix.runtime] ?? 'SSL_CERT_FILE');
   const bundle = dnsName(w.name, 'ca');
   const check: Remedy = {
+    kind: 'diagnostic',
     title: `See the certificate ${host} presents (issuer, names, dates)`,
     commands: [
       `kubectl run tls-check ${ns(w)} --rm -i --image=alpine/openssl:3.3.2 --restart=Never -- s_client -connect ${shq(`${host}:${port}`)} -servername ${shq(host)} -showcerts </dev/null`,
@@ -222,6 +244,7 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
     return [
       check,
       {
+        kind: 'remedy',
         title:
           fix.problem === 'name'
             ? `Reach ${host} by a name its certificate lists (a DNS name instead of an IP), or reissue the certificate with ${host} among its subject alternative names`
@@ -231,6 +254,7 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
     ];
   return [
     {
+      kind: 'remedy',
       title: `Trust the CA that signed it: ship it as ConfigMap ${bundle} and point ${fix.runtime === 'jvm' ? 'the JVM truststore' : env} at it (or fix the certificate on ${host})`,
       commands: [
         '# ca.crt: the issuing CA certificate in PEM (from your PKI or the s_client output above)',
@@ -255,8 +279,9 @@ export function imageContentRemedies(clues: Clues, w: Workload, fix: FixOf<'imag
   const look = fix.what === 'library' ? `ldd on the binary; find / -name '${fix.name}*'` : `find / -path '*${fix.name.replace(/\./g, '/')}*' -maxdepth 6`;
   const out: Remedy[] = [];
   const back = rollback(w);
-  if (back.length > 0) out.push({ title: `Compare with the previous image: if the last rollout brought ${image}, roll back`, commands: back });
+  if (back.length > 0) out.push({ kind: 'remedy', title: `Compare with the previous image: if the last rollout brought ${image}, roll back`, commands: back });
   out.push({
+    kind: 'remedy',
     title: `${fix.name} is not in ${image}: fix the build (${fix.what === 'library' ? 'install the package that ships it, or match the base image (glibc vs musl)' : 'install the dependency, COPY it, check the working directory'}) and deploy the new tag`,
     commands: [
       '# set NEW_TAG in your shell first (the tag of the rebuilt image)',
@@ -272,10 +297,12 @@ export function portRemedies(clues: Clues, w: Workload, fix: FixOf<'port'>): Rem
   if (fix.problem === 'privileged') {
     return [
       {
+        kind: 'remedy',
         title: `Let non-root processes bind ${port}: the net.ipv4.ip_unprivileged_port_start sysctl (safe, Kubernetes 1.22+)`,
         commands: patchContainer(w, {}, { securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } }),
       },
       {
+        kind: 'remedy',
         title: `Or make the app listen on 8080 (its port setting) and point the Service's targetPort there`,
         commands: [`kubectl get services ${ns(w)} -o wide`],
       },
@@ -283,11 +310,16 @@ export function portRemedies(clues: Clues, w: Workload, fix: FixOf<'port'>): Rem
   }
   return [
     {
+      kind: 'diagnostic',
       title: `See which containers of the pod declare ${port} (they share one network namespace)`,
       commands: [
         `kubectl get pod ${shq(clues.podName)} ${ns(w)} -o jsonpath=${shq('{range .spec.containers[*]}{.name}{" "}{.ports[*].containerPort}{"\\n"}{end}')}`,
       ],
     },
-    { title: 'Give one listener another port, or stop the second start of the app (an entrypoint that starts it twice)', commands: rollback(w) },
+    {
+      kind: 'remedy',
+      title: 'Give one listener another port, or stop the second start of the app (an entrypoint that starts it twice)',
+      commands: rollback(w),
+    },
   ];
 }

@@ -29,6 +29,7 @@ export function unknownFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix,
         ? `Remove ${fix.flag} from the container's ${fix.field}`
         : `Rename ${fix.flag} to ${fix.similar} in the container's ${fix.field}`;
     out.push({
+      kind: 'remedy',
       title: `${what} (${fix.field} becomes ${JSON.stringify(next)})`,
       commands: w.patchable
         ? [
@@ -43,15 +44,17 @@ export function unknownFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix,
     });
   } else {
     out.push({
+      kind: 'diagnostic',
       title: `The pod spec does not pass ${fix.flag}: see what the image runs by default`,
       commands: [`docker inspect ${shq(image)} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`],
     });
   }
   out.push({
+    kind: 'diagnostic',
     title: `List the flags ${image} accepts (a new version may have renamed or dropped ${fix.flag})`,
     commands: [`docker run --rm ${shq(image)} --help`],
   });
   const back = rollback(w);
-  if (back.length > 0) out.push({ title: `If the latest rollout changed the image or its args: roll back, then fix forward`, commands: back });
+  if (back.length > 0) out.push({ kind: 'remedy', title: `If the latest rollout changed the image or its args: roll back, then fix forward`, commands: back });
   return out;
 }

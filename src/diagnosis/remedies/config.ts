@@ -110,10 +110,12 @@ export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObjec
     const field = m.object === 'secret' ? 'stringData' : 'data';
     return [
       {
+        kind: 'diagnostic',
         title: `See which keys ${kindName} ${m.name} has (a typo in the key is common)`,
         commands: [`kubectl get ${kindWord} ${shq(m.name)} ${where} -o go-template=${shq(LIST_KEYS)}`],
       },
       {
+        kind: 'remedy',
         title: `Add key ${m.key} to ${m.name} (or correct the key the pod references)`,
         commands: [
           file
@@ -143,6 +145,7 @@ export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObjec
   });
   return [
     {
+      kind: 'diagnostic',
       title:
         others.length === 0
           ? `Confirm ${m.name} is missing here, and whether it exists in another namespace`
@@ -150,13 +153,17 @@ export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObjec
       commands: [...checks, `kubectl get ${kindWord}s -A --field-selector metadata.name=${shq(m.name)}`],
     },
     {
+      kind: 'remedy',
       title: `Create ${kindName} ${m.name} with the keys the pod expects`,
       commands: [...createCommands(missing, w), '# the kubelet retries on its own; the pod starts once it exists'],
     },
-    ...others.map((r) => ({
-      title: `If ${r.object === 'secret' ? 'Secret' : 'ConfigMap'} ${r.name} is missing too: create it`,
-      commands: createCommands(r, w),
-    })),
+    ...others.map(
+      (r): Remedy => ({
+        kind: 'remedy',
+        title: `If ${r.object === 'secret' ? 'Secret' : 'ConfigMap'} ${r.name} is missing too: create it`,
+        commands: createCommands(r, w),
+      }),
+    ),
   ];
 }
 
@@ -172,6 +179,7 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
   const out: Remedy[] = [];
   if (similar !== undefined)
     out.push({
+      kind: 'remedy',
       title: `The spec sets ${similar}, the app reads ${name}: rename it (keeping its value or reference)`,
       commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | sed ${shq(`s/- name: ${similar}$/- name: ${name}/`)} | kubectl apply -f -`],
     });
@@ -179,6 +187,7 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
   if (from !== undefined) {
     const field = from.kind === 'secret' ? 'stringData' : 'data';
     out.push({
+      kind: 'remedy',
       title: `The container takes env from ${from.kind} ${from.name}: add ${name} there`,
       commands: [
         `# set ${name} in your shell first (the value the app expects; never printed)`,
@@ -190,6 +199,7 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
   if (SECRETISH.test(name)) {
     const secret = `${w.name}-env`;
     out.push({
+      kind: 'remedy',
       title: `Provide ${name} from a Secret (it looks like a credential)`,
       commands: [
         `# set ${name} in your shell first (the value the app expects, from your vault or its owner; never printed)`,
@@ -200,7 +210,7 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
       ],
     });
   } else {
-    out.push({ title: `Set ${name} on container ${w.container}`, commands: setEnv(w, [`${name}=VALUE`]) });
+    out.push({ kind: 'remedy', title: `Set ${name} on container ${w.container}`, commands: setEnv(w, [`${name}=VALUE`]) });
   }
   return out;
 }
@@ -210,10 +220,12 @@ export function missingFileRemedies(clues: Clues, w: Workload, path: string): Re
   const cm = `${w.name}-config`;
   return [
     {
+      kind: 'diagnostic',
       title: `Check whether ${path} exists in the image or should come from a ConfigMap`,
       commands: debugCopy(clues.podName, w, `ls -la ${path.slice(0, path.lastIndexOf('/') + 1) || '/'}`),
     },
     {
+      kind: 'remedy',
       title: `Ship ${path} as ConfigMap ${cm} mounted with subPath (keeps the rest of the directory from the image)`,
       commands: [
         `kubectl create configmap ${shq(cm)} ${ns(w)} --from-file=${shq(`${file}=./${file}`)}`,

@@ -13,12 +13,14 @@ export function envOrderRemedies(w: Workload, fix: Extract<Fix, { kind: 'env-ord
   const env = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/env`;
   const list = `{.spec${w.bare ? '' : '.template.spec'}.${w.init ? 'initContainers' : 'containers'}[?(@.name=="${w.container}")].env[*].name}`;
   const order: Remedy = {
+    kind: 'diagnostic',
     title: `See the order of the env entries (names only): ${fix.ref} must come before ${fix.env}`,
     commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(list)}`],
   };
   if (fix.definedAt === undefined) {
     return [
       {
+        kind: 'remedy',
         title: `Define ${fix.ref} in the env list above ${fix.env} (from the Secret or ConfigMap that holds it), or write the value into ${fix.env} itself`,
         commands: replaceSteps(
           w,
@@ -35,6 +37,7 @@ export function envOrderRemedies(w: Workload, fix: Extract<Fix, { kind: 'env-ord
   ];
   return [
     {
+      kind: 'remedy',
       title: `Move ${fix.ref} above ${fix.env} in the env list, so the kubelet expands $(${fix.ref}) (the Secret is not the problem)`,
       commands: w.patchable
         ? [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`]

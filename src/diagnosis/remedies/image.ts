@@ -16,18 +16,25 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
   const registry = registryOf(image);
   const setImage = w.patchable && !w.init ? `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${image.replace(/:[^:/@]+$/, '')}:`)}"$TAG"` : undefined;
   const back = rollback(w);
-  const undo: Remedy[] = back.length === 0 ? [] : [{ title: 'Or go back to the image of the previous revision', commands: back }];
+  const undo: Remedy[] = back.length === 0 ? [] : [{ kind: 'remedy', title: 'Or go back to the image of the previous revision', commands: back }];
   switch (problem) {
     case 'not-found':
     case 'invalid-name':
       return [
-        { title: `Check that ${image} exists (tag spelled right, pushed for this platform)`, commands: [`docker manifest inspect ${shq(image)}`] },
-        ...(setImage === undefined ? [] : [{ title: 'Point the workload at a tag that exists', commands: [setFirst(['TAG'], 'a tag that exists'), setImage] }]),
+        {
+          kind: 'diagnostic',
+          title: `Check that ${image} exists (tag spelled right, pushed for this platform)`,
+          commands: [`docker manifest inspect ${shq(image)}`],
+        },
+        ...(setImage === undefined
+          ? []
+          : [{ kind: 'remedy' as const, title: 'Point the workload at a tag that exists', commands: [setFirst(['TAG'], 'a tag that exists'), setImage] }]),
         ...undo,
       ];
     case 'auth':
       return [
         {
+          kind: 'remedy',
           title: `Give the pod credentials for ${registry}`,
           commands: [
             setFirst(['REGISTRY_USER', 'REGISTRY_PASSWORD'], `your ${registry} credentials`),
@@ -39,6 +46,7 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
     case 'unreachable':
       return [
         {
+          kind: 'diagnostic',
           title: `The node cannot reach ${registry}: check DNS, proxy and egress from the node`,
           commands:
             clues.pod?.nodeName === undefined
@@ -49,6 +57,7 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
     case 'rate-limit':
       return [
         {
+          kind: 'remedy',
           title: `${registry} is rate-limiting: authenticate pulls or use a mirror`,
           commands: [
             setFirst(['REGISTRY_USER', 'REGISTRY_PASSWORD'], `your ${registry} credentials`),
@@ -60,13 +69,18 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
     case 'never-pull':
       return [
         {
+          kind: 'remedy',
           title: 'imagePullPolicy is Never: load the image on the node, or let the kubelet pull it',
           commands: patchContainer(w, { imagePullPolicy: 'IfNotPresent' }),
         },
       ];
     case 'other':
       return [
-        { title: 'Read the pull error in the events', commands: [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`] },
+        {
+          kind: 'diagnostic',
+          title: 'Read the pull error in the events',
+          commands: [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`],
+        },
         ...undo,
       ];
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */

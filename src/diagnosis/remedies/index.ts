@@ -59,9 +59,14 @@ function investigate(clues: Clues, w: Workload): Remedy[] {
   }
   const out: Remedy[] = [];
   if (checks.length > 0)
-    out.push({ title: `Grant the missing read permission (${missing.map((m) => m.perm).join(', ')}), then re-run the diagnosis`, commands: checks });
+    out.push({
+      kind: 'diagnostic',
+      title: `Grant the missing read permission (${missing.map((m) => m.perm).join(', ')}), then re-run the diagnosis`,
+      commands: checks,
+    });
   if (clues.podName !== '' && w.namespace !== '') {
     out.push({
+      kind: 'diagnostic',
       title: 'Collect what decides it by hand',
       commands: [
         `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`,
@@ -109,6 +114,7 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
     case 'security-context':
       return [
         {
+          kind: 'remedy',
           title: 'Run as a non-root user the image supports (or use an image built to run as non-root)',
           commands: patchContainer(w, { securityContext: { runAsNonRoot: true, runAsUser: 10001 } }),
         },
@@ -116,6 +122,7 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
     case 'not-a-loop':
       return [
         {
+          kind: 'diagnostic',
           title: 'Check the workload status; the crash loop, if any, is another container or an earlier run',
           commands: [`kubectl get ${w.ref} ${ns(w)}`, `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`],
         },

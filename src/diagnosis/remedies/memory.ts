@@ -18,6 +18,7 @@ import { ns, patchContainer, type Workload } from './workload.ts';
 function leakOrLimit(clues: Clues, w: Workload, limit: string | undefined): Remedy {
   const selector = `namespace=${JSON.stringify(w.namespace)},container=${JSON.stringify(w.container)}`;
   return {
+    kind: 'diagnostic',
     title: 'First tell a leak from an undersized limit',
     commands: [
       `kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`,
@@ -45,6 +46,7 @@ export function memoryLimitRemedies(clues: Clues, w: Workload): Remedy[] {
     const next = formatMemory(doubledLimit(bytes));
     const guaranteed = request !== undefined && parseMemory(request) === bytes;
     out.push({
+      kind: 'remedy',
       title: `${killedAtStart(clues) ? 'The limit is too small for it to start' : 'If the limit is too small'}: raise it from ${limit} to ${next} (×2, rounded up; enough headroom to watch the real peak, then trim)`,
       commands: setMemory(w, next, guaranteed ? next : undefined),
     });
@@ -56,6 +58,7 @@ export function memoryLimitRemedies(clues: Clues, w: Workload): Remedy[] {
     const selector = `namespace=${JSON.stringify(w.namespace)},container=${JSON.stringify(w.container)}`;
     const fromKernel = kernel === undefined ? undefined : formatMemory(roundedUp(kernel.anonRssBytes * 1.25));
     out.push({
+      kind: 'remedy',
       title:
         kernel === undefined || fromKernel === undefined
           ? 'Give the container a memory limit above its measured peak, so the kernel kills it, not its neighbours'
@@ -103,22 +106,28 @@ function heapCommands(clues: Clues, w: Workload, runtime: Runtime | undefined, l
   if (flag !== undefined && flag.runtime === runtime) {
     const { next, commands } = fittedHeap(clues, w, flag, limitBytes);
     const where = 'env' in flag.where ? `env ${flag.where.env}` : flag.where.argv;
-    return { title: `Size the ${runtime === 'node' ? 'V8' : 'JVM'} heap to the ${limit} limit: ${flag.flag} in ${where} becomes ${next} (75%)`, commands };
+    return {
+      kind: 'remedy',
+      title: `Size the ${runtime === 'node' ? 'V8' : 'JVM'} heap to the ${limit} limit: ${flag.flag} in ${where} becomes ${next} (75%)`,
+      commands,
+    };
   }
   switch (runtime) {
     case 'node': {
       const value = withFlag(envValue(clues, 'NODE_OPTIONS'), /^--max-old-space-size=/, `--max-old-space-size=${Math.floor(mib * 0.75)}`);
       return {
+        kind: 'remedy',
         title: `Size the V8 heap to the ${limit} limit (75%, leaving room for buffers and native memory)`,
         commands: set('NODE_OPTIONS', value),
       };
     }
     case 'jvm': {
       const value = withFlag(envValue(clues, 'JAVA_TOOL_OPTIONS'), /^-XX:MaxRAMPercentage=|^-Xmx/, '-XX:MaxRAMPercentage=75.0');
-      return { title: `Size the JVM heap from the ${limit} limit (the default is 25% of it)`, commands: set('JAVA_TOOL_OPTIONS', value) };
+      return { kind: 'remedy', title: `Size the JVM heap from the ${limit} limit (the default is 25% of it)`, commands: set('JAVA_TOOL_OPTIONS', value) };
     }
     case 'go':
       return {
+        kind: 'remedy',
         title: `Tell the Go runtime its budget (GOMEMLIMIT, 90% of ${limit})`,
         commands: set('GOMEMLIMIT', `${Math.floor(mib * 0.9)}MiB`),
       };
@@ -137,6 +146,7 @@ export function runtimeHeapRemedies(clues: Clues, w: Workload, runtime: Runtime 
   const fitTo = bytes !== undefined && flag !== undefined && flag.bytes >= bytes * HEAP_SHARE ? raised : bytes;
   const heap = heapCommands(clues, w, runtime, fitTo, flag);
   out.push({
+    kind: 'remedy',
     title: 'If the heap really needs more: raise the container limit with it, then find what grows',
     commands:
       raised === undefined
@@ -189,7 +199,11 @@ export function heapFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
   const { next, commands } = fittedHeap(clues, w, fix.flag, fix.limitBytes);
   const room = fix.flag.runtime === 'jvm' ? 'metaspace, threads and buffers' : 'buffers and native memory';
   return [
-    { title: `Set ${fix.flag.flag} so the heap fits the ${formatMemory(fix.limitBytes)} limit: ${next} (75%, leaving room for ${room})`, commands },
+    {
+      kind: 'remedy',
+      title: `Set ${fix.flag.flag} so the heap fits the ${formatMemory(fix.limitBytes)} limit: ${next} (75%, leaving room for ${room})`,
+      commands,
+    },
     ...memoryLimitRemedies(clues, w),
   ];
 }

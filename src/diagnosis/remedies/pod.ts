@@ -24,6 +24,7 @@ function nodeChecks(clues: Clues, kernel: boolean): Remedy[] {
   if (node === undefined) return [];
   return [
     {
+      kind: 'diagnostic',
       title: kernel
         ? `Read node ${node}'s conditions and its kernel log ("Out of memory: Killed process …" names what the kernel killed)`
         : `Read node ${node}'s conditions and allocated resources`,
@@ -40,6 +41,7 @@ function pods(w: Workload, clues: Clues): string {
 export function podDeletedRemedies(clues: Clues, w: Workload): Remedy[] {
   return [
     {
+      kind: 'diagnostic',
       title: 'Nothing to fix: confirm the deletion was expected (a rollout, scale-down or drain) and that the replacement runs',
       commands: [
         `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`,
@@ -55,6 +57,7 @@ export function gracePeriodRemedies(w: Workload, seconds: number): Remedy[] {
   const path = w.bare ? '.spec' : '.spec.template.spec';
   return [
     {
+      kind: 'remedy',
       title: `Handle SIGTERM: exit within ${seconds}s of it (a shell entrypoint must exec the program, or the signal never reaches it)`,
       commands: [
         `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${path}.containers[?(@.name=="${w.container}")].command}{" "}{${path}.containers[?(@.name=="${w.container}")].args}`)}`,
@@ -62,6 +65,7 @@ export function gracePeriodRemedies(w: Workload, seconds: number): Remedy[] {
       ],
     },
     {
+      kind: 'remedy',
       title: `Or give the shutdown longer: terminationGracePeriodSeconds ${seconds} → ${longer} (preStop hooks count against it)`,
       commands: patchContainer(w, {}, { terminationGracePeriodSeconds: longer }),
     },
@@ -78,6 +82,7 @@ export function evictionRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
     const limit = clues.pod?.containers.find((c) => c.name === mine?.name)?.resources.limits.memory;
     const usage = mine === undefined ? undefined : (parseMemory(mine.usage) ?? 0) > (parseMemory(limit ?? '') ?? Number.POSITIVE_INFINITY) ? limit : mine.usage;
     out.push({
+      kind: 'remedy',
       title:
         mine === undefined
           ? 'Request the memory the containers use: the kubelet evicts first the pods furthest above their requests'
@@ -89,6 +94,7 @@ export function evictionRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
     });
   } else if (e.kind === 'disk-pressure' || e.kind === 'ephemeral-storage-limit') {
     out.push({
+      kind: 'remedy',
       title:
         e.kind === 'ephemeral-storage-limit'
           ? 'Write less to local storage (logs to stdout, caches to a sized volume), or raise the ephemeral-storage limit'
@@ -100,12 +106,14 @@ export function evictionRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
     });
   } else {
     out.push({
+      kind: 'diagnostic',
       title: "Find the process that forks without end (the node ran out of PIDs); a pod-level limit is the kubelet's podPidsLimit",
       commands: node === undefined ? [] : [onNode(node, 'ps -e -o pid,ppid,comm'), CLEANUP],
     });
   }
   out.push(...nodeChecks(clues, false));
   out.push({
+    kind: 'remedy',
     title: 'An evicted pod stays as a Failed record; delete it once read (its controller has made a new one)',
     commands: [pods(w, clues), `kubectl delete pod ${shq(clues.podName)} ${ns(w)}`],
   });
@@ -117,11 +125,13 @@ export function nodePressureRemedies(clues: Clues, w: Workload, pressure: string
   const out = nodeChecks(clues, true);
   if (pressure.includes('MemoryPressure') && limit !== undefined) {
     out.push({
+      kind: 'remedy',
       title: `Raise the memory request to the ${limit} limit: the kubelet gives pods that request more of their memory a lower OOM score, so the node's OOM killer picks others first`,
       commands: patchContainer(w, { resources: { requests: { memory: limit } } }),
     });
   }
   out.push({
+    kind: 'diagnostic',
     title: 'Otherwise find who sent SIGKILL: events, a timeout wrapper or supervisor, kill -9 in scripts',
     commands: [
       `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`,
@@ -135,6 +145,7 @@ export function deadlineRemedies(w: Workload, seconds: number | undefined): Reme
   const longer = seconds === undefined ? undefined : seconds * 2;
   return [
     {
+      kind: 'remedy',
       title: `Make the run finish within activeDeadlineSeconds${seconds === undefined ? '' : `=${seconds}`}, or raise it${longer === undefined ? '' : ` (e.g. ${longer})`}`,
       commands:
         longer === undefined
@@ -150,6 +161,7 @@ export function nodeGoneRemedies(clues: Clues, w: Workload, how: Extract<Fix, { 
   const node = clues.pod?.nodeName;
   return [
     {
+      kind: 'diagnostic',
       title:
         how === 'other'
           ? 'Read why the pod was ended, and its node'
@@ -159,6 +171,7 @@ export function nodeGoneRemedies(clues: Clues, w: Workload, how: Extract<Fix, { 
     ...(how === 'shutdown' && w.rolls
       ? [
           {
+            kind: 'remedy' as const,
             title: `Keep enough replicas through node shutdowns and drains: a PodDisruptionBudget for ${w.ref}`,
             commands: [
               `kubectl create poddisruptionbudget ${shq(w.name)} ${ns(w)} --selector=${shq(podSelector(clues.pod?.labels ?? {}) ?? `app=${w.name}`)} --min-available=1`,
@@ -166,7 +179,7 @@ export function nodeGoneRemedies(clues: Clues, w: Workload, how: Extract<Fix, { 
           },
         ]
       : []),
-    { title: 'Delete the leftover Failed pod once read', commands: [`kubectl delete pod ${shq(clues.podName)} ${ns(w)}`] },
+    { kind: 'remedy', title: 'Delete the leftover Failed pod once read', commands: [`kubectl delete pod ${shq(clues.podName)} ${ns(w)}`] },
   ];
 }
 
@@ -177,6 +190,7 @@ export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
   const path = w.bare ? '.spec' : '.spec.template.spec';
   if (reasons.has('insufficient-resources')) {
     out.push({
+      kind: 'diagnostic',
       title: `Compare the pod's requests${f === undefined || f.insufficient.length === 0 ? '' : ` (${f.insufficient.join(', ')})`} with what the nodes have left; lower the requests or add nodes`,
       commands: [
         `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{range ${path}.containers[*]}{.name}{" "}{.resources.requests}{"\\n"}{end}`)}`,
@@ -187,6 +201,7 @@ export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
   if (reasons.has('taints')) {
     const taint = f?.taints[0];
     out.push({
+      kind: 'diagnostic',
       title: `The nodes are tainted${taint === undefined ? '' : ` ${taint}`}: schedule onto nodes without it, or add a toleration if the pod belongs there`,
       commands: [
         `kubectl get nodes -o custom-columns=${shq('NAME:.metadata.name,TAINTS:.spec.taints')}`,
@@ -196,6 +211,7 @@ export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
   }
   if (reasons.has('node-affinity') || reasons.has('pod-affinity')) {
     out.push({
+      kind: 'diagnostic',
       title: "Compare the pod's nodeSelector and affinity with the nodes' labels",
       commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${path}.nodeSelector}{"\\n"}{${path}.affinity}`)}`, 'kubectl get nodes --show-labels'],
     });
@@ -204,6 +220,7 @@ export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
     const claims = (clues.pod?.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [v.claimName]));
     const claim = f?.claim ?? claims[0];
     out.push({
+      kind: 'diagnostic',
       title: reasons.has('volume-zone')
         ? "The volume is pinned to a zone or node the pod cannot use: compare the PersistentVolume's node affinity with the nodes"
         : `Bind the claim${claim === undefined ? '' : ` ${claim}`}: check it exists, its StorageClass and its provisioner`,
@@ -217,18 +234,25 @@ export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
     });
   }
   if (reasons.has('unschedulable-nodes'))
-    out.push({ title: 'Nodes are cordoned: uncordon them when their maintenance is over', commands: ['kubectl get nodes', '# kubectl uncordon NODE'] });
+    out.push({
+      kind: 'remedy',
+      title: 'Nodes are cordoned: uncordon them when their maintenance is over',
+      commands: ['kubectl get nodes', '# kubectl uncordon NODE'],
+    });
   if (reasons.has('host-port'))
     out.push({
+      kind: 'remedy',
       title: 'The hostPort is taken on every node: drop hostPort or run fewer replicas than nodes',
       commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n hostPort`],
     });
   if (reasons.has('too-many-pods'))
     out.push({
+      kind: 'remedy',
       title: 'The nodes are at their pod limit: add nodes or raise maxPods',
       commands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODS:.status.allocatable.pods'],
     });
-  if (out.length === 0) out.push({ title: "Read the scheduler's reason in full", commands: [`kubectl describe pod ${shq(clues.podName)} ${ns(w)}`] });
+  if (out.length === 0)
+    out.push({ kind: 'diagnostic', title: "Read the scheduler's reason in full", commands: [`kubectl describe pod ${shq(clues.podName)} ${ns(w)}`] });
   return out;
 }
 
@@ -237,6 +261,7 @@ export function volumeRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
   const pv = fix.failure.volume?.startsWith('pvc-') === true ? fix.failure.volume : undefined;
   if (fix.failure.problem === 'multi-attach') {
     out.push({
+      kind: 'diagnostic',
       title: 'Find the pod that still holds the volume; a ReadWriteOnce volume attaches to one node at a time',
       commands: [
         `kubectl get volumeattachments -o custom-columns=${shq('PV:.spec.source.persistentVolumeName,NODE:.spec.nodeName,ATTACHED:.status.attached')}${pv === undefined ? '' : ` | grep ${shq(pv)}`}`,
@@ -245,12 +270,14 @@ export function volumeRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
     });
     if (w.kind === 'Deployment') {
       out.push({
+        kind: 'remedy',
         title: `A Deployment rolling out with a ReadWriteOnce claim starts the new pod before the old one lets go: use the Recreate strategy`,
         commands: [`kubectl patch deployment ${shq(w.name)} ${ns(w)} -p ${shq('{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}')}`],
       });
     }
   }
   out.push({
+    kind: 'diagnostic',
     title: `Read the claim${fix.claims.length === 0 ? '' : ` ${fix.claims.join(', ')}`} and its volume's events (the CSI driver's error is there)`,
     commands: [
       ...(fix.claims.length === 0 ? [`kubectl get pvc ${ns(w)}`] : fix.claims.map((c) => `kubectl describe pvc ${shq(c)} ${ns(w)}`)),
@@ -266,6 +293,7 @@ export function sandboxRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { k
   const onThatNode = node === undefined ? '' : ` --field-selector spec.nodeName=${shq(node)}`;
   return [
     {
+      kind: 'diagnostic',
       title: fix.network
         ? `Check the network plugin${fix.plugin === undefined ? '' : ` (${fix.plugin})`} on the node: its pod there must be running and ready`
         : 'Check the container runtime on the node',
@@ -274,12 +302,14 @@ export function sandboxRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { k
     ...(fix.network && node !== undefined
       ? [
           {
+            kind: 'diagnostic' as const,
             title: 'Read the CNI configuration on the node (a missing or stale file breaks every new pod there)',
             commands: [onNode(node, 'ls -la /etc/cni/net.d'), CLEANUP],
           },
         ]
       : []),
     {
+      kind: 'remedy',
       title: 'Once the node is fixed, the kubelet retries by itself; or move the pod off the node',
       commands: [`kubectl delete pod ${shq(clues.podName)} ${ns(w)}`],
     },
@@ -290,10 +320,15 @@ export function initWaitingRemedies(clues: Clues, w: Workload, waitsFor: string 
   const [host = '', port] = (waitsFor ?? '').split(':');
   const service = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\.cluster\.local)?)?)?$/.exec(host);
   const out: Remedy[] = [
-    { title: `Read what ${w.container} is doing`, commands: [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --tail=50`] },
+    {
+      kind: 'diagnostic',
+      title: `Read what ${w.container} is doing`,
+      commands: [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --tail=50`],
+    },
   ];
   if (waitsFor !== undefined) {
     out.push({
+      kind: 'diagnostic',
       title: `Check that ${waitsFor} exists and answers`,
       commands: [
         ...(service?.[1] === undefined ? [] : [`kubectl get svc,endpointslices -n ${shq(service[2] ?? w.namespace)} | grep ${shq(service[1])}`]),

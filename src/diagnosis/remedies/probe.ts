@@ -59,12 +59,17 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
   const base: ProbeFacts | undefined = fix.probe === 'startup' ? startup : liveness;
   if (base === undefined)
     return [
-      { title: 'Read the probe configuration', commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n -A 12 -E ${shq('livenessProbe|startupProbe')}`] },
+      {
+        kind: 'diagnostic',
+        title: 'Read the probe configuration',
+        commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n -A 12 -E ${shq('livenessProbe|startupProbe')}`],
+      },
     ];
 
   if (fix.listenPort !== undefined && base.handler.kind !== 'exec') {
     const handler = { ...base.handler, port: fix.listenPort };
     out.push({
+      kind: 'remedy',
       title: `Point the ${fix.probe} probe at port ${fix.listenPort}, where the app listens (a longer startup window would not help: the port never answers)`,
       commands: patchContainer(w, { [`${fix.probe}Probe`]: handlerSpec(clues, handler) }),
     });
@@ -72,6 +77,7 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
   }
   if (fix.failure === 'status' && fix.status === 404) {
     out.push({
+      kind: 'remedy',
       title: 'The probe path answers 404: point the probe at the path the app serves',
       commands: [
         `kubectl port-forward ${shq(`pod/${clues.podName}`)} ${ns(w)} 18080:${String(base.handler.kind === 'http' ? base.handler.port : 8080)}`,
@@ -88,11 +94,13 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
   } else if (fix.failure === 'timeout') {
     const timeout = Math.max(5, base.timeoutSeconds * 2);
     out.push({
+      kind: 'remedy',
       title: `The endpoint is slower than timeoutSeconds=${base.timeoutSeconds}: give it ${timeout}s`,
       commands: patchContainer(w, { [`${fix.probe}Probe`]: { ...handlerSpec(clues, base.handler), timeoutSeconds: timeout } }),
     });
   } else if (fix.failure === 'status') {
     out.push({
+      kind: 'diagnostic',
       title: `The app answers HTTP ${fix.status ?? '5xx'}: read why before the kill, and keep dependency checks out of liveness`,
       commands: [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=100`],
     });
@@ -103,6 +111,7 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
   if (fix.probe === 'startup' && startup !== undefined) {
     const threshold = startupThreshold(observed, startup.periodSeconds, startup.failureThreshold + 1);
     out.push({
+      kind: 'remedy',
       title: `Widen the startup window: ${threshold}×${startup.periodSeconds}s = ${threshold * startup.periodSeconds}s, at least 2× the ${observed}s it was given`,
       commands: patchContainer(w, {
         startupProbe: { ...handlerSpec(clues, startup.handler), periodSeconds: startup.periodSeconds, failureThreshold: threshold },
@@ -112,12 +121,14 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
     const period = liveness.periodSeconds;
     const threshold = startupThreshold(observed, period, 3);
     out.push({
+      kind: 'remedy',
       title: `Add a startupProbe: ${threshold}×${period}s = ${threshold * period}s, at least 2× the ${observed}s the container ran without becoming healthy`,
       commands: patchContainer(w, { startupProbe: { ...handlerSpec(clues, liveness.handler), periodSeconds: period, failureThreshold: threshold } }),
     });
   }
   if (w.patchable && fix.probe === 'liveness') {
     out.push({
+      kind: 'diagnostic',
       title: 'Quick test: remove the liveness probe; if the restarts stop, the probe was the problem (put it back afterwards)',
       commands: [
         `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/livenessProbe` }]))}`,

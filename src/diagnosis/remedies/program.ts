@@ -17,7 +17,9 @@ function previousLog(clues: Clues, w: Workload): string {
 
 function rollbackRemedy(w: Workload): Remedy[] {
   const cmds = rollback(w);
-  return cmds.length === 0 ? [] : [{ title: `If this started with the latest rollout of ${w.ref}: roll back, then fix forward`, commands: cmds }];
+  return cmds.length === 0
+    ? []
+    : [{ kind: 'remedy', title: `If this started with the latest rollout of ${w.ref}: roll back, then fix forward`, commands: cmds }];
 }
 
 /**
@@ -35,10 +37,12 @@ function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
     argv.length > 0 ? argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shq(a))).join(' ') : `the image's entrypoint and command (docker inspect ${image})`;
   return [
     {
+      kind: 'diagnostic',
       title: "The previous log is empty: read the previous container's termination message (what it wrote to /dev/termination-log)",
       commands: [`kubectl get pod ${shq(clues.podName)} ${ns(w)} -o jsonpath=${shq(jsonpath)}`],
     },
     {
+      kind: 'diagnostic',
       title: 'Run the command by hand in a copy of the pod with a shell, to see what it prints and where it logs',
       commands: debugCopy(clues.podName, w, `run ${run}; echo "exit $?"; a program that logs to a file leaves it there (ls -lt /var/log /tmp)`),
     },
@@ -56,6 +60,7 @@ export function appBugRemedies(clues: Clues, w: Workload, _fix: Extract<Fix, { k
     const svc = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?)?$/.exec(host);
     const svcNs = svc?.[2] ?? w.namespace;
     out.push({
+      kind: 'diagnostic',
       title: `Check that ${dep.endpoint} is up and reachable from ${w.namespace}`,
       commands: [
         ...(svc?.[1] === undefined ? [] : [`kubectl get svc,endpoints ${shq(svc[1])} -n ${shq(svcNs)}`]),
@@ -67,10 +72,11 @@ export function appBugRemedies(clues: Clues, w: Workload, _fix: Extract<Fix, { k
   if (noLog || isEmptyLog(clues)) {
     out.push(...emptyLogRemedies(clues, w));
   } else {
-    out.push({ title: 'Read the full previous log (what happened before the exit)', commands: [previousLog(clues, w)] });
+    out.push({ kind: 'diagnostic', title: 'Read the full previous log (what happened before the exit)', commands: [previousLog(clues, w)] });
   }
   if (segfault) {
     out.push({
+      kind: 'diagnostic',
       title: 'Reproduce with the same image and look for native-library or base-image changes (libc, musl vs glibc, CPU features)',
       commands: debugCopy(clues.podName, w, 'run the original command by hand'),
     });
@@ -92,6 +98,7 @@ function crlfRemedies(clues: Clues, w: Workload, path: string | undefined): Reme
   const copy = `${clues.podName}-debug`;
   return [
     {
+      kind: 'remedy',
       title: `Convert ${path ?? 'the script'} to LF line endings where the image is built, then rebuild and roll out`,
       commands: [
         ...find,
@@ -100,6 +107,7 @@ function crlfRemedies(clues: Clues, w: Workload, path: string | undefined): Reme
       ],
     },
     {
+      kind: 'diagnostic',
       title: 'Check the line endings in the image: a \\r before each \\n is CRLF',
       commands: [
         ...(path === undefined ? find.slice(1) : []),
@@ -119,6 +127,7 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
   if (fix.problem === 'exec-format') {
     const node = clues.pod?.nodeName;
     out.push({
+      kind: 'diagnostic',
       title: `Compare the image's architecture with the node's (or give ${target} a #! line)`,
       commands: [
         ...(node === undefined ? [] : [`kubectl get node ${shq(node)} -o jsonpath=${shq('{.status.nodeInfo.architecture}')}`]),
@@ -128,6 +137,7 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
     });
   } else {
     out.push({
+      kind: 'diagnostic',
       title: `See what the image contains and what it runs by default`,
       commands: [
         `docker inspect ${shq(image)} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`,
@@ -137,6 +147,7 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
   }
   if (c !== undefined && c.command.length > 0 && w.patchable) {
     out.push({
+      kind: 'remedy',
       title: `Or drop the command override ${JSON.stringify(c.command)} so the image ENTRYPOINT runs`,
       commands: [
         `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command` }]))}`,
@@ -155,6 +166,7 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
     // init container and keep the pod alive with the pause container, the usual DaemonSet pattern.
     return [
       {
+        kind: 'remedy',
         title: `It is per-node setup: run it once per node as an init container of DaemonSet ${w.name}, and keep the pod up with the pause image`,
         commands: patchContainer(
           w,
@@ -162,11 +174,12 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
           { initContainers: [{ name: `${w.container}-once`, image: c?.image ?? 'IMAGE', ...(argv.length === 0 ? {} : { command: argv }) }] },
         ),
       },
-      { title: 'Or, if it should keep serving: make the command run a long-lived process', commands: [previousLog(clues, w)] },
+      { kind: 'remedy', title: 'Or, if it should keep serving: make the command run a long-lived process', commands: [previousLog(clues, w)] },
     ];
   }
   return [
     {
+      kind: 'remedy',
       title: `It is a batch task: run it as a Job (or a CronJob) instead of ${w.bare ? 'a bare pod with restartPolicy Always' : `${w.kind} ${w.name}`}`,
       commands: [
         `kubectl create job ${shq(job)} ${ns(w)} --image=${shq(c?.image ?? 'IMAGE')}${argv.length === 0 ? '' : ` -- ${argv.map(shq).join(' ')}`}`,
@@ -175,6 +188,7 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
       ],
     },
     {
+      kind: 'remedy',
       title: 'Or, if it should keep serving: make the command run a long-lived process (e.g. `serve` instead of `run-once`)',
       commands: [previousLog(clues, w)],
     },
@@ -184,11 +198,13 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
 export function sidecarRemedies(clues: Clues, w: Workload): Remedy[] {
   return [
     {
+      kind: 'remedy',
       title: 'A one-shot setup step: make it a regular init container (drop restartPolicy: Always) so that it runs once before the app',
       // A strategic merge patch deletes a field given as null.
       commands: patchContainer(w, { restartPolicy: null }),
     },
     {
+      kind: 'remedy',
       title: 'A helper that should run beside the app: make its command a long-lived process',
       commands: [previousLog(clues, w)],
     },
@@ -201,6 +217,7 @@ export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'S
   if (signal === 'SIGTERM') {
     return [
       {
+        kind: 'diagnostic',
         title: 'Find who sent SIGTERM: events, the entrypoint script (timeout, supervisor), sidecars, operators',
         commands: [events, previousLog(clues, w), `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.containers[*].command}')}`],
       },
@@ -208,12 +225,17 @@ export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'S
   }
   return [
     {
+      kind: 'diagnostic',
       title: 'Look for a kernel OOM kill the runtime did not record, on the node',
       commands: [
         `kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`,
         ...(node === undefined ? [] : [`${onNode(node, 'dmesg -T')} | grep -i -E ${shq('killed process|out of memory')}`]),
       ],
     },
-    { title: 'Otherwise find who sent SIGKILL: events, a grace period that ran out, kill -9 in scripts', commands: [events, previousLog(clues, w)] },
+    {
+      kind: 'diagnostic',
+      title: 'Otherwise find who sent SIGKILL: events, a grace period that ran out, kill -9 in scripts',
+      commands: [events, previousLog(clues, w)],
+    },
   ];
 }

@@ -69,8 +69,8 @@ const oomDiagnosis: Diagnosis = {
   cause: { id: 'oom-killed', title: 'OOMKilled (exit 137)', confidence: 'high', summary: 'The kernel killed the container at its memory limit.' },
   evidence: [{ source: 'status', text: 'lastState.terminated: reason OOMKilled, exit 137' }],
   remedies: [
-    { title: 'First tell a leak from an undersized limit', commands: ['kubectl top pod x'] },
-    { title: 'If the limit is too small: raise it from 512Mi to 1Gi', commands: ['kubectl set resources …'] },
+    { kind: 'diagnostic', title: 'First tell a leak from an undersized limit', commands: ['kubectl top pod x'] },
+    { kind: 'remedy', title: 'If the limit is too small: raise it from 512Mi to 1Gi', commands: ['kubectl set resources …'] },
   ],
   verify: [],
   findings: [],

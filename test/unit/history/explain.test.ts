@@ -113,6 +113,7 @@ describe('explainMemory', () => {
     const v: MemoryVerdict = { kind: 'undersized', kills: 3, agreeing: 3, plateauBytes: 600 * MI, minutesToPlateau: 2, clipped: false, peaks };
     const out = explainMemory(oom, v, { ...history, limitBytes: 256 * MI }, { ...ctx, requestEqualsLimit: true });
     expect(out.remedies[0]).toEqual({
+      kind: 'remedy',
       title: 'The limit is too small: raise it from 256Mi to 768Mi (the observed peak 600Mi + 25% headroom)',
       commands: ['kubectl set resources deployment/api -n shop -c api --limits=memory=768Mi --requests=memory=768Mi'],
     });

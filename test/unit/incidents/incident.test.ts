@@ -95,6 +95,7 @@ describe('incident', () => {
     });
     expect(doc.incident?.summary[1]).toBe('began with revision 8, 7 minutes ago: image payment-svc:2.3.0 → payment-svc:2.4.0');
     expect(doc.remedies[0]).toEqual({
+      kind: 'remedy',
       title: 'Roll back to revision 7, the one before the change',
       commands: ['kubectl rollout undo deployment/payment-svc -n payments --to-revision=7'],
     });
@@ -109,6 +110,7 @@ describe('incident', () => {
 
   it("drops the diagnosis' generic rollout undo once the history shows no recent rollout, and replaces it when one is found", () => {
     const generic = {
+      kind: 'remedy' as const,
       title: 'If this started with the latest rollout: roll back',
       commands: ['kubectl rollout history deployment/payment-svc -n payments', 'kubectl rollout undo deployment/payment-svc -n payments'],
     };

@@ -129,7 +129,7 @@ describe('renderSlack', () => {
   it('a fix longer than the first message holds → whole commands only, the rest named and in the thread', () => {
     const base = oomDocument();
     const long = (i: number): string => `kubectl annotate deployment payment-svc -n payments step-${i}=${'x'.repeat(130)}`;
-    const doc = oomDocument({ remedies: [{ title: 'Annotate it', commands: [1, 2, 3, 4, 5, 6].map(long) }, ...base.remedies.slice(1)] });
+    const doc = oomDocument({ remedies: [{ kind: 'remedy', title: 'Annotate it', commands: [1, 2, 3, 4, 5, 6].map(long) }, ...base.remedies.slice(1)] });
     const first = texts(renderSlack(doc, { externalURL: EXT, details: 'thread' })).join('\n');
     expect(first).toContain(long(3));
     expect(first).not.toContain('step-4');
