@@ -4,73 +4,20 @@
  * then its resolution. One message each, the resolved one linked to the firing one.
  */
 
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.ts';
+import { describe, expect, it } from 'vitest';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
-import { type Service, wireService } from '../../src/wire.ts';
 import { kubeFixture } from '../fixtures/kube/index.ts';
-import { type RunningAlertmanager, startAlertmanager, waitFor } from '../support/alertmanager.ts';
-import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { waitFor } from '../support/alertmanager.ts';
 import { recoveredPod, scenarioObjects } from '../support/kube-fixtures.ts';
-import { type SlackStandin, startSlackStandin } from '../support/slack-standin.ts';
-import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
-import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
+import { startWorld } from '../support/world.ts';
 
-const TOKEN = 'e2e-token-7d1f';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-interface World {
-  api: FakeKubeApi;
-  slack: SlackStandin;
-  smtp: SmtpCapture;
-  hook: WebhookCapture;
-  service: Service;
-  alertmanager: RunningAlertmanager;
-}
-
-async function startService(env: Record<string, string>, port = 0): Promise<{ service: Service; address: string }> {
-  const result = loadConfig(env);
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  const service = await wireService(result.config, pino({ level: 'silent' }));
-  cleanups.push(async () => {
-    await service.app.close();
-    await service.close();
+/** The OOM-killed fixture's pod; Slack (Web API), email to two recipients and the JSON webhook. */
+const world = () =>
+  startWorld({
+    kube: scenarioObjects(['deployment-oomkilled']),
+    sinks: ['slack', 'smtp', 'hook'],
+    env: { EMAIL_TO: 'oncall@example.com,sre@example.com' },
   });
-  const address = await service.app.listen({ host: '127.0.0.1', port });
-  return { service, address };
-}
-
-async function startWorld(): Promise<World & { env: Record<string, string>; address: string }> {
-  const api = await startFakeKubeApi(scenarioObjects(['deployment-oomkilled']));
-  cleanups.push(() => api.close());
-  const slack = await startSlackStandin();
-  cleanups.push(() => slack.close());
-  const smtp = await startSmtpCapture();
-  cleanups.push(() => smtp.close());
-  const hook = await startWebhookCapture();
-  cleanups.push(() => hook.close());
-
-  const env = {
-    WEBHOOK_TOKEN: TOKEN,
-    KUBECONFIG: api.kubeconfigPath,
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_CHANNEL: slack.channel,
-    SLACK_API_URL: slack.apiUrl,
-    SMTP_URL: smtp.url,
-    EMAIL_FROM: 'crashtriage@example.com',
-    EMAIL_TO: 'oncall@example.com,sre@example.com',
-    FORWARD_WEBHOOK_URL: hook.url,
-    LOG_LEVEL: 'silent',
-  };
-  const { service, address } = await startService(env);
-  const alertmanager = await startAlertmanager({ webhookUrl: `${address}/alerts`, token: TOKEN });
-  cleanups.push(() => alertmanager.stop());
-  return { api, slack, smtp, hook, service, alertmanager, env, address };
-}
 
 const oomAlert = {
   labels: {
@@ -87,7 +34,7 @@ const oomAlert = {
 
 describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
   it('sends one diagnosed message per sink when firing, and links the resolved one to it', async () => {
-    const w = await startWorld();
+    const w = await world();
     const startsAt = new Date(Date.now() - 60_000).toISOString();
     await w.alertmanager.push([{ ...oomAlert, startsAt }]);
 
@@ -144,7 +91,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
   });
 
   it('still delivers the alert when the Kubernetes API fails, saying what could not be read', async () => {
-    const w = await startWorld();
+    const w = await world();
     w.api.forbid('pods/log');
     w.api.failNext(/\/pods\/billing-api-5f6c7d8b9-qw4zt$/, 503);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
@@ -156,7 +103,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
   });
 
   it('asks Alertmanager to retry while Slack is down, then delivers once', async () => {
-    const w = await startWorld();
+    const w = await world();
     await w.slack.setDown(true);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
     await w.alertmanager.waitForNotification('failed', 30_000);
@@ -170,7 +117,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
   }, 60_000);
 
   it('asks Alertmanager to retry while a proxy answers Slack calls with a 200 HTML page, then delivers once', async () => {
-    const w = await startWorld();
+    const w = await world();
     w.slack.answerAll({ status: 200, body: '<!doctype html><html><body><h1>Proxy authentication required</h1></body></html>', contentType: 'text/html' });
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
     await w.alertmanager.waitForNotification('failed', 30_000);
@@ -184,7 +131,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
   }, 60_000);
 
   it('after a restart between Alertmanager retries, loses nothing and resends only to sinks it cannot remember (README)', async () => {
-    const w = await startWorld();
+    const w = await world();
     await w.slack.setDown(true);
     await w.alertmanager.push([{ ...oomAlert, startsAt: new Date().toISOString() }]);
     await w.alertmanager.waitForNotification('failed', 30_000);
@@ -192,9 +139,7 @@ describe('Alertmanager → crashtriage → Slack, email, webhook', () => {
     expect(w.smtp.mails).toHaveLength(1);
 
     // Restart: the in-memory delivery ledger is gone; the new process listens on the same address.
-    await w.service.app.close();
-    await w.service.close();
-    await startService(w.env, Number(new URL(w.address).port));
+    await w.restart();
     await w.slack.setDown(false);
 
     await waitFor('the Slack post after the restart', () => w.slack.messages.find((m) => m.via === 'chat.postMessage'), 30_000);

@@ -5,22 +5,11 @@
  * selector) and the firing Slack message (chat.update) and the resolved email say which.
  */
 
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.ts';
-import { wireService } from '../../src/wire.ts';
+import { describe, expect, it } from 'vitest';
 import { kubeFixture } from '../fixtures/kube/index.ts';
-import { startAlertmanager, waitFor } from '../support/alertmanager.ts';
-import { startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { waitFor } from '../support/alertmanager.ts';
 import { recoveredPod, scenarioObjects } from '../support/kube-fixtures.ts';
-import { startSlackStandin } from '../support/slack-standin.ts';
-import { startSmtpCapture } from '../support/smtp-capture.ts';
-
-const TOKEN = 'resolve-token-3c9a';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import { startWorld } from '../support/world.ts';
 
 const fixture = kubeFixture('deployment-oomkilled');
 const POD = fixture.podName;
@@ -36,41 +25,14 @@ const alert = {
   annotations: { summary: `Pod ${fixture.namespace}/${POD} is crash looping.` },
 };
 
-async function startWorld(objects: object[] = []) {
-  const api = await startFakeKubeApi({ ...scenarioObjects(['deployment-oomkilled']), objects });
-  cleanups.push(() => api.close());
-  const slack = await startSlackStandin();
-  cleanups.push(() => slack.close());
-  const smtp = await startSmtpCapture();
-  cleanups.push(() => smtp.close());
-  const config = loadConfig({
-    WEBHOOK_TOKEN: TOKEN,
-    KUBECONFIG: api.kubeconfigPath,
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_CHANNEL: slack.channel,
-    SLACK_API_URL: slack.apiUrl,
-    SMTP_URL: smtp.url,
-    EMAIL_FROM: 'crashtriage@example.com',
-    EMAIL_TO: 'oncall@example.com',
-    LOG_LEVEL: 'silent',
-  });
-  if (!config.ok) throw new Error(config.errors.join('\n'));
-  const service = await wireService(config.config, pino({ level: 'silent' }));
-  cleanups.push(async () => {
-    await service.app.close();
-    await service.close();
-  });
-  const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
-  const alertmanager = await startAlertmanager({ webhookUrl: `${address}/alerts`, token: TOKEN });
-  cleanups.push(() => alertmanager.stop());
-  return { api, slack, smtp, alertmanager };
-}
+/** The fixture's pod (and `objects`) in the API, Slack (Web API) and email as sinks. */
+const world = (objects: object[] = []) => startWorld({ kube: { ...scenarioObjects(['deployment-oomkilled']), objects }, sinks: ['slack', 'smtp'] });
 
-type World = Awaited<ReturnType<typeof startWorld>>;
+type World = Awaited<ReturnType<typeof world>>;
 
 /** Fires, lets the world change, resolves; returns the firing post's update and the resolved mail. */
 async function fireThenResolve(change: (w: World) => void, objects: object[] = []) {
-  const w = await startWorld(objects);
+  const w = await world(objects);
   const startsAt = new Date(Date.now() - 47 * 60_000).toISOString();
   await w.alertmanager.push([{ ...alert, startsAt }]);
   const post = await waitFor('the Slack post', () => w.slack.messages.find((m) => m.via === 'chat.postMessage' && m.thread_ts === undefined));

@@ -4,54 +4,12 @@
  * posted once: in a storm of several workloads, and when Slack is slower to say `ok` than the request
  * deadline while an Alertmanager HA pair sends the same group twice (the second send reads nothing).
  */
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.ts';
-import { wireService } from '../../src/wire.ts';
-import { deploymentScenario, type WorkloadScenario } from '../fixtures/kube/workloads.ts';
-import { type PostableAlert, type RunningAlertmanager, startAlertmanager, waitFor } from '../support/alertmanager.ts';
-import { type FakeKubeApi, type FakeRequest, startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { deploymentScenario } from '../fixtures/kube/workloads.ts';
+import { type PostableAlert, startAlertmanager, waitFor } from '../support/alertmanager.ts';
+import type { FakeRequest } from '../support/fake-kube-api.ts';
 import { freePort } from '../support/free-port.ts';
-import { type SlackStandin, startSlackStandin } from '../support/slack-standin.ts';
-
-const TOKEN = 'webhook-e2e-token-51c2';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function startApi(...scenarios: WorkloadScenario[]): Promise<FakeKubeApi> {
-  const api = await startFakeKubeApi({
-    objects: scenarios.flatMap((s) => s.objects),
-    pods: scenarios.flatMap((s) => s.pods),
-    events: scenarios.flatMap((s) => s.events),
-    logs: scenarios.flatMap((s) => s.logs),
-  });
-  cleanups.push(() => api.close());
-  return api;
-}
-
-async function startService(api: FakeKubeApi, slack: SlackStandin, env: Record<string, string> = {}): Promise<string> {
-  const result = loadConfig({ WEBHOOK_TOKEN: TOKEN, KUBECONFIG: api.kubeconfigPath, SLACK_WEBHOOK_URL: slack.webhookUrl, LOG_LEVEL: 'silent', ...env });
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  const service = await wireService(result.config, pino({ level: 'silent' }));
-  cleanups.push(async () => {
-    await service.app.close();
-    await service.close();
-  });
-  return service.app.listen({ host: '127.0.0.1', port: 0 });
-}
-
-async function alertmanager(address: string, cluster?: { listenPort: number; peers: string[]; peerTimeout: string }): Promise<RunningAlertmanager> {
-  const am = await startAlertmanager({
-    webhookUrl: `${address}/alerts`,
-    token: TOKEN,
-    groupBy: ['namespace', 'pod'],
-    ...(cluster === undefined ? {} : { cluster }),
-  });
-  cleanups.push(() => am.stop());
-  return am;
-}
+import { startWorld, workloadFixtures } from '../support/world.ts';
 
 /** What the stock kube-prometheus rules fire for one crash-looping pod: KubePodCrashLooping and KubePodNotReady. */
 function stockAlerts(namespace: string, pod: string): PostableAlert[] {
@@ -77,10 +35,7 @@ describe('Alertmanager → crashtriage → Slack incoming webhook (answering as 
     const scenarios = ['cart', 'search', 'orders'].map((name) =>
       deploymentScenario({ namespace: 'shop', name, replicas: 3, revisions: [{ image: `${name}:1.0`, minutesAgo: 9000 }], crashing: 3, now }),
     );
-    const api = await startApi(...scenarios);
-    const slack = await startSlackStandin();
-    cleanups.push(() => slack.close());
-    const am = await alertmanager(await startService(api, slack));
+    const { api, slackWebhook: slack, alertmanager: am } = await startWorld({ kube: workloadFixtures(...scenarios), sinks: ['slackWebhook'] });
     const alerts = scenarios.flatMap((s) => s.crashing.flatMap((pod) => stockAlerts('shop', pod)));
     await am.push(alerts);
     await waitFor('a message per workload', () => (slack.messages.length >= 3 ? true : undefined), 30_000);
@@ -106,16 +61,23 @@ describe('Alertmanager → crashtriage → Slack incoming webhook (answering as 
       }),
     ];
     if (crash === undefined) throw new Error('no scenario');
-    const api = await startApi(crash);
-    const slack = await startSlackStandin();
-    cleanups.push(() => slack.close());
-    slack.delayAnswers(2500);
-    const address = await startService(api, slack, { REQUEST_BUDGET_MS: '1500' });
     const gossip = [await freePort(), await freePort()];
-    const pair = [
-      await alertmanager(address, { listenPort: gossip[0] ?? 0, peers: [`127.0.0.1:${gossip[1]}`], peerTimeout: '0s' }),
-      await alertmanager(address, { listenPort: gossip[1] ?? 0, peers: [`127.0.0.1:${gossip[0]}`], peerTimeout: '0s' }),
-    ];
+    const w = await startWorld({
+      kube: workloadFixtures(crash),
+      sinks: ['slackWebhook'],
+      env: { REQUEST_BUDGET_MS: '1500' },
+      alertmanager: { cluster: { listenPort: gossip[0] ?? 0, peers: [`127.0.0.1:${gossip[1]}`], peerTimeout: '0s' } },
+    });
+    const { api, slackWebhook: slack, address } = w;
+    slack.delayAnswers(2500);
+    const peer = await startAlertmanager({
+      webhookUrl: `${address}/alerts`,
+      token: w.token,
+      groupBy: ['namespace', 'pod'],
+      cluster: { listenPort: gossip[1] ?? 0, peers: [`127.0.0.1:${gossip[0]}`], peerTimeout: '0s' },
+    });
+    onTestFinished(() => peer.stop());
+    const pair = [w.alertmanager, peer];
     const alerts = stockAlerts('payments', crash.crashing[0] ?? '');
     await Promise.all(pair.map((am) => am.push(alerts)));
     await waitFor('the Slack post', () => slack.messages[0], 30_000);

@@ -5,23 +5,11 @@
  * Several workloads crash at once, PagerDuty throttles for a while (Alertmanager resends), the
  * service restarts in the middle, and then the pods recover.
  */
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.ts';
-import { type Service, wireService } from '../../src/wire.ts';
+import { describe, expect, it } from 'vitest';
 import { deploymentScenario } from '../fixtures/kube/workloads.ts';
-import { type PostableAlert, startAlertmanager, waitFor } from '../support/alertmanager.ts';
-import { startFakeKubeApi } from '../support/fake-kube-api.ts';
+import { type PostableAlert, waitFor } from '../support/alertmanager.ts';
 import { recoveredPod } from '../support/kube-fixtures.ts';
-import { startPagerDutyStandin } from '../support/pagerduty-standin.ts';
-import { startTeamsStandin } from '../support/teams-standin.ts';
-import { startWebhookCapture } from '../support/webhook-capture.ts';
-
-const TOKEN = 'teams-pd-e2e-token-51c2';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+import { startWorld, workloadFixtures } from '../support/world.ts';
 
 function stockAlerts(namespace: string, pod: string, startsAt: string, endsAt?: string): PostableAlert[] {
   const end = endsAt === undefined ? {} : { endsAt };
@@ -41,49 +29,13 @@ describe('Teams and PagerDuty end to end', () => {
     const scenarios = names.map((name) =>
       deploymentScenario({ namespace: 'shop', name, replicas: 3, revisions: [{ image: `${name}:1.0`, minutesAgo: 9000 }], crashing: 3, now }),
     );
-    const api = await startFakeKubeApi({
-      objects: scenarios.flatMap((s) => s.objects),
-      pods: scenarios.flatMap((s) => s.pods),
-      events: scenarios.flatMap((s) => s.events),
-      logs: scenarios.flatMap((s) => s.logs),
+    const w = await startWorld({
+      kube: workloadFixtures(...scenarios),
+      sinks: ['teams', 'pagerduty', 'hook'],
+      env: { STATE_STORE: 'kubernetes', STATE_NAMESPACE: 'crashtriage', POD_NAME: 'crashtriage-e2e' },
+      alertmanager: { groupBy: ['cluster', 'namespace', 'pod'] },
     });
-    cleanups.push(() => api.close());
-    const [teams, pd, hook] = await Promise.all([startTeamsStandin(), startPagerDutyStandin(), startWebhookCapture()]);
-    cleanups.push(
-      () => teams.close(),
-      () => pd.close(),
-      () => hook.close(),
-    );
-
-    const env = {
-      WEBHOOK_TOKEN: TOKEN,
-      KUBECONFIG: api.kubeconfigPath,
-      STATE_STORE: 'kubernetes',
-      STATE_NAMESPACE: 'crashtriage',
-      POD_NAME: 'crashtriage-e2e',
-      TEAMS_WEBHOOK_URL: teams.url,
-      PAGERDUTY_ROUTING_KEY: pd.routingKey,
-      PAGERDUTY_URL: pd.url,
-      FORWARD_WEBHOOK_URL: hook.url,
-      LOG_LEVEL: 'silent',
-    };
-    let service: Service | undefined;
-    const start = async (port: number): Promise<string> => {
-      const result = loadConfig(env);
-      if (!result.ok) throw new Error(result.errors.join('\n'));
-      const s = await wireService(result.config, pino({ level: 'silent' }));
-      service = s;
-      return s.app.listen({ host: '127.0.0.1', port });
-    };
-    const stop = async (): Promise<void> => {
-      await service?.app.close();
-      await service?.close();
-      service = undefined;
-    };
-    cleanups.push(stop);
-    const address = await start(0);
-    const alertmanager = await startAlertmanager({ webhookUrl: `${address}/alerts`, token: TOKEN, groupBy: ['cluster', 'namespace', 'pod'] });
-    cleanups.push(() => alertmanager.stop());
+    const { api, teams, pagerduty: pd, alertmanager } = w;
 
     // Teams and PagerDuty are unreachable at first: every request is answered 503 and Alertmanager resends.
     await teams.setDown(true);
@@ -95,8 +47,7 @@ describe('Teams and PagerDuty end to end', () => {
     expect(teams.posts).toHaveLength(0);
 
     // A restart between Alertmanager's resends: the ledger and the incidents are in the Leases.
-    await stop();
-    await start(Number(new URL(address).port));
+    await w.restart();
     await teams.setDown(false);
     await pd.setDown(false);
     const podsIn = (): number =>

@@ -12,15 +12,18 @@ import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts'
 import { freePort } from '../support/free-port.ts';
 import { scenarioObjects } from '../support/kube-fixtures.ts';
 import { type ServiceProcess, startServiceProcess } from '../support/service-process.ts';
-import { type SlackStandin, startSlackStandin } from '../support/slack-standin.ts';
-import { type SmtpCapture, startSmtpCapture } from '../support/smtp-capture.ts';
-import { startWebhookCapture, type WebhookCapture } from '../support/webhook-capture.ts';
+import type { SlackStandin } from '../support/slack-standin.ts';
+import type { SmtpCapture } from '../support/smtp-capture.ts';
+import type { WebhookCapture } from '../support/webhook-capture.ts';
+import { type Standins, sinkEnv, startStandins } from '../support/world.ts';
 
 const TOKEN = 'two-replicas-token';
 let api: FakeKubeApi;
 let slack: SlackStandin;
 let smtp: SmtpCapture;
 let hook: WebhookCapture;
+let standins: Pick<Standins, 'slack' | 'smtp' | 'hook'>;
+let closeStandins: (() => Promise<void>) | undefined;
 const replicas: { name: string; port: number; service: ServiceProcess }[] = [];
 const alertmanagers: RunningAlertmanager[] = [];
 
@@ -31,21 +34,14 @@ const envFor = (name: string, port: number): Record<string, string> => ({
   STATE_STORE: 'kubernetes',
   STATE_NAMESPACE: 'crashtriage',
   POD_NAME: name,
-  SLACK_BOT_TOKEN: slack.token,
-  SLACK_CHANNEL: slack.channel,
-  SLACK_API_URL: slack.apiUrl,
-  SMTP_URL: smtp.url,
-  EMAIL_FROM: 'crashtriage@example.com',
-  EMAIL_TO: 'oncall@example.com',
-  FORWARD_WEBHOOK_URL: hook.url,
+  ...sinkEnv(standins),
   LOG_LEVEL: 'info',
 });
 
 beforeAll(async () => {
   api = await startFakeKubeApi(scenarioObjects(['deployment-crashloop']));
-  slack = await startSlackStandin();
-  smtp = await startSmtpCapture();
-  hook = await startWebhookCapture();
+  ({ standins, close: closeStandins } = await startStandins(['slack', 'smtp', 'hook']));
+  ({ slack, smtp, hook } = standins);
   for (const name of ['crashtriage-a', 'crashtriage-b']) {
     const port = await freePort();
     replicas.push({ name, port, service: await startServiceProcess(envFor(name, port)) });
@@ -65,7 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const am of alertmanagers) await am.stop();
   for (const r of replicas) await r.service.stop();
-  await Promise.all([hook?.close(), smtp?.close(), slack?.close(), api?.close()]);
+  await Promise.all([closeStandins?.(), api?.close()]);
 });
 
 const pushToBoth = async (alert: Parameters<RunningAlertmanager['push']>[0][number]): Promise<void> => {

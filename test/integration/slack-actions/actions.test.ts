@@ -6,24 +6,14 @@
  * reply and the ephemeral answers.
  */
 import { createHmac } from 'node:crypto';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/config.ts';
-import { wireService } from '../../../src/wire.ts';
+import { describe, expect, it } from 'vitest';
 import { kubeFixture } from '../../fixtures/kube/index.ts';
 import { blockActionsPayload, type ClickSpec, formBody } from '../../fixtures/slack/block-actions.ts';
-import { type RunningAlertmanager, startAlertmanager, waitFor } from '../../support/alertmanager.ts';
-import { startFakeKubeApi } from '../../support/fake-kube-api.ts';
-import { freePort } from '../../support/free-port.ts';
+import { type RunningAlertmanager, waitFor } from '../../support/alertmanager.ts';
 import { recoveredPod, scenarioObjects } from '../../support/kube-fixtures.ts';
-import { startSlackStandin } from '../../support/slack-standin.ts';
+import { startWorld } from '../../support/world.ts';
 
-const TOKEN = 'actions-token-5d1e';
 const SECRET = 'slack-signing-secret-8f74';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const fixture = kubeFixture('deployment-oomkilled');
 const firing = (pod: string) => ({
@@ -39,42 +29,17 @@ const firing = (pod: string) => ({
   startsAt: new Date(Date.now() - 20 * 60_000).toISOString(),
 });
 
-async function startWorld() {
-  const api = await startFakeKubeApi(scenarioObjects(['deployment-oomkilled']));
-  cleanups.push(() => api.close());
-  const slack = await startSlackStandin({ groups: { S0ONCALL: ['U0CAROL'] } });
-  cleanups.push(() => slack.close());
-  const port = await freePort();
-  const alertmanager = await startAlertmanager({ webhookUrl: `http://127.0.0.1:${port}/alerts`, token: TOKEN });
-  let amStopped = false;
-  cleanups.push(async () => {
-    if (!amStopped) await alertmanager.stop();
+/** The fixture's pod, the Slack bot sink with its actions on, and the Alertmanager silences are made in. */
+async function startActionsWorld() {
+  const w = await startWorld({
+    kube: scenarioObjects(['deployment-oomkilled']),
+    sinks: ['slack'],
+    slack: { groups: { S0ONCALL: ['U0CAROL'] } },
+    env: ({ alertmanager }) => ({ SLACK_SIGNING_SECRET: SECRET, SLACK_ACTIONS_ALLOWED: 'U0ALICE,S0ONCALL', ALERTMANAGER_URL: alertmanager.url }),
   });
-  const config = loadConfig({
-    WEBHOOK_TOKEN: TOKEN,
-    KUBECONFIG: api.kubeconfigPath,
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_CHANNEL: slack.channel,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_ACTIONS_ALLOWED: 'U0ALICE,S0ONCALL',
-    ALERTMANAGER_URL: alertmanager.url,
-    LOG_LEVEL: 'silent',
-  });
-  if (!config.ok) throw new Error(config.errors.join('\n'));
-  const service = await wireService(config.config, pino({ level: 'silent' }));
-  cleanups.push(async () => {
-    await service.app.close();
-    await service.close();
-  });
-  const address = await service.app.listen({ host: '127.0.0.1', port });
-  const stopAlertmanager = async () => {
-    amStopped = true;
-    await alertmanager.stop();
-  };
-  return { api, slack, alertmanager, service, address, stopAlertmanager };
+  return Object.assign(w, { stopAlertmanager: () => w.alertmanager.stop() });
 }
-type World = Awaited<ReturnType<typeof startWorld>>;
+type World = Awaited<ReturnType<typeof startActionsWorld>>;
 
 /** Fires the fixture's alert and waits for the first message; its ticket is on the ack button. */
 async function firstMessage(w: World): Promise<{ ts: string; ticket: string }> {
@@ -116,7 +81,7 @@ const active = async (am: RunningAlertmanager) => (await silences(am)).filter((s
 
 describe('Slack actions with the real Alertmanager', () => {
   it("a click creates exactly one silence that silences the workload's next alerts and not another workload's", async () => {
-    const w = await startWorld();
+    const w = await startActionsWorld();
     const { ts, ticket } = await firstMessage(w);
     const answer = await click(w, { action: 'silence', choice: '4h', ticket, messageTs: ts });
     expect(answer).toMatchObject({ status: 200, body: '' });
@@ -150,7 +115,7 @@ describe('Slack actions with the real Alertmanager', () => {
   }, 60_000);
 
   it('signature failures are refused 401 with no body and create no silence: wrong secret, a byte altered, 6 minutes old, replayed; a forged button value is refused too', async () => {
-    const w = await startWorld();
+    const w = await startActionsWorld();
     const { ts, ticket } = await firstMessage(w);
     const spec: ClickSpec = { action: 'silence', choice: '1h', ticket, messageTs: ts };
     const wrongSecret = await click(w, spec, (b) => signed(b, { secret: 'not-the-secret' }));
@@ -182,7 +147,7 @@ describe('Slack actions with the real Alertmanager', () => {
   }, 60_000);
 
   it('a user not allowed gets an ephemeral "not allowed" and nothing changes; a member of an allowed group may act', async () => {
-    const w = await startWorld();
+    const w = await startActionsWorld();
     const { ts, ticket } = await firstMessage(w);
     await click(w, { action: 'silence', choice: '1h', ticket, messageTs: ts, user: 'U0MALLORY' });
     await waitFor('the refusal', () => w.slack.ephemerals.find((e) => e.user === 'U0MALLORY' && e.text.includes('not allowed')));
@@ -195,7 +160,7 @@ describe('Slack actions with the real Alertmanager', () => {
   }, 60_000);
 
   it('Alertmanager down: the user gets an ephemeral error, and nothing is half-done (no silence recorded, no update, no thread reply)', async () => {
-    const w = await startWorld();
+    const w = await startActionsWorld();
     const { ts, ticket } = await firstMessage(w);
     await w.stopAlertmanager();
     const answer = await click(w, { action: 'silence', choice: '4h', ticket, messageTs: ts });
@@ -210,7 +175,7 @@ describe('Slack actions with the real Alertmanager', () => {
   }, 60_000);
 
   it('"until resolved" is expired by the resolve check once the workload is healthy, and the thread says so', async () => {
-    const w = await startWorld();
+    const w = await startActionsWorld();
     const { ts, ticket } = await firstMessage(w);
     await click(w, { action: 'silence', choice: 'until-resolved', ticket, messageTs: ts });
     const [silence] = await waitFor('the silence', async () => ((await active(w.alertmanager)).length > 0 ? await active(w.alertmanager) : undefined));
@@ -232,7 +197,7 @@ describe('Slack actions with the real Alertmanager', () => {
   }, 60_000);
 
   it('"Check again" reads the pods now and replies in the thread with what changed', async () => {
-    const w = await startWorld();
+    const w = await startActionsWorld();
     const { ts, ticket } = await firstMessage(w);
     const restarts = (fixture.rawPod as { status: { containerStatuses: { restartCount: number }[] } }).status.containerStatuses[0]?.restartCount ?? 0;
     w.api.setPod(recoveredPod(fixture.rawPod, new Date(Date.now() - 12 * 60_000), restarts));
@@ -243,7 +208,7 @@ describe('Slack actions with the real Alertmanager', () => {
   }, 60_000);
 
   it('a click on the message of an incident that is over changes nothing and says so to the user alone', async () => {
-    const w = await startWorld();
+    const w = await startActionsWorld();
     const { ts, ticket } = await firstMessage(w);
     const restarts = (fixture.rawPod as { status: { containerStatuses: { restartCount: number }[] } }).status.containerStatuses[0]?.restartCount ?? 0;
     w.api.setPod(recoveredPod(fixture.rawPod, new Date(Date.now() - 12 * 60_000), restarts));

@@ -4,55 +4,26 @@
  * and creates the silence in the real Alertmanager; after Slack rotates the URL, the next click
  * arrives on the new connection. Nothing listens on POST /slack/actions.
  */
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/config.ts';
-import { wireService } from '../../../src/wire.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { kubeFixture } from '../../fixtures/kube/index.ts';
 import { blockActionsPayload } from '../../fixtures/slack/block-actions.ts';
-import { startAlertmanager, waitFor } from '../../support/alertmanager.ts';
-import { startFakeKubeApi } from '../../support/fake-kube-api.ts';
-import { freePort } from '../../support/free-port.ts';
+import { waitFor } from '../../support/alertmanager.ts';
 import { scenarioObjects } from '../../support/kube-fixtures.ts';
 import { startSocketStandin } from '../../support/slack-socket-standin.ts';
-import { startSlackStandin } from '../../support/slack-standin.ts';
+import { startWorld } from '../../support/world.ts';
 
-const TOKEN = 'socket-mode-service-token';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 const fixture = kubeFixture('deployment-oomkilled');
 
 describe('the service over Socket Mode', () => {
   it('connects, acts on a click from an envelope, and keeps acting after Slack rotates the URL', async () => {
-    const api = await startFakeKubeApi(scenarioObjects(['deployment-oomkilled']));
-    cleanups.push(() => api.close());
     const socket = await startSocketStandin();
-    cleanups.push(() => socket.close());
-    const slack = await startSlackStandin({ socketMode: { apiUrl: socket.apiUrl } });
-    cleanups.push(() => slack.close());
-    const port = await freePort();
-    const alertmanager = await startAlertmanager({ webhookUrl: `http://127.0.0.1:${port}/alerts`, token: TOKEN });
-    cleanups.push(() => alertmanager.stop());
-    const config = loadConfig({
-      WEBHOOK_TOKEN: TOKEN,
-      KUBECONFIG: api.kubeconfigPath,
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_CHANNEL: slack.channel,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_APP_TOKEN: socket.appToken,
-      SLACK_ACTIONS_ALLOWED: 'U0ALICE',
-      ALERTMANAGER_URL: alertmanager.url,
-      LOG_LEVEL: 'silent',
+    onTestFinished(() => socket.close());
+    const { slack, alertmanager, address } = await startWorld({
+      kube: scenarioObjects(['deployment-oomkilled']),
+      sinks: ['slack'],
+      slack: { socketMode: { apiUrl: socket.apiUrl } },
+      env: ({ alertmanager }) => ({ SLACK_APP_TOKEN: socket.appToken, SLACK_ACTIONS_ALLOWED: 'U0ALICE', ALERTMANAGER_URL: alertmanager.url }),
     });
-    if (!config.ok) throw new Error(config.errors.join('\n'));
-    const service = await wireService(config.config, pino({ level: 'silent' }));
-    cleanups.push(async () => {
-      await service.app.close();
-      await service.close();
-    });
-    const address = await service.app.listen({ host: '127.0.0.1', port });
     await socket.waitForLive(1, 1);
     expect(
       (await fetch(`${address}/slack/actions`, { method: 'POST', body: 'payload=%7B%7D', headers: { 'content-type': 'application/x-www-form-urlencoded' } }))

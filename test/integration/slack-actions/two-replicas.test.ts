@@ -4,24 +4,14 @@
  * balancer may hand the resend to the other replica. The real Alertmanager ends with one silence.
  */
 import { createHmac } from 'node:crypto';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/config.ts';
-import { wireService } from '../../../src/wire.ts';
+import { describe, expect, it } from 'vitest';
 import { kubeFixture } from '../../fixtures/kube/index.ts';
 import { blockActionsPayload, formBody } from '../../fixtures/slack/block-actions.ts';
-import { startAlertmanager, waitFor } from '../../support/alertmanager.ts';
-import { startFakeKubeApi } from '../../support/fake-kube-api.ts';
-import { freePort } from '../../support/free-port.ts';
+import { waitFor } from '../../support/alertmanager.ts';
 import { scenarioObjects } from '../../support/kube-fixtures.ts';
-import { startSlackStandin } from '../../support/slack-standin.ts';
+import { startWorld } from '../../support/world.ts';
 
-const TOKEN = 'two-replica-actions-token';
 const SECRET = 'two-replica-signing-secret';
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
 
 const fixture = kubeFixture('deployment-oomkilled');
 
@@ -37,37 +27,20 @@ function signed(body: string, retry: number): Record<string, string> {
 
 describe('two replicas, one click delivered to both', () => {
   it('creates one silence, and the other replica counts a duplicate', async () => {
-    const api = await startFakeKubeApi(scenarioObjects(['deployment-oomkilled']));
-    cleanups.push(() => api.close());
-    const slack = await startSlackStandin();
-    cleanups.push(() => slack.close());
-    const ports = [await freePort(), await freePort()];
-    const alertmanager = await startAlertmanager({ webhookUrl: `http://127.0.0.1:${ports[0]}/alerts`, token: TOKEN });
-    cleanups.push(() => alertmanager.stop());
-    const addresses: string[] = [];
-    for (const [i, port] of ports.entries()) {
-      const config = loadConfig({
-        WEBHOOK_TOKEN: TOKEN,
-        KUBECONFIG: api.kubeconfigPath,
+    const w = await startWorld({
+      kube: scenarioObjects(['deployment-oomkilled']),
+      sinks: ['slack'],
+      env: ({ alertmanager }) => ({
         STATE_STORE: 'kubernetes',
         STATE_NAMESPACE: 'crashtriage',
-        POD_NAME: `crashtriage-${i}`,
-        SLACK_BOT_TOKEN: slack.token,
-        SLACK_CHANNEL: slack.channel,
-        SLACK_API_URL: slack.apiUrl,
+        POD_NAME: 'crashtriage-0',
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_ACTIONS_ALLOWED: 'U0ALICE',
         ALERTMANAGER_URL: alertmanager.url,
-        LOG_LEVEL: 'silent',
-      });
-      if (!config.ok) throw new Error(config.errors.join('\n'));
-      const service = await wireService(config.config, pino({ level: 'silent' }));
-      cleanups.push(async () => {
-        await service.app.close();
-        await service.close();
-      });
-      addresses.push(await service.app.listen({ host: '127.0.0.1', port }));
-    }
+      }),
+    });
+    const { slack, alertmanager } = w;
+    const addresses = [w.address, await w.startReplica({ POD_NAME: 'crashtriage-1' })];
 
     await alertmanager.push([
       {
