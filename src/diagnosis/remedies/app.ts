@@ -136,26 +136,6 @@ export function fsPermissionRemedies(clues: Clues, w: Workload, fix: FixOf<'fs-p
   return out;
 }
 
-export function mountHidesRemedies(_clues: Clues, w: Workload, fix: FixOf<'mount-hides-files'>): Remedy[] {
-  const listKeys =
-    fix.object.kind === 'secret'
-      ? `kubectl get secret ${shq(fix.object.name)} ${ns(w)} -o go-template=${shq('{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}')}`
-      : `kubectl get configmap ${shq(fix.object.name)} ${ns(w)} -o go-template=${shq('{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}')}`;
-  return [
-    {
-      kind: 'remedy',
-      title: `Mount each file of ${fix.object.kind === 'secret' ? 'Secret' : 'ConfigMap'} ${fix.object.name} on its own with subPath, so the image's files in ${fix.mountPath} stay visible`,
-      commands: [
-        listKeys,
-        ...replaceSteps(
-          w,
-          `replace the volumeMount of ${fix.volume} at ${fix.mountPath} with one mount per key listed above: mountPath ${fix.mountPath}/KEY, subPath KEY`,
-        ),
-      ],
-    },
-  ];
-}
-
 export function serviceLinkRemedies(_clues: Clues, w: Workload, fix: FixOf<'service-links'>): Remedy[] {
   return [
     {

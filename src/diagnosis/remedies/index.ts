@@ -8,7 +8,6 @@ import {
   dbAuthRemedies,
   fsPermissionRemedies,
   imageContentRemedies,
-  mountHidesRemedies,
   portRemedies,
   rbacRemedies,
   serviceLinkRemedies,
@@ -20,6 +19,7 @@ import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from '
 import { envOrderRemedies } from './env-order.ts';
 import { imageRemedies } from './image.ts';
 import { goMemLimitRemedy, heapFlagRemedies, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
+import { mountHidesRemedies } from './mount-hides.ts';
 import {
   deadlineRemedies,
   evictionRemedies,

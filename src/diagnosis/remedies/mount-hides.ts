@@ -1,0 +1,51 @@
+/**
+ * Remedies for a ConfigMap or Secret mounted over a directory the image fills (rules/log-rules.ts
+ * missingFile, rules/app-rules.ts missingCode): mount each key as its own file with subPath, so the
+ * image's other files in the directory stay visible. With the keys known (the volume's items) and a
+ * patchable owner, a JSON patch that tests the mount it replaces; otherwise the manifest snippet.
+ * Note from the Kubernetes docs: a subPath mount does not receive later updates of the ConfigMap.
+ * https://kubernetes.io/docs/concepts/storage/volumes/#using-subpath
+ */
+import type { Clues } from '../clues.ts';
+import type { Remedy } from '../document.ts';
+import { shq } from '../shell.ts';
+import type { Fix } from '../verdict.ts';
+import { ns, replaceSteps, type Workload } from './workload.ts';
+
+const LIST_KEYS = '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}';
+
+export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'mount-hides-files' }>): Remedy[] {
+  const kind = fix.object.kind === 'secret' ? 'Secret' : 'ConfigMap';
+  const keys = clues.pod?.volumes.find((v) => v.name === fix.volume)?.sources[0]?.keys ?? [];
+  const index = clues.container?.volumeMounts.findIndex((m) => m.name === fix.volume && m.mountPath === fix.mountPath) ?? -1;
+  const base = fix.mountPath.replace(/\/$/, '');
+  const mounts = (keys.length > 0 ? keys : ['KEY']).map((k) => ({ name: fix.volume, mountPath: `${base}/${k}`, subPath: k }));
+  const snippet = [
+    `# volumeMounts of container ${w.container}: instead of mountPath ${fix.mountPath}, one mount per key${keys.length > 0 ? '' : ' (KEY: each key listed above)'}:`,
+    ...mounts.flatMap((m) => [`#   - name: ${m.name}`, `#     mountPath: ${m.mountPath}`, `#     subPath: ${m.subPath}`]),
+  ];
+  const listKeys = `kubectl get ${fix.object.kind} ${shq(fix.object.name)} ${ns(w)} -o go-template=${shq(LIST_KEYS)}`;
+  const title = `Mount each file of ${kind} ${fix.object.name} on its own with subPath, so the image's files in ${fix.mountPath} stay visible (a subPath mount does not pick up later edits of the ${kind}: restart after one)`;
+  if (keys.length > 0 && w.patchable && index >= 0) {
+    const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/volumeMounts`;
+    const patch = [
+      { op: 'test', path: `${path}/${index}/mountPath`, value: fix.mountPath },
+      { op: 'remove', path: `${path}/${index}` },
+      ...mounts.map((m, i) => ({ op: 'add', path: `${path}/${index + i}`, value: m })),
+    ];
+    return [{ title, commands: [...snippet, `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`] }];
+  }
+  return [
+    {
+      title,
+      commands: [
+        listKeys,
+        ...snippet,
+        ...replaceSteps(
+          w,
+          `replace the volumeMount of ${fix.volume} at ${fix.mountPath} with one mount per key listed above: mountPath ${base}/KEY, subPath KEY`,
+        ),
+      ],
+    },
+  ];
+}
