@@ -26,7 +26,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'dependency-unreachable': 'a dependency is unreachable',
   'dns-failure': 'a host name does not resolve',
   'tls-verify': "a peer's TLS certificate fails verification",
-  'empty-log': 'it exits without writing a line to its log',
+  'empty-log': 'wrote nothing to its log before exiting',
   'missing-module': 'a module is missing from the image',
   'missing-shared-library': 'a shared library is missing from the image',
   'port-bind': 'its port is already in use',
@@ -69,6 +69,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
 /** The OOM sub-causes that say how memory reached the limit, added after "killed at its … limit". */
 const OOM_HOW: ReadonlySet<CauseDetail> = new Set(['memory-leak', 'limit-undersized', 'memory-spike']);
 const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
+  'empty-log',
   'api-forbidden',
   'fs-read-only',
   'fs-permission-denied',

@@ -21,11 +21,12 @@ export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
   const base = fix.mountPath.replace(/\/$/, '');
   const mounts = (keys.length > 0 ? keys : ['KEY']).map((k) => ({ name: fix.volume, mountPath: `${base}/${k}`, subPath: k }));
   const snippet = [
-    `# volumeMounts of container ${w.container}: instead of mountPath ${fix.mountPath}, one mount per key${keys.length > 0 ? '' : ' (KEY: each key listed above)'}:`,
+    `# volumeMounts of ${w.container}, instead of ${fix.mountPath}${keys.length > 0 ? '' : ' (KEY: each key listed above)'}:`,
     ...mounts.flatMap((m) => [`#   - name: ${m.name}`, `#     mountPath: ${m.mountPath}`, `#     subPath: ${m.subPath}`]),
   ];
   const listKeys = `kubectl get ${fix.object.kind} ${shq(fix.object.name)} ${ns(w)} -o go-template=${shq(LIST_KEYS)}`;
-  const title = `Mount each file of ${kind} ${fix.object.name} on its own with subPath, so the image's files in ${fix.mountPath} stay visible (a subPath mount does not pick up later edits of the ${kind}: restart after one)`;
+  const title = `Mount each key of ${kind} ${fix.object.name} with subPath, so the image's other files in ${fix.mountPath} stay visible`;
+  const caveat = `# subPath mounts miss later edits of the ${kind}: restart after one`;
   if (keys.length > 0 && w.patchable && index >= 0) {
     const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/volumeMounts`;
     const patch = [
@@ -33,19 +34,12 @@ export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
       { op: 'remove', path: `${path}/${index}` },
       ...mounts.map((m, i) => ({ op: 'add', path: `${path}/${index + i}`, value: m })),
     ];
-    return [{ title, commands: [...snippet, `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`] }];
+    return [{ title, commands: [...snippet, `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`, caveat] }];
   }
   return [
     {
       title,
-      commands: [
-        listKeys,
-        ...snippet,
-        ...replaceSteps(
-          w,
-          `replace the volumeMount of ${fix.volume} at ${fix.mountPath} with one mount per key listed above: mountPath ${base}/KEY, subPath KEY`,
-        ),
-      ],
+      commands: [listKeys, ...snippet, ...replaceSteps(w, 'the volumeMounts as above'), caveat],
     },
   ];
 }

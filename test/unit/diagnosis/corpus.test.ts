@@ -26,6 +26,8 @@ const APP_CRASH_DETAILS: readonly CauseDetail[] = [
   'port-privileged',
   'probe-port-mismatch',
   'heap-flag-over-limit',
+  'empty-log',
+  'env-ref-unexpanded',
 ];
 
 function containsEach(haystack: string[], needles: string[] | undefined): void {
