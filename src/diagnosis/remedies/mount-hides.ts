@@ -34,10 +34,17 @@ export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
       { op: 'remove', path: `${path}/${index}` },
       ...mounts.map((m, i) => ({ op: 'add', path: `${path}/${index + i}`, value: m })),
     ];
-    return [{ title, commands: [...snippet, `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`, caveat] }];
+    return [
+      {
+        kind: 'remedy',
+        title,
+        commands: [...snippet, `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`, caveat],
+      },
+    ];
   }
   return [
     {
+      kind: 'remedy',
       title,
       commands: [listKeys, ...snippet, ...replaceSteps(w, 'the volumeMounts as above'), caveat],
     },
