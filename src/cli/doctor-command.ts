@@ -4,7 +4,8 @@
  * that fixes each. Exit status 0 nothing drops alerts, 1 something does, 2 usage or kubeconfig error.
  */
 import { parseArgs } from 'node:util';
-import { examine, type Finding, type Verdict } from '../doctor/examine.ts';
+import { examine } from '../doctor/examine.ts';
+import type { Finding, Verdict } from '../doctor/finding.ts';
 import { readCluster } from '../doctor/read-cluster.ts';
 import { judgeSinkProbes, probeConfiguredSinks } from '../doctor/sink-probes.ts';
 import { KubeConfigError } from '../kube/index.ts';

@@ -7,7 +7,7 @@
  */
 import { loadConfig } from '../config/config.ts';
 import { PAGERDUTY_EVENTS_URL } from '../notify/pagerduty-events.ts';
-import type { Finding } from './examine.ts';
+import type { Finding } from './finding.ts';
 
 export type ProbeAnswer = { status: number; code?: string } | { error: string };
 

@@ -31,6 +31,8 @@ const within =
     dirs.some((dir) => path.startsWith(`${join(root, dir)}/`));
 const inDiagnosis = within('src/diagnosis');
 const HISTORY_PURE = ['runs.ts', 'decide.ts', 'explain.ts', 'sparkline.ts'].map((f) => join(root, 'src/history', f));
+/** The doctor's judgement: everything in src/doctor but its reads (read-cluster.ts) and its sink probes (sink-probes.ts). */
+const DOCTOR_PURE = sourceFiles(join(root, 'src/doctor')).filter((f) => !/\/(?:read-cluster|sink-probes)\.ts$/.test(f));
 
 /** Each pure core: its files, and what a file of it may import (as a resolved path). */
 const PURE_CORES: { core: string; files: string[]; mayImport: (path: string) => boolean }[] = [
@@ -41,6 +43,7 @@ const PURE_CORES: { core: string; files: string[]; mayImport: (path: string) => 
     files: HISTORY_PURE,
     mayImport: (path) => inDiagnosis(path) || HISTORY_PURE.filter((f) => !f.endsWith('/explain.ts')).includes(path),
   },
+  { core: "the doctor's judgement (src/doctor; its reads live in read-cluster.ts)", files: DOCTOR_PURE, mayImport: (path) => DOCTOR_PURE.includes(path) },
 ];
 
 describe('architecture', () => {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Terminal } from '../../../src/cli/diagnose-command.ts';
 import { doctorCommand } from '../../../src/cli/doctor-command.ts';
-import type { Finding } from '../../../src/doctor/examine.ts';
+import type { Finding } from '../../../src/doctor/finding.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../../support/fake-kube-api.ts';
 import { MONITORING_RESOURCES } from '../../support/kube-fixtures-objects.ts';
 import { kustomize, type Manifest, readManifests } from '../../support/manifests.ts';
