@@ -6,7 +6,8 @@
 #   - npm from its npm package (the version this Node release bundles),
 #   - this machine's npm registry and CA file in the global npmrc, so that `npm ci` in the build
 #     reaches the registry the host reaches.
-# The official image is laid out the same way (node and npm under /usr/local). Does nothing when the
+# The official image is laid out the same way (node and npm under /usr/local), and its Debian is as
+# slim (no docs, man pages or message catalogues: /usr/share/locale held 33 of minbase's MB). Does nothing when the
 # tag exists. Needs root, mmdebstrap and podman; run from the repository root after `npm ci`.
 set -euo pipefail
 . scripts/image/podman.sh
@@ -42,6 +43,7 @@ ln -s ../lib/node_modules/npm/bin/npx-cli.js "$stage/usr/local/bin/npx"
 mmdebstrap --quiet --variant=minbase \
   --customize-hook="tar -C '$stage' -c . | tar -C \"\$1\" -x" \
   --customize-hook='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/var/lib/apt/lists/*' \
+  --customize-hook='find "$1"/usr/share/locale -mindepth 1 ! -name locale.alias -delete' \
   bookworm "$work/rootfs.tar" http://deb.debian.org/debian
 
 podman_ import \
