@@ -8,20 +8,23 @@
  *   2. one alert per request, each answer's time over that round trip: a Deployment's pod cold (its
  *      workload never read) and warm (another pod of it right after), a StatefulSet's, a DaemonSet's,
  *      a Job's, and a pod whose name follows no convention (its owner known only from the pod);
- *   3. a storm: `storm` alerts, one per request, `inFlight` requests at once, over Deployments of 10
+ *   3. `storms` storms (each on Deployments of its own, so that nothing is remembered from the one
+ *      before): `storm` alerts, one per request, `inFlight` requests at once, over Deployments of 10
  *      crashing pods each: wall time over the ideal (namespaced calls / KUBE_MAX_IN_FLIGHT × latency),
  *      namespaced calls per alert, alerts delivered; idle and peak RSS.
+ * The last line (`quote:`) has every figure with its goal, the settings and the machine's load.
  *
- *   node bench/round-trips.ts [latencyMs=50] [storm=300] [inFlight=20]
+ *   node bench/round-trips.ts [latencyMs=50] [storm=300] [inFlight=20] [storms=2]
  */
 
+import { loadavg } from 'node:os';
 import { createKubeReader } from '../src/kube/reader.ts';
 import { crashLoopAlert, webhookPayload } from '../test/fixtures/alertmanager/payloads.ts';
 import { deploymentScenario, setScenario, type WorkloadScenario } from '../test/fixtures/kube/workloads.ts';
 import { startFakeKubeApi } from '../test/support/fake-kube-api.ts';
 import { deploymentEnv, postAlerts, startCountingSink, startService } from './_service.ts';
 
-const [latencyMs = 50, stormSize = 300, inFlight = 20] = process.argv.slice(2).map(Number);
+const [latencyMs = 50, stormSize = 300, inFlight = 20, storms = 2] = process.argv.slice(2).map(Number);
 const KUBE_MAX_IN_FLIGHT = 10; // the service's default
 const RUNS = 7;
 const now = new Date();
@@ -97,7 +100,11 @@ cases.push({
   alerts: Array.from({ length: RUNS }, (_, i) => ({ namespace: 'shop', pod: unconventional(`api${'bcdfghjklm'[i]}`).crashing[0]! })),
 });
 const LETTERS = 'bcdfghjklmnpqrstvwxz';
-const storm = Array.from({ length: Math.ceil(stormSize / 10) }, (_, i) => deployment('storm', `svc${LETTERS[Math.floor(i / 20) % 20]}${LETTERS[i % 20]}`, 10));
+const stormNamespaces = Array.from({ length: storms }, (_, k) => `storm${k + 1}`);
+const stormSets = stormNamespaces.map((ns) =>
+  Array.from({ length: Math.ceil(stormSize / 10) }, (_, i) => deployment(ns, `svc${LETTERS[Math.floor(i / 20) % 20]}${LETTERS[i % 20]}`, 10)),
+);
+const loadAtStart = loadavg()[0] ?? 0;
 
 const api = await startFakeKubeApi({
   latencyMs,
@@ -140,44 +147,67 @@ const body = (alerts: { namespace: string; pod: string }[]): { body: string; fin
 };
 // Warm-up: connections and JIT, on workloads of their own (cold and warm).
 for (const s of warmups) for (const pod of s.crashing) await postAlerts(service.address, body([{ namespace: 'warmup', pod }]).body);
+const caseRatio = new Map<string, number>();
 for (const { label, alerts } of cases) {
   const ratios: number[] = [];
   for (const alert of alerts) ratios.push((await postAlerts(service.address, body([alert]).body)).ms / rtt);
+  caseRatio.set(label, median(ratios));
   console.log(
     `  ${label.padEnd(28)} ${median(ratios).toFixed(2)} × one round trip (p50 of ${ratios.length}; min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`,
   );
 }
 
-// 3. The storm.
-const stormBodies = storm.flatMap((s) => s.crashing.map((pod) => body([{ namespace: 'storm', pod }]))).slice(0, stormSize);
-api.resetRequests();
-let next = 0;
-const statuses: number[] = [];
-const cpuBefore = service.cpuSeconds();
-const started = performance.now();
-await Promise.all(
-  Array.from({ length: inFlight }, async () => {
-    while (next < stormBodies.length) statuses.push((await postAlerts(service.address, (stormBodies[next++] as { body: string }).body)).status);
-  }),
-);
-const wall = performance.now() - started;
-const cpu = service.cpuSeconds() - cpuBefore;
-await new Promise((r) => setTimeout(r, 300));
-const namespaced = api.requests.filter((r) => r.path.includes('/namespaces/')).length;
-const ideal = (namespaced / KUBE_MAX_IN_FLIGHT) * latencyMs;
-const delivered = stormBodies.filter((b) => (sink.byFingerprint.get(b.fingerprints[0] ?? '') ?? 0) > 0).length;
-const byResource = new Map<string, number>();
-for (const r of api.requests) byResource.set(r.resource, (byResource.get(r.resource) ?? 0) + 1);
+// 3. The storms, one after the other, each on workloads never read before.
+const stormRuns: { ratio: number; perAlert: number; delivered: number; alerts: number }[] = [];
+for (const [k, storm] of stormSets.entries()) {
+  const namespace = stormNamespaces[k] as string;
+  const stormBodies = storm.flatMap((s) => s.crashing.map((pod) => body([{ namespace, pod }]))).slice(0, stormSize);
+  api.resetRequests();
+  let next = 0;
+  const statuses: number[] = [];
+  const cpuBefore = service.cpuSeconds();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < stormBodies.length) statuses.push((await postAlerts(service.address, (stormBodies[next++] as { body: string }).body)).status);
+    }),
+  );
+  const wall = performance.now() - started;
+  const cpu = service.cpuSeconds() - cpuBefore;
+  await new Promise((r) => setTimeout(r, 300));
+  const namespaced = api.requests.filter((r) => r.path.includes('/namespaces/')).length;
+  const ideal = (namespaced / KUBE_MAX_IN_FLIGHT) * latencyMs;
+  const delivered = stormBodies.filter((b) => (sink.byFingerprint.get(b.fingerprints[0] ?? '') ?? 0) > 0).length;
+  const byResource = new Map<string, number>();
+  for (const r of api.requests) byResource.set(r.resource, (byResource.get(r.resource) ?? 0) + 1);
+  stormRuns.push({ ratio: wall / ideal, perAlert: namespaced / stormBodies.length, delivered, alerts: stormBodies.length });
+  console.log(
+    `storm ${k + 1}: ${stormBodies.length} alerts over ${storm.length} Deployments, ${inFlight} requests in flight: wall ${wall.toFixed(0)} ms, ideal ${ideal.toFixed(0)} ms → ${(wall / ideal).toFixed(2)} × the bound`,
+  );
+  console.log(
+    `  ${(namespaced / stormBodies.length).toFixed(2)} namespaced calls per alert (${[...byResource].map(([r, n]) => `${r} ${n}`).join(', ')}); ${statuses.filter((s) => s === 200).length} × 200; delivered ${delivered} of ${stormBodies.length}`,
+  );
+  console.log(
+    `  the service's CPU over the storm: ${cpu.toFixed(1)} s (${((cpu * 1000) / stormBodies.length).toFixed(1)} ms per alert, ${((cpu * 100000) / wall).toFixed(0)} % of one core)`,
+  );
+}
+const peak = service.memory('VmHWM');
+console.log(`memory: idle RSS ${idle.toFixed(0)} MiB, peak RSS ${peak.toFixed(0)} MiB`);
+
+const span = (xs: number[], digits = 2): string => {
+  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  return lo.toFixed(digits) === hi.toFixed(digits) ? lo.toFixed(digits) : `${lo.toFixed(digits)}–${hi.toFixed(digits)}`;
+};
+const guessable = cases.filter((c) => !c.label.startsWith('owner not guessable')).map((c) => caseRatio.get(c.label) ?? 0);
+const settings = Object.entries(memoryEnv)
+  .map(([k, v]) => `${k}="${v}"`)
+  .join(' ');
 console.log(
-  `storm: ${stormBodies.length} alerts over ${storm.length} Deployments, ${inFlight} requests in flight: wall ${wall.toFixed(0)} ms, ideal ${ideal.toFixed(0)} ms → ${(wall / ideal).toFixed(2)} × the bound`,
+  `quote: one alert ${span(guessable)} × one round trip (conventional names, cold and warm; goal ≤ 1.3), owner not guessable ${(caseRatio.get('owner not guessable, cold') ?? 0).toFixed(2)} × (≤ 2.3); ` +
+    `storm ${span(stormRuns.map((r) => r.ratio))} × the bound (≤ 1.3, ${stormRuns.length} storms of ${stormSize}), ${span(stormRuns.map((r) => r.perAlert))} namespaced calls per alert (≤ 3), ` +
+    `delivered ${stormRuns.map((r) => `${r.delivered}/${r.alerts}`).join(', ')}; RSS idle ${idle.toFixed(0)} MiB (≤ 120), peak ${peak.toFixed(0)} MiB (≤ 160); ` +
+    `${settings === '' ? 'no memory settings' : settings}; load average ${loadAtStart.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)}`,
 );
-console.log(
-  `  ${(namespaced / stormBodies.length).toFixed(2)} namespaced calls per alert (${[...byResource].map(([r, n]) => `${r} ${n}`).join(', ')}); ${statuses.filter((s) => s === 200).length} × 200; delivered ${delivered} of ${stormBodies.length}`,
-);
-console.log(
-  `  the service's CPU over the storm: ${cpu.toFixed(1)} s (${((cpu * 1000) / stormBodies.length).toFixed(1)} ms per alert, ${((cpu * 100000) / wall).toFixed(0)} % of one core)`,
-);
-console.log(`memory: idle RSS ${idle.toFixed(0)} MiB, peak RSS ${service.memory('VmHWM').toFixed(0)} MiB`);
 
 await service.stop();
 await api.close();

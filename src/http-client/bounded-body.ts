@@ -24,3 +24,23 @@ export async function readBoundedBody(stream: ReadableStream<Uint8Array> | null,
   }
   return Buffer.concat(chunks, size);
 }
+
+/** The same for a Node stream (undici's `request` body): destroyed as soon as it passes `limit` bytes. */
+export async function readBoundedStream(
+  stream: AsyncIterable<Buffer> & { destroy(error?: Error): void },
+  limit: number,
+  tooLarge: () => Error,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      const error = tooLarge();
+      stream.destroy(error);
+      throw error;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}

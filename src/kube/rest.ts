@@ -9,8 +9,8 @@
  * connection per request. Objects come back as the API writes them: times stay RFC 3339 strings
  * (src/kube/time.ts reads both those and Dates); client-node's model types still describe them.
  */
-import { fetch } from 'undici';
-import { readBoundedBody } from '../http-client/bounded-body.ts';
+import { type Dispatcher, request } from 'undici';
+import { readBoundedStream } from '../http-client/bounded-body.ts';
 import type { KubeConnection } from './kube-connection.ts';
 import { classifyKubeError, fromStatus, KubeReadError, ResponseTooLargeError } from './kube-error.ts';
 
@@ -42,20 +42,25 @@ export function createKubeRest(connection: KubeConnection, options: KubeRestOpti
     try {
       const url = `${connection.server}${path}${queryString(query)}`;
       const { headers, dispatcher } = await connection.prepare(url);
-      const response = await fetch(url, {
-        method,
+      // undici's `request`, not `fetch`: the same pool and deadline without the WHATWG objects, web
+      // streams and resource-timing entries fetch builds per call (a storm makes thousands of calls).
+      // Redirects are not followed: the API server does not send them, and a bearer token must not follow one.
+      const response = await request(url, {
+        method: method as Dispatcher.HttpMethod,
         headers: {
           ...headers,
-          Accept: accept,
-          'User-Agent': userAgent,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          accept,
+          'user-agent': userAgent,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         signal: AbortSignal.timeout(options.timeoutMs),
         dispatcher,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      const data = await readBoundedBody(response.body, options.maxResponseBytes, () => new ResponseTooLargeError(options.maxResponseBytes));
-      if (response.status < 200 || response.status > 299) throw fromStatus(response.status, data, { retryAfter: response.headers.get('retry-after') });
+      const data = await readBoundedStream(response.body, options.maxResponseBytes, () => new ResponseTooLargeError(options.maxResponseBytes));
+      if (response.statusCode < 200 || response.statusCode > 299) {
+        throw fromStatus(response.statusCode, data, { retryAfter: firstValue(response.headers['retry-after']) });
+      }
       return data;
     } catch (err) {
       throw classifyKubeError(err, options.timeoutMs);
@@ -86,6 +91,10 @@ export function createKubeRest(connection: KubeConnection, options: KubeRestOpti
 /** `/api/v1/namespaces/{ns}/pods/{name}`-style paths with every segment escaped. */
 export function apiPath(prefix: string, ...segments: string[]): string {
   return [prefix, ...segments.map((s) => encodeURIComponent(s))].join('/');
+}
+
+function firstValue(header: string | string[] | undefined): string | undefined {
+  return Array.isArray(header) ? header[0] : header;
 }
 
 function queryString(query: Query | undefined): string {
