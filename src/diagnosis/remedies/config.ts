@@ -7,6 +7,7 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { MissingObject } from '../kube-messages.ts';
 import { shq } from '../shell.ts';
+import { isSecretValue, setInShell } from './user-values.ts';
 import { debugCopy, ns, patchContainer, restart, setEnv, type Workload } from './workload.ts';
 
 /** How the pod spec uses one ConfigMap or Secret: env keys, envFrom, files in volumes. */
@@ -86,7 +87,7 @@ function createCommands(r: Reference, w: Workload): string[] {
     ...[...r.envKeys].map(([key, env]) => literal(key, shellVar(key, env))),
   ];
   const notes = [
-    ...(vars.length === 0 ? [] : [`# set ${vars.join(', ')} in your shell first (the values the app expects, from your vault or its owner; never printed)`]),
+    ...(vars.length === 0 ? [] : [setInShell(vars, isSecretValue([...r.envKeys.keys(), ...vars], r.object === 'secret'))]),
     ...(r.fileKeys.size === 0 ? [] : [`# ${[...r.fileKeys].map((k) => `./${k}`).join(', ')}: the files the app reads`]),
     ...(r.wholeAt.length === 0 ? [] : [`# ./${r.name}/: one file per key the app reads from ${r.wholeAt.join(', ')}`]),
   ];
@@ -118,9 +119,7 @@ export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObjec
         kind: 'remedy',
         title: `Add key ${m.key} to ${m.name} (or correct the key the pod references)`,
         commands: [
-          file
-            ? `# ./${m.key}: the file the app reads`
-            : `# set ${variable} in your shell first (the value the app expects, from your vault or its owner; never printed)`,
+          file ? `# ./${m.key}: the file the app reads` : setInShell([variable], isSecretValue([m.key, variable], m.object === 'secret')),
           `kubectl patch ${kindWord} ${shq(m.name)} ${where} --type merge -p "$(jq -n --arg v ${file ? `"$(cat ${shq(`./${m.key}`)})"` : `"$${variable}"`} ${shq(`{${field}: {${JSON.stringify(m.key)}: $v}}`)})"`,
           ...restart(w),
         ],
@@ -190,7 +189,7 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
       kind: 'remedy',
       title: `The container takes env from ${from.kind} ${from.name}: add ${name} there`,
       commands: [
-        `# set ${name} in your shell first (the value the app expects; never printed)`,
+        setInShell([name], isSecretValue([name], from.kind === 'secret')),
         `kubectl patch ${from.kind.toLowerCase()} ${shq(from.name)} ${ns(w)} --type merge -p "$(jq -n --arg v "$${name}" ${shq(`{${field}: {${JSON.stringify(envKey(name, from.prefix))}: $v}}`)})"`,
         ...restart(w),
       ],
@@ -202,7 +201,7 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
       kind: 'remedy',
       title: `Provide ${name} from a Secret (it looks like a credential)`,
       commands: [
-        `# set ${name} in your shell first (the value the app expects, from your vault or its owner; never printed)`,
+        setInShell([name], true),
         `kubectl create secret generic ${shq(secret)} ${ns(w)} ${literal(name, name)}`,
         ...(w.patchable && !w.init
           ? [`kubectl set env ${w.ref} ${ns(w)} -c ${shq(w.container)} --from=secret/${secret} --keys=${shq(name)}`]

@@ -10,10 +10,23 @@ export function varName(key: string): string {
   return /^[A-Z_]/.test(name) ? name : `V_${name}`;
 }
 
-/** `# set DB_USER and DB_PASSWORD first (read -rs NAME keeps a secret off the screen)` */
+/** A key or variable whose name says it holds a secret (DB_PASSWORD, API_TOKEN, SECRET_KEY_BASE, REGISTRY_PASSWORD). */
+export const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_KEY/i;
+
+/** Whether a value is a secret: it goes into a Secret, or its name says so. Only then do the comments speak of vaults and hidden input. */
+export const isSecretValue = (names: readonly string[], intoSecret = false): boolean => intoSecret || names.some((n) => SECRET_NAME.test(n));
+
+const listed = (names: readonly string[]): string => (names.length === 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+
+/** `# set DB_USER and DB_PASSWORD to … first (read -rs NAME keeps a secret off the screen)`; the hint only for a secret. */
 export function setFirst(names: string[], what = 'the real values'): string {
-  const list = names.length === 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-  return `# set ${list} to ${what} first (read -rs NAME keeps a secret off the screen)`;
+  return `# set ${listed(names)} to ${what} first${isSecretValue(names) ? ' (read -rs NAME keeps a secret off the screen)' : ''}`;
+}
+
+/** `# set DB_HOST in your shell first (the value the app expects)`, with where a secret comes from when it is one. */
+export function setInShell(names: readonly string[], secret: boolean): string {
+  const what = names.length === 1 ? 'the value the app expects' : 'the values the app expects';
+  return `# set ${names.join(', ')} in your shell first (${what}${secret ? ', from your vault or its owner; never printed' : ''})`;
 }
 
 const MARK = '\u0000';
