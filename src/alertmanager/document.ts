@@ -51,7 +51,7 @@ export function buildDocument(alert: WebhookAlert, evidence: Evidence, diagnosis
 }
 
 /** Readiness, the last exit and the container's role in its pod: the first message's state line and header. */
-function containerState(evidence: Evidence): Pick<DiagnosisDocument['target'], 'ready' | 'lastExit' | 'containerRole'> {
+function containerState(evidence: Evidence): Pick<DiagnosisDocument['target'], 'ready' | 'lastExit' | 'previousRun' | 'containerRole'> {
   const c = evidence.container;
   if (c === undefined) return {};
   const run = c.state?.kind === 'terminated' ? c.state : c.lastState?.kind === 'terminated' ? c.lastState : undefined;
@@ -64,6 +64,7 @@ function containerState(evidence: Evidence): Pick<DiagnosisDocument['target'], '
       : undefined;
   return {
     ready: c.ready,
+    previousRun: c.lastState?.kind === 'terminated',
     ...(run === undefined
       ? {}
       : {

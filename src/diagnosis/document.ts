@@ -161,6 +161,8 @@ export interface Target {
   ready?: boolean;
   /** Its last finished run (the current or the last terminated state): exit code, reason, how long it ran. */
   lastExit?: { exitCode: number; reason?: string; ranSeconds?: number };
+  /** The kubelet keeps a previous run (lastState.terminated): `kubectl logs --previous` has something to show. */
+  previousRun?: boolean;
   /**
    * Set when the container is not the pod's only or main one: an init container, a sidecar (an init
    * container with restartPolicy Always), or another of several containers than the first one.

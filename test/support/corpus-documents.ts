@@ -20,7 +20,7 @@ export function corpusAlert(f: DiagnosisFixture, status: 'firing' | 'resolved' =
 }
 
 /** The mixin's KubePodCrashLooping alert about the evidence's pod, its fingerprint made from `name`. */
-function alertAbout(name: string, evidence: Evidence, status: 'firing' | 'resolved' = 'firing'): WebhookAlert {
+export function alertAbout(name: string, evidence: Evidence, status: 'firing' | 'resolved' = 'firing'): WebhookAlert {
   const namespace = evidence.target.namespace ?? 'default';
   const pod = evidence.target.pod ?? 'unknown';
   return {

@@ -4,7 +4,7 @@
  *
  *   GET /apis/{group}/{version}/{plural}                          every namespace (labelSelector)
  *   GET /apis/{group}/{version}/namespaces/{ns}/{plural}[/{name}]  one namespace, or one object
- *   GET /api/v1/namespaces/{name}, /api/v1/namespaces/{ns}/services/{name}   (core group)
+ *   GET /api/v1/namespaces/{name}, /api/v1/namespaces/{ns}/{services|configmaps|secrets|…}/{name}   (core group)
  *
  * An API group the server does not serve (the operator's CRDs are not installed) answers 404 with
  * the plain text "404 page not found", as kube-apiserver's not-found handler does; a forbidden
@@ -29,6 +29,16 @@ const RESOURCES: Record<string, string> = {
   DaemonSet: 'daemonsets',
   ControllerRevision: 'controllerrevisions',
   Job: 'jobs',
+  CronJob: 'cronjobs',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  ServiceAccount: 'serviceaccounts',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+  PersistentVolume: 'persistentvolumes',
+  Endpoints: 'endpoints',
+  EndpointSlice: 'endpointslices',
+  StorageClass: 'storageclasses',
+  VolumeAttachment: 'volumeattachments',
 };
 
 /** The prometheus-operator resources a cluster with its CRDs serves. */
@@ -48,6 +58,16 @@ const BUILT_IN = [
   'apps/v1/daemonsets',
   'apps/v1/controllerrevisions',
   'batch/v1/jobs',
+  'batch/v1/cronjobs',
+  'v1/configmaps',
+  'v1/secrets',
+  'v1/serviceaccounts',
+  'v1/persistentvolumeclaims',
+  'v1/persistentvolumes',
+  'v1/endpoints',
+  'discovery.k8s.io/v1/endpointslices',
+  'storage.k8s.io/v1/storageclasses',
+  'storage.k8s.io/v1/volumeattachments',
 ];
 
 export interface ObjectStore {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleLeases, LEASES_PATH, type LeaseTable } from './kube-fixtures-leases.ts';
+import { kubectlReadAnswer } from './kube-fixtures-metrics.ts';
 import { answerObjects, type ObjectStore } from './kube-fixtures-objects.ts';
 import { kubeletLogWindow, statusBodies } from './kube-fixtures-status.ts';
 import { API_SERVER_HEADERS, KUBE_API_REPLIES, type KubeReplyName, ROW_FOR_STATUS } from './kube-replies.ts';
@@ -118,6 +119,8 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
   }
   if (req.method !== 'GET') return send(405, statusBodies.generic(405, `the server does not allow this method on the requested resource`));
   if (path === '/version') return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.2', platform: 'linux/amd64' });
+  const kubectlRead = kubectlReadAnswer(cluster, path);
+  if (kubectlRead !== undefined) return send(kubectlRead.status, kubectlRead.body);
 
   let m: RegExpExecArray | null;
   if ((m = LOG.exec(path)) !== null) return serveLog(cluster, m[1] ?? '', m[2] ?? '', url.searchParams, res, entry, send);

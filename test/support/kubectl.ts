@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IPod } from 'kubernetes-models/v1';
+import { discoveryAnswer } from './kube-discovery.ts';
 import { kubectlPath, toolMissing } from './kube-tools.ts';
 
 /** The kubectl the remedies are run through; fails the importing test file without one. */
@@ -66,88 +67,6 @@ export function workloadManifest(pod: IPod, owner: { kind: string; name: string 
   return { apiVersion: OWNER_API[owner.kind], kind: owner.kind, metadata: { name: owner.name, namespace, labels }, spec };
 }
 
-interface Resource {
-  name: string;
-  kind: string;
-  namespaced: boolean;
-  shortNames?: string[];
-  singularName?: string;
-}
-
-const r = (name: string, kind: string, namespaced: boolean, shortNames?: string[]): Resource => ({
-  name,
-  kind,
-  namespaced,
-  singularName: kind.toLowerCase(),
-  ...(shortNames === undefined ? {} : { shortNames }),
-});
-
-/** The resource types our commands may name, as a v1.32 API server lists them. */
-const GROUPS: Record<string, Resource[]> = {
-  v1: [
-    r('pods', 'Pod', true, ['po']),
-    r('pods/log', 'Pod', true),
-    r('pods/exec', 'PodExecOptions', true),
-    r('pods/attach', 'PodAttachOptions', true),
-    r('pods/portforward', 'PodPortForwardOptions', true),
-    r('pods/ephemeralcontainers', 'Pod', true),
-    r('events', 'Event', true, ['ev']),
-    r('nodes', 'Node', false, ['no']),
-    r('namespaces', 'Namespace', false, ['ns']),
-    r('services', 'Service', true, ['svc']),
-    r('endpoints', 'Endpoints', true, ['ep']),
-    r('configmaps', 'ConfigMap', true, ['cm']),
-    r('secrets', 'Secret', true),
-    r('serviceaccounts', 'ServiceAccount', true, ['sa']),
-    r('persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc']),
-    r('persistentvolumes', 'PersistentVolume', false, ['pv']),
-    r('resourcequotas', 'ResourceQuota', true, ['quota']),
-    r('limitranges', 'LimitRange', true, ['limits']),
-  ],
-  'apps/v1': [
-    r('deployments', 'Deployment', true, ['deploy']),
-    r('statefulsets', 'StatefulSet', true, ['sts']),
-    r('daemonsets', 'DaemonSet', true, ['ds']),
-    r('replicasets', 'ReplicaSet', true, ['rs']),
-    r('controllerrevisions', 'ControllerRevision', true),
-  ],
-  'batch/v1': [r('jobs', 'Job', true), r('cronjobs', 'CronJob', true, ['cj'])],
-  'policy/v1': [r('poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb'])],
-  'discovery.k8s.io/v1': [r('endpointslices', 'EndpointSlice', true)],
-  'storage.k8s.io/v1': [r('storageclasses', 'StorageClass', false, ['sc']), r('volumeattachments', 'VolumeAttachment', false)],
-  'rbac.authorization.k8s.io/v1': [
-    r('roles', 'Role', true),
-    r('rolebindings', 'RoleBinding', true),
-    r('clusterroles', 'ClusterRole', false),
-    r('clusterrolebindings', 'ClusterRoleBinding', false),
-  ],
-  'authorization.k8s.io/v1': [r('selfsubjectaccessreviews', 'SelfSubjectAccessReview', false), r('selfsubjectrulesreviews', 'SelfSubjectRulesReview', true)],
-  'metrics.k8s.io/v1beta1': [r('pods', 'PodMetrics', true), r('nodes', 'NodeMetrics', false)],
-};
-
-function resourceList(groupVersion: string): unknown {
-  return {
-    kind: 'APIResourceList',
-    apiVersion: 'v1',
-    groupVersion,
-    resources: (GROUPS[groupVersion] ?? []).map((res) => ({
-      ...res,
-      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    })),
-  };
-}
-
-function groupList(): unknown {
-  const groups = Object.keys(GROUPS)
-    .filter((gv) => gv.includes('/'))
-    .map((gv) => {
-      const [name = '', version = ''] = gv.split('/');
-      const v = { groupVersion: gv, version };
-      return { name, versions: [v], preferredVersion: v };
-    });
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
-}
-
 const status = (code: number, reason: string, message: string): unknown => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code });
 
 export interface KubectlTarget {
@@ -169,11 +88,8 @@ export async function startKubectlTarget(): Promise<KubectlTarget> {
     };
     req.resume();
     const path = url.pathname.replace(/\/+$/, '');
-    if (path === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
-    if (path === '/apis') return send(200, groupList());
-    if (path === '/api/v1') return send(200, resourceList('v1'));
-    const group = /^\/apis\/([^/]+\/[^/]+)$/.exec(path);
-    if (group?.[1] !== undefined && GROUPS[group[1]] !== undefined) return send(200, resourceList(group[1]));
+    const discovery = discoveryAnswer(path);
+    if (discovery !== undefined) return send(200, discovery);
     if (path === '/version') return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.4', platform: 'linux/amd64' });
     if (req.method === 'GET') return send(404, status(404, 'NotFound', `${path.split('/').at(-1) ?? ''} not found`));
     return send(403, status(403, 'Forbidden', 'forbidden: this test server accepts no writes'));

@@ -253,25 +253,6 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
   ];
 }
 
-export function imageContentRemedies(clues: Clues, w: Workload, fix: FixOf<'image-content'>): Remedy[] {
-  const image = clues.container?.image ?? 'IMAGE';
-  const repo = image.replace(/[:@][^:/@]+$/, '');
-  const look = fix.what === 'library' ? `ldd on the binary; find / -name '${fix.name}*'` : `find / -path '*${fix.name.replace(/\./g, '/')}*' -maxdepth 6`;
-  const out: Remedy[] = [];
-  const back = rollback(w);
-  if (back.length > 0) out.push({ kind: 'remedy', title: `Compare with the previous image: if the last rollout brought ${image}, roll back`, commands: back });
-  out.push({
-    kind: 'remedy',
-    title: `${fix.name} is not in ${image}: fix the build (${fix.what === 'library' ? 'install the package that ships it, or match the base image (glibc vs musl)' : 'install the dependency, COPY it, check the working directory'}) and deploy the new tag`,
-    commands: [
-      '# set NEW_TAG in your shell first (the tag of the rebuilt image)',
-      `kubectl set image ${w.ref} ${ns(w)} ${shq(w.container)}=${shq(repo)}:"$NEW_TAG"`,
-      ...debugCopy(clues.podName, w, look),
-    ],
-  });
-  return out;
-}
-
 export function portRemedies(clues: Clues, w: Workload, fix: FixOf<'port'>): Remedy[] {
   const port = fix.port === undefined ? 'its port' : `port ${fix.port}`;
   if (fix.problem === 'privileged') {

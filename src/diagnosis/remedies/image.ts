@@ -4,6 +4,7 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { ImageProblem } from '../kube-messages.ts';
 import { shq } from '../shell.ts';
+import { readableNode } from './node.ts';
 import { setFirst } from './user-values.ts';
 import { ns, patchContainer, rollback, type Workload } from './workload.ts';
 
@@ -14,6 +15,7 @@ function registryOf(image: string): string {
 
 export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, image: string): Remedy[] {
   const registry = registryOf(image);
+  const node = readableNode(clues);
   const setImage = w.patchable && !w.init ? `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${image.replace(/:[^:/@]+$/, '')}:`)}"$TAG"` : undefined;
   const back = rollback(w);
   const undo: Remedy[] = back.length === 0 ? [] : [{ kind: 'remedy', title: 'Or go back to the image of the previous revision', commands: back }];
@@ -49,9 +51,9 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
           kind: 'diagnostic',
           title: `The node cannot reach ${registry}: check DNS, proxy and egress from the node`,
           commands:
-            clues.pod?.nodeName === undefined
+            node === undefined
               ? [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`]
-              : [`kubectl debug node/${clues.pod.nodeName} -it --image=busybox:1.36 -- nslookup ${shq(registry)}`],
+              : [`kubectl debug node/${shq(node)} -i --image=busybox:1.36 -- nslookup ${shq(registry)}`],
         },
       ];
     case 'rate-limit':

@@ -4,22 +4,15 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Verdict } from '../verdict.ts';
-import {
-  dbAuthRemedies,
-  fsPermissionRemedies,
-  imageContentRemedies,
-  portRemedies,
-  rbacRemedies,
-  serviceLinkRemedies,
-  tlsRemedies,
-  writablePathRemedies,
-} from './app.ts';
+import { dbAuthRemedies, fsPermissionRemedies, portRemedies, rbacRemedies, serviceLinkRemedies, tlsRemedies, writablePathRemedies } from './app.ts';
 import { unknownFlagRemedies } from './args.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
 import { envOrderRemedies } from './env-order.ts';
 import { imageRemedies } from './image.ts';
+import { imageContentRemedies } from './image-content.ts';
 import { goMemLimitRemedy, heapFlagRemedies, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
 import { mountHidesRemedies } from './mount-hides.ts';
+import { readableNode } from './node.ts';
 import {
   deadlineRemedies,
   evictionRemedies,
@@ -34,7 +27,7 @@ import {
 } from './pod.ts';
 import { probeRemedies } from './probe.ts';
 import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, sidecarRemedies, signalRemedies } from './program.ts';
-import { ns, patchContainer, type Workload, workloadOf } from './workload.ts';
+import { logsCommand, ns, patchContainer, podGone, type Workload, workloadOf } from './workload.ts';
 
 /**
  * For each missing permission: `kubectl auth can-i` as the user the 403 named, and the Role and
@@ -65,15 +58,22 @@ function investigate(clues: Clues, w: Workload): Remedy[] {
       commands: checks,
     });
   if (clues.podName !== '' && w.namespace !== '') {
+    const node = readableNode(clues);
     out.push({
       kind: 'diagnostic',
       title: 'Collect what decides it by hand',
-      commands: [
-        `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`,
-        ...(clues.containerName === '' ? [] : [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(clues.containerName)} --previous`]),
-        ...(clues.pod?.nodeName === undefined ? [] : [`kubectl describe node ${shq(clues.pod.nodeName)}`]),
-        `kubectl get events ${ns(w)} --sort-by=.metadata.creationTimestamp`,
-      ],
+      commands: podGone(clues)
+        ? [
+            // The pod was replaced: its events outlive it (an hour by default); its successors share its name up to the last dash.
+            `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)}`,
+            `kubectl get pods ${ns(w)} -o wide | grep -F ${shq(clues.podName.replace(/-[^-]+$/, '-'))}`,
+          ]
+        : [
+            `kubectl describe pod ${shq(clues.podName)} ${ns(w)}`,
+            ...(clues.containerName === '' ? [] : logsCommand(clues, w)),
+            ...(node === undefined ? [] : [`kubectl describe node ${shq(node)}`]),
+            `kubectl get events ${ns(w)} --sort-by=.metadata.creationTimestamp`,
+          ],
     });
   }
   return out;

@@ -12,6 +12,7 @@ import type { Runtime } from '../log-signature-types.ts';
 import { doubledLimit, formatMemory, parseMemory, roundedUp, toMiB } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { readableNode } from './node.ts';
 import { setFirst } from './user-values.ts';
 import { ns, patchContainer, type Workload } from './workload.ts';
 
@@ -53,7 +54,7 @@ export function memoryLimitRemedies(clues: Clues, w: Workload): Remedy[] {
   } else {
     // Without a limit nothing says what it needs: a number from its request is a guess that only moves
     // the kill into the container. Take what it held (the kernel's anon-rss), else its measured peak.
-    const node = clues.pod?.nodeName;
+    const node = readableNode(clues);
     const kernel = kernelOomKill(clues);
     const selector = `namespace=${JSON.stringify(w.namespace)},container=${JSON.stringify(w.container)}`;
     const fromKernel = kernel === undefined ? undefined : formatMemory(roundedUp(kernel.anonRssBytes * 1.25));

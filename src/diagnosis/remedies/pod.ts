@@ -9,18 +9,12 @@ import type { Remedy } from '../document.ts';
 import { parseMemory } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { CLEANUP, onNode, readableNode } from './node.ts';
 import { podSelector } from './verify.ts';
 import { ns, patchContainer, replaceSteps, type Workload } from './workload.ts';
 
-/** Runs `command` on the node's root filesystem; leaves a `node-debugger-…` pod behind to delete. */
-export function onNode(node: string, command: string): string {
-  return `kubectl debug node/${shq(node)} -it --image=busybox:1.36 --profile=sysadmin -- chroot /host ${command}`;
-}
-
-const CLEANUP = '# then delete the node-debugger-… pod it leaves: kubectl get pods | grep node-debugger';
-
 function nodeChecks(clues: Clues, kernel: boolean): Remedy[] {
-  const node = clues.pod?.nodeName;
+  const node = readableNode(clues);
   if (node === undefined) return [];
   return [
     {
@@ -74,7 +68,7 @@ export function gracePeriodRemedies(w: Workload, seconds: number): Remedy[] {
 
 export function evictionRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'eviction' }>): Remedy[] {
   const e = fix.eviction;
-  const node = clues.pod?.nodeName;
+  const node = readableNode(clues);
   const mine = e.containers.find((c) => c.name === w.container) ?? e.containers[0];
   const out: Remedy[] = [];
   if (e.kind === 'memory-pressure') {
@@ -158,7 +152,7 @@ export function deadlineRemedies(w: Workload, seconds: number | undefined): Reme
 }
 
 export function nodeGoneRemedies(clues: Clues, w: Workload, how: Extract<Fix, { kind: 'node-gone' }>['how']): Remedy[] {
-  const node = clues.pod?.nodeName;
+  const node = readableNode(clues);
   return [
     {
       kind: 'diagnostic',
@@ -289,7 +283,7 @@ export function volumeRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
 }
 
 export function sandboxRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'sandbox' }>): Remedy[] {
-  const node = clues.pod?.nodeName;
+  const node = readableNode(clues);
   const onThatNode = node === undefined ? '' : ` --field-selector spec.nodeName=${shq(node)}`;
   return [
     {

@@ -7,12 +7,12 @@ import { dependency, isEmptyLog } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
-import { onNode } from './pod.ts';
+import { onNode, readableNode } from './node.ts';
 import { setFirst } from './user-values.ts';
-import { debugCopy, ns, patchContainer, rollback, type Workload } from './workload.ts';
+import { debugCopy, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
-function previousLog(clues: Clues, w: Workload): string {
-  return `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=200`;
+function previousLog(clues: Clues, w: Workload): string[] {
+  return logsCommand(clues, w, 200);
 }
 
 function rollbackRemedy(w: Workload): Remedy[] {
@@ -28,13 +28,8 @@ function rollbackRemedy(w: Workload): Remedy[] {
  * of the pod with a shell shows what the command prints when run by hand (or the file it logs to).
  */
 function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
-  const c = clues.container;
   const list = w.init ? 'initContainerStatuses' : 'containerStatuses';
   const jsonpath = `{.status.${list}[?(@.name=="${w.container}")].lastState.terminated.message}`;
-  const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
-  const image = c?.image ?? 'IMAGE';
-  const run =
-    argv.length > 0 ? argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shq(a))).join(' ') : `the image's entrypoint and command (docker inspect ${image})`;
   return [
     {
       kind: 'diagnostic',
@@ -44,7 +39,7 @@ function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
     {
       kind: 'diagnostic',
       title: 'Run the command by hand in a copy of the pod with a shell, to see what it prints and where it logs',
-      commands: debugCopy(clues.podName, w, `run ${run}; echo "exit $?"; a program that logs to a file leaves it there (ls -lt /var/log /tmp)`),
+      commands: reproduce(clues, w, 'echo "exit $?" ; ls -lt /var/log /tmp'),
     },
   ];
 }
@@ -72,16 +67,34 @@ export function appBugRemedies(clues: Clues, w: Workload, _fix: Extract<Fix, { k
   if (noLog || isEmptyLog(clues)) {
     out.push(...emptyLogRemedies(clues, w));
   } else {
-    out.push({ kind: 'diagnostic', title: 'Read the full previous log (what happened before the exit)', commands: [previousLog(clues, w)] });
+    const log = previousLog(clues, w);
+    if (log.length > 0) out.push({ kind: 'diagnostic', title: 'Read the full previous log (what happened before the exit)', commands: log });
   }
   if (segfault) {
     out.push({
       kind: 'diagnostic',
       title: 'Reproduce with the same image and look for native-library or base-image changes (libc, musl vs glibc, CPU features)',
-      commands: debugCopy(clues.podName, w, 'run the original command by hand'),
+      commands: reproduce(clues, w),
     });
   }
   return [...out, ...rollbackRemedy(w)];
+}
+
+/** The container's own command run by hand in a copy of the pod; the image's default (docker inspect) when the spec sets none. */
+/**
+ * The container's own command, typed in a copy of the pod with a shell (then `after`, e.g. its exit
+ * code and the log files it left); when the spec sets no command, the image's default, which docker
+ * inspect shows.
+ */
+function reproduce(clues: Clues, w: Workload, after?: string): string[] {
+  const c = clues.container;
+  const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
+  const then = after === undefined ? '' : ` ; ${after}`;
+  if (argv.length > 0) return debugCopy(clues.podName, w, `${argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shq(a))).join(' ')}${then}`);
+  return [
+    `docker inspect ${shq(c?.image ?? 'IMAGE')} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`,
+    ...debugCopy(clues.podName, w, undefined, `in that shell, start the Entrypoint and Cmd shown above${after === undefined ? '' : `, then: ${after}`}`),
+  ];
 }
 
 /** CRLF line endings: strip the carriage returns where the image is built, then look at the bytes in the image. */
@@ -101,8 +114,10 @@ function crlfRemedies(clues: Clues, w: Workload, path: string | undefined): Reme
       kind: 'remedy',
       title: `Convert ${path ?? 'the script'} to LF line endings where the image is built, then rebuild and roll out`,
       commands: [
-        ...find,
-        `# Dockerfile, after the COPY of the script: RUN sed -i 's/\\r$//' ${path ?? '<the script>'}`,
+        ...(path === undefined
+          ? // No path to name: git lists the files checked out with CRLF (w/crlf) in the repository the image is built from.
+            ['# in the repository the image is built from, the files with CRLF line endings:', `git ls-files --eol | grep -F 'w/crlf'`]
+          : [`# Dockerfile, after the COPY of the script: RUN sed -i 's/\\r$//' ${path}`]),
         `# keep it from coming back (git on Windows): echo '*.sh text eol=lf' >> .gitattributes && git add --renormalize .`,
       ],
     },
@@ -110,7 +125,7 @@ function crlfRemedies(clues: Clues, w: Workload, path: string | undefined): Reme
       kind: 'diagnostic',
       title: 'Check the line endings in the image: a \\r before each \\n is CRLF',
       commands: [
-        ...(path === undefined ? find.slice(1) : []),
+        ...find,
         `kubectl debug ${shq(clues.podName)} ${ns(w)} -i --copy-to=${shq(copy)} --container=${shq(w.container)} -- od -c ${path === undefined ? script : shq(path)} | head -n 4`,
         `kubectl delete pod ${shq(copy)} ${ns(w)}`,
       ],
@@ -125,14 +140,15 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
   const target = fix.path ?? c?.command[0] ?? 'the entrypoint';
   if (fix.problem === 'crlf') return [...crlfRemedies(clues, w, fix.path), ...rollbackRemedy(w)];
   if (fix.problem === 'exec-format') {
-    const node = clues.pod?.nodeName;
+    const node = readableNode(clues);
     out.push({
       kind: 'diagnostic',
       title: `Compare the image's architecture with the node's (or give ${target} a #! line)`,
       commands: [
         ...(node === undefined ? [] : [`kubectl get node ${shq(node)} -o jsonpath=${shq('{.status.nodeInfo.architecture}')}`]),
         `docker buildx imagetools inspect ${shq(image)}`,
-        `# rebuild for that platform: docker buildx build --platform linux/amd64,linux/arm64 …`,
+        `# rebuild for the node's platform, in the image's build context:`,
+        `docker buildx build --platform linux/amd64,linux/arm64 -t ${shq(image)} --push .`,
       ],
     });
   } else {
@@ -174,7 +190,7 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
           { initContainers: [{ name: `${w.container}-once`, image: c?.image ?? 'IMAGE', ...(argv.length === 0 ? {} : { command: argv }) }] },
         ),
       },
-      { kind: 'remedy', title: 'Or, if it should keep serving: make the command run a long-lived process', commands: [previousLog(clues, w)] },
+      { kind: 'remedy', title: 'Or, if it should keep serving: make the command run a long-lived process', commands: previousLog(clues, w) },
     ];
   }
   return [
@@ -190,7 +206,7 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
     {
       kind: 'remedy',
       title: 'Or, if it should keep serving: make the command run a long-lived process (e.g. `serve` instead of `run-once`)',
-      commands: [previousLog(clues, w)],
+      commands: previousLog(clues, w),
     },
   ];
 }
@@ -206,20 +222,24 @@ export function sidecarRemedies(clues: Clues, w: Workload): Remedy[] {
     {
       kind: 'remedy',
       title: 'A helper that should run beside the app: make its command a long-lived process',
-      commands: [previousLog(clues, w)],
+      commands: previousLog(clues, w),
     },
   ];
 }
 
 export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'SIGKILL'): Remedy[] {
-  const node = clues.pod?.nodeName;
+  const node = readableNode(clues);
   const events = `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`;
   if (signal === 'SIGTERM') {
     return [
       {
         kind: 'diagnostic',
         title: 'Find who sent SIGTERM: events, the entrypoint script (timeout, supervisor), sidecars, operators',
-        commands: [events, previousLog(clues, w), `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.containers[*].command}')}`],
+        commands: [
+          events,
+          ...previousLog(clues, w),
+          `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${w.podSpecPath.replaceAll('/', '.')}.containers[*].command}`)}`,
+        ],
       },
     ];
   }
@@ -235,7 +255,7 @@ export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'S
     {
       kind: 'diagnostic',
       title: 'Otherwise find who sent SIGKILL: events, a grace period that ran out, kill -9 in scripts',
-      commands: [events, previousLog(clues, w)],
+      commands: [events, ...previousLog(clues, w)],
     },
   ];
 }

@@ -55,6 +55,25 @@ export function workloadOf(clues: Clues): Workload {
   };
 }
 
+/** The API server answered 404 for the pod (it was replaced): read its events and its successors, not it. */
+export const podGone = (clues: Clues): boolean => clues.evidence.problems.some((p) => p.source === 'pod' && p.kind === 'not-found');
+
+/**
+ * The container's log as the kubelet keeps it: `--previous` only when it recorded a previous run
+ * (lastState.terminated; else the API server answers "previous terminated container … not found"),
+ * the current log when the container is running or stopped, and no command while it never ran or
+ * the pod is gone.
+ */
+export function logsCommand(clues: Clues, w: Workload, tail?: number): string[] {
+  const c = clues.container;
+  if (podGone(clues)) return [];
+  const base = `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)}`;
+  const lines = tail === undefined ? '' : ` --tail=${tail}`;
+  if (c === undefined || c.lastState?.kind === 'terminated') return [`${base} --previous${lines}`];
+  if (c.state?.kind === 'terminated' || c.state?.kind === 'running') return [`${base}${lines}`];
+  return [];
+}
+
 /** `-n payments` */
 export function ns(w: Workload): string {
   return `-n ${shq(w.namespace)}`;
@@ -127,11 +146,12 @@ export function rollback(w: Workload): string[] {
 
 /** A copy of the pod whose container runs a shell instead of its command (`kubectl debug --copy-to`:
  * https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/#copying-a-pod-while-changing-its-command). */
-export function debugCopy(pod: string, w: Workload, inside: string): string[] {
+export function debugCopy(pod: string, w: Workload, inside: string | undefined, why?: string): string[] {
   const copy = `${pod}-debug`;
   return [
     `kubectl debug ${shq(pod)} ${ns(w)} -it --copy-to=${shq(copy)} --container=${shq(w.container)} -- sh`,
-    `# inside: ${inside}`,
+    ...(why === undefined ? [] : [`# ${why}`]),
+    ...(inside === undefined ? [] : [`# inside: ${inside}`]),
     `kubectl delete pod ${shq(copy)} ${ns(w)}`,
   ];
 }
