@@ -35,7 +35,7 @@ const PHRASES: readonly Phrase[] = [
   {
     causes: ['app-crash'],
     match: /Invalid value (tcp:\/\/[\d.]+:\d+) for configuration (\S+?):?\s/,
-    words: (m) => `setting "${m[2]}" set to a service-link URL (${m[1]})`,
+    words: (m) => `its "${m[2]}" setting is a service-link URL (${m[1]})`,
   },
   {
     causes: ['app-crash'],

@@ -31,7 +31,7 @@ describe('decidingWords', () => {
     [
       'app-crash',
       'org.apache.kafka.common.config.ConfigException: Invalid value tcp://10.96.41.7:9092 for configuration port: Not a number of type INT',
-      'setting "port" set to a service-link URL (tcp://10.96.41.7:9092)',
+      'its "port" setting is a service-link URL (tcp://10.96.41.7:9092)',
     ],
     ['app-crash', 'nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)', 'port 80 is already in use'],
     ['app-crash', 'nginx: [emerg] bind() to 0.0.0.0:80 failed (13: Permission denied)', 'it may not bind port 80 (below 1024, not root)'],
