@@ -33,6 +33,8 @@ const PICKS: { id: string; about: string; details: 'thread' | 'inline' }[] = [
   { id: 'app-crash-kafka-port-service-link', about: 'Kafka reads a service-link URL as its port', details: 'thread' },
   { id: 'oom-killed-init-container', about: 'an init container killed at its memory limit', details: 'thread' },
   { id: 'liveness-probe-java-slow-start-143', about: 'a liveness probe kills a slow-starting JVM', details: 'thread' },
+  { id: 'missing-config-secret-not-found', about: 'a Secret the pod references does not exist (a fix to judge)', details: 'thread' },
+  { id: 'bad-entrypoint-crlf-bad-interpreter', about: 'the entrypoint script has CRLF line endings', details: 'thread' },
   { id: 'unknown-pod-forbidden', about: 'cause unknown: crashtriage may not read the pod', details: 'inline' },
 ];
 
