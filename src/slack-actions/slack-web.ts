@@ -5,7 +5,7 @@
  * `{ ok: false, error }` for API errors (docs.slack.dev/apis/web-api/#responses).
  */
 import { postBody, postJson } from '../notify/sinks/http-post.ts';
-import { slackMethodUrl } from '../notify/sinks/slack-api.ts';
+import { slackMethodUrl } from '../notify/sinks/slack-call.ts';
 
 export interface SlackWeb {
   update(channel: string, ts: string, message: { text: string; blocks: unknown[] }): Promise<void>;

@@ -6,7 +6,7 @@
 // alertmanager-egress). Nothing else.
 import { describe, expect, it } from 'vitest';
 import { PAGERDUTY_EVENTS_URL } from '../../src/notify/pagerduty-events.ts';
-import { SLACK_API_DEFAULT_URL } from '../../src/notify/sinks/slack-api.ts';
+import { SLACK_API_DEFAULT_URL } from '../../src/notify/sinks/slack-call.ts';
 import { HELM_MAJORS, helmTemplate } from '../support/helm.ts';
 import { kustomize, kustomizeOverlay, type Manifest } from '../support/manifests.ts';
 import { type Destination, egressAllowed } from '../support/network-policy.ts';

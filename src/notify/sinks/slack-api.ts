@@ -22,28 +22,19 @@ import { Type } from '@sinclair/typebox';
 import { isHttpUrl, nonEmpty } from '../../config/env-values.ts';
 import type { DiagnosisDocument, IncidentRef, StormRef } from '../../diagnosis/document.ts';
 import { withControls } from '../../slack-actions/controls.ts';
-import { SinkBadResponseError, SinkHttpError, SinkOutcomeUnknownError, SlackApiError } from '../errors.ts';
+import { SinkBadResponseError, SinkOutcomeUnknownError, SlackApiError } from '../errors.ts';
 import { renderSlack, renderSlackResolved, renderSlackThread, type SlackMessage } from '../render-slack.ts';
-import { parseRetryAfter } from '../retry-policy.ts';
 import type { SendContext, Sink, SinkDeps } from '../sink.ts';
 import { processMemory } from '../sink-memory.ts';
 import { section } from '../slack-blocks.ts';
 import { escapeMrkdwn } from '../text.ts';
-import { postBody, postJson, unlessMaybeSent } from './http-post.ts';
 import { sinkType } from './sink-type.ts';
+import { slackCaller } from './slack-call.ts';
 import { withTextFallback } from './slack-fallback.ts';
 import { uploadToThread } from './slack-upload.ts';
 
-export const SLACK_API_DEFAULT_URL = 'https://slack.com/api';
-
 /** Errors of chat.update that mean "the original cannot be edited": post a new message instead. */
 const ORIGINAL_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed', 'channel_not_found', 'is_archived']);
-
-/**
- * Methods whose repeat shows something twice: a second post, or the chart shared into the thread
- * again. files.getUploadURLExternal and the upload itself show nothing until the upload is completed.
- */
-const SHOWN_EACH_TIME = new Set(['chat.postMessage', 'files.completeUploadExternal']);
 
 /** Runs a step; a lost answer is kept (the step counts as done) instead of thrown. */
 async function keepLost(lost: SinkOutcomeUnknownError[], step: () => Promise<void>): Promise<void> {
@@ -69,12 +60,6 @@ interface PostedAlert {
   steps?: string[];
 }
 
-/** Accepts `https://slack.com/api` or just `https://slack.com`. */
-export function slackMethodUrl(apiUrl: string | undefined, method: string): string {
-  const base = (apiUrl ?? SLACK_API_DEFAULT_URL).replace(/\/+$/, '');
-  return `${base.endsWith('/api') ? base : `${base}/api`}/${method}`;
-}
-
 export function createSlackApiSink(spec: { botToken: string; channel: string; apiUrl?: string }, deps: SinkDeps): Sink {
   // Incidents can last days; a week covers all but the longest, 5000 concurrent incidents is plenty.
   const memory = deps.memory ?? processMemory;
@@ -86,32 +71,7 @@ export function createSlackApiSink(spec: { botToken: string; channel: string; ap
   // second message for it.
   const unanswered = memory<true>('slack-unanswered', { clock: deps.clock, ttlMs: 7 * 24 * 3600 * 1000, maxEntries: 5000 });
 
-  const call = async (method: string, body: Record<string, unknown> | URLSearchParams, ctx: SendContext): Promise<Record<string, unknown>> => {
-    const options = { headers: { authorization: `Bearer ${spec.botToken}` }, signal: ctx.signal };
-    const url = slackMethodUrl(spec.apiUrl, method);
-    const answer = await (body instanceof URLSearchParams ? postBody(deps.fetch, url, body, options) : postJson(deps.fetch, url, body, options)).catch(
-      (err: unknown) => {
-        throw SHOWN_EACH_TIME.has(method) ? unlessMaybeSent(err, `Slack (${method})`) : err;
-      },
-    );
-    const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), deps.clock());
-    const failure = { statusCode: answer.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-    if (answer.status === 429) throw new SlackApiError('ratelimited', failure);
-    if (answer.status !== 200) throw new SinkHttpError(`HTTP ${answer.status} from ${method}`, failure);
-    // A 200 that is not Slack's JSON (a proxy's or captive portal's HTML page) says nothing about the
-    // message: a bad response, retried, and answered 5xx to Alertmanager if it persists.
-    if (!answer.complete) throw new SinkBadResponseError(`${method}: answer larger than the read limit`, { statusCode: answer.status });
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.body);
-    } catch (err) {
-      throw new SinkBadResponseError(`${method}: answer is not JSON`, { statusCode: answer.status, cause: err });
-    }
-    if (typeof json !== 'object' || json === null) throw new SinkBadResponseError(`${method}: answer is not an object`, { statusCode: answer.status });
-    const result = json as Record<string, unknown>;
-    if (result['ok'] !== true) throw new SlackApiError(typeof result['error'] === 'string' ? result['error'] : 'unknown_error', failure);
-    return result;
-  };
+  const call = slackCaller(spec, deps);
 
   /**
    * With Slack actions on, an incident's message carries who did what and, while it is open, the
