@@ -109,7 +109,13 @@ describe('two replicas behind an Alertmanager HA pair', () => {
       },
       30_000,
     );
-    await waitFor('the firing message at every sink', () => (documents(pod).length > 0 && mails().length > 0 && topLevelPosts().length > 0 ? true : undefined));
+    // 30 s like the waits above: on a loaded CI machine (2 cores, the whole suite beside it) the
+    // default 20 s was once not enough for the resolve's pod read and three deliveries.
+    await waitFor(
+      'the firing message at every sink',
+      () => (documents(pod).length > 0 && mails().length > 0 && topLevelPosts().length > 0 ? true : undefined),
+      30_000,
+    );
     await settle();
     expect(topLevelPosts()).toHaveLength(1);
     expect(mails()).toHaveLength(1);
@@ -128,8 +134,11 @@ describe('two replicas behind an Alertmanager HA pair', () => {
       },
       30_000,
     );
-    await waitFor('the resolved message at every sink', () =>
-      documents(pod).some((d) => d.status === 'resolved') && mails().length > 1 && slack.messages.some((m) => m.via === 'chat.update') ? true : undefined,
+    await waitFor(
+      'the resolved message at every sink',
+      () =>
+        documents(pod).some((d) => d.status === 'resolved') && mails().length > 1 && slack.messages.some((m) => m.via === 'chat.update') ? true : undefined,
+      30_000,
     );
     await settle();
     expect(documents(pod).map((d) => d.status)).toEqual(['firing', 'resolved']);
