@@ -7,6 +7,7 @@ import type { EvidenceLine } from './document.ts';
 import { isDecisive } from './log-reader.ts';
 import type { LogSignature } from './log-signature-types.ts';
 import type { Place } from './precedence.ts';
+import { crashLine, crashWords } from './program-crash.ts';
 import { hasProblem, statusLine, who } from './rules/rule.ts';
 import { describeExit, exitedWith } from './signals.ts';
 import type { Verdict } from './verdict.ts';
@@ -63,6 +64,8 @@ function what(sig: LogSignature | undefined, dep: LogSignature | undefined): str
       return sig.endpoint === undefined
         ? `a dependency refused the connection (${sig.text})`
         : `it could not reach ${sig.endpoint} (${FAILURE[sig.failure ?? 'refused']})`;
+    case 'crash':
+      return `${crashWords(sig)?.because ?? sig.text}${reach}`;
     case 'error-log':
       // A shell trace names the command that printed it (log-reader.ts: withShellCommand).
       if (sig.command !== undefined) return `${sig.command.replace(/^\++ /, '')} failed: ${sig.text.replace(/\.$/, '')}${reach}`;
@@ -76,8 +79,9 @@ export function logLines(clues: Clues, sig: LogSignature | undefined): EvidenceL
   const lines: EvidenceLine[] = [];
   // One line for the traced command and what it printed, the failure last: a first screen shows one
   // proof line and keeps a long line's tail.
-  if (sig !== undefined)
-    lines.push({ source: 'logs', text: sig.command === undefined ? sig.text : `the failing command (shell trace): ${sig.command} → ${sig.text}` });
+  if (sig !== undefined) {
+    lines.push({ source: 'logs', text: sig.command === undefined ? crashLine(sig) : `the failing command (shell trace): ${sig.command} → ${sig.text}` });
+  }
   const dep = dependency(clues);
   if (dep !== undefined && dep !== sig) lines.push({ source: 'logs', text: dep.text });
   return lines;
@@ -121,17 +125,20 @@ export function crashVerdict(clues: Clues, place: Place, sig: LogSignature | und
             ? '; it wrote nothing to its log before exiting (its previous log is empty, and it left no termination message)'
             : `; it wrote nothing to its log, but its termination message says: "${message.slice(0, 200)}"`
           : errorWordsNote(clues);
-  const title = `${sig === undefined ? (emptyLog ? 'Exits without a log line' : 'Application error') : headline(sig)} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
+  const crash = sig === undefined ? undefined : crashWords(sig);
+  const title = `${sig === undefined ? (emptyLog ? 'Exits without a log line' : 'Application error') : (crash?.headline ?? headline(sig))} (${t === undefined ? 'crash' : describeExit(t.exitCode)})`;
   const dep = sig?.kind === 'dependency-unreachable' ? sig : dependency(clues);
   return {
     id: 'app-crash',
     ...(sig?.kind === 'missing-file'
       ? { detail: 'missing-file' as const }
-      : dep?.endpoint === undefined
-        ? emptyLog
-          ? { detail: 'empty-log' as const }
-          : {}
-        : { detail: dep.failure === 'dns' ? ('dns-failure' as const) : ('dependency-unreachable' as const) }),
+      : crash !== undefined
+        ? { detail: crash.detail }
+        : dep?.endpoint === undefined
+          ? emptyLog
+            ? { detail: 'empty-log' as const }
+            : {}
+          : { detail: dep.failure === 'dns' ? ('dns-failure' as const) : ('dependency-unreachable' as const) }),
     place,
     confidence: detail !== '' || (emptyLog && message !== '') ? 'high' : noLog || emptyLog ? 'low' : 'medium',
     title,

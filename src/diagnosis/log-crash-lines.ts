@@ -3,6 +3,7 @@
  * Java exceptions with `Caused by:` (the deepest cause decides), Rust panics, .NET unhandled exceptions,
  * Ruby exceptions with their `from` backtrace, PHP fatal errors.
  */
+import { type Frame, frameText, goOwnFrame } from './crash-frames.ts';
 import type { LogSignature } from './log-signature-types.ts';
 
 type Finder = (lines: readonly string[], i: number) => LogSignature | undefined;
@@ -27,19 +28,40 @@ const python: Finder = (lines, i) => {
   return undefined;
 };
 
-/** Go: `panic: …` then `goroutine 1 [running]:`; `fatal error: …` from the runtime. */
+/** Go's nil-pointer dereference (the runtime's SIGSEGV handler) and its write to a nil map (runtime/map.go). */
+const GO_NIL = /invalid memory address or nil pointer dereference|assignment to entry in nil map/;
+
+/**
+ * Go: `panic: …` then `goroutine 1 [running]:`; `fatal error: …` from the runtime; a recovered panic
+ * that a Kubernetes controller logs before it re-panics. The frame that
+ * locates it is the first in the program's own code (runtime and library frames come first when a
+ * framework recovered and re-panicked).
+ */
 const go: Finder = (lines, i) => {
   const line = lines[i] ?? '';
-  if (!/^panic: |^fatal error: /.test(line)) return undefined;
+  // k8s.io/apimachinery's HandleCrash logs `Observed a panic: "…"` and the goroutine, then re-panics.
+  const observed = /\bObserved a panic: /.test(line) && /^goroutine \d+ \[/.test(lines[i + 1] ?? '');
+  if (!/^panic: |^fatal error: /.test(line) && !observed) return undefined;
   const related: number[] = [];
+  let frame: Frame | undefined;
   for (let j = i + 1; j < lines.length && j < i + 8; j++) {
     if (/^\[signal |^goroutine \d+ \[/.test(lines[j] ?? '')) related.push(j);
     if (/^goroutine \d+ \[/.test(lines[j] ?? '')) {
-      if (lines[j + 1] !== undefined) related.push(j + 1, j + 2);
+      frame = goOwnFrame(lines, j + 1);
+      related.push(...(frame?.lines ?? [j + 1, j + 2]));
       break;
     }
   }
-  return { kind: 'crash', index: i, related: related.filter((k) => k < lines.length), text: line.trim(), runtime: 'go' };
+  const text = line.trim();
+  return {
+    kind: 'crash',
+    index: i,
+    related: related.filter((k) => k < lines.length),
+    text,
+    runtime: 'go',
+    ...(GO_NIL.test(text) ? { crashClass: 'go-nil' as const } : {}),
+    ...(frame === undefined ? {} : { location: frameText(frame) }),
+  };
 };
 
 const NODE_ERROR = /^(?:Uncaught )?([A-Z]\w*Error|Error)(?: \[[\w_]+\])?: .+$/;

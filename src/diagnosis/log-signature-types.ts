@@ -44,7 +44,17 @@ export interface LogSignature {
   command?: string;
   /** error-log: fatal outranks error. */
   fatal?: boolean;
+  /** crash: the kind of crash the shape names, when it names one (program-crash.ts turns it into a sub-cause). */
+  crashClass?: CrashClass;
+  /** crash: where it failed: the first frame in the program's own code (`main.loadConfig at /src/config.go:57`), a panic's location. */
+  location?: string;
 }
+
+/**
+ * Crashes whose shape says what broke: a Go nil-pointer dereference or nil-map write, a Rust panic,
+ * a .NET unhandled exception, an abort() (an assertion, an uncaught C++ exception, a libc check).
+ */
+export type CrashClass = 'go-nil';
 
 /** What one line matcher finds: a signature before it is placed in the log. */
 export type LineMatch = Omit<LogSignature, 'index' | 'related'>;

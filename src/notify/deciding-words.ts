@@ -107,6 +107,13 @@ const PHRASES: readonly Phrase[] = [
   },
   // A shell script's failing command, from its set -x trace (the proof line says why it failed).
   { causes: ['app-crash'], match: /^the failing command \(shell trace\): \+ (.{3,60}?)(?: -m comment\b.*)?$/, words: (m) => `${short(m[1], 60)} fails` },
+  // A Go nil dereference at the first frame of its own code (crash-verdict.ts writes the frame into the proof line).
+  {
+    causes: ['app-crash'],
+    details: ['go-nil-panic'],
+    match: /(nil pointer dereference|assignment to entry in nil map)\b.*\(in (?:its own code|a library[^:]*): (\S+) at (?:\S*\/)?([^/\s]+?)\)$/,
+    words: (m) => `${m[1] === 'nil pointer dereference' ? 'a nil pointer dereference' : 'a write to a nil map'} in ${short(m[2], 40)} (${m[3]})`,
+  },
   // Exceptions with the value they name, and Go panics with their message.
   { causes: ['app-crash'], details: [undefined], match: /^(\w+Error): '([^']{1,40})'$/, words: (m) => `${m[1]} '${m[2]}'` },
   { causes: ['app-crash'], details: [undefined], match: /^panic: (.{4,60}?)(?: \[recovered\])?$/, words: (m) => `a Go panic (${short(m[1], 60)})` },

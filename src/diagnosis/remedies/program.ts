@@ -7,6 +7,7 @@ import { dependency, isEmptyLog } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { crashRemedies } from './crash.ts';
 import { onNode, readableNode } from './node.ts';
 import { setFirst } from './user-values.ts';
 import { debugCopy, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
@@ -44,8 +45,9 @@ function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
   ];
 }
 
-export function appBugRemedies(clues: Clues, w: Workload, _fix: Extract<Fix, { kind: 'app-bug' }>, segfault: boolean): Remedy[] {
-  const out: Remedy[] = [];
+export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'app-bug' }>, segfault: boolean): Remedy[] {
+  // A crash that names what broke says first where to fix it (remedies/crash.ts).
+  const out: Remedy[] = segfault ? [] : crashRemedies(clues, w, fix.signature);
   const noLog = clues.log === undefined || clues.log.lines.length === 0;
   const dep = dependency(clues);
   if (dep?.endpoint !== undefined) {

@@ -10,8 +10,6 @@ import { loadCases, score } from '../../../bench/accuracy-cases.ts';
 /** Cases the diagnosis does not get right yet (docs/accuracy.md lists why). */
 const KNOWN_MISSES: ReadonlySet<string> = new Set<string>([
   'app-crash-dotnet2-unhandled-exception-capital', // the line after the exception (Parameter name: …) is not quoted
-  'app-crash-go-nil-map-panic', // the program's own frame (file:line) is not quoted
-  'app-crash-go-nil-pointer-own-frame', // likewise
 ]);
 
 const cases = loadCases(join(import.meta.dirname, '..', '..', '..', 'bench', 'cases'));

@@ -24,6 +24,7 @@ const APP_CRASH_DETAILS: readonly CauseDetail[] = [
   'missing-shared-library',
   'port-bind',
   'port-privileged',
+  'go-nil-panic',
   'probe-port-mismatch',
   'heap-flag-over-limit',
   'empty-log',

@@ -1,0 +1,37 @@
+/**
+ * Remedies for a crash whose shape says what broke (program-crash.ts): where to look in the code, and
+ * the log command that shows the whole trace around the crash line.
+ */
+import type { Clues } from '../clues.ts';
+import type { Remedy } from '../document.ts';
+import type { LogSignature } from '../log-signature-types.ts';
+import { shq } from '../shell.ts';
+import { ns, type Workload } from './workload.ts';
+
+/** The previous log from the lines that match `pattern` (an extended regex) on: the trace after the crash line. */
+function traceOf(clues: Clues, w: Workload, pattern: string, after: number): string {
+  return `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous | grep -A ${after} -E ${shq(pattern)}`;
+}
+
+/** The source file's name and line of a location (`main.load at /src/config.go:57` → `config.go:57`): the proof has the path. */
+const fileOf = (location: string | undefined): string | undefined =>
+  location
+    ?.split(' at ')[1]
+    ?.replace(/ \(a library.*$/, '')
+    .replace(/^.*\//, '');
+
+export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | undefined): Remedy[] {
+  if (sig?.kind !== 'crash' || sig.crashClass === undefined) return [];
+  const file = fileOf(sig.location);
+  switch (sig.crashClass) {
+    case 'go-nil': {
+      const map = /nil map/.test(sig.text);
+      return [
+        {
+          title: `Fix the nil ${map ? 'map (never made)' : 'pointer'} at ${file ?? 'the panic'}: often a client, setting or field it expects and is not given`,
+          commands: [traceOf(clues, w, '^goroutine [0-9]+ \\[', 24)],
+        },
+      ];
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Crashes whose shape says what broke (issue #29): each class as its runtime prints it, the frame or
+ * line that locates it, and the precedence where another rule competes. Whole cases from public
+ * reports are in test/fixtures/diagnosis/cases/program-crashes.ts and bench/cases/sub-*.
+ */
+import { describe, expect, it } from 'vitest';
+import { goOwnFrame } from '../../../src/diagnosis/crash-frames.ts';
+import { diagnose } from '../../../src/diagnosis/diagnose.ts';
+import type { Diagnosis } from '../../../src/diagnosis/document.ts';
+import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
+import { toEvidence } from '../../fixtures/diagnosis/index.ts';
+import { backOff } from '../../fixtures/diagnosis/k8s.ts';
+import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
+
+function run(log: string, exitCode = 2): Diagnosis {
+  const p = crashingPod({ namespace: 'shop', app: 'api', image: 'registry.example/api:1.0.0', exitCode, ran: 3 });
+  return diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [backOff(p, 'api', 9, 900)], log, expected: { cause: 'unknown' } }));
+}
+
+const proof = (d: Diagnosis): string => d.evidence.map((e) => e.text).join('\n');
+const primary = (log: string) => {
+  const lines = log.split('\n');
+  return primarySignature(findSignatures(lines), lines);
+};
+
+describe('Go nil-pointer and nil-map panics', () => {
+  const frames = (...l: string[]) => goOwnFrame(l, 0);
+
+  it('skips runtime, panic() and module-cache frames to the first frame of its own code', () => {
+    const f = frames(
+      'sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller).Reconcile.func1()',
+      '\t/go/pkg/mod/sigs.k8s.io/controller-runtime@v0.13.1/pkg/internal/controller/controller.go:118 +0x1a8',
+      'panic({0x1569c60, 0x2915210})',
+      '\t/usr/local/go/src/runtime/panic.go:884 +0x20c',
+      'runtime.mapassign_faststr(0x0?, 0x0?, {0x0?, 0x0?})',
+      '\truntime/map_faststr.go:203 +0x3b4',
+      'github.com/acme/shop/internal/cart.(*Store).Put(0xc0001, {0x0, 0x0})',
+      '\t/src/internal/cart/store.go:44 +0x5e',
+    );
+    expect(f).toEqual({ func: 'github.com/acme/shop/internal/cart.(*Store).Put', file: '/src/internal/cart/store.go:44', lines: [6, 7], own: true });
+  });
+
+  it('treats vendored code as a library and a module path without a version as its own (istio-ecosystem/admiral#168)', () => {
+    const vendored = frames(
+      'k8s.io/apimachinery/pkg/util/runtime.logPanic(0x7fa5344b2020, 0x7fa535320590)',
+      '\t/go/src/github.com/gardener/logging/vendor/k8s.io/apimachinery/pkg/util/runtime/runtime.go:74 +0xa6',
+      'github.com/istio-ecosystem/admiral/admiral/pkg/controller/admiral.(*RolloutController).GetRolloutByLabel(0x0, 0xc0006c3748)',
+      '\t/go/pkg/mod/github.com/admiral/admiral/pkg/controller/admiral/rollouts.go:205 +0x177',
+    );
+    expect(vendored?.file).toBe('/go/pkg/mod/github.com/admiral/admiral/pkg/controller/admiral/rollouts.go:205');
+    expect(vendored?.own).toBe(true);
+  });
+
+  it('falls back to the first library frame, and says so, when the trace has none of its own', () => {
+    const f = frames(
+      'panic({0x1b64e40?, 0x3796450?})',
+      '\truntime/panic.go:783 +0x132',
+      'charm.land/fantasy/providers/openai.Stream(0x1)',
+      '\tcharm.land/fantasy@v0.1.1/agent.go:1110 +0x3af',
+    );
+    expect(f).toMatchObject({ func: 'charm.land/fantasy/providers/openai.Stream', own: false });
+    const d = run(
+      [
+        'panic: assignment to entry in nil map',
+        '',
+        'goroutine 7 [running]:',
+        'charm.land/fantasy/providers/openai.Stream(0x1)',
+        '\tcharm.land/fantasy@v0.1.1/agent.go:1110 +0x3af',
+      ].join('\n'),
+    );
+    expect(proof(d)).toContain('(in a library, no frame of its own code: openai.Stream at charm.land/fantasy@v0.1.1/agent.go:1110)');
+  });
+
+  it("names the frame in the title, the summary and the one proof line; the header's words say which nil", () => {
+    const d = run(
+      [
+        'panic: runtime error: invalid memory address or nil pointer dereference',
+        '[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x6b2d4a]',
+        '',
+        'goroutine 1 [running]:',
+        'main.(*Server).Start(0x0)',
+        '\t/app/server.go:57 +0x2a',
+        'main.main()',
+        '\t/app/main.go:20 +0x85',
+      ].join('\n'),
+    );
+    expect(d.cause).toMatchObject({ id: 'app-crash', detail: 'go-nil-panic', title: 'Go nil pointer dereference at server.go:57 (exit 2)' });
+    expect(d.cause.summary).toContain('it dereferenced a nil pointer in main.(*Server).Start at /app/server.go:57');
+    expect(proof(d)).toContain(
+      'panic: runtime error: invalid memory address or nil pointer dereference (in its own code: main.(*Server).Start at /app/server.go:57)',
+    );
+    expect(d.remedies[0]?.title).toBe('Fix the nil pointer at server.go:57: often a client, setting or field it expects and is not given');
+    expect(d.remedies[0]?.commands[0]).toContain("--previous | grep -A 24 -E '^goroutine [0-9]+ \\['");
+  });
+
+  it("reads a controller's recovered panic ('Observed a panic') with its goroutine", () => {
+    const sig = primary(
+      [
+        'E0221 22:59:41.829373       1 runtime.go:78] Observed a panic: "invalid memory address or nil pointer dereference" (runtime error: invalid memory address or nil pointer dereference)',
+        'goroutine 1225 [running]:',
+        'github.com/openshift-kni/performance-addon-operators/pkg/controller.(*Reconciler).Reconcile(0xc000)',
+        '\t/go/src/github.com/openshift-kni/performance-addon-operators/pkg/controller/performanceprofile_controller.go:201 +0x2b',
+      ].join('\n'),
+    );
+    expect(sig).toMatchObject({ kind: 'crash', crashClass: 'go-nil' });
+    expect(sig?.location).toContain('performanceprofile_controller.go:201');
+  });
+
+  it('leaves other panics without the sub-cause but still locates them', () => {
+    const d = run(
+      ['panic: runtime error: index out of range [3] with length 3', '', 'goroutine 1 [running]:', 'main.pick(...)', '\t/app/pick.go:9'].join('\n'),
+    );
+    expect(d.cause.detail).toBeUndefined();
+    expect(proof(d)).toContain('(in its own code: main.pick at /app/pick.go:9)');
+  });
+
+  it('loses to a missing variable the log names before it, and to an exit that names its own cause', () => {
+    const log = [
+      'Error: environment variable REDIS_URL is not set',
+      'panic: assignment to entry in nil map',
+      '',
+      'goroutine 1 [running]:',
+      'main.main()',
+      '\t/app/main.go:3',
+    ].join('\n');
+    expect(run(log).cause).toMatchObject({ id: 'missing-config', detail: 'missing-env' });
+    expect(run(log.split('\n').slice(1).join('\n'), 137).cause.id).toBe('sigkill');
+  });
+});
