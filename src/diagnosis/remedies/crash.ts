@@ -28,6 +28,8 @@ export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | und
       const map = /nil map/.test(sig.text);
       return [
         {
+          // The fix is in the code; the command shows the goroutine's whole trace around that frame.
+          kind: 'diagnostic',
           title: `Fix the nil ${map ? 'map (never made)' : 'pointer'} at ${file ?? 'the panic'}: often a client, setting or field it expects and is not given`,
           commands: [traceOf(clues, w, '^goroutine [0-9]+ \\[', 24)],
         },
