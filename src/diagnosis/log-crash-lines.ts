@@ -96,14 +96,32 @@ const java: Finder = (lines, i) => {
   return { kind: 'crash', index: deepest, related, text, runtime: 'jvm' };
 };
 
-/** Rust: `thread 'main' panicked at src/main.rs:10:5:` with the message on the next line (1.73+). */
+/** A location in the standard library or a dependency: std's own `unwrap` before #[track_caller] (1.42). */
+const RUST_NOT_OWN = /^(?:src\/lib(?:core|std|alloc)\/|\/rustc\/|library\/(?:core|std|alloc)\/)|\.cargo[/\\]registry[/\\]/;
+
+/**
+ * Rust std's panic hook: `thread 'main' panicked at src/main.rs:10:5:` with the message on the next
+ * line (1.73+), or `thread 'main' panicked at 'message', src/main.rs:10:5` (before). The location is
+ * where it panicked, unless it is inside std (old `unwrap`), then the backtrace names the caller.
+ */
 const rust: Finder = (lines, i) => {
-  const line = lines[i] ?? '';
+  const line = (lines[i] ?? '').trim();
   const m = /^thread '[^']*' panicked at (.*)$/.exec(line);
   if (m === null) return undefined;
-  const newStyle = (m[1] ?? '').endsWith(':') && lines[i + 1] !== undefined;
-  const text = newStyle ? `${line.trim()} ${(lines[i + 1] ?? '').trim()}` : line.trim();
-  return { kind: 'crash', index: i, related: newStyle ? [i + 1] : [], text, runtime: 'rust' };
+  const rest = m[1] ?? '';
+  const newStyle = /^\S+:\d+:\d+:$/.test(rest) && lines[i + 1] !== undefined;
+  const text = newStyle ? `${line} ${(lines[i + 1] ?? '').trim()}` : line;
+  const at = newStyle ? rest.slice(0, -1) : /, (\S+:\d+(?::\d+)?)$/.exec(rest)?.[1];
+  const location = at === undefined ? undefined : RUST_NOT_OWN.test(at) ? `${at} (inside the standard library: the backtrace names its caller)` : at;
+  return {
+    kind: 'crash',
+    index: i,
+    related: newStyle ? [i + 1] : [],
+    text,
+    runtime: 'rust',
+    crashClass: 'rust-panic',
+    ...(location === undefined ? {} : { location }),
+  };
 };
 
 const dotnet: Finder = (lines, i) => {

@@ -8,6 +8,7 @@ import type { CrashClass, LogSignature } from './log-signature-types.ts';
 
 export const CRASH_DETAIL: Record<CrashClass, CauseDetail> = {
   'go-nil': 'go-nil-panic',
+  'rust-panic': 'rust-panic',
 };
 
 export interface CrashWords {
@@ -40,6 +41,10 @@ export function crashWords(sig: LogSignature): CrashWords | undefined {
         headline: file === undefined ? what : `${what} at ${cutAt(file, 40)}`,
         because: `it ${map ? 'assigned to an entry of a nil map' : 'dereferenced a nil pointer'}${where} (${sig.text})`,
       };
+    }
+    case 'rust-panic': {
+      const at = sig.location?.replace(/ \(inside the standard library.*$/, '');
+      return { detail, headline: `Rust panic${at === undefined ? '' : ` at ${cutAt(at, 50)}`}`, because: `it panicked: ${sig.text}` };
     }
   }
 }

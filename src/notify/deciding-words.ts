@@ -112,7 +112,18 @@ const PHRASES: readonly Phrase[] = [
     causes: ['app-crash'],
     details: ['go-nil-panic'],
     match: /(nil pointer dereference|assignment to entry in nil map)\b.*\(in (?:its own code|a library[^:]*): (\S+) at (?:\S*\/)?([^/\s]+?)\)$/,
-    words: (m) => `${m[1] === 'nil pointer dereference' ? 'a nil pointer dereference' : 'a write to a nil map'} in ${short(m[2], 40)} (${m[3]})`,
+    words: (m) =>
+      `${m[1] === 'nil pointer dereference' ? 'a nil pointer dereference' : 'a write to a nil map'} at ${m[3]} (${short(m[2]?.replace(/^.*\./, ''), 32)})`,
+  },
+  // A Rust panic: where (unless inside std) and its message, in either of std's formats.
+  {
+    causes: ['app-crash'],
+    details: ['rust-panic'],
+    match: /^thread '[^']*' panicked at (?:'(.+)', (\S+)|(\S+?): (.+))$/,
+    words: (m) => {
+      const [at = '', message = ''] = m[2] === undefined ? [m[3], m[4]] : [m[2], m[1]];
+      return `a Rust panic${/^src\/lib(?:core|std)\/|^\/rustc\//.test(at) ? '' : ` at ${at}`}: ${short(message, 36)}`;
+    },
   },
   // Exceptions with the value they name, and Go panics with their message.
   { causes: ['app-crash'], details: [undefined], match: /^(\w+Error): '([^']{1,40})'$/, words: (m) => `${m[1]} '${m[2]}'` },

@@ -6,11 +6,11 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { LogSignature } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
-import { ns, type Workload } from './workload.ts';
+import { ns, setEnv, type Workload } from './workload.ts';
 
-/** The previous log from the lines that match `pattern` (an extended regex) on: the trace after the crash line. */
+/** The previous log from the lines that match `pattern` (a basic regex) on: the trace after the crash line. */
 function traceOf(clues: Clues, w: Workload, pattern: string, after: number): string {
-  return `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous | grep -A ${after} -E ${shq(pattern)}`;
+  return `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous | grep -A ${after} ${shq(pattern)}`;
 }
 
 /** The source file's name and line of a location (`main.load at /src/config.go:57` → `config.go:57`): the proof has the path. */
@@ -30,8 +30,22 @@ export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | und
         {
           // The fix is in the code; the command shows the goroutine's whole trace around that frame.
           kind: 'diagnostic',
-          title: `Fix the nil ${map ? 'map (never made)' : 'pointer'} at ${file ?? 'the panic'}: often a client, setting or field it expects and is not given`,
-          commands: [traceOf(clues, w, '^goroutine [0-9]+ \\[', 24)],
+          title: `Fix the nil ${map ? 'map' : 'pointer'} at ${file ?? 'the panic'}: a client, setting or field it expects and is not given`,
+          commands: [traceOf(clues, w, '^goroutine ', 24)],
+        },
+      ];
+    }
+    case 'rust-panic': {
+      const at = sig.location?.replace(/ \(inside the standard library.*$/, '');
+      const inStd = sig.location?.includes('inside the standard library') === true;
+      return [
+        {
+          // The fix is in the code; the backtrace the next crash prints names the frames that lead there.
+          kind: 'diagnostic',
+          title: inStd
+            ? `It panicked inside the standard library (${at ?? ''}): set RUST_BACKTRACE=1 so the next crash names the caller in its code`
+            : `Fix the panic at ${at ?? 'the location it names'}; RUST_BACKTRACE=1 prints the backtrace on the next crash`,
+          commands: setEnv(w, ['RUST_BACKTRACE=1']),
         },
       ];
     }

@@ -25,6 +25,7 @@ const APP_CRASH_DETAILS: readonly CauseDetail[] = [
   'port-bind',
   'port-privileged',
   'go-nil-panic',
+  'rust-panic',
   'probe-port-mismatch',
   'heap-flag-over-limit',
   'empty-log',

@@ -89,8 +89,8 @@ describe('Go nil-pointer and nil-map panics', () => {
     expect(proof(d)).toContain(
       'panic: runtime error: invalid memory address or nil pointer dereference (in its own code: main.(*Server).Start at /app/server.go:57)',
     );
-    expect(d.remedies[0]?.title).toBe('Fix the nil pointer at server.go:57: often a client, setting or field it expects and is not given');
-    expect(d.remedies[0]?.commands[0]).toContain("--previous | grep -A 24 -E '^goroutine [0-9]+ \\['");
+    expect(d.remedies[0]?.title).toBe('Fix the nil pointer at server.go:57: a client, setting or field it expects and is not given');
+    expect(d.remedies[0]?.commands[0]).toContain("--previous | grep -A 24 '^goroutine '");
   });
 
   it("reads a controller's recovered panic ('Observed a panic') with its goroutine", () => {
@@ -125,5 +125,43 @@ describe('Go nil-pointer and nil-map panics', () => {
     ].join('\n');
     expect(run(log).cause).toMatchObject({ id: 'missing-config', detail: 'missing-env' });
     expect(run(log.split('\n').slice(1).join('\n'), 137).cause.id).toBe('sigkill');
+  });
+});
+
+describe('Rust panics', () => {
+  it("reads the 1.73+ format: location on the panic line, message on the next (machineonamission/uwd2#12's Windows path too)", () => {
+    const sig = primary(
+      "thread 'main' panicked at src\\explorer_modinfo.rs:45:14:\ncalled `Option::unwrap()` on a `None` value\nnote: run with `RUST_BACKTRACE=1`",
+    );
+    expect(sig).toMatchObject({ crashClass: 'rust-panic', location: 'src\\explorer_modinfo.rs:45:14' });
+    expect(sig?.text).toBe("thread 'main' panicked at src\\explorer_modinfo.rs:45:14: called `Option::unwrap()` on a `None` value");
+  });
+
+  it("reads the older format with the message quoted before the location, any thread's name", () => {
+    const d = run("thread 'tokio-runtime-worker' panicked at 'index out of bounds: the len is 3 but the index is 7', src/queue.rs:88:17", 101);
+    expect(d.cause).toMatchObject({ detail: 'rust-panic', title: 'Rust panic at src/queue.rs:88:17 (exit 101)' });
+    expect(d.cause.summary).toContain('index out of bounds: the len is 3 but the index is 7');
+    expect(d.remedies[0]).toMatchObject({ title: 'Fix the panic at src/queue.rs:88:17; RUST_BACKTRACE=1 prints the backtrace on the next crash' });
+    expect(d.remedies[0]?.commands).toEqual(['kubectl set env deployment/api -n shop -c api RUST_BACKTRACE=1']);
+  });
+
+  it("says when the location is inside std's own unwrap (before #[track_caller]) and the backtrace names the caller", () => {
+    const d = run("thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: ()', src/libcore/result.rs:945:5", 101);
+    expect(d.cause.title).toBe('Rust panic at src/libcore/result.rs:945:5 (exit 101)');
+    expect(d.remedies[0]?.title).toContain('inside the standard library (src/libcore/result.rs:945:5): set RUST_BACKTRACE=1');
+  });
+
+  it('loses to the read-only filesystem a Rust program names in its own line', () => {
+    const p = crashingPod({
+      namespace: 'o2',
+      app: 'router',
+      image: 'openobserve:v0.9',
+      exitCode: 101,
+      ran: 3,
+      spec: { securityContext: { readOnlyRootFilesystem: true } },
+    });
+    const log = 'create cache dir success: Os { code: 30, kind: ReadOnlyFilesystem, message: "Read-only file system" }';
+    const d = diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [], log, expected: { cause: 'unknown' } }));
+    expect(d.cause.detail).toBe('fs-read-only');
   });
 });
