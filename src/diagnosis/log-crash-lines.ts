@@ -3,7 +3,7 @@
  * Java exceptions with `Caused by:` (the deepest cause decides), Rust panics, .NET unhandled exceptions,
  * Ruby exceptions with their `from` backtrace, PHP fatal errors.
  */
-import { type Frame, frameText, goOwnFrame } from './crash-frames.ts';
+import { dotnetAppFrame, type Frame, frameText, goOwnFrame } from './crash-frames.ts';
 import type { LogSignature } from './log-signature-types.ts';
 
 type Finder = (lines: readonly string[], i: number) => LogSignature | undefined;
@@ -124,10 +124,32 @@ const rust: Finder = (lines, i) => {
   };
 };
 
+/**
+ * .NET: `Unhandled exception. System.X: message` (.NET 5+) or `Unhandled Exception: System.X: message`
+ * (.NET Core 1–3), then `   at …` frames. A 2.x ArgumentException puts `Parameter name: x` on the next
+ * line; an inner exception (` ---> System.Y: …`) is what broke first. The location is the first frame
+ * outside the framework that names its source file.
+ */
 const dotnet: Finder = (lines, i) => {
-  const line = lines[i] ?? '';
-  if (!/^\s*Unhandled [eE]xception\. [\w.]+(?:: |$)/.test(line)) return undefined;
-  return { kind: 'crash', index: i, related: [i + 1].filter((k) => k < lines.length), text: line.trim(), runtime: 'dotnet' };
+  const line = (lines[i] ?? '').trim();
+  if (!/^Unhandled [eE]xception[.:] [\w.`]+(?:: |$)/.test(line)) return undefined;
+  const parameter = /^\s*(Parameter name: \S+)/.exec(lines[i + 1] ?? '')?.[1];
+  let inner: string | undefined;
+  for (let j = i + 1; j < lines.length && j < i + 120 && /^\s+(?:at |---)|^\s*Parameter name:/.test(lines[j] ?? ''); j++) {
+    const m = /^\s*---> ((?:[\w]+\.)+\w*Exception\b.*)$/.exec(lines[j] ?? '');
+    if (m?.[1] !== undefined) inner = m[1].trim();
+  }
+  const frame = dotnetAppFrame(lines, i);
+  const text = `${line}${parameter === undefined ? '' : ` ${parameter}`}${inner === undefined ? '' : ` ---> ${inner}`}`;
+  return {
+    kind: 'crash',
+    index: i,
+    related: [i + 1, ...(frame?.lines ?? [])].filter((k) => k < lines.length),
+    text,
+    runtime: 'dotnet',
+    crashClass: 'dotnet-exception',
+    ...(frame === undefined ? {} : { location: frameText(frame) }),
+  };
 };
 
 /** envalid and similar: a `Missing environment variables:` header, then one indented `NAME: …` per line. */

@@ -133,7 +133,7 @@ const RUNTIME_HINTS: readonly (readonly [RegExp, Runtime])[] = [
   [/^Node\.js v\d+|node:internal\/|^\s+at .*\.(?:m|c)?js:\d+:\d+\)?$/, 'node'],
   [/^\s+at (?:java|javax|jdk|org|com|io|net|kotlin|scala)\.[\w$.]+\(|^Exception in thread "|:: Spring Boot ::/, 'jvm'],
   [/^thread '[^']*' panicked at /, 'rust'],
-  [/^Unhandled exception\. System\./, 'dotnet'],
+  [/^Unhandled [eE]xception[.:] System\./, 'dotnet'],
 ];
 
 /** The runtime the log shows, when it shows one (used for findings: Go/JVM/Node memory settings). */

@@ -9,6 +9,7 @@ import type { CrashClass, LogSignature } from './log-signature-types.ts';
 export const CRASH_DETAIL: Record<CrashClass, CauseDetail> = {
   'go-nil': 'go-nil-panic',
   'rust-panic': 'rust-panic',
+  'dotnet-exception': 'dotnet-unhandled-exception',
 };
 
 export interface CrashWords {
@@ -42,6 +43,10 @@ export function crashWords(sig: LogSignature): CrashWords | undefined {
         because: `it ${map ? 'assigned to an entry of a nil map' : 'dereferenced a nil pointer'}${where} (${sig.text})`,
       };
     }
+    case 'dotnet-exception': {
+      const type = /Unhandled [eE]xception[.:] ([\w.`]+)/.exec(sig.text)?.[1] ?? 'exception';
+      return { detail, headline: `Unhandled ${cutAt(type, 60)}`, because: `an unhandled ${type}${where} ended it (${sig.text})` };
+    }
     case 'rust-panic': {
       const at = sig.location?.replace(/ \(inside the standard library.*$/, '');
       return { detail, headline: `Rust panic${at === undefined ? '' : ` at ${cutAt(at, 50)}`}`, because: `it panicked: ${sig.text}` };
@@ -49,8 +54,10 @@ export function crashWords(sig: LogSignature): CrashWords | undefined {
   }
 }
 
-/** `github.com/org/app/internal/config.(*Loader).Load` → `config.(*Loader).Load`. */
+/** `github.com/org/app/internal/config.(*Loader).Load` → `config.(*Loader).Load`; `main.load` stays. */
 export function shortFunc(func: string): string {
+  // .NET: `Shop.Api.Startup.ConfigureServices` → `Startup.ConfigureServices` (the type and method).
+  if (!func.includes('/') && !func.includes('(')) return func.split('.').slice(-2).join('.');
   const paren = func.indexOf('(');
   return func.slice(func.lastIndexOf('/', paren < 0 ? func.length : paren) + 1);
 }

@@ -34,6 +34,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'unknown-flag': 'its command line passes a flag the program does not define',
   'go-nil-panic': 'a Go panic: a nil pointer or nil map used in its code',
   'rust-panic': 'a Rust panic in its code',
+  'dotnet-unhandled-exception': 'an unhandled .NET exception',
   'probe-port-mismatch': 'its probe checks a port the app does not listen on',
   'heap-flag-over-limit': 'its heap flag leaves no room under the memory limit',
   'memory-leak': 'memory grows until the kill (a leak)',
@@ -90,6 +91,7 @@ const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
   'unknown-flag',
   'go-nil-panic',
   'rust-panic',
+  'dotnet-unhandled-exception',
   'heap-flag-over-limit',
 ]);
 

@@ -112,8 +112,18 @@ const PHRASES: readonly Phrase[] = [
     causes: ['app-crash'],
     details: ['go-nil-panic'],
     match: /(nil pointer dereference|assignment to entry in nil map)\b.*\(in (?:its own code|a library[^:]*): (\S+) at (?:\S*\/)?([^/\s]+?)\)$/,
-    words: (m) =>
-      `${m[1] === 'nil pointer dereference' ? 'a nil pointer dereference' : 'a write to a nil map'} at ${m[3]} (${short(m[2]?.replace(/^.*\./, ''), 32)})`,
+    words: (m) => {
+      const func = m[2]?.replace(/^.*\./, '') ?? '';
+      return `${m[1] === 'nil pointer dereference' ? 'a nil pointer dereference' : 'a write to a nil map'} at ${m[3]}${func.length <= 24 ? ` (${func})` : ''}`;
+    },
+  },
+  // A .NET unhandled exception: its type and message, where its own code threw it.
+  {
+    causes: ['app-crash'],
+    details: ['dotnet-unhandled-exception'],
+    match: /^Unhandled [eE]xception[.:] (?:System\.)?([\w.`]+): (.*?)(?: \(in its own code: \S+ at (?:\S*[\\/])?([^\\/\s]+)\))?$/,
+    // The message is on the proof line below the header; with a frame the header names the type and where.
+    words: (m) => (m[3] === undefined ? `an unhandled ${m[1]}: ${short(m[2], 40)}` : `an unhandled ${m[1]} at ${m[3]}`),
   },
   // A Rust panic: where (unless inside std) and its message, in either of std's formats.
   {

@@ -10,7 +10,9 @@ import { ns, setEnv, type Workload } from './workload.ts';
 
 /** The previous log from the lines that match `pattern` (a basic regex) on: the trace after the crash line. */
 function traceOf(clues: Clues, w: Workload, pattern: string, after: number): string {
-  return `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous | grep -A ${after} ${shq(pattern)}`;
+  // A pod's only container needs no -c (kubectl logs picks it).
+  const only = !w.init && (clues.pod?.containers.length ?? 0) === 1 && (clues.pod?.initContainers.length ?? 0) === 0;
+  return `kubectl logs ${shq(clues.podName)} ${ns(w)}${only ? '' : ` -c ${shq(w.container)}`} --previous | grep -A ${after} ${shq(pattern)}`;
 }
 
 /** The source file's name and line of a location (`main.load at /src/config.go:57` → `config.go:57`): the proof has the path. */
@@ -30,8 +32,19 @@ export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | und
         {
           // The fix is in the code; the command shows the goroutine's whole trace around that frame.
           kind: 'diagnostic',
-          title: `Fix the nil ${map ? 'map' : 'pointer'} at ${file ?? 'the panic'}: a client, setting or field it expects and is not given`,
+          title: `Fix the nil ${map ? 'map' : 'pointer'} at ${file ?? 'the panic'} (often a client or setting it is not given)`,
           commands: [traceOf(clues, w, '^goroutine ', 24)],
+        },
+      ];
+    }
+    case 'dotnet-exception': {
+      const type = /Unhandled [eE]xception[.:] ([\w.`]+)/.exec(sig.text)?.[1] ?? 'the exception';
+      return [
+        {
+          // The fix is in the code or its settings; the command shows the exception's whole trace, inner exceptions too.
+          kind: 'diagnostic',
+          title: `Fix the ${type.replace(/^System\./, '')} ${file === undefined ? 'it names' : `at ${file}`} (often a setting it is not given)`,
+          commands: [traceOf(clues, w, 'Unhandled [eE]xception', 30)],
         },
       ];
     }
@@ -44,7 +57,7 @@ export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | und
           kind: 'diagnostic',
           title: inStd
             ? `It panicked inside the standard library (${at ?? ''}): set RUST_BACKTRACE=1 so the next crash names the caller in its code`
-            : `Fix the panic at ${at ?? 'the location it names'}; RUST_BACKTRACE=1 prints the backtrace on the next crash`,
+            : `Fix the panic at ${at ?? 'the location it names'}; RUST_BACKTRACE=1 prints its backtrace next time`,
           commands: setEnv(w, ['RUST_BACKTRACE=1']),
         },
       ];

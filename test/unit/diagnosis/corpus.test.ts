@@ -26,6 +26,7 @@ const APP_CRASH_DETAILS: readonly CauseDetail[] = [
   'port-privileged',
   'go-nil-panic',
   'rust-panic',
+  'dotnet-unhandled-exception',
   'probe-port-mismatch',
   'heap-flag-over-limit',
   'empty-log',

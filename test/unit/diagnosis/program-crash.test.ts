@@ -89,7 +89,7 @@ describe('Go nil-pointer and nil-map panics', () => {
     expect(proof(d)).toContain(
       'panic: runtime error: invalid memory address or nil pointer dereference (in its own code: main.(*Server).Start at /app/server.go:57)',
     );
-    expect(d.remedies[0]?.title).toBe('Fix the nil pointer at server.go:57: a client, setting or field it expects and is not given');
+    expect(d.remedies[0]?.title).toBe('Fix the nil pointer at server.go:57 (often a client or setting it is not given)');
     expect(d.remedies[0]?.commands[0]).toContain("--previous | grep -A 24 '^goroutine '");
   });
 
@@ -141,7 +141,7 @@ describe('Rust panics', () => {
     const d = run("thread 'tokio-runtime-worker' panicked at 'index out of bounds: the len is 3 but the index is 7', src/queue.rs:88:17", 101);
     expect(d.cause).toMatchObject({ detail: 'rust-panic', title: 'Rust panic at src/queue.rs:88:17 (exit 101)' });
     expect(d.cause.summary).toContain('index out of bounds: the len is 3 but the index is 7');
-    expect(d.remedies[0]).toMatchObject({ title: 'Fix the panic at src/queue.rs:88:17; RUST_BACKTRACE=1 prints the backtrace on the next crash' });
+    expect(d.remedies[0]).toMatchObject({ title: 'Fix the panic at src/queue.rs:88:17; RUST_BACKTRACE=1 prints its backtrace next time' });
     expect(d.remedies[0]?.commands).toEqual(['kubectl set env deployment/api -n shop -c api RUST_BACKTRACE=1']);
   });
 
@@ -163,5 +163,46 @@ describe('Rust panics', () => {
     const log = 'create cache dir success: Os { code: 30, kind: ReadOnlyFilesystem, message: "Read-only file system" }';
     const d = diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [], log, expected: { cause: 'unknown' } }));
     expect(d.cause.detail).toBe('fs-read-only');
+  });
+});
+
+describe('.NET unhandled exceptions', () => {
+  const trace = [
+    '   at Microsoft.Extensions.DependencyInjection.ServiceLookup.CallSiteRuntimeResolver.VisitFactory(FactoryCallSite factoryCallSite)',
+    '   at Shop.Api.Startup.ConfigureServices(IServiceCollection services) in /src/Startup.cs:line 31',
+    '   at Microsoft.AspNetCore.Hosting.WebHost.EnsureApplicationServices()',
+  ];
+
+  it.each([
+    ['.NET 5+', "Unhandled exception. System.ArgumentNullException: Value cannot be null. (Parameter 'connectionString')", []],
+    [
+      '.NET Core 2.x (capital E, Parameter name on the next line)',
+      'Unhandled Exception: System.ArgumentNullException: Value cannot be null.',
+      ['Parameter name: connectionString'],
+    ],
+  ])('%s: the exception line decides, not the last frames', (_name, line, next) => {
+    const d = run([line, ...next, ...trace].join('\n'), 134);
+    expect(d.cause).toMatchObject({ detail: 'dotnet-unhandled-exception', title: 'Unhandled System.ArgumentNullException (exit 134 (SIGABRT))' });
+    expect(proof(d)).toContain(`${[line, ...next].join(' ')} (in its own code: Startup.ConfigureServices at /src/Startup.cs:31)`);
+    expect(d.remedies[0]?.commands[0]).toContain("grep -A 30 'Unhandled [eE]xception'");
+  });
+
+  it('names the innermost exception after the outer one', () => {
+    const sig = primary(
+      [
+        'Unhandled exception. System.AggregateException: One or more errors occurred. (Connection refused)',
+        ' ---> System.Net.Http.HttpRequestException: Connection refused (vault:8200)',
+        ' ---> System.Net.Sockets.SocketException (111): Connection refused',
+        '   at System.Net.Sockets.Socket.AwaitableSocketAsyncEventArgs.ThrowException(SocketError error)',
+      ].join('\n'),
+    );
+    expect(sig?.text).toBe(
+      'Unhandled exception. System.AggregateException: One or more errors occurred. (Connection refused) ---> System.Net.Sockets.SocketException (111): Connection refused',
+    );
+  });
+
+  it('loses to an OutOfMemoryException, which the runtime rule owns', () => {
+    const d = run('Unhandled exception. System.OutOfMemoryException: Exception of type System.OutOfMemoryException was thrown.\n   at Shop.Load()', 134);
+    expect(d.cause.id).toBe('runtime-oom');
   });
 });
