@@ -49,6 +49,7 @@ export const CAUSE_DETAILS = [
   'unknown-flag', // the argument parser refused a flag of the container's command or args
   'go-nil-panic', // a Go panic on a nil-pointer dereference or a write to a nil map, located at the first frame of its own code
   'rust-panic', // a Rust panic with its message and location (std's panic hook, either format)
+  'abort', // abort() (SIGABRT, exit 134): a failed assertion, an uncaught C++ exception, a libc check, its reason line quoted
   'dotnet-unhandled-exception', // a .NET unhandled exception (5+ and Core 1–3 wording), its type, message and first frame of its own code
   'probe-port-mismatch', // the probe checks a port the app does not listen on
   'heap-flag-over-limit', // -Xmx, MaxRAMPercentage / MaxRAM or --max-old-space-size leaves the heap no room under the memory limit

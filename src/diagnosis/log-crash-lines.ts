@@ -4,6 +4,7 @@
  * Ruby exceptions with their `from` backtrace, PHP fatal errors.
  */
 import { dotnetAppFrame, type Frame, frameText, goOwnFrame } from './crash-frames.ts';
+import { abortAt } from './log-crash-native.ts';
 import type { LogSignature } from './log-signature-types.ts';
 
 type Finder = (lines: readonly string[], i: number) => LogSignature | undefined;
@@ -184,7 +185,7 @@ const php: Finder = (lines, i) => {
   };
 };
 
-const FINDERS: readonly Finder[] = [python, go, rust, dotnet, java, node, ruby, php, envList];
+const FINDERS: readonly Finder[] = [python, go, rust, dotnet, java, node, ruby, php, envList, abortAt];
 
 /** Every crash shape in the log, in line order. */
 export function findCrashes(lines: readonly string[]): LogSignature[] {

@@ -54,7 +54,7 @@ export interface LogSignature {
  * Crashes whose shape says what broke: a Go nil-pointer dereference or nil-map write, a Rust panic,
  * a .NET unhandled exception, an abort() (an assertion, an uncaught C++ exception, a libc check).
  */
-export type CrashClass = 'go-nil' | 'rust-panic' | 'dotnet-exception';
+export type CrashClass = 'go-nil' | 'rust-panic' | 'dotnet-exception' | 'abort';
 
 /** What one line matcher finds: a signature before it is placed in the log. */
 export type LineMatch = Omit<LogSignature, 'index' | 'related'>;

@@ -10,6 +10,7 @@ export const CRASH_DETAIL: Record<CrashClass, CauseDetail> = {
   'go-nil': 'go-nil-panic',
   'rust-panic': 'rust-panic',
   'dotnet-exception': 'dotnet-unhandled-exception',
+  abort: 'abort',
 };
 
 export interface CrashWords {
@@ -46,6 +47,17 @@ export function crashWords(sig: LogSignature): CrashWords | undefined {
     case 'dotnet-exception': {
       const type = /Unhandled [eE]xception[.:] ([\w.`]+)/.exec(sig.text)?.[1] ?? 'exception';
       return { detail, headline: `Unhandled ${cutAt(type, 60)}`, because: `an unhandled ${type}${where} ended it (${sig.text})` };
+    }
+    case 'abort': {
+      const assertion = /Assertion [`'](.+)[`'] failed/.exec(sig.text)?.[1];
+      const thrown = /terminate called after throwing an instance of '(.+?)'/.exec(sig.text)?.[1];
+      const headline =
+        assertion !== undefined
+          ? `Assertion failed: ${cutAt(assertion, 48)}`
+          : thrown !== undefined
+            ? `Uncaught C++ ${cutAt(thrown, 40)}`
+            : `abort(): ${cutAt(sig.text.replace(/^\*+\s*/, ''), 44)}`;
+      return { detail, headline, because: `it called abort() (SIGABRT) on: ${sig.text.replace(/\.$/, '')}` };
     }
     case 'rust-panic': {
       const at = sig.location?.replace(/ \(inside the standard library.*$/, '');

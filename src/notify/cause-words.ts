@@ -35,6 +35,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'go-nil-panic': 'a Go panic: a nil pointer or nil map used in its code',
   'rust-panic': 'a Rust panic in its code',
   'dotnet-unhandled-exception': 'an unhandled .NET exception',
+  abort: 'it called abort() (SIGABRT)',
   'probe-port-mismatch': 'its probe checks a port the app does not listen on',
   'heap-flag-over-limit': 'its heap flag leaves no room under the memory limit',
   'memory-leak': 'memory grows until the kill (a leak)',
@@ -92,6 +93,7 @@ const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
   'go-nil-panic',
   'rust-panic',
   'dotnet-unhandled-exception',
+  'abort',
   'heap-flag-over-limit',
 ]);
 

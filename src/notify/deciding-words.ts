@@ -125,6 +125,14 @@ const PHRASES: readonly Phrase[] = [
     // The message is on the proof line below the header; with a frame the header names the type and where.
     words: (m) => (m[3] === undefined ? `an unhandled ${m[1]}: ${short(m[2], 40)}` : `an unhandled ${m[1]} at ${m[3]}`),
   },
+  // abort(): the failed assertion or the uncaught C++ exception it names.
+  { causes: ['app-crash'], details: ['abort'], match: /Assertion [`'](.+)[`'] failed/, words: (m) => `its assertion ${short(m[1], 50)} failed (abort)` },
+  {
+    causes: ['app-crash'],
+    details: ['abort'],
+    match: /^terminate called after throwing an instance of '(.+?)'(?:: what\(\): (.*))?$/,
+    words: (m) => `an uncaught ${short(m[1], 40)}${m[2] === undefined ? '' : `: ${short(m[2], 40)}`}`,
+  },
   // A Rust panic: where (unless inside std) and its message, in either of std's formats.
   {
     causes: ['app-crash'],

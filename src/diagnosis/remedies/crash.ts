@@ -8,11 +8,13 @@ import type { LogSignature } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
 import { ns, setEnv, type Workload } from './workload.ts';
 
-/** The previous log from the lines that match `pattern` (a basic regex) on: the trace after the crash line. */
-function traceOf(clues: Clues, w: Workload, pattern: string, after: number): string {
+const cut = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+
+/** The previous log around the lines that match `pattern` (extended when it has alternatives): the trace after a crash line, or what came before an abort. */
+function traceOf(clues: Clues, w: Workload, pattern: string, after: number, before = 0): string {
   // A pod's only container needs no -c (kubectl logs picks it).
   const only = !w.init && (clues.pod?.containers.length ?? 0) === 1 && (clues.pod?.initContainers.length ?? 0) === 0;
-  return `kubectl logs ${shq(clues.podName)} ${ns(w)}${only ? '' : ` -c ${shq(w.container)}`} --previous | grep -A ${after} ${shq(pattern)}`;
+  return `kubectl logs ${shq(clues.podName)} ${ns(w)}${only ? '' : ` -c ${shq(w.container)}`} --previous | grep${before === 0 ? '' : ` -B ${before}`}${after === 0 ? '' : ` -A ${after}`}${pattern.includes('|') ? ' -E' : ''} ${shq(pattern)}`;
 }
 
 /** The source file's name and line of a location (`main.load at /src/config.go:57` → `config.go:57`): the proof has the path. */
@@ -45,6 +47,24 @@ export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | und
           kind: 'diagnostic',
           title: `Fix the ${type.replace(/^System\./, '')} ${file === undefined ? 'it names' : `at ${file}`} (often a setting it is not given)`,
           commands: [traceOf(clues, w, 'Unhandled [eE]xception', 30)],
+        },
+      ];
+    }
+    case 'abort': {
+      const why = /Assertion [`'](.+)[`'] failed/.exec(sig.text)?.[1];
+      const thrown = /terminate called after throwing an instance of '(.+?)'/.exec(sig.text)?.[1];
+      const what = /: what\(\): (.*)$/.exec(sig.text)?.[1];
+      return [
+        {
+          // The fix is in the code or what it was given; the lines before the abort say what it was doing.
+          kind: 'diagnostic',
+          title:
+            why !== undefined
+              ? `Fix the failed assertion ${cut(why, 60)} (what it was given, or the code)`
+              : thrown !== undefined
+                ? `Catch or fix the uncaught ${cut(thrown, 48)}${what === undefined ? '' : `: ${cut(what, 60)}`}`
+                : `Fix what it aborted on: ${cut(sig.text, 80)}`,
+          commands: [traceOf(clues, w, 'Assertion|terminate called|abort|Aborted|fatal error', 0, 20)],
         },
       ];
     }

@@ -27,6 +27,7 @@ const APP_CRASH_DETAILS: readonly CauseDetail[] = [
   'go-nil-panic',
   'rust-panic',
   'dotnet-unhandled-exception',
+  'abort',
   'probe-port-mismatch',
   'heap-flag-over-limit',
   'empty-log',

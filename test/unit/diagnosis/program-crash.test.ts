@@ -206,3 +206,45 @@ describe('.NET unhandled exceptions', () => {
     expect(d.cause.id).toBe('runtime-oom');
   });
 });
+
+describe('abort() (SIGABRT)', () => {
+  it.each([
+    [
+      'glibc assert',
+      "worker: src/queue.c:212: queue_pop: Assertion `q->len > 0' failed.\nAborted (core dumped)",
+      "worker: src/queue.c:212: queue_pop: Assertion `q->len > 0' failed.",
+    ],
+    [
+      'libstdc++ terminate with what() (tum-vision/LDSO#8)',
+      "terminate called after throwing an instance of 'std::system_error'\n  what():  Invalid argument\n./run.sh: line 8: 30182 Aborted                 (core dumped) ./bin/run_dso",
+      "terminate called after throwing an instance of 'std::system_error': what(): Invalid argument",
+    ],
+    ['glibc heap check', 'double free or corruption (out)\nAborted (core dumped)', 'double free or corruption (out)'],
+    [
+      'Ceph assert (ceph/ceph-container#693)',
+      './src/common/HeartbeatMap.cc: 73: FAILED ceph_assert(m_workers.empty())\n*** Caught signal (Aborted) **',
+      './src/common/HeartbeatMap.cc: 73: FAILED ceph_assert(m_workers.empty())',
+    ],
+  ])('%s: the reason line decides, not the marker after it', (_name, log, text) => {
+    expect(primary(log)).toMatchObject({ kind: 'crash', crashClass: 'abort', text });
+  });
+
+  it("quotes the shell's Aborted line when nothing says why, and names the abort", () => {
+    const d = run('starting transcoder\nAborted (core dumped)', 134);
+    expect(d.cause).toMatchObject({ detail: 'abort', title: 'abort(): Aborted (core dumped) (exit 134 (SIGABRT))' });
+    expect(d.remedies[0]?.commands[0]).toContain("grep -B 20 -E 'Assertion|terminate called|abort|Aborted|fatal error'");
+  });
+
+  it('names the failed assertion in the title and the fix', () => {
+    const d = run("transcoder: src/muxer.cc:212: void Muxer::flush(): Assertion `pending_ == 0' failed.", 134);
+    expect(d.cause.title).toBe('Assertion failed: pending_ == 0 (exit 134 (SIGABRT))');
+    expect(d.remedies[0]?.title).toBe('Fix the failed assertion pending_ == 0 (what it was given, or the code)');
+  });
+
+  it("keeps another runtime's crash before the abort, and std::bad_alloc as the runtime's out of memory", () => {
+    expect(primary("thread 'main' panicked at src/main.rs:3:5:\nboom\nAborted (core dumped)")?.crashClass).toBe('rust-panic');
+    expect(run("terminate called after throwing an instance of 'std::bad_alloc'\n  what():  std::bad_alloc\nAborted (core dumped)", 134).cause.id).toBe(
+      'runtime-oom',
+    );
+  });
+});
