@@ -11,6 +11,32 @@ type Finder = (lines: readonly string[], i: number) => LogSignature | undefined;
 
 const PY_EXCEPTION = /^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning))(?::\s?(.*))?$/;
 
+/** The source line CPython prints under the last frame (carets of 3.11+ skipped), when it prints one. */
+function failingSource(lines: readonly string[], exception: number): string | undefined {
+  for (let k = exception - 1; k >= 0 && k >= exception - 3; k--) {
+    const line = (lines[k] ?? '').trim();
+    if (/^[~^\s]+$/.test(line)) continue;
+    return /^File "/.test(line) ? undefined : line;
+  }
+  return undefined;
+}
+
+/**
+ * The environment variable a Python exception says is missing: `KeyError: 'NAME'` under an
+ * os.environ lookup (any case when a frame's line reads os.environ['name']), or
+ * `AttributeError: 'NoneType' …` / `TypeError` on what `os.getenv('NAME')` or `os.environ.get('NAME')`
+ * returned on the failing line (None when unset).
+ */
+function envKey(exception: string, envAccess: boolean, source: string | undefined, frames: string): string | undefined {
+  const key = /^KeyError: '([A-Za-z_]\w*)'$/.exec(exception)?.[1];
+  if (key !== undefined) {
+    if (new RegExp(`environ\\[\\s*['"]${key}['"]`).test(frames)) return key;
+    return envAccess && /^[A-Z_][A-Z0-9_]*$/.test(key) ? key : undefined;
+  }
+  if (!/^(?:AttributeError: 'NoneType' object has no attribute|TypeError: .*'NoneType')/.test(exception)) return undefined;
+  return /(?:getenv|environ\.get)\(\s*['"]([A-Za-z_]\w*)['"]\s*\)/.exec(source ?? '')?.[1];
+}
+
 /** CPython: `Traceback (most recent call last):`, frames indented, the exception line flush left. */
 const python: Finder = (lines, i) => {
   if (lines[i]?.trim() !== 'Traceback (most recent call last):') return undefined;
@@ -22,8 +48,8 @@ const python: Finder = (lines, i) => {
     const m = PY_EXCEPTION.exec(line.trim());
     if (m === null) return undefined;
     const related = [i, j - 2, j - 1].filter((k) => k > i);
-    const key = /^KeyError: '([A-Z_][A-Z0-9_]*)'$/.exec(line.trim())?.[1];
-    if (key !== undefined && envAccess) return { kind: 'missing-env', index: j, related, text: line.trim(), runtime: 'python', name: key };
+    const name = envKey(line.trim(), envAccess, failingSource(lines, j), lines.slice(i + 1, j).join('\n'));
+    if (name !== undefined) return { kind: 'missing-env', index: j, related, text: line.trim(), runtime: 'python', name };
     return { kind: 'crash', index: j, related, text: line.trim(), runtime: 'python' };
   }
   return undefined;

@@ -248,3 +248,32 @@ describe('abort() (SIGABRT)', () => {
     );
   });
 });
+
+describe('Python exceptions on a setting from the environment', () => {
+  const tb = (source: string, exception: string) =>
+    `Traceback (most recent call last):\n  File "/app/settings.py", line 9, in <module>\n    ${source}\n${exception}`;
+
+  it.each([
+    [
+      "os.getenv('NAME') returned None",
+      "hosts = os.getenv('ALLOWED_HOSTS').split(',')",
+      "AttributeError: 'NoneType' object has no attribute 'split'",
+      'ALLOWED_HOSTS',
+    ],
+    [
+      'os.environ.get("name") returned None',
+      'port = int(os.environ.get("redis_port"))',
+      "TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
+      'redis_port',
+    ],
+    ["a lower-case os.environ['name']", "url = os.environ['database_url']", "KeyError: 'database_url'", 'database_url'],
+  ])('%s names the variable and the fix is the env', (_name, source, exception, name) => {
+    const d = run(tb(source, exception), 1);
+    expect(d.cause).toMatchObject({ id: 'missing-config', detail: 'missing-env', title: `Missing environment variable ${name}` });
+  });
+
+  it('leaves a KeyError on a plain dict, or an AttributeError on another None, a crash', () => {
+    expect(run(tb('w = MODEL_WEIGHTS["FRAUD_V2"]', "KeyError: 'FRAUD_V2'"), 1).cause.id).toBe('app-crash');
+    expect(run(tb('host = settings.redis.host', "AttributeError: 'NoneType' object has no attribute 'host'"), 1).cause.id).toBe('app-crash');
+  });
+});
