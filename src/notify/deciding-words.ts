@@ -121,7 +121,7 @@ const PHRASES: readonly Phrase[] = [
   {
     causes: ['app-crash'],
     details: ['dotnet-unhandled-exception'],
-    match: /^Unhandled [eE]xception[.:] (?:System\.)?([\w.`]+): (.*?)(?: \(in its own code: \S+ at (?:\S*[\\/])?([^\\/\s]+)\))?$/,
+    match: /^Unhandled [eE]xception[.:] ([\w.`]+): (.*?)(?: \(in its own code: \S+ at (?:\S*[\\/])?([^\\/\s]+)\))?$/,
     // The message is on the proof line below the header; with a frame the header names the type and where.
     words: (m) => (m[3] === undefined ? `an unhandled ${m[1]}: ${short(m[2], 40)}` : `an unhandled ${m[1]} at ${m[3]}`),
   },
