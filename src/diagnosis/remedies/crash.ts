@@ -1,11 +1,16 @@
 /**
- * Remedies for a crash whose shape says what broke (program-crash.ts): where to look in the code, and
- * the log command that shows the whole trace around the crash line.
+ * Remedies for a crash in the program's own code (program-crash.ts names what broke): the build that
+ * fixes it at the file:line the crash names, deployed (ship-fix.ts); then the command that prints the
+ * whole trace around the crash line. A crash on an unreachable dependency is not the code's: its
+ * remedies are the dependency's (program.ts).
  */
 import type { Clues } from '../clues.ts';
+import { dependency } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
 import type { LogSignature } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
+import { readableNode } from './node.ts';
+import { crashSite, shipFix } from './ship-fix.ts';
 import { ns, setEnv, type Workload } from './workload.ts';
 
 const cut = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
@@ -24,17 +29,48 @@ const fileOf = (location: string | undefined): string | undefined =>
     ?.replace(/ \(a library.*$/, '')
     .replace(/^.*\//, '');
 
+/** A crash the code made: its shape names it, and no unreachable dependency explains it. */
+export function isCodeCrash(clues: Clues, sig: LogSignature | undefined): sig is LogSignature {
+  return sig?.kind === 'crash' && dependency(clues) === undefined;
+}
+
+/**
+ * The system refused a call the program needs (EPERM): the container runtime's seccomp profile or a
+ * capability, not the code. Which one is what the node's runtime version and the pod's seccomp
+ * profile say: an old runtime's default profile refuses glibc 2.34's clone3, so threads cannot start
+ * (void-linux/xbps#562, bytebase/bytebase#3096: `seccomp=unconfined` or a newer runtime ends it).
+ */
+function refusedCall(clues: Clues, w: Workload): Remedy {
+  const node = readableNode(clues);
+  return {
+    kind: 'diagnostic',
+    title: "EPERM is the system refusing, not the code: the node's runtime version and the pod's seccomp profile decide",
+    commands: [
+      ...(node === undefined ? [] : [`kubectl get node ${shq(node)} -o jsonpath=${shq('{.status.nodeInfo.containerRuntimeVersion}')}`]),
+      `kubectl get pod ${shq(clues.podName)} ${ns(w)} -o yaml | grep -A 2 seccompProfile`,
+    ],
+  };
+}
+
 export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | undefined): Remedy[] {
-  if (sig?.kind !== 'crash' || sig.crashClass === undefined) return [];
+  if (!isCodeCrash(clues, sig)) return [];
   const file = fileOf(sig.location);
+  if (sig.crashClass === undefined) {
+    // Another runtime's exception (Python, Java, Node, Ruby, PHP): the full log follows (program.ts).
+    const exception = /^[\w.$]*(?:Error|Exception)\b/.exec(sig.text)?.[0];
+    return [
+      shipFix(clues, w, { site: crashSite(clues, sig), what: exception === undefined ? `what it crashed on: ${cut(sig.text, 80)}` : `the ${exception}` }),
+    ];
+  }
   switch (sig.crashClass) {
     case 'go-nil': {
       const map = /nil map/.test(sig.text);
       return [
+        shipFix(clues, w, { site: file, what: `the nil ${map ? 'map' : 'pointer'}` }),
+        // The goroutine's whole trace around that frame says how the nil value got there.
         {
-          // The fix is in the code; the command shows the goroutine's whole trace around that frame.
           kind: 'diagnostic',
-          title: `Fix the nil ${map ? 'map' : 'pointer'} at ${file ?? 'the panic'} (often a client or setting it is not given)`,
+          title: "Print the goroutine's whole trace (the nil value is often a client or setting it is not given)",
           commands: [traceOf(clues, w, '^goroutine ', 24)],
         },
       ];
@@ -42,10 +78,10 @@ export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | und
     case 'dotnet-exception': {
       const type = /Unhandled [eE]xception[.:] ([\w.`]+)/.exec(sig.text)?.[1] ?? 'the exception';
       return [
+        shipFix(clues, w, { site: file, what: `the unhandled ${type.replace(/^System\./, '')}` }),
         {
-          // The fix is in the code or its settings; the command shows the exception's whole trace, inner exceptions too.
           kind: 'diagnostic',
-          title: `Fix the ${type.replace(/^System\./, '')} ${file === undefined ? 'it names' : `at ${file}`} (often a setting it is not given)`,
+          title: "Print the exception's whole trace, inner exceptions too (often a setting it is not given)",
           commands: [traceOf(clues, w, 'Unhandled [eE]xception', 30)],
         },
       ];
@@ -53,34 +89,42 @@ export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | und
     case 'abort': {
       const why = /Assertion [`'](.+)[`'] failed/.exec(sig.text)?.[1];
       const thrown = /terminate called after throwing an instance of '(.+?)'/.exec(sig.text)?.[1];
-      const what = /: what\(\): (.*)$/.exec(sig.text)?.[1];
+      const site = crashSite(clues, sig);
+      const before: Remedy = {
+        // The lines before the abort say what it was doing.
+        kind: 'diagnostic',
+        title: 'Print what it was doing before the abort',
+        commands: [traceOf(clues, w, 'Assertion|terminate called|abort|Aborted|fatal error', 0, 20)],
+      };
+      // EPERM: the system refused a call (pthread_create under an old runtime's seccomp profile,
+      // moby/moby#42680), which no fix of the code makes pass.
+      if (/Operation not permitted|\bEPERM\b/.test(sig.text)) return [refusedCall(clues, w), before];
       return [
-        {
-          // The fix is in the code or what it was given; the lines before the abort say what it was doing.
-          kind: 'diagnostic',
-          title:
+        shipFix(clues, w, {
+          site,
+          what:
             why !== undefined
-              ? `Fix the failed assertion ${cut(why, 60)} (what it was given, or the code)`
+              ? `the failed assertion ${cut(why, 60)}`
               : thrown !== undefined
-                ? `Catch or fix the uncaught ${cut(thrown, 48)}${what === undefined ? '' : `: ${cut(what, 60)}`}`
-                : `Fix what it aborted on: ${cut(sig.text, 80)}`,
-          commands: [traceOf(clues, w, 'Assertion|terminate called|abort|Aborted|fatal error', 0, 20)],
-        },
+                ? `the uncaught ${cut(thrown, 48)} (catch it, or fix its cause)`
+                : 'what it aborted on',
+        }),
+        before,
       ];
     }
     case 'rust-panic': {
       const at = sig.location?.replace(/ \(inside the standard library.*$/, '');
       const inStd = sig.location?.includes('inside the standard library') === true;
-      return [
-        {
-          // The fix is in the code; the backtrace the next crash prints names the frames that lead there.
-          kind: 'diagnostic',
-          title: inStd
-            ? `It panicked inside the standard library (${at ?? ''}): set RUST_BACKTRACE=1 so the next crash names the caller in its code`
-            : `Fix the panic at ${at ?? 'the location it names'}; RUST_BACKTRACE=1 prints its backtrace next time`,
-          commands: setEnv(w, ['RUST_BACKTRACE=1']),
-        },
-      ];
+      const backtrace: Remedy = {
+        // The backtrace the next crash prints names the frames that lead there.
+        kind: 'diagnostic',
+        title: inStd
+          ? `It panicked inside the standard library (${at ?? ''}): set RUST_BACKTRACE=1 so the next crash names the caller in its code`
+          : 'Set RUST_BACKTRACE=1 so that the next crash prints its backtrace',
+        commands: setEnv(w, ['RUST_BACKTRACE=1']),
+      };
+      // Inside std the code to fix is the caller, which only the backtrace names.
+      return inStd ? [backtrace] : [shipFix(clues, w, { site: at, what: 'the panic' }), backtrace];
     }
   }
 }

@@ -9,6 +9,7 @@ import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { crashRemedies } from './crash.ts';
 import { onNode, readableNode } from './node.ts';
+import { shipFix } from './ship-fix.ts';
 import { setFirst } from './user-values.ts';
 import { debugCopy, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
@@ -25,10 +26,28 @@ function rollbackRemedy(w: Workload): Remedy[] {
 
 /**
  * The previous log is empty, so reading it again tells nothing: what the previous container left
- * instead is its termination message (/dev/termination-log, or FallbackToLogsOnError), and a copy
- * of the pod with a shell shows what the command prints when run by hand (or the file it logs to).
+ * instead is its termination message (/dev/termination-log, or FallbackToLogsOnError), read here
+ * unless the message already quotes it, and a copy of the pod with a shell shows what the command
+ * prints when run by hand (or the file it logs to).
  */
 function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
+  const message = clues.termination?.message?.trim() ?? '';
+  return [
+    ...terminationMessageRead(clues, w),
+    {
+      kind: 'diagnostic',
+      title:
+        message === ''
+          ? 'Run the command by hand in a copy of the pod with a shell, to see what it prints and where it logs'
+          : 'Run its command by hand in a copy of the pod, to see what it prints before it exits',
+      commands: reproduce(clues, w, 'echo "exit $?" ; ls -lt /var/log /tmp'),
+    },
+  ];
+}
+
+/** The read of the previous container's termination message; none when the message already quotes it. */
+function terminationMessageRead(clues: Clues, w: Workload): Remedy[] {
+  if ((clues.termination?.message?.trim() ?? '') !== '') return [];
   const list = w.init ? 'initContainerStatuses' : 'containerStatuses';
   const jsonpath = `{.status.${list}[?(@.name=="${w.container}")].lastState.terminated.message}`;
   return [
@@ -37,11 +56,34 @@ function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
       title: "The previous log is empty: read the previous container's termination message (what it wrote to /dev/termination-log)",
       commands: [`kubectl get pod ${shq(clues.podName)} ${ns(w)} -o jsonpath=${shq(jsonpath)}`],
     },
-    {
-      kind: 'diagnostic',
-      title: 'Run the command by hand in a copy of the pod with a shell, to see what it prints and where it logs',
-      commands: reproduce(clues, w, 'echo "exit $?" ; ls -lt /var/log /tmp'),
-    },
+  ];
+}
+
+/**
+ * A segfault is in native code the image runs. When the log shows where (Python's faulthandler:
+ * `File "…/site-packages/tokenizers/__init__.py", line 78 in encode`, innermost first), the fix is a
+ * build with that code fixed, or with another version of the native package it is in; when nothing
+ * shows where, the crashing frame (a core dump, or the command run by hand) is the fact that decides.
+ */
+function segfaultRemedies(clues: Clues, w: Workload): Remedy[] {
+  const lines = clues.log?.lines ?? [];
+  const fault = lines.findIndex((l) => /^Fatal Python error: Segmentation fault/.test(l.trim()));
+  const frame = fault < 0 ? null : /^\s*File "([^"]+)", line (\d+)/.exec(lines.slice(fault).find((l) => /^\s*File "/.test(l)) ?? '');
+  if (frame === null)
+    return [
+      {
+        kind: 'diagnostic',
+        title: 'Reproduce it in a copy of the pod: the crashing frame decides (its code, a native library, the base image)',
+        commands: reproduce(clues, w),
+      },
+      ...(clues.log === undefined || isEmptyLog(clues) ? terminationMessageRead(clues, w) : []),
+    ];
+  const path = frame[1] ?? '';
+  const pkg = /\/(?:site|dist)-packages\/([^/]+)\//.exec(path)?.[1];
+  const site = `${pkg === undefined ? path.replace(/^.*\//, '') : `${pkg}/${path.replace(/^.*\//, '')}`}:${frame[2]}`;
+  return [
+    shipFix(clues, w, pkg === undefined ? { site, what: 'the segfault' } : { what: `the segfault in ${pkg}'s native code (${site}): another ${pkg} version` }),
+    { kind: 'diagnostic', title: 'Reproduce it in a copy of the pod', commands: reproduce(clues, w) },
   ];
 }
 
@@ -66,18 +108,11 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
       ],
     });
   }
-  if (noLog || isEmptyLog(clues)) {
-    out.push(...emptyLogRemedies(clues, w));
-  } else {
+  if (segfault) out.push(...segfaultRemedies(clues, w));
+  else if (noLog || isEmptyLog(clues)) out.push(...emptyLogRemedies(clues, w));
+  if (!noLog && !isEmptyLog(clues)) {
     const log = previousLog(clues, w);
     if (log.length > 0) out.push({ kind: 'diagnostic', title: 'Read the full previous log (what happened before the exit)', commands: log });
-  }
-  if (segfault) {
-    out.push({
-      kind: 'diagnostic',
-      title: 'Reproduce with the same image and look for native-library or base-image changes (libc, musl vs glibc, CPU features)',
-      commands: reproduce(clues, w),
-    });
   }
   return [...out, ...rollbackRemedy(w)];
 }

@@ -89,8 +89,14 @@ describe('Go nil-pointer and nil-map panics', () => {
     expect(proof(d)).toContain(
       'panic: runtime error: invalid memory address or nil pointer dereference (in its own code: main.(*Server).Start at /app/server.go:57)',
     );
-    expect(d.remedies[0]?.title).toBe('Fix the nil pointer at server.go:57 (often a client or setting it is not given)');
-    expect(d.remedies[0]?.commands[0]).toContain("--previous | grep -A 24 '^goroutine '");
+    // The fix in the code comes first, shipped as a build; the goroutine's trace second.
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build with the fix at server.go:57' });
+    expect(d.remedies[0]?.commands).toEqual([
+      "read -r -p 'tag with the fix: ' TAG",
+      'kubectl set image deployment/api -n shop api=registry.example/api:"$TAG"',
+    ]);
+    expect(d.remedies[1]?.title).toContain('often a client or setting it is not given');
+    expect(d.remedies[1]?.commands[0]).toContain("--previous | grep -A 24 '^goroutine '");
   });
 
   it("reads a controller's recovered panic ('Observed a panic') with its goroutine", () => {
@@ -141,13 +147,16 @@ describe('Rust panics', () => {
     const d = run("thread 'tokio-runtime-worker' panicked at 'index out of bounds: the len is 3 but the index is 7', src/queue.rs:88:17", 101);
     expect(d.cause).toMatchObject({ detail: 'rust-panic', title: 'Rust panic at src/queue.rs:88:17 (exit 101)' });
     expect(d.cause.summary).toContain('index out of bounds: the len is 3 but the index is 7');
-    expect(d.remedies[0]).toMatchObject({ title: 'Fix the panic at src/queue.rs:88:17; RUST_BACKTRACE=1 prints its backtrace next time' });
-    expect(d.remedies[0]?.commands).toEqual(['kubectl set env deployment/api -n shop -c api RUST_BACKTRACE=1']);
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build with the fix at src/queue.rs:88:17' });
+    expect(d.remedies[1]).toMatchObject({ kind: 'diagnostic', title: 'Set RUST_BACKTRACE=1 so that the next crash prints its backtrace' });
+    expect(d.remedies[1]?.commands).toEqual(['kubectl set env deployment/api -n shop -c api RUST_BACKTRACE=1']);
   });
 
   it("says when the location is inside std's own unwrap (before #[track_caller]) and the backtrace names the caller", () => {
     const d = run("thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: ()', src/libcore/result.rs:945:5", 101);
     expect(d.cause.title).toBe('Rust panic at src/libcore/result.rs:945:5 (exit 101)');
+    // No line of its own code is known, so no build can be named: the backtrace is the first step.
+    expect(d.remedies[0]).toMatchObject({ kind: 'diagnostic' });
     expect(d.remedies[0]?.title).toContain('inside the standard library (src/libcore/result.rs:945:5): set RUST_BACKTRACE=1');
   });
 
@@ -184,7 +193,8 @@ describe('.NET unhandled exceptions', () => {
     const d = run([line, ...next, ...trace].join('\n'), 134);
     expect(d.cause).toMatchObject({ detail: 'dotnet-unhandled-exception', title: 'Unhandled System.ArgumentNullException (exit 134 (SIGABRT))' });
     expect(proof(d)).toContain(`${[line, ...next].join(' ')} (in its own code: Startup.ConfigureServices at /src/Startup.cs:31)`);
-    expect(d.remedies[0]?.commands[0]).toContain("grep -A 30 'Unhandled [eE]xception'");
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build with the fix at Startup.cs:31' });
+    expect(d.remedies[1]?.commands[0]).toContain("grep -A 30 'Unhandled [eE]xception'");
   });
 
   it('names the innermost exception after the outer one', () => {
@@ -232,13 +242,14 @@ describe('abort() (SIGABRT)', () => {
   it("quotes the shell's Aborted line when nothing says why, and names the abort", () => {
     const d = run('starting transcoder\nAborted (core dumped)', 134);
     expect(d.cause).toMatchObject({ detail: 'abort', title: 'abort(): Aborted (core dumped) (exit 134 (SIGABRT))' });
-    expect(d.remedies[0]?.commands[0]).toContain("grep -B 20 -E 'Assertion|terminate called|abort|Aborted|fatal error'");
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build that fixes what it aborted on' });
+    expect(d.remedies[1]?.commands[0]).toContain("grep -B 20 -E 'Assertion|terminate called|abort|Aborted|fatal error'");
   });
 
   it('names the failed assertion in the title and the fix', () => {
     const d = run("transcoder: src/muxer.cc:212: void Muxer::flush(): Assertion `pending_ == 0' failed.", 134);
     expect(d.cause.title).toBe('Assertion failed: pending_ == 0 (exit 134 (SIGABRT))');
-    expect(d.remedies[0]?.title).toBe('Fix the failed assertion pending_ == 0 (what it was given, or the code)');
+    expect(d.remedies[0]?.title).toBe('Deploy a build with the fix at src/muxer.cc:212');
   });
 
   it("keeps another runtime's crash before the abort, and std::bad_alloc as the runtime's out of memory", () => {

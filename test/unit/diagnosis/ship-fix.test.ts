@@ -1,0 +1,124 @@
+/**
+ * A bug in the program's own code: the first Fix is the build with the fix deployed (remedies/ship-fix.ts),
+ * the trace second; and the checks that keep that remedy away from evidence that contradicts it (a
+ * refused system call, an unreachable dependency) or from a step whose answer the message quotes.
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../../src/diagnosis/diagnose.ts';
+import type { Diagnosis } from '../../../src/diagnosis/document.ts';
+import { repositoryOf } from '../../../src/diagnosis/remedies/ship-fix.ts';
+import { toEvidence } from '../../fixtures/diagnosis/index.ts';
+import { backOff, type OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
+import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
+
+function run(log: string, exitCode: number, more: { owner?: OwnerKind; message?: string; image?: string } = {}): Diagnosis {
+  const p = crashingPod({
+    namespace: 'shop',
+    app: 'api',
+    image: more.image ?? 'registry.example:5000/team/api:1.0.0',
+    exitCode,
+    ran: 3,
+    ...(more.owner === undefined ? {} : { owner: more.owner }),
+    ...(more.message === undefined ? {} : { message: more.message }),
+  });
+  return diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [backOff(p, 'api', 9, 900)], log, expected: { cause: 'unknown' } }));
+}
+
+const commands = (d: Diagnosis): string => d.remedies.flatMap((r) => r.commands).join('\n');
+
+describe('a crash in its own code: the build with the fix first', () => {
+  it('keeps the repository the pod runs from, and asks only for the tag', () => {
+    expect(repositoryOf('registry.example:5000/team/api:1.0.0')).toBe('registry.example:5000/team/api');
+    expect(repositoryOf('ghcr.io/org/api:2.1@sha256:0123abcd')).toBe('ghcr.io/org/api');
+    expect(repositoryOf('nginx')).toBe('nginx');
+    const d = run('panic: assignment to entry in nil map\n\ngoroutine 1 [running]:\nmain.(*Registry).Add(...)\n\t/src/registry.go:41\n', 2);
+    expect(d.remedies[0]).toEqual({
+      kind: 'remedy',
+      title: 'Deploy a build with the fix at registry.go:41',
+      commands: ["read -r -p 'tag with the fix: ' TAG", 'kubectl set image deployment/api -n shop api=registry.example:5000/team/api:"$TAG"'],
+    });
+  });
+
+  it("names the innermost frame of a Python traceback in the program's own code, not a library's", () => {
+    const d = run(
+      [
+        'Traceback (most recent call last):',
+        '  File "/app/worker.py", line 77, in <module>',
+        '    job = queue.pop()',
+        '  File "/usr/local/lib/python3.12/site-packages/rq/queue.py", line 310, in pop',
+        '    return self._jobs.pop()',
+        "AttributeError: 'NoneType' object has no attribute 'pop'",
+      ].join('\n'),
+      1,
+    );
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build with the fix at worker.py:77' });
+  });
+
+  it('recreates a Job (its pod template is immutable) instead of set image', () => {
+    const d = run(
+      'panic: runtime error: invalid memory address or nil pointer dereference\n\ngoroutine 1 [running]:\nmain.run()\n\t/src/job.go:12 +0x1d\n',
+      2,
+      {
+        owner: 'Job',
+      },
+    );
+    expect(d.remedies[0]?.kind).toBe('remedy');
+    expect(d.remedies[0]?.commands.join('\n')).toContain('kubectl replace --force -f');
+    expect(d.remedies[0]?.commands.join('\n')).not.toContain('set image');
+  });
+
+  it('offers no build when the abort says the system refused the call (EPERM): the runtime and seccomp profile decide', () => {
+    const d = run('thread.c:82: fatal error: pthread_create() failed: Operation not permitted\nAborted', 134);
+    expect(d.cause.detail).toBe('abort');
+    expect(d.remedies[0]).toMatchObject({ kind: 'diagnostic' });
+    expect(d.remedies[0]?.title).toContain('EPERM');
+    expect(commands(d)).toContain('containerRuntimeVersion');
+    expect(commands(d)).not.toContain('set image');
+  });
+
+  it('offers no build when the exception is a connection refused by a dependency', () => {
+    const d = run(
+      [
+        'org.springframework.beans.factory.BeanCreationException: Error creating bean',
+        '\tat org.springframework.boot.SpringApplication.run(SpringApplication.java:335)',
+        'Caused by: org.postgresql.util.PSQLException: Connection to orders-db:5432 refused.',
+        '\tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:342)',
+      ].join('\n'),
+      1,
+    );
+    expect(d.cause.detail).toBe('dependency-unreachable');
+    expect(commands(d)).not.toContain('set image');
+  });
+
+  it('a segfault in a Python native extension: a build with another version of that package', () => {
+    const d = run(
+      [
+        'Fatal Python error: Segmentation fault',
+        '',
+        'Current thread 0x00007f3a2c1b5740 (most recent call first):',
+        '  File "/usr/local/lib/python3.11/site-packages/tokenizers/__init__.py", line 78 in encode',
+        '  File "/app/serve.py", line 41 in handle',
+      ].join('\n'),
+      139,
+    );
+    expect(d.cause.id).toBe('segfault');
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy' });
+    expect(d.remedies[0]?.title).toContain("tokenizers's native code (tokenizers/__init__.py:78): another tokenizers version");
+  });
+
+  it('a segfault with nothing in its log stays a step, whose title says the crashing frame decides', () => {
+    const d = run('', 139);
+    expect(d.remedies[0]).toMatchObject({ kind: 'diagnostic' });
+    expect(d.remedies[0]?.title).toContain('the crashing frame decides');
+  });
+});
+
+describe('an empty log with a termination message', () => {
+  it('does not ask to read the termination message the message already quotes', () => {
+    const quoted = run('', 1, { message: 'cannot reach the license server' });
+    expect(quoted.cause.summary).toContain('cannot reach the license server');
+    expect(commands(quoted)).not.toContain('lastState.terminated.message');
+    const silent = run('', 1);
+    expect(commands(silent)).toContain('lastState.terminated.message');
+  });
+});
