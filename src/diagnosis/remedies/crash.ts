@@ -9,6 +9,8 @@ import { dependency } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
 import type { LogSignature } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
+import { forbiddenInCrash } from './api-403.ts';
+import { rbacRemedies } from './app.ts';
 import { readableNode } from './node.ts';
 import { crashSite, shipFix } from './ship-fix.ts';
 import { ns, setEnv, type Workload } from './workload.ts';
@@ -54,6 +56,14 @@ function refusedCall(clues: Clues, w: Workload): Remedy {
 
 export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | undefined): Remedy[] {
   if (!isCodeCrash(clues, sig)) return [];
+  // The API refused its service account: the grant ends the loop, whatever the code does with the 403.
+  const refused = forbiddenInCrash(clues, sig.text);
+  if (refused !== undefined)
+    return [...rbacRemedies(clues, w, { kind: 'rbac', access: [refused] }), ...codeCrashRemedies(clues, w, sig).filter((r) => r.kind === 'diagnostic')];
+  return codeCrashRemedies(clues, w, sig);
+}
+
+function codeCrashRemedies(clues: Clues, w: Workload, sig: LogSignature): Remedy[] {
   const file = fileOf(sig.location);
   if (sig.crashClass === undefined) {
     // Another runtime's exception (Python, Java, Node, Ruby, PHP): the full log follows (program.ts).

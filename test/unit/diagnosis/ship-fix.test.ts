@@ -122,3 +122,44 @@ describe('an empty log with a termination message', () => {
     expect(commands(silent)).toContain('lastState.terminated.message');
   });
 });
+
+describe("a crash on the Kubernetes API's 403 for a URL: the grant, not a build", () => {
+  it("reads kube-rs' Status(403) with the URL of the list a reflector makes (oam-dev/rudr#50)", () => {
+    const d = run(
+      `thread 'main' panicked at 'component reflector cannot be created: Error(Status(403), "https://10.0.0.1/apis/core.hydra.io/v1alpha1/namespaces/shop/components?")', src/libcore/result.rs:999:5`,
+      101,
+    );
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: expect.stringContaining('Grant list components.core.hydra.io') });
+    expect(d.remedies[0]?.commands[0]).toBe('kubectl create role default-access -n shop --verb=list,watch --resource=components.core.hydra.io');
+    expect(commands(d)).toContain('RUST_BACKTRACE=1');
+    expect(commands(d)).not.toContain('set image');
+  });
+
+  it("reads aiohttp's ClientResponseError for a cluster-scoped custom resource (zakkg3/ClusterSecret#2)", () => {
+    const d = run(
+      [
+        'Traceback (most recent call last):',
+        '  File "/src/handlers.py", line 41, in startup',
+        '    await api.list_cluster_custom_object("clustersecret.io", "v1", "clustersecrets")',
+        "aiohttp.client_exceptions.ClientResponseError: 403, message='Forbidden', url=URL('https://10.32.0.1:443/apis/clustersecret.io/v1/clustersecrets')",
+      ].join('\n'),
+      1,
+    );
+    expect(d.remedies[0]?.kind).toBe('remedy');
+    expect(d.remedies[0]?.commands[0]).toBe('kubectl create clusterrole default-access --verb=list,watch --resource=clustersecrets.clustersecret.io');
+  });
+
+  it("leaves a 403 from another REST API's /api/v1 path to the code", () => {
+    const d = run(
+      [
+        'Traceback (most recent call last):',
+        '  File "/app/sync.py", line 12, in <module>',
+        '    r.raise_for_status()',
+        'requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: https://grafana.internal/api/v1/users',
+      ].join('\n'),
+      1,
+    );
+    expect(commands(d)).not.toContain('kubectl create role');
+    expect(d.remedies[0]?.title).toBe('Deploy a build with the fix at sync.py:12');
+  });
+});
