@@ -156,6 +156,8 @@ export interface SecurityFacts {
   runAsNonRoot?: boolean;
   /** Pod level only: the group that owns mounted volumes. */
   fsGroup?: number;
+  /** `seccompProfile.type`: RuntimeDefault, Localhost or Unconfined (unset: the kubelet's default). */
+  seccompProfile?: string;
 }
 
 export interface PodFacts {

@@ -163,7 +163,16 @@ function envFromFacts(source: {
 
 /** The securityContext fields the diagnosis reads; undefined when none is set. */
 export function securityFacts(
-  sc: { readOnlyRootFilesystem?: boolean; runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean; fsGroup?: number } | undefined,
+  sc:
+    | {
+        readOnlyRootFilesystem?: boolean;
+        runAsUser?: number;
+        runAsGroup?: number;
+        runAsNonRoot?: boolean;
+        fsGroup?: number;
+        seccompProfile?: { type?: string };
+      }
+    | undefined,
 ): SecurityFacts | undefined {
   if (sc === undefined) return undefined;
   const out: SecurityFacts = {};
@@ -172,5 +181,6 @@ export function securityFacts(
   if (sc.runAsGroup !== undefined) out.runAsGroup = sc.runAsGroup;
   if (sc.runAsNonRoot !== undefined) out.runAsNonRoot = sc.runAsNonRoot;
   if (sc.fsGroup !== undefined) out.fsGroup = sc.fsGroup;
+  if (sc.seccompProfile?.type !== undefined) out.seccompProfile = sc.seccompProfile.type;
   return Object.keys(out).length === 0 ? undefined : out;
 }

@@ -13,7 +13,7 @@ import { forbiddenInCrash } from './api-403.ts';
 import { rbacRemedies } from './app.ts';
 import { readableNode } from './node.ts';
 import { crashSite, shipFix } from './ship-fix.ts';
-import { ns, setEnv, type Workload } from './workload.ts';
+import { ns, patchContainer, setEnv, type Workload } from './workload.ts';
 
 const cut = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
@@ -37,14 +37,16 @@ export function isCodeCrash(clues: Clues, sig: LogSignature | undefined): sig is
 }
 
 /**
- * The system refused a call the program needs (EPERM): the container runtime's seccomp profile or a
- * capability, not the code. Which one is what the node's runtime version and the pod's seccomp
- * profile say: an old runtime's default profile refuses glibc 2.34's clone3, so threads cannot start
- * (void-linux/xbps#562, bytebase/bytebase#3096: `seccomp=unconfined` or a newer runtime ends it).
+ * The system refused a call the program needs (EPERM): the container's seccomp profile or a
+ * capability, not the code. A thread that cannot start is the seccomp case: an older runtime's default
+ * profile refuses clone3, which glibc 2.34+ starts threads with (moby/moby#42680; void-linux/xbps#562,
+ * bytebase/bytebase#3096: `seccomp=unconfined` or a newer runtime ends it). So the container runs
+ * Unconfined, unless it already does (then the profile is not it, and the node's runtime decides).
  */
-function refusedCall(clues: Clues, w: Workload): Remedy {
+function refusedCall(clues: Clues, w: Workload, text: string): Remedy[] {
   const node = readableNode(clues);
-  return {
+  const profile = clues.container?.securityContext?.seccompProfile ?? clues.pod?.securityContext?.seccompProfile;
+  const runtime: Remedy = {
     kind: 'diagnostic',
     title: "EPERM is the system refusing, not the code: the node's runtime version and the pod's seccomp profile decide",
     commands: [
@@ -52,6 +54,15 @@ function refusedCall(clues: Clues, w: Workload): Remedy {
       `kubectl get pod ${shq(clues.podName)} ${ns(w)} -o yaml | grep -A 2 seccompProfile`,
     ],
   };
+  if (!/pthread_create|\bclone3?\b/.test(text) || profile === 'Unconfined') return [runtime];
+  return [
+    {
+      kind: 'remedy',
+      title: "Let it start threads: seccompProfile Unconfined (the runtime's default profile refuses clone3; a newer runtime on the node is the lasting fix)",
+      commands: patchContainer(w, { securityContext: { seccompProfile: { type: 'Unconfined' } } }),
+    },
+    runtime,
+  ];
 }
 
 export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | undefined): Remedy[] {
@@ -108,7 +119,7 @@ function codeCrashRemedies(clues: Clues, w: Workload, sig: LogSignature): Remedy
       };
       // EPERM: the system refused a call (pthread_create under an old runtime's seccomp profile,
       // moby/moby#42680), which no fix of the code makes pass.
-      if (/Operation not permitted|\bEPERM\b/.test(sig.text)) return [refusedCall(clues, w), before];
+      if (/Operation not permitted|\bEPERM\b/.test(sig.text)) return [...refusedCall(clues, w, sig.text), before];
       return [
         shipFix(clues, w, {
           site,

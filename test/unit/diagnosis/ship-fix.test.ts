@@ -3,6 +3,7 @@
  * the trace second; and the checks that keep that remedy away from evidence that contradicts it (a
  * refused system call, an unreachable dependency) or from a step whose answer the message quotes.
  */
+import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
@@ -11,7 +12,7 @@ import { toEvidence } from '../../fixtures/diagnosis/index.ts';
 import { backOff, type OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
 import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
 
-function run(log: string, exitCode: number, more: { owner?: OwnerKind; message?: string; image?: string } = {}): Diagnosis {
+function run(log: string, exitCode: number, more: { owner?: OwnerKind; message?: string; image?: string; spec?: Partial<IContainer> } = {}): Diagnosis {
   const p = crashingPod({
     namespace: 'shop',
     app: 'api',
@@ -20,6 +21,7 @@ function run(log: string, exitCode: number, more: { owner?: OwnerKind; message?:
     ran: 3,
     ...(more.owner === undefined ? {} : { owner: more.owner }),
     ...(more.message === undefined ? {} : { message: more.message }),
+    ...(more.spec === undefined ? {} : { spec: more.spec }),
   });
   return diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [backOff(p, 'api', 9, 900)], log, expected: { cause: 'unknown' } }));
 }
@@ -67,13 +69,22 @@ describe('a crash in its own code: the build with the fix first', () => {
     expect(d.remedies[0]?.commands.join('\n')).not.toContain('set image');
   });
 
-  it('offers no build when the abort says the system refused the call (EPERM): the runtime and seccomp profile decide', () => {
-    const d = run('thread.c:82: fatal error: pthread_create() failed: Operation not permitted\nAborted', 134);
+  it('offers no build when the abort says the system refused the call (EPERM): a thread that cannot start runs Unconfined', () => {
+    const log = 'thread.c:82: fatal error: pthread_create() failed: Operation not permitted\nAborted';
+    const d = run(log, 134);
     expect(d.cause.detail).toBe('abort');
-    expect(d.remedies[0]).toMatchObject({ kind: 'diagnostic' });
-    expect(d.remedies[0]?.title).toContain('EPERM');
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: expect.stringContaining('seccompProfile Unconfined') });
+    expect(d.remedies[0]?.commands[0]).toContain('"securityContext":{"seccompProfile":{"type":"Unconfined"}}');
+    expect(d.remedies[1]?.title).toContain('EPERM');
     expect(commands(d)).toContain('containerRuntimeVersion');
     expect(commands(d)).not.toContain('set image');
+    // Already Unconfined: the profile is not it, and the node's runtime is the step that decides.
+    const unconfined = run(log, 134, { spec: { securityContext: { seccompProfile: { type: 'Unconfined' } } } });
+    expect(unconfined.remedies[0]).toMatchObject({ kind: 'diagnostic', title: expect.stringContaining('EPERM') });
+    expect(commands(unconfined)).not.toContain('"type":"Unconfined"');
+    // Another refused call (not a thread) is no seccomp case the evidence shows.
+    const other = run('util.c:12: fatal error: unshare() failed: Operation not permitted\nAborted', 134);
+    expect(other.remedies[0]).toMatchObject({ kind: 'diagnostic' });
   });
 
   it('offers no build when the exception is a connection refused by a dependency', () => {
