@@ -38,16 +38,19 @@ function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
       kind: 'diagnostic',
       title:
         message === ''
-          ? 'Run the command by hand in a copy of the pod with a shell, to see what it prints and where it logs'
-          : 'Run its command by hand in a copy of the pod, to see what it prints before it exits',
+          ? 'Run it by hand in a copy of the pod: what it prints, or the file it logs to, decides'
+          : 'Run it by hand in a copy of the pod: what it fails to reach, and why, decides',
       commands: reproduce(clues, w, 'echo "exit $?" ; ls -lt /var/log /tmp'),
     },
   ];
 }
 
-/** The read of the previous container's termination message; none when the message already quotes it. */
+/**
+ * The read of the previous container's termination message, only when its exit record could not be
+ * read: the record read holds the message (quoted in the summary) or says there was none.
+ */
 function terminationMessageRead(clues: Clues, w: Workload): Remedy[] {
-  if ((clues.termination?.message?.trim() ?? '') !== '') return [];
+  if (clues.termination !== undefined) return [];
   const list = w.init ? 'initContainerStatuses' : 'containerStatuses';
   const jsonpath = `{.status.${list}[?(@.name=="${w.container}")].lastState.terminated.message}`;
   return [
@@ -117,7 +120,6 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
   return [...out, ...rollbackRemedy(w)];
 }
 
-/** The container's own command run by hand in a copy of the pod; the image's default (docker inspect) when the spec sets none. */
 /**
  * The container's own command, typed in a copy of the pod with a shell (then `after`, e.g. its exit
  * code and the log files it left); when the spec sets no command, the image's default, which docker

@@ -21,7 +21,7 @@ export function deployBuild(clues: Clues, w: Workload): string[] {
   if (w.kind === 'Job') return replaceSteps(w, `set the image of container ${w.container} to the build with the fix`);
   const image = clues.container?.image ?? '';
   if (image === '') return [`read -r -p 'image with the fix: ' IMAGE`, `kubectl set image ${w.ref} ${ns(w)} ${shq(w.container)}="$IMAGE"`];
-  return [`read -r -p 'tag with the fix: ' TAG`, `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${repositoryOf(image)}:`)}"$TAG"`];
+  return [`read -r -p 'fixed tag: ' TAG`, `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${repositoryOf(image)}:`)}"$TAG"`];
 }
 
 /**
@@ -29,7 +29,7 @@ export function deployBuild(clues: Clues, w: Workload): string[] {
  * broke there), or `what` when no line is known, and that build deployed.
  */
 export function shipFix(clues: Clues, w: Workload, fix: { site?: string | undefined; what: string }): Remedy {
-  const title = fix.site === undefined ? `Deploy a build that fixes ${fix.what}` : `Deploy a build with the fix at ${fix.site}`;
+  const title = fix.site === undefined ? `Deploy a build that fixes ${fix.what}` : `Deploy a build fixing ${fix.site}`;
   return { kind: 'remedy', title, commands: deployBuild(clues, w) };
 }
 

@@ -90,11 +90,8 @@ describe('Go nil-pointer and nil-map panics', () => {
       'panic: runtime error: invalid memory address or nil pointer dereference (in its own code: main.(*Server).Start at /app/server.go:57)',
     );
     // The fix in the code comes first, shipped as a build; the goroutine's trace second.
-    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build with the fix at server.go:57' });
-    expect(d.remedies[0]?.commands).toEqual([
-      "read -r -p 'tag with the fix: ' TAG",
-      'kubectl set image deployment/api -n shop api=registry.example/api:"$TAG"',
-    ]);
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build fixing server.go:57' });
+    expect(d.remedies[0]?.commands).toEqual(["read -r -p 'fixed tag: ' TAG", 'kubectl set image deployment/api -n shop api=registry.example/api:"$TAG"']);
     expect(d.remedies[1]?.title).toContain('often a client or setting it is not given');
     expect(d.remedies[1]?.commands[0]).toContain("--previous | grep -A 24 '^goroutine '");
   });
@@ -147,7 +144,7 @@ describe('Rust panics', () => {
     const d = run("thread 'tokio-runtime-worker' panicked at 'index out of bounds: the len is 3 but the index is 7', src/queue.rs:88:17", 101);
     expect(d.cause).toMatchObject({ detail: 'rust-panic', title: 'Rust panic at src/queue.rs:88:17 (exit 101)' });
     expect(d.cause.summary).toContain('index out of bounds: the len is 3 but the index is 7');
-    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build with the fix at src/queue.rs:88:17' });
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build fixing src/queue.rs:88:17' });
     expect(d.remedies[1]).toMatchObject({ kind: 'diagnostic', title: 'Set RUST_BACKTRACE=1 so that the next crash prints its backtrace' });
     expect(d.remedies[1]?.commands).toEqual(['kubectl set env deployment/api -n shop -c api RUST_BACKTRACE=1']);
   });
@@ -193,7 +190,7 @@ describe('.NET unhandled exceptions', () => {
     const d = run([line, ...next, ...trace].join('\n'), 134);
     expect(d.cause).toMatchObject({ detail: 'dotnet-unhandled-exception', title: 'Unhandled System.ArgumentNullException (exit 134 (SIGABRT))' });
     expect(proof(d)).toContain(`${[line, ...next].join(' ')} (in its own code: Startup.ConfigureServices at /src/Startup.cs:31)`);
-    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build with the fix at Startup.cs:31' });
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build fixing Startup.cs:31' });
     expect(d.remedies[1]?.commands[0]).toContain("grep -A 30 'Unhandled [eE]xception'");
   });
 
@@ -249,7 +246,7 @@ describe('abort() (SIGABRT)', () => {
   it('names the failed assertion in the title and the fix', () => {
     const d = run("transcoder: src/muxer.cc:212: void Muxer::flush(): Assertion `pending_ == 0' failed.", 134);
     expect(d.cause.title).toBe('Assertion failed: pending_ == 0 (exit 134 (SIGABRT))');
-    expect(d.remedies[0]?.title).toBe('Deploy a build with the fix at src/muxer.cc:212');
+    expect(d.remedies[0]?.title).toBe('Deploy a build fixing src/muxer.cc:212');
   });
 
   it("keeps another runtime's crash before the abort, and std::bad_alloc as the runtime's out of memory", () => {

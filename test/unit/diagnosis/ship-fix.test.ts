@@ -36,8 +36,8 @@ describe('a crash in its own code: the build with the fix first', () => {
     const d = run('panic: assignment to entry in nil map\n\ngoroutine 1 [running]:\nmain.(*Registry).Add(...)\n\t/src/registry.go:41\n', 2);
     expect(d.remedies[0]).toEqual({
       kind: 'remedy',
-      title: 'Deploy a build with the fix at registry.go:41',
-      commands: ["read -r -p 'tag with the fix: ' TAG", 'kubectl set image deployment/api -n shop api=registry.example:5000/team/api:"$TAG"'],
+      title: 'Deploy a build fixing registry.go:41',
+      commands: ["read -r -p 'fixed tag: ' TAG", 'kubectl set image deployment/api -n shop api=registry.example:5000/team/api:"$TAG"'],
     });
   });
 
@@ -53,7 +53,7 @@ describe('a crash in its own code: the build with the fix first', () => {
       ].join('\n'),
       1,
     );
-    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build with the fix at worker.py:77' });
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Deploy a build fixing worker.py:77' });
   });
 
   it('recreates a Job (its pod template is immutable) instead of set image', () => {
@@ -124,13 +124,17 @@ describe('a crash in its own code: the build with the fix first', () => {
   });
 });
 
-describe('an empty log with a termination message', () => {
-  it('does not ask to read the termination message the message already quotes', () => {
+describe('an empty log: no read of the termination message the exit record already gave', () => {
+  it('neither when the message quotes it, nor when the record says there was none', () => {
     const quoted = run('', 1, { message: 'cannot reach the license server' });
     expect(quoted.cause.summary).toContain('cannot reach the license server');
     expect(commands(quoted)).not.toContain('lastState.terminated.message');
     const silent = run('', 1);
-    expect(commands(silent)).toContain('lastState.terminated.message');
+    expect(silent.cause.summary).toContain('it left no termination message');
+    expect(commands(silent)).not.toContain('lastState.terminated.message');
+    // The step that decides comes first and says so.
+    expect(silent.remedies[0]).toMatchObject({ kind: 'diagnostic', title: expect.stringContaining('decides') });
+    expect(commands(silent)).toContain('--copy-to=');
   });
 });
 
@@ -171,6 +175,6 @@ describe("a crash on the Kubernetes API's 403 for a URL: the grant, not a build"
       1,
     );
     expect(commands(d)).not.toContain('kubectl create role');
-    expect(d.remedies[0]?.title).toBe('Deploy a build with the fix at sync.py:12');
+    expect(d.remedies[0]?.title).toBe('Deploy a build fixing sync.py:12');
   });
 });
