@@ -13,18 +13,8 @@ import { imageContentRemedies } from './image-content.ts';
 import { goMemLimitRemedy, heapFlagRemedies, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
 import { mountHidesRemedies } from './mount-hides.ts';
 import { readableNode } from './node.ts';
-import {
-  deadlineRemedies,
-  evictionRemedies,
-  gracePeriodRemedies,
-  initWaitingRemedies,
-  nodeGoneRemedies,
-  nodePressureRemedies,
-  podDeletedRemedies,
-  sandboxRemedies,
-  scheduleRemedies,
-  volumeRemedies,
-} from './pod.ts';
+import { deadlineRemedies, evictionRemedies, gracePeriodRemedies, nodeGoneRemedies, nodePressureRemedies, podDeletedRemedies } from './pod.ts';
+import { initWaitingRemedies, sandboxRemedies, scheduleRemedies, volumeRemedies } from './pod-setup.ts';
 import { probeRemedies } from './probe.ts';
 import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, sidecarRemedies, signalRemedies } from './program.ts';
 import { logsCommand, ns, patchContainer, podGone, type Workload, workloadOf } from './workload.ts';
