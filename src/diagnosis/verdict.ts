@@ -14,7 +14,8 @@ export type Fix =
   | { kind: 'memory-limit' }
   | { kind: 'heap-flag'; flag: HeapFlag; limitBytes: number }
   | { kind: 'runtime-heap'; runtime?: Runtime }
-  | ({ kind: 'missing-object' } & MissingObject)
+  /** near: a key the object is proven to have that the missing one is likely a typo of (near-key.ts). */
+  | ({ kind: 'missing-object'; near?: string } & MissingObject)
   | { kind: 'missing-env'; name: string; similar?: string }
   | { kind: 'missing-file'; path: string }
   | { kind: 'probe'; probe: 'liveness' | 'startup'; failure: ProbeEvent['failure']; status?: number; listenPort?: number }

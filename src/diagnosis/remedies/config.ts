@@ -7,8 +7,9 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { MissingObject } from '../kube-messages.ts';
 import { shq } from '../shell.ts';
+import { renameKeyRemedy } from './key-rename.ts';
 import { isSecretValue, setInShell } from './user-values.ts';
-import { debugCopy, ns, patchContainer, restart, setEnv, type Workload } from './workload.ts';
+import { debugCopy, ns, patchContainer, replaceSteps, restart, setEnv, type Workload } from './workload.ts';
 
 /** How the pod spec uses one ConfigMap or Secret: env keys, envFrom, files in volumes. */
 interface Reference {
@@ -98,7 +99,7 @@ const FILE_KEY = /\.[a-z0-9]+$/i;
 
 const LIST_KEYS = '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}';
 
-export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObject): Remedy[] {
+export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObject & { near?: string }): Remedy[] {
   const kindWord = m.object === 'secret' ? 'secret' : 'configmap';
   const kindName = m.object === 'secret' ? 'Secret' : 'ConfigMap';
   const namespace = m.namespace ?? w.namespace;
@@ -109,22 +110,24 @@ export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObjec
     const variable = shellVar(m.key, env);
     const file = FILE_KEY.test(m.key);
     const field = m.object === 'secret' ? 'stringData' : 'data';
-    return [
-      {
-        kind: 'diagnostic',
-        title: `See which keys ${kindName} ${m.name} has (a typo in the key is common)`,
-        commands: [`kubectl get ${kindWord} ${shq(m.name)} ${where} -o go-template=${shq(LIST_KEYS)}`],
-      },
-      {
-        kind: 'remedy',
-        title: `Add key ${m.key} to ${m.name} (or correct the key the pod references)`,
-        commands: [
-          file ? `# ./${m.key}: the file the app reads` : setInShell([variable], isSecretValue([m.key, variable], m.object === 'secret')),
-          `kubectl patch ${kindWord} ${shq(m.name)} ${where} --type merge -p "$(jq -n --arg v ${file ? `"$(cat ${shq(`./${m.key}`)})"` : `"$${variable}"`} ${shq(`{${field}: {${JSON.stringify(m.key)}: $v}}`)})"`,
-          ...restart(w),
-        ],
-      },
-    ];
+    const listKeys: Remedy = {
+      kind: 'diagnostic',
+      title: `See which keys ${kindName} ${m.name} has (a typo in the key is common)`,
+      commands: [`kubectl get ${kindWord} ${shq(m.name)} ${where} -o go-template=${shq(LIST_KEYS)}`],
+    };
+    const addKey: Remedy = {
+      kind: 'remedy',
+      title: `${m.near === undefined ? 'Add' : 'Or add'} key ${m.key} to ${m.name}`,
+      commands: [
+        file ? `# ./${m.key}: the file the app reads` : setInShell([variable], isSecretValue([m.key, variable], m.object === 'secret')),
+        `kubectl patch ${kindWord} ${shq(m.name)} ${where} --type merge -p "$(jq -n --arg v ${file ? `"$(cat ${shq(`./${m.key}`)})"` : `"$${variable}"`} ${shq(`{${field}: {${JSON.stringify(m.key)}: $v}}`)})"`,
+        ...restart(w),
+      ],
+    };
+    // The key is named and the fix is to the object or the reference: the change comes first, the list
+    // of keys after it; when the evidence proves a near key, renaming the reference is the change.
+    if (m.near !== undefined) return [renameKeyRemedy(clues, w, { ...m, key: m.key }, m.near), addKey];
+    return [addKey, listKeys];
   }
   const missing = all.find((r) => r.object === m.object && r.name === m.name) ?? {
     object: m.object,
@@ -136,26 +139,28 @@ export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObjec
     wholeAt: [],
   };
   const others = all.filter((r) => r !== missing && !r.optional);
-  const byKind = (object: Reference['object']) =>
-    [...new Set([m.object === object ? m.name : undefined, ...others.filter((r) => r.object === object).map((r) => r.name)])].filter((n) => n !== undefined);
+  const byKind = (object: Reference['object']) => [...new Set(others.filter((r) => r.object === object).map((r) => r.name))];
   const checks = (['configmap', 'secret'] as const).flatMap((object) => {
     const names = byKind(object);
     return names.length === 0 ? [] : [`kubectl get ${object} ${names.map(shq).join(' ')} ${ns(w)}`];
   });
+  const check: Remedy = {
+    kind: 'diagnostic',
+    title:
+      others.length === 0
+        ? `If ${m.name} should exist already: see whether it is in another namespace`
+        : `The kubelet names one missing object at a time: check the other ${others.length} the pod references (NotFound lines are missing)`,
+    commands: [...(others.length === 0 ? [] : checks), `kubectl get ${kindWord}s -A --field-selector metadata.name=${shq(m.name)}`],
+  };
+  // The kubelet's message already says the object is missing here: creating it is the change, the
+  // look elsewhere (another namespace, the other objects the pod references) follows it.
   return [
-    {
-      kind: 'diagnostic',
-      title:
-        others.length === 0
-          ? `Confirm ${m.name} is missing here, and whether it exists in another namespace`
-          : `The kubelet names one missing object at a time: check all ${others.length + 1} the pod references (NotFound lines are missing)`,
-      commands: [...checks, `kubectl get ${kindWord}s -A --field-selector metadata.name=${shq(m.name)}`],
-    },
     {
       kind: 'remedy',
       title: `Create ${kindName} ${m.name} with the keys the pod expects`,
-      commands: [...createCommands(missing, w), '# the kubelet retries on its own; the pod starts once it exists'],
+      commands: createCommands(missing, w),
     },
+    check,
     ...others.map(
       (r): Remedy => ({
         kind: 'remedy',
@@ -217,25 +222,45 @@ export function missingEnvRemedies(clues: Clues, w: Workload, name: string, simi
 export function missingFileRemedies(clues: Clues, w: Workload, path: string): Remedy[] {
   const file = path.split('/').pop() ?? 'config';
   const cm = `${w.name}-config`;
+  const dir = path.slice(0, path.lastIndexOf('/') + 1);
+  if (!path.startsWith('/')) {
+    // A relative path is resolved from the working directory, which the evidence does not show, and a
+    // volume mount needs an absolute path: the directory decides where the file goes, so it comes first.
+    return [
+      {
+        kind: 'diagnostic',
+        title: `${path} is relative: the working directory (not in the evidence) decides where it goes`,
+        commands: debugCopy(clues.podName, w, `pwd ; ls -la ${dir || '.'}`),
+      },
+      {
+        kind: 'remedy',
+        title: `Ship ${file} as ConfigMap ${cm}, mounted with subPath at that directory + ${path}`,
+        commands: [
+          `kubectl create configmap ${shq(cm)} ${ns(w)} --from-file=${shq(`${file}=./${file}`)}`,
+          ...replaceSteps(w, `mount ConfigMap ${cm} in container ${w.container} with subPath: ${file} at the working directory + /${path}`),
+        ],
+      },
+    ];
+  }
   return [
     {
-      kind: 'diagnostic',
-      title: `Check whether ${path} exists in the image or should come from a ConfigMap`,
-      commands: debugCopy(clues.podName, w, `ls -la ${path.slice(0, path.lastIndexOf('/') + 1) || '/'}`),
-    },
-    {
       kind: 'remedy',
-      title: `Ship ${path} as ConfigMap ${cm} mounted with subPath (keeps the rest of the directory from the image)`,
+      title: `Mount ${path} from a new ConfigMap ${cm} (subPath: the rest of the directory stays)`,
       commands: [
         `kubectl create configmap ${shq(cm)} ${ns(w)} --from-file=${shq(`${file}=./${file}`)}`,
         ...patchContainer(
           w,
-          { volumeMounts: [{ name: 'app-config-file', mountPath: path, subPath: file, readOnly: true }] },
+          { volumeMounts: [{ name: 'config-file', mountPath: path, subPath: file }] },
           {
-            volumes: [{ name: 'app-config-file', configMap: { name: cm } }],
+            volumes: [{ name: 'config-file', configMap: { name: cm } }],
           },
         ),
       ],
+    },
+    {
+      kind: 'diagnostic',
+      title: `If the image should hold ${path}: see what its directory holds`,
+      commands: debugCopy(clues.podName, w, `ls -la ${path.slice(0, path.lastIndexOf('/') + 1) || '/'}`),
     },
   ];
 }

@@ -87,8 +87,7 @@ export function ns(w: Workload): string {
 export function patchContainer(w: Workload, containerFields: Record<string, unknown>, podFields: Record<string, unknown> = {}): string[] {
   const list = w.init ? 'initContainers' : 'containers';
   const podSpec = { ...podFields, [list]: [{ name: w.container, ...containerFields }] };
-  if (w.patchable)
-    return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type strategic -p ${shq(JSON.stringify({ spec: { template: { spec: podSpec } } }))}`];
+  if (w.patchable) return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} -p ${shq(JSON.stringify({ spec: { template: { spec: podSpec } } }))}`];
   return replaceSteps(w, `set ${JSON.stringify(podSpec)} in ${w.kind === 'Job' ? 'spec.template.spec' : 'spec'}`);
 }
 
@@ -96,8 +95,7 @@ export function patchContainer(w: Workload, containerFields: Record<string, unkn
 export function patchContainerWithVars(w: Workload, containerFields: Record<string, unknown>): string[] {
   const list = w.init ? 'initContainers' : 'containers';
   const podSpec = { [list]: [{ name: w.container, ...containerFields }] };
-  if (w.patchable)
-    return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type strategic -p ${doubleQuotedJson({ spec: { template: { spec: podSpec } } })}`];
+  if (w.patchable) return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} -p ${doubleQuotedJson({ spec: { template: { spec: podSpec } } })}`];
   return replaceSteps(
     w,
     `set ${JSON.stringify(podSpec).replace(/\\u0000([A-Z_][A-Z0-9_]*)\\u0000/g, '$$$1')} in ${w.kind === 'Job' ? 'spec.template.spec' : 'spec'}`,

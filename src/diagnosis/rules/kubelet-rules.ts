@@ -11,6 +11,7 @@ import { describeHeapFlag, heapFlag, leavesNoRoom } from '../heap-flags.ts';
 import { kernelOomKill } from '../kernel-oom.ts';
 import { killedAtStart } from '../kill-timing.ts';
 import { imageInMessage, type MissingObject, parseExecFailure, parseImageProblem, parseMissingObject } from '../kube-messages.ts';
+import { nearKey } from '../near-key.ts';
 import type { Place } from '../precedence.ts';
 import { formatMemory, parseMemory } from '../quantity.ts';
 import type { Verdict } from '../verdict.ts';
@@ -25,14 +26,16 @@ function missingVerdict(clues: Clues, missing: MissingObject, place: Place, proo
       ? `${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name} does not exist in namespace ${clues.namespace}`
       : `key ${missing.key} is missing from ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.namespace ?? clues.namespace}/${missing.name}`;
   const mount = missing.volume === undefined ? '' : ` (needed by volume ${missing.volume})`;
+  const near = nearKey(clues, missing);
+  const typo = near === undefined ? '' : `; it has ${near.key}, likely the key meant`;
   return {
     id: 'missing-config',
     place,
     confidence: 'high',
     title: missing.key === undefined ? `Missing ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name}` : `Missing key ${missing.key}`,
-    summary: `${who(clues)} cannot start: ${what}${mount}.`,
-    evidence: proof,
-    fix: { kind: 'missing-object', ...missing },
+    summary: `${who(clues)} cannot start: ${what}${mount}${typo}.`,
+    evidence: near === undefined ? proof : [...proof, { source: 'spec', text: near.proof }],
+    fix: { kind: 'missing-object', ...missing, ...(near === undefined ? {} : { near: near.key }) },
   };
 }
 
