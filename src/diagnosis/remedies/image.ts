@@ -13,6 +13,15 @@ function registryOf(image: string): string {
   return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
 }
 
+/** The image with its repository path in lower case, when it had upper case there (the tag may keep its case). */
+function lowercased(image: string): string | undefined {
+  const m = /^(.*?)((?::[\w][\w.-]*)?(?:@.+)?)$/.exec(image);
+  const repo = m?.[1] ?? image;
+  const rest = m?.[2] ?? '';
+  // A registry host is case-insensitive; only the path is refused, but lower case is valid for both.
+  return repo === repo.toLowerCase() ? undefined : `${repo.toLowerCase()}${rest}`;
+}
+
 export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, image: string): Remedy[] {
   const registry = registryOf(image);
   const node = readableNode(clues);
@@ -21,18 +30,38 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
   const undo: Remedy[] = back.length === 0 ? [] : [{ kind: 'remedy', title: 'Or go back to the image of the previous revision', commands: back }];
   switch (problem) {
     case 'not-found':
-    case 'invalid-name':
+    case 'invalid-name': {
+      const check: Remedy = {
+        kind: 'diagnostic',
+        title: `Check that ${image} exists (tag spelled right, pushed for this platform)`,
+        commands: [`docker manifest inspect ${shq(image)}`],
+      };
+      const fixed = lowercased(image);
+      if (problem === 'invalid-name' && fixed !== undefined && w.patchable && !w.init)
+        // The runtime refuses upper case in a repository name (distribution/reference): the same name in lower case.
+        return [
+          {
+            kind: 'remedy',
+            title: `Use the repository name in lower case: ${fixed}`,
+            commands: [`kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${fixed}`)}`],
+          },
+          { ...check, title: `Check that ${fixed} exists`, commands: [`docker manifest inspect ${shq(fixed)}`] },
+          ...undo,
+        ];
       return [
-        {
-          kind: 'diagnostic',
-          title: `Check that ${image} exists (tag spelled right, pushed for this platform)`,
-          commands: [`docker manifest inspect ${shq(image)}`],
-        },
         ...(setImage === undefined
           ? []
-          : [{ kind: 'remedy' as const, title: 'Point the workload at a tag that exists', commands: [setFirst(['TAG'], 'a tag that exists'), setImage] }]),
+          : [
+              {
+                kind: 'remedy' as const,
+                title: `Point the workload at a tag of ${image.replace(/:[^:/@]+$/, '')} that exists`,
+                commands: [`read -r -p 'a tag that exists: ' TAG`, setImage],
+              },
+            ]),
         ...undo,
+        check,
       ];
+    }
     case 'auth':
       return [
         {

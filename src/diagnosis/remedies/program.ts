@@ -3,13 +3,14 @@
  * run-to-completion workloads (cause 6), stray SIGTERM/SIGKILL.
  */
 import type { Clues } from '../clues.ts';
-import { dependency, isEmptyLog } from '../crash-verdict.ts';
+import { isEmptyLog } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { crashRemedies } from './crash.ts';
+import { dependencyRemedies } from './dependency.ts';
 import { onNode, readableNode } from './node.ts';
-import { shipFix } from './ship-fix.ts';
+import { deployBuild, shipFix } from './ship-fix.ts';
 import { setFirst } from './user-values.ts';
 import { debugCopy, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
@@ -94,23 +95,7 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
   // A crash that names what broke says first where to fix it (remedies/crash.ts).
   const out: Remedy[] = segfault ? [] : crashRemedies(clues, w, fix.signature);
   const noLog = clues.log === undefined || clues.log.lines.length === 0;
-  const dep = dependency(clues);
-  if (dep?.endpoint !== undefined) {
-    const [host = dep.endpoint, port] = dep.endpoint.split(':');
-    // A Service name: `db` or `db.other-ns.svc(.cluster.local)`; `db.other-ns` cannot be told from an
-    // outside host such as `db-primary.internal`, so it gets no Service check.
-    const svc = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?)?$/.exec(host);
-    const svcNs = svc?.[2] ?? w.namespace;
-    out.push({
-      kind: 'diagnostic',
-      title: `Check that ${dep.endpoint} is up and reachable from ${w.namespace}`,
-      commands: [
-        ...(svc?.[1] === undefined ? [] : [`kubectl get svc,endpoints ${shq(svc[1])} -n ${shq(svcNs)}`]),
-        ...(svc?.[1] === undefined ? [] : [`kubectl get endpointslices -n ${shq(svcNs)} -l kubernetes.io/service-name=${shq(svc[1])}`]),
-        `kubectl run net-check ${ns(w)} --rm -it --image=busybox:1.36 --restart=Never -- ${port === undefined ? `nslookup ${shq(host)}` : `nc -vz -w 3 ${shq(host)} ${shq(port)}`}`,
-      ],
-    });
-  }
+  out.push(...dependencyRemedies(clues, w));
   if (segfault) out.push(...segfaultRemedies(clues, w));
   else if (noLog || isEmptyLog(clues)) out.push(...emptyLogRemedies(clues, w));
   if (!noLog && !isEmptyLog(clues)) {
@@ -172,22 +157,43 @@ function crlfRemedies(clues: Clues, w: Workload, path: string | undefined): Reme
   ];
 }
 
+/**
+ * The change first: a command override the image cannot run is dropped so the image ENTRYPOINT runs;
+ * with no override the image itself is wrong (a binary for another architecture, a file without its
+ * execute bit, a missing file), so a build that fixes it is deployed. What the image contains and
+ * runs by default comes second, as the check.
+ */
 export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'entrypoint' }>): Remedy[] {
   const c = clues.container;
   const image = c?.image ?? 'IMAGE';
-  const out: Remedy[] = [];
   const target = fix.path ?? c?.command[0] ?? 'the entrypoint';
   if (fix.problem === 'crlf') return [...crlfRemedies(clues, w, fix.path), ...rollbackRemedy(w)];
+  const out: Remedy[] = [];
+  if (c !== undefined && c.command.length > 0 && w.patchable) {
+    out.push({
+      kind: 'remedy',
+      title: `Drop the command override ${JSON.stringify(c.command)} so the image ENTRYPOINT runs`,
+      commands: [
+        `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command` }]))}`,
+      ],
+    });
+  } else {
+    const what =
+      fix.problem === 'exec-format'
+        ? `${target} built for the node's architecture (docker buildx build --platform linux/amd64,linux/arm64), or a #! line if it is a script`
+        : fix.problem === 'not-executable'
+          ? `${target} executable (RUN chmod +x ${target} in the Dockerfile)`
+          : `${target} in it`;
+    out.push({ kind: 'remedy', title: `Deploy an image with ${what}`, commands: deployBuild(clues, w) });
+  }
   if (fix.problem === 'exec-format') {
     const node = readableNode(clues);
     out.push({
       kind: 'diagnostic',
-      title: `Compare the image's architecture with the node's (or give ${target} a #! line)`,
+      title: `Compare the image's architecture with the node's`,
       commands: [
         ...(node === undefined ? [] : [`kubectl get node ${shq(node)} -o jsonpath=${shq('{.status.nodeInfo.architecture}')}`]),
         `docker buildx imagetools inspect ${shq(image)}`,
-        `# rebuild for the node's platform, in the image's build context:`,
-        `docker buildx build --platform linux/amd64,linux/arm64 -t ${shq(image)} --push .`,
       ],
     });
   } else {
@@ -197,15 +203,6 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
       commands: [
         `docker inspect ${shq(image)} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`,
         ...debugCopy(clues.podName, w, target.includes('/') ? `ls -la ${shq(target)}` : `which ${shq(target)} ; echo $PATH ; ls /usr/local/bin /app`),
-      ],
-    });
-  }
-  if (c !== undefined && c.command.length > 0 && w.patchable) {
-    out.push({
-      kind: 'remedy',
-      title: `Or drop the command override ${JSON.stringify(c.command)} so the image ENTRYPOINT runs`,
-      commands: [
-        `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command` }]))}`,
       ],
     });
   }
