@@ -32,7 +32,10 @@ function missingVerdict(clues: Clues, missing: MissingObject, place: Place, proo
     id: 'missing-config',
     place,
     confidence: 'high',
-    title: missing.key === undefined ? `Missing ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name}` : `Missing key ${missing.key}`,
+    title:
+      missing.key === undefined
+        ? `Missing ${missing.object === 'secret' ? 'Secret' : 'ConfigMap'} ${missing.name}`
+        : `Missing key ${missing.key}${near === undefined ? '' : ` (it has ${near.key})`}`,
     summary: `${who(clues)} cannot start: ${what}${mount}${typo}.`,
     evidence: near === undefined ? proof : [...proof, { source: 'spec', text: near.proof }],
     fix: { kind: 'missing-object', ...missing, ...(near === undefined ? {} : { near: near.key }) },
