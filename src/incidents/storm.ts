@@ -27,8 +27,12 @@ interface Listed {
 export interface StormState {
   /** Start times (ISO 8601) of the incidents opened in the current window, oldest first. */
   opened: { incident: string; at: string }[];
-  /** The digest, once the namespace is in a storm. */
-  digest?: { id: string; listed: Listed[] };
+  /**
+   * The digest, once the namespace is in a storm. `told`: the sinks that have had its first message
+   * (so a sink that missed it gets it on the resend, and one that has it only edits); absent in
+   * states older than it, which keep the old rule (every sink told at once).
+   */
+  digest?: { id: string; listed: Listed[]; told?: string[] };
 }
 
 export interface StormDecision {
@@ -53,9 +57,9 @@ export function decideStorm(state: StormState | undefined, incident: IncidentRef
   if (listedBefore === undefined && !overflow) return { next: tidy({ opened, ...(digest === undefined ? {} : { digest }) }) };
 
   const entry = listing(incident);
-  const base = digest ?? { id: `${namespace}@${now}`, listed: [] };
+  const base = digest ?? { id: `${namespace}@${now}`, listed: [], told: [] };
   const listed = listedBefore === undefined ? [...base.listed, entry] : base.listed.map((l) => (l.incident === incident.id ? entry : l));
-  const next: StormState = { opened, digest: { id: base.id, listed } };
+  const next: StormState = { opened, digest: { id: base.id, listed, ...(base.told === undefined ? {} : { told: base.told }) } };
   const storm: StormRef = {
     id: base.id,
     news: digest === undefined ? 'opened' : 'updated',
@@ -88,6 +92,27 @@ export function digestLines(namespace: string, cluster: string | undefined, list
         `${l.workload}: ${l.title}, ${l.firing === 0 ? `recovered (${l.pods} pod${l.pods === 1 ? '' : 's'})` : `${l.firing} pod${l.firing === 1 ? '' : 's'}`}`,
     ),
   ];
+}
+
+/**
+ * The storm state to commit after delivery: the digest's `told` advanced by the sinks that took a
+ * message of it (`tookDigest`), and the incidents no sink took (`untaken`: released, so the resend
+ * opens them again) not counted, unless the state counted them before this request.
+ */
+export function stormAfter(
+  next: StormState | undefined,
+  before: StormState | undefined,
+  tookDigest: readonly string[],
+  untaken: ReadonlySet<string>,
+): StormState | undefined {
+  if (next === undefined) return undefined;
+  const known = new Set([...(before?.opened ?? []).map((o) => o.incident), ...(before?.digest?.listed ?? []).map((l) => l.incident)]);
+  const kept = (incident: string): boolean => known.has(incident) || !untaken.has(incident);
+  const opened = next.opened.filter((o) => kept(o.incident));
+  const listed = (next.digest?.listed ?? []).filter((l) => kept(l.incident));
+  if (next.digest === undefined || listed.length === 0) return tidy({ opened });
+  const told = next.digest.told === undefined ? {} : { told: [...new Set([...next.digest.told, ...tookDigest])] };
+  return { opened, digest: { id: next.digest.id, listed, ...told } };
 }
 
 function tidy(state: StormState): StormState | undefined {

@@ -39,6 +39,8 @@ export interface DeliveryBatch {
   deadline?: number;
   /** Incident id → what each sink was told of it before this batch (src/incidents/told.ts). */
   told?: ReadonlyMap<string, SinkViews>;
+  /** Storm id → the sinks that had its digest's first message before this batch (src/incidents/storm.ts). */
+  digestsTold?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Left of a request's deadline for answering it once delivery has stopped trying. */
@@ -206,7 +208,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   async function run(batch: DeliveryBatch): Promise<DeliveryOutcome> {
     const deadline = Math.min(clock() + config.delivery.budgetMs, (batch.deadline ?? Number.POSITIVE_INFINITY) - ANSWER_MARGIN_MS);
     const perSink = await Promise.all([...sinkQueues(batch, routes)].map(([, messages]) => runQueue(batch, messages, deadline)));
-    return deliveryOutcome(perSink.flat(), batch.told);
+    return deliveryOutcome(perSink.flat(), batch.told, batch.digestsTold);
   }
 
   return {

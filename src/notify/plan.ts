@@ -4,13 +4,14 @@
  * - which documents go to which sink, in batch order, and the key each message is remembered under;
  *   an incident's document goes with the news for what that sink was told of it (incidents/told.ts),
  *   so a sink that missed the incident's first message gets it, and one that has it only what is new;
+ *   a storm's digest likewise: new to a sink that has not had it, an update to one that has;
  * - whether a message is settled without sending (its sink is unknown; an earlier message of the same
  *   sink must wait for Alertmanager's resend, so this one waits too, keeping the order; the ledger
  *   says it was already sent or refused for good);
  * - what the ledger keeps after an attempt, and what Alertmanager is answered.
  */
 import type { RouteSpec } from '../config/config.ts';
-import type { DiagnosisDocument } from '../diagnosis/document.ts';
+import type { DiagnosisDocument, StormRef } from '../diagnosis/document.ts';
 import { forSink, type SinkView, type SinkViews, told } from '../incidents/told.ts';
 import type { DeliveryKey, LedgerOutcome } from './delivery-ledger.ts';
 import { sinkTakes } from './incident-filter.ts';
@@ -62,19 +63,27 @@ export function planDelivery(
   documents: readonly DiagnosisDocument[],
   config: DeliveryRoutes,
   toldBefore: ReadonlyMap<string, SinkViews> = new Map(),
+  digestsTold: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Map<string, DiagnosisDocument[]> {
   const plan = new Map<string, DiagnosisDocument[]>();
   /** Per sink and incident id: what the sink will have been told once it took the documents planned so far. */
   const views = new Map<string, SinkView | undefined>();
+  /** Per sink and storm id: the digests a sink takes in this batch. */
+  const digestsPlanned = new Set<string>();
   for (const doc of documents) {
     const id = doc.incident?.id;
     const before = id === undefined ? undefined : toldBefore.get(id);
+    const storm = doc.incident?.storm;
+    const digestTold = storm === undefined ? undefined : digestsTold.get(storm.id);
     for (const sink of routeSinks(doc.alert.labels, config.routes, config.defaultSinks)) {
       const viewKey = JSON.stringify([sink, id]);
       const view = views.has(viewKey) ? views.get(viewKey) : before?.[sink];
-      const message = before === undefined ? doc : forSink(view, doc);
+      let message = before === undefined ? doc : forSink(view, doc);
+      const digestKey = JSON.stringify([sink, storm?.id]);
+      if (digestTold !== undefined) message = withDigestNews(message, digestTold.includes(sink) || digestsPlanned.has(digestKey) ? 'updated' : 'opened');
       if (!sinkTakes(config.everyDocument?.has(sink) === true, message)) continue;
       if (before !== undefined) views.set(viewKey, told(view, doc));
+      if (digestTold !== undefined) digestsPlanned.add(digestKey);
       const queue = plan.get(sink);
       if (queue === undefined) plan.set(sink, [message]);
       else queue.push(message);
@@ -83,13 +92,25 @@ export function planDelivery(
   return plan;
 }
 
+/** The document with its digest's news as one sink is to get it. */
+function withDigestNews(doc: DiagnosisDocument, news: StormRef['news']): DiagnosisDocument {
+  const incident = doc.incident;
+  if (incident?.storm === undefined || incident.storm.news === news) return doc;
+  return { ...doc, incident: { ...incident, storm: { ...incident.storm, news } } };
+}
+
 /** Each sink's queue of messages, in batch order, with the key the ledger knows each one by. */
 export function sinkQueues(
-  batch: { groupKey: string; documents: readonly DiagnosisDocument[]; told?: ReadonlyMap<string, SinkViews> },
+  batch: {
+    groupKey: string;
+    documents: readonly DiagnosisDocument[];
+    told?: ReadonlyMap<string, SinkViews>;
+    digestsTold?: ReadonlyMap<string, readonly string[]>;
+  },
   config: DeliveryRoutes,
 ): Map<string, SinkMessage[]> {
   return new Map(
-    [...planDelivery(batch.documents, config, batch.told)].map(([sink, docs]) => [
+    [...planDelivery(batch.documents, config, batch.told, batch.digestsTold)].map(([sink, docs]) => [
       sink,
       docs.map((doc) => ({
         doc,
@@ -121,10 +142,14 @@ export function ledgerOutcome(result: MessageResult): LedgerOutcome | undefined 
 }
 
 /**
- * The answer for Alertmanager from every message's result; with `told` (the batch's), also what
- * each sink now has of those incidents.
+ * The answer for Alertmanager from every message's result; with `told` or `digestsTold` (the
+ * batch's), also what each sink now has of those incidents and digests.
  */
-export function deliveryOutcome(results: readonly { message: SinkMessage; result: MessageResult }[], told?: ReadonlyMap<string, SinkViews>): DeliveryOutcome {
+export function deliveryOutcome(
+  results: readonly { message: SinkMessage; result: MessageResult }[],
+  told?: ReadonlyMap<string, SinkViews>,
+  digestsTold?: ReadonlyMap<string, readonly string[]>,
+): DeliveryOutcome {
   const failures: DeliveryFailure[] = [];
   const permanentFailures: DeliveryFailure[] = [];
   const taken: Taken[] = [];
@@ -133,8 +158,10 @@ export function deliveryOutcome(results: readonly { message: SinkMessage; result
     if (result.kind === 'retry-later') failures.push({ ...failure, reason: result.reason });
     if (result.kind === 'permanent') permanentFailures.push({ ...failure, reason: result.reason });
     const id = message.doc.incident?.id;
-    if (ledgerOutcome(result) === 'sent' || result.kind === 'duplicate') if (id !== undefined && told?.has(id) === true) taken.push(failure);
+    const storm = message.doc.incident?.storm?.id;
+    const known = (id !== undefined && told?.has(id) === true) || (storm !== undefined && digestsTold?.has(storm) === true);
+    if ((ledgerOutcome(result) === 'sent' || result.kind === 'duplicate') && known) taken.push(failure);
   }
-  const withTaken = told === undefined ? {} : { taken };
+  const withTaken = told === undefined && digestsTold === undefined ? {} : { taken };
   return failures.length > 0 ? { kind: 'retry-later', failures, permanentFailures, ...withTaken } : { kind: 'delivered', permanentFailures, ...withTaken };
 }

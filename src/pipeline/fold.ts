@@ -25,6 +25,11 @@ export interface Folded {
    * for an incident whose state predates it.
    */
   told: Map<string, SinkViews>;
+  /**
+   * The sinks that had each digest's first message before this request, by storm id: a sink not
+   * listed gets the digest as new. Absent for a digest whose state predates it.
+   */
+  digestsTold: Map<string, string[]>;
 }
 
 export interface FoldSettings {
@@ -58,6 +63,7 @@ export async function foldIntoIncidents(
   }
   const keysOf = new Map<string, string[]>();
   const told = new Map<string, SinkViews>();
+  const digestsTold = new Map<string, string[]>();
   const now = new Date(clock()).toISOString();
   const documents = pending.map((p, i) => {
     const input = inputs[i];
@@ -75,14 +81,19 @@ export async function foldIntoIncidents(
       if (incident !== undefined) {
         const storm = decideStorm(storms.states.get(sKey), incident, document.target.namespace, now, settings.storm);
         storms.states.set(sKey, storm.next);
-        if (storm.storm !== undefined) document = { ...document, incident: { ...incident, storm: storm.storm } };
+        if (storm.storm !== undefined) {
+          document = { ...document, incident: { ...incident, storm: storm.storm } };
+          const prior = storms.held.get(sKey)?.value?.digest;
+          const toldBefore = prior?.id === storm.storm.id ? prior.told : [];
+          if (toldBefore !== undefined && !digestsTold.has(storm.storm.id)) digestsTold.set(storm.storm.id, toldBefore);
+        }
       }
       keysOf.set(document.alert.fingerprint, [...(keysOf.get(document.alert.fingerprint) ?? []), input.key, sKey]);
     }
     if (p.podKey !== undefined) pods.states.set(p.podKey, rememberFiring(pods.states.get(p.podKey), document));
     return document;
   });
-  return { documents, incidents, storms, keysOf, told };
+  return { documents, incidents, storms, keysOf, told, digestsTold };
 }
 
 /** The incident a document belongs to; none for an alert that names no pod. */

@@ -41,7 +41,7 @@ export function createPipeline(deps: PipelineDeps): AlertPipeline {
         const { read, resolved } = await readCluster(claimed, { ...deps, clock }, evidenceDeadline);
         const diagnosed = await diagnoseAll(read, claimed.podKeyOf, { ...deps, clock }, log);
         folded = await foldIntoIncidents([...resolved, ...diagnosed], claimed.pods, deps.state, foldSettings);
-        result = await deliver(folded.documents, payload, deps.notifier, deadline, folded.told);
+        result = await deliver(folded.documents, payload, deps.notifier, deadline, folded.told, folded.digestsTold);
       } catch (err) {
         // Nothing was delivered, or delivery itself failed: every claim goes back as it was.
         await releaseAll(claimed.pods, folded?.incidents, folded?.storms);

@@ -249,3 +249,49 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     expect(card).not.toContain('Resolved');
   }, 90_000);
 });
+
+describe('a storm digest under partial failure (Slack takes it, Teams is down)', () => {
+  it('the resend brings Teams the digest, once, and Slack nothing again; a later workload joins the same digest', async () => {
+    const now = new Date();
+    const [cart, search, orders] = ['cart', 'search', 'orders'].map((name) =>
+      deploymentScenario({ namespace: 'shop', name, replicas: 2, revisions: [{ image: `${name}:1.0`, minutesAgo: 9000 }], crashing: 1, now }),
+    ) as [ReturnType<typeof deploymentScenario>, ReturnType<typeof deploymentScenario>, ReturnType<typeof deploymentScenario>];
+    const w = await startWorld({
+      kube: workloadFixtures(cart, search, orders),
+      sinks: ['slack', 'teams'],
+      env: { STORM_THRESHOLD: '1' },
+      alertmanager: { groupBy: ['cluster', 'namespace', 'pod'] },
+    });
+    const isDigest = (text: string | undefined) => /Crash-loop storm in shop/.test(text ?? '');
+    const teamsCards = () => w.teams.posts.map((p) => JSON.stringify(p.cards[0] ?? {}));
+
+    // The first workload: its own message, in both sinks.
+    await w.alertmanager.push(stockAlerts('shop', cart.crashing[0] as string));
+    await waitFor('the first incident in Teams', () => w.teams.posts[0], 30_000);
+    // Teams goes down; the second workload opens the digest: Slack takes it, Teams does not.
+    await w.teams.setDown(true);
+    await w.alertmanager.push(stockAlerts('shop', search.crashing[0] as string));
+    await waitFor('the digest in Slack', () => topLevel(w.slack).find((m) => isDigest(m.text)), 30_000);
+    await w.alertmanager.waitForNotification('failed', 30_000);
+
+    // Teams recovers; Alertmanager resends the second workload's group.
+    await w.teams.setDown(false);
+    await waitFor('a second Teams card', () => w.teams.posts[1], 40_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    // Teams got the digest (not the workload's own message), once; Slack nothing new.
+    expect(teamsCards()).toHaveLength(2);
+    expect(isDigest(teamsCards()[1])).toBe(true);
+    expect(topLevel(w.slack).filter((m) => isDigest(m.text))).toHaveLength(1);
+
+    // A third workload joins the digest both sinks have: Slack's is edited, Teams (which cannot edit) gets nothing.
+    await w.alertmanager.push(stockAlerts('shop', orders.crashing[0] as string));
+    const digest = topLevel(w.slack).find((m) => isDigest(m.text));
+    const edited = () => w.slack.messages.filter((m) => m.via === 'chat.update' && m.ts === digest?.ts && /deployment\/orders/.test(m.text ?? ''));
+    await waitFor('the digest edited for the third workload', () => edited()[0], 30_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(topLevel(w.slack).filter((m) => isDigest(m.text))).toHaveLength(1);
+    expect(topLevel(w.slack)).toHaveLength(2);
+    expect(edited().at(-1)?.text).toMatch(/^Crash-loop storm in shop: 2 more workloads in one digest/);
+    expect(teamsCards()).toHaveLength(2);
+  }, 150_000);
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentRef } from '../../../src/diagnosis/document.ts';
-import { decideStorm, type StormState, stormKey } from '../../../src/incidents/storm.ts';
+import { decideStorm, type StormState, stormAfter, stormKey } from '../../../src/incidents/storm.ts';
 
 const settings = { threshold: 2, windowMs: 5 * 60_000 };
 const incident = (name: string, news: IncidentRef['news'] = 'opened', firing = 3): IncidentRef => ({
@@ -71,5 +71,29 @@ describe('storm digest', () => {
 
   it('keys storms by cluster and namespace', () => {
     expect(stormKey('eu-1', 'shop')).not.toBe(stormKey('us-1', 'shop'));
+  });
+});
+
+describe('stormAfter: the storm state kept after a partly failed delivery', () => {
+  const listed = (incident: string) => ({ incident, workload: `deployment/${incident}`, cause: 'app-crash' as const, title: 'exit 1', firing: 1, pods: 1 });
+  const before: StormState = { opened: [{ incident: 'a', at: '2026-01-01T00:00:00Z' }], digest: { id: 'shop@t', listed: [listed('a')], told: ['slack'] } };
+  const next: StormState = {
+    opened: [...before.opened, { incident: 'b', at: '2026-01-01T00:01:00Z' }],
+    digest: { id: 'shop@t', listed: [listed('a'), listed('b')], told: ['slack'] },
+  };
+  it('adds the sinks that took the digest', () => {
+    expect(stormAfter(next, before, ['teams'], new Set())?.digest?.told).toEqual(['slack', 'teams']);
+  });
+  it('drops an incident no sink took, unless it was counted before', () => {
+    const kept = stormAfter(next, before, [], new Set(['a', 'b']));
+    expect(kept?.opened.map((o) => o.incident)).toEqual(['a']);
+    expect(kept?.digest?.listed.map((l) => l.incident)).toEqual(['a']);
+  });
+  it('a digest of which nothing was taken is not kept; a state older than told keeps none', () => {
+    expect(stormAfter({ opened: [], digest: { id: 'x', listed: [listed('c')], told: [] } }, undefined, [], new Set(['c']))).toBeUndefined();
+    expect(stormAfter({ opened: [], digest: { id: 'x', listed: [listed('c')] } }, undefined, ['slack'], new Set())?.digest).toEqual({
+      id: 'x',
+      listed: [listed('c')],
+    });
   });
 });
