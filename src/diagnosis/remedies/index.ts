@@ -13,10 +13,11 @@ import { imageContentRemedies } from './image-content.ts';
 import { goMemLimitRemedy, heapFlagRemedies, memoryLimitRemedies, runtimeHeapRemedies } from './memory.ts';
 import { mountHidesRemedies } from './mount-hides.ts';
 import { readableNode } from './node.ts';
-import { deadlineRemedies, evictionRemedies, gracePeriodRemedies, nodeGoneRemedies, nodePressureRemedies, podDeletedRemedies } from './pod.ts';
+import { deadlineRemedies, evictionRemedies, gracePeriodRemedies, nodeGoneRemedies, podDeletedRemedies } from './pod.ts';
 import { initWaitingRemedies, sandboxRemedies, scheduleRemedies, volumeRemedies } from './pod-setup.ts';
 import { probeRemedies } from './probe.ts';
-import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, sidecarRemedies, signalRemedies } from './program.ts';
+import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, sidecarRemedies } from './program.ts';
+import { nodePressureRemedies, signalRemedies } from './signal.ts';
 import { logsCommand, ns, patchContainer, podGone, type Workload, workloadOf } from './workload.ts';
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Remedies for pods that were ended: deletion and its grace period, evictions and node pressure, pods
- * ended by a deadline or their node (pods that never start are in ./pod-setup.ts). Names come from the
+ * Remedies for pods that were ended: deletion and its grace period, evictions, pods ended by a
+ * deadline or their node (pods that never start are in ./pod-setup.ts; a SIGKILL under node pressure
+ * is in ./signal.ts). Names come from the
  * evidence; node checks use `kubectl debug node/…` with the sysadmin profile and `chroot /host`, so
  * they read the node's own kernel log and disks.
  */
@@ -110,27 +111,6 @@ export function evictionRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
     kind: 'remedy',
     title: 'An evicted pod stays as a Failed record; delete it once read (its controller has made a new one)',
     commands: [pods(w, clues), `kubectl delete pod ${shq(clues.podName)} ${ns(w)}`],
-  });
-  return out;
-}
-
-export function nodePressureRemedies(clues: Clues, w: Workload, pressure: string[]): Remedy[] {
-  const limit = clues.container?.resources.limits.memory;
-  const out = nodeChecks(clues, true);
-  if (pressure.includes('MemoryPressure') && limit !== undefined) {
-    out.push({
-      kind: 'remedy',
-      title: `Raise the memory request to the ${limit} limit: the kubelet gives pods that request more of their memory a lower OOM score, so the node's OOM killer picks others first`,
-      commands: patchContainer(w, { resources: { requests: { memory: limit } } }),
-    });
-  }
-  out.push({
-    kind: 'diagnostic',
-    title: 'Otherwise find who sent SIGKILL: events, a timeout wrapper or supervisor, kill -9 in scripts',
-    commands: [
-      `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`,
-      `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=200`,
-    ],
   });
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * Remedies for the program itself: crashes (cause 1), segfaults, bad entrypoints (cause 5),
- * run-to-completion workloads (cause 6), stray SIGTERM/SIGKILL.
+ * run-to-completion workloads (cause 6); stray SIGTERM/SIGKILL are in ./signal.ts.
  */
 import type { Clues } from '../clues.ts';
 import { isEmptyLog } from '../crash-verdict.ts';
@@ -9,7 +9,7 @@ import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { crashRemedies } from './crash.ts';
 import { dependencyRemedies } from './dependency.ts';
-import { onNode, readableNode } from './node.ts';
+import { readableNode } from './node.ts';
 import { deployBuild, shipFix } from './ship-fix.ts';
 import { setFirst } from './user-values.ts';
 import { debugCopy, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
@@ -259,39 +259,6 @@ export function sidecarRemedies(clues: Clues, w: Workload): Remedy[] {
       kind: 'remedy',
       title: 'A helper that should run beside the app: make its command a long-lived process',
       commands: previousLog(clues, w),
-    },
-  ];
-}
-
-export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'SIGKILL'): Remedy[] {
-  const node = readableNode(clues);
-  const events = `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`;
-  if (signal === 'SIGTERM') {
-    return [
-      {
-        kind: 'diagnostic',
-        title: 'Find who sent SIGTERM: events, the entrypoint script (timeout, supervisor), sidecars, operators',
-        commands: [
-          events,
-          ...previousLog(clues, w),
-          `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${w.podSpecPath.replaceAll('/', '.')}.containers[*].command}`)}`,
-        ],
-      },
-    ];
-  }
-  return [
-    {
-      kind: 'diagnostic',
-      title: 'Look for a kernel OOM kill the runtime did not record, on the node',
-      commands: [
-        `kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`,
-        ...(node === undefined ? [] : [`${onNode(node, 'dmesg -T')} | grep -i -E ${shq('killed process|out of memory')}`]),
-      ],
-    },
-    {
-      kind: 'diagnostic',
-      title: 'Otherwise find who sent SIGKILL: events, a grace period that ran out, kill -9 in scripts',
-      commands: [events, ...previousLog(clues, w)],
     },
   ];
 }

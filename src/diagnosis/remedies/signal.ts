@@ -1,0 +1,81 @@
+/**
+ * Remedies for a container ended by a signal no record explains: SIGTERM or SIGKILL without a probe
+ * failure or a deletion (exit-rules.ts signalVerdict), and SIGKILL while its node reports pressure
+ * (node-rules.ts nodeKill).
+ */
+import type { Clues } from '../clues.ts';
+import type { Remedy } from '../document.ts';
+import { shq } from '../shell.ts';
+import { CLEANUP, onNode, readableNode } from './node.ts';
+import { logsCommand, ns, patchContainer, type Workload } from './workload.ts';
+
+function previousLog(clues: Clues, w: Workload): string[] {
+  return logsCommand(clues, w, 200);
+}
+
+/** The node's conditions and its kernel log, unless the evidence says the node is gone. */
+function nodeKernelLog(clues: Clues): Remedy[] {
+  const node = readableNode(clues);
+  if (node === undefined) return [];
+  return [
+    {
+      kind: 'diagnostic',
+      title: `Read node ${node}'s conditions and its kernel log ("Out of memory: Killed process …" names what the kernel killed)`,
+      commands: [`kubectl describe node ${shq(node)}`, onNode(node, 'dmesg -T'), CLEANUP],
+    },
+  ];
+}
+
+export function nodePressureRemedies(clues: Clues, w: Workload, pressure: string[]): Remedy[] {
+  const limit = clues.container?.resources.limits.memory;
+  const out = nodeKernelLog(clues);
+  if (pressure.includes('MemoryPressure') && limit !== undefined) {
+    out.push({
+      kind: 'remedy',
+      title: `Raise the memory request to the ${limit} limit: the kubelet gives pods that request more of their memory a lower OOM score, so the node's OOM killer picks others first`,
+      commands: patchContainer(w, { resources: { requests: { memory: limit } } }),
+    });
+  }
+  out.push({
+    kind: 'diagnostic',
+    title: 'Otherwise find who sent SIGKILL: events, a timeout wrapper or supervisor, kill -9 in scripts',
+    commands: [
+      `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`,
+      `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=200`,
+    ],
+  });
+  return out;
+}
+
+export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'SIGKILL'): Remedy[] {
+  const node = readableNode(clues);
+  const events = `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`;
+  if (signal === 'SIGTERM') {
+    return [
+      {
+        kind: 'diagnostic',
+        title: 'Find who sent SIGTERM: events, the entrypoint script (timeout, supervisor), sidecars, operators',
+        commands: [
+          events,
+          ...previousLog(clues, w),
+          `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${w.podSpecPath.replaceAll('/', '.')}.containers[*].command}`)}`,
+        ],
+      },
+    ];
+  }
+  return [
+    {
+      kind: 'diagnostic',
+      title: 'Look for a kernel OOM kill the runtime did not record, on the node',
+      commands: [
+        `kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`,
+        ...(node === undefined ? [] : [`${onNode(node, 'dmesg -T')} | grep -i -E ${shq('killed process|out of memory')}`]),
+      ],
+    },
+    {
+      kind: 'diagnostic',
+      title: 'Otherwise find who sent SIGKILL: events, a grace period that ran out, kill -9 in scripts',
+      commands: [events, ...previousLog(clues, w)],
+    },
+  ];
+}
