@@ -11,6 +11,7 @@ import { crashRemedies } from './crash.ts';
 import { dependencyRemedies } from './dependency.ts';
 import { readableNode } from './node.ts';
 import { deployBuild, shipFix } from './ship-fix.ts';
+import { tracedRemedies } from './traced.ts';
 import { setFirst } from './user-values.ts';
 import { debugCopy, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
@@ -96,9 +97,12 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
   const out: Remedy[] = segfault ? [] : crashRemedies(clues, w, fix.signature);
   const noLog = clues.log === undefined || clues.log.lines.length === 0;
   out.push(...dependencyRemedies(clues, w));
+  // A traced command whose failure says what to change: the proof quotes it, so no log read follows.
+  const traced = tracedRemedies(clues, w, fix.signature);
+  out.push(...traced);
   if (segfault) out.push(...segfaultRemedies(clues, w));
   else if (noLog || isEmptyLog(clues)) out.push(...emptyLogRemedies(clues, w));
-  if (!noLog && !isEmptyLog(clues)) {
+  if (!noLog && !isEmptyLog(clues) && traced.length === 0) {
     const log = previousLog(clues, w);
     if (log.length > 0) out.push({ kind: 'diagnostic', title: 'Read the full previous log (what happened before the exit)', commands: log });
   }
