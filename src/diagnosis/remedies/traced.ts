@@ -30,7 +30,10 @@ export function tracedRemedies(clues: Clues, w: Workload, sig: LogSignature | un
       title: `Replace the pod: chain ${chain} is left from an earlier run in its network namespace, and a new pod starts with a fresh one`,
       // A bare pod has no controller to make the new one: it is recreated from its own manifest.
       commands: w.bare
-        ? [`kubectl get pod ${shq(clues.podName)} ${ns(w)} -o yaml > ${shq(`${clues.podName}.yaml`)}`, `kubectl replace --force -f ${shq(`${clues.podName}.yaml`)}`]
+        ? [
+            `kubectl get pod ${shq(clues.podName)} ${ns(w)} -o yaml > ${shq(`${clues.podName}.yaml`)}`,
+            `kubectl replace --force -f ${shq(`${clues.podName}.yaml`)}`,
+          ]
         : [`kubectl delete pod ${shq(clues.podName)} ${ns(w)}`],
     },
   ];

@@ -34,7 +34,15 @@ function run(log: string, exitCode: number, o: Run = {}): Diagnosis {
     ...(o.owner === undefined ? {} : { owner: o.owner }),
   });
   return diagnose(
-    toEvidence({ name: 'x', description: 'x', pod: p, events: [backOff(p, 'api', 9, 900)], log, ...(o.problems === undefined ? {} : { problems: o.problems }), expected: { cause: 'unknown' } }),
+    toEvidence({
+      name: 'x',
+      description: 'x',
+      pod: p,
+      events: [backOff(p, 'api', 9, 900)],
+      log,
+      ...(o.problems === undefined ? {} : { problems: o.problems }),
+      expected: { cause: 'unknown' },
+    }),
   );
 }
 
