@@ -5,13 +5,20 @@
  * wrapper answers for them without calling the pipeline, so such a resend costs no Kubernetes API
  * call and posts nothing. The sinks' delivery ledger stays what guarantees no message is sent twice
  * (across replicas and restarts too); this memo, one process's and bounded, saves the reads.
+ * What it does not know (the resend reached the other replica, or this one restarted) it may ask the
+ * shared ledger (`everySinkHas`, src/notify/ledger-lookup.ts): an alert every routed sink already
+ * has is answered without reading either; any other is read as ever.
  *
  * An alert is known by group, fingerprint, status and startsAt, as the ledger knows its messages.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebhookAlert, WebhookPayload } from './alertmanager/payload.ts';
 import { raceDeadline } from './deadline.ts';
+import type { EverySinkHas } from './notify/ledger-lookup.ts';
 import type { AlertPipeline, PipelineOutcome, ProcessOptions } from './pipeline/ports.ts';
+
+/** Of the time left to the request's deadline, the most the ledger lookup may take before the alerts are read anyway. */
+export const LOOKUP_SHARE = 0.1;
 
 export interface ResendMemoOptions {
   clock?: () => number;
@@ -19,6 +26,8 @@ export interface ResendMemoOptions {
   ttlMs: number;
   /** At most this many remembered alerts; the oldest go first. About 150 bytes each. */
   maxEntries?: number;
+  /** The shared delivery ledger's word on alerts this memo does not know (with STATE_STORE=kubernetes). */
+  everySinkHas?: EverySinkHas;
 }
 
 type Failure = Extract<PipelineOutcome, { kind: 'retry-later' }>['failures'][number];
@@ -43,6 +52,13 @@ export function withResendMemo(inner: AlertPipeline, options: ResendMemoOptions)
     delivered.delete(key);
     delivered.set(key, clock());
     while (delivered.size > maxEntries) delivered.delete(delivered.keys().next().value as string);
+  };
+
+  /** The alerts every routed sink has by the shared ledger's word, asked within a share of the time left. */
+  const inLedger = async (alerts: readonly WebhookAlert[], groupKey: string, deadline: number | undefined): Promise<ReadonlySet<WebhookAlert>> => {
+    if (alerts.length === 0 || options.everySinkHas === undefined) return new Set();
+    const now = clock();
+    return options.everySinkHas(groupKey, alerts, deadline === undefined ? undefined : now + (deadline - now) * LOOKUP_SHARE);
   };
 
   return {
@@ -81,11 +97,21 @@ export function withResendMemo(inner: AlertPipeline, options: ResendMemoOptions)
       );
       let outcome: PipelineOutcome = { kind: 'delivered', alerts: 0 };
       let failed: ReadonlySet<string> = new Set(fresh.map((f) => f.alert.fingerprint));
+      let fromLedger = 0;
       try {
-        if (fresh.length > 0) {
-          outcome = await inner.process({ ...payload, alerts: fresh.map((f) => f.alert) }, log, processOptions);
+        const known = await inLedger(
+          fresh.map((f) => f.alert),
+          payload.groupKey,
+          processOptions.deadline,
+        );
+        fromLedger = known.size;
+        const toRead = fresh.filter((f) => !known.has(f.alert));
+        for (const { alert, key } of fresh) if (known.has(alert)) remember(key);
+        failed = new Set(toRead.map((f) => f.alert.fingerprint));
+        if (toRead.length > 0) {
+          outcome = await inner.process({ ...payload, alerts: toRead.map((f) => f.alert) }, log, processOptions);
           failed = new Set(outcome.kind === 'delivered' ? [] : outcome.failures.map((f) => f.fingerprint));
-          for (const { alert, key } of fresh) if (!failed.has(alert.fingerprint)) remember(key);
+          for (const { alert, key } of toRead) if (!failed.has(alert.fingerprint)) remember(key);
         }
       } finally {
         settle(failed);
@@ -96,6 +122,8 @@ export function withResendMemo(inner: AlertPipeline, options: ResendMemoOptions)
       const skipped = payload.alerts.length - fresh.length;
       if (skipped > 0)
         log.info({ groupKey: payload.groupKey, alerts: skipped, waited: earlier.size }, 'resend: alerts delivered or in delivery are not read again');
+      if (fromLedger > 0)
+        log.info({ groupKey: payload.groupKey, alerts: fromLedger }, 'resend: alerts every routed sink has in the shared delivery ledger are not read again');
       const failures = [...(outcome.kind === 'retry-later' ? outcome.failures : []), ...pending];
       return failures.length === 0 ? { kind: 'delivered', alerts: payload.alerts.length } : { kind: 'retry-later', alerts: payload.alerts.length, failures };
     },

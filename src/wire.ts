@@ -12,6 +12,7 @@ import { buildApp } from './http/app.ts';
 import type { ReadinessReport } from './http/health-routes.ts';
 import { type ApiResource, createClusterReaders, createKubeHealth } from './kube/index.ts';
 import { createMetrics, primeFailureSeries } from './metrics.ts';
+import { createLedgerLookup } from './notify/ledger-lookup.ts';
 import { createNotifier, type NotifierDeps } from './notify/notifier.ts';
 import { createPipeline } from './pipeline/pipeline.ts';
 import { withResendMemo } from './resend-memo.ts';
@@ -122,7 +123,20 @@ export async function wireService(config: Config, logger: Logger, overrides: Wir
       ...(history === undefined ? {} : { history }),
       state,
     }),
-    { ttlMs: config.delivery.dedupeWindowMs },
+    {
+      ttlMs: config.delivery.dedupeWindowMs,
+      // A resend that reaches the other replica (or a restarted one): the shared ledger says what every sink has.
+      ...(shared === undefined
+        ? {}
+        : {
+            everySinkHas: createLedgerLookup({
+              ledger: shared.ledger,
+              config,
+              onError: (err) =>
+                logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'delivery ledger not read before enrichment: the alert is read as ever'),
+            }),
+          }),
+    },
   );
 
   let stopping = false;

@@ -9,7 +9,7 @@
  * one replica and a store shared by replicas (Kubernetes Leases) plug in alike.
  */
 import { createMemoryStore } from '../state/memory-store.ts';
-import type { StateStore } from '../state/store.ts';
+import type { PeekableStore } from '../state/store.ts';
 
 export type LedgerOutcome = 'sent' | 'failed-permanently';
 
@@ -34,6 +34,8 @@ export interface LedgerEntry {
 export interface DeliveryLedger {
   /** Waits until no other delivery holds this message's entry, then holds it. Always end with record or release. */
   claim(key: DeliveryKey): Promise<LedgerEntry>;
+  /** What was recorded for this message, without claiming it or waiting for a delivery in progress (which reads as undefined). */
+  peek(key: DeliveryKey): Promise<LedgerOutcome | undefined>;
 }
 
 export const LEDGER_DEFAULTS = {
@@ -53,8 +55,9 @@ export function deliveryKeyString(key: DeliveryKey): string {
 }
 
 /** The ledger over any state store (what a store shared by replicas implements). */
-export function ledgerOver(store: StateStore<LedgerOutcome>): DeliveryLedger {
+export function ledgerOver(store: PeekableStore<LedgerOutcome>): DeliveryLedger {
   return {
+    peek: (key) => store.peek(deliveryKeyString(key)),
     async claim(key) {
       const held = await store.claim(deliveryKeyString(key));
       return { outcome: held.value, record: (outcome) => held.commit(outcome), release: () => held.release() };

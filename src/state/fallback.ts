@@ -15,7 +15,7 @@
  * A backend (lease-store.ts) implements `RemoteStore` and is wrapped here; adding one is its file.
  */
 import { createMemoryStore } from './memory-store.ts';
-import { ClaimTimeoutError, type Held, type StateStore } from './store.ts';
+import { ClaimTimeoutError, type Held, type PeekableStore } from './store.ts';
 
 /** A key held in the remote: commit says whether the remote kept the value. */
 export interface RemoteHeld<T> {
@@ -28,6 +28,8 @@ export interface RemoteHeld<T> {
 export interface RemoteStore<T> {
   /** Holds `key` in the remote; throws `ClaimTimeoutError` when another holder keeps it too long, anything else when the remote is unusable. */
   claim(key: string): Promise<RemoteHeld<T>>;
+  /** The committed value now, without claiming (one read); throws when the remote is unusable. */
+  peek(key: string): Promise<T | undefined>;
 }
 
 export interface FallbackOptions {
@@ -42,7 +44,7 @@ export interface FallbackOptions {
   describe?: (err: unknown) => string;
 }
 
-export function withMemoryFallback<T>(remote: RemoteStore<T>, options: FallbackOptions): StateStore<T> {
+export function withMemoryFallback<T>(remote: RemoteStore<T>, options: FallbackOptions): PeekableStore<T> {
   const local = createMemoryStore<{ value: T; onlyHere: boolean }>({ clock: options.clock, ttlMs: options.ttlMs });
   const describe = options.describe ?? ((err: unknown) => (err instanceof Error ? err.message : String(err)));
 
@@ -56,6 +58,14 @@ export function withMemoryFallback<T>(remote: RemoteStore<T>, options: FallbackO
   };
 
   return {
+    // A lookup is not a claim: a remote that cannot be read is not served from memory here, the
+    // error goes to the caller, which then does the work as if nothing were found.
+    async peek(key) {
+      const there = await remote.peek(key);
+      if (there !== undefined) return there;
+      const mine = await local.peek(key);
+      return mine?.onlyHere === true ? mine.value : undefined;
+    },
     async claim(key) {
       const mine = await local.claim(key);
       let there: RemoteHeld<T>;

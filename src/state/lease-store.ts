@@ -2,6 +2,7 @@
  * A `StateStore` shared by replicas: one `coordination.k8s.io/v1` Lease per key in the service's own
  * namespace, written with optimistic concurrency, so no server besides the cluster's API is needed.
  *
+ * - peek: one GET of the Lease, its committed value (404: none); no claim, no wait for a holder.
  * - claim: create the Lease with us as `spec.holderIdentity` (409 AlreadyExists: it exists, read it);
  *   a Lease held by someone whose `renewTime + leaseDurationSeconds` has not passed is waited for
  *   (polling, at most `maxWaitMs`); a free or expired one is taken over by an update carrying its
@@ -22,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { KubeReadError } from '../kube/kube-error.ts';
 import { type RemoteHeld, type RemoteStore, withMemoryFallback } from './fallback.ts';
-import { ClaimTimeoutError, type StateStore } from './store.ts';
+import { ClaimTimeoutError, type PeekableStore } from './store.ts';
 
 export const LEASE_LABELS = { 'app.kubernetes.io/name': 'crashtriage' } as const;
 const STORE_LABEL = 'crashtriage.io/store';
@@ -83,7 +84,7 @@ export interface LeaseStoreOptions {
   onDegraded?: (store: string, reason: string) => void;
 }
 
-export interface LeaseStore<T> extends StateStore<T> {
+export interface LeaseStore<T> extends PeekableStore<T> {
   /** Deletes Leases of this store whose value expired and that no one holds; returns how many. */
   collectGarbage(options?: { maxDeletes?: number }): Promise<number>;
 }
@@ -179,6 +180,15 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
   };
 
   const remote: RemoteStore<T> = {
+    // One GET: a Lease held by a claimant shows the value committed before the claim.
+    async peek(key) {
+      try {
+        return storedValue(await api.readNamespacedLease({ name: leaseName(store, key), namespace }), clock());
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw err;
+      }
+    },
     async claim(key): Promise<RemoteHeld<T>> {
       const { lease, created } = await claimLease(key);
       const name = leaseName(store, key);
@@ -243,6 +253,7 @@ export function createLeaseStore<T>(options: LeaseStoreOptions): LeaseStore<T> {
 
   return {
     claim: (key) => fallback.claim(key),
+    peek: (key) => fallback.peek(key),
 
     async collectGarbage(gc = {}) {
       const maxDeletes = gc.maxDeletes ?? 500;

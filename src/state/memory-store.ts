@@ -3,7 +3,7 @@
  * restart forgets it. Claimants of one key take turns in arrival order. It is also what a remote
  * store falls back to (fallback.ts).
  */
-import type { StateStore } from './store.ts';
+import type { PeekableStore } from './store.ts';
 
 export interface MemoryStoreOptions {
   clock?: () => number;
@@ -20,7 +20,7 @@ export interface MemoryStoreOptions {
 }
 
 /** The in-process store, which can say how much it holds (for tests of its bounds). */
-export interface MemoryStore<T> extends StateStore<T> {
+export interface MemoryStore<T> extends PeekableStore<T> {
   readonly size: number;
   /** What the kept values weigh, as JSON text. */
   readonly bytes: number;
@@ -90,6 +90,10 @@ export function createMemoryStore<T>(options: MemoryStoreOptions = {}): MemorySt
           finish();
         },
       };
+    },
+    async peek(key) {
+      expire(clock());
+      return values.get(key)?.value;
     },
     get size() {
       return values.size;

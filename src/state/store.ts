@@ -22,6 +22,15 @@ export interface StateStore<T> {
   claim(key: string): Promise<Held<T>>;
 }
 
+/**
+ * A store that can also be read without a claim: the committed value now, not waiting for a holder.
+ * Only for a lookup that saves work when it finds a value (a resend every sink already has); a
+ * decision that changes state claims.
+ */
+export interface PeekableStore<T> extends StateStore<T> {
+  peek(key: string): Promise<T | undefined>;
+}
+
 /** Another holder kept the key longer than the caller may wait: the caller answers retry-later. */
 export class ClaimTimeoutError extends Error {
   override readonly name = 'ClaimTimeoutError';

@@ -96,4 +96,38 @@ describe('withResendMemo', () => {
     await memo.process(payload([alert('a')]), log);
     expect(inner.seen).toEqual([['a'], ['a']]);
   });
+
+  it('alerts the shared ledger says every sink has are answered without the pipeline (the other replica delivered them); the rest are processed', async () => {
+    const inner = recording(async (alerts) => ({ kind: 'delivered', alerts: alerts.length }));
+    const asked: string[][] = [];
+    const memo = withResendMemo(inner.pipeline, {
+      ttlMs: 60_000,
+      everySinkHas: async (_groupKey, alerts) => {
+        asked.push(alerts.map((a) => a.fingerprint));
+        return new Set(alerts.filter((a) => a.fingerprint === 'a'));
+      },
+    });
+    expect(await memo.process(payload([alert('a'), alert('b')]), log)).toEqual({ kind: 'delivered', alerts: 2 });
+    expect(inner.seen).toEqual([['b']]);
+    // Both are remembered now: this process asks neither the ledger nor the pipeline again.
+    expect(await memo.process(payload([alert('a'), alert('b')]), log)).toEqual({ kind: 'delivered', alerts: 2 });
+    expect(asked).toEqual([['a', 'b']]);
+    expect(inner.seen).toEqual([['b']]);
+  });
+
+  it('the ledger lookup gets a tenth of the time left to the deadline', async () => {
+    const inner = recording(async (alerts) => ({ kind: 'delivered', alerts: alerts.length }));
+    let given: number | undefined;
+    const memo = withResendMemo(inner.pipeline, {
+      ttlMs: 60_000,
+      clock: () => 1000,
+      everySinkHas: async (_groupKey, _alerts, deadline) => {
+        given = deadline;
+        return new Set();
+      },
+    });
+    await memo.process(payload([alert('a')]), log, { deadline: 11_000 });
+    expect(given).toBe(2000);
+    expect(inner.seen).toEqual([['a']]);
+  });
 });

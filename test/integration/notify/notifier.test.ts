@@ -97,6 +97,7 @@ describe('notifier across sinks', () => {
       sinks: { forward: sinks().forward },
       ledger: {
         claim: () => Promise.reject(new Error('leases.coordination.k8s.io is forbidden')),
+        peek: () => Promise.reject(new Error('leases.coordination.k8s.io is forbidden')),
       },
     });
     const outcome = await h.notifier.deliver(batch([oomDocument()]));
@@ -117,6 +118,7 @@ describe('notifier across sinks', () => {
           record: () => Promise.reject(new Error('lease update conflict')),
           release: async () => {},
         }),
+        peek: async () => undefined,
       },
     });
     expect(await h.notifier.deliver(batch([oomDocument()]))).toEqual({ kind: 'delivered', permanentFailures: [] });

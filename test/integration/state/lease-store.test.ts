@@ -57,6 +57,21 @@ describe('Lease state store', () => {
     expect(leasesOf(`t${n}`)).toHaveLength(0);
   });
 
+  it('peeks with one GET: the committed value of another replica, also while a claim holds it, none for an absent key', async () => {
+    n++;
+    const a = storeFor('replica-a');
+    const b = storeFor('replica-b');
+    await (await a.claim('prod/web-2')).commit({ count: 4 });
+    const held = await a.claim('prod/web-2');
+    api.resetRequests();
+    expect(await b.peek('prod/web-2')).toEqual({ count: 4 });
+    expect(await b.peek('prod/absent')).toBeUndefined();
+    expect(api.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'GET 404']);
+    await held.release();
+    api.failNext(/\/leases\//, 500);
+    await expect(b.peek('prod/web-2')).rejects.toBeInstanceOf(KubeReadError);
+  });
+
   it('two replicas claiming one key take turns; every increment survives the races (no lost update)', async () => {
     n++;
     const replicas = ['a', 'b', 'c', 'd'].map((h) => storeFor(`replica-${h}`));

@@ -8,6 +8,10 @@ type Mode = 'up' | 'down' | 'busy' | 'too-large';
 function scriptedRemote(): { remote: RemoteStore<number>; mode: Mode; values: Map<string, number> } {
   const state = { mode: 'up' as Mode, values: new Map<string, number>() };
   const remote: RemoteStore<number> = {
+    async peek(key) {
+      if (state.mode === 'down') throw new Error('connect ECONNREFUSED');
+      return state.values.get(key);
+    },
     async claim(key) {
       if (state.mode === 'down') throw new Error('connect ECONNREFUSED');
       if (state.mode === 'busy') throw new ClaimTimeoutError('test', key, 10);
@@ -92,5 +96,21 @@ describe('withMemoryFallback', () => {
     expect(second).toBe(false);
     await first.commit(1);
     expect((await waiting).value).toBe(1);
+  });
+
+  it("peeks without claiming: the remote value, or a value only this replica kept; an unusable remote is the caller's to handle", async () => {
+    const { s, store, degraded } = setup();
+    s.values.set('k', 3);
+    const held = await store.claim('k');
+    expect(await store.peek('k')).toBe(3); // not waiting for the holder
+    await held.release();
+    expect(await store.peek('none')).toBeUndefined();
+    s.mode = 'too-large';
+    await (await store.claim('big')).commit(9);
+    s.mode = 'up';
+    expect(await store.peek('big')).toBe(9);
+    s.mode = 'down';
+    await expect(store.peek('k')).rejects.toThrow('ECONNREFUSED');
+    expect(degraded).toEqual(['test: value too large']);
   });
 });

@@ -12,6 +12,18 @@ describe('memory state store', () => {
     expect((await store.claim('k')).value).toBe(1);
   });
 
+  it('peeks at the committed value without waiting for a holder, and not past its age', async () => {
+    let now = 0;
+    const store = createMemoryStore<number>({ clock: () => now, ttlMs: 1000 });
+    await (await store.claim('k')).commit(1);
+    const held = await store.claim('k');
+    expect(await store.peek('k')).toBe(1);
+    await held.commit(2);
+    expect(await store.peek('k')).toBe(2);
+    now = 1500;
+    expect(await store.peek('k')).toBeUndefined();
+  });
+
   it('deletes a key committed as undefined', async () => {
     const store = createMemoryStore<number>();
     await (await store.claim('k')).commit(1);
