@@ -14,9 +14,10 @@ import { goMemLimitRemedy, heapFlagRemedies, memoryLimitRemedies, runtimeHeapRem
 import { mountHidesRemedies } from './mount-hides.ts';
 import { readableNode } from './node.ts';
 import { deadlineRemedies, evictionRemedies, gracePeriodRemedies, nodeGoneRemedies, podDeletedRemedies } from './pod.ts';
-import { initWaitingRemedies, sandboxRemedies, scheduleRemedies, volumeRemedies } from './pod-setup.ts';
+import { initWaitingRemedies, sandboxRemedies, volumeRemedies } from './pod-setup.ts';
 import { probeRemedies } from './probe.ts';
 import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, sidecarRemedies } from './program.ts';
+import { scheduleRemedies } from './schedule.ts';
 import { nodePressureRemedies, signalRemedies } from './signal.ts';
 import { logsCommand, ns, patchContainer, podGone, type Workload, workloadOf } from './workload.ts';
 

@@ -1,7 +1,7 @@
 /**
- * Remedies for pods that never start: the scheduler cannot place them, or the kubelet cannot set them
- * up (volumes, the sandbox and its network plugin, an init container waiting for a service). Names
- * come from the evidence; node checks use `kubectl debug node/…` (see ./node.ts).
+ * Remedies for pods that never start because the kubelet cannot set them up (volumes, the sandbox and
+ * its network plugin, an init container waiting for a service); pods the scheduler cannot place are in
+ * ./schedule.ts. Names come from the evidence; node checks use `kubectl debug node/…` (see ./node.ts).
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
@@ -9,79 +9,6 @@ import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { CLEANUP, onNode, readableNode } from './node.ts';
 import { ns, type Workload } from './workload.ts';
-
-export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'schedule' }>): Remedy[] {
-  const f = fix.failure;
-  const reasons = new Set(f?.reasons.map((r) => r.reason) ?? []);
-  const out: Remedy[] = [];
-  const path = w.bare ? '.spec' : '.spec.template.spec';
-  if (reasons.has('insufficient-resources')) {
-    out.push({
-      kind: 'diagnostic',
-      title: `Compare the pod's requests${f === undefined || f.insufficient.length === 0 ? '' : ` (${f.insufficient.join(', ')})`} with what the nodes have left; lower the requests or add nodes`,
-      commands: [
-        `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{range ${path}.containers[*]}{.name}{" "}{.resources.requests}{"\\n"}{end}`)}`,
-        `kubectl describe nodes | grep -A 8 ${shq('Allocated resources')}`,
-      ],
-    });
-  }
-  if (reasons.has('taints')) {
-    const taint = f?.taints[0];
-    out.push({
-      kind: 'diagnostic',
-      title: `The nodes are tainted${taint === undefined ? '' : ` ${taint}`}: schedule onto nodes without it, or add a toleration if the pod belongs there`,
-      commands: [
-        `kubectl get nodes -o custom-columns=${shq('NAME:.metadata.name,TAINTS:.spec.taints')}`,
-        `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${path}.tolerations}`)}`,
-      ],
-    });
-  }
-  if (reasons.has('node-affinity') || reasons.has('pod-affinity')) {
-    out.push({
-      kind: 'diagnostic',
-      title: "Compare the pod's nodeSelector and affinity with the nodes' labels",
-      commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${path}.nodeSelector}{"\\n"}{${path}.affinity}`)}`, 'kubectl get nodes --show-labels'],
-    });
-  }
-  if (reasons.has('unbound-claim') || reasons.has('volume-zone')) {
-    const claims = (clues.pod?.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [v.claimName]));
-    const claim = f?.claim ?? claims[0];
-    out.push({
-      kind: 'diagnostic',
-      title: reasons.has('volume-zone')
-        ? "The volume is pinned to a zone or node the pod cannot use: compare the PersistentVolume's node affinity with the nodes"
-        : `Bind the claim${claim === undefined ? '' : ` ${claim}`}: check it exists, its StorageClass and its provisioner`,
-      commands: [
-        `kubectl get pvc ${ns(w)}`,
-        ...(claim === undefined ? [] : [`kubectl describe pvc ${shq(claim)} ${ns(w)}`]),
-        reasons.has('volume-zone')
-          ? 'kubectl get pv -o custom-columns=NAME:.metadata.name,CLAIM:.spec.claimRef.name,AFFINITY:.spec.nodeAffinity'
-          : 'kubectl get storageclass',
-      ],
-    });
-  }
-  if (reasons.has('unschedulable-nodes'))
-    out.push({
-      kind: 'remedy',
-      title: 'Nodes are cordoned: uncordon them when their maintenance is over',
-      commands: ['kubectl get nodes', '# kubectl uncordon NODE'],
-    });
-  if (reasons.has('host-port'))
-    out.push({
-      kind: 'remedy',
-      title: 'The hostPort is taken on every node: drop hostPort or run fewer replicas than nodes',
-      commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n hostPort`],
-    });
-  if (reasons.has('too-many-pods'))
-    out.push({
-      kind: 'remedy',
-      title: 'The nodes are at their pod limit: add nodes or raise maxPods',
-      commands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODS:.status.allocatable.pods'],
-    });
-  if (out.length === 0)
-    out.push({ kind: 'diagnostic', title: "Read the scheduler's reason in full", commands: [`kubectl describe pod ${shq(clues.podName)} ${ns(w)}`] });
-  return out;
-}
 
 export function volumeRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'volume' }>): Remedy[] {
   const out: Remedy[] = [];
