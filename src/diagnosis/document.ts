@@ -33,6 +33,7 @@ export const CAUSE_DETAILS = [
   'fs-read-only', // a write under readOnlyRootFilesystem (or a read-only mount)
   'fs-permission-denied', // the process user may not read or write a path (fsGroup, runAsUser)
   'mount-hides-files', // a ConfigMap/Secret volume mounted over a directory hides the image's files
+  'config-file-key', // a key the app indexes in the config file a ConfigMap/Secret volume provides is absent (Python KeyError)
   'missing-file', // a file that neither the image nor a volume provides
   'missing-env', // a setting the app requires is not in its environment
   'env-ref-unexpanded', // a $(VAR) in an env value names a variable defined later in the list, or nowhere: the kubelet left it literal

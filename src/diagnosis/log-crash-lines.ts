@@ -37,6 +37,31 @@ function envKey(exception: string, envAccess: boolean, source: string | undefine
   return /(?:getenv|environ\.get)\(\s*['"]([A-Za-z_]\w*)['"]\s*\)/.exec(source ?? '')?.[1];
 }
 
+/** Parts of a name that say it holds loaded configuration: `config`, `self.settings`, `cfg`, `yaml`, `config_curl_options`. */
+const CONFIG_WORDS = new Set(['config', 'configs', 'configuration', 'conf', 'cfg', 'settings', 'yaml', 'yml', 'json', 'toml', 'ini']);
+
+function configLike(source: string): boolean {
+  // The names in the code, not the strings: `row["config"]` is not configuration.
+  const words = source.replace(/(['"])(?:(?!\1).)*\1/g, ' ').split(/[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])/);
+  return words.some((w) => CONFIG_WORDS.has(w.toLowerCase()));
+}
+
+/**
+ * The key a Python `KeyError` says a loaded config file lacks: the failing source line indexes that
+ * key (`config["database"]`, `docs['curl_settings']`) and names configuration (a config-like variable
+ * or the one it assigns, or a yaml/json load). With the subscripts before it: `database.url` for
+ * `config["database"]["url"]`. Whether the file comes from a ConfigMap or Secret is the rule's to say.
+ */
+function configKey(exception: string, source: string | undefined): string | undefined {
+  const key = /^KeyError: '([\w.-]+)'$/.exec(exception)?.[1];
+  if (key === undefined || source === undefined || !configLike(source)) return undefined;
+  const escaped = key.replace(/[.-]/g, '\\$&');
+  const chain = new RegExp(`((?:\\[\\s*['"][\\w.-]+['"]\\s*\\])*)\\[\\s*['"]${escaped}['"]\\s*\\]`).exec(source);
+  if (chain === null) return undefined;
+  const parents = [...(chain[1] ?? '').matchAll(/['"]([\w.-]+)['"]/g)].map((m) => m[1]);
+  return [...parents, key].join('.');
+}
+
 /** CPython: `Traceback (most recent call last):`, frames indented, the exception line flush left. */
 const python: Finder = (lines, i) => {
   if (lines[i]?.trim() !== 'Traceback (most recent call last):') return undefined;
@@ -48,9 +73,11 @@ const python: Finder = (lines, i) => {
     const m = PY_EXCEPTION.exec(line.trim());
     if (m === null) return undefined;
     const related = [i, j - 2, j - 1].filter((k) => k > i);
-    const name = envKey(line.trim(), envAccess, failingSource(lines, j), lines.slice(i + 1, j).join('\n'));
+    const source = failingSource(lines, j);
+    const name = envKey(line.trim(), envAccess, source, lines.slice(i + 1, j).join('\n'));
     if (name !== undefined) return { kind: 'missing-env', index: j, related, text: line.trim(), runtime: 'python', name };
-    return { kind: 'crash', index: j, related, text: line.trim(), runtime: 'python' };
+    const key = configKey(line.trim(), source);
+    return { kind: 'crash', index: j, related, text: line.trim(), runtime: 'python', ...(key === undefined ? {} : { configKey: key }) };
   }
   return undefined;
 };

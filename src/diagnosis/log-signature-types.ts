@@ -46,6 +46,12 @@ export interface LogSignature {
   fatal?: boolean;
   /** crash: the kind of crash the shape names, when it names one (program-crash.ts turns it into a sub-cause). */
   crashClass?: CrashClass;
+  /**
+   * crash: the key a Python `KeyError` says a dict loaded from a config file lacks, with the keys above
+   * it (`database.url` for `config["database"]["url"]`); rules/config-key-rule.ts decides whether a
+   * mounted ConfigMap or Secret holds that file.
+   */
+  configKey?: string;
   /** crash: where it failed: the first frame in the program's own code (`main.loadConfig at /src/config.go:57`), a panic's location. */
   location?: string;
 }

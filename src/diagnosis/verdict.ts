@@ -40,6 +40,8 @@ export type Fix =
   | { kind: 'rbac'; access: ForbiddenAccess[] }
   | { kind: 'writable-path'; path: string; dir: string; projected?: string }
   | { kind: 'fs-permission-denied'; path: string; mountPath?: string; volume?: string; volumeKind?: VolumeFacts['kind'] }
+  /** file: the object's key that holds the config file, when the spec names it (subPath, items). */
+  | { kind: 'config-file-key'; key: string; object: { kind: 'configmap' | 'secret'; name: string }; volume: string; mountPath: string; file?: string }
   | { kind: 'mount-hides-files'; path: string; mountPath: string; volume: string; object: { kind: 'configmap' | 'secret'; name: string } }
   | { kind: 'service-links'; name?: string; service?: string }
   | { kind: 'db-auth'; user?: string; secrets: { env: string; secret: string; key: string }[]; envFrom: string[] }

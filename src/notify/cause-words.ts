@@ -18,6 +18,7 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'fs-read-only': 'it writes to a read-only filesystem',
   'fs-permission-denied': 'permission denied on a file or directory',
   'mount-hides-files': 'a volume mount hides files of the image',
+  'config-file-key': 'a key it reads from its mounted config file is missing',
   'missing-file': 'a file it needs is missing',
   'missing-env': 'a required environment variable is missing',
   'env-ref-unexpanded': 'an env value refers to a variable defined after it, so it stays literal',

@@ -7,6 +7,7 @@ import type { Verdict } from '../verdict.ts';
 import { dbAuthRemedies, fsPermissionRemedies, portRemedies, rbacRemedies, serviceLinkRemedies, tlsRemedies, writablePathRemedies } from './app.ts';
 import { unknownFlagRemedies } from './args.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
+import { configFileKeyRemedies } from './config-file-key.ts';
 import { envOrderRemedies } from './env-order.ts';
 import { imageRemedies } from './image.ts';
 import { imageContentRemedies } from './image-content.ts';
@@ -149,6 +150,8 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return fsPermissionRemedies(clues, w, fix);
     case 'mount-hides-files':
       return mountHidesRemedies(clues, w, fix);
+    case 'config-file-key':
+      return configFileKeyRemedies(w, fix);
     case 'service-links':
       return serviceLinkRemedies(clues, w, fix);
     case 'db-auth':

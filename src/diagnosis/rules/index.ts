@@ -7,6 +7,7 @@
 import { apiForbidden, fsPermission, fsReadOnly } from './app-access-rules.ts';
 import { dbAuth, missingCode, portBind, serviceLink, tlsVerify } from './app-rules.ts';
 import { unknownFlag } from './args-rule.ts';
+import { configFileKey } from './config-key-rule.ts';
 import { envRefUnexpanded } from './env-ref-rule.ts';
 import { exitCode } from './exit-rules.ts';
 import { missingObjectEvents, oomKilled, startError, statusUnknown, waitingReason } from './kubelet-rules.ts';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   envRefUnexpanded,
   missingEnv,
   missingFile,
+  configFileKey,
   apiForbidden,
   serviceLink,
   portBind,
