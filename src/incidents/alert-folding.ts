@@ -3,6 +3,9 @@
  * KubePodCrashLooping and KubePodNotReady together for one crash loop and the default inhibitions
  * suppress neither: the first alert that names a container leads, and another alert of the same pod
  * (KubePodNotReady names no container) folds into it. Folded alerts are neither diagnosed nor sent.
+ * A member stays a member when it resolves (the pod's state lives its 24 hours): Alertmanager's
+ * resend of the resolved group, reaching the other replica or a restarted one, folds it again
+ * instead of sending it as a resolve never seen firing (issue #25).
  * Pure: the state of one pod comes in, the decision and the state to commit after delivery go out.
  */
 
@@ -50,9 +53,7 @@ export function decideFold(state: PodAlerts | undefined, alert: WebhookAlert): F
   const into = own?.fingerprint ?? current.members[alert.fingerprint] ?? (container === undefined ? firstLead(current) : undefined);
   const leadAlive = into !== undefined && Object.values(current.leads).some((l) => l.fingerprint === into);
   if (into !== undefined && (leadAlive || !firing)) {
-    const members = { ...current.members };
-    if (firing) members[alert.fingerprint] = into;
-    else delete members[alert.fingerprint];
+    const members = { ...current.members, [alert.fingerprint]: into };
     return { claim: { kind: 'folded', into }, next: tidy({ leads: current.leads, members }) };
   }
 

@@ -28,7 +28,7 @@ let a: ServiceProcess;
 let b: ServiceProcess;
 
 beforeAll(async () => {
-  api = await startFakeKubeApi(scenarioObjects(['deployment-crashloop', 'deployment-oomkilled', 'config-error']));
+  api = await startFakeKubeApi(scenarioObjects(['deployment-crashloop', 'deployment-oomkilled', 'config-error', 'statefulset-liveness']));
   const started = await startStandins(['slackWebhook', 'hook']);
   ({ slackWebhook: slack, hook } = started.standins);
   closeStandins = started.close;
@@ -145,5 +145,23 @@ describe('a resend that reaches the other replica', () => {
     expect(resend.posts()).toBe(0);
     expect(resend.documents(pod)).toHaveLength(0);
     await logged(b, 'delivery ledger not read before enrichment');
+  }, 60_000);
+
+  it('of a resolved group: the lead every sink has is answered unread, the folded KubePodNotReady folds again (no resolve posted for it)', async () => {
+    const pod = 'db-0';
+    const group = podGroup('data', pod, 'postgres', 'dbz');
+    expect(await send(a, group)).toBe(200);
+    const endsAt = new Date().toISOString();
+    const resolved = { ...group, status: 'resolved', alerts: group.alerts.map((x) => ({ ...x, status: 'resolved' as const, endsAt })) };
+    const first = counter();
+    expect(await send(a, resolved)).toBe(200);
+    expect(first.posts()).toBe(1);
+    expect(first.documents(pod).map((d) => `${d.alert.name} ${d.status}`)).toEqual(['KubePodCrashLooping resolved']);
+
+    const resend = counter();
+    expect(await send(b, resolved)).toBe(200);
+    expect(resend.evidence()).toBe(0);
+    expect(resend.posts()).toBe(0);
+    expect(resend.documents(pod)).toEqual([]);
   }, 60_000);
 });

@@ -49,8 +49,18 @@ describe('alert folding', () => {
 
   it('drops the resolve of a member whose lead already resolved, and lets it lead when it fires again', () => {
     const { state } = run([crashLooping, notReady, resolved(crashLooping)]);
-    expect(run([resolved(notReady)], state)).toEqual({ claims: [{ kind: 'folded', into: 'aaaa' }], state: undefined });
+    const after = run([resolved(notReady)], state);
+    expect(after.claims).toEqual([{ kind: 'folded', into: 'aaaa' }]);
     expect(run([notReady], state).claims).toEqual([{ kind: 'lead' }]);
+    expect(run([notReady], after.state).claims).toEqual([{ kind: 'lead' }]);
+  });
+
+  it('keeps a resolved member, so that a resend of the resolved group (the other replica, a restart) folds it again', () => {
+    const { state } = run([crashLooping, notReady, resolved(crashLooping), resolved(notReady)]);
+    expect(state).toEqual({ leads: {}, members: { bbbb: 'aaaa' } });
+    expect(run([resolved(crashLooping), resolved(notReady)], state).claims).toEqual([{ kind: 'lead' }, { kind: 'folded', into: 'aaaa' }]);
+    // Firing again, both together: the lead leads again and the member folds into it.
+    expect(run([crashLooping, notReady], state).claims).toEqual([{ kind: 'lead' }, { kind: 'folded', into: 'aaaa' }]);
   });
 
   it('changes nothing for a resend of the lead or a resolve never seen firing', () => {
