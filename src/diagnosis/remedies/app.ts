@@ -8,7 +8,7 @@ import type { Remedy } from '../document.ts';
 import type { ForbiddenAccess } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
-import { debugCopy, ns, patchContainer, replaceSteps, restart, rollback, type Workload } from './workload.ts';
+import { debugCopy, ns, patchContainer, replaceSteps, restart, type Workload } from './workload.ts';
 
 type FixOf<K extends Fix['kind']> = Extract<Fix, { kind: K }>;
 
@@ -250,37 +250,5 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
       ],
     },
     check,
-  ];
-}
-
-export function portRemedies(clues: Clues, w: Workload, fix: FixOf<'port'>): Remedy[] {
-  const port = fix.port === undefined ? 'its port' : `port ${fix.port}`;
-  if (fix.problem === 'privileged') {
-    return [
-      {
-        kind: 'remedy',
-        title: `Let non-root processes bind ${port}: the net.ipv4.ip_unprivileged_port_start sysctl (safe, Kubernetes 1.22+)`,
-        commands: patchContainer(w, {}, { securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } }),
-      },
-      {
-        kind: 'remedy',
-        title: `Or make the app listen on 8080 (its port setting) and point the Service's targetPort there`,
-        commands: [`kubectl get services ${ns(w)} -o wide`],
-      },
-    ];
-  }
-  return [
-    {
-      kind: 'diagnostic',
-      title: `See which containers of the pod declare ${port} (they share one network namespace)`,
-      commands: [
-        `kubectl get pod ${shq(clues.podName)} ${ns(w)} -o jsonpath=${shq('{range .spec.containers[*]}{.name}{" "}{.ports[*].containerPort}{"\\n"}{end}')}`,
-      ],
-    },
-    {
-      kind: 'remedy',
-      title: 'Give one listener another port, or stop the second start of the app (an entrypoint that starts it twice)',
-      commands: rollback(w),
-    },
   ];
 }

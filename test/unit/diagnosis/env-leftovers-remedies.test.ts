@@ -84,3 +84,33 @@ describe('an iptables chain left from an earlier run of the script (istio/istio#
     expect(allCommands(d)).not.toContain('istioctl');
   });
 });
+
+describe('two listeners on one port in one pod (k0rdent/kof#604, kubernetes/kubernetes#36348)', () => {
+  it('another container declares the port: that one moves first; no check of what the title says', () => {
+    const d = bench('sub-port-bind-sidecar-same-port');
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: 'Move k8s-sidecar off 8080: kube-state-metrics listens there too' });
+    expect(d.remedies[0]?.commands.join('\n')).toContain("# edit kube-state-metrics.yaml: set k8s-sidecar's port to 8081 (its setting and containerPort)");
+    expect(d.remedies.map((r) => r.title).join('\n')).not.toContain('See which containers');
+  });
+
+  it('another container of the same image declaring no port: the failing one moves, above 1023', () => {
+    const d = bench('sub-port-bind-two-nginx-one-pod');
+    expect(d.remedies[0]?.title).toBe('Move testcont off 80: key-value-store, the same image, listens there');
+    expect(d.remedies[0]?.commands.join('\n')).toContain("set testcont's port to 8080");
+    // A bare pod is recreated from its manifest.
+    expect(d.remedies[0]?.commands.at(-1)).toBe('kubectl replace --force -f testpod.yaml');
+  });
+
+  it('another container of another image declaring no port is not known to hold it: the check stays first', () => {
+    const c = cases.find((x) => x.id === 'sub-port-bind-two-nginx-one-pod');
+    if (c?.evidence.pod === undefined) throw new Error('no pod');
+    const containers = c.evidence.pod.containers.map((x) => (x.name === 'key-value-store' ? { ...x, image: 'redis:7.2' } : x));
+    const d = diagnose({ ...c.evidence, pod: { ...c.evidence.pod, containers } });
+    expect(d.remedies[0]?.kind).toBe('diagnostic');
+  });
+
+  it('a pod whose spec shows no other holder (the app may start twice): the check stays first', () => {
+    const d = run('Error: listen EADDRINUSE: address already in use :::3000\n', 1, { spec: { ports: [{ containerPort: 3000 }] } });
+    expect(d.remedies[0]).toMatchObject({ kind: 'diagnostic', title: 'See which containers of the pod declare port 3000 (they share one network namespace)' });
+  });
+});
