@@ -23,9 +23,11 @@ function matchLine(line: string, index: number): LogSignature | undefined {
       .replace(/^Caused by: /, '')
       .trim();
   for (const candidate of candidates) {
+    // Cleaned once per line, not once per signature kind: a storm reads thousands of lines.
+    const cleaned = clean(candidate);
     for (const { kind } of SIGNATURES) {
       const matcher = LINE_MATCHERS[kind];
-      const m = matcher?.(clean(candidate));
+      const m = matcher?.(cleaned);
       if (m === undefined) continue;
       // A JSON or logfmt line reads better as its message, when the message still shows the proof.
       const rendered = leveled?.structured === true && leveled.message !== '' && matcher?.(clean(leveled.message)) !== undefined;
