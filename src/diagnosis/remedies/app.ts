@@ -8,6 +8,7 @@ import type { Remedy } from '../document.ts';
 import type { ForbiddenAccess } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { listKeysCommand } from './object-keys.ts';
 import { debugCopy, ns, patchContainer, replaceSteps, restart, type Workload } from './workload.ts';
 
 type FixOf<K extends Fix['kind']> = Extract<Fix, { kind: K }>;
@@ -155,8 +156,6 @@ export function serviceLinkRemedies(_clues: Clues, w: Workload, fix: FixOf<'serv
   ];
 }
 
-const LIST_KEYS = '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}';
-
 export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>): Remedy[] {
   const user = fix.user === undefined ? 'the app' : `user ${fix.user}`;
   const secrets = [...new Set([...fix.secrets.map((s) => s.secret), ...fix.envFrom])];
@@ -166,7 +165,7 @@ export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>
     keys.push({
       kind: 'diagnostic',
       title: `See which keys ${secrets.map((s) => `Secret ${s}`).join(', ')} has (names only; a renamed key or an unrotated Secret is common)`,
-      commands: secrets.map((s) => `kubectl get secret ${shq(s)} ${ns(w)} -o go-template=${shq(LIST_KEYS)}`),
+      commands: secrets.map((s) => listKeysCommand('secret', s, w.namespace)),
     });
   const feed = fix.secrets[0];
   if (feed !== undefined) {

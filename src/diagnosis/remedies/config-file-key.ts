@@ -7,11 +7,10 @@
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { listKeysCommand } from './object-keys.ts';
 import { ns, restart, type Workload } from './workload.ts';
 
 type ConfigFileKey = Extract<Fix, { kind: 'config-file-key' }>;
-
-const LIST_KEYS = '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}';
 
 /** `database` or, for a nested key, `url under database`. */
 function keyWords(key: string): string {
@@ -30,7 +29,7 @@ export function configFileKeyRemedies(w: Workload, fix: ConfigFileKey): Remedy[]
   const listKeys: Remedy = {
     kind: 'diagnostic',
     title: `See which files ${kindName} ${object.name} holds (a file named otherwise than the app loads it, config.yml for config.yaml, is common)`,
-    commands: [`kubectl get ${target} -o go-template=${shq(LIST_KEYS)}`],
+    commands: [listKeysCommand(object.kind, object.name, w.namespace)],
   };
   if (fix.file !== undefined) {
     const local = `./${fix.file}`;

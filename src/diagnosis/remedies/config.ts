@@ -8,6 +8,7 @@ import type { Remedy } from '../document.ts';
 import type { MissingObject } from '../kube-messages.ts';
 import { shq } from '../shell.ts';
 import { renameKeyRemedy } from './key-rename.ts';
+import { listKeysCommand } from './object-keys.ts';
 import { isSecretValue, setInShell } from './user-values.ts';
 import { debugCopy, ns, patchContainer, replaceSteps, restart, setEnv, type Workload } from './workload.ts';
 
@@ -97,8 +98,6 @@ function createCommands(r: Reference, w: Workload): string[] {
 
 const FILE_KEY = /\.[a-z0-9]+$/i;
 
-const LIST_KEYS = '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}';
-
 export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObject & { near?: string }): Remedy[] {
   const kindWord = m.object === 'secret' ? 'secret' : 'configmap';
   const kindName = m.object === 'secret' ? 'Secret' : 'ConfigMap';
@@ -113,7 +112,7 @@ export function missingObjectRemedies(clues: Clues, w: Workload, m: MissingObjec
     const listKeys: Remedy = {
       kind: 'diagnostic',
       title: `See which keys ${kindName} ${m.name} has (a typo in the key is common)`,
-      commands: [`kubectl get ${kindWord} ${shq(m.name)} ${where} -o go-template=${shq(LIST_KEYS)}`],
+      commands: [listKeysCommand(m.object, m.name, namespace)],
     };
     const addKey: Remedy = {
       kind: 'remedy',

@@ -10,9 +10,8 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { listKeysCommand } from './object-keys.ts';
 import { ns, replaceSteps, type Workload } from './workload.ts';
-
-const LIST_KEYS = '{{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}';
 
 export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'mount-hides-files' }>): Remedy[] {
   const kind = fix.object.kind === 'secret' ? 'Secret' : 'ConfigMap';
@@ -24,7 +23,7 @@ export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
     `# volumeMounts of ${w.container}, instead of ${fix.mountPath}${keys.length > 0 ? '' : ' (KEY: each key listed above)'}:`,
     ...mounts.flatMap((m) => [`#   - name: ${m.name}`, `#     mountPath: ${m.mountPath}`, `#     subPath: ${m.subPath}`]),
   ];
-  const listKeys = `kubectl get ${fix.object.kind} ${shq(fix.object.name)} ${ns(w)} -o go-template=${shq(LIST_KEYS)}`;
+  const listKeys = listKeysCommand(fix.object.kind, fix.object.name, w.namespace);
   const title = `Mount each key of ${kind} ${fix.object.name} with subPath, so the image's other files in ${fix.mountPath} stay visible`;
   const caveat = `# subPath mounts miss later edits of the ${kind}: restart after one`;
   if (keys.length > 0 && w.patchable && index >= 0) {
