@@ -118,6 +118,13 @@ export interface VolumeFailure {
   volume?: string;
   /** `unmounted volumes=[data]`: pod volumes not mounted yet. */
   unmounted: string[];
+  /**
+   * Multi-Attach only: the pods the attach/detach controller names as using the volume on the other
+   * node (`Volume is already used by pod(s) a, b`), or `[]` when it says none does (`already
+   * exclusively attached to one node`: the pod is gone, the detach has not happened); undefined when
+   * the message says neither (reconciler.go reportMultiAttachError).
+   */
+  holders?: string[];
 }
 
 /**
@@ -136,7 +143,19 @@ export function parseVolumeFailure(reason: string, message: string): VolumeFailu
     : reason === 'FailedAttachVolume' || /AttachVolume/.test(message)
       ? 'attach'
       : 'mount';
-  return { problem, ...(volume === undefined ? {} : { volume }), unmounted };
+  const used = /Volume is already used by pod\(s\) ([\w.-]+(?:, [\w.-]+)*)/.exec(message)?.[1];
+  const holders =
+    problem !== 'multi-attach' ? undefined : used !== undefined ? used.split(', ') : /already exclusively attached/.test(message) ? [] : undefined;
+  return { problem, ...(volume === undefined ? {} : { volume }), unmounted, ...(holders === undefined ? {} : { holders }) };
+}
+
+/**
+ * An NFS server's refusal in a FailedMount's mount output (`mount.nfs: access denied by server while
+ * mounting 10.0.8.20:/exports/uploads`): the server does not export the path to the node's address.
+ */
+export function nfsAccessDenied(message: string): { server: string; path: string } | undefined {
+  const m = /mount\.nfs4?: access denied by server while mounting \[?([\w.:-]+?)\]?:(\/\S*)/.exec(message);
+  return m?.[1] === undefined || m[2] === undefined ? undefined : { server: m[1], path: m[2] };
 }
 
 /**

@@ -5,31 +5,76 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
+import { nfsAccessDenied } from '../pod-messages.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { CLEANUP, onNode, readableNode } from './node.ts';
 import { ns, type Workload } from './workload.ts';
 
-export function volumeRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'volume' }>): Remedy[] {
-  const out: Remedy[] = [];
-  const pv = fix.failure.volume?.startsWith('pvc-') === true ? fix.failure.volume : undefined;
-  if (fix.failure.problem === 'multi-attach') {
-    out.push({
-      kind: 'diagnostic',
-      title: 'Find the pod that still holds the volume; a ReadWriteOnce volume attaches to one node at a time',
-      commands: [
-        `kubectl get volumeattachments -o custom-columns=${shq('PV:.spec.source.persistentVolumeName,NODE:.spec.nodeName,ATTACHED:.status.attached')}${pv === undefined ? '' : ` | grep ${shq(pv)}`}`,
-        `kubectl get pods ${ns(w)} -o wide`,
-      ],
-    });
-    if (w.kind === 'Deployment') {
-      out.push({
+/** The pod's own controller's pods share its name and a dash (`mongo-gcclpgkttn-fdnpf` of deployment/mongo). */
+const ofWorkload = (w: Workload, pod: string): boolean => !w.bare && pod.startsWith(`${w.name}-`);
+
+/**
+ * A Multi-Attach error, per what the attach/detach controller says holds the volume: a pod of this
+ * Deployment (a rolling update starts the new pod before the old one lets go: Recreate), no pod at all
+ * (the old pod is gone and its node never detached: delete the stale VolumeAttachment), or another
+ * workload's pod (which of them should have it decides).
+ */
+function multiAttachRemedies(w: Workload, holders: readonly string[] | undefined, pv: string | undefined): Remedy[] {
+  const attachments = `kubectl get volumeattachments -o custom-columns=${shq('NAME:.metadata.name,PV:.spec.source.persistentVolumeName,NODE:.spec.nodeName,ATTACHED:.status.attached')}${pv === undefined ? '' : ` | grep ${shq(pv)}`}`;
+  const recreate: Remedy[] =
+    w.kind === 'Deployment'
+      ? [
+          {
+            kind: 'remedy',
+            title: `A Deployment rolling out with a ReadWriteOnce claim starts the new pod before the old one lets go: use the Recreate strategy`,
+            commands: [`kubectl patch deployment ${shq(w.name)} ${ns(w)} -p ${shq('{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}')}`],
+          },
+        ]
+      : [];
+  const find: Remedy = {
+    kind: 'diagnostic',
+    title:
+      holders !== undefined && holders.length > 0 && !holders.every((p) => ofWorkload(w, p))
+        ? `Pod ${holders.join(', ')} of another workload holds the ReadWriteOnce volume: which of them should have it decides (or a claim each)`
+        : 'Find the pod that still holds the volume; a ReadWriteOnce volume attaches to one node at a time',
+    commands: [attachments, `kubectl get pods ${ns(w)} -o wide`],
+  };
+  if (holders?.length === 0 && pv !== undefined)
+    return [
+      {
         kind: 'remedy',
-        title: `A Deployment rolling out with a ReadWriteOnce claim starts the new pod before the old one lets go: use the Recreate strategy`,
-        commands: [`kubectl patch deployment ${shq(w.name)} ${ns(w)} -p ${shq('{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}')}`],
-      });
-    }
-  }
+        title: 'No pod uses the volume any more, yet its old node still has it attached: delete that VolumeAttachment so it detaches',
+        commands: [
+          `kubectl get volumeattachments -o jsonpath=${shq(`{.items[?(@.spec.source.persistentVolumeName=="${pv}")].metadata.name}`)} | xargs -r kubectl delete volumeattachment`,
+        ],
+      },
+      { ...find, title: 'Find the node it is attached to (on a node that is down: taint it node.kubernetes.io/out-of-service instead)' },
+    ];
+  if (holders !== undefined && holders.length > 0 && holders.every((p) => ofWorkload(w, p))) return [...recreate, find];
+  return [find, ...(holders === undefined ? recreate : [])];
+}
+
+/** An NFS server that refuses the node: its export must allow the node's address. */
+function nfsExportRemedy(clues: Clues): Remedy | undefined {
+  const denied = clues.recent.map((e) => (e.reason === 'FailedMount' ? nfsAccessDenied(e.message) : undefined)).find((d) => d !== undefined);
+  if (denied === undefined) return undefined;
+  const node = readableNode(clues);
+  return {
+    kind: 'remedy',
+    title: `${denied.server} refuses the node: allow its address in the export of ${denied.path}`,
+    commands: [
+      ...(node === undefined ? [] : [`kubectl get node ${shq(node)} -o wide`]),
+      `# on ${denied.server}: add its INTERNAL-IP to ${denied.path} in /etc/exports, then: exportfs -ra`,
+    ],
+  };
+}
+
+export function volumeRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'volume' }>): Remedy[] {
+  const pv = fix.failure.volume?.startsWith('pvc-') === true ? fix.failure.volume : undefined;
+  const out: Remedy[] = fix.failure.problem === 'multi-attach' ? multiAttachRemedies(w, fix.failure.holders, pv) : [];
+  const nfs = fix.failure.problem === 'mount' ? nfsExportRemedy(clues) : undefined;
+  if (nfs !== undefined) out.push(nfs);
   out.push({
     kind: 'diagnostic',
     title: `Read the claim${fix.claims.length === 0 ? '' : ` ${fix.claims.join(', ')}`} and its volume's events (the CSI driver's error is there)`,
@@ -42,10 +87,45 @@ export function volumeRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
   return out;
 }
 
+/**
+ * What the CNI plugin's error decides, on the node (named when readable): calico's token refused
+ * (`connection is unauthorized`) is renewed by restarting calico-node there, which writes the plugin a
+ * fresh one (projectcalico/calico#9428); the API server's Service address timing out
+ * (`dial tcp 10.233.0.1:443: i/o timeout`) is reached through kube-proxy's rules on the node, which
+ * is what to look at first (projectcalico/calico#4361), host networking being the other cause.
+ */
+function pluginRemedies(node: string, plugin: string | undefined, message: string): Remedy[] {
+  const onIt = `--field-selector spec.nodeName=${shq(node)}`;
+  if (plugin === 'calico' && /connection is unauthorized/.test(message))
+    return [
+      {
+        kind: 'remedy',
+        title: "Restart calico-node on the node: it writes the CNI plugin a fresh token (the API server refuses the plugin's)",
+        commands: [`kubectl delete pod -A -l k8s-app=calico-node ${onIt}`],
+      },
+    ];
+  const api = /dial tcp ([\d.]+):443: i\/o timeout/.exec(message)?.[1];
+  if (api === undefined) return [];
+  return [
+    {
+      kind: 'diagnostic',
+      title: `Whether kube-proxy runs on the node decides: the plugin reaches the API server at ${api}:443 through its rules (else: the node's network)`,
+      commands: [`kubectl get pods -A -o wide ${onIt} | grep -E ${shq(`kube-proxy|${plugin ?? 'cni'}`)}`],
+    },
+    {
+      kind: 'remedy',
+      title: 'Restart kube-proxy on the node, so it writes the Service rules again',
+      commands: [`kubectl delete pod -A -l k8s-app=kube-proxy ${onIt}`],
+    },
+  ];
+}
+
 export function sandboxRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'sandbox' }>): Remedy[] {
   const node = readableNode(clues);
   const onThatNode = node === undefined ? '' : ` --field-selector spec.nodeName=${shq(node)}`;
+  const message = clues.recent.find((e) => e.reason === 'FailedCreatePodSandBox')?.message ?? '';
   return [
+    ...(fix.network && node !== undefined ? pluginRemedies(node, fix.plugin, message) : []),
     {
       kind: 'diagnostic',
       title: fix.network
@@ -70,25 +150,34 @@ export function sandboxRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { k
   ];
 }
 
+/**
+ * An init container waiting for a host: when its log names it, the log is already in the message, so
+ * the first step is the fact that decides (does the Service exist in that namespace: create it or
+ * deploy what serves it, else give the init container the name that exists), as for a dependency
+ * that does not resolve (./dependency.ts). Reading the log comes first only when it names nothing.
+ */
 export function initWaitingRemedies(clues: Clues, w: Workload, waitsFor: string | undefined): Remedy[] {
-  const [host = '', port] = (waitsFor ?? '').split(':');
+  const readLog: Remedy = {
+    kind: 'diagnostic',
+    title: `Read what ${w.container} is doing`,
+    commands: [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --tail=50`],
+  };
+  if (waitsFor === undefined) return [readLog];
+  const [host = '', port] = waitsFor.split(':');
   const service = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\.cluster\.local)?)?)?$/.exec(host);
-  const out: Remedy[] = [
+  const name = service?.[1];
+  const namespace = service?.[2] ?? w.namespace;
+  return [
     {
       kind: 'diagnostic',
-      title: `Read what ${w.container} is doing`,
-      commands: [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --tail=50`],
-    },
-  ];
-  if (waitsFor !== undefined) {
-    out.push({
-      kind: 'diagnostic',
-      title: `Check that ${waitsFor} exists and answers`,
+      title:
+        name === undefined
+          ? `Check that ${waitsFor} exists and answers`
+          : `Whether Service ${name} exists in ${namespace} decides: create it, or fix the name ${w.container} waits for`,
       commands: [
-        ...(service?.[1] === undefined ? [] : [`kubectl get svc,endpointslices -n ${shq(service[2] ?? w.namespace)} | grep ${shq(service[1])}`]),
+        ...(name === undefined ? [] : [`kubectl get svc,endpointslices -n ${shq(namespace)} | grep ${shq(name)}`]),
         `kubectl run net-check ${ns(w)} --rm -it --image=busybox:1.36 --restart=Never -- ${port === undefined ? `nslookup ${shq(host)}` : `nc -vz -w 3 ${shq(host)} ${shq(port)}`}`,
       ],
-    });
-  }
-  return out;
+    },
+  ];
 }

@@ -52,6 +52,12 @@ export const volumes: Rule = {
       const node = clues.pod?.nodeName;
       const where = node === undefined ? '' : ` on node ${node}`;
       const proof: EvidenceLine[] = [...waitingLine(clues), eventLine(e)];
+      const what =
+        failure.holders === undefined
+          ? VOLUME_WHAT[failure.problem]
+          : failure.holders.length === 0
+            ? 'is a ReadWriteOnce volume still attached to another node, though no pod uses it there any more (the attach/detach controller says so)'
+            : `is a ReadWriteOnce volume still attached to another node, where pod ${failure.holders.join(', ')} uses it`;
       const other = found.find((x) => x.e !== e);
       if (other !== undefined) proof.push(eventLine(other.e));
       return [
@@ -61,7 +67,7 @@ export const volumes: Rule = {
           place: 'pod-setup',
           confidence: 'high',
           title: `${failure.problem === 'multi-attach' ? 'Multi-Attach' : e.reason}: ${claims.length === 0 ? `volume ${volume}` : `claim ${claims.join(', ')}`}`,
-          summary: `The pod cannot start${where}: volume ${volume}${claimText} ${VOLUME_WHAT[failure.problem]}; ${who(clues)} waits until it is ready.`,
+          summary: `The pod cannot start${where}: volume ${volume}${claimText} ${what}; ${who(clues)} waits until it is ready.`,
           evidence: proof,
           fix: { kind: 'volume', failure, claims },
         },
