@@ -131,28 +131,44 @@ export function deadlineRemedies(w: Workload, seconds: number | undefined): Reme
   ];
 }
 
+/**
+ * A pod its node ended (lost, shut down): a Failed pod never runs again, and its ReplicaSet or Job
+ * replaces it, so what is left to change is the Failed record, deleted first. Not for a bare pod
+ * (nothing replaces it), a StatefulSet (its controller deletes and recreates the pod itself) or a pod
+ * not Failed (on a lost node it may still run: deleting it could start a second copy).
+ */
 export function nodeGoneRemedies(clues: Clues, w: Workload, how: Extract<Fix, { kind: 'node-gone' }>['how']): Remedy[] {
   const node = readableNode(clues);
-  return [
-    {
-      kind: 'diagnostic',
-      title:
-        how === 'other'
-          ? 'Read why the pod was ended, and its node'
+  const leftover = clues.pod?.phase === 'Failed' && !w.bare && w.kind !== 'StatefulSet' && (how === 'lost' || how === 'shutdown');
+  const replacer = w.kind === 'Deployment' ? `deployment ${w.name}'s ReplicaSet` : `${w.kind} ${w.name}`;
+  const remove: Remedy = leftover
+    ? {
+        kind: 'remedy',
+        title: `Delete the Failed pod left behind: ${replacer} replaces it (a Failed pod never runs again)`,
+        commands: [`kubectl delete pod ${shq(clues.podName)} ${ns(w)}`],
+      }
+    : { kind: 'remedy', title: 'Delete the leftover Failed pod once read', commands: [`kubectl delete pod ${shq(clues.podName)} ${ns(w)}`] };
+  const check: Remedy = {
+    kind: 'diagnostic',
+    title:
+      how === 'other'
+        ? 'Read why the pod was ended, and its node'
+        : how === 'lost' && node !== undefined
+          ? `Whether node ${node} comes back decides the rest: if it is gone for good, remove it (kubectl delete node)`
           : `Check node ${node ?? ''} and that the replacement pod runs elsewhere`.replace('  ', ' '),
-      commands: [...(node === undefined ? [] : [`kubectl get node ${shq(node)}`, `kubectl describe node ${shq(node)}`]), pods(w, clues)],
-    },
-    ...(how === 'shutdown' && w.rolls
+    commands: [...(node === undefined ? [] : [`kubectl get node ${shq(node)}`, `kubectl describe node ${shq(node)}`]), pods(w, clues)],
+  };
+  const budget: Remedy[] =
+    how === 'shutdown' && w.rolls
       ? [
           {
-            kind: 'remedy' as const,
-            title: `Keep enough replicas through node shutdowns and drains: a PodDisruptionBudget for ${w.ref}`,
+            kind: 'remedy',
+            title: `A PodDisruptionBudget for ${w.ref} keeps replicas up when nodes are drained before they shut down (a shutdown without a drain ignores it)`,
             commands: [
               `kubectl create poddisruptionbudget ${shq(w.name)} ${ns(w)} --selector=${shq(podSelector(clues.pod?.labels ?? {}) ?? `app=${w.name}`)} --min-available=1`,
             ],
           },
         ]
-      : []),
-    { kind: 'remedy', title: 'Delete the leftover Failed pod once read', commands: [`kubectl delete pod ${shq(clues.podName)} ${ns(w)}`] },
-  ];
+      : [];
+  return leftover ? [remove, check, ...budget] : [check, ...budget, remove];
 }
