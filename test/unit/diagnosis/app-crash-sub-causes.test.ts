@@ -6,30 +6,15 @@
  */
 import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
 import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
 import { withoutFlag } from '../../../src/diagnosis/remedies/args.ts';
 import { definedFlags } from '../../../src/diagnosis/rules/args-rule.ts';
-import { toEvidence } from '../../fixtures/diagnosis/index.ts';
-import { backOff, type OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
-import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
+import type { OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
+import { remediesText as commands, diagnoseCrash, proofOf as proof } from './shared-setup.ts';
 
-function run(log: string, container: Partial<IContainer> = {}, exitCode = 2, owner?: OwnerKind): Diagnosis {
-  const p = crashingPod({
-    namespace: 'shop',
-    app: 'api',
-    image: 'registry.example/api:1.0.0',
-    exitCode,
-    ran: 1,
-    ...(owner === undefined ? {} : { owner }),
-    spec: container,
-  });
-  return diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [backOff(p, 'api', 9, 900)], log, expected: { cause: 'unknown' } }));
-}
-
-const commands = (d: Diagnosis): string => d.remedies.flatMap((r) => [r.title, ...r.commands]).join('\n');
-const proof = (d: Diagnosis): string => d.evidence.map((e) => e.text).join('\n');
+const run = (log: string, container: Partial<IContainer> = {}, exitCode = 2, owner?: OwnerKind): Diagnosis =>
+  diagnoseCrash(log, { exitCode, ran: 1, image: 'registry.example/api:1.0.0', spec: container, ...(owner === undefined ? {} : { owner }) });
 
 describe('unknown-flag: every common parser', () => {
   it.each([

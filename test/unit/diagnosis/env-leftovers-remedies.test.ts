@@ -5,16 +5,13 @@
  * and each change is offered only where the evidence it depends on holds.
  */
 
-import { join } from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { loadCases } from '../../../bench/accuracy-cases.ts';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
 import type { Problem } from '../../../src/diagnosis/evidence.ts';
-import { toEvidence } from '../../fixtures/diagnosis/index.ts';
-import { backOff, type OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
-import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
+import type { OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
+import { commandsOf as allCommands, benchDiagnosis as bench, benchCase, diagnoseCrash } from './shared-setup.ts';
 
 interface Run {
   spec?: Partial<IContainer>;
@@ -23,36 +20,7 @@ interface Run {
   image?: string;
 }
 
-function run(log: string, exitCode: number, o: Run = {}): Diagnosis {
-  const p = crashingPod({
-    namespace: 'shop',
-    app: 'api',
-    image: o.image ?? 'registry.example/team/api:1.0.0',
-    exitCode,
-    ran: 2,
-    ...(o.spec === undefined ? {} : { spec: o.spec }),
-    ...(o.owner === undefined ? {} : { owner: o.owner }),
-  });
-  return diagnose(
-    toEvidence({
-      name: 'x',
-      description: 'x',
-      pod: p,
-      events: [backOff(p, 'api', 9, 900)],
-      log,
-      ...(o.problems === undefined ? {} : { problems: o.problems }),
-      expected: { cause: 'unknown' },
-    }),
-  );
-}
-
-const cases = loadCases(join(import.meta.dirname, '..', '..', '..', 'bench', 'cases'));
-function bench(id: string): Diagnosis {
-  const c = cases.find((x) => x.id === id);
-  if (c === undefined) throw new Error(`no bench case ${id}`);
-  return diagnose(c.evidence);
-}
-const allCommands = (d: Diagnosis): string => d.remedies.flatMap((r) => r.commands).join('\n');
+const run = (log: string, exitCode: number, o: Run = {}): Diagnosis => diagnoseCrash(log, { exitCode, ran: 2, image: 'registry.example/team/api:1.0.0', ...o });
 
 describe('an iptables chain left from an earlier run of the script (istio/istio#21030, #4585)', () => {
   const TRACE = '+ iptables -t nat -N ISTIO_REDIRECT\niptables: Chain already exists.\n';
@@ -102,8 +70,8 @@ describe('two listeners on one port in one pod (k0rdent/kof#604, kubernetes/kube
   });
 
   it('another container of another image declaring no port is not known to hold it: the check stays first', () => {
-    const c = cases.find((x) => x.id === 'sub-port-bind-two-nginx-one-pod');
-    if (c?.evidence.pod === undefined) throw new Error('no pod');
+    const c = benchCase('sub-port-bind-two-nginx-one-pod');
+    if (c.evidence.pod === undefined) throw new Error('no pod');
     const containers = c.evidence.pod.containers.map((x) => (x.name === 'key-value-store' ? { ...x, image: 'redis:7.2' } : x));
     const d = diagnose({ ...c.evidence, pod: { ...c.evidence.pod, containers } });
     expect(d.remedies[0]?.kind).toBe('diagnostic');

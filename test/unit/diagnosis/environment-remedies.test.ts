@@ -4,27 +4,13 @@
  * second; and the checks that keep each remedy from evidence that contradicts it.
  */
 
-import { join } from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { loadCases } from '../../../bench/accuracy-cases.ts';
-import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
-import { toEvidence } from '../../fixtures/diagnosis/index.ts';
-import { backOff } from '../../fixtures/diagnosis/k8s.ts';
-import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
+import { benchDiagnosis as bench, diagnoseCrash } from './shared-setup.ts';
 
-function run(log: string, exitCode: number, spec?: Partial<IContainer>): Diagnosis {
-  const p = crashingPod({ namespace: 'shop', app: 'api', image: 'registry.example/team/api:1.0.0', exitCode, ran: 2, ...(spec === undefined ? {} : { spec }) });
-  return diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [backOff(p, 'api', 9, 900)], log, expected: { cause: 'unknown' } }));
-}
-
-const cases = loadCases(join(import.meta.dirname, '..', '..', '..', 'bench', 'cases'));
-function bench(id: string): Diagnosis {
-  const c = cases.find((x) => x.id === id);
-  if (c === undefined) throw new Error(`no bench case ${id}`);
-  return diagnose(c.evidence);
-}
+const run = (log: string, exitCode: number, spec?: Partial<IContainer>): Diagnosis =>
+  diagnoseCrash(log, { exitCode, ran: 2, image: 'registry.example/team/api:1.0.0', ...(spec === undefined ? {} : { spec }) });
 
 describe('an unreachable dependency', () => {
   it('refused at host:port: the pod waits for it in an init container first, the reachability check second', () => {

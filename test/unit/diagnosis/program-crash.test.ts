@@ -7,21 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { goOwnFrame } from '../../../src/diagnosis/crash-frames.ts';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
-import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
 import { toEvidence } from '../../fixtures/diagnosis/index.ts';
-import { backOff } from '../../fixtures/diagnosis/k8s.ts';
 import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
+import { diagnoseCrash, primaryOf as primary, proofOf as proof } from './shared-setup.ts';
 
-function run(log: string, exitCode = 2): Diagnosis {
-  const p = crashingPod({ namespace: 'shop', app: 'api', image: 'registry.example/api:1.0.0', exitCode, ran: 3 });
-  return diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [backOff(p, 'api', 9, 900)], log, expected: { cause: 'unknown' } }));
-}
-
-const proof = (d: Diagnosis): string => d.evidence.map((e) => e.text).join('\n');
-const primary = (log: string) => {
-  const lines = log.split('\n');
-  return primarySignature(findSignatures(lines), lines);
-};
+const run = (log: string, exitCode = 2): Diagnosis => diagnoseCrash(log, { exitCode, ran: 3, image: 'registry.example/api:1.0.0' });
 
 describe('Go nil-pointer and nil-map panics', () => {
   const frames = (...l: string[]) => goOwnFrame(l, 0);

@@ -5,28 +5,13 @@
  */
 import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
 import { repositoryOf } from '../../../src/diagnosis/remedies/ship-fix.ts';
-import { toEvidence } from '../../fixtures/diagnosis/index.ts';
-import { backOff, type OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
-import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
+import type { OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
+import { commandsOf as commands, diagnoseCrash } from './shared-setup.ts';
 
-function run(log: string, exitCode: number, more: { owner?: OwnerKind; message?: string; image?: string; spec?: Partial<IContainer> } = {}): Diagnosis {
-  const p = crashingPod({
-    namespace: 'shop',
-    app: 'api',
-    image: more.image ?? 'registry.example:5000/team/api:1.0.0',
-    exitCode,
-    ran: 3,
-    ...(more.owner === undefined ? {} : { owner: more.owner }),
-    ...(more.message === undefined ? {} : { message: more.message }),
-    ...(more.spec === undefined ? {} : { spec: more.spec }),
-  });
-  return diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events: [backOff(p, 'api', 9, 900)], log, expected: { cause: 'unknown' } }));
-}
-
-const commands = (d: Diagnosis): string => d.remedies.flatMap((r) => r.commands).join('\n');
+const run = (log: string, exitCode: number, more: { owner?: OwnerKind; message?: string; image?: string; spec?: Partial<IContainer> } = {}): Diagnosis =>
+  diagnoseCrash(log, { exitCode, ran: 3, image: 'registry.example:5000/team/api:1.0.0', ...more });
 
 describe('a crash in its own code: the build with the fix first', () => {
   it('keeps the repository the pod runs from, and asks only for the tag', () => {

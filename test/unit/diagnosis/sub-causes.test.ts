@@ -5,12 +5,9 @@
  */
 import type { IContainer, IPodSpec } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
-import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
-import { toEvidence } from '../../fixtures/diagnosis/index.ts';
-import { backOff, event, type OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
-import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
+import { event, type OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
+import { remediesText as commands, crashPod, diagnosePod, primaryOf as primary, proofOf as proof } from './shared-setup.ts';
 
 interface Case {
   log: string;
@@ -25,9 +22,7 @@ interface Case {
 }
 
 function run(c: Case): Diagnosis {
-  const p = crashingPod({
-    namespace: 'shop',
-    app: 'api',
+  const p = crashPod({
     image: 'registry.example/api:1.0.0',
     exitCode: c.exitCode ?? 1,
     ...(c.reason === undefined ? {} : { reason: c.reason }),
@@ -37,28 +32,19 @@ function run(c: Case): Diagnosis {
   });
   if (c.pod !== undefined && p.spec !== undefined) Object.assign(p.spec, c.pod);
   if (c.defaultServiceAccount === true) delete p.spec?.serviceAccountName;
-  const events = [backOff(p, 'api', 9, 900)];
-  if (c.probeRefused !== undefined)
-    events.push(
-      event(p, {
-        reason: 'Unhealthy',
-        message: `Liveness probe failed: dial tcp 10.244.1.7:${c.probeRefused}: connect: connection refused`,
-        count: 6,
-        firstAgo: 300,
-        lastAgo: 130,
-        container: 'api',
-      }),
-      event(p, { type: 'Normal', reason: 'Killing', message: 'Container api failed liveness probe, will be restarted', firstAgo: 130, container: 'api' }),
-    );
-  return diagnose(toEvidence({ name: 'x', description: 'x', pod: p, events, log: c.log, expected: { cause: 'unknown' } }));
-}
-
-const commands = (d: Diagnosis): string => d.remedies.flatMap((r) => [r.title, ...r.commands]).join('\n');
-const proof = (d: Diagnosis): string => d.evidence.map((e) => e.text).join('\n');
-
-function primary(log: string) {
-  const lines = log.split('\n');
-  return primarySignature(findSignatures(lines), lines);
+  if (c.probeRefused === undefined) return diagnosePod(p, c.log);
+  const events = [
+    event(p, {
+      reason: 'Unhealthy',
+      message: `Liveness probe failed: dial tcp 10.244.1.7:${c.probeRefused}: connect: connection refused`,
+      count: 6,
+      firstAgo: 300,
+      lastAgo: 130,
+      container: 'api',
+    }),
+    event(p, { type: 'Normal', reason: 'Killing', message: 'Container api failed liveness probe, will be restarted', firstAgo: 130, container: 'api' }),
+  ];
+  return diagnosePod(p, c.log, { events });
 }
 
 describe('log shapes', () => {
