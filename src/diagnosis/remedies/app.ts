@@ -207,7 +207,30 @@ const CA_ENV: Partial<Record<NonNullable<FixOf<'tls-verify'>['runtime']>, string
   php: 'SSL_CERT_FILE',
 };
 
-export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>): Remedy[] {
+/**
+ * The Kubernetes API reached by an IP its serving certificate does not list: in-cluster clients
+ * reach it at the kubernetes Service's ClusterIP (KUBERNETES_SERVICE_HOST), so that IP must be among
+ * the certificate's SANs (nginx/kubernetes-ingress#582, giantswarm/cert-operator#85). The request's
+ * path says it is the API (`/api/v1/…`, `/apis/…`); the remedy is the certificate, reissued with its
+ * old names and the IP (kubeadm), since the client cannot be pointed elsewhere.
+ */
+function apiServerIpRemedy(clues: Clues, host: string): Remedy | undefined {
+  if (!/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host)) return undefined;
+  const text = clues.signatures.find((s) => s.kind === 'tls-verify')?.text ?? '';
+  if (!new RegExp(`https://${host.replaceAll('.', '\\.')}(?::\\d+)?/apis?/`).test(text)) return undefined;
+  return {
+    kind: 'remedy',
+    title: `Reissue the API server's certificate with IP ${host} (the kubernetes Service's address) among its names`,
+    commands: [
+      `# on each control-plane node (kubeadm): a new certificate with the old one's names and ${host}`,
+      'sudo mv /etc/kubernetes/pki/apiserver.crt /etc/kubernetes/pki/apiserver.key /root/',
+      `SANS=$(sudo openssl x509 -in /root/apiserver.crt -noout -ext subjectAltName | tail -n 1 | sed 's/DNS://g; s/IP Address://g; s/ //g')`,
+      `sudo kubeadm init phase certs apiserver --apiserver-cert-extra-sans="$SANS,${host}"`,
+    ],
+  };
+}
+
+export function tlsRemedies(clues: Clues, w: Workload, fix: FixOf<'tls-verify'>): Remedy[] {
   const endpoint = fix.endpoint ?? 'HOST:443';
   const [host = endpoint, port = '443'] = endpoint.split(':');
   const env = fix.runtime === undefined ? 'SSL_CERT_FILE' : (CA_ENV[fix.runtime] ?? 'SSL_CERT_FILE');
@@ -219,6 +242,8 @@ export function tlsRemedies(_clues: Clues, w: Workload, fix: FixOf<'tls-verify'>
       `kubectl run tls-check ${ns(w)} --rm -i --image=alpine/openssl:3.3.2 --restart=Never -- s_client -connect ${shq(`${host}:${port}`)} -servername ${shq(host)} -showcerts </dev/null`,
     ],
   };
+  const api = fix.problem === 'name' ? apiServerIpRemedy(clues, host) : undefined;
+  if (api !== undefined) return [api, check];
   if (fix.problem !== 'unknown-ca')
     return [
       check,

@@ -82,3 +82,22 @@ describe('two listeners on one port in one pod (k0rdent/kof#604, kubernetes/kube
     expect(d.remedies[0]).toMatchObject({ kind: 'diagnostic', title: 'See which containers of the pod declare port 3000 (they share one network namespace)' });
   });
 });
+
+describe('the Kubernetes API reached by an IP its certificate does not name (nginx/kubernetes-ingress#582)', () => {
+  it('the bench case leads with reissuing the API server certificate with that IP, keeping its names', () => {
+    const d = bench('sub-tls-nginx-ingress-ip-san');
+    expect(d.remedies[0]).toMatchObject({
+      kind: 'remedy',
+      title: "Reissue the API server's certificate with IP 30.65.0.1 (the kubernetes Service's address) among its names",
+    });
+    expect(d.remedies[0]?.commands.at(-1)).toBe('sudo kubeadm init phase certs apiserver --apiserver-cert-extra-sans="$SANS,30.65.0.1"');
+    expect(d.remedies[1]?.kind).toBe('diagnostic');
+  });
+
+  it('another server reached by IP is not the API server: no kubeadm; the look at its certificate stays first', () => {
+    const d = run('Error: Get "https://10.0.4.7:8443/v1/health": x509: cannot validate certificate for 10.0.4.7 because it doesn\'t contain any IP SANs\n', 1);
+    expect(d.cause.detail).toBe('tls-verify');
+    expect(allCommands(d)).not.toContain('kubeadm');
+    expect(d.remedies[0]?.kind).toBe('diagnostic');
+  });
+});
