@@ -33,7 +33,22 @@ function pods(w: Workload, clues: Clues): string {
   return selector === undefined ? `kubectl get pod ${shq(clues.podName)} ${ns(w)} -o wide` : `kubectl get pods ${ns(w)} -l ${shq(selector)} -o wide`;
 }
 
+/**
+ * A pod stopped by its deletion: nothing to change; what is left to know is whether its replacement
+ * runs. When its DisruptionTarget condition says the Eviction API ended it (a drain, an autoscaler),
+ * the deletion is explained already, so only the replacement is looked at; otherwise the events and
+ * the rollout history say who deleted it.
+ */
 export function podDeletedRemedies(clues: Clues, w: Workload): Remedy[] {
+  const evicted = clues.pod?.conditions.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'EvictionByEvictionAPI') === true;
+  if (evicted)
+    return [
+      {
+        kind: 'diagnostic',
+        title: 'Nothing to fix: the pod was evicted (a drain or an autoscaler); whether its replacement is Ready decides',
+        commands: [pods(w, clues)],
+      },
+    ];
   return [
     {
       kind: 'diagnostic',
