@@ -7,10 +7,10 @@
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
-import { ns, replaceSteps, type Workload } from './workload.ts';
+import { containerPointer, jsonPatch, ns, replaceSteps, type Workload } from './workload.ts';
 
 export function envOrderRemedies(w: Workload, fix: Extract<Fix, { kind: 'env-order' }>): Remedy[] {
-  const env = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/env`;
+  const env = `${containerPointer(w)}/env`;
   const list = `{.spec${w.bare ? '' : '.template.spec'}.${w.init ? 'initContainers' : 'containers'}[?(@.name=="${w.container}")].env[*].name}`;
   const order: Remedy = {
     kind: 'diagnostic',
@@ -39,9 +39,7 @@ export function envOrderRemedies(w: Workload, fix: Extract<Fix, { kind: 'env-ord
     {
       kind: 'remedy',
       title: `Move ${fix.ref} above ${fix.env} in the env list, so the kubelet expands $(${fix.ref}) (the Secret is not the problem)`,
-      commands: w.patchable
-        ? [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`]
-        : replaceSteps(w, `move the env entry ${fix.ref} above ${fix.env} in container ${w.container}`),
+      commands: w.patchable ? [jsonPatch(w, patch)] : replaceSteps(w, `move the env entry ${fix.ref} above ${fix.env} in container ${w.container}`),
     },
     order,
   ];

@@ -6,8 +6,7 @@
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { MissingObject } from '../kube-messages.ts';
-import { shq } from '../shell.ts';
-import { ns, replaceSteps, type Workload } from './workload.ts';
+import { containerPointer, jsonPatch, replaceSteps, type Workload } from './workload.ts';
 
 export function renameKeyRemedy(clues: Clues, w: Workload, m: MissingObject & { key: string }, near: string): Remedy {
   const kindName = m.object === 'secret' ? 'Secret' : 'ConfigMap';
@@ -22,7 +21,7 @@ export function renameKeyRemedy(clues: Clues, w: Workload, m: MissingObject & { 
       commands: replaceSteps(w, `in container ${w.container}, change key: ${m.key} to key: ${near} where it reads ${kindName} ${m.name}`),
     };
   }
-  const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/env/${index}/valueFrom/${ref}/key`;
+  const path = `${containerPointer(w)}/env/${index}/valueFrom/${ref}/key`;
   const patch = [
     { op: 'test', path, value: m.key },
     { op: 'replace', path, value: near },
@@ -30,6 +29,6 @@ export function renameKeyRemedy(clues: Clues, w: Workload, m: MissingObject & { 
   return {
     kind: 'remedy',
     title,
-    commands: [`kubectl patch ${w.kind.toLowerCase()} ${shq(w.name)} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`],
+    commands: [jsonPatch(w, patch)],
   };
 }

@@ -8,10 +8,9 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
-import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { listKeysCommand } from './object-keys.ts';
-import { ns, replaceSteps, type Workload } from './workload.ts';
+import { containerPointer, jsonPatch, replaceSteps, type Workload } from './workload.ts';
 
 export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'mount-hides-files' }>): Remedy[] {
   const kind = fix.object.kind === 'secret' ? 'Secret' : 'ConfigMap';
@@ -27,7 +26,7 @@ export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
   const title = `Mount each key of ${kind} ${fix.object.name} with subPath, so the image's other files in ${fix.mountPath} stay visible`;
   const caveat = `# subPath mounts miss later edits of the ${kind}: restart after one`;
   if (keys.length > 0 && w.patchable && index >= 0) {
-    const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/volumeMounts`;
+    const path = `${containerPointer(w)}/volumeMounts`;
     const patch = [
       { op: 'test', path: `${path}/${index}/mountPath`, value: fix.mountPath },
       { op: 'remove', path: `${path}/${index}` },
@@ -37,7 +36,7 @@ export function mountHidesRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
       {
         kind: 'remedy',
         title,
-        commands: [...snippet, `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify(patch))}`, caveat],
+        commands: [...snippet, jsonPatch(w, patch), caveat],
       },
     ];
   }

@@ -13,7 +13,7 @@ import { readableNode } from './node.ts';
 import { deployBuild, shipFix } from './ship-fix.ts';
 import { tracedRemedies } from './traced.ts';
 import { setFirst } from './user-values.ts';
-import { debugCopy, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
+import { containerPointer, debugCopy, jsonPatch, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
 
 function previousLog(clues: Clues, w: Workload): string[] {
   return logsCommand(clues, w, 200);
@@ -177,9 +177,7 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
     out.push({
       kind: 'remedy',
       title: `Drop the command override ${JSON.stringify(c.command)} so the image ENTRYPOINT runs`,
-      commands: [
-        `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command` }]))}`,
-      ],
+      commands: [jsonPatch(w, [{ op: 'remove', path: `${containerPointer(w)}/command` }])],
     });
   } else {
     const what =

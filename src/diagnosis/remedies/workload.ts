@@ -79,6 +79,16 @@ export function ns(w: Workload): string {
   return `-n ${shq(w.namespace)}`;
 }
 
+/** JSON pointer to the container in the workload's pod spec, e.g. `/spec/template/spec/containers/0`. */
+export function containerPointer(w: Workload): string {
+  return `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}`;
+}
+
+/** `kubectl patch --type json` of the workload: the operations as given (a `test` first refuses a spec changed since). */
+export function jsonPatch(w: Workload, ops: readonly Record<string, unknown>[]): string {
+  return `kubectl patch ${w.kind.toLowerCase()} ${shq(w.name)} ${ns(w)} --type json -p ${shq(JSON.stringify(ops))}`;
+}
+
 /**
  * Commands that apply `containerFields` (and optional pod-level fields) to the container: a strategic
  * merge patch keyed by container name for controllers; for Jobs and bare pods (immutable templates)
