@@ -148,6 +148,8 @@ const tlsVerify: Matcher = (line) => {
 
 /** nginx: `host not found in upstream "backend:8080"` names the host it cannot resolve. */
 export const NGINX_UPSTREAM = /\[emerg\].*host not found in (?:upstream|resolver) "([^"]+)"/;
+/** nginx: `host not found in resolver "kube-dns.kube-system.svc.cluster.local"`: the resolver directive names it. */
+export const NGINX_RESOLVER = /host not found in resolver "/;
 
 const nginxUpstream: Matcher = (line) => {
   const upstream = NGINX_UPSTREAM.exec(line)?.[1];

@@ -8,12 +8,17 @@
  * pod waits in Init instead of crash-looping and starts by itself. The reachability check follows.
  *
  * A name that does not resolve: either its Service does not exist (yet) or the app is given a wrong
- * name; the evidence cannot tell which, so the check comes first and its title names the fact that
- * decides (whether the Service exists in that namespace).
+ * name. The evidence cannot tell which: it holds no Service list, and the name is not in the pod
+ * spec (env values are not kept; the name sits in the image or a config file), so no corrected name
+ * can be written. The check comes first, one command that answers what decides: where a Service of
+ * that name exists (its full name name.namespace.svc.cluster.local is then the fix; none: create
+ * it). An nginx `resolver` that does not resolve names the cluster's DNS Service, whose name differs
+ * by distribution (grafana/mimir#1669: RKE2's is rke2-coredns-rke2-coredns): the DNS Services decide.
  */
 import type { Clues } from '../clues.ts';
 import { dependency } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
+import { NGINX_RESOLVER } from '../log-matchers-access.ts';
 import { shq } from '../shell.ts';
 import { ns, patchContainer, type Workload } from './workload.ts';
 
@@ -35,6 +40,7 @@ export function dependencyRemedies(clues: Clues, w: Workload): Remedy[] {
   const [host = dep.endpoint, port] = dep.endpoint.split(':');
   const svc = serviceOf(host, w.namespace);
   const resolves = dep.failure !== 'dns';
+  if (!resolves) return [dnsCheck(w, dep.text, host, svc)];
   const check: Remedy = {
     kind: 'diagnostic',
     title: resolves
@@ -70,4 +76,25 @@ export function dependencyRemedies(clues: Clues, w: Workload): Remedy[] {
     },
     check,
   ];
+}
+
+/** The one command that says which name exists, for a name that does not resolve. */
+function dnsCheck(w: Workload, text: string, host: string, svc: { name: string; namespace: string } | undefined): Remedy {
+  if (NGINX_RESOLVER.test(text))
+    return {
+      kind: 'diagnostic',
+      title: `nginx's resolver ${host} does not resolve: the name of the cluster's DNS Service (or its IP) decides what goes there`,
+      commands: [`kubectl get svc -n ${shq(svc?.namespace ?? 'kube-system')} -o wide | grep -i dns`],
+    };
+  if (svc === undefined)
+    return {
+      kind: 'diagnostic',
+      title: `Whether ${host} resolves from ${w.namespace} decides: fix the name the app is given, or its DNS record`,
+      commands: [`kubectl run net-check ${ns(w)} --rm -i --image=busybox:1.36 --restart=Never -- nslookup ${shq(host)}`],
+    };
+  return {
+    kind: 'diagnostic',
+    title: `Where Service ${svc.name} exists decides: give the app ${svc.name}.<its namespace>.svc.cluster.local, or create it in ${svc.namespace}`,
+    commands: [`kubectl get svc -A --field-selector metadata.name=${shq(svc.name)}`],
+  };
 }

@@ -28,7 +28,7 @@ describe('an unreachable dependency', () => {
     expect(d.remedies.map((r) => r.commands.join('\n')).join('\n')).not.toContain('until nc');
     expect(d.remedies[0]).toMatchObject({
       kind: 'diagnostic',
-      title: 'Whether Service redis-master exists in namespace platform decides: create it, or give the app the name that exists',
+      title: 'Where Service redis-master exists decides: give the app redis-master.<its namespace>.svc.cluster.local, or create it in platform',
     });
   });
 
