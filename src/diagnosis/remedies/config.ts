@@ -9,6 +9,7 @@ import type { MissingObject } from '../kube-messages.ts';
 import { shq } from '../shell.ts';
 import { renameKeyRemedy } from './key-rename.ts';
 import { listKeysCommand } from './object-keys.ts';
+import { mountTooHighRemedy } from './relative-path.ts';
 import { isSecretValue, setInShell } from './user-values.ts';
 import { debugCopy, ns, patchContainer, replaceSteps, restart, setEnv, type Workload } from './workload.ts';
 
@@ -222,6 +223,8 @@ export function missingFileRemedies(clues: Clues, w: Workload, path: string): Re
   const file = path.split('/').pop() ?? 'config';
   const cm = `${w.name}-config`;
   const dir = path.slice(0, path.lastIndexOf('/') + 1);
+  const tooHigh = path.startsWith('/') ? undefined : mountTooHighRemedy(clues, w, path);
+  if (tooHigh !== undefined) return [tooHigh];
   if (!path.startsWith('/')) {
     // A relative path is resolved from the working directory, which the evidence does not show, and a
     // volume mount needs an absolute path: the directory decides where the file goes, so it comes first.

@@ -125,3 +125,35 @@ describe('a name that does not resolve: one command answers where the name exist
     expect(d.remedies[0]?.commands.join('\n')).toContain('nslookup db-primary.internal');
   });
 });
+
+describe('a relative path under a ConfigMap volume mounted one directory too high (krkn-chaos/krkn#338)', () => {
+  const krkn = () => {
+    const c = benchCase('sub-missing-file-krkn-scenario-path');
+    if (c.evidence.pod === undefined) throw new Error('no pod');
+    return { evidence: c.evidence, pod: c.evidence.pod };
+  };
+
+  it('the bench case leads with mounting the volume at the subdirectory the path opens', () => {
+    const d = bench('sub-missing-file-krkn-scenario-path');
+    expect(d.remedies[0]?.kind).toBe('remedy');
+    expect(d.remedies[0]?.title).toMatch(/^Mount scenarios-config at \/root\/kraken\/scenarios\/openshift: /);
+    expect(d.remedies[0]?.commands.join('\n')).toContain('set mountPath /root/kraken/scenarios/openshift for volume scenarios-config');
+  });
+
+  it('a volume that lists its items (it may hold subdirectories) does not decide: the working directory check stays first', () => {
+    const { evidence, pod } = krkn();
+    const volumes = pod.volumes.map((v) =>
+      v.name === 'scenarios-config' ? { ...v, sources: v.sources.map((s) => ({ ...s, keys: ['openshift/container_etcd.yml'] })) } : v,
+    );
+    const d = diagnose({ ...evidence, pod: { ...pod, volumes } });
+    expect(d.remedies[0]?.kind).toBe('diagnostic');
+  });
+
+  it('a mount whose last directory is not the path’s first does not decide', () => {
+    const { evidence, pod } = krkn();
+    const moved = (c: (typeof pod.containers)[number]) => ({ ...c, volumeMounts: c.volumeMounts.map((m) => ({ ...m, mountPath: '/root/kraken/config' })) });
+    const containers = pod.containers.map(moved);
+    const d = diagnose({ ...evidence, pod: { ...pod, containers }, ...(evidence.container === undefined ? {} : { container: moved(evidence.container) }) });
+    expect(d.remedies[0]?.kind).toBe('diagnostic');
+  });
+});
