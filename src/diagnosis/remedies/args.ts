@@ -21,6 +21,7 @@ export function withoutFlag(argv: readonly string[], index: number, similar?: st
 export function unknownFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'unknown-flag' }>): Remedy[] {
   const out: Remedy[] = [];
   const image = clues.container?.image ?? 'IMAGE';
+  const fromImage = fix.field === undefined ? imageArgvRemedy(clues, w, fix.flag) : undefined;
   if (fix.field !== undefined && fix.argv !== undefined && fix.index !== undefined) {
     const next = withoutFlag(fix.argv, fix.index, fix.similar);
     const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/${fix.field}`;
@@ -42,6 +43,8 @@ export function unknownFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix,
           ]
         : replaceSteps(w, `set ${fix.field} of container ${w.container} to ${JSON.stringify(next)}`),
     });
+  } else if (fromImage !== undefined) {
+    out.push(fromImage);
   } else {
     out.push({
       kind: 'diagnostic',
@@ -57,4 +60,28 @@ export function unknownFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix,
   const back = rollback(w);
   if (back.length > 0) out.push({ kind: 'remedy', title: `If the latest rollout changed the image or its args: roll back, then fix forward`, commands: back });
   return out;
+}
+
+/**
+ * The flag comes from the image's own command line (its Entrypoint and Cmd) when the pod spec sets
+ * neither command nor args (istio-ecosystem/authservice#4: the Dockerfile's CMD passes --log-level).
+ * The container's command then becomes that command line without the flag (and its separate value):
+ * read from the image with docker inspect, set with a JSON patch (command replaces the Entrypoint, and
+ * the Cmd is ignored once command is set without args).
+ */
+function imageArgvRemedy(clues: Clues, w: Workload, flag: string): Remedy | undefined {
+  const c = clues.container;
+  const name = flag.replace(/^-+/, '');
+  if (c === undefined || c.command.length > 0 || c.args.length > 0 || !w.patchable || !/^[\w-]+$/.test(name)) return undefined;
+  const f = `^--?${name}`;
+  const drop = `.[0].Config|(.Entrypoint//[])+(.Cmd//[])|. as $a|[range(length)|select(($a[.]|test("${f}(=|$)")) or (.>0 and ($a[.-1]|test("${f}$")) and ($a[.]|startswith("-")|not))|not)|$a[.]]`;
+  const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command`;
+  return {
+    kind: 'remedy',
+    title: `Drop ${flag} from the image's command line (Entrypoint and Cmd): set the rest as the container's command`,
+    commands: [
+      `ARGV=$(docker pull -q ${shq(c.image)} >/dev/null && docker inspect ${shq(c.image)} | jq -c ${shq(drop)})`,
+      `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p "[{\\"op\\":\\"add\\",\\"path\\":\\"${path}\\",\\"value\\":$ARGV}]"`,
+    ],
+  };
 }

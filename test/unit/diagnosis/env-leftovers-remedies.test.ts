@@ -157,3 +157,22 @@ describe('a relative path under a ConfigMap volume mounted one directory too hig
     expect(d.remedies[0]?.kind).toBe('diagnostic');
   });
 });
+
+describe("a flag the image's own command line passes (istio-ecosystem/authservice#4)", () => {
+  const LOG = "ERROR: Unknown command line flag 'log-level'\n";
+
+  it("the bench case leads with the image's command line minus the flag, set as the container's command", () => {
+    const d = bench('unknown-flag-absl-authservice-image-cmd');
+    expect(d.remedies[0]?.kind).toBe('remedy');
+    expect(d.remedies[0]?.title).toBe("Drop --log-level from the image's command line (Entrypoint and Cmd): set the rest as the container's command");
+    expect(d.remedies[0]?.commands[0]).toMatch(/^ARGV=\$\(docker pull -q adrianlzt\/authservice:0\.1\.0 >\/dev\/null && docker inspect /);
+    expect(d.remedies[0]?.commands[1]).toContain('\\"path\\":\\"/spec/template/spec/containers/0/command\\",\\"value\\":$ARGV');
+  });
+
+  it('a pod spec that sets args: the image Cmd is not what runs, so no command is built from it', () => {
+    const d = run(LOG, 1, { spec: { args: ['--port=8080'] } });
+    expect(d.cause.detail).toBe('unknown-flag');
+    expect(d.remedies[0]?.kind).toBe('diagnostic');
+    expect(allCommands(d)).not.toContain('ARGV=');
+  });
+});
