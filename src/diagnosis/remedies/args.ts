@@ -74,7 +74,7 @@ function imageArgvRemedy(clues: Clues, w: Workload, flag: string): Remedy | unde
   const name = flag.replace(/^-+/, '');
   if (c === undefined || c.command.length > 0 || c.args.length > 0 || !w.patchable || !/^[\w-]+$/.test(name)) return undefined;
   const f = `^--?${name}`;
-  const drop = `.[0].Config|(.Entrypoint//[])+(.Cmd//[])|. as $a|[range(length)|select(($a[.]|test("${f}(=|$)")) or (.>0 and ($a[.-1]|test("${f}$")) and ($a[.]|startswith("-")|not))|not)|$a[.]]`;
+  const drop = `(.[0].Config.Entrypoint//[])+(.[0].Config.Cmd//[])|. as $a|[range(length)|select(($a[.]|test("${f}(=|$)")) or (.>0 and ($a[.-1]|test("${f}$")) and ($a[.]|startswith("-")|not))|not)|$a[.]]`;
   const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command`;
   return {
     kind: 'remedy',
