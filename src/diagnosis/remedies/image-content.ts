@@ -5,6 +5,7 @@
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
+import { repositoryOf } from './image-ref.ts';
 import type { Fix } from '../verdict.ts';
 import { debugCopy, ns, rollback, type Workload } from './workload.ts';
 
@@ -29,7 +30,7 @@ function lookInImage(clues: Clues, fix: FixOf<'image-content'>): string {
 
 export function imageContentRemedies(clues: Clues, w: Workload, fix: FixOf<'image-content'>): Remedy[] {
   const image = clues.container?.image ?? 'IMAGE';
-  const repo = image.replace(/[:@][^:/@]+$/, '');
+  const repo = repositoryOf(image);
   const look = lookInImage(clues, fix);
   const out: Remedy[] = [];
   const back = rollback(w);

@@ -4,6 +4,7 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { ImageProblem } from '../kube-messages.ts';
 import { shq } from '../shell.ts';
+import { repositoryOf } from './image-ref.ts';
 import { readableNode } from './node.ts';
 import { setFirst } from './user-values.ts';
 import { ns, patchContainer, rollback, type Workload } from './workload.ts';
@@ -25,7 +26,7 @@ function lowercased(image: string): string | undefined {
 export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, image: string): Remedy[] {
   const registry = registryOf(image);
   const node = readableNode(clues);
-  const setImage = w.patchable && !w.init ? `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${image.replace(/:[^:/@]+$/, '')}:`)}"$TAG"` : undefined;
+  const setImage = w.patchable && !w.init ? `kubectl set image ${w.ref} ${ns(w)} ${shq(`${w.container}=${repositoryOf(image)}:`)}"$TAG"` : undefined;
   const back = rollback(w);
   const undo: Remedy[] = back.length === 0 ? [] : [{ kind: 'remedy', title: 'Or go back to the image of the previous revision', commands: back }];
   switch (problem) {
@@ -54,7 +55,7 @@ export function imageRemedies(clues: Clues, w: Workload, problem: ImageProblem, 
           : [
               {
                 kind: 'remedy' as const,
-                title: `Point the workload at a tag of ${image.replace(/:[^:/@]+$/, '')} that exists`,
+                title: `Point the workload at a tag of ${repositoryOf(image)} that exists`,
                 commands: [`read -r -p 'a tag that exists: ' TAG`, setImage],
               },
             ]),

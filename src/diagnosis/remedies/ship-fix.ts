@@ -8,12 +8,9 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { LogSignature } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
+import { repositoryOf } from './image-ref.ts';
 import { ns, replaceSteps, type Workload } from './workload.ts';
 
-/** `registry.io/team/app:1.2@sha256:…` → `registry.io/team/app` (a registry's port stays). */
-export function repositoryOf(image: string): string {
-  return image.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
-}
 
 /** The commands that put the build with the fix in place of the container's image. */
 export function deployBuild(clues: Clues, w: Workload): string[] {

@@ -245,6 +245,18 @@ describe('images', () => {
   });
 });
 
+describe('an image pinned by digest', () => {
+  // distribution's reference grammar: path[:tag][@digest]; the digest's `sha256:` is not a tag.
+  const image = 'quay.io/acme/svc:1.0.0@sha256:3f1c2a0e9b7d6c5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a';
+  it('the command that sets another tag keeps the repository, not the digest', () => {
+    const message = `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
+    const d = run(waitingPod({ namespace: 'ns1', app: 'svc', image, restarts: 0, waiting: { reason: 'ErrImagePull', message } }));
+    expect(d.cause.id).toBe('image-pull');
+    expect(commands(d)).toContain('svc=quay.io/acme/svc:"$TAG"');
+    expect(commands(d)).not.toContain('@sha256:"$TAG"');
+  });
+});
+
 describe('runtime messages that name no known cause', () => {
   it('CreateContainerError with an unknown message is unknown, quoting it', () => {
     const d = run(

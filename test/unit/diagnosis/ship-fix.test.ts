@@ -6,7 +6,7 @@
 import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
-import { repositoryOf } from '../../../src/diagnosis/remedies/ship-fix.ts';
+import { repositoryOf } from '../../../src/diagnosis/remedies/image-ref.ts';
 import type { OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
 import { commandsOf as commands, diagnoseCrash } from './shared-setup.ts';
 
