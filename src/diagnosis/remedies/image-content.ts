@@ -5,8 +5,8 @@
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
-import { repositoryOf } from './image-ref.ts';
 import type { Fix } from '../verdict.ts';
+import { repositoryOf } from './image-ref.ts';
 import { debugCopy, ns, rollback, type Workload } from './workload.ts';
 
 type FixOf<K extends Fix['kind']> = Extract<Fix, { kind: K }>;

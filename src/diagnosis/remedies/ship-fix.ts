@@ -11,7 +11,6 @@ import { shq } from '../shell.ts';
 import { repositoryOf } from './image-ref.ts';
 import { ns, replaceSteps, type Workload } from './workload.ts';
 
-
 /** The commands that put the build with the fix in place of the container's image. */
 export function deployBuild(clues: Clues, w: Workload): string[] {
   // A Job's pod template is immutable: export, edit, replace.
