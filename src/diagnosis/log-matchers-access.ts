@@ -164,30 +164,46 @@ function hostPort(raw: string): string {
     .replace(/\/.*$/, '');
 }
 
+/** The first of `patterns` that matches `line`: a list at module level, since a regex literal in a function body is a new RegExp object per call, per line. */
+export function firstMatch(patterns: readonly RegExp[], line: string): RegExpExecArray | null {
+  for (const pattern of patterns) {
+    const m = pattern.exec(line);
+    if (m !== null) return m;
+  }
+  return null;
+}
+
+const REFUSED: readonly RegExp[] = [
+  /dial tcp ([^\s:]+:\d+): connect: connection refused/,
+  /ECONNREFUSED ([^\s,]+:\d+)/,
+  /connection to server at "([^"]+)"(?: \([^)]*\))?, port (\d+) failed: Connection refused/,
+  /Connection to ([\w.-]+:\d+) refused/,
+  /(?:Connection refused|connection refused).*?(?:to |at |connecting to )([\w.-]+:\d+)/,
+];
+const DNS: readonly RegExp[] = [
+  /dial tcp: lookup ([^\s:]+)(?: on [^\s]+)?: no such host/,
+  /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([^\s,]+)/,
+  /could not translate host name "([^"]+)" to address/,
+  /java\.net\.UnknownHostException: ([^\s:]+)/,
+  /\b([\w.-]+)(?::\d+)?: (?:Name or service not known|Temporary failure in name resolution)/,
+];
+const TIMEOUT: readonly RegExp[] = [/dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/, /ETIMEDOUT ([^\s,]+:\d+)/];
+const ANY_REFUSED = /\b(?:Connection refused|ECONNREFUSED|connection refused)\b/;
+const ANY_DNS = /Name or service not known|Temporary failure in name resolution|nodename nor servname provided/;
+
 /** Connection failures naming the host and port: Go net, Node.js, libpq, CPython, Java. */
 const connection: Matcher = (line) => {
-  const refused =
-    /dial tcp ([^\s:]+:\d+): connect: connection refused/.exec(line) ??
-    /ECONNREFUSED ([^\s,]+:\d+)/.exec(line) ??
-    /connection to server at "([^"]+)"(?: \([^)]*\))?, port (\d+) failed: Connection refused/.exec(line) ??
-    /Connection to ([\w.-]+:\d+) refused/.exec(line) ??
-    /(?:Connection refused|connection refused).*?(?:to |at |connecting to )([\w.-]+:\d+)/.exec(line);
+  const refused = firstMatch(REFUSED, line);
   if (refused?.[1]) {
     const endpoint = hostPort(refused[2] ? `${refused[1]}:${refused[2]}` : refused[1]);
     return { kind: 'dependency-unreachable', text: line, endpoint, failure: 'refused' };
   }
-  const dns =
-    /dial tcp: lookup ([^\s:]+)(?: on [^\s]+)?: no such host/.exec(line) ??
-    /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([^\s,]+)/.exec(line) ??
-    /could not translate host name "([^"]+)" to address/.exec(line) ??
-    /java\.net\.UnknownHostException: ([^\s:]+)/.exec(line) ??
-    /\b([\w.-]+)(?::\d+)?: (?:Name or service not known|Temporary failure in name resolution)/.exec(line);
+  const dns = firstMatch(DNS, line);
   if (dns?.[1]) return { kind: 'dependency-unreachable', text: line, endpoint: hostPort(dns[1]), failure: 'dns' };
-  const timeout = /dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/.exec(line) ?? /ETIMEDOUT ([^\s,]+:\d+)/.exec(line);
+  const timeout = firstMatch(TIMEOUT, line);
   if (timeout?.[1]) return { kind: 'dependency-unreachable', text: line, endpoint: hostPort(timeout[1]), failure: 'timeout' };
-  if (/\b(?:Connection refused|ECONNREFUSED|connection refused)\b/.test(line)) return { kind: 'dependency-unreachable', text: line, failure: 'refused' };
-  if (/Name or service not known|Temporary failure in name resolution|nodename nor servname provided/.test(line))
-    return { kind: 'dependency-unreachable', text: line, failure: 'dns' };
+  if (ANY_REFUSED.test(line)) return { kind: 'dependency-unreachable', text: line, failure: 'refused' };
+  if (ANY_DNS.test(line)) return { kind: 'dependency-unreachable', text: line, failure: 'dns' };
   return undefined;
 };
 

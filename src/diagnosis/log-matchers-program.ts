@@ -6,8 +6,8 @@
  * libcontainer/init_linux.go; CPython, Go runtime, Node.js, HotSpot, Rust std, glibc/musl ld.so).
  */
 import { parseCrlf } from './kube-messages.ts';
-import { NGINX_UPSTREAM } from './log-matchers-access.ts';
-import type { LineMatcher as Matcher } from './log-signature-types.ts';
+import { firstMatch, NGINX_UPSTREAM } from './log-matchers-access.ts';
+import type { LineMatcher as Matcher, Runtime } from './log-signature-types.ts';
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
@@ -15,22 +15,32 @@ function envName(name: string | undefined): string | undefined {
   return name !== undefined && ENV_NAME.test(name) && name.length > 1 ? name : undefined;
 }
 
-/** Runtime out-of-memory: these end the process inside the container limit (not the kernel's kill). */
+/**
+ * Runtime out-of-memory: these end the process inside the container limit (not the kernel's kill). The
+ * quoted text drops what precedes the runtime's own words. V8 prints `FATAL ERROR: … JavaScript heap
+ * out of memory`, newer builds `# Fatal JavaScript out of memory: …`; PHP's memory_limit; Ruby's NoMemoryError.
+ */
+const RUNTIME_OOM: readonly { pattern: RegExp; runtime: Runtime; lead?: RegExp; keep?: string }[] = [
+  { pattern: /JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal javascript OOM in /i, runtime: 'node', lead: /^#\s*/, keep: '' },
+  {
+    pattern: /java\.lang\.OutOfMemoryError: (?!unable to create (?:new )?native thread)/,
+    runtime: 'jvm',
+    lead: /^.*?(java\.lang\.OutOfMemoryError)/,
+    keep: '$1',
+  },
+  { pattern: /^fatal error: runtime: out of memory/, runtime: 'go' },
+  { pattern: /^MemoryError\b/, runtime: 'python' },
+  { pattern: /^memory allocation of \d+ bytes failed/, runtime: 'rust' },
+  { pattern: /System\.OutOfMemoryException/, runtime: 'dotnet' },
+  { pattern: /(?:PHP )?Fatal error: +Allowed memory size of \d+ bytes exhausted/, runtime: 'php' },
+  { pattern: /failed to allocate memory \(NoMemoryError\)|^NoMemoryError\b/, runtime: 'ruby' },
+  { pattern: /terminate called after throwing an instance of 'std::bad_alloc'/, runtime: 'native' },
+];
+
 const runtimeOom: Matcher = (line) => {
-  // V8 prints `FATAL ERROR: … JavaScript heap out of memory`; newer builds `# Fatal JavaScript out of memory: …`.
-  if (/JavaScript heap out of memory|Fatal JavaScript out of memory|Fatal javascript OOM in /i.test(line))
-    return { kind: 'runtime-oom', text: line.replace(/^#\s*/, ''), runtime: 'node' };
-  if (/java\.lang\.OutOfMemoryError: (?!unable to create (?:new )?native thread)/.test(line))
-    return { kind: 'runtime-oom', text: line.replace(/^.*?(java\.lang\.OutOfMemoryError)/, '$1'), runtime: 'jvm' };
-  if (/^fatal error: runtime: out of memory/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'go' };
-  if (/^MemoryError\b/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'python' };
-  if (/^memory allocation of \d+ bytes failed/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'rust' };
-  if (/System\.OutOfMemoryException/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'dotnet' };
-  // PHP's memory_limit; Ruby's NoMemoryError.
-  if (/(?:PHP )?Fatal error: +Allowed memory size of \d+ bytes exhausted/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'php' };
-  if (/failed to allocate memory \(NoMemoryError\)|^NoMemoryError\b/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'ruby' };
-  if (/terminate called after throwing an instance of 'std::bad_alloc'/.test(line)) return { kind: 'runtime-oom', text: line, runtime: 'native' };
-  return undefined;
+  const oom = RUNTIME_OOM.find((o) => o.pattern.test(line));
+  if (oom === undefined) return undefined;
+  return { kind: 'runtime-oom', text: oom.lead === undefined ? line : line.replace(oom.lead, oom.keep ?? ''), runtime: oom.runtime };
 };
 
 /** runc prints `exec /app/run: exec format error` to the container's stderr and exits 255
@@ -153,14 +163,17 @@ const badArgs: Matcher = (line) => {
   return undefined;
 };
 
+const SHARED_LIBRARY: readonly RegExp[] = [
+  /error while loading shared libraries: ([^\s:]+): cannot open shared object file/,
+  /(\/[^\s:()"]+\.so(?:\.[\d.]+)?): cannot open shared object file/,
+  /Error loading shared library ([^\s:]+): No such file or directory/,
+  /([\w.+-]+\.so(?:\.[\d.]+)?): cannot open shared object file/,
+  /UnsatisfiedLinkError: .*?(?:no (\S+) in java\.library\.path|(\S+\.so\S*))/,
+];
+
 /** The dynamic loader (glibc, musl), CPython and Node.js addons, Java's UnsatisfiedLinkError. */
 const missingLibrary: Matcher = (line) => {
-  const lib =
-    /error while loading shared libraries: ([^\s:]+): cannot open shared object file/.exec(line) ??
-    /(\/[^\s:()"]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
-    /Error loading shared library ([^\s:]+): No such file or directory/.exec(line) ??
-    /([\w.+-]+\.so(?:\.[\d.]+)?): cannot open shared object file/.exec(line) ??
-    /UnsatisfiedLinkError: .*?(?:no (\S+) in java\.library\.path|(\S+\.so\S*))/.exec(line);
+  const lib = firstMatch(SHARED_LIBRARY, line);
   const path = lib?.[1] ?? lib?.[2];
   return path === undefined ? undefined : { kind: 'missing-shared-library', text: line, path };
 };
