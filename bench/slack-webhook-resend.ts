@@ -131,8 +131,19 @@ function callsSince(api: Awaited<ReturnType<typeof cluster>>['api'], from: numbe
 }
 
 /** Every group to replica A, then Alertmanager's resend of every group to replica B (Leases shared through the fake API). */
-async function runAcrossReplicas(name: string, workloads: string[], pods: number, options: { hookFailsFirst?: boolean } = {}): Promise<void> {
-  const { api, groups, alerts } = await cluster(workloads, pods);
+async function runAcrossReplicas(
+  name: string,
+  workloads: string[],
+  pods: number,
+  options: { hookFailsFirst?: boolean; resolved?: boolean } = {},
+): Promise<void> {
+  const { api, groups: firing, alerts } = await cluster(workloads, pods);
+  // With `resolved`: the groups fire through A first; what is measured is their resolve.
+  const endsAt = new Date().toISOString();
+  const groups =
+    options.resolved === true
+      ? firing.map((g) => ({ ...g, status: 'resolved' as const, alerts: g.alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt })) }))
+      : firing;
   const slack = await startSlackStandin();
   const hook = options.hookFailsFirst === true ? await startWebhookCapture() : undefined;
   const env = (holder: string): Record<string, string> => ({
@@ -145,19 +156,22 @@ async function runAcrossReplicas(name: string, workloads: string[], pods: number
   });
   const a = await startService(env('crashtriage-a'));
   const b = await startService(env('crashtriage-b'));
+  if (options.resolved === true) await sendAll(a.address, firing);
+  const before = api.requests.length;
+  const postsBefore = slack.requestCount();
   hook?.failNext(503, 100_000);
   const statuses = await sendAll(a.address, groups);
   await new Promise((r) => setTimeout(r, 500));
-  const first = callsSince(api, 0);
+  const first = callsSince(api, before);
   const firstCalls = api.requests.length;
-  const firstPosts = slack.requestCount();
+  const firstPosts = slack.requestCount() - postsBefore;
   hook?.recover();
   const resendStatuses = await sendAll(b.address, groups);
   await new Promise((r) => setTimeout(r, 500));
   const hookDocs = hook === undefined ? '' : `, JSON webhook documents ${hook.accepted.length}`;
   console.log(
     `${name.padEnd(44)} alerts ${String(alerts).padStart(3)}  A: answers ${summary(statuses)}, ${first}, posts ${firstPosts}  ` +
-      `| resend to B: answers ${summary(resendStatuses)}, ${callsSince(api, firstCalls)}, posts ${slack.requestCount() - firstPosts}${hookDocs}`,
+      `| resend to B: answers ${summary(resendStatuses)}, ${callsSince(api, firstCalls)}, posts ${slack.requestCount() - firstPosts - postsBefore}${hookDocs}`,
   );
   await b.close();
   await a.close();
@@ -178,3 +192,4 @@ await run('slow ok (2.5 s > 1.5 s deadline)', ['ledger'], 1, { answerDelayMs: 25
 await runAcrossReplicas('replicas: single alert (1 pod, 2 alerts)', ['ledger'], 1);
 await runAcrossReplicas('replicas: storm (3 workloads × 3 pods)', ['cart', 'search', 'orders'], 3);
 await runAcrossReplicas('replicas: JSON webhook failed for A, storm', ['cart', 'search', 'orders'], 3, { hookFailsFirst: true });
+await runAcrossReplicas('replicas: resolved groups, storm', ['cart', 'search', 'orders'], 3, { resolved: true });

@@ -3,9 +3,11 @@
  * KubePodCrashLooping and KubePodNotReady together for one crash loop and the default inhibitions
  * suppress neither: the first alert that names a container leads, and another alert of the same pod
  * (KubePodNotReady names no container) folds into it. Folded alerts are neither diagnosed nor sent.
- * A member stays a member when it resolves (the pod's state lives its 24 hours): Alertmanager's
- * resend of the resolved group, reaching the other replica or a restarted one, folds it again
- * instead of sending it as a resolve never seen firing (issue #25).
+ * A member stays a member when it resolves, and a lead whose resolve was delivered stays as a mark
+ * of it (the pod's state lives its 24 hours): Alertmanager's resend of the resolved group, reaching
+ * the other replica or a restarted one, folds the member again and answers the lead's resolve as
+ * delivered, instead of sending either as a resolve never seen firing (issue #25). Alertmanager
+ * sends a resolve once per group (no reminders), so a resolve with the same startsAt is a resend.
  * Pure: the state of one pod comes in, the decision and the state to commit after delivery go out.
  */
 
@@ -14,13 +16,17 @@ import type { DiagnosisDocument } from '../diagnosis/document.ts';
 
 /** What the pipeline remembers about one pod between requests (JSON, for any state store). */
 export interface PodAlerts {
-  /** Per container name ('' for an alert that named none): the leading alert and its last firing diagnosis. */
-  leads: Record<string, { fingerprint: string; firing?: DiagnosisDocument }>;
+  /**
+   * Per container name ('' for an alert that named none): the leading alert and its last firing
+   * diagnosis; once its resolve is delivered, only `resolved` (that alert's startsAt).
+   */
+  leads: Record<string, { fingerprint: string; firing?: DiagnosisDocument; resolved?: string }>;
   /** Folded alert fingerprint → the lead's fingerprint. */
   members: Record<string, string>;
 }
 
-export type Claim = { kind: 'lead'; firing?: DiagnosisDocument } | { kind: 'folded'; into: string };
+/** 'delivered': a resend of a resolve already delivered, neither read nor sent again. */
+export type Claim = { kind: 'lead'; firing?: DiagnosisDocument } | { kind: 'folded'; into: string } | { kind: 'delivered' };
 
 export interface FoldDecision {
   claim: Claim;
@@ -40,18 +46,22 @@ export function podStateKey(labels: Labels, clusterLabel = 'cluster'): string | 
 export function decideFold(state: PodAlerts | undefined, alert: WebhookAlert): FoldDecision {
   const current: PodAlerts = state ?? { leads: {}, members: {} };
   const container = alert.labels['container'];
-  const own = container === undefined ? undefined : current.leads[container];
+  const mark = container === undefined ? undefined : current.leads[container];
+  const own = mark?.resolved === undefined ? mark : undefined;
   const firing = alert.status === 'firing';
 
+  if (mark?.resolved !== undefined && mark.fingerprint === alert.fingerprint && !firing && mark.resolved === alert.startsAt) {
+    return { claim: { kind: 'delivered' }, next: state };
+  }
   if (own !== undefined && own.fingerprint === alert.fingerprint) {
     const claim: Claim = own.firing === undefined ? { kind: 'lead' } : { kind: 'lead', firing: own.firing };
     if (firing) return { claim, next: state };
-    const { [container as string]: _gone, ...leads } = current.leads;
-    return { claim, next: tidy({ leads, members: current.members }) };
+    const leads = { ...current.leads, [container as string]: { fingerprint: alert.fingerprint, resolved: alert.startsAt } };
+    return { claim, next: { leads, members: current.members } };
   }
 
   const into = own?.fingerprint ?? current.members[alert.fingerprint] ?? (container === undefined ? firstLead(current) : undefined);
-  const leadAlive = into !== undefined && Object.values(current.leads).some((l) => l.fingerprint === into);
+  const leadAlive = into !== undefined && Object.values(current.leads).some((l) => l.fingerprint === into && l.resolved === undefined);
   if (into !== undefined && (leadAlive || !firing)) {
     const members = { ...current.members, [alert.fingerprint]: into };
     return { claim: { kind: 'folded', into }, next: tidy({ leads: current.leads, members }) };
@@ -77,7 +87,7 @@ export function leadFirst(alerts: readonly WebhookAlert[]): WebhookAlert[] {
 }
 
 function firstLead(state: PodAlerts): string | undefined {
-  return Object.values(state.leads)[0]?.fingerprint;
+  return Object.values(state.leads).find((l) => l.resolved === undefined)?.fingerprint;
 }
 
 function tidy(state: PodAlerts): PodAlerts | undefined {

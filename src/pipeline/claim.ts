@@ -50,7 +50,12 @@ export async function claimPods(
       }
       const decision = decideFold(pods.states.get(podKey), alert);
       pods.states.set(podKey, decision.next);
-      if (decision.claim.kind === 'folded') {
+      if (decision.claim.kind === 'delivered') {
+        log.info(
+          { fingerprint: alert.fingerprint, alertname: alert.labels['alertname'] },
+          'resend: this resolve was delivered (the pod state says so); not read or sent again',
+        );
+      } else if (decision.claim.kind === 'folded') {
         log.info(
           { fingerprint: alert.fingerprint, alertname: alert.labels['alertname'], into: decision.claim.into },
           'alert folded into the message of another alert for the same pod',

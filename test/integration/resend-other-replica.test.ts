@@ -11,15 +11,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnosisDocument } from '../../src/diagnosis/document.ts';
 import { crashLoopAlert, webhookPayload } from '../fixtures/alertmanager/payloads.ts';
+import { deploymentScenario } from '../fixtures/kube/workloads.ts';
 import { waitFor } from '../support/alertmanager.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '../support/fake-kube-api.ts';
 import { scenarioObjects } from '../support/kube-fixtures.ts';
 import { type ServiceProcess, startServiceProcess } from '../support/service-process.ts';
 import type { SlackStandin } from '../support/slack-standin.ts';
 import type { WebhookCapture } from '../support/webhook-capture.ts';
-import { sinkEnv, startStandins } from '../support/world.ts';
+import { sinkEnv, startStandins, workloadFixtures } from '../support/world.ts';
 
 const TOKEN = 'resend-other-replica-token';
+/** One Deployment with three crash-looping pods: one incident, whose later pods are not news to the incoming webhook. */
+const cart = deploymentScenario({
+  namespace: 'shop',
+  name: 'cart',
+  replicas: 3,
+  revisions: [{ image: 'cart:1.0', minutesAgo: 9000 }],
+  crashing: 3,
+  now: new Date(),
+});
 let api: FakeKubeApi;
 let slack: SlackStandin;
 let hook: WebhookCapture;
@@ -28,7 +38,14 @@ let a: ServiceProcess;
 let b: ServiceProcess;
 
 beforeAll(async () => {
-  api = await startFakeKubeApi(scenarioObjects(['deployment-crashloop', 'deployment-oomkilled', 'config-error', 'statefulset-liveness']));
+  const single = scenarioObjects(['deployment-crashloop', 'deployment-oomkilled', 'config-error', 'statefulset-liveness']);
+  const storm = workloadFixtures(cart);
+  api = await startFakeKubeApi({
+    objects: storm.objects ?? [],
+    pods: [...single.pods, ...(storm.pods ?? [])],
+    events: [...single.events, ...(storm.events ?? [])],
+    logs: [...single.logs, ...(storm.logs ?? [])],
+  });
   const started = await startStandins(['slackWebhook', 'hook']);
   ({ slackWebhook: slack, hook } = started.standins);
   closeStandins = started.close;
@@ -163,5 +180,22 @@ describe('a resend that reaches the other replica', () => {
     expect(resend.evidence()).toBe(0);
     expect(resend.posts()).toBe(0);
     expect(resend.documents(pod)).toEqual([]);
+  }, 60_000);
+
+  it("of a workload's resolved groups: the pods whose resolve was not news to the incoming webhook are not read, and no resolve is posted again", async () => {
+    const groups = cart.crashing.map((pod, i) => podGroup('shop', pod, 'app', `cart${i}`));
+    const endsAt = new Date().toISOString();
+    const resolvedGroups = groups.map((g) => ({ ...g, status: 'resolved', alerts: g.alerts.map((x) => ({ ...x, status: 'resolved' as const, endsAt })) }));
+    for (const g of groups) expect(await send(a, g)).toBe(200);
+    const first = counter();
+    for (const g of resolvedGroups) expect(await send(a, g)).toBe(200);
+    // The incoming webhook takes only the incident's end (the last pod's resolve); the JSON webhook every resolve.
+    expect(first.posts()).toBe(1);
+
+    const resend = counter();
+    for (const g of resolvedGroups) expect(await send(b, g)).toBe(200);
+    expect(resend.evidence()).toBe(0);
+    expect(resend.posts()).toBe(0);
+    expect(cart.crashing.flatMap((pod) => resend.documents(pod))).toEqual([]);
   }, 60_000);
 });

@@ -38,13 +38,21 @@ describe('alert folding', () => {
     expect(run([crashLooping, waiting]).claims[1]).toEqual({ kind: 'folded', into: 'aaaa' });
   });
 
-  it('hands the remembered firing document to the lead when it resolves, then forgets the lead', () => {
+  it('hands the remembered firing document to the lead when it resolves, then keeps only a mark of the resolve', () => {
     const first = run([crashLooping]);
     const state = rememberFiring(first.state, firingDoc);
     const after = run([resolved(crashLooping)], state);
     expect(after.claims).toEqual([{ kind: 'lead', firing: firingDoc }]);
-    expect(after.state).toBeUndefined();
+    expect(after.state).toEqual({ leads: { 'payment-svc': { fingerprint: 'aaaa', resolved: crashLooping.startsAt } }, members: {} });
+    // A resend of that resolve is delivered already; nothing folds into a resolved lead.
+    expect(run([resolved(crashLooping)], after.state).claims).toEqual([{ kind: 'delivered' }]);
     expect(run([notReady], after.state).claims).toEqual([{ kind: 'lead' }]);
+    // Firing again (a new startsAt): it leads again, and its resolve is sent.
+    const again = run([{ ...crashLooping, startsAt: '2026-11-26T08:00:00Z' }], after.state);
+    expect(again.claims).toEqual([{ kind: 'lead' }]);
+    expect(run([resolved({ ...crashLooping, startsAt: '2026-11-26T08:00:00Z' })], again.state).claims).toEqual([{ kind: 'lead' }]);
+    // A resolve with another startsAt than the one marked is not a resend: sent as it is.
+    expect(run([resolved({ ...crashLooping, startsAt: '2026-11-27T08:00:00Z' })], after.state).claims).toEqual([{ kind: 'lead' }]);
   });
 
   it('drops the resolve of a member whose lead already resolved, and lets it lead when it fires again', () => {
@@ -57,8 +65,8 @@ describe('alert folding', () => {
 
   it('keeps a resolved member, so that a resend of the resolved group (the other replica, a restart) folds it again', () => {
     const { state } = run([crashLooping, notReady, resolved(crashLooping), resolved(notReady)]);
-    expect(state).toEqual({ leads: {}, members: { bbbb: 'aaaa' } });
-    expect(run([resolved(crashLooping), resolved(notReady)], state).claims).toEqual([{ kind: 'lead' }, { kind: 'folded', into: 'aaaa' }]);
+    expect(state).toEqual({ leads: { 'payment-svc': { fingerprint: 'aaaa', resolved: crashLooping.startsAt } }, members: { bbbb: 'aaaa' } });
+    expect(run([resolved(crashLooping), resolved(notReady)], state).claims).toEqual([{ kind: 'delivered' }, { kind: 'folded', into: 'aaaa' }]);
     // Firing again, both together: the lead leads again and the member folds into it.
     expect(run([crashLooping, notReady], state).claims).toEqual([{ kind: 'lead' }, { kind: 'folded', into: 'aaaa' }]);
   });

@@ -42,8 +42,14 @@ describe('claim stage', () => {
     expect(claimed.fromMemory).toHaveLength(1);
     expect(claimed.fromMemory[0]?.alert).toBe(resolved);
     expect(claimed.fromMemory[0]?.item).toMatchObject({ podKey: key, document: { status: 'resolved', alert: { endsAt: '2026-11-25T11:00:00Z' } } });
-    // The lead is gone from the state to commit: the crash loop is over.
-    expect(claimed.pods.states.get(key)).toBeUndefined();
+    // The lead's firing document is gone from the state to commit (the crash loop is over); a mark of
+    // its resolve stays, so that a resend of it is answered without reading or sending.
+    expect(claimed.pods.states.get(key)).toEqual({ leads: { 'payment-svc': { fingerprint: resolved.fingerprint, resolved: resolved.startsAt } }, members: {} });
+    await claimed.pods.held.get(key)?.commit(claimed.pods.states.get(key));
+    const again = await claimPods([resolved], store, 'cluster', log);
+    expect(again.toRead).toEqual([]);
+    expect(again.fromMemory).toEqual([]);
+    await again.pods.held.get(key)?.release();
   });
 
   it('reads an alert that names no pod on its own, claiming nothing for it', async () => {

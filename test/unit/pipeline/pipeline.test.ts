@@ -114,8 +114,12 @@ describe('pipeline', () => {
       ['resolved unknown'],
       ['resolved unknown'],
     ]);
-    // Delivered now: the pod's state is gone, and a later resolve (never seen firing) is read afresh.
-    await f.pipeline.process(webhookPayload([resolved]), log);
+    // Delivered now: the pod's state keeps only a mark of the resolve, so a resend of it (the other
+    // replica, a restart) is answered without reading or sending; a resolve of a later firing is read.
+    expect(await f.pipeline.process(webhookPayload([resolved]), log)).toEqual({ kind: 'delivered', alerts: 1 });
+    expect(f.read).toHaveLength(1);
+    expect(f.delivered).toHaveLength(3);
+    await f.pipeline.process(webhookPayload([{ ...resolved, startsAt: '2026-11-25T12:00:00Z' }]), log);
     expect(f.read).toHaveLength(2);
   });
 
