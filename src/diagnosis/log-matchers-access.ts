@@ -191,17 +191,33 @@ const TIMEOUT: readonly RegExp[] = [/dial tcp ([^\s:]+:\d+): (?:i\/o timeout|con
 const ANY_REFUSED = /\b(?:Connection refused|ECONNREFUSED|connection refused)\b/;
 const ANY_DNS = /Name or service not known|Temporary failure in name resolution|nodename nor servname provided/;
 
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+/** host:port with a name that starts with a letter (never an IP). */
+const NAMED_HOST_PORT = /(?<![\w.-])([a-z][\w-]*(?:\.[\w-]+)*):(\d+)\b/gi;
+
+/**
+ * The name the line gives for an address it also names by IP (`failed to connect to server
+ * [mongo-1.mongo:27017] … ECONNREFUSED 10.244.47.12:27017`): a pod IP changes when the pod is
+ * replaced, its name does not, so a wait or a check is on the name.
+ */
+function preferName(endpoint: string, line: string): string {
+  const [host = '', port] = endpoint.split(':');
+  if (port === undefined || !IPV4.test(host)) return endpoint;
+  for (const m of line.matchAll(NAMED_HOST_PORT)) if (m[2] === port && m[1] !== undefined) return `${m[1]}:${port}`;
+  return endpoint;
+}
+
 /** Connection failures naming the host and port: Go net, Node.js, libpq, CPython, Java. */
 const connection: Matcher = (line) => {
   const refused = firstMatch(REFUSED, line);
   if (refused?.[1]) {
-    const endpoint = hostPort(refused[2] ? `${refused[1]}:${refused[2]}` : refused[1]);
+    const endpoint = preferName(hostPort(refused[2] ? `${refused[1]}:${refused[2]}` : refused[1]), line);
     return { kind: 'dependency-unreachable', text: line, endpoint, failure: 'refused' };
   }
   const dns = firstMatch(DNS, line);
   if (dns?.[1]) return { kind: 'dependency-unreachable', text: line, endpoint: hostPort(dns[1]), failure: 'dns' };
   const timeout = firstMatch(TIMEOUT, line);
-  if (timeout?.[1]) return { kind: 'dependency-unreachable', text: line, endpoint: hostPort(timeout[1]), failure: 'timeout' };
+  if (timeout?.[1]) return { kind: 'dependency-unreachable', text: line, endpoint: preferName(hostPort(timeout[1]), line), failure: 'timeout' };
   if (ANY_REFUSED.test(line)) return { kind: 'dependency-unreachable', text: line, failure: 'refused' };
   if (ANY_DNS.test(line)) return { kind: 'dependency-unreachable', text: line, failure: 'dns' };
   return undefined;

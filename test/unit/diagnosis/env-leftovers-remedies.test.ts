@@ -176,3 +176,15 @@ describe("a flag the image's own command line passes (istio-ecosystem/authservic
     expect(allCommands(d)).not.toContain('ARGV=');
   });
 });
+
+describe('an address the log names by IP and by name', () => {
+  it('the wait and the check are on the name (a pod IP changes when the pod is replaced)', () => {
+    const d = bench('sub-dependency-refused-mongo-replica');
+    expect(d.remedies[0]?.title).toMatch(/^Make the pod wait until mongo-1\.mongo:27017 accepts connections/);
+    expect(allCommands(d)).not.toContain('10.244.47.12');
+  });
+
+  it('an IP alone stays the IP; a name on another port is not taken for it', () => {
+    expect(run('Error: connect ECONNREFUSED 10.96.44.12:6379 (cache at redis-cache:6380)\n', 1).remedies[0]?.title).toContain('10.96.44.12:6379');
+  });
+});
