@@ -46,7 +46,10 @@ export function podStateKey(labels: Labels, clusterLabel = 'cluster'): string | 
 export function decideFold(state: PodAlerts | undefined, alert: WebhookAlert): FoldDecision {
   const current: PodAlerts = state ?? { leads: {}, members: {} };
   const container = alert.labels['container'];
-  const mark = container === undefined ? undefined : current.leads[container];
+  // An alert that names no container leads under '' (KubePodNotReady alone): its own resend and resolve
+  // find it there, or they would fold into the lead they are.
+  const leadKey = container ?? '';
+  const mark = current.leads[leadKey];
   const own = mark?.resolved === undefined ? mark : undefined;
   const firing = alert.status === 'firing';
 
@@ -56,7 +59,7 @@ export function decideFold(state: PodAlerts | undefined, alert: WebhookAlert): F
   if (own !== undefined && own.fingerprint === alert.fingerprint) {
     const claim: Claim = own.firing === undefined ? { kind: 'lead' } : { kind: 'lead', firing: own.firing };
     if (firing) return { claim, next: state };
-    const leads = { ...current.leads, [container as string]: { fingerprint: alert.fingerprint, resolved: alert.startsAt } };
+    const leads = { ...current.leads, [leadKey]: { fingerprint: alert.fingerprint, resolved: alert.startsAt } };
     return { claim, next: { leads, members: current.members } };
   }
 
@@ -70,7 +73,7 @@ export function decideFold(state: PodAlerts | undefined, alert: WebhookAlert): F
   // A new lead. A resolve of an alert never seen firing (the process restarted) is sent as it is.
   if (!firing) return { claim: { kind: 'lead' }, next: state };
   const { [alert.fingerprint]: _member, ...members } = current.members;
-  return { claim: { kind: 'lead' }, next: { leads: { ...current.leads, [container ?? '']: { fingerprint: alert.fingerprint } }, members } };
+  return { claim: { kind: 'lead' }, next: { leads: { ...current.leads, [leadKey]: { fingerprint: alert.fingerprint } }, members } };
 }
 
 /** The lead's firing diagnosis, kept so that its resolve needs no API read (the pod is often gone by then). */

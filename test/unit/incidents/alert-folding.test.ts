@@ -77,6 +77,12 @@ describe('alert folding', () => {
     expect(decideFold(undefined, resolved(crashLooping))).toEqual({ claim: { kind: 'lead' }, next: undefined });
   });
 
+  it('an alert that names no container and leads (KubePodNotReady alone) gets its resend and its resolve as the lead, not folded into itself', () => {
+    const { claims, state } = run([notReady, notReady, resolved(notReady), resolved(notReady)]);
+    expect(claims).toEqual([{ kind: 'lead' }, { kind: 'lead' }, { kind: 'lead' }, { kind: 'delivered' }]);
+    expect(state?.leads['']).toEqual({ fingerprint: 'bbbb', resolved: notReady.startsAt });
+  });
+
   it('remembers only firing documents of a current lead', () => {
     const { state } = run([crashLooping]);
     expect(rememberFiring(state, { ...firingDoc, status: 'resolved' })).toBe(state);
