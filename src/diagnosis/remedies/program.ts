@@ -48,6 +48,17 @@ function emptyLogRemedies(clues: Clues, w: Workload): Remedy[] {
 }
 
 /**
+ * A log crashtriage was refused (403 on pods/log) is not an empty one: it exists, and what it says
+ * decides; whoever reads the message may read it, so that read comes first, not a run by hand.
+ */
+function unreadLog(clues: Clues, w: Workload): Remedy | undefined {
+  const refused = clues.evidence.problems.find((p) => p.source === 'logs' && p.kind === 'forbidden');
+  const read = logsCommand(clues, w, 200);
+  if (refused === undefined || read.length === 0) return undefined;
+  return { kind: 'diagnostic', title: 'Its log decides, and crashtriage may not read it (pods/log): read it as yourself', commands: read };
+}
+
+/**
  * The read of the previous container's termination message, only when its exit record could not be
  * read: the record read holds the message (quoted in the summary) or says there was none.
  */
@@ -101,7 +112,10 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
   const traced = tracedRemedies(clues, w, fix.signature);
   out.push(...traced);
   if (segfault) out.push(...segfaultRemedies(clues, w));
-  else if (noLog || isEmptyLog(clues)) out.push(...emptyLogRemedies(clues, w));
+  else if (noLog || isEmptyLog(clues)) {
+    const refused = noLog ? unreadLog(clues, w) : undefined;
+    out.push(...(refused === undefined ? emptyLogRemedies(clues, w) : [refused]));
+  }
   if (!noLog && !isEmptyLog(clues) && traced.length === 0) {
     const log = previousLog(clues, w);
     if (log.length > 0) out.push({ kind: 'diagnostic', title: 'Read the full previous log (what happened before the exit)', commands: log });

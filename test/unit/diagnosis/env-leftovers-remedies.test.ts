@@ -188,3 +188,19 @@ describe('an address the log names by IP and by name', () => {
     expect(run('Error: connect ECONNREFUSED 10.96.44.12:6379 (cache at redis-cache:6380)\n', 1).remedies[0]?.title).toContain('10.96.44.12:6379');
   });
 });
+
+describe('a log crashtriage may not read (403 on pods/log)', () => {
+  it('is read as the reader first, not run by hand as if it were empty', () => {
+    const d = bench('app-crash-logs-forbidden');
+    expect(d.remedies[0]).toMatchObject({
+      kind: 'diagnostic',
+      title: 'Its log decides, and crashtriage may not read it (pods/log): read it as yourself',
+      commands: ['kubectl logs ledger-tltljjpbbd-tpjfs -n payments -c ledger --previous --tail=200'],
+    });
+  });
+
+  it('a log that was read and is empty keeps the run by hand', () => {
+    expect(bench('app-crash-empty-log').remedies[0]?.title).toMatch(/^Run it by hand in a copy of the pod/);
+    expect(bench('app-crash-exit-1-no-log-no-events').remedies[0]?.title).not.toContain('may not read it');
+  });
+});
