@@ -242,7 +242,7 @@ export const missingFile: Rule = {
       ];
     }
     if (!CONFIG_PATH.test(path)) return [crashVerdict(clues, 'log-crash', sig)];
-    const spec: EvidenceLine = { source: 'spec', text: `no volume is mounted over ${path}: the file must come from the image` };
+    const spec: EvidenceLine = { source: 'spec', text: `no volume is mounted over ${path}, and the image does not hold it` };
     return [missingConfig(clues, sig, { kind: 'missing-file', path }, `config file ${path}`, [spec], 'missing-file')];
   },
 };

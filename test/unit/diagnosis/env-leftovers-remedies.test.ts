@@ -204,3 +204,13 @@ describe('a log crashtriage may not read (403 on pods/log)', () => {
     expect(bench('app-crash-exit-1-no-log-no-events').remedies[0]?.title).not.toContain('may not read it');
   });
 });
+
+describe('a config file no volume provides', () => {
+  it('the proof line agrees with the mount the first Fix makes (not "must come from the image")', () => {
+    const d = bench('sub-missing-file-prometheus-config-not-mounted');
+    expect(d.remedies[0]?.title).toMatch(/^Mount \/etc\/prometheus\/prometheus\.yml from a new ConfigMap/);
+    const proof = d.evidence.map((e) => e.text).join('\n');
+    expect(proof).toContain('no volume is mounted over /etc/prometheus/prometheus.yml, and the image does not hold it');
+    expect(proof).not.toContain('must come from the image');
+  });
+});
