@@ -24,7 +24,7 @@ export interface MemoryContext {
 }
 
 /** Remedies the verdict replaces: the "which one is it" advice and the blind ×2. */
-const UNDECIDED_ADVICE = /^(?:First tell a leak|If the limit is too small|The limit is too small for it to start)/;
+const UNDECIDED_ADVICE = /^(?:Then tell a leak|Raise the memory limit from|The limit is too small for it to start)/;
 
 const MI = 1024 ** 2;
 const GI = 1024 ** 3;

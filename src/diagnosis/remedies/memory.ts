@@ -1,7 +1,7 @@
 /**
- * OOM remedies: tell a leak from an undersized limit, then raise the limit
- * (×2, rounded) or fit the runtime's heap to the limit (Node --max-old-space-size, JVM
- * MaxRAMPercentage, Go GOMEMLIMIT).
+ * OOM remedies: raise the limit (×2, rounded), give a container without one a limit from what it
+ * held, or fit the runtime's heap to the limit (Node --max-old-space-size, JVM MaxRAMPercentage, Go
+ * GOMEMLIMIT); then tell a leak from an undersized limit. A figure the node cannot give is no fix.
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
@@ -20,7 +20,7 @@ function leakOrLimit(clues: Clues, w: Workload, limit: string | undefined): Reme
   const selector = `namespace=${JSON.stringify(w.namespace)},container=${JSON.stringify(w.container)}`;
   return {
     kind: 'diagnostic',
-    title: 'First tell a leak from an undersized limit',
+    title: 'Then tell a leak from an undersized limit',
     commands: [
       `kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`,
       `# Prometheus: container_memory_working_set_bytes{${selector}}`,
@@ -37,46 +37,104 @@ function setMemory(w: Workload, limit: string, request: string | undefined): str
   return patchContainer(w, { resources: { limits: { memory: limit }, ...(request === undefined ? {} : { requests: { memory: request } }) } });
 }
 
+/**
+ * The node's allocatable memory when the evidence read the node and `bytes` is more than it: the node
+ * can never give the container that much, so a limit or request of `bytes` is no fix (#28 item 3).
+ */
+export function beyondNode(clues: Clues, bytes: number): string | undefined {
+  const allocatable = clues.evidence.node?.allocatable.memory;
+  const room = allocatable === undefined ? undefined : parseMemory(allocatable);
+  return room !== undefined && bytes > room ? allocatable : undefined;
+}
+
+/** What to do when the memory it needs is more than its node has. */
+function outgrowsNode(clues: Clues, needs: string, allocatable: string): Remedy {
+  return {
+    kind: 'diagnostic',
+    title: `Node ${clues.evidence.node?.name ?? ''} has ${allocatable} allocatable, less than the ${needs} it needs: make it use less, or move it to nodes with more memory`,
+    commands: [`kubectl get nodes -o custom-columns=${shq('NAME:.metadata.name,MEMORY:.status.allocatable.memory')}`],
+  };
+}
+
+/**
+ * Killed at its limit: the raise ends the loop now (×2, rounded: room to see the real peak), and the
+ * leak question follows, since a leak only outgrows the new limit later. Killed within a minute of
+ * starting, nothing had time to leak, so the question is left out.
+ */
+function raiseLimit(clues: Clues, w: Workload, limit: string, bytes: number, request: string | undefined): Remedy[] {
+  const atStart = killedAtStart(clues);
+  const leak = atStart ? [] : [leakOrLimit(clues, w, limit)];
+  const nextBytes = doubledLimit(bytes);
+  const next = formatMemory(nextBytes);
+  const short = beyondNode(clues, nextBytes);
+  if (short !== undefined) return [...leak, outgrowsNode(clues, next, short)];
+  const guaranteed = request !== undefined && parseMemory(request) === bytes;
+  return [
+    {
+      kind: 'remedy',
+      title: atStart
+        ? `The limit is too small for it to start: raise it from ${limit} to ${next} (×2, rounded up; enough headroom to watch the real peak, then trim)`
+        : `Raise the memory limit from ${limit} to ${next} (×2, rounded up); if it climbs to ${next} too, it leaks`,
+      commands: setMemory(w, next, guaranteed ? next : undefined),
+    },
+    ...leak,
+  ];
+}
+
+/**
+ * No limit: the node ran short. Without a limit nothing says what it needs, and a number from its
+ * request is a guess that only moves the kill into the container: take what it held (the kernel's
+ * anon-rss, +25%), else its measured peak, as limit and request, so the scheduler keeps that much for
+ * it and an overrun kills it, not its neighbours.
+ */
+function limitFromUsage(clues: Clues, w: Workload): Remedy[] {
+  const node = readableNode(clues);
+  const kernel = kernelOomKill(clues);
+  const selector = `namespace=${JSON.stringify(w.namespace)},container=${JSON.stringify(w.container)}`;
+  const leak = killedAtStart(clues) ? [] : [leakOrLimit(clues, w, undefined)];
+  const onNode: Remedy[] =
+    node === undefined
+      ? []
+      : [
+          {
+            kind: 'diagnostic',
+            title: `See what else uses node ${node}'s memory`,
+            commands: [`kubectl describe node ${shq(node)}`, `kubectl top node ${shq(node)}`],
+          },
+        ];
+  if (kernel === undefined)
+    return [
+      {
+        kind: 'remedy',
+        title: 'Give it a memory limit and request of its measured peak +25%, so an overrun kills it, not its neighbours',
+        commands: [
+          `# Prometheus: max_over_time(container_memory_working_set_bytes{${selector}}[7d])`,
+          setFirst(['MEMORY_LIMIT'], 'that peak +25%'),
+          ...setMemory(w, '"$MEMORY_LIMIT"', '"$MEMORY_LIMIT"'),
+        ],
+      },
+      ...leak,
+      ...onNode,
+    ];
+  const figureBytes = roundedUp(kernel.anonRssBytes * 1.25);
+  const figure = formatMemory(figureBytes);
+  const short = beyondNode(clues, figureBytes);
+  if (short !== undefined) return [outgrowsNode(clues, figure, short), ...leak, ...onNode];
+  return [
+    {
+      kind: 'remedy',
+      title: `Give the container a memory limit and request above the ${formatMemory(kernel.anonRssBytes)} it held when killed: ${figure} (+25%), or make it use less; a smaller limit only moves the kill into the container`,
+      commands: setMemory(w, figure, figure),
+    },
+    ...leak,
+    ...onNode,
+  ];
+}
+
 export function memoryLimitRemedies(clues: Clues, w: Workload): Remedy[] {
   const limit = clues.container?.resources.limits.memory;
-  const request = clues.container?.resources.requests.memory;
   const bytes = limit === undefined ? undefined : parseMemory(limit);
-  // Killed within a minute of starting: nothing had time to leak, so the leak question is skipped.
-  const out: Remedy[] = killedAtStart(clues) ? [] : [leakOrLimit(clues, w, limit)];
-  if (limit !== undefined && bytes !== undefined) {
-    const next = formatMemory(doubledLimit(bytes));
-    const guaranteed = request !== undefined && parseMemory(request) === bytes;
-    out.push({
-      kind: 'remedy',
-      title: `${killedAtStart(clues) ? 'The limit is too small for it to start' : 'If the limit is too small'}: raise it from ${limit} to ${next} (×2, rounded up; enough headroom to watch the real peak, then trim)`,
-      commands: setMemory(w, next, guaranteed ? next : undefined),
-    });
-  } else {
-    // Without a limit nothing says what it needs: a number from its request is a guess that only moves
-    // the kill into the container. Take what it held (the kernel's anon-rss), else its measured peak.
-    const node = readableNode(clues);
-    const kernel = kernelOomKill(clues);
-    const selector = `namespace=${JSON.stringify(w.namespace)},container=${JSON.stringify(w.container)}`;
-    const fromKernel = kernel === undefined ? undefined : formatMemory(roundedUp(kernel.anonRssBytes * 1.25));
-    out.push({
-      kind: 'remedy',
-      title:
-        kernel === undefined || fromKernel === undefined
-          ? 'Give the container a memory limit above its measured peak, so the kernel kills it, not its neighbours'
-          : `Give the container a memory limit above the ${formatMemory(kernel.anonRssBytes)} it held when killed: ${fromKernel} (+25%), or make it use less; a smaller limit only moves the kill into the container`,
-      commands: [
-        ...(node === undefined ? [] : [`kubectl describe node ${shq(node)}`, `kubectl top node ${shq(node)}`]),
-        ...(fromKernel === undefined
-          ? [
-              `# Prometheus: max_over_time(container_memory_working_set_bytes{${selector}}[7d])`,
-              setFirst(['MEMORY_LIMIT'], 'that peak plus headroom (e.g. 1.25× it)'),
-              ...setMemory(w, '"$MEMORY_LIMIT"', undefined),
-            ]
-          : setMemory(w, fromKernel, undefined)),
-      ],
-    });
-  }
-  return out;
+  return limit !== undefined && bytes !== undefined ? raiseLimit(clues, w, limit, bytes, clues.container?.resources.requests.memory) : limitFromUsage(clues, w);
 }
 
 /** The literal value of a runtime env var (kept by src/kube for RUNTIME_ENV_VARS only). */

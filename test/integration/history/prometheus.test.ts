@@ -69,8 +69,8 @@ const oomDiagnosis: Diagnosis = {
   cause: { id: 'oom-killed', title: 'OOMKilled (exit 137)', confidence: 'high', summary: 'The kernel killed the container at its memory limit.' },
   evidence: [{ source: 'status', text: 'lastState.terminated: reason OOMKilled, exit 137' }],
   remedies: [
-    { kind: 'diagnostic', title: 'First tell a leak from an undersized limit', commands: ['kubectl top pod x'] },
-    { kind: 'remedy', title: 'If the limit is too small: raise it from 512Mi to 1Gi', commands: ['kubectl set resources …'] },
+    { kind: 'remedy', title: 'Raise the memory limit from 512Mi to 1Gi', commands: ['kubectl set resources …'] },
+    { kind: 'diagnostic', title: 'Then tell a leak from an undersized limit', commands: ['kubectl top pod x'] },
   ],
   verify: [],
   findings: [],
@@ -122,7 +122,7 @@ describe('memory history from a real Prometheus', () => {
       expect(proof.join('\n')).toMatch(/peak before each kill: (\d+Mi, )+\d+Mi/);
       expect(diagnosis.remedies[0]?.title).toMatch(/^A leak: fix the code\. Raising the limit to 1Gi only buys about \d\.\d h per run$/);
       expect(diagnosis.remedies[0]?.commands).toContain('kubectl set resources deployment/api -n shop -c api --limits=memory=1Gi --requests=memory=1Gi');
-      expect(diagnosis.remedies.map((r) => r.title).join('\n')).not.toMatch(/First tell a leak|If the limit is too small/);
+      expect(diagnosis.remedies.map((r) => r.title).join('\n')).not.toMatch(/Then tell a leak|Raise the memory limit from/);
       expect(diagnosis.memory?.kills.length).toBeGreaterThanOrEqual(3);
     } finally {
       await source.close();

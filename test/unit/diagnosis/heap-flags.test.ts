@@ -126,10 +126,15 @@ describe('heap-flag remedies', () => {
   it('a kill within the first minute is not a leak: said so, and the leak question skipped', () => {
     const early = oom({ resources: { limits: { memory: '256Mi' } } }, { ran: 14 });
     expect(early.d.cause.summary).toContain('too soon for a leak');
-    expect(early.text).not.toContain('First tell a leak from an undersized limit');
+    expect(early.text).not.toContain('Then tell a leak from an undersized limit');
     const late = oom({ resources: { limits: { memory: '256Mi' } } }, { ran: 3600 });
     expect(late.d.cause.summary).not.toContain('too soon for a leak');
-    expect(late.text).toContain('First tell a leak from an undersized limit');
+    // Killed at its limit after an hour: the raise ends the loop now, the leak question comes after it.
+    expect(late.d.remedies.map((r) => r.title)).toEqual([
+      'Raise the memory limit from 256Mi to 512Mi (×2, rounded up); if it climbs to 512Mi too, it leaks',
+      'Then tell a leak from an undersized limit',
+    ]);
+    expect(late.d.remedies[0]?.kind).toBe('remedy');
   });
 
   it('no limit: the request is not taken for what it needs; the kernel anon-rss is, when the evidence has it', () => {

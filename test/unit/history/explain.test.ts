@@ -48,7 +48,7 @@ const peaks = [500 * MI, 505 * MI];
 describe('explainMemory', () => {
   it('replaces the “tell a leak from a limit” advice and the blind ×2 of a real OOM diagnosis', () => {
     expect(oom.cause.id).toBe('oom-killed');
-    expect(oom.remedies.map((r) => r.title).join('\n')).toMatch(/First tell a leak[\s\S]*If the limit is too small/);
+    expect(oom.remedies.map((r) => r.title).join('\n')).toMatch(/Raise the memory limit from[\s\S]*Then tell a leak/);
     const leak: MemoryVerdict = {
       kind: 'leak',
       kills: 2,
@@ -61,7 +61,7 @@ describe('explainMemory', () => {
       peaks,
     };
     const out = explainMemory(oom, leak, history, ctx);
-    expect(out.remedies.map((r) => r.title).join('\n')).not.toMatch(/First tell a leak|If the limit is too small/);
+    expect(out.remedies.map((r) => r.title).join('\n')).not.toMatch(/Then tell a leak|Raise the memory limit from/);
     expect(out.remedies[0]?.title).toBe('A leak: fix the code. Raising the limit to 1Gi only buys about 2.8 h per run');
     expect(out.cause).toMatchObject({ id: 'oom-killed', detail: 'memory-leak' });
     expect(out.memory?.verdict).toBe('leak: +180Mi/h from ~130Mi, at the limit 2.1 h after each start');
