@@ -5,7 +5,9 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
+import { parseMemory } from '../quantity.ts';
 import { shq } from '../shell.ts';
+import { beyondNode } from './memory.ts';
 import { CLEANUP, onNode, readableNode } from './node.ts';
 import { logsCommand, ns, patchContainer, type Workload } from './workload.ts';
 
@@ -28,14 +30,16 @@ function nodeKernelLog(clues: Clues): Remedy[] {
 
 export function nodePressureRemedies(clues: Clues, w: Workload, pressure: string[]): Remedy[] {
   const limit = clues.container?.resources.limits.memory;
-  const out = nodeKernelLog(clues);
-  if (pressure.includes('MemoryPressure') && limit !== undefined) {
+  const out: Remedy[] = [];
+  // The request raised to the limit is the fix only when the node can give that much (#28 item 3).
+  if (pressure.includes('MemoryPressure') && limit !== undefined && beyondNode(clues, parseMemory(limit) ?? 0) === undefined) {
     out.push({
       kind: 'remedy',
       title: `Raise the memory request to the ${limit} limit: the kubelet gives pods that request more of their memory a lower OOM score, so the node's OOM killer picks others first`,
       commands: patchContainer(w, { resources: { requests: { memory: limit } } }),
     });
   }
+  out.push(...nodeKernelLog(clues));
   out.push({
     kind: 'diagnostic',
     title: 'Otherwise find who sent SIGKILL: events, a timeout wrapper or supervisor, kill -9 in scripts',

@@ -79,3 +79,35 @@ describe('OOM remedies', () => {
     );
   });
 });
+
+describe('SIGKILL under node MemoryPressure', () => {
+  function underPressure(limit: string, allocatable: string): Diagnosis {
+    const p = crashingPod({
+      namespace: 'shop',
+      app: 'api',
+      image: 'redis:7',
+      exitCode: 137,
+      reason: 'Error',
+      ran: 600,
+      spec: { resources: { limits: { memory: limit } } },
+    });
+    if (p.spec !== undefined) p.spec.nodeName = 'node-a';
+    const conditions = [{ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory' }];
+    const node = {
+      apiVersion: 'v1' as const,
+      kind: 'Node' as const,
+      metadata: { name: 'node-a' },
+      status: { allocatable: { memory: allocatable }, conditions },
+    };
+    return diagnose(toEvidence({ name: 'f', description: '', pod: p, events: [], node, expected: { cause: 'unknown' } }));
+  }
+
+  it('the request raised to the limit first, only when the node can give that much', () => {
+    expect(first(underPressure('1Gi', '15214424Ki'))).toMatchObject({
+      kind: 'remedy',
+      title: expect.stringMatching(/^Raise the memory request to the 1Gi limit/),
+    });
+    const big = underPressure('32Gi', '15214424Ki');
+    expect(big.remedies.map((r) => r.title).join('\n')).not.toMatch(/Raise the memory request/);
+  });
+});
