@@ -87,8 +87,15 @@ function heapProfile(ctx: MemoryContext): string[] {
     case 'python':
       return ['# tracemalloc: take a snapshot at start and an hour later, print snapshot.compare_to(first, "lineno")[:20]'];
     default:
-      return [`kubectl top pod ${shq(ctx.pod)} -n ${shq(ctx.namespace)} --containers   # twice, an hour apart: the growth rate to look for in a heap profile`];
+      // No profiler known for the runtime; the growth rate a `kubectl top` would measure is in the message already.
+      return [];
   }
+}
+
+/** The heap profile that finds the leak, then the raised limit that means fewer kills meanwhile (alone when no profiler is known). */
+function leakCommands(profile: string[], raise: string[]): string[] {
+  if (profile.length === 0 || raise.length === 0) return [...profile, ...raise];
+  return [...profile, '# meanwhile, fewer kills:', ...raise];
 }
 
 interface Said {
@@ -127,7 +134,7 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
           {
             kind: 'remedy',
             title: `A leak: fix the code. ${what} only buys${buys === undefined ? ' time' : ` about ${hours(buys)}`} per run`,
-            commands: [...heapProfile(ctx), ...(raised === undefined || !v.atLimit ? [] : ['# meanwhile, fewer kills:', ...setLimit(ctx, raised)])],
+            commands: leakCommands(heapProfile(ctx), raised === undefined || !v.atLimit ? [] : setLimit(ctx, raised)),
           },
         ],
       };

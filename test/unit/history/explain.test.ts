@@ -93,7 +93,8 @@ describe('explainMemory', () => {
     ],
     ['go', /go tool pprof -top http:\/\/localhost:6060\/debug\/pprof\/heap/],
     ['python', /tracemalloc/],
-    [undefined, /kubectl top pod p -n shop --containers/],
+    // No profiler known: the raised limit alone, not a `kubectl top` for the growth rate the message already quotes.
+    [undefined, /^kubectl set resources deployment\/api -n shop -c api --limits=memory=1Gi/],
   ])('a leak in %s gets its heap-profile hint', (runtime, hint) => {
     const leak: MemoryVerdict = {
       kind: 'leak',
