@@ -58,7 +58,7 @@ export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'S
     return [
       {
         kind: 'diagnostic',
-        title: 'Find who sent SIGTERM: events, the entrypoint script (timeout, supervisor), sidecars, operators',
+        title: 'Who sent SIGTERM decides the fix: the events, the entrypoint script (timeout, supervisor), a sidecar, an operator',
         commands: [
           events,
           ...previousLog(clues, w),
@@ -70,7 +70,7 @@ export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'S
   return [
     {
       kind: 'diagnostic',
-      title: 'Look for a kernel OOM kill the runtime did not record, on the node',
+      title: 'The node\'s kernel log decides: "Killed process" for it means raise its memory limit; none, find who sent kill -9',
       commands: [
         `kubectl top pod ${shq(clues.podName)} ${ns(w)} --containers`,
         ...(node === undefined ? [] : [`${onNode(node, 'dmesg -T')} | grep -i -E ${shq('killed process|out of memory')}`]),
