@@ -5,6 +5,7 @@
  * replaced once the history has told them apart. Pure.
  */
 import type { CauseDetail, Diagnosis, EvidenceLine, MemoryHistory, Remedy } from '../diagnosis/document.ts';
+import { HEAP_SHARE } from '../diagnosis/heap-flags.ts';
 import { shq } from '../diagnosis/shell.ts';
 import type { MemoryVerdict } from './decide.ts';
 import { bytesShort, sparkline } from './sparkline.ts';
@@ -20,6 +21,8 @@ export interface MemoryContext {
   runtime?: string;
   /** The container's NODE_OPTIONS as set, kept when a flag is added. */
   nodeOptions?: string;
+  /** The heap an absolute flag caps (-Xmx768m, --max-old-space-size): a raised limit must leave it room. */
+  heapBytes?: number;
   windowHours: number;
 }
 
@@ -142,12 +145,17 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
     case 'undersized': {
       const fromPeak = roundUpLimit(v.clipped && limit !== undefined ? limit * 1.5 : v.plateauBytes * 1.25);
       const floor = limit === undefined ? 0 : roundUpLimit(limit * 1.25);
-      const next = Math.max(fromPeak, floor);
-      const why = v.clipped
+      const byUsage = Math.max(fromPeak, floor);
+      const usageWhy = v.clipped
         ? `usage sat at ${limitText}, so it needs more than that: +50%, then trim to the new peak + 25%`
         : fromPeak >= floor
           ? `the observed peak ${bytesShort(v.plateauBytes)} + 25% headroom`
           : `usage levels off at ${bytesShort(v.plateauBytes)}, below the limit: the runtime's own cap ran out; raise it with the limit`;
+      // A heap flag of its own stays as written: the limit must hold that heap and the rest of the process.
+      const forHeap = (ctx: MemoryContext) => (ctx.heapBytes === undefined ? 0 : roundUpLimit(ctx.heapBytes / HEAP_SHARE));
+      const next = (ctx: MemoryContext) => Math.max(byUsage, forHeap(ctx));
+      const why = (ctx: MemoryContext) =>
+        forHeap(ctx) > byUsage ? `its ${bytesShort(ctx.heapBytes ?? 0)} heap flag needs room under the limit: heap ÷ ${HEAP_SHARE}` : usageWhy;
       return {
         detail: 'limit-undersized',
         headline: `undersized limit: at ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} of each start, then a plateau`,
@@ -159,8 +167,8 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
         remedies: (ctx) => [
           {
             kind: 'remedy',
-            title: `The limit is too small: raise it${limit === undefined ? '' : ` from ${bytesShort(limit)}`} to ${quantity(next)} (${why})`,
-            commands: setLimit(ctx, next),
+            title: `The limit is too small: raise it${limit === undefined ? '' : ` from ${bytesShort(limit)}`} to ${quantity(next(ctx))} (${why(ctx)})`,
+            commands: setLimit(ctx, next(ctx)),
           },
         ],
       };

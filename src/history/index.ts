@@ -6,6 +6,7 @@
 import { gatherClues } from '../diagnosis/clues.ts';
 import type { Diagnosis } from '../diagnosis/document.ts';
 import type { ContainerFacts, Evidence, Problem, ProblemKind } from '../diagnosis/evidence.ts';
+import { heapFlag } from '../diagnosis/heap-flags.ts';
 import { parseMemory } from '../diagnosis/quantity.ts';
 import { decide } from './decide.ts';
 import { explainMemory, type MemoryContext } from './explain.ts';
@@ -34,6 +35,12 @@ const KIND: Record<PrometheusErrorKind, ProblemKind> = {
 };
 
 /** NODE_OPTIONS as the spec sets it (src/kube keeps the literal values of runtime memory settings). */
+/** An absolute heap cap (-Xmx, --max-old-space-size); a percentage follows the limit and needs no room of its own. */
+function absoluteHeap(container: ContainerFacts): { heapBytes?: number } {
+  const flag = heapFlag(container);
+  return flag !== undefined && /^-Xmx|^--max-old-space-size/.test(flag.flag) ? { heapBytes: flag.bytes } : {};
+}
+
 function nodeOptions(env: ContainerFacts['env']): { nodeOptions?: string } {
   const found = env.find((e) => e.name === 'NODE_OPTIONS');
   return found?.from.kind === 'value' && found.from.value !== undefined ? { nodeOptions: found.from.value } : {};
@@ -73,6 +80,7 @@ export function createMemoryHistorySource(client: PrometheusClient, options: { w
           requestEqualsLimit: container.resources.requests.memory !== undefined && container.resources.requests.memory === container.resources.limits.memory,
           ...(runtime === undefined ? {} : { runtime }),
           ...nodeOptions(container.env),
+          ...absoluteHeap(container),
           windowHours: options.windowHours,
         };
         return { diagnosis: explainMemory(diagnosis, verdict, history, ctx), ms: read.ms };

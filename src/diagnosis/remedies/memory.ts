@@ -260,7 +260,7 @@ export function heapFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
   return [
     {
       kind: 'remedy',
-      title: `Set ${fix.flag.flag} so the heap fits the ${formatMemory(fix.limitBytes)} limit: ${next} (75%, leaving room for ${room})`,
+      title: `Change ${fix.flag.flag} to ${next} so the heap fits the ${formatMemory(fix.limitBytes)} limit (75%, leaving room for ${room})`,
       commands,
     },
     ...memoryLimitRemedies(clues, w),

@@ -110,6 +110,18 @@ describe('explainMemory', () => {
     expect(out.remedies[0]?.commands.join('\n')).toMatch(hint);
   });
 
+  it('an undersized limit with its own heap flag (-Xmx768m at a 512Mi limit): the raised limit holds that heap and the rest', () => {
+    const v: MemoryVerdict = { kind: 'undersized', kills: 3, agreeing: 3, plateauBytes: 507 * MI, minutesToPlateau: 2, clipped: true, peaks };
+    const out = explainMemory(oom, v, history, { ...ctx, heapBytes: 768 * MI });
+    expect(out.remedies[0]).toEqual({
+      kind: 'remedy',
+      title: 'The limit is too small: raise it from 512Mi to 1Gi (its 768Mi heap flag needs room under the limit: heap ÷ 0.75)',
+      commands: ['kubectl set resources deployment/api -n shop -c api --limits=memory=1Gi'],
+    });
+    // Without a heap flag, usage alone decides (+50% of a limit it sat at).
+    expect(explainMemory(oom, v, history, ctx).remedies[0]?.commands).toEqual(['kubectl set resources deployment/api -n shop -c api --limits=memory=768Mi']);
+  });
+
   it('an undersized limit gets the peak + 25%, never less than 25% over today’s limit; a bare pod gets the manifest change', () => {
     const v: MemoryVerdict = { kind: 'undersized', kills: 3, agreeing: 3, plateauBytes: 600 * MI, minutesToPlateau: 2, clipped: false, peaks };
     const out = explainMemory(oom, v, { ...history, limitBytes: 256 * MI }, { ...ctx, requestEqualsLimit: true });
