@@ -151,7 +151,7 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
         : fromPeak >= floor
           ? `the observed peak ${bytesShort(v.plateauBytes)} + 25% headroom`
           : `usage levels off at ${bytesShort(v.plateauBytes)}, below the limit: the runtime's own cap ran out; raise it with the limit`;
-      // A heap flag of its own stays as written: the limit must hold that heap and the rest of the process.
+      // A heap flag of its own stays as written: the limit must hold that heap and all the rest.
       const forHeap = (ctx: MemoryContext) => (ctx.heapBytes === undefined ? 0 : roundUpLimit(ctx.heapBytes / HEAP_SHARE));
       const next = (ctx: MemoryContext) => Math.max(byUsage, forHeap(ctx));
       const why = (ctx: MemoryContext) =>
