@@ -76,10 +76,15 @@ export function leavesNoRoom(flag: HeapFlag, limitBytes: number): boolean {
   return flag.bytes >= limitBytes * NO_ROOM_SHARE;
 }
 
+/** True for a cap in bytes (-Xmx, --max-old-space-size); a percentage of RAM follows the limit. */
+export function isAbsoluteCap(flag: HeapFlag): boolean {
+  return /^-Xmx|^--max-old-space-size/.test(flag.flag);
+}
+
 /** `-XX:MaxRAMPercentage=100 in env KAFKA_HEAP_OPTS gives the heap all of the 1Gi limit`, for the proof. */
 export function describeHeapFlag(flag: HeapFlag, limit: string, limitBytes: number): string {
   const where = 'env' in flag.where ? `env ${flag.where.env}` : flag.where.argv;
-  if (/^-Xmx|^--max-old-space-size/.test(flag.flag) || flag.bytes > limitBytes)
+  if (isAbsoluteCap(flag) || flag.bytes > limitBytes)
     return `${flag.flag} in ${where} is not below the ${limit} limit: the heap alone may outgrow the container`;
   const share = flag.bytes >= limitBytes ? 'all' : `${Math.round((flag.bytes / limitBytes) * 100)}% (${formatMemory(flag.bytes)})`;
   const left = limitBytes - flag.bytes;

@@ -151,11 +151,7 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
         : fromPeak >= floor
           ? `the observed peak ${bytesShort(v.plateauBytes)} + 25% headroom`
           : `usage levels off at ${bytesShort(v.plateauBytes)}, below the limit: the runtime's own cap ran out; raise it with the limit`;
-      // A heap flag of its own stays as written: the limit must hold that heap and all the rest.
-      const forHeap = (ctx: MemoryContext) => (ctx.heapBytes === undefined ? 0 : roundUpLimit(ctx.heapBytes / HEAP_SHARE));
-      const next = (ctx: MemoryContext) => Math.max(byUsage, forHeap(ctx));
-      const why = (ctx: MemoryContext) =>
-        forHeap(ctx) > byUsage ? `its ${bytesShort(ctx.heapBytes ?? 0)} heap flag needs room under the limit: heap ÷ ${HEAP_SHARE}` : usageWhy;
+
       return {
         detail: 'limit-undersized',
         headline: `undersized limit: at ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} of each start, then a plateau`,
@@ -164,13 +160,19 @@ function verdictLines(v: MemoryVerdict, limit: number | undefined): Said {
           `${v.agreeing} of ${v.kills} runs reached ${bytesShort(v.plateauBytes)} within ${hours(v.minutesToPlateau / 60)} and stayed there until killed (a plateau, not a climb)`,
           peaks,
         ],
-        remedies: (ctx) => [
-          {
-            kind: 'remedy',
-            title: `The limit is too small: raise it${limit === undefined ? '' : ` from ${bytesShort(limit)}`} to ${quantity(next(ctx))} (${why(ctx)})`,
-            commands: setLimit(ctx, next(ctx)),
-          },
-        ],
+        remedies: (ctx) => {
+          // A heap flag of its own stays as written: the limit must hold that heap and all the rest.
+          const forHeap = ctx.heapBytes === undefined ? 0 : roundUpLimit(ctx.heapBytes / HEAP_SHARE);
+          const next = Math.max(byUsage, forHeap);
+          const why = forHeap > byUsage ? `its ${bytesShort(ctx.heapBytes ?? 0)} heap flag needs room under the limit: heap ÷ ${HEAP_SHARE}` : usageWhy;
+          return [
+            {
+              kind: 'remedy',
+              title: `The limit is too small: raise it${limit === undefined ? '' : ` from ${bytesShort(limit)}`} to ${quantity(next)} (${why})`,
+              commands: setLimit(ctx, next),
+            },
+          ];
+        },
       };
     }
     case 'spike': {

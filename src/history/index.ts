@@ -6,7 +6,7 @@
 import { gatherClues } from '../diagnosis/clues.ts';
 import type { Diagnosis } from '../diagnosis/document.ts';
 import type { ContainerFacts, Evidence, Problem, ProblemKind } from '../diagnosis/evidence.ts';
-import { heapFlag } from '../diagnosis/heap-flags.ts';
+import { heapFlag, isAbsoluteCap } from '../diagnosis/heap-flags.ts';
 import { parseMemory } from '../diagnosis/quantity.ts';
 import { decide } from './decide.ts';
 import { explainMemory, type MemoryContext } from './explain.ts';
@@ -38,7 +38,7 @@ const KIND: Record<PrometheusErrorKind, ProblemKind> = {
 /** An absolute heap cap (-Xmx, --max-old-space-size); a percentage follows the limit and needs no room of its own. */
 function absoluteHeap(container: ContainerFacts): { heapBytes?: number } {
   const flag = heapFlag(container);
-  return flag !== undefined && /^-Xmx|^--max-old-space-size/.test(flag.flag) ? { heapBytes: flag.bytes } : {};
+  return flag !== undefined && isAbsoluteCap(flag) ? { heapBytes: flag.bytes } : {};
 }
 
 function nodeOptions(env: ContainerFacts['env']): { nodeOptions?: string } {

@@ -16,9 +16,8 @@ function registryOf(image: string): string {
 
 /** The image with its repository path in lower case, when it had upper case there (the tag may keep its case). */
 function lowercased(image: string): string | undefined {
-  const m = /^(.*?)((?::[\w][\w.-]*)?(?:@.+)?)$/.exec(image);
-  const repo = m?.[1] ?? image;
-  const rest = m?.[2] ?? '';
+  const repo = repositoryOf(image);
+  const rest = image.slice(repo.length);
   // A registry host is case-insensitive; only the path is refused, but lower case is valid for both.
   return repo === repo.toLowerCase() ? undefined : `${repo.toLowerCase()}${rest}`;
 }
