@@ -32,7 +32,7 @@ export const nodeKill: Rule = {
         id: 'sigkill',
         ...(memory ? { detail: 'node-memory-pressure' } : {}),
         place: 'node-record',
-        confidence: memory ? 'high' : 'medium',
+        confidence: 'medium',
         title: memory ? `SIGKILL under node MemoryPressure (exit ${t.exitCode})` : `Killed by SIGKILL (exit ${t.exitCode}), not OOMKilled`,
         summary,
         evidence: [...statusLine(clues), ...nodeLines(node), { source: 'events', text: probes }],

@@ -21,3 +21,12 @@ describe('a signal no record explains', () => {
     expect(first?.title).toMatch(/^Who sent SIGTERM decides the fix/);
   });
 });
+
+describe('a SIGKILL under node MemoryPressure', () => {
+  it('offers request = limit as a fix to judge, not at high confidence: the node killer is only the likely sender', () => {
+    const d = benchDiagnosis('sigkill-node-memory-pressure');
+    expect(d.cause).toMatchObject({ id: 'sigkill', detail: 'node-memory-pressure', confidence: 'medium' });
+    expect(d.cause.summary).toContain('most likely');
+    expect(d.remedies[0]?.kind).toBe('remedy');
+  });
+});
