@@ -7,7 +7,7 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
-import { ns, replaceSteps, rollback, type Workload } from './workload.ts';
+import { containerPointer, jsonPatch, ns, replaceSteps, rollback, type Workload } from './workload.ts';
 
 /** The argv with the refused flag renamed, or dropped with its separate value (`-x v`; `-x=v` is one item). */
 export function withoutFlag(argv: readonly string[], index: number, similar?: string): string[] {
@@ -24,7 +24,7 @@ export function unknownFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix,
   const fromImage = fix.field === undefined ? imageArgvRemedy(clues, w, fix.flag) : undefined;
   if (fix.field !== undefined && fix.argv !== undefined && fix.index !== undefined) {
     const next = withoutFlag(fix.argv, fix.index, fix.similar);
-    const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/${fix.field}`;
+    const path = `${containerPointer(w)}/${fix.field}`;
     const what =
       fix.similar === undefined
         ? `Remove ${fix.flag} from the container's ${fix.field}`
@@ -34,12 +34,10 @@ export function unknownFlagRemedies(clues: Clues, w: Workload, fix: Extract<Fix,
       title: `${what} (${fix.field} becomes ${JSON.stringify(next)})`,
       commands: w.patchable
         ? [
-            `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(
-              JSON.stringify([
-                { op: 'test', path, value: fix.argv },
-                { op: 'replace', path, value: next },
-              ]),
-            )}`,
+            jsonPatch(w, [
+              { op: 'test', path, value: fix.argv },
+              { op: 'replace', path, value: next },
+            ]),
           ]
         : replaceSteps(w, `set ${fix.field} of container ${w.container} to ${JSON.stringify(next)}`),
     });
@@ -75,7 +73,7 @@ function imageArgvRemedy(clues: Clues, w: Workload, flag: string): Remedy | unde
   if (c === undefined || c.command.length > 0 || c.args.length > 0 || !w.patchable || !/^[\w-]+$/.test(name)) return undefined;
   const f = `^--?${name}`;
   const drop = `(.[0].Config.Entrypoint//[])+(.[0].Config.Cmd//[])|. as $a|[range(length)|select(($a[.]|test("${f}(=|$)")) or (.>0 and ($a[.-1]|test("${f}$")) and ($a[.]|startswith("-")|not))|not)|$a[.]]`;
-  const path = `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/command`;
+  const path = `${containerPointer(w)}/command`;
   return {
     kind: 'remedy',
     title: `Drop ${flag} from the image's command line (Entrypoint and Cmd): set the rest as the container's command`,

@@ -10,7 +10,7 @@ import type { ProbeFacts, ProbeHandler } from '../evidence.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { jsonVar, setFirst } from './user-values.ts';
-import { ns, patchContainer, patchContainerWithVars, type Workload } from './workload.ts';
+import { containerPointer, jsonPatch, ns, patchContainer, patchContainerWithVars, type Workload } from './workload.ts';
 
 /**
  * The port a new probe should check: the probe's own, unless it names a port the container does not
@@ -130,9 +130,7 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
     out.push({
       kind: 'diagnostic',
       title: 'Quick test: remove the liveness probe; if the restarts stop, the probe was the problem (put it back afterwards)',
-      commands: [
-        `kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} --type json -p ${shq(JSON.stringify([{ op: 'remove', path: `${w.podSpecPath}/${w.init ? 'initContainers' : 'containers'}/${w.index}/livenessProbe` }]))}`,
-      ],
+      commands: [jsonPatch(w, [{ op: 'remove', path: `${containerPointer(w)}/livenessProbe` }])],
     });
   }
   return out;
