@@ -26,5 +26,5 @@ console.log(`email, deciding fact before "More proof": ${goals.withFacts - goals
 console.log(
   goals.knownWithKind === 0
     ? `first Fix kind: not in the document yet (${goals.knownWithoutKind} known-cause messages with a fix)`
-    : `first Fix a diagnostic step: ${goals.diagnosticFirst.length} of ${goals.knownWithKind} known-cause messages (${goals.diagnosticFirst.join(', ') || 'none'})`,
+    : `first Fix a diagnostic step: ${goals.diagnosticFirst.length} of ${goals.knownWithKind} known-cause messages (${goals.diagnosticFirst.join(', ') || 'none'}); nothing to change: ${goals.noChangeFirst.length}`,
 );

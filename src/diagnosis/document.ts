@@ -110,9 +110,12 @@ export interface EvidenceLine {
  * What a remedy is to the reader: `remedy`, the change that ends the loop when the diagnosis is right
  * (its commands make it); `diagnostic`, a step that reads or tries something to find out which change,
  * offered first only when the cause is unknown or the evidence cannot choose (its title then says which
- * fact would decide).
+ * fact would decide); `no-change`, nothing is to be changed because the evidence shows who stopped the
+ * container on purpose (a rollout, a drain): its title names who, its commands confirm the replacement
+ * runs (the rollout's status, the workload's pods).
  */
-export type RemedyKind = 'remedy' | 'diagnostic';
+export const REMEDY_KINDS = ['remedy', 'diagnostic', 'no-change'] as const;
+export type RemedyKind = (typeof REMEDY_KINDS)[number];
 
 export interface Remedy {
   title: string;

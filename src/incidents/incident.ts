@@ -6,6 +6,7 @@
  * new to the reader: the incident opening, a cause not yet announced, and its end (the last pod resolved).
  */
 import type { CauseId, DiagnosisDocument, IncidentAct, IncidentRef } from '../diagnosis/document.ts';
+import { withRolloutReplacement } from './deleted-by-rollout.ts';
 import type { SinkViews } from './told.ts';
 import { type Change, decideChange } from './what-changed.ts';
 import { type WorkloadFacts, type WorkloadRef, workloadName } from './workload.ts';
@@ -115,7 +116,12 @@ export function decideIncident(state: IncidentState | undefined, input: Incident
   const historyKnown = firing && input.facts !== undefined && input.facts.revisions.length > 0;
   return {
     next: news === 'closed' ? undefined : next,
-    document: withRollback({ ...document, incident: ref }, historyKnown ? next.change : undefined, historyKnown, input.workload),
+    document: withRollback(
+      withRolloutReplacement({ ...document, incident: ref }, firing ? input.facts : undefined, input.podRevision),
+      historyKnown ? next.change : undefined,
+      historyKnown,
+      input.workload,
+    ),
   };
 }
 

@@ -24,10 +24,10 @@ export const LOOKS: Record<LookKey, LookStyle> = {
   judge: { mark: '🔶', words: 'fix to judge', teams: 'Warning', html: '#9a6700' },
   /** No cause named: the message says what would decide. */
   unknown: { mark: '❓', words: 'cause unknown', teams: 'Default', html: '#59636e' },
-  /** Nothing to do: a normal shutdown, or an alert labelled severity info. */
+  /** Nothing to do: a normal shutdown, a first Fix with nothing to change, or an alert labelled severity info. */
   info: { mark: '🔵', words: 'for information', teams: 'Accent', html: '#0969da' },
 };
 
 export function lookStyle(m: Message): LookStyle {
-  return LOOKS[m.first.severity === 'info' ? 'info' : m.first.look];
+  return LOOKS[m.first.severity === 'info' || m.first.primaryFix?.kind === 'no-change' ? 'info' : m.first.look];
 }

@@ -97,9 +97,10 @@ export interface MessageOptions {
   chartShown?: boolean;
 }
 
-/** The first Fix's kind, as the diagnosis document says it (remedy or diagnostic step). */
+/** The first Fix's kind, as the diagnosis document says it (remedy, diagnostic step, or nothing to change). */
 const firstFixKind = (doc: DiagnosisDocument): RemedyKind | undefined => doc.remedies[0]?.kind;
 
+/** A first Fix that says nothing is to change (who stopped it is known) leaves nothing to judge: sure, and shown for information (look.ts). */
 export function lookOf(doc: DiagnosisDocument): Look {
   if (doc.cause.id === 'unknown') return 'unknown';
   return doc.cause.confidence === 'high' && firstFixKind(doc) !== 'diagnostic' ? 'sure' : 'judge';

@@ -42,6 +42,8 @@ export interface Goals {
   knownWithKind: number;
   knownWithoutKind: number;
   diagnosticFirst: string[];
+  /** Those whose first Fix says nothing is to change (who stopped the container is known): not a diagnostic step. */
+  noChangeFirst: string[];
   outcomes: CaseOutcome[];
 }
 
@@ -129,6 +131,7 @@ export function measureGoals(cases: readonly BenchCaseDocument[]): Goals {
     knownWithKind: known.filter((o) => o.firstFixKind !== undefined).length,
     knownWithoutKind: known.filter((o) => o.firstFixKind === undefined).length,
     diagnosticFirst: known.filter((o) => o.firstFixKind === 'diagnostic').map((o) => o.id),
+    noChangeFirst: known.filter((o) => o.firstFixKind === 'no-change').map((o) => o.id),
     outcomes,
   };
 }

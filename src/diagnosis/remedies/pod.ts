@@ -34,28 +34,51 @@ function pods(w: Workload, clues: Clues): string {
 }
 
 /**
- * A pod stopped by its deletion: nothing to change; what is left to know is whether its replacement
- * runs. When its DisruptionTarget condition says the Eviction API ended it (a drain, an autoscaler),
- * the deletion is explained already, so only the replacement is looked at; otherwise the events and
- * the rollout history say who deleted it.
+ * Who the pod's `DisruptionTarget` condition (Kubernetes 1.26+) says ended it, in words. Reasons from
+ * the Kubernetes docs, "Pod disruption conditions"
+ * (https://kubernetes.io/docs/concepts/workloads/pods/disruptions/#pod-disruption-conditions).
+ */
+const DISRUPTED_BY: Readonly<Record<string, string>> = {
+  EvictionByEvictionAPI: 'Evicted through the Eviction API (a node drain or an autoscaler)',
+  PreemptionByScheduler: 'Preempted by the scheduler to make room for a pod of higher priority',
+  DeletionByTaintManager: 'Deleted by the taint manager (its node has a NoExecute taint the pod does not tolerate)',
+  DeletionByPodGC: 'Deleted by the pod garbage collector (its node is gone)',
+  TerminationByKubelet: 'Ended by the kubelet (a node shutdown or node-pressure eviction)',
+};
+
+function disruptedBy(clues: Clues): string | undefined {
+  const c = clues.pod?.conditions.find((x) => x.type === 'DisruptionTarget' && x.status === 'True');
+  if (c === undefined) return undefined;
+  return DISRUPTED_BY[c.reason ?? ''] ?? `Ended as its DisruptionTarget condition says (${c.reason ?? 'no reason'})`;
+}
+
+/** The replacement's checks: the rollout's status (it waits for the replacement to be available), then the workload's pods. */
+export function replacementChecks(clues: Clues, w: Workload): string[] {
+  return [...(w.rolls ? [`kubectl rollout status ${w.ref} ${ns(w)} --timeout=5m`] : []), pods(w, clues)];
+}
+
+/**
+ * A pod stopped by its deletion: nothing to change to it. When its DisruptionTarget condition says
+ * who ended it (a drain, the scheduler, the taint manager), the first step says so and confirms the
+ * replacement runs. Otherwise a rollout, a scale-down and a `kubectl delete` look the same from the
+ * pod: whether the owner has a revision newer than the pod's decides (the incident, which reads the
+ * owner's revisions, says "a rollout replaced it" when it does: src/incidents/deleted-by-rollout.ts).
  */
 export function podDeletedRemedies(clues: Clues, w: Workload): Remedy[] {
-  const evicted = clues.pod?.conditions.some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'EvictionByEvictionAPI') === true;
-  if (evicted)
-    return [
-      {
-        kind: 'diagnostic',
-        title: 'Nothing to fix: the pod was evicted (a drain or an autoscaler); whether its replacement is Ready decides',
-        commands: [pods(w, clues)],
-      },
-    ];
+  const by = disruptedBy(clues);
+  if (by !== undefined) return [{ kind: 'no-change', title: `${by}: nothing to change; confirm its replacement runs`, commands: replacementChecks(clues, w) }];
+  const rs = clues.pod?.controllerRef?.kind === 'ReplicaSet' ? clues.pod.controllerRef.name : undefined;
   return [
     {
       kind: 'diagnostic',
-      title: 'Nothing to fix: confirm the deletion was expected (a rollout, scale-down or drain) and that the replacement runs',
+      title: w.rolls
+        ? `Who deleted it decides: a revision of ${w.ref} newer than this pod's means a rollout replaced it (nothing to change); none, a scale-down or a kubectl delete`
+        : 'Nothing to change if the deletion was expected (a scale-down, a kubectl delete): confirm the replacement runs',
       commands: [
-        `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`,
         ...(w.rolls ? [`kubectl rollout history ${w.ref} ${ns(w)}`] : []),
+        ...(rs === undefined
+          ? []
+          : [`kubectl get replicaset ${shq(rs)} ${ns(w)} -o jsonpath=${shq('{.metadata.annotations.deployment\\.kubernetes\\.io/revision}{"\\n"}')}`]),
         pods(w, clues),
       ],
     },

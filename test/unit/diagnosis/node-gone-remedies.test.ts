@@ -50,21 +50,3 @@ it('a lost node’s pod not Failed (it may still run there) → no deletion firs
   if (d.cause.id === 'pod-terminated') expect(d.remedies[0]?.kind).toBe('diagnostic');
   expect(d.remedies[0]?.title ?? '').not.toContain('Delete the Failed pod');
 });
-
-describe('a pod stopped by its deletion', () => {
-  it('DisruptionTarget EvictionByEvictionAPI (a drain) → the deletion is explained: only whether the replacement is Ready is left', () => {
-    const d = ended('sigterm-pod-deleting-drain-signal-field');
-    expect(d.cause.id).toBe('sigterm');
-    expect(d.remedies[0]?.title).toContain('evicted (a drain or an autoscaler)');
-    expect(d.remedies[0]?.commands).toEqual(['kubectl get pods -n payments -l app=ledger-writer -o wide']);
-  });
-
-  it('no DisruptionTarget → who deleted it is not said: the events and the rollout history are read', () => {
-    const d = ended('sigterm-pod-deleting-drain-signal-field', (p) => {
-      if (p.status !== undefined) p.status.conditions = (p.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
-    });
-    expect(d.cause.id).toBe('sigterm');
-    expect(d.remedies[0]?.commands.join('\n')).toContain('kubectl get events -n payments');
-    expect(d.remedies[0]?.commands.join('\n')).toContain('kubectl rollout history deployment/ledger-writer');
-  });
-});

@@ -1,5 +1,6 @@
 /** Pod-level sub-causes in the message header, and the low severity of a normal shutdown. */
 import { describe, expect, it } from 'vitest';
+import { LOOKS, lookStyle } from '../../../src/notify/look.ts';
 import { buildMessage } from '../../../src/notify/message.ts';
 import { CORPUS_EXTERNAL_URL, corpusDocuments } from '../../support/corpus-documents.ts';
 
@@ -15,6 +16,17 @@ describe('pod-level causes in the first message', () => {
     const m = message('sigterm-pod-deleting-rollout');
     expect(m.first.header).toContain('normal shutdown, not a crash');
     expect(m.first.severity).toBe('info');
+  });
+
+  it('a first Fix with nothing to change (who stopped it is known) reads "for information" at high confidence, whatever the severity label; a diagnostic one at medium', () => {
+    const drained = message('sigterm-pod-deleting-drain-signal-field');
+    expect(drained.first.primaryFix?.kind).toBe('no-change');
+    expect(drained.first.look).toBe('sure');
+    expect(drained.first.context.confidence).toMatch(/^high\b/);
+    expect(lookStyle({ ...drained, first: { ...drained.first, severity: 'critical' } })).toBe(LOOKS.info);
+    const rollout = message('sigterm-pod-deleting-rollout');
+    expect(rollout.first.primaryFix?.kind).toBe('diagnostic');
+    expect(rollout.first.context.confidence).toMatch(/^medium\b/);
   });
 
   it.each([
