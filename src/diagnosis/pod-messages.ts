@@ -167,6 +167,11 @@ export function sandboxNetworkFailure(message: string): boolean {
   return /network for sandbox|NetworkPlugin cni|plugin type="[^"]+" failed|set up pod .* network|CNI|network: /i.test(message);
 }
 
+/** `dial tcp 10.233.0.1:443: i/o timeout`: the address of the API server's Service the CNI plugin (in the host's network) cannot reach. */
+export function serviceAddressTimeout(message: string): string | undefined {
+  return /dial tcp ([\d.]+):443: i\/o timeout/.exec(message)?.[1];
+}
+
 /** `plugin type="calico"` or `NetworkPlugin cni … calico`: the CNI plugin the message names. */
 export function cniPlugin(message: string): string | undefined {
   return (

@@ -5,7 +5,7 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
-import { nfsAccessDenied } from '../pod-messages.ts';
+import { nfsAccessDenied, serviceAddressTimeout } from '../pod-messages.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { CLEANUP, onNode, readableNode } from './node.ts';
@@ -90,9 +90,13 @@ export function volumeRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
 /**
  * What the CNI plugin's error decides, on the node (named when readable): calico's token refused
  * (`connection is unauthorized`) is renewed by restarting calico-node there, which writes the plugin a
- * fresh one (projectcalico/calico#9428); the API server's Service address timing out
- * (`dial tcp 10.233.0.1:443: i/o timeout`) is reached through kube-proxy's rules on the node, which
- * is what to look at first (projectcalico/calico#4361), host networking being the other cause.
+ * fresh one (projectcalico/calico#9428). The API server's Service address timing out (`dial tcp
+ * 10.233.0.1:443: i/o timeout`) from the plugin, which runs in the host's network, means the node has
+ * no working rules for that Service: kube-proxy writes them (projectcalico/calico#4361, #3092:
+ * "Calico relies on a functioning kube-proxy to access the Kubernetes API server"). Restarting it on
+ * that node is the fix to try first: a DaemonSet pod, recreated at once, that rewrites every rule;
+ * whether it runs there at all comes second, for the other causes (no kube-proxy, the node's network,
+ * a proxy set for the runtime).
  */
 function pluginRemedies(node: string, plugin: string | undefined, message: string): Remedy[] {
   const onIt = `--field-selector spec.nodeName=${shq(node)}`;
@@ -104,18 +108,18 @@ function pluginRemedies(node: string, plugin: string | undefined, message: strin
         commands: [`kubectl delete pod -A -l k8s-app=calico-node ${onIt}`],
       },
     ];
-  const api = /dial tcp ([\d.]+):443: i\/o timeout/.exec(message)?.[1];
+  const api = serviceAddressTimeout(message);
   if (api === undefined) return [];
   return [
     {
-      kind: 'diagnostic',
-      title: `Whether kube-proxy runs on the node decides: the plugin reaches the API server at ${api}:443 through its rules (else: the node's network)`,
-      commands: [`kubectl get pods -A -o wide ${onIt} | grep -E ${shq(`kube-proxy|${plugin ?? 'cni'}`)}`],
+      kind: 'remedy',
+      title: `Restart kube-proxy on the node, so it writes the Service rules again: the plugin reaches the API server at ${api}:443 through them`,
+      commands: [`kubectl delete pod -A -l k8s-app=kube-proxy ${onIt}`],
     },
     {
-      kind: 'remedy',
-      title: 'Restart kube-proxy on the node, so it writes the Service rules again',
-      commands: [`kubectl delete pod -A -l k8s-app=kube-proxy ${onIt}`],
+      kind: 'diagnostic',
+      title: "If that is not it: whether kube-proxy runs on the node decides (none there: a plugin that replaces it, or the node's network)",
+      commands: [`kubectl get pods -A -o wide ${onIt} | grep -E ${shq(`kube-proxy|${plugin ?? 'cni'}`)}`],
     },
   ];
 }

@@ -10,7 +10,7 @@ import { humanDuration } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
 import type { ContainerFacts } from '../evidence.ts';
 import { parseMissingObject } from '../kube-messages.ts';
-import { cniPlugin, parseVolumeFailure, sandboxNetworkFailure, type VolumeProblem } from '../pod-messages.ts';
+import { cniPlugin, parseVolumeFailure, sandboxNetworkFailure, serviceAddressTimeout, type VolumeProblem } from '../pod-messages.ts';
 import type { Verdict } from '../verdict.ts';
 import { eventLine, type Rule, waitingLine, who } from './rule.ts';
 
@@ -92,7 +92,9 @@ export const sandbox: Rule = {
         id: 'pod-setup',
         detail: network ? 'sandbox-network' : 'sandbox',
         place: 'pod-setup',
-        confidence: 'high',
+        // The plugin timing out on the API server's Service address: the node's Service rules are the
+        // likely fix (kube-proxy), not the only one (the node's network, a proxy set for the runtime).
+        confidence: serviceAddressTimeout(e.message) !== undefined ? 'medium' : 'high',
         title: network ? `FailedCreatePodSandBox: pod network${plugin === undefined ? '' : ` (${plugin})`}` : 'FailedCreatePodSandBox',
         summary: network
           ? `The kubelet on ${node} cannot create the pod's sandbox because the network plugin${plugin === undefined ? '' : ` ${plugin}`} fails to set up its network: a node or CNI problem, not the application.`
