@@ -137,7 +137,9 @@ describe('a sandbox the CNI plugin cannot set up', () => {
     const d = withEvent(
       'pod-setup-sandbox-calico-timeout',
       'FailedCreatePodSandBox',
-      sandbox('error getting ClusterInformation: Get "https://10.233.0.1:443/apis/crd.projectcalico.org/v1/clusterinformations/default": dial tcp 10.233.0.1:443: connect: connection refused'),
+      sandbox(
+        'error getting ClusterInformation: Get "https://10.233.0.1:443/apis/crd.projectcalico.org/v1/clusterinformations/default": dial tcp 10.233.0.1:443: connect: connection refused',
+      ),
     );
     expect(commands(d)).not.toContain('k8s-app=kube-proxy');
     expect(d.cause.confidence).toBe('high');
