@@ -22,8 +22,12 @@ import { NGINX_RESOLVER } from '../log-matchers-access.ts';
 import { shq } from '../shell.ts';
 import { ns, patchContainer, type Workload } from './workload.ts';
 
-/** `db` or `db.other-ns.svc(.cluster.local)`; `db.other-ns` cannot be told from an outside host such as `db-primary.internal`. */
-function serviceOf(host: string, namespace: string): { name: string; namespace: string } | undefined {
+/**
+ * The Service a host names: `db` or `db.other-ns.svc(.cluster.local)`; `db.other-ns` cannot be told
+ * from an outside host (`db-primary.internal`) or a StatefulSet pod behind its headless Service
+ * (`mongo-1.mongo`). Shared with the init container's wait (pod-setup.ts).
+ */
+export function serviceOf(host: string, namespace: string): { name: string; namespace: string } | undefined {
   const svc = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?\.?)?$/.exec(host);
   return svc?.[1] === undefined ? undefined : { name: svc[1], namespace: svc[2] ?? namespace };
 }

@@ -8,6 +8,7 @@ import type { Remedy } from '../document.ts';
 import { nfsAccessDenied, serviceAddressTimeout } from '../pod-messages.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
+import { serviceOf } from './dependency.ts';
 import { CLEANUP, onNode, readableNode } from './node.ts';
 import { ns, type Workload } from './workload.ts';
 
@@ -168,9 +169,9 @@ export function initWaitingRemedies(clues: Clues, w: Workload, waitsFor: string 
   };
   if (waitsFor === undefined) return [readLog];
   const [host = '', port] = waitsFor.split(':');
-  const service = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\.cluster\.local)?)?)?$/.exec(host);
-  const name = service?.[1];
-  const namespace = service?.[2] ?? w.namespace;
+  const service = serviceOf(host, w.namespace);
+  const name = service?.name;
+  const namespace = service?.namespace ?? w.namespace;
   return [
     {
       kind: 'diagnostic',

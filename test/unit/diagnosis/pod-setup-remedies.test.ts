@@ -155,6 +155,17 @@ describe('an init container waiting for a host', () => {
     expect(commands(d)).not.toContain('kubectl logs');
   });
 
+  // Two labels without .svc are not <service>.<namespace>: a StatefulSet pod behind its headless
+  // Service (web-0.nginx, kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id)
+  // or an outside host (db-primary.internal); the dependency's remedy reads them the same way.
+  it.each(['mongo-1.mongo:27017', 'db-primary.internal:5432'])('waiting for %s names no Service of another namespace', (host) => {
+    const f = fixtures.find((x) => x.name === 'pod-setup-init-waiting-for-service');
+    if (f === undefined) throw new Error('fixture missing');
+    const d = diagnose(toEvidence({ ...f, log: `wait-for-it ${host} -t 5\nwaiting for ${host}\n` }));
+    expect(d.remedies[0]?.title).toBe(`Check that ${host} exists and answers`);
+    expect(commands(d)).not.toContain('kubectl get svc');
+  });
+
   it('its log names nothing → reading it comes first', () => {
     const f = fixtures.find((x) => x.name === 'pod-setup-init-waiting-for-service');
     if (f === undefined) throw new Error('fixture missing');
