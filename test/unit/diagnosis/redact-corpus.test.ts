@@ -65,6 +65,11 @@ describe('precision: ordinary text is left alone', () => {
     ['prose after a secret-naming variable', 'The spec sets RAILS_SECRET_KEY_BASE, the app reads SECRET_KEY_BASE: rename it (keeping its value)'],
     ['a log sentence after a secret-naming variable', 'config error: DB_PASSWORD: missing required value'],
     ['the Kubernetes reason for a missing Secret', 'Error: secret "db-credentials" not found'],
+    // nginxinc/kubernetes-ingress: a Go error chain whose path ends in a Secret's name (bench/cases/sub-tls-nginx-ingress-ip-san).
+    [
+      'a Secret object reference ending a path, in an error chain',
+      'could not get kube-system/ingress-default-server-secret: Get https://10.96.0.1:443/api/v1/namespaces/kube-system/secrets/ingress-default-server-secret: x509: cannot validate certificate',
+    ],
     ['an image digest', 'image registry.internal/app@sha256:4b0f3a5c9e7d2f1a8b6c0d4e2f9a7b5c3d1e0f8a6b4c2d0e9f7a5b3c1d0e8f6a'],
   ])('%s', (_name, line) => {
     expect(redact(line)).toBe(line);

@@ -36,6 +36,8 @@ describe('redact', () => {
     ['api_key pair', 'api_key=sk_live_51Hx', 'sk_live_51Hx', 'api_key=***'],
     ['apikey quoted with spaces', 'apikey="two words"', 'two words', 'apikey="***"'],
     ['client_secret pair', 'client_secret: Zx81-lq', 'Zx81-lq', 'client_secret: ***'],
+    ['a dashed key after a dotted prefix', 'app.webhook-secret: Zx81-lq', 'Zx81-lq', 'app.webhook-secret: ***'],
+    ['a key after a parenthesis', 'login failed (db_password=hunter2 refused)', 'hunter2', 'login failed (db_password=*** refused)'],
     [
       'JSON password',
       '{"level":"error","user":"bob","password":"hunter2","msg":"login failed"}',
