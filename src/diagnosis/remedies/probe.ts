@@ -10,7 +10,7 @@ import type { ProbeFacts, ProbeHandler } from '../evidence.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { jsonVar, setFirst } from './user-values.ts';
-import { containerPointer, jsonPatch, ns, patchContainer, patchContainerWithVars, type Workload } from './workload.ts';
+import { containerPointer, jsonPatch, logsCommand, ns, patchContainer, patchContainerWithVars, type Workload } from './workload.ts';
 
 /**
  * The port a new probe should check: the probe's own, unless it names a port the container does not
@@ -41,6 +41,41 @@ function handlerSpec(clues: Clues, h: ProbeHandler): Record<string, unknown> {
     }
     /* v8 ignore stop */
   }
+}
+
+/**
+ * A liveness probe the app answers with a 5xx reports the app unhealthy (often a dependency it
+ * checks), and each answer counts toward a kill that a restart does not cure. What ends the loop is a
+ * liveness check of the process alone, a tcpSocket on the probe's own port (the 5xx shows it answers
+ * there); the HTTP check becomes the readiness probe when there is none, so an unhealthy answer takes
+ * the pod out of its Service instead of killing it (Kubernetes docs, "Configure Liveness, Readiness and
+ * Startup Probes"; Spring Boot reference, "Kubernetes Probes": external systems stay out of liveness).
+ * Offered only when the spec holds what the events quote: an httpGet liveness probe on a port the
+ * container has (a number, or a name it declares); the patch's `test` refuses a spec changed since. A
+ * JSON patch, because a strategic merge would keep the httpGet beside the tcpSocket, which the API
+ * server refuses (one handler per probe).
+ */
+export function livenessOnlyAnswers(clues: Clues, w: Workload, liveness: ProbeFacts, status: number | undefined): Remedy | undefined {
+  const h = liveness.handler;
+  if (!w.patchable || status === undefined || status < 500 || status > 599 || h.kind !== 'http') return undefined;
+  const ports = clues.container?.ports ?? [];
+  if (typeof h.port === 'string' && !ports.some((p) => p.name === h.port)) return undefined;
+  const at = containerPointer(w);
+  const readiness = clues.container?.probes.readiness === undefined;
+  // The handler alone is swapped: the probe's timings (its initialDelaySeconds above all) stay.
+  const ops: Record<string, unknown>[] = [
+    { op: 'test', path: `${at}/livenessProbe/httpGet/path`, value: h.path },
+    { op: 'remove', path: `${at}/livenessProbe/httpGet` },
+    { op: 'add', path: `${at}/livenessProbe/tcpSocket`, value: { port: h.port } },
+    ...(readiness ? [{ op: 'add', path: `${at}/readinessProbe`, value: handlerSpec(clues, h) }] : []),
+  ];
+  return {
+    kind: 'remedy',
+    title: readiness
+      ? `Stop the kills: liveness checks only that port ${h.port} answers (tcpSocket); ${h.path}, answering ${status}, moves to readiness`
+      : `Stop the kills: liveness checks only that port ${h.port} answers (tcpSocket), not ${h.path}, which answers ${status} (readiness stays)`,
+    commands: [jsonPatch(w, ops)],
+  };
 }
 
 /** failureThreshold for a window of at least twice the observed start, never below the current one. */
@@ -99,11 +134,18 @@ export function probeRemedies(clues: Clues, w: Workload, fix: ProbeFix): Remedy[
       commands: patchContainer(w, { [`${fix.probe}Probe`]: { ...handlerSpec(clues, base.handler), timeoutSeconds: timeout } }),
     });
   } else if (fix.failure === 'status') {
-    out.push({
-      kind: 'diagnostic',
-      title: `The app answers HTTP ${fix.status ?? '5xx'}: read why before the kill, and keep dependency checks out of liveness`,
-      commands: [`kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=100`],
-    });
+    const answering = fix.probe === 'liveness' ? livenessOnlyAnswers(clues, w, base, fix.status) : undefined;
+    if (answering !== undefined) out.push(answering);
+    const logs = logsCommand(clues, w, 100);
+    if (logs.length > 0 || answering === undefined)
+      out.push({
+        kind: 'diagnostic',
+        title:
+          answering === undefined
+            ? `The app answers HTTP ${fix.status ?? '5xx'}: read why before the kill, and keep dependency checks out of liveness`
+            : `Read why it answered ${fix.status}: a dependency down belongs in readiness; a hung process is what liveness is for`,
+        commands: logs,
+      });
   }
 
   // Slow start: size a startup window from what was observed (the app was not healthy after `ran`).
