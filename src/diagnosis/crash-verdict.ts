@@ -4,7 +4,6 @@
  */
 import type { Clues } from './clues.ts';
 import type { EvidenceLine } from './document.ts';
-import { isDecisive } from './log-reader.ts';
 import type { LogSignature } from './log-signature-types.ts';
 import type { Place } from './precedence.ts';
 import { crashLine, crashWords } from './program-crash.ts';
@@ -18,10 +17,9 @@ const FAILURE: Record<NonNullable<LogSignature['failure']>, string> = {
   timeout: 'the connection timed out',
 };
 
-/** The last connection failure that names an endpoint and is not a mere warning (retries log those). */
+/** The last connection failure that names an endpoint and is not a mere warning (found by gather-clues.ts). */
 export function dependency(clues: Clues): LogSignature | undefined {
-  const lines = clues.log?.lines ?? [];
-  return [...clues.signatures].reverse().find((s) => s.kind === 'dependency-unreachable' && s.endpoint !== undefined && isDecisive(s, lines));
+  return clues.dependency;
 }
 
 /** The last line that reports a failure in words, when no shape or level marks one. */

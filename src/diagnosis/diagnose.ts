@@ -3,11 +3,12 @@
  * same clues (one flatMap); the strongest verdict is the cause; remedies, verify steps, findings and
  * the log excerpt follow from it. Everything that quotes the cluster is redacted here.
  */
-import { type Clues, gatherClues } from './clues.ts';
+import type { Clues } from './clues.ts';
 import { describeEvent } from './describe.ts';
 import type { Diagnosis, EvidenceLine } from './document.ts';
 import type { Evidence } from './evidence.ts';
 import { findingsFor } from './findings.ts';
+import { gatherClues } from './gather-clues.ts';
 import { buildExcerpt } from './log-excerpt.ts';
 import { placeRank } from './precedence.ts';
 import { redact } from './redact.ts';

@@ -88,6 +88,15 @@ export const CAUSE_DETAILS = [
 ] as const;
 
 export type CauseDetail = (typeof CAUSE_DETAILS)[number];
+
+/**
+ * The sub-causes a log line proves that describe themselves, each in its own file under
+ * src/diagnosis/sub-causes/ (its signature, line matcher, rule, fix plan, remedy and words), listed in
+ * sub-causes/registry.ts, which tsc holds to this list. Each id is also its log signature kind.
+ */
+export const LOG_SUB_CAUSES = ['unknown-flag'] as const satisfies readonly CauseDetail[];
+
+export type LogSubCauseId = (typeof LOG_SUB_CAUSES)[number];
 export type Confidence = 'high' | 'medium' | 'low';
 
 export interface Cause {

@@ -1,8 +1,9 @@
 /**
  * Line matchers for what the program and its image say is missing or wrong: the runtime's own
  * out-of-memory message, an entrypoint that cannot be exec'd, a missing variable, file, module or
- * shared library, a Kubernetes service-link value read as the app's own setting, a flag the argument
- * parser does not define, and crash lines with no multi-line shape (missing arguments, nginx `[emerg]`). Texts are the runtimes' own (runc's
+ * shared library, a Kubernetes service-link value read as the app's own setting, and crash lines with
+ * no multi-line shape (missing arguments, nginx `[emerg]`); a flag the argument parser does not define is
+ * sub-causes/unknown-flag.ts's. Texts are the runtimes' own (runc's
  * libcontainer/init_linux.go; CPython, Go runtime, Node.js, HotSpot, Rust std, glibc/musl ld.so).
  */
 import { parseCrlf } from './kube-messages.ts';
@@ -124,39 +125,6 @@ const missingModule: Matcher = (line) => {
   return undefined;
 };
 
-/**
- * A flag the program's argument parser does not define, in each common parser's own words; the
- * capture is the flag as the command line has it. Go's flag package (and urfave/cli):
- * `flag provided but not defined: -x`; spf13/pflag (cobra): `unknown flag: --x`,
- * `unknown shorthand flag: 'x' in -x`; kingpin: `error: unknown long flag '--x'`, `unknown short flag '-c'`; argparse:
- * `prog: error: unrecognized arguments: --x=1`; click: `Error: No such option: --x`; commander:
- * `error: unknown option '--x'`; clap: `error: unexpected argument '--x' found` (3.x: `Found argument
- * '--x' which wasn't expected`); absl: `ERROR: Unknown command line flag 'x'`; picocli: `Unknown option: '--x'`.
- */
-const UNKNOWN_FLAG: readonly RegExp[] = [
-  /flag provided but not defined: (-{1,2}[^\s=]+)/,
-  /unknown flag: (-{1,2}[^\s="]+)/i,
-  /unknown shorthand flag: '(\S)' in (-\S+)/,
-  /(?:error: )?unknown (?:long|short) flag '(-{1,2}[^']+)'/i,
-  /(?:^|: )error: unrecognized arguments?: (-{1,2}[^\s=]+)/,
-  /No such option:? '?(-{1,2}[^\s'=]+)/,
-  /error: unknown option '(-{1,2}[^']+)'/,
-  /error: unexpected argument '(-{1,2}[^'=]+)[^']*' found|Found argument '(-{1,2}[^']+)' which wasn't expected/,
-  /Unknown command line flag '([^']+)'/,
-  /Unknown options?: '(-{1,2}[^']+)'/,
-];
-
-const unknownFlag: Matcher = (line) => {
-  for (const pattern of UNKNOWN_FLAG) {
-    const m = pattern.exec(line);
-    if (m === null) continue;
-    // pflag's shorthand form names the letter, then the argument it came in: the flag is `-letter`.
-    const flag = pattern.source.startsWith('unknown shorthand') ? `-${m[1] ?? ''}` : (m[1] ?? m[2] ?? '');
-    if (flag !== '') return { kind: 'unknown-flag', text: line, name: flag.startsWith('-') ? flag : `--${flag}` };
-  }
-  return undefined;
-};
-
 /** Other wrong arguments: a required one missing (argparse, commander); the command line in the spec is wrong. */
 const badArgs: Matcher = (line) => {
   if (/^\S+: error: the following arguments are required|^error: missing required argument /.test(line)) return { kind: 'crash', text: line };
@@ -209,6 +177,5 @@ export const PROGRAM_MATCHERS = {
   'missing-module': missingModule,
   'missing-shared-library': missingLibrary,
   'service-link-collision': serviceLink,
-  'unknown-flag': unknownFlag,
   crash: (line: string) => nginxEmerg(line) ?? badArgs(line),
 } as const satisfies Readonly<Record<string, Matcher>>;

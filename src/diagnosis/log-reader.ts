@@ -6,7 +6,7 @@ import { findCrashes } from './log-crash-lines.ts';
 import { LINE_MATCHERS } from './log-matchers.ts';
 import type { LogSignature, Runtime } from './log-signature-types.ts';
 import { isBelowError, parseLeveled } from './log-structured.ts';
-import { decidesAtWarning, SIGNATURES, signatureRank } from './precedence.ts';
+import { decidesAtWarning, SIGNATURE_ORDER, signatureRank } from './signature-order.ts';
 
 /** Regexes see at most this much of a line (a JSON line can be megabytes); JSON.parse sees it all. */
 const MAX_LINE = 4000;
@@ -25,7 +25,7 @@ function matchLine(line: string, index: number): LogSignature | undefined {
   for (const candidate of candidates) {
     // Cleaned once per line, not once per signature kind: a storm reads thousands of lines.
     const cleaned = clean(candidate);
-    for (const { kind } of SIGNATURES) {
+    for (const { kind } of SIGNATURE_ORDER) {
       const matcher = LINE_MATCHERS[kind];
       const m = matcher?.(cleaned);
       if (m === undefined) continue;
@@ -109,12 +109,12 @@ function withShellCommand(sig: LogSignature, lines: readonly string[]): LogSigna
   return sig;
 }
 
-/** True when a signature may decide the cause: some kinds logged as a warning only explain (precedence.ts). */
+/** True when a signature may decide the cause: some kinds logged as a warning only explain (signature-order.ts). */
 export function isDecisive(sig: LogSignature, lines: readonly string[]): boolean {
   return decidesAtWarning(sig.kind) || !isBelowError(lines[sig.index] ?? '');
 }
 
-/** Lower is stronger: the kind's place in SIGNATURES, a fatal record just ahead of an error record. */
+/** Lower is stronger: the kind's place in SIGNATURE_ORDER, a fatal record just ahead of an error record. */
 function strength(sig: LogSignature): number {
   return signatureRank(sig.kind) * 2 - (sig.fatal === true ? 1 : 0);
 }

@@ -9,6 +9,7 @@
  * own fatal message > the node > exit code > log signatures > unrecognized events > fallback. The
  * exceptions are named on the places they bend.
  */
+import type { LogSubCauseId } from './document.ts';
 
 export const PLACES = [
   {
@@ -66,7 +67,9 @@ export type Place = (typeof PLACES)[number]['place'];
 /**
  * Log signature kinds, strongest first. `place` is where a verdict built on the kind ranks;
  * `decidesAtWarning: false` means a line logged at warning level or below only explains (retries
- * and optional settings log those and carry on).
+ * and optional settings log those and carry on). A sub-cause that describes itself in its own file
+ * (sub-causes/, LOG_SUB_CAUSES in document.ts) declares its kind's row there, with the kind it ranks
+ * right after (signature-order.ts merges the two into SIGNATURE_ORDER).
  */
 export const SIGNATURES = [
   {
@@ -98,34 +101,17 @@ export const SIGNATURES = [
   { kind: 'tls-verify', place: 'log-cause', decidesAtWarning: true, means: 'a TLS peer certificate failed verification; `endpoint` holds the host when named' },
   { kind: 'missing-shared-library', place: 'log-cause', decidesAtWarning: true, means: 'a shared library is not in the image; `path` holds it' },
   { kind: 'missing-module', place: 'log-cause', decidesAtWarning: true, means: 'a module, package or class is not in the image; `path` holds it' },
-  {
-    kind: 'unknown-flag',
-    place: 'log-cause',
-    decidesAtWarning: true,
-    means:
-      "the program's argument parser refused a flag of its command line (Go flag, cobra/pflag, kingpin, argparse, click, commander, clap, absl); `name` holds it",
-  },
   { kind: 'crash', place: 'log-crash', decidesAtWarning: true, means: "an unhandled exception, panic or fatal error: the program's own crash line" },
   { kind: 'dependency-unreachable', place: 'log-crash', decidesAtWarning: false, means: 'a dependency could not be reached; `endpoint` holds host[:port]' },
   { kind: 'error-log', place: 'log-crash', decidesAtWarning: true, means: 'a structured or leveled line at error or fatal level (fatal outranks error)' },
 ] as const satisfies readonly { kind: string; place: Place; decidesAtWarning: boolean; means: string }[];
 
-export type SignatureKind = (typeof SIGNATURES)[number]['kind'];
+/** Every log signature kind: this table's and the self-describing sub-causes' (sub-causes/). */
+export type SignatureKind = (typeof SIGNATURES)[number]['kind'] | LogSubCauseId;
 
 const PLACE_INDEX = new Map<string, number>(PLACES.map((p, i) => [p.place, i]));
-const SIGNATURE_INDEX = new Map<string, number>(SIGNATURES.map((s, i) => [s.kind, i]));
 
 /** Lower is stronger: the index of the place in PLACES. */
 export function placeRank(place: Place): number {
   return PLACE_INDEX.get(place) ?? PLACES.length;
-}
-
-/** Lower is stronger: the index of the kind in SIGNATURES. */
-export function signatureRank(kind: SignatureKind): number {
-  return SIGNATURE_INDEX.get(kind) ?? SIGNATURES.length;
-}
-
-/** False when a line of this kind logged at warning level or below only explains. */
-export function decidesAtWarning(kind: SignatureKind): boolean {
-  return SIGNATURES.find((s) => s.kind === kind)?.decidesAtWarning ?? true;
 }

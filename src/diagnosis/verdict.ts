@@ -1,14 +1,18 @@
 /**
  * What a rule concludes: a cause with its place in the precedence (precedence.ts), proof and a
- * tagged fix plan that remedies.ts turns into commands (deciding is kept apart from wording the commands).
+ * tagged fix plan that remedies/index.ts turns into commands (deciding is kept apart from wording the
+ * commands). A sub-cause described in its own file (sub-causes/) plans its fix there: its plan comes
+ * bound to its own remedy (`sub-cause`).
  */
-import type { CauseDetail, CauseId, Confidence, EvidenceLine } from './document.ts';
+import type { Clues } from './clues.ts';
+import type { CauseDetail, CauseId, Confidence, EvidenceLine, LogSubCauseId, Remedy } from './document.ts';
 import type { VolumeFacts } from './evidence.ts';
 import type { HeapFlag } from './heap-flags.ts';
 import type { EntrypointProblem, ImageProblem, MissingObject, ProbeEvent } from './kube-messages.ts';
 import type { ForbiddenAccess, LogSignature, Runtime } from './log-signature-types.ts';
 import type { Eviction, SchedulingFailure, VolumeFailure } from './pod-messages.ts';
 import type { Place } from './precedence.ts';
+import type { Workload } from './remedies/workload.ts';
 
 export type Fix =
   | { kind: 'memory-limit' }
@@ -48,9 +52,10 @@ export type Fix =
   | { kind: 'tls-verify'; problem: 'unknown-ca' | 'name' | 'expired'; endpoint?: string; runtime?: Runtime }
   | { kind: 'image-content'; what: 'module' | 'library' | 'file'; name: string }
   | { kind: 'port'; problem: 'in-use' | 'privileged'; port?: number }
-  | { kind: 'unknown-flag'; flag: string; field?: 'command' | 'args'; argv?: string[]; index?: number; similar?: string }
   | { kind: 'env-order'; env: string; index: number; ref: string; definedAt?: number }
-  | { kind: 'investigate'; needs: string[] };
+  | { kind: 'investigate'; needs: string[] }
+  /** A self-describing sub-cause's plan (sub-causes/<id>.ts), bound to its remedy by `subCause`. */
+  | { kind: 'sub-cause'; id: LogSubCauseId; remedies(clues: Clues, w: Workload): Remedy[] };
 
 export interface Verdict {
   id: CauseId;

@@ -3,9 +3,10 @@
  * the pure `decide`, written into the diagnosis by the pure `explainMemory`. When Prometheus cannot be
  * read, the diagnosis stays as it was and the reason goes to `problems`.
  */
-import { gatherClues } from '../diagnosis/clues.ts';
+
 import type { Diagnosis } from '../diagnosis/document.ts';
 import type { ContainerFacts, Evidence, Problem, ProblemKind } from '../diagnosis/evidence.ts';
+import { gatherClues } from '../diagnosis/gather-clues.ts';
 import { heapFlag, isAbsoluteCap } from '../diagnosis/heap-flags.ts';
 import { parseMemory } from '../diagnosis/quantity.ts';
 import { decide } from './decide.ts';

@@ -2,18 +2,20 @@
  * The cause in plain words, for the header: the workload, then what went wrong, from the cause id,
  * the sub-cause id and what the diagnosis said. Pure.
  */
-import type { CauseDetail, DiagnosisDocument } from '../diagnosis/document.ts';
+import { type CauseDetail, type DiagnosisDocument, LOG_SUB_CAUSES, type LogSubCauseId } from '../diagnosis/document.ts';
 import { describeExit } from '../diagnosis/signals.ts';
+import { SUB_CAUSES } from '../diagnosis/sub-causes/registry.ts';
 import { decidingWords } from './deciding-words.ts';
 import { oneLine, truncateWords } from './text.ts';
 
 const HEADER_CAUSE_MAX = 110;
 
 /**
- * Every sub-cause in plain words. Complete on purpose: a new sub-cause id does not compile until it
- * has its words. The header uses them where its cause's own wording names nothing more specific.
+ * The sub-causes' plain words, but for those that describe themselves in one file (LOG_SUB_CAUSES in
+ * document.ts): theirs are in that file (sub-causes/). Complete on purpose: a new sub-cause id does
+ * not compile until it has its words, here or in its file.
  */
-export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
+const TABLE_WORDS: Record<Exclude<CauseDetail, LogSubCauseId>, string> = {
   'api-forbidden': 'its service account lacks an RBAC permission',
   'fs-read-only': 'it writes to a read-only filesystem',
   'fs-permission-denied': 'permission denied on a file or directory',
@@ -32,7 +34,6 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'missing-shared-library': 'a shared library is missing from the image',
   'port-bind': 'its port is already in use',
   'port-privileged': 'it may not bind a port below 1024',
-  'unknown-flag': 'its command line passes a flag the program does not define',
   'go-nil-panic': 'a Go panic: a nil pointer or nil map used in its code',
   'rust-panic': 'a Rust panic in its code',
   'dotnet-unhandled-exception': 'an unhandled .NET exception',
@@ -71,6 +72,13 @@ export const SUB_CAUSE_WORDS: Record<CauseDetail, string> = {
   'unrecognized-event': 'a Warning event no rule knows',
 };
 
+/** Every sub-cause in plain words. The header uses them where its cause's own wording names nothing more specific. */
+export const SUB_CAUSE_WORDS: Readonly<Record<CauseDetail, string>> = {
+  ...TABLE_WORDS,
+  // Complete: registry.ts holds a line for every id of LOG_SUB_CAUSES.
+  ...(Object.fromEntries(SUB_CAUSES.map((s) => [s.id, s.words])) as Record<LogSubCauseId, string>),
+};
+
 /** The OOM sub-causes that say how memory reached the limit, added after "killed at its … limit". */
 const OOM_HOW: ReadonlySet<CauseDetail> = new Set(['memory-leak', 'limit-undersized', 'memory-spike']);
 const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
@@ -90,7 +98,7 @@ const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
   'missing-shared-library',
   'port-bind',
   'port-privileged',
-  'unknown-flag',
+  ...LOG_SUB_CAUSES, // every self-describing sub-cause is an app-crash's (rules/app-verdict.ts)
   'go-nil-panic',
   'rust-panic',
   'dotnet-unhandled-exception',

@@ -1,11 +1,10 @@
-/** Turns a verdict's fix plan into commands with the real names (exhaustive over Fix kinds). */
+/** Turns a verdict's fix plan into commands with the real names (exhaustive over Fix kinds; a sub-cause's plan brings its own, sub-causes/). */
 
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Verdict } from '../verdict.ts';
 import { dbAuthRemedies, fsPermissionRemedies, rbacRemedies, serviceLinkRemedies, tlsRemedies, writablePathRemedies } from './app.ts';
-import { unknownFlagRemedies } from './args.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
 import { configFileKeyRemedies } from './config-file-key.ts';
 import { envOrderRemedies } from './env-order.ts';
@@ -163,8 +162,8 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return imageContentRemedies(clues, w, fix);
     case 'port':
       return portRemedies(clues, w, fix);
-    case 'unknown-flag':
-      return unknownFlagRemedies(clues, w, fix);
+    case 'sub-cause':
+      return fix.remedies(clues, w);
     case 'env-order':
       return envOrderRemedies(w, fix);
     /* v8 ignore start -- exhaustive: unreachable while the union is covered */

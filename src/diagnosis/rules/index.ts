@@ -2,11 +2,14 @@
  * The rule table: every rule runs (one flatMap) and the verdict at the earliest place of the
  * precedence (precedence.ts) wins. Within a place the earlier entry here wins, so the table lists
  * rules in the order of their first place; test/unit/diagnosis/precedence.test.ts checks it.
- * Adding a rule: write it with the places it may take, and add one entry here.
+ * Adding a rule: write it with the places it may take, and add one entry here. A sub-cause that
+ * describes itself (sub-causes/) brings its rule from its registry line, after this table's rules of its place.
  */
+
+import { placeRank } from '../precedence.ts';
+import { SUB_CAUSES } from '../sub-causes/registry.ts';
 import { apiForbidden, fsPermission, fsReadOnly } from './app-access-rules.ts';
 import { dbAuth, missingCode, portBind, serviceLink, tlsVerify } from './app-rules.ts';
-import { unknownFlag } from './args-rule.ts';
 import { configFileKey } from './config-key-rule.ts';
 import { envRefUnexpanded } from './env-ref-rule.ts';
 import { exitCode } from './exit-rules.ts';
@@ -50,7 +53,7 @@ export const RULES: readonly Rule[] = [
   dbAuth,
   tlsVerify,
   missingCode,
-  unknownFlag,
   unrecognizedWarning,
   unknown,
-];
+  ...SUB_CAUSES.map((s) => s.rule),
+].sort((a, b) => placeRank(a.places[0] ?? 'fallback') - placeRank(b.places[0] ?? 'fallback')); // stable: a sub-cause's rule after the table's of its place

@@ -8,8 +8,7 @@ import type { IContainer } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
 import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
-import { withoutFlag } from '../../../src/diagnosis/remedies/args.ts';
-import { definedFlags } from '../../../src/diagnosis/rules/args-rule.ts';
+import { definedFlags, withoutFlag } from '../../../src/diagnosis/sub-causes/unknown-flag.ts';
 import type { OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
 import { remediesText as commands, diagnoseCrash, proofOf as proof } from './shared-setup.ts';
 

@@ -4,14 +4,16 @@
  * ones the table says win, whatever order the lines come in.
  */
 import { describe, expect, it } from 'vitest';
-import { gatherClues } from '../../../src/diagnosis/clues.ts';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { CauseId } from '../../../src/diagnosis/document.ts';
+import { gatherClues } from '../../../src/diagnosis/gather-clues.ts';
 import { LINE_MATCHERS } from '../../../src/diagnosis/log-matchers.ts';
 import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
 import type { SignatureKind } from '../../../src/diagnosis/log-signature-types.ts';
-import { PLACES, placeRank, SIGNATURES, signatureRank } from '../../../src/diagnosis/precedence.ts';
+import { PLACES, placeRank } from '../../../src/diagnosis/precedence.ts';
 import { RULES } from '../../../src/diagnosis/rules/index.ts';
+import { SIGNATURE_ORDER as SIGNATURES, signatureRank } from '../../../src/diagnosis/signature-order.ts';
+import { SUB_CAUSES } from '../../../src/diagnosis/sub-causes/registry.ts';
 import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
 import { backOff, event } from '../../fixtures/diagnosis/k8s.ts';
 import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
@@ -48,6 +50,12 @@ describe('the declared precedence', () => {
     const kinds = SIGNATURES.map((s) => s.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
     for (const s of SIGNATURES) expect(places, s.kind).toContain(s.place);
+  });
+
+  it('ranks each self-describing sub-cause right after the kind it names, and keeps the places in order', () => {
+    for (const { signature } of SUB_CAUSES) expect(SIGNATURES[signatureRank(signature.kind) - 1]?.kind, signature.kind).toBe(signature.ranksAfter);
+    const ranks = SIGNATURES.map((s) => placeRank(s.place));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
   it('follows kubelet record > probes > runtime fatal message > exit code > log signatures > fallback', () => {
