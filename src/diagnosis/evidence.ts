@@ -160,6 +160,18 @@ export interface SecurityFacts {
   seccompProfile?: string;
 }
 
+/**
+ * One requirement of a required node affinity term, as the API writes it: `key` `operator` `values`
+ * (In, NotIn, Exists, DoesNotExist, Gt, Lt); `field` for a matchFields requirement (on `metadata.name`,
+ * not a label).
+ */
+export interface NodeRequirement {
+  key: string;
+  operator: string;
+  values: string[];
+  field?: true;
+}
+
 export interface PodFacts {
   name: string;
   namespace: string;
@@ -188,6 +200,13 @@ export interface PodFacts {
   initContainers: ContainerFacts[];
   volumes: VolumeFacts[];
   serviceAccountName?: string;
+  /** `spec.nodeSelector`: labels a node must carry, every one of them. */
+  nodeSelector?: Record<string, string>;
+  /**
+   * `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: a node
+   * must meet every requirement of at least one term (an empty term matches no node).
+   */
+  requiredNodeTerms?: NodeRequirement[][];
   /** False when the pod turns the kubelet's service-link variables off (the API default is true). */
   enableServiceLinks?: boolean;
   securityContext?: SecurityFacts;

@@ -71,7 +71,11 @@ const SCHEDULING_PATTERNS: { reason: SchedulingReason; pattern: RegExp }[] = [
   { reason: 'insufficient-resources', pattern: /Insufficient [\w./-]+/ },
   { reason: 'taints', pattern: /had (?:untolerated )?taints? \{[^}]*\}/ },
   { reason: 'node-affinity', pattern: /didn't match (?:Pod's node affinity\/selector|node selector|node affinity)/ },
-  { reason: 'pod-affinity', pattern: /didn't match pod (?:anti-)?affinity rules|didn't satisfy existing pods anti-affinity rules/ },
+  // `pod affinity/anti-affinity`: an older scheduler's wording (kubernetes/kubernetes#100400).
+  {
+    reason: 'pod-affinity',
+    pattern: /didn't match pod (?:anti-)?affinity rules|didn't match pod affinity\/anti-affinity|didn't satisfy existing pods anti-affinity rules/,
+  },
   { reason: 'volume-zone', pattern: /volume node affinity conflict|had no available volume zone/ },
   {
     reason: 'unbound-claim',

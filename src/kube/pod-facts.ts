@@ -2,8 +2,8 @@
  * `V1Pod` → `PodFacts`: everything `kubectl describe pod` shows that a diagnosis rule reads, as plain
  * data. Pure; accepts both client-deserialized pods (Date fields) and raw JSON (string times).
  */
-import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import type { ContainerFacts, PodFacts } from '../diagnosis/evidence.ts';
+import type { V1ContainerStatus, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Pod } from '@kubernetes/client-node';
+import type { ContainerFacts, NodeRequirement, PodFacts } from '../diagnosis/evidence.ts';
 import { containerFacts, securityFacts } from './container-facts.ts';
 import { ownerFacts } from './owner.ts';
 import { isoTime } from './time.ts';
@@ -35,6 +35,9 @@ export function podFacts(pod: V1Pod): PodFacts {
   if (status?.qosClass !== undefined) facts.qosClass = status.qosClass;
   if (spec?.serviceAccountName !== undefined) facts.serviceAccountName = spec.serviceAccountName;
   if (spec?.enableServiceLinks !== undefined) facts.enableServiceLinks = spec.enableServiceLinks;
+  if (spec?.nodeSelector !== undefined && Object.keys(spec.nodeSelector).length > 0) facts.nodeSelector = { ...spec.nodeSelector };
+  const terms = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (terms !== undefined && terms.length > 0) facts.requiredNodeTerms = terms.map(nodeTerm);
   const security = securityFacts(spec?.securityContext);
   if (security !== undefined) facts.securityContext = security;
   const startTime = isoTime(status?.startTime);
@@ -61,4 +64,15 @@ export function findContainer(pod: PodFacts, name: string): ContainerFacts | und
 /** The API default is `Always` (core/v1 PodSpec). */
 function restartPolicy(value: string | undefined): PodFacts['restartPolicy'] {
   return value === 'OnFailure' || value === 'Never' ? value : 'Always';
+}
+
+/** A node selector term's requirements, label expressions first, then field ones (`metadata.name`). */
+function nodeTerm(term: V1NodeSelectorTerm): NodeRequirement[] {
+  const requirement = (r: V1NodeSelectorRequirement, field: boolean): NodeRequirement => ({
+    key: r.key,
+    operator: r.operator,
+    values: [...(r.values ?? [])],
+    ...(field ? { field: true as const } : {}),
+  });
+  return [...(term.matchExpressions ?? []).map((r) => requirement(r, false)), ...(term.matchFields ?? []).map((r) => requirement(r, true))];
 }

@@ -34,6 +34,8 @@ const DECIDING_SOURCES: Record<string, EvidenceLine['source'][]> = {
 /** Where a sub-cause's deciding line is, when not where its cause's is: a heap flag is in the spec. */
 const DETAIL_SOURCES: Partial<Record<string, EvidenceLine['source'][]>> = {
   'heap-flag-over-limit': ['spec', 'logs', 'status'],
+  // The labels the pod asks for decide the fix; the scheduler's line only says no node has them.
+  'node-affinity': ['spec', 'status', 'events'],
 };
 
 /**

@@ -42,6 +42,8 @@ export async function checkCaseCommands(id: string, doc: DiagnosisDocument, kube
     HOME: dir,
     KUBECONFIG: api.kubeconfigPath,
     KUBECACHEDIR: join(dir, '.kube-cache'),
+    // The node a reader names when a command asks for one (`read -r -p 'node …' NODE`): one the cluster has.
+    NODE: String((options.nodes?.[0] as { metadata?: { name?: string } } | undefined)?.metadata?.name ?? 'node-1'),
   };
   // Objects an earlier line of the same block creates: with --dry-run=client they are not there yet.
   const created = new Set<string>();

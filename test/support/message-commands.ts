@@ -161,7 +161,8 @@ export interface Targets {
 export function shellEnv(line: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   for (const [, name] of line.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g)) {
-    if (name === undefined || name === 'PATH' || name === 'HOME') continue;
+    // A variable the target already sets ($NODE: a node of the case's cluster) keeps its value.
+    if (name === undefined || name === 'PATH' || name === 'HOME' || base[name] !== undefined) continue;
     env[name] = /MEMORY|LIMIT/.test(name)
       ? '768Mi'
       : /TAG/.test(name)

@@ -2,17 +2,20 @@
  * Remedies for pods the scheduler cannot place, led by the change its message points to: a request
  * no node has room for is lowered to a figure the reader gives (the current one quoted), a taint the
  * kubelet sets from a node's condition (disk pressure) is lifted by fixing the condition, not
- * tolerated. Where the evidence cannot choose (which label a selector asks for, why a claim stays
- * unbound), the check comes first and its title says what decides.
+ * tolerated, a selector no node meets is met by labelling the node meant for the pod (the labels the
+ * pod spec asks for) or dropped. Where the evidence cannot choose (a selector the pod spec does not
+ * show, why a claim stays unbound), the check comes first and its title says what decides.
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { ContainerFacts } from '../evidence.ts';
+import { labelsToSet, nodesMatchingSelector, placementText } from '../node-placement.ts';
+import type { SchedulingFailure } from '../pod-messages.ts';
 import { parseMemory } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { CLEANUP } from './node.ts';
-import { ns, replaceSteps, type Workload } from './workload.ts';
+import { jsonPatch, ns, replaceSteps, type Workload } from './workload.ts';
 
 /**
  * Taints the node controller and the kubelet put on a node from its conditions ("Taint Nodes by
@@ -112,6 +115,79 @@ function taintRemedies(w: Workload, path: string, taints: readonly string[]): Re
   return out;
 }
 
+/**
+ * A selector no node meets, as the pod spec shows it: label the node meant for the pod with what it
+ * asks for, or drop the selector from the workload (a JSON patch whose `test` refuses a selector
+ * changed since), or correct it to labels the nodes have. When the scheduler's counts show nodes
+ * that meet it (turned down by a later filter: resources, ports, volumes, pod affinity), labelling
+ * another node is not the fix: the step says so and comes after those reasons' remedies.
+ */
+function selectorRemedies(clues: Clues, w: Workload, f: SchedulingFailure | undefined): { remedies: Remedy[]; contradicted: boolean } {
+  const pod = clues.pod;
+  const asks = placementText(pod);
+  const path = w.bare ? '.spec' : '.spec.template.spec';
+  if (asks === undefined)
+    return {
+      contradicted: false,
+      remedies: [
+        {
+          kind: 'diagnostic',
+          title: 'Which label the nodeSelector or affinity asks for decides: give a node that label, or fix the selector',
+          commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${path}.nodeSelector}{"\\n"}{${path}.affinity}`)}`, 'kubectl get nodes --show-labels'],
+        },
+      ],
+    };
+  const selectorKeys = [...Object.keys(pod?.nodeSelector ?? {}), ...(pod?.requiredNodeTerms?.[0] ?? []).filter((r) => r.field !== true).map((r) => r.key)];
+  const columns = selectorKeys.length === 0 ? [] : [`kubectl get nodes -L ${shq([...new Set(selectorKeys)].join(','))}`];
+  const matching = nodesMatchingSelector(f);
+  if (matching !== undefined && matching > 0)
+    return {
+      contradicted: true,
+      remedies: [
+        {
+          kind: 'diagnostic',
+          title: `${matching} of the ${f?.nodes ?? ''} nodes meet its ${asks}: the scheduler turned them down for the reasons above, so the selector is not what keeps the pod off`,
+          commands: columns,
+        },
+      ],
+    };
+  const hasSelector = pod?.nodeSelector !== undefined;
+  const hasTerms = pod?.requiredNodeTerms !== undefined;
+  const what = hasSelector && hasTerms ? 'nodeSelector and required node affinity' : hasSelector ? 'nodeSelector' : 'required node affinity';
+  const ops: Record<string, unknown>[] = [
+    ...(hasSelector
+      ? [
+          { op: 'test', path: `${w.podSpecPath}/nodeSelector`, value: pod?.nodeSelector },
+          { op: 'remove', path: `${w.podSpecPath}/nodeSelector` },
+        ]
+      : []),
+    ...(hasTerms ? [{ op: 'remove', path: `${w.podSpecPath}/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution` }] : []),
+  ];
+  const labels = labelsToSet(pod);
+  const drop: Remedy = {
+    kind: 'remedy',
+    title:
+      labels === undefined
+        ? `Correct or drop the ${what} of ${w.ref}: no label can meet it as written`
+        : `Or drop the ${what} from ${w.ref}, if it may run on any node`,
+    commands: w.patchable ? [jsonPatch(w, ops)] : replaceSteps(w, `remove the ${what}`),
+  };
+  const compare: Remedy = { kind: 'diagnostic', title: `Or correct the ${what} to labels the nodes have`, commands: columns };
+  if (labels === undefined) return { contradicted: false, remedies: [drop, ...(columns.length === 0 ? [] : [compare])] };
+  return {
+    contradicted: false,
+    remedies: [
+      {
+        kind: 'remedy',
+        title: `Label the node meant for ${w.name} with ${labels.join(', ')}, which its ${what} asks for and no node has`,
+        commands: [`read -r -p ${shq(`node to run ${w.name} on: `)} NODE`, `kubectl label node "$NODE" ${labels.map(shq).join(' ')}`],
+      },
+      drop,
+      ...(columns.length === 0 ? [] : [compare]),
+    ],
+  };
+}
+
 export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { kind: 'schedule' }>): Remedy[] {
   const f = fix.failure;
   const reasons = new Set(f?.reasons.map((r) => r.reason) ?? []);
@@ -130,15 +206,15 @@ export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
     });
   }
   if (reasons.has('taints')) out.push(...taintRemedies(w, path, f?.taints ?? []));
-  if (reasons.has('node-affinity') || reasons.has('pod-affinity')) {
+  // Checked against the scheduler's counts: a selector the nodes it turned down for later reasons meet is said last.
+  const selector = reasons.has('node-affinity') ? selectorRemedies(clues, w, f) : undefined;
+  if (selector !== undefined && !selector.contradicted) out.push(...selector.remedies);
+  if (reasons.has('pod-affinity'))
     out.push({
       kind: 'diagnostic',
-      title: reasons.has('node-affinity')
-        ? 'Which label the nodeSelector or affinity asks for decides: give a node that label, or fix the selector'
-        : "Compare the pod's affinity rules with the pods already on the nodes",
-      commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${path}.nodeSelector}{"\\n"}{${path}.affinity}`)}`, 'kubectl get nodes --show-labels'],
+      title: "Compare the pod's affinity rules with the pods already on the nodes",
+      commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${path}.affinity}`)}`, `kubectl get pods ${ns(w)} -o wide --show-labels`],
     });
-  }
   if (reasons.has('unbound-claim') || reasons.has('volume-zone')) {
     const claims = (clues.pod?.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [v.claimName]));
     const claim = f?.claim ?? claims[0];
@@ -173,6 +249,7 @@ export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
       title: 'The nodes are at their pod limit: add nodes or raise maxPods',
       commands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODS:.status.allocatable.pods'],
     });
+  if (selector?.contradicted === true) out.push(...selector.remedies);
   if (out.length === 0)
     out.push({ kind: 'diagnostic', title: "Read the scheduler's reason in full", commands: [`kubectl describe pod ${shq(clues.podName)} ${ns(w)}`] });
   return out;

@@ -6,6 +6,7 @@
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
+import { placementText } from '../node-placement.ts';
 import { parseSchedulingFailure, type SchedulingFailure, type SchedulingReason } from '../pod-messages.ts';
 import { eventLine, type Rule } from './rule.ts';
 
@@ -45,6 +46,11 @@ export const unschedulable: Rule = {
     const proof: EvidenceLine[] = [];
     if (condition !== undefined) proof.push({ source: 'status', text: `PodScheduled False, reason ${condition.reason ?? 'Unschedulable'}` });
     proof.push(event === undefined ? { source: 'status', text: `Scheduler: ${text}` } : eventLine(event));
+    // What the selector asks for decides between labelling a node and fixing the selector.
+    const asks = failure?.reasons.some((r) => r.reason === 'node-affinity') === true ? placementText(pod) : undefined;
+    if (asks !== undefined) proof.push({ source: 'spec', text: asks });
+    const why = (reason: SchedulingReason): string =>
+      reason === 'node-affinity' && asks !== undefined ? `no node has what its ${asks} asks for` : WHY[reason];
     return [
       {
         id: 'unschedulable',
@@ -52,7 +58,7 @@ export const unschedulable: Rule = {
         place: 'pod-setup',
         confidence: top === undefined ? 'medium' : 'high',
         title: `Unschedulable: ${failure === undefined || top === undefined ? 'no node fits' : headline(failure, top.reason)}`,
-        summary: `No node will run the pod${nodes}: ${top === undefined ? 'the scheduler says why below' : WHY[top.reason]}${
+        summary: `No node will run the pod${nodes}: ${top === undefined ? 'the scheduler says why below' : why(top.reason)}${
           failure !== undefined && failure.reasons.length > 1
             ? `; also ${failure.reasons
                 .slice(1)
