@@ -241,7 +241,7 @@ export interface IncidentRef {
   acts?: IncidentAct[];
 }
 
-/** One thing done about an incident from Slack's buttons (src/slack-actions/). */
+/** One thing done about an incident from Slack's buttons, each the act of one action (src/slack-actions/actions/). */
 export type IncidentAct =
   /** `by`: the Slack user id; `choice`: 1h, 4h, 24h or until-resolved; `endsAt`: ISO 8601. */
   | { kind: 'silence'; by: string; choice: '1h' | '4h' | '24h' | 'until-resolved'; endsAt: string; silenceId: string }

@@ -2,10 +2,10 @@
  * What a click does, once it is known to come from Slack (signature, or the Socket Mode connection):
  * check the button is ours (its signed ticket) and the user may act (allowlist), make a click that
  * Slack delivers twice, or that reaches both replicas, act once (the shared click claim), then act on
- * the incident under its claim: silence the workload in Alertmanager, say who is on it, or read its
- * pods again. The message is updated and the thread told; a refusal or a failure is told to the
- * user alone (ephemeral) and changes nothing: the incident is committed only after Alertmanager took
- * the silence.
+ * the incident under its claim: the click's action (actions/registry.ts: silence the workload in
+ * Alertmanager, say who is on it, or read its pods again). The message is updated and the thread
+ * told; a refusal or a failure is told to the user alone (ephemeral) and changes nothing: an action
+ * commits the incident only when its act took (the silence only after Alertmanager took it).
  */
 import type { Logger } from 'pino';
 import type { AlertmanagerClient } from '../alertmanager/silences.ts';
@@ -13,18 +13,15 @@ import type { IncidentAct } from '../diagnosis/document.ts';
 import type { PodAlerts } from '../incidents/alert-folding.ts';
 import { type IncidentState, incidentKey } from '../incidents/incident.ts';
 import { workloadName } from '../incidents/workload.ts';
-import { escapeMrkdwn } from '../notify/text.ts';
 import type { StateStore } from '../state/store.ts';
+import type { ActionContext, Click, ClickOutcome } from './actions/action-type.ts';
+import { actionOf } from './actions/registry.ts';
 import { type Allowlist, allowedOutright, groupsToAsk } from './allowlist.ts';
-import type { Click } from './block-actions.ts';
 import { type IncidentTicket, readTicket } from './button-value.ts';
-import { replaceControls, SILENCE_MS, statusLines } from './controls.ts';
-import { checkPods, firedAlertnames, type PodReads } from './pod-check.ts';
-import { type SilenceWatch, watchKey } from './silence-watch.ts';
+import { replaceControls } from './controls.ts';
+import type { PodReads } from './pod-check.ts';
+import type { SilenceWatch } from './silence-watch.ts';
 import type { SlackWeb } from './slack-web.ts';
-import { workloadSilence } from './workload-silence.ts';
-
-export type ClickOutcome = 'done' | 'duplicate' | 'forged' | 'not-allowed' | 'stale' | 'failed';
 
 /** A click taken, remembered by the replicas until Slack could no longer resend it. */
 export interface ClickRecord {
@@ -51,9 +48,6 @@ export interface ActionDeps {
   /** How long a user group's members are trusted before asking Slack again. */
   groupTtlMs?: number;
 }
-
-/** Reads take at most this long; Slack was answered long before. */
-const WORK_BUDGET_MS = 10_000;
 
 export interface ClickHandler {
   handle(click: Click): Promise<ClickOutcome>;
@@ -110,8 +104,11 @@ export function createClickHandler(deps: ActionDeps): ClickHandler {
     }
   };
 
-  /** Under the incident's claim: act, and commit the incident only when the act took. */
+  /** Under the incident's claim: the click's action (actions/), which commits the incident only when its act took. */
   const act = async (click: Click, ticket: IncidentTicket): Promise<ClickOutcome> => {
+    const action = actionOf(click.action);
+    // parseClick gives only the registry's ids: a click made up elsewhere does nothing.
+    if (action === undefined) return 'failed';
     const held = await deps.incidents.claim(incidentKey(ticket.cluster, ticket.namespace, ticket.workload));
     const state = held.value;
     if (state === undefined || state.id !== ticket.id) {
@@ -119,73 +116,27 @@ export function createClickHandler(deps: ActionDeps): ClickHandler {
       await tell(click, `This crash loop of ${workloadName(ticket.workload)} is over (its alerts resolved): nothing to do.`);
       return 'stale';
     }
-    const acts = state.acts ?? [];
-    const by = click.user.id;
-    const now = clock();
-    switch (click.action) {
-      case 'ack': {
-        const next = kept([...acts, { kind: 'ack' as const, by }]);
+    const ctx: ActionContext = {
+      click,
+      ticket,
+      state,
+      now: clock(),
+      async record(done) {
+        const next = kept([...(state.acts ?? []), done]);
         await held.commit({ ...state, acts: next });
-        await updateMessage(click, click.ticketValue, next);
-        await thread(click, `:eyes: <@${by}> is on it`);
-        return 'done';
-      }
-      case 'silence': {
-        const choice = click.choice ?? '1h';
-        let id: string;
-        try {
-          const alertnames = await firedAlertnames(checkDeps, ticket, state);
-          id = await deps.alertmanager.createSilence(
-            workloadSilence({ ticket, choice, user: click.user, alertnames, clusterLabel: deps.clusterLabel, now }),
-            AbortSignal.timeout(WORK_BUDGET_MS),
-          );
-        } catch (err) {
-          await held.release();
-          const why = err instanceof Error ? err.message : String(err);
-          log.warn({ err: why, incident: ticket.id }, 'slack actions: Alertmanager did not take the silence');
-          await tell(
-            click,
-            `:warning: Could not silence ${workloadName(ticket.workload)}: ${why}. Nothing was changed; try again, or silence it in Alertmanager.`,
-          );
-          return 'failed';
-        }
-        const previous = acts.findLast((a) => a.kind === 'silence');
-        const silence: IncidentAct = { kind: 'silence', by, choice, endsAt: new Date(now + SILENCE_MS[choice]).toISOString(), silenceId: id };
-        const next = kept([...acts, silence]);
-        await held.commit({ ...state, acts: next });
-        // The new silence replaces ours from an earlier click.
-        if (previous?.kind === 'silence' && previous.silenceId !== id) await expireQuietly(previous.silenceId);
-        await rewatch(ticket, click, choice === 'until-resolved' ? id : undefined, previous?.kind === 'silence' ? previous.silenceId : undefined);
-        await updateMessage(click, click.ticketValue, next);
-        await thread(click, `${statusLines([silence])[0] ?? ''} (Alertmanager silence \`${id}\`)`);
-        return 'done';
-      }
-      case 'recheck': {
-        await held.release();
-        const pods = await checkPods(checkDeps, ticket, state, now + WORK_BUDGET_MS);
-        const lines = pods.map((p) => `• \`${p.pod}\` (was: ${escapeMrkdwn(p.was)}): ${escapeMrkdwn(p.resolution.text)}`);
-        const head = `:mag: Checked again for <@${by}>: ${pods.length === 0 ? 'no pod of this incident is firing now' : `${pods.length} pod${pods.length === 1 ? '' : 's'}`}`;
-        await thread(click, [head, ...lines].join('\n'));
-        return 'done';
-      }
-    }
-  };
-
-  const expireQuietly = async (id: string): Promise<void> => {
-    try {
-      await deps.alertmanager.expireSilence(id, AbortSignal.timeout(WORK_BUDGET_MS));
-    } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err), silence: id }, 'slack actions: cannot expire the replaced silence');
-    }
-  };
-
-  /** The watch of "until resolved" silences: the new one in, the replaced one out. */
-  const rewatch = async (ticket: IncidentTicket, click: Click, add: string | undefined, drop: string | undefined): Promise<void> => {
-    if (add === undefined && drop === undefined) return;
-    const held = await deps.watch.claim(watchKey);
-    const kept = (held.value?.silences ?? []).filter((s) => s.silenceId !== drop);
-    if (add !== undefined) kept.push({ silenceId: add, ticket, channel: click.channelId, ts: click.messageTs });
-    await held.commit({ silences: kept });
+        return next;
+      },
+      release: () => held.release(),
+      tell: (text) => tell(click, text),
+      thread: (text) => thread(click, text),
+      updateMessage: (acts) => updateMessage(click, click.ticketValue, acts),
+      pods: checkDeps,
+      alertmanager: deps.alertmanager,
+      watch: deps.watch,
+      clusterLabel: deps.clusterLabel,
+      log,
+    };
+    return await action.run(ctx);
   };
 
   return {

@@ -6,7 +6,8 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
-import { ACTION_IDS, type ActionId, SILENCE_CHOICES, type SilenceChoice } from './controls.ts';
+import type { Click } from './actions/action-type.ts';
+import { actionOf, SLACK_ACTIONS } from './actions/registry.ts';
 
 const Action = Type.Object({
   action_id: Type.String({ minLength: 1 }),
@@ -38,23 +39,8 @@ type BlockActionsPayload = Static<typeof BlockActionsPayload>;
 
 const validate = new Ajv({ strict: false }).compile<BlockActionsPayload>(BlockActionsPayload);
 
-/** One click on the controls of a message we posted. */
-export interface Click {
-  action: ActionId;
-  /** Set for `silence`: the option picked. */
-  choice?: SilenceChoice;
-  /** The signed incident ticket (button-value.ts), not yet verified. */
-  ticketValue: string;
-  user: { id: string; name?: string };
-  channelId: string;
-  messageTs: string;
-  /** Slack's time of the click: with the user and the message, what makes a click (and its retries) one. */
-  actionTs: string;
-  /** The message's blocks as Slack holds them now, so that the update changes only our own lines. */
-  messageBlocks: unknown[];
-  /** Its notification text, kept on update. */
-  messageText: string;
-}
+/** The actions that are buttons: a select's ticket rides on them. */
+const BUTTON_IDS: readonly string[] = SLACK_ACTIONS.filter((a) => a.readChoice === undefined).map((a) => a.id);
 
 export type ClickParse = { ok: true; click: Click } | { ok: false; reason: string };
 
@@ -77,29 +63,28 @@ export function parseClick(payload: unknown): ClickParse {
     return { ok: false, reason: `block_actions payload: ${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? 'invalid'}` };
   const p = payload;
   const action = p.actions[0] as BlockActionsPayload['actions'][number];
-  if (!(ACTION_IDS as readonly string[]).includes(action.action_id)) return { ok: false, reason: `unknown action_id ${action.action_id}` };
-  const actionId = action.action_id as ActionId;
+  const type = actionOf(action.action_id);
+  if (type === undefined) return { ok: false, reason: `unknown action_id ${action.action_id}` };
   const channelId = p.container.channel_id ?? p.channel?.id;
   const messageTs = p.container.message_ts ?? p.message?.ts;
   if (p.container.type !== 'message' || channelId === undefined || messageTs === undefined) return { ok: false, reason: 'the click is not on a message' };
   const blocks = p.message?.blocks ?? [];
   let ticketValue = action.value;
-  let choice: SilenceChoice | undefined;
-  if (actionId === 'silence') {
-    const picked = action.selected_option?.value;
-    if (picked === undefined || !(SILENCE_CHOICES as readonly string[]).includes(picked))
-      return { ok: false, reason: `unknown silence choice ${String(picked)}` };
-    choice = picked as SilenceChoice;
+  let choice: string | undefined;
+  if (type.readChoice !== undefined) {
+    const picked = type.readChoice(action.selected_option?.value);
+    if (!picked.ok) return { ok: false, reason: picked.reason };
+    choice = picked.choice;
     // A select's option values hold at most 150 characters: the ticket rides on the block's buttons.
     const block = blocks.find((b) => b.type === 'actions' && b.block_id === action.block_id);
-    ticketValue = block?.elements?.find((e) => e.action_id === 'ack' || e.action_id === 'recheck')?.value;
+    ticketValue = block?.elements?.find((e) => e.action_id !== undefined && BUTTON_IDS.includes(e.action_id))?.value;
   }
   if (ticketValue === undefined || ticketValue === '') return { ok: false, reason: 'the click carries no incident ticket' };
   const user = { id: p.user.id, ...(p.user.username !== undefined ? { name: p.user.username } : p.user.name !== undefined ? { name: p.user.name } : {}) };
   return {
     ok: true,
     click: {
-      action: actionId,
+      action: type.id,
       ...(choice === undefined ? {} : { choice }),
       ticketValue,
       user,

@@ -12,10 +12,19 @@
 import { CRASH_LOOP_ALERTNAMES } from '../alertmanager/alertnames.ts';
 import type { Matcher } from '../alertmanager/matchers.ts';
 import type { NewSilence } from '../alertmanager/silences.ts';
+import type { IncidentAct } from '../diagnosis/document.ts';
 import type { WorkloadRef } from '../incidents/workload.ts';
 import { workloadName } from '../incidents/workload.ts';
 import type { IncidentTicket } from './button-value.ts';
-import { SILENCE_MS, type SilenceChoice } from './controls.ts';
+
+export type SilenceChoice = Extract<IncidentAct, { kind: 'silence' }>['choice'];
+
+/**
+ * How long each choice silences. Alertmanager needs an end for every silence: "until resolved" ends
+ * when the service finds the workload healthy (silence-watch.ts), and at the latest after a week, so
+ * that a forgotten one does not hide the workload for ever.
+ */
+export const SILENCE_MS: Record<SilenceChoice, number> = { '1h': 3600_000, '4h': 4 * 3600_000, '24h': 24 * 3600_000, 'until-resolved': 7 * 24 * 3600_000 };
 
 /** RE2 metacharacters (Alertmanager's regexes are Go's). */
 const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

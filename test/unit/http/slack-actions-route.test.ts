@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/http/app.ts';
 import { createMetrics } from '../../../src/metrics.ts';
-import type { Click } from '../../../src/slack-actions/block-actions.ts';
+import type { Click } from '../../../src/slack-actions/actions/action-type.ts';
 import { webhookPayload } from '../../fixtures/alertmanager/payloads.ts';
 import { blockActionsPayload, formBody } from '../../fixtures/slack/block-actions.ts';
 

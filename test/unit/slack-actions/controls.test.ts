@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type SlackMessage, visibleLines } from '../../../src/notify/slack-blocks.ts';
+import { SLACK_ACTIONS } from '../../../src/slack-actions/actions/registry.ts';
 import {
   type Act,
   CONTROLS_BLOCK_ID,
@@ -18,6 +19,10 @@ describe('the first message’s controls', () => {
     const block = controlsBlock('v1.x.y');
     expect(block.type === 'actions' && block.elements.map((e) => e.action_id)).toEqual(['silence', 'ack', 'recheck']);
     expect(blockError([block])).toBeUndefined();
+  });
+
+  it('hold each action of the registry, its element carrying its own id (the id its clicks are parsed and run by)', () => {
+    for (const action of SLACK_ACTIONS) expect(action.element('v1.x.y').action_id).toBe(action.id);
   });
 
   it('say who silenced, for how long and until when (in the reader’s time zone), and who is on it', () => {
