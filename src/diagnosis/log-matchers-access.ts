@@ -1,9 +1,9 @@
 /**
  * Line matchers for what the world refused the program: the Kubernetes API (RBAC), the filesystem
- * (read-only, permission), a port (taken, privileged), a database (credentials), a TLS peer
- * (verification) and a dependency (refused, unresolvable, timed out). Texts are the servers' and
- * runtimes' own (Kubernetes apiserver RBAC messages, libc/errno strings, PostgreSQL, MySQL, MongoDB,
- * Redis, OpenSSL, Go crypto/x509 and net, Node.js, libpq, CPython, Java).
+ * (read-only, permission), a port (taken, privileged) and a dependency (refused, unresolvable, timed
+ * out); a database's and a TLS peer's refusals are sub-causes/db-auth.ts's and tls-verify.ts's. Texts
+ * are the servers' and runtimes' own (Kubernetes apiserver RBAC messages, libc/errno strings, Go net,
+ * Node.js, libpq, CPython, Java).
  */
 import type { ForbiddenAccess, LineMatcher as Matcher } from './log-signature-types.ts';
 
@@ -106,46 +106,6 @@ const fsPermissionDenied: Matcher = (line) => {
   return { kind: 'fs-permission-denied', text: line, path };
 };
 
-/** Database credential refusals, naming the user when the server does. */
-const DB_AUTH: readonly RegExp[] = [
-  /password authentication failed for user "([^"]+)"/, // PostgreSQL
-  /Access denied for user '([^']+)'@/, // MySQL / MariaDB
-  /Login failed for user '([^']+)'/, // SQL Server
-  /(?:MongoServerError|MongoError|MongoSecurityException|pymongo\.errors\.OperationFailure).*Authentication failed/, // MongoDB
-  /\bAuthentication failed\b.*\b(?:mongo|SCRAM)/i,
-  /\bWRONGPASS\b|\bNOAUTH Authentication required\b|invalid username-password pair/, // Redis
-  /FATAL: +role "([^"]+)" does not exist/, // PostgreSQL
-  /no pg_hba\.conf entry for host "[^"]+", user "([^"]+)"/,
-];
-
-const dbAuth: Matcher = (line) => {
-  for (const p of DB_AUTH) {
-    const m = p.exec(line);
-    if (m !== null) return { kind: 'db-auth', text: line, ...(m[1] === undefined ? {} : { name: m[1] }) };
-  }
-  return undefined;
-};
-
-/** A host named by the failing request: `Get "https://h:443/…"`, `host='h', port=443`, `connect to h:443`. */
-function tlsHost(line: string): string | undefined {
-  const url = /(?:Get|Post|Put|Head|Delete|Patch) "?https?:\/\/([^/"\s]+)/.exec(line)?.[1];
-  if (url !== undefined) return url;
-  const pool = /host='([^']+)', port=(\d+)/.exec(line);
-  if (pool?.[1] !== undefined) return `${pool[1]}:${pool[2] ?? ''}`;
-  return /(?:connect(?:ing)? to|dial tcp) ([\w.-]+:\d+)/.exec(line)?.[1];
-}
-
-const tlsVerify: Matcher = (line) => {
-  if (
-    !/x509: certificate|x509: cannot validate certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED|unable to (?:verify the first|get local issuer) certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|PKIX path building failed|ERR_TLS_CERT_ALTNAME_INVALID|tls: failed to verify certificate/.test(
-      line,
-    )
-  )
-    return undefined;
-  const endpoint = tlsHost(line);
-  return { kind: 'tls-verify', text: line, ...(endpoint === undefined ? {} : { endpoint }) };
-};
-
 /** nginx: `host not found in upstream "backend:8080"` names the host it cannot resolve. */
 export const NGINX_UPSTREAM = /\[emerg\].*host not found in (?:upstream|resolver) "([^"]+)"/;
 /** nginx: `host not found in resolver "kube-dns.kube-system.svc.cluster.local"`: the resolver directive names it. */
@@ -230,7 +190,5 @@ export const ACCESS_MATCHERS = {
   'port-bind': portBind,
   'fs-read-only': fsReadOnly,
   'fs-permission-denied': fsPermissionDenied,
-  'db-auth': dbAuth,
-  'tls-verify': tlsVerify,
   'dependency-unreachable': (line: string) => nginxUpstream(line) ?? connection(line),
 } as const satisfies Readonly<Record<string, Matcher>>;

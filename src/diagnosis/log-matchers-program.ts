@@ -1,9 +1,9 @@
 /**
  * Line matchers for what the program and its image say is missing or wrong: the runtime's own
  * out-of-memory message, an entrypoint that cannot be exec'd, a missing variable, file, module or
- * shared library, a Kubernetes service-link value read as the app's own setting, and crash lines with
- * no multi-line shape (missing arguments, nginx `[emerg]`); a flag the argument parser does not define is
- * sub-causes/unknown-flag.ts's. Texts are the runtimes' own (runc's
+ * shared library, and crash lines with no multi-line shape (missing arguments, nginx `[emerg]`); a
+ * Kubernetes service-link value read as the app's own setting and a flag the argument parser does not
+ * define are sub-causes/service-link-collision.ts's and unknown-flag.ts's. Texts are the runtimes' own (runc's
  * libcontainer/init_linux.go; CPython, Go runtime, Node.js, HotSpot, Rust std, glibc/musl ld.so).
  */
 import { parseCrlf } from './kube-messages.ts';
@@ -146,21 +146,6 @@ const missingLibrary: Matcher = (line) => {
   return path === undefined ? undefined : { kind: 'missing-shared-library', text: line, path };
 };
 
-/**
- * A service-link value where the app expects its own setting: the kubelet sets `FOO_PORT=tcp://IP:PORT`
- * for every Service `foo` in the namespace, and an app reading `FOO_PORT` as a number fails to parse it.
- */
-const serviceLink: Matcher = (line) => {
-  const m = /tcp:\/\/\d{1,3}(?:\.\d{1,3}){3}:(\d+)/.exec(line);
-  if (
-    m === null ||
-    !/[Ii]nvalid|parse|error|Error|cannot|unable|bad|expected|Received|NumberFormatException|not a valid|too many colons|input_value/.test(line)
-  )
-    return undefined;
-  const name = /\b([A-Z][A-Z0-9_]*_(?:PORT|HOST|ADDR|SERVICE_HOST|SERVICE_PORT))\b/.exec(line)?.[1];
-  return { kind: 'service-link-collision', text: line, port: Number(m[1]), ...(name === undefined ? {} : { name }) };
-};
-
 /** nginx: `[emerg]` lines end the process (an unresolvable upstream is a dependency failure, log-matchers-access.ts). */
 const nginxEmerg: Matcher = (line) => {
   if (NGINX_UPSTREAM.test(line)) return undefined; // a connection failure (below) names the host
@@ -176,6 +161,5 @@ export const PROGRAM_MATCHERS = {
   'missing-file': missingFile,
   'missing-module': missingModule,
   'missing-shared-library': missingLibrary,
-  'service-link-collision': serviceLink,
   crash: (line: string) => nginxEmerg(line) ?? badArgs(line),
 } as const satisfies Readonly<Record<string, Matcher>>;

@@ -47,9 +47,6 @@ export type Fix =
   /** file: the object's key that holds the config file, when the spec names it (subPath, items). */
   | { kind: 'config-file-key'; key: string; object: { kind: 'configmap' | 'secret'; name: string }; volume: string; mountPath: string; file?: string }
   | { kind: 'mount-hides-files'; path: string; mountPath: string; volume: string; object: { kind: 'configmap' | 'secret'; name: string } }
-  | { kind: 'service-links'; name?: string; service?: string }
-  | { kind: 'db-auth'; user?: string; secrets: { env: string; secret: string; key: string }[]; envFrom: string[] }
-  | { kind: 'tls-verify'; problem: 'unknown-ca' | 'name' | 'expired'; endpoint?: string; runtime?: Runtime }
   | { kind: 'image-content'; what: 'module' | 'library' | 'file'; name: string }
   | { kind: 'port'; problem: 'in-use' | 'privileged'; port?: number }
   | { kind: 'env-order'; env: string; index: number; ref: string; definedAt?: number }

@@ -8,7 +8,6 @@ import type { Remedy } from '../document.ts';
 import type { ForbiddenAccess } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
-import { listKeysCommand } from './object-keys.ts';
 import { debugCopy, ns, patchContainer, replaceSteps, restart, type Workload } from './workload.ts';
 
 type FixOf<K extends Fix['kind']> = Extract<Fix, { kind: K }>;
@@ -21,7 +20,7 @@ function resourceRef(a: ForbiddenAccess): string {
 }
 
 /** A DNS-1123 name from parts. */
-function dnsName(...parts: string[]): string {
+export function dnsName(...parts: string[]): string {
   return (
     parts
       .join('-')
@@ -135,144 +134,4 @@ export function fsPermissionRemedies(clues: Clues, w: Workload, fix: FixOf<'fs-p
   }
   out.push(inspect);
   return out;
-}
-
-export function serviceLinkRemedies(_clues: Clues, w: Workload, fix: FixOf<'service-links'>): Remedy[] {
-  return [
-    {
-      kind: 'remedy',
-      title: `Turn the kubelet's service-link variables off for this pod (enableServiceLinks: false; DNS names keep working)`,
-      commands: patchContainer(w, {}, { enableServiceLinks: false }),
-    },
-    ...(fix.service === undefined
-      ? []
-      : [
-          {
-            kind: 'diagnostic' as const,
-            title: `The Service whose link variable ${fix.name ?? ''} collides`,
-            commands: [`kubectl get service ${shq(fix.service)} ${ns(w)}`],
-          },
-        ]),
-  ];
-}
-
-export function dbAuthRemedies(_clues: Clues, w: Workload, fix: FixOf<'db-auth'>): Remedy[] {
-  const user = fix.user === undefined ? 'the app' : `user ${fix.user}`;
-  const secrets = [...new Set([...fix.secrets.map((s) => s.secret), ...fix.envFrom])];
-  const out: Remedy[] = [];
-  const keys: Remedy[] = [];
-  if (secrets.length > 0)
-    keys.push({
-      kind: 'diagnostic',
-      title: `See which keys ${secrets.map((s) => `Secret ${s}`).join(', ')} has (names only; a renamed key or an unrotated Secret is common)`,
-      commands: secrets.map((s) => listKeysCommand('secret', s, w.namespace)),
-    });
-  const feed = fix.secrets[0];
-  if (feed !== undefined) {
-    out.push({
-      kind: 'remedy',
-      title: `Put the password the database has for ${user} into Secret ${feed.secret} key ${feed.key}, then restart`,
-      commands: [
-        '# set DB_PASSWORD in your shell first (the password the database expects, from your vault or the database admin; never printed)',
-        `kubectl patch secret ${shq(feed.secret)} ${ns(w)} --type merge -p "$(jq -n --arg v "$DB_PASSWORD" ${shq(`{stringData: {${JSON.stringify(feed.key)}: $v}}`)})"`,
-        ...restart(w),
-      ],
-    });
-  } else {
-    const secret = dnsName(w.name, 'db');
-    out.push({
-      kind: 'remedy',
-      title: `Give ${user} its password from a Secret, then restart`,
-      commands: [
-        '# set DB_PASSWORD in your shell first (the password the database expects, from your vault or the database admin)',
-        `kubectl create secret generic ${secret} ${ns(w)} --from-literal=password="$DB_PASSWORD"`,
-        ...patchContainer(w, { env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } }] }),
-      ],
-    });
-  }
-  out.push(...keys);
-  out.push({
-    kind: 'diagnostic',
-    title: `Or the database side changed: check that ${user} exists there with that password (and, for PostgreSQL, a pg_hba.conf entry for the pod network)`,
-    commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq('{.spec.template.spec.containers[*].env[*].name}')}`],
-  });
-  return out;
-}
-
-const CA_ENV: Partial<Record<NonNullable<FixOf<'tls-verify'>['runtime']>, string>> = {
-  node: 'NODE_EXTRA_CA_CERTS',
-  python: 'REQUESTS_CA_BUNDLE',
-  go: 'SSL_CERT_FILE',
-  ruby: 'SSL_CERT_FILE',
-  php: 'SSL_CERT_FILE',
-};
-
-/**
- * The Kubernetes API reached by an IP its serving certificate does not list: in-cluster clients
- * reach it at the kubernetes Service's ClusterIP (KUBERNETES_SERVICE_HOST), so that IP must be among
- * the certificate's SANs (nginx/kubernetes-ingress#582, giantswarm/cert-operator#85). The request's
- * path says it is the API (`/api/v1/…`, `/apis/…`); the remedy is the certificate, reissued with its
- * old names and the IP (kubeadm), since the client cannot be pointed elsewhere.
- */
-function apiServerIpRemedy(clues: Clues, host: string): Remedy | undefined {
-  if (!/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host)) return undefined;
-  const text = clues.signatures.find((s) => s.kind === 'tls-verify')?.text ?? '';
-  if (!new RegExp(`https://${host.replaceAll('.', '\\.')}(?::\\d+)?/apis?/`).test(text)) return undefined;
-  return {
-    kind: 'remedy',
-    title: `Reissue the API server's certificate with IP ${host} (the kubernetes Service's address) among its names`,
-    commands: [
-      `# on each control-plane node (kubeadm): a new certificate with the old one's names and ${host}`,
-      'sudo mv /etc/kubernetes/pki/apiserver.crt /etc/kubernetes/pki/apiserver.key /root/',
-      `SANS=$(sudo openssl x509 -in /root/apiserver.crt -noout -ext subjectAltName | tail -n 1 | sed 's/DNS://g; s/IP Address://g; s/ //g')`,
-      `sudo kubeadm init phase certs apiserver --apiserver-cert-extra-sans="$SANS,${host}"`,
-    ],
-  };
-}
-
-export function tlsRemedies(clues: Clues, w: Workload, fix: FixOf<'tls-verify'>): Remedy[] {
-  const endpoint = fix.endpoint ?? 'HOST:443';
-  const [host = endpoint, port = '443'] = endpoint.split(':');
-  const env = fix.runtime === undefined ? 'SSL_CERT_FILE' : (CA_ENV[fix.runtime] ?? 'SSL_CERT_FILE');
-  const bundle = dnsName(w.name, 'ca');
-  const check: Remedy = {
-    kind: 'diagnostic',
-    title: `See the certificate ${host} presents (issuer, names, dates)`,
-    commands: [
-      `kubectl run tls-check ${ns(w)} --rm -i --image=alpine/openssl:3.3.2 --restart=Never -- s_client -connect ${shq(`${host}:${port}`)} -servername ${shq(host)} -showcerts </dev/null`,
-    ],
-  };
-  const api = fix.problem === 'name' ? apiServerIpRemedy(clues, host) : undefined;
-  if (api !== undefined) return [api, check];
-  if (fix.problem !== 'unknown-ca')
-    return [
-      check,
-      {
-        kind: 'remedy',
-        title:
-          fix.problem === 'name'
-            ? `Reach ${host} by a name its certificate lists (a DNS name instead of an IP), or reissue the certificate with ${host} among its subject alternative names`
-            : `Renew the certificate on ${host} (trusting another CA does not help an expired one)`,
-        commands: [`kubectl get ${w.ref} ${ns(w)} -o yaml | grep -n ${shq(host)}`],
-      },
-    ];
-  return [
-    {
-      kind: 'remedy',
-      title: `Trust the CA that signed it: ship it as ConfigMap ${bundle} and point ${fix.runtime === 'jvm' ? 'the JVM truststore' : env} at it (or fix the certificate on ${host})`,
-      commands: [
-        '# ca.crt: the issuing CA certificate in PEM (from your PKI or the s_client output above)',
-        `kubectl create configmap ${bundle} ${ns(w)} --from-file=ca.crt=./ca.crt`,
-        ...patchContainer(
-          w,
-          {
-            volumeMounts: [{ name: bundle, mountPath: '/etc/ssl/extra/ca.crt', subPath: 'ca.crt', readOnly: true }],
-            ...(fix.runtime === 'jvm' ? {} : { env: [{ name: env, value: '/etc/ssl/extra/ca.crt' }] }),
-          },
-          { volumes: [{ name: bundle, configMap: { name: bundle } }] },
-        ),
-      ],
-    },
-    check,
-  ];
 }

@@ -4,7 +4,7 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Verdict } from '../verdict.ts';
-import { dbAuthRemedies, fsPermissionRemedies, rbacRemedies, serviceLinkRemedies, tlsRemedies, writablePathRemedies } from './app.ts';
+import { fsPermissionRemedies, rbacRemedies, writablePathRemedies } from './app.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
 import { configFileKeyRemedies } from './config-file-key.ts';
 import { envOrderRemedies } from './env-order.ts';
@@ -152,12 +152,6 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return mountHidesRemedies(clues, w, fix);
     case 'config-file-key':
       return configFileKeyRemedies(w, fix);
-    case 'service-links':
-      return serviceLinkRemedies(clues, w, fix);
-    case 'db-auth':
-      return dbAuthRemedies(clues, w, fix);
-    case 'tls-verify':
-      return tlsRemedies(clues, w, fix);
     case 'image-content':
       return imageContentRemedies(clues, w, fix);
     case 'port':

@@ -1,110 +1,12 @@
 /**
- * Sub-causes of application crashes about what it reaches and what its image holds: a Kubernetes
- * service-link value read as its own setting, the database's refusal, a certificate, a module or
+ * Sub-causes of application crashes about what its image holds and where it listens: a module or
  * library the image lacks (or a mount hides), a port. Each rule answers only under a generic exit,
- * with its own proof line and a fix plan that carries the names from the evidence.
+ * with its own proof line and a fix plan that carries the names from the evidence. (The service-link
+ * collision, the database's refusal and a certificate describe themselves in sub-causes/.)
  */
 import type { EvidenceLine } from '../document.ts';
 import { appVerdict, mountOver, PROJECTED_KINDS, signature } from './app-verdict.ts';
 import type { Rule } from './rule.ts';
-
-/** Service-link variables: `NAME_PORT=tcp://IP:PORT` for Service `name` (the kubelet's docker-links style). */
-export const serviceLink: Rule = {
-  id: 'app-service-link-collision',
-  places: ['log-cause'],
-  detect(clues) {
-    const sig = signature(clues, 'service-link-collision');
-    if (sig === undefined || clues.pod?.enableServiceLinks === false) return [];
-    const name = sig.name;
-    const setInSpec = name !== undefined && clues.container?.env.some((e) => e.name === name) === true;
-    const service =
-      name === undefined
-        ? undefined
-        : name
-            .replace(/_(?:SERVICE_)?(?:PORT|HOST|ADDR|SERVICE_PORT)$/, '')
-            .toLowerCase()
-            .replaceAll('_', '-');
-    const spec: EvidenceLine = {
-      source: 'spec',
-      text:
-        name === undefined
-          ? 'enableServiceLinks is not set to false: the kubelet sets NAME_PORT=tcp://IP:PORT for every Service in the namespace (enableServiceLinks defaults to true)'
-          : `${name} is ${setInSpec ? 'set in the pod spec too' : 'not set in the pod spec'}: the kubelet sets it for Service ${service ?? ''} (enableServiceLinks defaults to true)`,
-    };
-    return [
-      appVerdict(
-        clues,
-        'service-link-collision',
-        name === undefined ? `Service-link value tcp://…:${sig.port ?? ''} in a setting` : `Service-link variable ${name} collides`,
-        `a Kubernetes service-link value (tcp://IP:${sig.port ?? 'PORT'}) reached a setting the app reads as its own`,
-        sig,
-        [spec],
-        { kind: 'service-links', ...(name === undefined ? {} : { name }), ...(service === undefined ? {} : { service }) },
-      ),
-    ];
-  },
-};
-
-export const dbAuth: Rule = {
-  id: 'app-db-auth',
-  places: ['log-cause'],
-  detect(clues) {
-    const sig = signature(clues, 'db-auth');
-    if (sig === undefined) return [];
-    const feeds = (clues.container?.env ?? []).flatMap((e) =>
-      e.from.kind === 'secretKeyRef' && /PASS|PWD|SECRET|DSN|URL|URI|CRED/i.test(e.name) ? [{ env: e.name, secret: e.from.name, key: e.from.key }] : [],
-    );
-    const fromEnvFrom = (clues.container?.envFrom ?? []).filter((e) => e.kind === 'secret').map((e) => e.name);
-    const spec: EvidenceLine[] = feeds.map((f) => ({ source: 'spec' as const, text: `env ${f.env} comes from Secret ${f.secret} key ${f.key}` }));
-    if (spec.length === 0 && fromEnvFrom.length > 0) spec.push({ source: 'spec', text: `envFrom: Secret ${fromEnvFrom.join(', ')}` });
-    if (spec.length === 0)
-      spec.push({ source: 'spec', text: 'no env var from a Secret feeds a password: it is set as a literal value, in a file or in the image' });
-    const user = sig.name;
-    return [
-      appVerdict(
-        clues,
-        'db-auth',
-        `Database refused ${user === undefined ? 'the credentials' : `user ${user}`}`,
-        `the database refuses ${user === undefined ? 'its credentials' : `the password for user ${user}`}`,
-        sig,
-        spec,
-        {
-          kind: 'db-auth',
-          ...(user === undefined ? {} : { user }),
-          secrets: feeds,
-          envFrom: fromEnvFrom,
-        },
-      ),
-    ];
-  },
-};
-
-export const tlsVerify: Rule = {
-  id: 'app-tls-verify',
-  places: ['log-cause'],
-  detect(clues) {
-    const sig = signature(clues, 'tls-verify');
-    if (sig === undefined) return [];
-    const problem = /expired|CERT_HAS_EXPIRED/i.test(sig.text)
-      ? 'expired'
-      : /is valid for|not valid for|ALTNAME|doesn't match|does not match|doesn't contain any IP|cannot validate certificate for/i.test(sig.text)
-        ? 'name'
-        : 'unknown-ca';
-    const why = {
-      expired: 'the certificate has expired',
-      name: 'the certificate does not name the host it was reached by',
-      'unknown-ca': 'the certificate is signed by a CA the container does not trust',
-    }[problem];
-    return [
-      appVerdict(clues, 'tls-verify', `TLS verification failed${sig.endpoint === undefined ? '' : `: ${sig.endpoint}`}`, why, sig, [], {
-        kind: 'tls-verify',
-        problem,
-        ...(sig.endpoint === undefined ? {} : { endpoint: sig.endpoint }),
-        ...(clues.runtime === undefined ? {} : { runtime: clues.runtime }),
-      }),
-    ];
-  },
-};
 
 export const missingCode: Rule = {
   id: 'app-missing-code',

@@ -9,7 +9,7 @@
 import { placeRank } from '../precedence.ts';
 import { SUB_CAUSES } from '../sub-causes/registry.ts';
 import { apiForbidden, fsPermission, fsReadOnly } from './app-access-rules.ts';
-import { dbAuth, missingCode, portBind, serviceLink, tlsVerify } from './app-rules.ts';
+import { missingCode, portBind } from './app-rules.ts';
 import { configFileKey } from './config-key-rule.ts';
 import { envRefUnexpanded } from './env-ref-rule.ts';
 import { exitCode } from './exit-rules.ts';
@@ -46,12 +46,9 @@ export const RULES: readonly Rule[] = [
   missingFile,
   configFileKey,
   apiForbidden,
-  serviceLink,
   portBind,
   fsReadOnly,
   fsPermission,
-  dbAuth,
-  tlsVerify,
   missingCode,
   unrecognizedWarning,
   unknown,

@@ -5,10 +5,16 @@
  * join the rule table after its own rules of their place, in this order (rules/index.ts).
  */
 import type { LogSubCauseId } from '../document.ts';
+import { dbAuth } from './db-auth.ts';
+import { serviceLinkCollision } from './service-link-collision.ts';
 import type { SubCause } from './sub-cause.ts';
+import { tlsVerify } from './tls-verify.ts';
 import { unknownFlag } from './unknown-flag.ts';
 
 const REGISTRY: { readonly [Id in LogSubCauseId]: SubCause<Id> } = {
+  'service-link-collision': serviceLinkCollision,
+  'db-auth': dbAuth,
+  'tls-verify': tlsVerify,
   'unknown-flag': unknownFlag,
 };
 
