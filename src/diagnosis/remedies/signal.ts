@@ -51,22 +51,31 @@ export function nodePressureRemedies(clues: Clues, w: Workload, pressure: string
   return out;
 }
 
+/**
+ * A SIGTERM no record explains: who sent it decides the fix, and the evidence cannot say. The title
+ * names the program the spec starts (its command's first word only: the rest may carry values), or
+ * says the image's own entrypoint runs; the pod's events are read again only when crashtriage could
+ * not read them (the message already says they hold no probe kill), or when no log can be read.
+ */
+function sigtermSender(clues: Clues, w: Workload, events: string): Remedy {
+  const program = clues.container?.command[0];
+  const where =
+    program === undefined
+      ? "the image's own entrypoint (a timeout, a supervisor; the spec sets no command)"
+      : `its entrypoint ${program} (a timeout, a supervisor)`;
+  const eventsUnread = clues.evidence.problems.some((p) => p.source === 'events');
+  const log = previousLog(clues, w);
+  return {
+    kind: 'diagnostic',
+    title: `Who sent SIGTERM decides the fix, and no record names it: the log before it, ${where}, a sidecar, an operator`,
+    commands: [...(eventsUnread || log.length === 0 ? [events] : []), ...log],
+  };
+}
+
 export function signalRemedies(clues: Clues, w: Workload, signal: 'SIGTERM' | 'SIGKILL'): Remedy[] {
   const node = readableNode(clues);
   const events = `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`;
-  if (signal === 'SIGTERM') {
-    return [
-      {
-        kind: 'diagnostic',
-        title: 'Who sent SIGTERM decides the fix: the events, the entrypoint script (timeout, supervisor), a sidecar, an operator',
-        commands: [
-          events,
-          ...previousLog(clues, w),
-          `kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${w.podSpecPath.replaceAll('/', '.')}.containers[*].command}`)}`,
-        ],
-      },
-    ];
-  }
+  if (signal === 'SIGTERM') return [sigtermSender(clues, w, events)];
   return [
     {
       kind: 'diagnostic',

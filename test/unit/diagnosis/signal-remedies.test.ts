@@ -3,7 +3,8 @@
  * a change), and its title says which fact decides (#28 item 1).
  */
 import { describe, expect, it } from 'vitest';
-import { benchDiagnosis } from './shared-setup.ts';
+import { diagnose } from '../../../src/diagnosis/diagnose.ts';
+import { benchCase, benchDiagnosis } from './shared-setup.ts';
 
 describe('a signal no record explains', () => {
   it.each(['sigkill-no-oom-no-probe', 'robusta-1071-bare-137', 'sigkill-events-forbidden', 'sub-sigkill-runtime-signal-exit-1'])(
@@ -19,6 +20,24 @@ describe('a signal no record explains', () => {
     const first = benchDiagnosis(id).remedies[0];
     expect(first?.kind).toBe('diagnostic');
     expect(first?.title).toMatch(/^Who sent SIGTERM decides the fix/);
+  });
+
+  it('SIGTERM: the title names the entrypoint the spec starts, or says the image’s own runs; the events the message already sums up are not read again', () => {
+    const script = benchDiagnosis('sigterm-no-probe').remedies[0];
+    expect(script?.title).toContain('its entrypoint /entrypoint.sh (a timeout, a supervisor)');
+    expect(script?.commands).toEqual(['kubectl logs queue-consumer-rhpsssftnf-tfcnt -n platform -c queue-consumer --previous --tail=200']);
+    const image = benchDiagnosis('sigterm-readiness-only').remedies[0];
+    expect(image?.title).toContain("the image's own entrypoint (a timeout, a supervisor; the spec sets no command)");
+    expect(image?.commands.join('\n')).not.toContain('kubectl get events');
+  });
+
+  it('SIGTERM with the events unread → they are read by hand', () => {
+    const c = benchCase('sigterm-no-probe');
+    const d = diagnose({ ...c.evidence, events: [], problems: [{ source: 'events', kind: 'forbidden', message: 'forbidden: cannot list events' }] });
+    expect(d.cause.id).toBe('sigterm');
+    expect(d.remedies[0]?.commands[0]).toBe(
+      'kubectl get events -n platform --field-selector involvedObject.name=queue-consumer-rhpsssftnf-tfcnt --sort-by=.lastTimestamp',
+    );
   });
 });
 
