@@ -1,7 +1,7 @@
 /** Loads bench/cases/<id>/ and scores the diagnosis and the exit-code baseline on them (pure but for the read). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IEvent, INode, IPod } from 'kubernetes-models/v1';
+import type { IEvent, INode, IPod, IService } from 'kubernetes-models/v1';
 import { diagnose } from '../src/diagnosis/diagnose.ts';
 import type { CauseDetail, CauseId } from '../src/diagnosis/document.ts';
 import type { Evidence, Problem } from '../src/diagnosis/evidence.ts';
@@ -38,6 +38,7 @@ export function loadCases(dir: string): BenchCase[] {
       if (c === undefined) throw new Error(`bench case ${id}: no case.json`);
       const pod = json<IPod>(at('pod.json'));
       const node = json<INode>(at('node.json'));
+      const services = json<IService[]>(at('services.json'));
       const log = existsSync(at('previous.log')) ? readFileSync(at('previous.log'), 'utf8') : undefined;
       const evidence = toEvidence({
         name: id,
@@ -45,6 +46,7 @@ export function loadCases(dir: string): BenchCase[] {
         events: json<IEvent[]>(at('events.json')) ?? [],
         ...(pod === undefined ? {} : { pod }),
         ...(node === undefined ? {} : { node }),
+        ...(services === undefined ? {} : { services }),
         ...(log === undefined ? {} : { log }),
         ...(c.container === undefined ? {} : { container: c.container }),
         ...(c.target === undefined ? {} : { target: c.target }),

@@ -26,6 +26,7 @@ const EVERY_API_RESOURCE: Record<ApiResource, true> = {
   'pods/log': true,
   events: true,
   nodes: true,
+  services: true,
   deployments: true,
   replicasets: true,
   statefulsets: true,

@@ -5,7 +5,7 @@
  */
 
 /** What was read and from where; also the `source` of a problem. */
-export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'node' | 'kube' | 'prometheus';
+export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'node' | 'services' | 'kube' | 'prometheus';
 
 /** Why a read failed, so a rule can say what is missing and how to get it. */
 export type ProblemKind =
@@ -236,6 +236,40 @@ export interface NodeFacts {
   allocatable: { cpu?: string; memory?: string; pods?: string };
 }
 
+/** A Service as the lookup read it: where it lives and what it answers on. */
+export interface ServiceFacts {
+  name: string;
+  namespace: string;
+  /** ClusterIP, NodePort, LoadBalancer or ExternalName. */
+  type: string;
+  /** `None` for a headless Service. */
+  clusterIP?: string;
+  ports: number[];
+}
+
+/**
+ * What the app asks for by a name that does not resolve, and the Services that answer to it: read
+ * only when the log names such a host (src/diagnosis/service-query.ts decides), one list call.
+ * `name`: Services of that name in every namespace (`fieldSelector=metadata.name=…`); `cluster-dns`:
+ * the cluster's DNS Service in kube-system (label `k8s-app=kube-dns`, which CoreDNS and kube-dns
+ * Services carry whatever their name).
+ */
+export interface ServiceLookup {
+  query: ServiceQuery;
+  found: ServiceFacts[];
+}
+
+export type ServiceQuery =
+  | {
+      kind: 'name';
+      /** The Service name and the namespace the app looked in (its own, unless the host names one). */
+      name: string;
+      namespace: string;
+      /** The host as the log names it, e.g. `redis-master` or `bookwarehouse.sim-run.svc.cluster.local`. */
+      host: string;
+    }
+  | { kind: 'cluster-dns'; host: string };
+
 export interface LogFacts {
   container: string;
   /** True when this is the previous (terminated) instance's log; false for the current instance's. */
@@ -266,5 +300,7 @@ export interface Evidence {
   log?: LogFacts;
   /** The pod's node, when it was read (see gather-evidence: only when the node may explain it). */
   node?: NodeFacts;
+  /** The Services a name that does not resolve may mean, when the log names one (see ServiceLookup). */
+  services?: ServiceLookup;
   problems: Problem[];
 }

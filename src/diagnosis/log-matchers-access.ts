@@ -146,6 +146,8 @@ const DNS: readonly RegExp[] = [
   /could not translate host name "([^"]+)" to address/,
   /java\.net\.UnknownHostException: ([^\s:]+)/,
   /\b([\w.-]+)(?::\d+)?: (?:Name or service not known|Temporary failure in name resolution)/,
+  // curl: `curl: (6) Could not resolve host: kubernetes` (kubernetes/kubernetes#110217).
+  /Could not resolve host: ([\w.-]+)/,
 ];
 const TIMEOUT: readonly RegExp[] = [/dial tcp ([^\s:]+:\d+): (?:i\/o timeout|connect: connection timed out)/, /ETIMEDOUT ([^\s,]+:\d+)/];
 const ANY_REFUSED = /\b(?:Connection refused|ECONNREFUSED|connection refused)\b/;

@@ -4,11 +4,14 @@
  * one more when a long-lined log needs a second, smaller read; one more when the pod shows a kill or
  * an eviction that the node may explain (the node read); one more when the log the alert's container
  * pointed at is the wrong one (an init container blocks it, or a first run has no previous log and
- * its current log is read instead). When the alert does not name the container, the log read waits
+ * its current log is read instead); one more when the log names a host that does not resolve, or
+ * that an init container waits for (the Services of that name, after the log:
+ * src/diagnosis/service-query.ts). When the alert does not name the container, the log read waits
  * for the pod to pick one.
  */
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { ContainerFacts, Evidence, LogFacts, NodeFacts, PodFacts, Problem } from '../diagnosis/evidence.ts';
+import { serviceQuery } from '../diagnosis/service-query.ts';
 import { eventsNewestFirst } from './event-facts.ts';
 import { blockingInitContainer } from './init-containers.ts';
 import { classifyKubeError, type KubeReadError } from './kube-error.ts';
@@ -17,6 +20,7 @@ import { findContainer, podFacts } from './pod-facts.ts';
 import { DEFAULT_LOG_REQUEST, readLogFacts } from './previous-log.ts';
 import { problemFromError, type ReadContext } from './problems.ts';
 import type { KubeReader, LogRequest } from './reader.ts';
+import { serviceFacts, serviceRead } from './service-facts.ts';
 import { invalidLabelProblems, type KubeTarget, missingLabelProblem, selectFailingContainer } from './target.ts';
 
 export interface GatherDeps {
@@ -118,6 +122,17 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
     else if (!(log.error.kind === 'no-previous-log' && neverTerminated(evidence.container))) {
       problems.push(problemFromError('logs', log.error, container === undefined ? ctx : { ...ctx, container }));
     }
+  }
+  // Only once pod, log and events are in: what the log names decides whether Services are read at all.
+  const query = serviceQuery(evidence);
+  if (query !== undefined) {
+    const read = serviceRead(query);
+    const services = await settle(deps.kube.listServices(read.namespace, read.selector));
+    if (services.ok) evidence.services = { query, found: serviceFacts(services.value) };
+    else
+      problems.push(
+        problemFromError('services', services.error, { ...ctx, namespace: read.namespace ?? ctx.namespace, clusterWide: read.namespace === undefined }),
+      );
   }
   if (nodeRead !== undefined && facts?.nodeName !== undefined) {
     const node = await nodeRead;

@@ -55,6 +55,7 @@ export function limitedReader(kube: KubeReader, limiter: Limiter): KubeReader {
     readPreviousLog: (namespace, pod, container, request) => limiter.run(() => kube.readPreviousLog(namespace, pod, container, request)),
     readCurrentLog: (namespace, pod, container, request) => limiter.run(() => kube.readCurrentLog(namespace, pod, container, request)),
     readNode: (name) => limiter.run(() => kube.readNode(name)),
+    listServices: (namespace, selector) => limiter.run(() => kube.listServices(namespace, selector)),
   };
 }
 
@@ -81,5 +82,7 @@ export function coalescingReader(kube: KubeReader): KubeReader {
         kube.readCurrentLog(namespace, pod, container, request),
       ),
     readNode: (name) => once(`node\0${name}`, () => kube.readNode(name)),
+    listServices: (namespace, selector) =>
+      once(`services\0${namespace ?? ''}\0${selector.fieldSelector ?? ''}\0${selector.labelSelector ?? ''}`, () => kube.listServices(namespace, selector)),
   };
 }

@@ -12,6 +12,8 @@ export interface ReadContext {
   container?: string;
   /** For node reads: the node's name. */
   node?: string;
+  /** A read of every namespace (a cluster-wide list), so a 403 names the cluster scope. */
+  clusterWide?: boolean;
 }
 
 const WHAT: Record<ProblemSource, string> = {
@@ -19,6 +21,7 @@ const WHAT: Record<ProblemSource, string> = {
   logs: 'the previous log',
   events: 'the events',
   node: "the pod's node",
+  services: 'the Services the log names',
   target: 'the target',
   kube: 'the Kubernetes API',
   prometheus: 'the memory history',
@@ -33,7 +36,7 @@ export function problemFromError(source: ProblemSource, err: KubeReadError, ctx:
       return problem(`pod "${ctx.namespace}/${ctx.pod}" not found: it was probably replaced (rollout, eviction or reschedule)`);
     case 'forbidden': {
       if (err.missingPermission === undefined) return problem(`forbidden: cannot read ${what}: ${err.message}`);
-      const scope = source === 'node' ? 'at the cluster scope' : `in namespace "${ctx.namespace}"`;
+      const scope = source === 'node' || ctx.clusterWide === true ? 'at the cluster scope' : `in namespace "${ctx.namespace}"`;
       const p = problem(`forbidden: the service account cannot ${err.missingPermission} ${scope}; grant it to read ${what}`);
       p.missingPermission = err.missingPermission;
       return p;

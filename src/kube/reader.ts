@@ -4,9 +4,9 @@
  * deadline, a slot in the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
  * Pod reads that queue for a slot in a storm are answered by one list per ReplicaSet or StatefulSet
  * (pod-batch.ts).
- * Read-only by construction: `get pods`, `list pods`, `get pods/log`, `list events`, `get nodes`; Secrets are never read.
+ * Read-only by construction: `get pods`, `list pods`, `get pods/log`, `list events`, `get nodes`, `list services`; Secrets are never read.
  */
-import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import { type KubeConfigOptions, loadKubeConfig } from './kube-config.ts';
 import { connect } from './kube-connection.ts';
 import { classifyKubeError } from './kube-error.ts';
@@ -33,9 +33,19 @@ export interface KubeReader {
   listPodEvents(namespace: string, pod: string): Promise<CoreV1Event[]>;
   /** The node by name (`get nodes`, cluster-scoped, read-only). */
   readNode(name: string): Promise<V1Node>;
+  /**
+   * Services (`list services`) in one namespace, or in every namespace when `namespace` is undefined,
+   * by field selector (`metadata.name=redis`) or label selector (`k8s-app=kube-dns`).
+   */
+  listServices(namespace: string | undefined, selector: ServiceSelector): Promise<V1Service[]>;
 }
 
-export type ApiResource = 'pods' | 'pods/log' | 'events' | 'nodes' | WorkloadResource;
+export interface ServiceSelector {
+  fieldSelector?: string;
+  labelSelector?: string;
+}
+
+export type ApiResource = 'pods' | 'pods/log' | 'events' | 'nodes' | 'services' | WorkloadResource;
 
 /** Metrics port; the service wires it to a prom-client histogram/counter. */
 export interface ApiCallObserver {
@@ -127,6 +137,11 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
     readPreviousLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, true),
     readCurrentLog: (namespace, pod, container, request) => readLog(namespace, pod, container, request, false),
     readNode: (name) => call('nodes', () => rest.get<V1Node>(apiPath('/api/v1/nodes', name))),
+    listServices: (namespace, selector) =>
+      call('services', async () => {
+        const path = namespace === undefined ? '/api/v1/services' : core(namespace, 'services');
+        return (await rest.get<{ items: V1Service[] }>(path, { ...selector })).items;
+      }),
     listPodEvents: (namespace, pod) =>
       call('events', async () => {
         // Uid is filtered after the read (gather-evidence), so that one list serves every alert

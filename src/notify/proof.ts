@@ -165,6 +165,7 @@ const PROBLEM_SOURCE_WORDS: Record<DocumentProblem['source'], string> = {
   logs: 'the previous log',
   events: 'the pod events',
   node: 'the node',
+  services: 'the Services the log names',
   kube: 'the Kubernetes API',
   prometheus: 'the memory history in Prometheus',
 };

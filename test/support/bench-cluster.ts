@@ -4,7 +4,7 @@
  * names: the pod (unless the evidence says it is gone), its events and previous log, its node, its
  * owner (a Deployment also gets the ReplicaSet the pod belongs to), its namespace, and the
  * ConfigMaps, Secrets and PersistentVolumeClaims its spec references, unless the events say they are
- * not found. A key the events say is missing is left out of its ConfigMap or Secret. Secrets carry
+ * not found, and the Services of services.json (with their namespaces). A key the events say is missing is left out of its ConfigMap or Secret. Secrets carry
  * key names only (each value "x"): nothing here is a secret.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -116,13 +116,20 @@ export function benchCluster(id: string, doc: DiagnosisDocument): BenchCluster {
   const pod = readJson<Raw & { spec?: PodSpecRefs & { nodeName?: string }; metadata?: { namespace?: string; name?: string } }>(at('pod.json'));
   const events = readJson<Raw[]>(at('events.json')) ?? [];
   const node = readJson<Raw>(at('node.json'));
+  const services = readJson<Raw[]>(at('services.json')) ?? [];
   const caseFile = readJson<{ logCurrent?: boolean; problems?: { source: string; kind: string }[] }>(at('case.json')) ?? {};
   const namespace = doc.target.namespace;
   const missing = missingInEvents(events);
   const gone = new Set(missing.objects);
   if (pod === undefined && (caseFile.problems ?? []).some((p) => p.source === 'pod' && p.kind === 'not-found')) gone.add(`pod/${doc.target.pod}`);
   // kube-system is in every cluster; kubectl reads a namespace when an object in it is not found.
-  const objects: Raw[] = [...new Set([namespace, 'kube-system'])].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  const serviceNamespaces = services.map((s) => String((s['metadata'] as { namespace?: string }).namespace));
+  const objects: Raw[] = [...new Set([namespace, 'kube-system', ...serviceNamespaces])].map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  }));
+  objects.push(...services);
   const nodes: Raw[] = [];
   const logs: FakeLog[] = [];
   if (pod !== undefined) {

@@ -97,7 +97,14 @@ export interface ObjectAnswer {
  * The answer to a GET of `path`, or undefined when the path is not one of these (the caller then
  * answers as before). `forbidden` holds resource names (`alertmanagers`) this identity may not read.
  */
-export function answerObjects(store: ObjectStore, path: string, labelSelector: string, forbidden: ReadonlySet<string>, user: string): ObjectAnswer | undefined {
+export function answerObjects(
+  store: ObjectStore,
+  path: string,
+  labelSelector: string,
+  forbidden: ReadonlySet<string>,
+  user: string,
+  fieldSelector = '',
+): ObjectAnswer | undefined {
   let m: RegExpExecArray | null;
   let group: string | undefined;
   let version: string;
@@ -151,11 +158,33 @@ export function answerObjects(store: ObjectStore, path: string, labelSelector: s
     const message = `Unable to find "${group ?? ''}/${version}, Resource=${resource}" that match label selector "${labelSelector}", field selector "": ${err.message}`;
     return { status: 400, resource, body: status(400, 'BadRequest', message, {}) };
   }
-  const items = ofResource.filter((o) =>
-    matchesSelector(((o['metadata'] as { labels?: Record<string, string> }).labels ?? {}) as Record<string, string>, requirements),
+  const fields = metadataFields(fieldSelector);
+  if (fields === undefined) {
+    const message = `"${fieldSelector}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
+    return { status: 400, resource, body: status(400, 'BadRequest', message, {}) };
+  }
+  const items = ofResource.filter(
+    (o) =>
+      matchesSelector(((o['metadata'] as { labels?: Record<string, string> }).labels ?? {}) as Record<string, string>, requirements) &&
+      fields.every(([key, value]) => (o['metadata'] as Record<string, unknown>)[key] === value),
   );
   const kind = Object.entries(RESOURCES).find(([, r]) => r === resource)?.[0] ?? 'Unknown';
   return { status: 200, resource, body: { apiVersion: groupVersion, kind: `${kind}List`, metadata: { resourceVersion: '48213400' }, items } };
+}
+
+/**
+ * `metadata.name=x,metadata.namespace=y`: the two fields every resource can be selected by
+ * (apiserver's DefaultClusterScopedAttr/DefaultNamespaceScopedAttr); undefined for any other field.
+ */
+function metadataFields(selector: string): [string, string][] | undefined {
+  const terms = selector.split(',').filter((t) => t !== '');
+  const out: [string, string][] = [];
+  for (const term of terms) {
+    const m = /^metadata\.(name|namespace)==?(.*)$/.exec(term);
+    if (m === null) return undefined;
+    out.push([m[1] ?? '', m[2] ?? '']);
+  }
+  return out;
 }
 
 function status(code: number, reason: string, message: string, details: Raw) {

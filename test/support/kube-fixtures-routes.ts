@@ -38,7 +38,7 @@ export interface FakeRequest {
   method: string;
   path: string;
   query: Record<string, string>;
-  resource: 'pods' | 'pods/log' | 'events' | 'nodes' | 'version' | 'leases' | WorkloadResource | 'other';
+  resource: 'pods' | 'pods/log' | 'events' | 'nodes' | 'services' | 'version' | 'leases' | WorkloadResource | 'other';
   /** 0 until answered (or when hung or reset). */
   status: number;
   /** Body bytes written to the socket. */
@@ -71,6 +71,8 @@ const LOG = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
 const PODS = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods$/;
 const EVENTS = /^\/api\/v1\/namespaces\/([^/]+)\/events$/;
 const NODE = /^\/api\/v1\/nodes\/([^/]+)$/;
+/** Services are served with the other objects (kube-fixtures-objects.ts); named here for the request log. */
+const SERVICES = /^\/api\/v1\/(?:namespaces\/[^/]+\/)?services(?:\/[^/]+)?$/;
 
 export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessage, res: ServerResponse, log: FakeRequest[]): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://fake');
@@ -149,7 +151,14 @@ export async function handleKubeRequest(cluster: FakeCluster, req: IncomingMessa
     const items = cluster.events.filter((e) => meta(e).namespace === ns && matchesFields(e, selector));
     return send(200, { kind: 'EventList', apiVersion: 'v1', metadata: { resourceVersion: '48213400' }, items });
   }
-  const answer = answerObjects(cluster.objects, path, url.searchParams.get('labelSelector') ?? '', cluster.forbidden, cluster.user);
+  const answer = answerObjects(
+    cluster.objects,
+    path,
+    url.searchParams.get('labelSelector') ?? '',
+    cluster.forbidden,
+    cluster.user,
+    url.searchParams.get('fieldSelector') ?? '',
+  );
   const listed = answer?.body as { items?: Raw[]; metadata?: Raw } | undefined;
   if (answer?.status === 200 && listed?.items !== undefined) {
     const paged = pageInKeyOrder(listed.items, url.searchParams);
@@ -303,6 +312,7 @@ function resourceOf(path: string): FakeRequest['resource'] {
   if (POD.test(path) || PODS.test(path)) return 'pods';
   if (EVENTS.test(path)) return 'events';
   if (NODE.test(path)) return 'nodes';
+  if (SERVICES.test(path)) return 'services';
   if (LEASES_PATH.test(path)) return 'leases';
   return (WORKLOAD_PATH.exec(path)?.[1] as WorkloadResource | undefined) ?? 'other';
 }

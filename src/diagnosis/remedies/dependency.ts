@@ -8,10 +8,9 @@
  * pod waits in Init instead of crash-looping and starts by itself. The reachability check follows.
  *
  * A name that does not resolve: either its Service does not exist (yet) or the app is given a wrong
- * name. The evidence cannot tell which: it holds no Service list, and the name is not in the pod
- * spec (env values are not kept; the name sits in the image or a config file), so no corrected name
- * can be written. The check comes first, one command that answers what decides: where a Service of
- * that name exists (its full name name.namespace.svc.cluster.local is then the fix; none: create
+ * name. The Services of that name, read with the evidence, decide (./service-home.ts). When they
+ * could not be read, the check comes first, one command that answers what decides: where a Service
+ * of that name exists (its full name name.namespace.svc.cluster.local is then the fix; none: create
  * it). An nginx `resolver` that does not resolve names the cluster's DNS Service, whose name differs
  * by distribution (grafana/mimir#1669: RKE2's is rke2-coredns-rke2-coredns): the DNS Services decide.
  */
@@ -19,18 +18,10 @@ import type { Clues } from '../clues.ts';
 import { dependency } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
 import { NGINX_RESOLVER } from '../log-matchers-access.ts';
+import { serviceOfHost } from '../service-host.ts';
 import { shq } from '../shell.ts';
+import { serviceHomeRemedies } from './service-home.ts';
 import { ns, patchContainer, type Workload } from './workload.ts';
-
-/**
- * The Service a host names: `db` or `db.other-ns.svc(.cluster.local)`; `db.other-ns` cannot be told
- * from an outside host (`db-primary.internal`) or a StatefulSet pod behind its headless Service
- * (`mongo-1.mongo`). Shared with the init container's wait (pod-setup.ts).
- */
-export function serviceOf(host: string, namespace: string): { name: string; namespace: string } | undefined {
-  const svc = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?\.?)?$/.exec(host);
-  return svc?.[1] === undefined ? undefined : { name: svc[1], namespace: svc[2] ?? namespace };
-}
 
 /** An init container name from the host: `wait-for-kestra-postgresql`. */
 function waitName(host: string): string {
@@ -42,9 +33,9 @@ export function dependencyRemedies(clues: Clues, w: Workload): Remedy[] {
   const dep = dependency(clues);
   if (dep?.endpoint === undefined) return [];
   const [host = dep.endpoint, port] = dep.endpoint.split(':');
-  const svc = serviceOf(host, w.namespace);
+  const svc = serviceOfHost(host, w.namespace);
   const resolves = dep.failure !== 'dns';
-  if (!resolves) return [dnsCheck(w, dep.text, host, svc)];
+  if (!resolves) return serviceHomeRemedies(clues, w, host) ?? [dnsCheck(w, dep.text, host, svc)];
   const check: Remedy = {
     kind: 'diagnostic',
     title: resolves

@@ -6,10 +6,11 @@
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { nfsAccessDenied, serviceAddressTimeout } from '../pod-messages.ts';
+import { serviceOfHost } from '../service-host.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
-import { serviceOf } from './dependency.ts';
 import { CLEANUP, onNode, readableNode } from './node.ts';
+import { serviceHomeRemedies } from './service-home.ts';
 import { ns, type Workload } from './workload.ts';
 
 /** The pod's own controller's pods share its name and a dash (`mongo-gcclpgkttn-fdnpf` of deployment/mongo). */
@@ -159,7 +160,8 @@ export function sandboxRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { k
  * An init container waiting for a host: when its log names it, the log is already in the message, so
  * the first step is the fact that decides (does the Service exist in that namespace: create it or
  * deploy what serves it, else give the init container the name that exists), as for a dependency
- * that does not resolve (./dependency.ts). Reading the log comes first only when it names nothing.
+ * that does not resolve (./dependency.ts); once the Services of that name were read, where they live
+ * decides the fix (./service-home.ts). Reading the log comes first only when it names nothing.
  */
 export function initWaitingRemedies(clues: Clues, w: Workload, waitsFor: string | undefined): Remedy[] {
   const readLog: Remedy = {
@@ -169,7 +171,9 @@ export function initWaitingRemedies(clues: Clues, w: Workload, waitsFor: string 
   };
   if (waitsFor === undefined) return [readLog];
   const [host = '', port] = waitsFor.split(':');
-  const service = serviceOf(host, w.namespace);
+  const home = serviceHomeRemedies(clues, w, host);
+  if (home !== undefined) return home;
+  const service = serviceOfHost(host, w.namespace);
   const name = service?.name;
   const namespace = service?.namespace ?? w.namespace;
   return [

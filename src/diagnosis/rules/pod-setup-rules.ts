@@ -110,7 +110,7 @@ export const sandbox: Rule = {
 const STUCK_AFTER_SECONDS = 5 * 60;
 
 /** What a waiting script says it waits for: `waiting for mysql`, `nslookup: can't resolve 'db'`, `wait-for-it db:5432`. */
-function waitsFor(lines: readonly string[]): { what: string; line: string } | undefined {
+export function waitsFor(lines: readonly string[]): { what: string; line: string } | undefined {
   const patterns = [
     /can't resolve '?([\w.-]+)'?/i,
     /\bwait(?:ing)? for (?:the )?([\w.:/-]*[\w/])(?: to\b| is\b|\.\.\.|…|$|\s)/i,

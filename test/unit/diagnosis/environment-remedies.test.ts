@@ -23,12 +23,13 @@ describe('an unreachable dependency', () => {
     expect(d.remedies[1]?.commands.join('\n')).not.toContain(' -it ');
   });
 
-  it('a name that does not resolve gets no wait (it would wait for ever on a wrong name): the check says what decides', () => {
+  it('a name that does not resolve gets no wait (it would wait for ever on a wrong name): where its Service is decides (./service-home.test.ts)', () => {
     const d = bench('app-crash-go-logrus-no-such-host');
     expect(d.remedies.map((r) => r.commands.join('\n')).join('\n')).not.toContain('until nc');
     expect(d.remedies[0]).toMatchObject({
-      kind: 'diagnostic',
-      title: 'Where Service redis-master exists decides: give the app redis-master.<its namespace>.svc.cluster.local, or create it in platform',
+      kind: 'remedy',
+      title:
+        'Make redis-master resolve in platform to redis-master.redis.svc.cluster.local (an ExternalName Service): Service redis-master is in namespace redis, not platform',
     });
   });
 

@@ -1,5 +1,5 @@
 /** A hand-written `KubeReader` over fixtures (a fake of the port, not a module mock). */
-import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import { KubeReadError } from '../../../src/kube/kube-error.ts';
 import type { KubeReader, LogRequest } from '../../../src/kube/reader.ts';
 import { type KubeScenario, kubeFixture } from '../../fixtures/kube/index.ts';
@@ -18,6 +18,8 @@ export function fakeReader(
     currentLog?: KubeReadError | string;
     events?: KubeReadError | CoreV1Event[];
     node?: KubeReadError | V1Node;
+    /** Every Service of the cluster (the list is filtered as the API filters it), or a failure. */
+    services?: KubeReadError | V1Service[];
   } = {},
 ): FakeReader {
   const fixtures = scenarios.map(kubeFixture);
@@ -56,6 +58,16 @@ export function fakeReader(
       if (over.node instanceof KubeReadError) throw over.node;
       if (over.node !== undefined) return over.node;
       throw new KubeReadError('not-found', `nodes "${name}" not found`, { status: 404 });
+    },
+    async listServices(ns, selector) {
+      calls.push(`services ${ns ?? '*'} ${selector.fieldSelector ?? selector.labelSelector ?? ''}`);
+      if (over.services instanceof KubeReadError) throw over.services;
+      const [key, value] = (selector.fieldSelector ?? selector.labelSelector ?? '').split('=');
+      return (over.services ?? []).filter((s) => {
+        if (ns !== undefined && s.metadata?.namespace !== ns) return false;
+        if (selector.fieldSelector !== undefined) return key === 'metadata.name' && s.metadata?.name === value;
+        return key === undefined || s.metadata?.labels?.[key] === value;
+      });
     },
     async listPodEvents(ns, name) {
       calls.push(`events ${ns}/${name}`);

@@ -147,3 +147,55 @@ describe('gatherForAlerts', () => {
     expect(out.map((e) => e.target.pod)).toEqual(['orders-6d5f8c7b4-tz9xw', 'web-7d4b9c8f6-x2kqp', undefined]);
   });
 });
+
+describe('the Services a name that does not resolve may mean (src/diagnosis/service-query.ts)', () => {
+  const DNS_LOG = 'Error: getaddrinfo ENOTFOUND postgres\n    at GetAddrInfoReqWrap.onlookupall [as oncomplete] (node:dns:120:26)\n';
+  const postgres = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'postgres', namespace: 'data' },
+    spec: { type: 'ClusterIP', clusterIP: '10.96.3.3', ports: [{ port: 5432 }] },
+  };
+  const other = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'redis', namespace: 'data' }, spec: { ports: [{ port: 6379 }] } };
+
+  it('an ordinary crash reads none: still 3 calls', async () => {
+    const kube = fakeReader(['deployment-crashloop'], { services: [postgres] });
+    const evidence = await gatherEvidence({ kube }, web, NOW);
+    expect(evidence.services).toBeUndefined();
+    expect(kube.calls.filter((c) => c.startsWith('services'))).toEqual([]);
+  });
+
+  it('a host that does not resolve: one list of that name in every namespace, after the log', async () => {
+    const kube = fakeReader(['deployment-crashloop'], { log: DNS_LOG, services: [postgres, other] });
+    const evidence = await gatherEvidence({ kube }, web, NOW);
+    expect(kube.calls).toHaveLength(4);
+    expect(kube.calls.at(-1)).toBe('services * metadata.name=postgres');
+    expect(evidence.services).toEqual({
+      query: { kind: 'name', name: 'postgres', namespace: 'default', host: 'postgres' },
+      found: [{ name: 'postgres', namespace: 'data', type: 'ClusterIP', clusterIP: '10.96.3.3', ports: [5432] }],
+    });
+    expect(evidence.problems).toEqual([]);
+  });
+
+  it('a forbidden list is a problem naming the permission at the cluster scope, and no Services', async () => {
+    const forbidden = new KubeReadError(
+      'forbidden',
+      'services is forbidden: User "system:serviceaccount:monitoring:crashtriage" cannot list resource "services"',
+      {
+        status: 403,
+        missingPermission: 'list services',
+      },
+    );
+    const kube = fakeReader(['deployment-crashloop'], { log: DNS_LOG, services: forbidden });
+    const evidence = await gatherEvidence({ kube }, web, NOW);
+    expect(evidence.services).toBeUndefined();
+    expect(evidence.problems).toEqual([
+      {
+        source: 'services',
+        kind: 'forbidden',
+        message: 'forbidden: the service account cannot list services at the cluster scope; grant it to read the Services the log names',
+        missingPermission: 'list services',
+      },
+    ]);
+  });
+});

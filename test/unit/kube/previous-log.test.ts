@@ -11,6 +11,7 @@ function logReader(log: string): KubeReader & { requests: LogRequest[] } {
     readPod: () => Promise.reject(new Error('unused')),
     listPodEvents: () => Promise.reject(new Error('unused')),
     readNode: () => Promise.reject(new Error('unused')),
+    listServices: () => Promise.reject(new Error('unused')),
     readPreviousLog: async (_ns, _pod, _c, request) => {
       requests.push(request);
       return kubeletLogWindow(Buffer.from(log), request.tailLines, request.limitBytes).toString();

@@ -34,6 +34,7 @@ function hangingFor(inner: KubeReader, hangPrefix: string): KubeReader & { inFli
     readPreviousLog: (ns, pod, c, r) => track(pod, () => inner.readPreviousLog(ns, pod, c, r)),
     readCurrentLog: (ns, pod, c, r) => track(pod, () => inner.readCurrentLog(ns, pod, c, r)),
     readNode: (name) => track(name, () => inner.readNode(name)),
+    listServices: (ns, selector) => track(ns ?? '', () => inner.listServices(ns, selector)),
     inFlight: () => inFlight,
     peak: () => peak,
   };
