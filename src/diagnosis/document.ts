@@ -94,7 +94,15 @@ export type CauseDetail = (typeof CAUSE_DETAILS)[number];
  * src/diagnosis/sub-causes/ (its signature, line matcher, rule, fix plan, remedy and words), listed in
  * sub-causes/registry.ts, which tsc holds to this list. Each id is also its log signature kind.
  */
-export const LOG_SUB_CAUSES = ['service-link-collision', 'db-auth', 'tls-verify', 'unknown-flag'] as const satisfies readonly CauseDetail[];
+export const LOG_SUB_CAUSES = [
+  'api-forbidden',
+  'service-link-collision',
+  'fs-read-only',
+  'fs-permission-denied',
+  'db-auth',
+  'tls-verify',
+  'unknown-flag',
+] as const satisfies readonly CauseDetail[];
 
 export type LogSubCauseId = (typeof LOG_SUB_CAUSES)[number];
 export type Confidence = 'high' | 'medium' | 'low';

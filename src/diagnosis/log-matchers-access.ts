@@ -1,9 +1,10 @@
 /**
- * Line matchers for what the world refused the program: the Kubernetes API (RBAC), the filesystem
- * (read-only, permission), a port (taken, privileged) and a dependency (refused, unresolvable, timed
- * out); a database's and a TLS peer's refusals are sub-causes/db-auth.ts's and tls-verify.ts's. Texts
- * are the servers' and runtimes' own (Kubernetes apiserver RBAC messages, libc/errno strings, Go net,
- * Node.js, libpq, CPython, Java).
+ * Line matchers for what the world refused the program: a port (taken, privileged) and a dependency
+ * (refused, unresolvable, timed out), with what the sub-causes of sub-causes/ share (the apiserver's
+ * RBAC message, a path in an errno line); the Kubernetes API's, the filesystem's, a database's and a
+ * TLS peer's refusals are sub-causes/api-forbidden.ts's, fs-read-only.ts's, fs-permission-denied.ts's,
+ * db-auth.ts's and tls-verify.ts's. Texts are the servers' and runtimes' own (Kubernetes apiserver RBAC
+ * messages, libc/errno strings, Go net, Node.js, libpq, CPython, Java).
  */
 import type { ForbiddenAccess, LineMatcher as Matcher } from './log-signature-types.ts';
 
@@ -28,13 +29,8 @@ export function parseForbidden(line: string): ForbiddenAccess | undefined {
   return { user, verb, resource, group: m[5] ?? '', ...(m[6] === undefined ? {} : { namespace: m[6] }) };
 }
 
-const apiForbidden: Matcher = (line) => {
-  const forbidden = parseForbidden(line);
-  return forbidden === undefined ? undefined : { kind: 'api-forbidden', text: line, forbidden };
-};
-
 /** A path quoted or after `: ` in an errno message. */
-function pathIn(line: string, ...patterns: RegExp[]): string | undefined {
+export function pathIn(line: string, ...patterns: RegExp[]): string | undefined {
   for (const p of patterns) {
     const path = p.exec(line)?.[1];
     if (path?.startsWith('/')) return path.replace(/[)'",:]+$/, '');
@@ -42,15 +38,8 @@ function pathIn(line: string, ...patterns: RegExp[]): string | undefined {
   return undefined;
 }
 
-const QUOTED_PATH = /['"“](\/[^'"”]+)['"”]/;
-const BARE_PATH = /(?:^|\s)(\/[^\s:'"]+)/;
-
-/** EROFS in each runtime's words: `Read-only file system` (libc), `EROFS` (Node.js). */
-const fsReadOnly: Matcher = (line) => {
-  if (!/read-only file system|\bEROFS\b/i.test(line)) return undefined;
-  const path = pathIn(line, QUOTED_PATH, /(\/[^\s:'"]+): [Rr]ead-only file system/, BARE_PATH);
-  return { kind: 'fs-read-only', text: line, ...(path === undefined ? {} : { path }) };
-};
+export const QUOTED_PATH = /['"“](\/[^'"”]+)['"”]/;
+export const BARE_PATH = /(?:^|\s)(\/[^\s:'"]+)/;
 
 /** Binding a port below 1024 as non-root: Node.js `listen EACCES … :80`, Go `bind: permission denied`, nginx, Apache. */
 const PRIVILEGED_BIND: readonly RegExp[] = [
@@ -87,23 +76,6 @@ const portBind: Matcher = (line) => {
   }
   if (/EADDRINUSE|Address already in use|address already in use/.test(line)) return { kind: 'port-bind', text: line };
   return undefined;
-};
-
-/** Permission refused on a path (EACCES/EPERM): the process user cannot read or write it. */
-const fsPermissionDenied: Matcher = (line) => {
-  if (!/permission denied|EACCES|AccessDeniedException|Operation not permitted/i.test(line)) return undefined;
-  // Kubernetes RBAC, sockets to the Docker daemon and registries are other refusals.
-  if (/\bforbidden\b|cannot \w+ resource|docker\.sock|unauthorized/i.test(line)) return undefined;
-  const path = pathIn(
-    line,
-    QUOTED_PATH,
-    /AccessDeniedException: (\/\S+)/,
-    /(\/[^\s:'"]+): (?:[Pp]ermission denied|Operation not permitted)/,
-    /(?:open|mkdir|stat|create|chmod|chown|write|unlink|rename) (\/[^\s:'"]+)/,
-    BARE_PATH,
-  );
-  if (path === undefined) return undefined;
-  return { kind: 'fs-permission-denied', text: line, path };
 };
 
 /** nginx: `host not found in upstream "backend:8080"` names the host it cannot resolve. */
@@ -187,10 +159,7 @@ const connection: Matcher = (line) => {
 
 /** This file's matcher of each signature kind it knows (log-matchers.ts merges them in precedence order). */
 export const ACCESS_MATCHERS = {
-  'api-forbidden': apiForbidden,
   'port-privileged': portPrivileged,
   'port-bind': portBind,
-  'fs-read-only': fsReadOnly,
-  'fs-permission-denied': fsPermissionDenied,
   'dependency-unreachable': (line: string) => nginxUpstream(line) ?? connection(line),
 } as const satisfies Readonly<Record<string, Matcher>>;

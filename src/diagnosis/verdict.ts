@@ -6,10 +6,9 @@
  */
 import type { Clues } from './clues.ts';
 import type { CauseDetail, CauseId, Confidence, EvidenceLine, LogSubCauseId, Remedy } from './document.ts';
-import type { VolumeFacts } from './evidence.ts';
 import type { HeapFlag } from './heap-flags.ts';
 import type { EntrypointProblem, ImageProblem, MissingObject, ProbeEvent } from './kube-messages.ts';
-import type { ForbiddenAccess, LogSignature, Runtime } from './log-signature-types.ts';
+import type { LogSignature, Runtime } from './log-signature-types.ts';
 import type { Eviction, SchedulingFailure, VolumeFailure } from './pod-messages.ts';
 import type { Place } from './precedence.ts';
 import type { Workload } from './remedies/workload.ts';
@@ -41,9 +40,6 @@ export type Fix =
   | { kind: 'volume'; failure: VolumeFailure; claims: string[] }
   | { kind: 'sandbox'; network: boolean; plugin?: string }
   | { kind: 'init-waiting'; waitsFor?: string }
-  | { kind: 'rbac'; access: ForbiddenAccess[] }
-  | { kind: 'writable-path'; path: string; dir: string; projected?: string }
-  | { kind: 'fs-permission-denied'; path: string; mountPath?: string; volume?: string; volumeKind?: VolumeFacts['kind'] }
   /** file: the object's key that holds the config file, when the spec names it (subPath, items). */
   | { kind: 'config-file-key'; key: string; object: { kind: 'configmap' | 'secret'; name: string }; volume: string; mountPath: string; file?: string }
   | { kind: 'mount-hides-files'; path: string; mountPath: string; volume: string; object: { kind: 'configmap' | 'secret'; name: string } }

@@ -16,9 +16,6 @@ const HEADER_CAUSE_MAX = 110;
  * not compile until it has its words, here or in its file.
  */
 const TABLE_WORDS: Record<Exclude<CauseDetail, LogSubCauseId>, string> = {
-  'api-forbidden': 'its service account lacks an RBAC permission',
-  'fs-read-only': 'it writes to a read-only filesystem',
-  'fs-permission-denied': 'permission denied on a file or directory',
   'mount-hides-files': 'a volume mount hides files of the image',
   'config-file-key': 'a key it reads from its mounted config file is missing',
   'missing-file': 'a file it needs is missing',
@@ -80,9 +77,6 @@ export const SUB_CAUSE_WORDS: Readonly<Record<CauseDetail, string>> = {
 const OOM_HOW: ReadonlySet<CauseDetail> = new Set(['memory-leak', 'limit-undersized', 'memory-spike']);
 const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
   'empty-log',
-  'api-forbidden',
-  'fs-read-only',
-  'fs-permission-denied',
   'mount-hides-files',
   'missing-file',
   'missing-env',

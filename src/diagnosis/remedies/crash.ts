@@ -9,8 +9,8 @@ import { dependency } from '../crash-verdict.ts';
 import type { Remedy } from '../document.ts';
 import type { LogSignature } from '../log-signature-types.ts';
 import { shq } from '../shell.ts';
+import { rbacRemedies } from '../sub-causes/api-forbidden.ts';
 import { forbiddenInCrash } from './api-403.ts';
-import { rbacRemedies } from './app.ts';
 import { readableNode } from './node.ts';
 import { crashSite, shipFix } from './ship-fix.ts';
 import { ns, patchContainer, setEnv, type Workload } from './workload.ts';
@@ -70,7 +70,7 @@ export function crashRemedies(clues: Clues, w: Workload, sig: LogSignature | und
   // The API refused its service account: the grant ends the loop, whatever the code does with the 403.
   const refused = forbiddenInCrash(clues, sig.text);
   if (refused !== undefined)
-    return [...rbacRemedies(clues, w, { kind: 'rbac', access: [refused] }), ...codeCrashRemedies(clues, w, sig).filter((r) => r.kind === 'diagnostic')];
+    return [...rbacRemedies(clues, w, { access: [refused] }), ...codeCrashRemedies(clues, w, sig).filter((r) => r.kind === 'diagnostic')];
   return codeCrashRemedies(clues, w, sig);
 }
 

@@ -4,7 +4,6 @@ import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import { shq } from '../shell.ts';
 import type { Verdict } from '../verdict.ts';
-import { fsPermissionRemedies, rbacRemedies, writablePathRemedies } from './app.ts';
 import { missingEnvRemedies, missingFileRemedies, missingObjectRemedies } from './config.ts';
 import { configFileKeyRemedies } from './config-file-key.ts';
 import { envOrderRemedies } from './env-order.ts';
@@ -142,12 +141,6 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return sandboxRemedies(clues, w, fix);
     case 'init-waiting':
       return initWaitingRemedies(clues, w, fix.waitsFor);
-    case 'rbac':
-      return rbacRemedies(clues, w, fix);
-    case 'writable-path':
-      return writablePathRemedies(clues, w, fix);
-    case 'fs-permission-denied':
-      return fsPermissionRemedies(clues, w, fix);
     case 'mount-hides-files':
       return mountHidesRemedies(clues, w, fix);
     case 'config-file-key':

@@ -163,3 +163,17 @@ export function debugCopy(pod: string, w: Workload, inside: string | undefined, 
     `kubectl delete pod ${shq(copy)} ${ns(w)}`,
   ];
 }
+
+/** A DNS-1123 name from parts. */
+export function dnsName(...parts: string[]): string {
+  return (
+    parts
+      .join('-')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 63)
+      .replace(/-$/, '') || 'app'
+  );
+}

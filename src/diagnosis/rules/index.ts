@@ -8,7 +8,6 @@
 
 import { placeRank } from '../precedence.ts';
 import { SUB_CAUSES } from '../sub-causes/registry.ts';
-import { apiForbidden, fsPermission, fsReadOnly } from './app-access-rules.ts';
 import { missingCode, portBind } from './app-rules.ts';
 import { configFileKey } from './config-key-rule.ts';
 import { envRefUnexpanded } from './env-ref-rule.ts';
@@ -45,10 +44,7 @@ export const RULES: readonly Rule[] = [
   missingEnv,
   missingFile,
   configFileKey,
-  apiForbidden,
   portBind,
-  fsReadOnly,
-  fsPermission,
   missingCode,
   unrecognizedWarning,
   unknown,

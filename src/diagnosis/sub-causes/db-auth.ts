@@ -5,9 +5,8 @@
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine, Remedy } from '../document.ts';
-import { dnsName } from '../remedies/app.ts';
 import { listKeysCommand } from '../remedies/object-keys.ts';
-import { ns, patchContainer, restart, type Workload } from '../remedies/workload.ts';
+import { dnsName, ns, patchContainer, restart, type Workload } from '../remedies/workload.ts';
 import { appVerdict } from '../rules/app-verdict.ts';
 import { shq } from '../shell.ts';
 import { type SubCauseMatch, subCause } from './sub-cause.ts';

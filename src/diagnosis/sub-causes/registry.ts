@@ -5,14 +5,20 @@
  * join the rule table after its own rules of their place, in this order (rules/index.ts).
  */
 import type { LogSubCauseId } from '../document.ts';
+import { apiForbidden } from './api-forbidden.ts';
 import { dbAuth } from './db-auth.ts';
+import { fsPermissionDenied } from './fs-permission-denied.ts';
+import { fsReadOnly } from './fs-read-only.ts';
 import { serviceLinkCollision } from './service-link-collision.ts';
 import type { SubCause } from './sub-cause.ts';
 import { tlsVerify } from './tls-verify.ts';
 import { unknownFlag } from './unknown-flag.ts';
 
 const REGISTRY: { readonly [Id in LogSubCauseId]: SubCause<Id> } = {
+  'api-forbidden': apiForbidden,
   'service-link-collision': serviceLinkCollision,
+  'fs-read-only': fsReadOnly,
+  'fs-permission-denied': fsPermissionDenied,
   'db-auth': dbAuth,
   'tls-verify': tlsVerify,
   'unknown-flag': unknownFlag,

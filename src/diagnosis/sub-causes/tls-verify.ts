@@ -6,8 +6,7 @@
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { Runtime } from '../log-signature-types.ts';
-import { dnsName } from '../remedies/app.ts';
-import { ns, patchContainer, type Workload } from '../remedies/workload.ts';
+import { dnsName, ns, patchContainer, type Workload } from '../remedies/workload.ts';
 import { appVerdict } from '../rules/app-verdict.ts';
 import { shq } from '../shell.ts';
 import { type SubCauseMatch, subCause } from './sub-cause.ts';
