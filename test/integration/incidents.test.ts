@@ -94,6 +94,49 @@ describe('incidents end to end (Alertmanager grouping by cluster, namespace, pod
     expect(w.api.requests.some((r) => /secrets/.test(r.path))).toBe(false);
   });
 
+  it('a pod of the old revision stopped by its deletion while revision 7 rolls out: the first Fix says the rollout replaced it, nothing to change', async () => {
+    const now = new Date();
+    const storefront = deploymentScenario({
+      namespace: 'web',
+      name: 'storefront',
+      replicas: 2,
+      firstRevision: 6,
+      revisions: [
+        { image: 'registry.acme.io/storefront:3.1.0', minutesAgo: 60 * 24 * 5 },
+        { image: 'registry.acme.io/storefront:3.2.0', minutesAgo: 2 },
+      ],
+      crashing: 1,
+      crashingRevisions: [0],
+      now,
+    });
+    // The rollout deletes the old pod: deletionTimestamp = the request + its 30s grace; the container stopped on SIGTERM since.
+    const pod = storefront.pods[0] as {
+      metadata: Record<string, unknown>;
+      spec: Record<string, unknown>;
+      status: { containerStatuses: Record<string, unknown>[] };
+    };
+    const at = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    pod.metadata['deletionTimestamp'] = at(25);
+    pod.metadata['deletionGracePeriodSeconds'] = 30;
+    pod.spec['terminationGracePeriodSeconds'] = 30;
+    for (const c of pod.status.containerStatuses) {
+      c['state'] = { terminated: { exitCode: 143, reason: 'Error', startedAt: at(-3600), finishedAt: at(-3) } };
+      c['ready'] = false;
+    }
+    const w = await world(workloadFixtures(storefront));
+    await w.alertmanager.push(stockAlerts('web', storefront.crashing[0] ?? ''));
+
+    const doc = await waitFor('the document', () => docs(w.hook)[0]);
+    expect(doc.cause).toMatchObject({ id: 'sigterm', detail: 'pod-deleting' });
+    expect(doc.remedies[0]).toEqual({
+      kind: 'no-change',
+      title: 'Rollout to revision 7 replaced it (this pod ran revision 6): nothing to change; confirm the rollout completes',
+      commands: ['kubectl rollout status deployment/storefront -n web --timeout=5m', 'kubectl get pods -n web -l app=storefront -o wide'],
+    });
+    await waitFor('the Slack message', () => topLevel(w.slack)[0]);
+    expect(topLevel(w.slack)[0]?.text ?? '').toMatch(/^🔵 /);
+  });
+
   it('pods of a StatefulSet and of a DaemonSet crashing together: one message each, the pod counts right', async () => {
     const now = new Date();
     const ledger = setScenario({
