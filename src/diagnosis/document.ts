@@ -97,6 +97,8 @@ export type CauseDetail = (typeof CAUSE_DETAILS)[number];
 export const LOG_SUB_CAUSES = [
   'api-forbidden',
   'service-link-collision',
+  'port-privileged',
+  'port-bind',
   'fs-read-only',
   'fs-permission-denied',
   'db-auth',

@@ -1,9 +1,9 @@
 /**
- * Line matchers for what the world refused the program: a port (taken, privileged) and a dependency
- * (refused, unresolvable, timed out), with what the sub-causes of sub-causes/ share (the apiserver's
- * RBAC message, a path in an errno line); the Kubernetes API's, the filesystem's, a database's and a
- * TLS peer's refusals are sub-causes/api-forbidden.ts's, fs-read-only.ts's, fs-permission-denied.ts's,
- * db-auth.ts's and tls-verify.ts's. Texts are the servers' and runtimes' own (Kubernetes apiserver RBAC
+ * Line matchers for what the world refused the program: a dependency (refused, unresolvable, timed
+ * out), with what the sub-causes of sub-causes/ share (the apiserver's RBAC message, a path in an
+ * errno line); the Kubernetes API's, the filesystem's, a port's, a database's and a TLS peer's
+ * refusals are sub-causes/api-forbidden.ts's, fs-read-only.ts's, fs-permission-denied.ts's,
+ * port-privileged.ts's, port-bind.ts's, db-auth.ts's and tls-verify.ts's. Texts are the servers' and runtimes' own (Kubernetes apiserver RBAC
  * messages, libc/errno strings, Go net, Node.js, libpq, CPython, Java).
  */
 import type { ForbiddenAccess, LineMatcher as Matcher } from './log-signature-types.ts';
@@ -40,43 +40,6 @@ export function pathIn(line: string, ...patterns: RegExp[]): string | undefined 
 
 export const QUOTED_PATH = /['"“](\/[^'"”]+)['"”]/;
 export const BARE_PATH = /(?:^|\s)(\/[^\s:'"]+)/;
-
-/** Binding a port below 1024 as non-root: Node.js `listen EACCES … :80`, Go `bind: permission denied`, nginx, Apache. */
-const PRIVILEGED_BIND: readonly RegExp[] = [
-  /listen EACCES:? (?:permission denied )?\S*?:(\d+)/,
-  /listen tcp\S* \S*:(\d+): bind: permission denied/,
-  /bind\(\) to \S*:(\d+) failed \(13: Permission denied\)/,
-  /Permission denied: AH00072: make_sock: could not bind to address \S*:(\d+)/,
-  /(?:SocketException|BindException): Permission denied.*?:(\d+)/,
-  /could not bind to (?:address|port) \S*?:?(\d+).*Permission denied/i,
-];
-
-const portPrivileged: Matcher = (line) => {
-  for (const p of PRIVILEGED_BIND) {
-    const port = Number(p.exec(line)?.[1]);
-    if (port > 0 && port < 1024) return { kind: 'port-privileged', text: line, port };
-  }
-  return undefined;
-};
-
-/** The port is taken: Node.js EADDRINUSE, Go, CPython errno 98, Java BindException, Spring Boot. */
-const PORT_IN_USE: readonly RegExp[] = [
-  /EADDRINUSE:? address already in use \S*?:(\d+)/,
-  /listen tcp\S* \S*?:(\d+): bind: address already in use/,
-  /Port (\d+) (?:was|is) already in use/,
-  /bind\(\) to \S*:(\d+) failed \(98: Address (?:already )?in use\)/,
-  /[Aa]ddress already in use.*?:(\d+)\b/,
-];
-
-const portBind: Matcher = (line) => {
-  if (!/address already in use|EADDRINUSE|already in use/i.test(line) || !/port|address|bind|listen/i.test(line)) return undefined;
-  for (const p of PORT_IN_USE) {
-    const port = Number(p.exec(line)?.[1]);
-    if (port > 0) return { kind: 'port-bind', text: line, port };
-  }
-  if (/EADDRINUSE|Address already in use|address already in use/.test(line)) return { kind: 'port-bind', text: line };
-  return undefined;
-};
 
 /** nginx: `host not found in upstream "backend:8080"` names the host it cannot resolve. */
 export const NGINX_UPSTREAM = /\[emerg\].*host not found in (?:upstream|resolver) "([^"]+)"/;
@@ -159,7 +122,5 @@ const connection: Matcher = (line) => {
 
 /** This file's matcher of each signature kind it knows (log-matchers.ts merges them in precedence order). */
 export const ACCESS_MATCHERS = {
-  'port-privileged': portPrivileged,
-  'port-bind': portBind,
   'dependency-unreachable': (line: string) => nginxUpstream(line) ?? connection(line),
 } as const satisfies Readonly<Record<string, Matcher>>;

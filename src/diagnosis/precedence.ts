@@ -80,8 +80,6 @@ export const SIGNATURES = [
   },
   { kind: 'exec-error', place: 'log-cause', decidesAtWarning: true, means: 'runc or a shell could not exec the entrypoint; `path` holds it' },
   { kind: 'missing-env', place: 'log-cause', decidesAtWarning: false, means: 'a required environment variable or config property is absent; `name` holds it' },
-  { kind: 'port-privileged', place: 'log-cause', decidesAtWarning: true, means: 'binding a port below 1024 without the privilege; `port` holds it' },
-  { kind: 'port-bind', place: 'log-cause', decidesAtWarning: true, means: 'the listening port is taken (EADDRINUSE); `port` holds it' },
   { kind: 'missing-file', place: 'log-cause', decidesAtWarning: false, means: 'a file the program opens is absent; `path` holds it' },
   { kind: 'missing-shared-library', place: 'log-cause', decidesAtWarning: true, means: 'a shared library is not in the image; `path` holds it' },
   { kind: 'missing-module', place: 'log-cause', decidesAtWarning: true, means: 'a module, package or class is not in the image; `path` holds it' },

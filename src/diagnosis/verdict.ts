@@ -44,7 +44,6 @@ export type Fix =
   | { kind: 'config-file-key'; key: string; object: { kind: 'configmap' | 'secret'; name: string }; volume: string; mountPath: string; file?: string }
   | { kind: 'mount-hides-files'; path: string; mountPath: string; volume: string; object: { kind: 'configmap' | 'secret'; name: string } }
   | { kind: 'image-content'; what: 'module' | 'library' | 'file'; name: string }
-  | { kind: 'port'; problem: 'in-use' | 'privileged'; port?: number }
   | { kind: 'env-order'; env: string; index: number; ref: string; definedAt?: number }
   | { kind: 'investigate'; needs: string[] }
   /** A self-describing sub-cause's plan (sub-causes/<id>.ts), bound to its remedy by `subCause`. */

@@ -26,8 +26,6 @@ const TABLE_WORDS: Record<Exclude<CauseDetail, LogSubCauseId>, string> = {
   'empty-log': 'wrote nothing to its log before exiting',
   'missing-module': 'a module is missing from the image',
   'missing-shared-library': 'a shared library is missing from the image',
-  'port-bind': 'its port is already in use',
-  'port-privileged': 'it may not bind a port below 1024',
   'go-nil-panic': 'a Go panic: a nil pointer or nil map used in its code',
   'rust-panic': 'a Rust panic in its code',
   'dotnet-unhandled-exception': 'an unhandled .NET exception',
@@ -84,8 +82,6 @@ const APP_CRASH_DETAILS: ReadonlySet<CauseDetail> = new Set([
   'dns-failure',
   'missing-module',
   'missing-shared-library',
-  'port-bind',
-  'port-privileged',
   ...LOG_SUB_CAUSES, // every self-describing sub-cause is an app-crash's (rules/app-verdict.ts)
   'go-nil-panic',
   'rust-panic',

@@ -14,7 +14,6 @@ import { mountHidesRemedies } from './mount-hides.ts';
 import { readableNode } from './node.ts';
 import { deadlineRemedies, evictionRemedies, gracePeriodRemedies, nodeGoneRemedies, podDeletedRemedies } from './pod.ts';
 import { initWaitingRemedies, sandboxRemedies, volumeRemedies } from './pod-setup.ts';
-import { portRemedies } from './port.ts';
 import { probeRemedies } from './probe.ts';
 import { appBugRemedies, entrypointRemedies, runToCompletionRemedies, sidecarRemedies } from './program.ts';
 import { scheduleRemedies } from './schedule.ts';
@@ -147,8 +146,6 @@ export function remediesFor(verdict: Verdict, clues: Clues): Remedy[] {
       return configFileKeyRemedies(w, fix);
     case 'image-content':
       return imageContentRemedies(clues, w, fix);
-    case 'port':
-      return portRemedies(clues, w, fix);
     case 'sub-cause':
       return fix.remedies(clues, w);
     case 'env-order':

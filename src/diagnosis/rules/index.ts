@@ -8,7 +8,7 @@
 
 import { placeRank } from '../precedence.ts';
 import { SUB_CAUSES } from '../sub-causes/registry.ts';
-import { missingCode, portBind } from './app-rules.ts';
+import { missingCode } from './app-rules.ts';
 import { configFileKey } from './config-key-rule.ts';
 import { envRefUnexpanded } from './env-ref-rule.ts';
 import { exitCode } from './exit-rules.ts';
@@ -44,7 +44,6 @@ export const RULES: readonly Rule[] = [
   missingEnv,
   missingFile,
   configFileKey,
-  portBind,
   missingCode,
   unrecognizedWarning,
   unknown,

@@ -9,6 +9,8 @@ import { apiForbidden } from './api-forbidden.ts';
 import { dbAuth } from './db-auth.ts';
 import { fsPermissionDenied } from './fs-permission-denied.ts';
 import { fsReadOnly } from './fs-read-only.ts';
+import { portBind } from './port-bind.ts';
+import { portPrivileged } from './port-privileged.ts';
 import { serviceLinkCollision } from './service-link-collision.ts';
 import type { SubCause } from './sub-cause.ts';
 import { tlsVerify } from './tls-verify.ts';
@@ -17,6 +19,8 @@ import { unknownFlag } from './unknown-flag.ts';
 const REGISTRY: { readonly [Id in LogSubCauseId]: SubCause<Id> } = {
   'api-forbidden': apiForbidden,
   'service-link-collision': serviceLinkCollision,
+  'port-privileged': portPrivileged,
+  'port-bind': portBind,
   'fs-read-only': fsReadOnly,
   'fs-permission-denied': fsPermissionDenied,
   'db-auth': dbAuth,
