@@ -49,6 +49,9 @@ export function diagnose(evidence: Evidence): Diagnosis {
   // The fallback rule always answers, so verdicts[0] exists; the ?? only satisfies the type.
   const top = withProblems(clues, verdicts[0] ?? unknownVerdict(clues));
   // Remedies, verify steps and findings quote log-derived values (hosts, paths, flags): redacted too.
+  const remedies = remediesFor(top, clues).map((r) => ({ ...r, title: redact(r.title), commands: r.commands.map(redact) }));
+  // A verify step a Fix already runs (the rollout's status, when nothing is to change) is said once.
+  const fixes = new Set(remedies.flatMap((r) => r.commands));
   const diagnosis: Diagnosis = {
     cause: {
       id: top.id,
@@ -58,8 +61,13 @@ export function diagnose(evidence: Evidence): Diagnosis {
       summary: redact(top.summary),
     },
     evidence: uniqueLines([...top.evidence, ...loopLine(clues, top)]),
-    remedies: remediesFor(top, clues).map((r) => ({ ...r, title: redact(r.title), commands: r.commands.map(redact) })),
-    verify: clues.pod === undefined ? [] : verifySteps(clues, workloadOf(clues), top.id).map(redact),
+    remedies,
+    verify:
+      clues.pod === undefined
+        ? []
+        : verifySteps(clues, workloadOf(clues), top.id)
+            .map(redact)
+            .filter((v) => !fixes.has(v)),
     findings: findingsFor(clues, top.id).map((f) => ({ id: f.id, text: redact(f.text) })),
   };
   if (clues.log !== undefined) diagnosis.logs = buildExcerpt(clues.log, clues.primary);

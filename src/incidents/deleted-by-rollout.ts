@@ -35,5 +35,5 @@ export function withRolloutReplacement(document: DiagnosisDocument, facts: Workl
       ...(selector === undefined ? [] : [`kubectl get pods -n ${shq(facts.namespace)} -l ${shq(selector)} -o wide`]),
     ],
   };
-  return { ...document, remedies: [replaced, ...document.remedies.slice(1)] };
+  return { ...document, remedies: [replaced, ...document.remedies.slice(1)], verify: document.verify.filter((v) => !replaced.commands.includes(v)) };
 }

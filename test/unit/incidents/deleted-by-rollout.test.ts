@@ -51,6 +51,8 @@ describe('a deleted pod and its owner’s revisions', () => {
         commands: ['kubectl rollout status deployment/storefront-api -n web --timeout=5m', 'kubectl get pods -n web -l app=storefront-api -o wide'],
       },
     ]);
+    expect(deleting.verify).toContain('kubectl rollout status deployment/storefront-api -n web --timeout=5m');
+    expect(d.verify).not.toContain('kubectl rollout status deployment/storefront-api -n web --timeout=5m');
   });
 
   it('the pod runs the newest revision (a scale-down, a kubectl delete) → the diagnostic step stays', () => {
