@@ -183,10 +183,14 @@ const RULES: readonly Rule[] = [
   ],
   // key=value and key: value pairs, quoted or not (env, YAML, query strings, connection strings
   // `Password=…;`); keys that name a secret (secretName, token_file) rather than hold one keep their value.
-  // The key starts a name: never inside one, nor after a `/`, where it is the last segment of a path or an
-  // object reference (`secrets/ingress-default-server-secret: x509: …`, an error chain, not a value).
+  // The key starts a name: never inside one. After a `/` it counts only before `=` (`/run/x/token=abc`,
+  // a path-style pair); before `:` it is the last segment of a path or an object reference
+  // (`secrets/ingress-default-server-secret: x509: …`, an error chain, not a value).
   [
-    new RegExp(String.raw`(?<![\w.\-/])(${SECRET_KEY})(\s*[=:]\s*)(\\"(?:[^"\\]|\\[^"])*\\"|"[^"]*"|'[^']*'|[^\s"',;&}\\]+)`, 'gi'),
+    new RegExp(
+      String.raw`(?:(?<![\w.\-/])|(?<=/)(?=${SECRET_KEY}\s*=))(${SECRET_KEY})(\s*[=:]\s*)(\\"(?:[^"\\]|\\[^"])*\\"|"[^"]*"|'[^']*'|[^\s"',;&}\\]+)`,
+      'gi',
+    ),
     (match, key, sep, value, offset, whole) => {
       if (key === undefined || value === undefined || !holdsSecret(key, value)) return match;
       if (sep?.trimStart().startsWith(':') === true && startsProse(value, String(whole).slice(Number(offset) + match.length))) return match;

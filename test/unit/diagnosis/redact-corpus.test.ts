@@ -70,6 +70,8 @@ describe('precision: ordinary text is left alone', () => {
       'a Secret object reference ending a path, in an error chain',
       'could not get kube-system/ingress-default-server-secret: Get https://10.96.0.1:443/api/v1/namespaces/kube-system/secrets/ingress-default-server-secret: x509: cannot validate certificate',
     ],
+    ['a key ending a path, before a colon and an error', 'open /run/secrets/db_password: permission denied'],
+    ['a file-naming key ending a path, before =', 'config /etc/app/token_file=/var/run/secrets/token'],
     ['an image digest', 'image registry.internal/app@sha256:4b0f3a5c9e7d2f1a8b6c0d4e2f9a7b5c3d1e0f8a6b4c2d0e9f7a5b3c1d0e8f6a'],
   ])('%s', (_name, line) => {
     expect(redact(line)).toBe(line);

@@ -38,6 +38,8 @@ describe('redact', () => {
     ['client_secret pair', 'client_secret: Zx81-lq', 'Zx81-lq', 'client_secret: ***'],
     ['a dashed key after a dotted prefix', 'app.webhook-secret: Zx81-lq', 'Zx81-lq', 'app.webhook-secret: ***'],
     ['a key after a parenthesis', 'login failed (db_password=hunter2 refused)', 'hunter2', 'login failed (db_password=*** refused)'],
+    ['a key ending a path, before =', 'mounted /run/x/token=abc123def', 'abc123def', 'mounted /run/x/token=***'],
+    ['a dashed key ending a path, before =', 'GET /v1/session/api-key=sk_live_51Hx 401', 'sk_live_51Hx', 'GET /v1/session/api-key=*** 401'],
     [
       'JSON password',
       '{"level":"error","user":"bob","password":"hunter2","msg":"login failed"}',
