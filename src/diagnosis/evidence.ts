@@ -4,6 +4,8 @@
  * keep names and keys only (the runtime memory settings in `RUNTIME_ENV_VARS` are the one exception).
  */
 
+import type { NodeFacts, NodeRequirement, ServiceLookup } from './cluster-facts.ts';
+
 /** What was read and from where; also the `source` of a problem. */
 export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'node' | 'services' | 'kube' | 'prometheus';
 
@@ -160,18 +162,6 @@ export interface SecurityFacts {
   seccompProfile?: string;
 }
 
-/**
- * One requirement of a required node affinity term, as the API writes it: `key` `operator` `values`
- * (In, NotIn, Exists, DoesNotExist, Gt, Lt); `field` for a matchFields requirement (on `metadata.name`,
- * not a label).
- */
-export interface NodeRequirement {
-  key: string;
-  operator: string;
-  values: string[];
-  field?: true;
-}
-
 export interface PodFacts {
   name: string;
   namespace: string;
@@ -224,51 +214,6 @@ export interface EventFacts {
   /** `spec.containers{app}` when the event is about one container. */
   fieldPath?: string;
 }
-
-/** The node the pod runs on, read only when a kill or an eviction may come from the node. */
-export interface NodeFacts {
-  name: string;
-  /** Every condition as the node reports it (Ready, MemoryPressure, DiskPressure, PIDPressure, …). */
-  conditions: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[];
-  /** `node.kubernetes.io/…` taints and others, as `key=value:Effect`. */
-  taints: string[];
-  unschedulable: boolean;
-  allocatable: { cpu?: string; memory?: string; pods?: string };
-}
-
-/** A Service as the lookup read it: where it lives and what it answers on. */
-export interface ServiceFacts {
-  name: string;
-  namespace: string;
-  /** ClusterIP, NodePort, LoadBalancer or ExternalName. */
-  type: string;
-  /** `None` for a headless Service. */
-  clusterIP?: string;
-  ports: number[];
-}
-
-/**
- * What the app asks for by a name that does not resolve, and the Services that answer to it: read
- * only when the log names such a host (src/diagnosis/service-query.ts decides), one list call.
- * `name`: Services of that name in every namespace (`fieldSelector=metadata.name=…`); `cluster-dns`:
- * the cluster's DNS Service in kube-system (label `k8s-app=kube-dns`, which CoreDNS and kube-dns
- * Services carry whatever their name).
- */
-export interface ServiceLookup {
-  query: ServiceQuery;
-  found: ServiceFacts[];
-}
-
-export type ServiceQuery =
-  | {
-      kind: 'name';
-      /** The Service name and the namespace the app looked in (its own, unless the host names one). */
-      name: string;
-      namespace: string;
-      /** The host as the log names it, e.g. `redis-master` or `bookwarehouse.sim-run.svc.cluster.local`. */
-      host: string;
-    }
-  | { kind: 'cluster-dns'; host: string };
 
 export interface LogFacts {
   container: string;

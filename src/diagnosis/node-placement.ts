@@ -3,7 +3,8 @@
  * label selector's words (`disktype=ssd`, `zone in (a,b)`), the labels a node would need to take it,
  * and what the scheduler's counts say of the nodes that carry them. Pure.
  */
-import type { NodeRequirement, PodFacts } from './evidence.ts';
+import type { NodeRequirement } from './cluster-facts.ts';
+import type { PodFacts } from './evidence.ts';
 import type { SchedulingFailure, SchedulingReason } from './pod-messages.ts';
 
 /** `zone in (a,b)`, `disktype=ssd`, `!spot`, `cores>8`: the selector syntax `kubectl get nodes -l` takes. */

@@ -8,8 +8,9 @@
  * rke2-coredns-rke2-coredns): the DNS Service by its conventional label is read instead.
  */
 
+import type { ServiceQuery } from './cluster-facts.ts';
 import { dependency } from './crash-verdict.ts';
-import type { Evidence, ServiceQuery } from './evidence.ts';
+import type { Evidence } from './evidence.ts';
 import { gatherClues } from './gather-clues.ts';
 import { NGINX_RESOLVER } from './log-matchers-access.ts';
 import { waitsFor } from './rules/pod-setup-rules.ts';

@@ -10,7 +10,8 @@
  * for the pod to pick one.
  */
 import type { CoreV1Event } from '@kubernetes/client-node';
-import type { ContainerFacts, Evidence, LogFacts, NodeFacts, PodFacts, Problem } from '../diagnosis/evidence.ts';
+import type { NodeFacts } from '../diagnosis/cluster-facts.ts';
+import type { ContainerFacts, Evidence, LogFacts, PodFacts, Problem } from '../diagnosis/evidence.ts';
 import { serviceQuery } from '../diagnosis/service-query.ts';
 import { eventsNewestFirst } from './event-facts.ts';
 import { blockingInitContainer } from './init-containers.ts';

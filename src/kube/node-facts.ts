@@ -3,7 +3,7 @@
  * (conditions, taints, cordon, allocatable). Pure; accepts client objects and raw JSON alike.
  */
 import type { V1Node } from '@kubernetes/client-node';
-import type { NodeFacts } from '../diagnosis/evidence.ts';
+import type { NodeFacts } from '../diagnosis/cluster-facts.ts';
 import { isoTime } from './time.ts';
 
 export function nodeFacts(node: V1Node): NodeFacts {

@@ -3,7 +3,8 @@
  * data. Pure; accepts both client-deserialized pods (Date fields) and raw JSON (string times).
  */
 import type { V1ContainerStatus, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Pod } from '@kubernetes/client-node';
-import type { ContainerFacts, NodeRequirement, PodFacts } from '../diagnosis/evidence.ts';
+import type { NodeRequirement } from '../diagnosis/cluster-facts.ts';
+import type { ContainerFacts, PodFacts } from '../diagnosis/evidence.ts';
 import { containerFacts, securityFacts } from './container-facts.ts';
 import { ownerFacts } from './owner.ts';
 import { isoTime } from './time.ts';

@@ -3,7 +3,7 @@
  * the list call that reads them, and `V1Service` → `ServiceFacts`. Pure; accepts client objects and raw JSON alike.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import type { ServiceFacts, ServiceQuery } from '../diagnosis/evidence.ts';
+import type { ServiceFacts, ServiceQuery } from '../diagnosis/cluster-facts.ts';
 import type { ServiceSelector } from './reader.ts';
 
 /** A name in every namespace; the DNS Service in kube-system by the label CoreDNS and kube-dns Services carry. */

@@ -68,4 +68,13 @@ describe('architecture', () => {
     );
     expect(calls).toEqual([]);
   });
+
+  // A module small enough to read in one sitting (docs/architecture.md "Rooms"): past 300 lines a file
+  // holds more than one job, and the next change should split it rather than grow it.
+  it('keeps every source file at 300 lines or fewer', () => {
+    const long = sourceFiles(join(root, 'src'))
+      .map((file) => [relative(root, file), readFileSync(file, 'utf8').split('\n').length - 1] as const)
+      .filter(([, lines]) => lines > 300);
+    expect(long).toEqual([]);
+  });
 });

@@ -20,8 +20,8 @@
  * Undefined when the Services were not read (or not for this host): the caller keeps its check.
  */
 import type { Clues } from '../clues.ts';
+import type { ServiceFacts } from '../cluster-facts.ts';
 import type { Remedy } from '../document.ts';
-import type { ServiceFacts } from '../evidence.ts';
 import { serviceOfHost } from '../service-host.ts';
 import { shq } from '../shell.ts';
 import { deployBuild } from './ship-fix.ts';

@@ -6,9 +6,9 @@
  * hidden behind the exit code they leave on the container.
  */
 import type { Clues, Terminated } from '../clues.ts';
+import type { NodeFacts } from '../cluster-facts.ts';
 import { humanDuration } from '../describe.ts';
 import type { EvidenceLine } from '../document.ts';
-import type { NodeFacts } from '../evidence.ts';
 import { parseEviction } from '../pod-messages.ts';
 import type { Verdict } from '../verdict.ts';
 import { eventLine, type Rule, statusLine, who } from './rule.ts';
