@@ -21,7 +21,7 @@ import { NGINX_RESOLVER } from '../log-matchers-access.ts';
 import { serviceOfHost } from '../service-host.ts';
 import { shq } from '../shell.ts';
 import { serviceHomeRemedies } from './service-home.ts';
-import { ns, patchContainer, type Workload } from './workload.ts';
+import { ns, patchPodSpec, type Workload } from './workload.ts';
 
 /** An init container name from the host: `wait-for-kestra-postgresql`. */
 function waitName(host: string): string {
@@ -55,19 +55,15 @@ export function dependencyRemedies(clues: Clues, w: Workload): Remedy[] {
     {
       kind: 'remedy',
       title: `Make the pod wait until ${target} accepts connections (an init container), so it starts once ${host} is up instead of crash-looping`,
-      commands: patchContainer(
-        w,
-        {},
-        {
-          initContainers: [
-            {
-              name: waitName(host),
-              image: 'busybox:1.36',
-              command: ['sh', '-c', `until nc -z -w 3 ${host} ${port}; do echo waiting for ${target}; sleep 2; done`],
-            },
-          ],
-        },
-      ),
+      commands: patchPodSpec(w, {
+        initContainers: [
+          {
+            name: waitName(host),
+            image: 'busybox:1.36',
+            command: ['sh', '-c', `until nc -z -w 3 ${host} ${port}; do echo waiting for ${target}; sleep 2; done`],
+          },
+        ],
+      }),
     },
     check,
   ];

@@ -96,7 +96,14 @@ export function jsonPatch(w: Workload, ops: readonly Record<string, unknown>[]):
  */
 export function patchContainer(w: Workload, containerFields: Record<string, unknown>, podFields: Record<string, unknown> = {}): string[] {
   const list = w.init ? 'initContainers' : 'containers';
-  const podSpec = { ...podFields, [list]: [{ name: w.container, ...containerFields }] };
+  return patchPodSpec(w, { ...podFields, [list]: [{ name: w.container, ...containerFields }] });
+}
+
+/**
+ * `patchContainer` for pod-level fields alone: no `containers` entry, since one holding only the
+ * container's name merges by name into the container it names and changes nothing.
+ */
+export function patchPodSpec(w: Workload, podSpec: Record<string, unknown>): string[] {
   if (w.patchable) return [`kubectl patch ${w.kind.toLowerCase()} ${w.name} ${ns(w)} -p ${shq(JSON.stringify({ spec: { template: { spec: podSpec } } }))}`];
   return replaceSteps(w, `set ${JSON.stringify(podSpec)} in ${w.kind === 'Job' ? 'spec.template.spec' : 'spec'}`);
 }

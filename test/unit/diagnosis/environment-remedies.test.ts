@@ -18,6 +18,10 @@ describe('an unreachable dependency', () => {
     expect(d.remedies[0]?.kind).toBe('remedy');
     expect(d.remedies[0]?.title).toContain('wait until 10.96.44.12:6379 accepts connections');
     expect(d.remedies[0]?.commands.join('\n')).toContain('until nc -z -w 3 10.96.44.12 6379');
+    // Only the init container: a containers entry holding just the app container's name would merge by
+    // name into that container and change nothing (strategic merge patch, patchMergeKey name).
+    const patch = /-p '(.*)'$/.exec(d.remedies[0]?.commands[0] ?? '')?.[1] ?? '';
+    expect(Object.keys(JSON.parse(patch).spec.template.spec)).toEqual(['initContainers']);
     expect(d.remedies[1]).toMatchObject({ kind: 'diagnostic', title: 'Check that 10.96.44.12:6379 is up and reachable from shop' });
     // Its check runs without a terminal (-i, not -it).
     expect(d.remedies[1]?.commands.join('\n')).not.toContain(' -it ');
