@@ -3,7 +3,7 @@
  * the events that concern it (by fieldPath) and recently, and the log's signatures.
  */
 import type { Clues } from './clues.ts';
-import type { ContainerFacts, EventFacts, Evidence, PodFacts } from './evidence.ts';
+import type { ContainerFacts, EventFacts, Evidence, LogFacts, PodFacts } from './evidence.ts';
 import { detectRuntime, findSignatures, isDecisive, primarySignature } from './log-reader.ts';
 
 /** Events older than this before the last start belong to an earlier instance. */
@@ -35,10 +35,30 @@ function isRecent(event: EventFacts, since: number): boolean {
   return at === undefined || at >= since;
 }
 
-export function gatherClues(evidence: Evidence): Clues {
+/** What the clues are about: the diagnosed container, its name, its namespace, and the log read for it. */
+export interface ClueSubject {
+  container?: ContainerFacts;
+  containerName: string;
+  namespace: string;
+  log?: LogFacts;
+}
+
+/** The subject alone, without reading the log (service-query.ts decides from it whether every matcher must run). */
+export function clueSubject(evidence: Evidence): ClueSubject {
   const pod = evidence.pod;
   const container = evidence.container ?? (pod === undefined ? undefined : pickContainer(pod));
   const containerName = container?.name ?? evidence.target.container ?? '';
+  // A log read for another container (a mismatched selection) must not decide this one.
+  const log = evidence.log !== undefined && (containerName === '' || evidence.log.container === containerName) ? evidence.log : undefined;
+  const subject: ClueSubject = { containerName, namespace: pod?.namespace ?? evidence.target.namespace ?? '' };
+  if (container !== undefined) subject.container = container;
+  if (log !== undefined) subject.log = log;
+  return subject;
+}
+
+export function gatherClues(evidence: Evidence): Clues {
+  const pod = evidence.pod;
+  const { container, containerName, namespace, log } = clueSubject(evidence);
   const current = container?.state;
   const last = container?.lastState;
   const termination = current?.kind === 'terminated' ? current : last?.kind === 'terminated' ? last : undefined;
@@ -46,8 +66,6 @@ export function gatherClues(evidence: Evidence): Clues {
   const events = evidence.events.filter((e) => concerns(e, containerName === '' ? undefined : containerName));
   const started = ms(termination?.startedAt);
   const since = started !== undefined ? started - SLACK_MS : (ms(evidence.now) ?? 0) - FALLBACK_WINDOW_MS;
-  // A log read for another container (a mismatched selection) must not decide this one.
-  const log = evidence.log !== undefined && (containerName === '' || evidence.log.container === containerName) ? evidence.log : undefined;
   const lines = log?.lines ?? [];
   const signatures = findSignatures(lines);
   const primary = primarySignature(signatures, lines);
@@ -55,7 +73,7 @@ export function gatherClues(evidence: Evidence): Clues {
   const dependency = [...signatures].reverse().find((s) => s.kind === 'dependency-unreachable' && s.endpoint !== undefined && isDecisive(s, lines));
   const clues: Clues = {
     evidence,
-    namespace: pod?.namespace ?? evidence.target.namespace ?? '',
+    namespace,
     podName: pod?.name ?? evidence.target.pod ?? '',
     containerName,
     events,

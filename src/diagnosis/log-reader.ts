@@ -5,7 +5,7 @@
 import { findCrashes } from './log-crash-lines.ts';
 import { LINE_MATCHERS } from './log-matchers.ts';
 import type { LogSignature, Runtime } from './log-signature-types.ts';
-import { isBelowError, parseLeveled } from './log-structured.ts';
+import { isBelowError, type LeveledLine, parseLeveled } from './log-structured.ts';
 import { decidesAtWarning, SIGNATURE_ORDER, signatureRank } from './signature-order.ts';
 
 /** Regexes see at most this much of a line (a JSON line can be megabytes); JSON.parse sees it all. */
@@ -15,14 +15,20 @@ function cut(text: string): string {
   return text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text;
 }
 
+function clean(text: string): string {
+  return cut(text)
+    .replace(/^Caused by: /, '')
+    .trim();
+}
+
+/** What the matchers read of a line: the line, and a leveled line's message (JSON, logfmt), when it has one. */
+function candidates(line: string, leveled: LeveledLine | undefined): string[] {
+  return leveled !== undefined && leveled.message !== '' ? [line, leveled.message] : [line];
+}
+
 function matchLine(line: string, index: number): LogSignature | undefined {
   const leveled = parseLeveled(line);
-  const candidates = leveled !== undefined && leveled.message !== '' ? [line, leveled.message] : [line];
-  const clean = (text: string): string =>
-    cut(text)
-      .replace(/^Caused by: /, '')
-      .trim();
-  for (const candidate of candidates) {
+  for (const candidate of candidates(line, leveled)) {
     // Cleaned once per line, not once per signature kind: a storm reads thousands of lines.
     const cleaned = clean(candidate);
     for (const { kind } of SIGNATURE_ORDER) {
@@ -43,6 +49,21 @@ function matchLine(line: string, index: number): LogSignature | undefined {
       fatal: leveled.level === 'fatal',
     };
   return undefined;
+}
+
+/**
+ * False when no line can be a dependency signature naming a host that did not resolve: the one
+ * matcher on what matchLine reads of each line, far cheaper than every matcher (findSignatures).
+ * True says only that one may be there: a stronger kind can still take the line.
+ */
+export function mayNameUnresolvedHost(lines: readonly string[]): boolean {
+  const matcher = LINE_MATCHERS['dependency-unreachable'];
+  return lines.some((line) =>
+    candidates(line, parseLeveled(line)).some((candidate) => {
+      const m = matcher?.(clean(candidate));
+      return m?.failure === 'dns' && m.endpoint !== undefined;
+    }),
+  );
 }
 
 /** Every signature in the log, in line order (crash shapes first on a shared line). */
