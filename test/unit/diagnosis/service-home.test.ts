@@ -3,11 +3,15 @@
  * decides the first Fix. Each branch is checked against the evidence it depends on: without the
  * Services (not read, or the read failed) the check that finds them stays first.
  */
+
+import { join } from 'node:path';
 import type { IService } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
+import { loadCases } from '../../../bench/accuracy-cases.ts';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
 import type { Evidence } from '../../../src/diagnosis/evidence.ts';
+import { findSignatures, mayNameUnresolvedHost } from '../../../src/diagnosis/log-reader.ts';
 import { serviceQuery } from '../../../src/diagnosis/service-query.ts';
 import { toEvidence } from '../../fixtures/diagnosis/index.ts';
 import { backOff } from '../../fixtures/diagnosis/k8s.ts';
@@ -165,5 +169,20 @@ describe('which alerts read Services at all', () => {
     for (const id of ['app-crash-go-zap-fatal-connection-refused', '17_oom_kill', 'app-crash-python-attributeerror-none'])
       expect(serviceQuery(benchCase(id).evidence), id).toBeUndefined();
     expect(serviceQuery(crash('Error: getaddrinfo ENOTFOUND db-primary.internal\n', []))).toBeUndefined();
+  });
+
+  // serviceQuery runs every matcher only past this pre-test: a line it did not let through would lose the Services.
+  it('the cheap pre-test lets through every line the log reader reads as a host that does not resolve', () => {
+    const unresolved = (line: string): boolean =>
+      findSignatures([line]).some((s) => s.kind === 'dependency-unreachable' && s.failure === 'dns' && s.endpoint !== undefined);
+    // A JSON line, its quotes escaped: only its leveled message reads as libpq's words.
+    const jsonLine = '{"level":50,"msg":"could not translate host name \\"orders-db\\" to address"}';
+    const lines = [...loadCases(join(import.meta.dirname, '..', '..', '..', 'bench', 'cases')).flatMap((c) => c.evidence.log?.lines ?? []), jsonLine];
+    const found = lines.filter(unresolved);
+    expect(found).toContain(jsonLine);
+    expect(found.length).toBeGreaterThan(3);
+    expect(found.filter((line) => !mayNameUnresolvedHost([line]))).toEqual([]);
+    // Cheap because it lets few others through: the rest of the lines run no other matcher.
+    expect(lines.filter((line) => !unresolved(line) && mayNameUnresolvedHost([line])).length).toBeLessThan(lines.length / 20);
   });
 });
