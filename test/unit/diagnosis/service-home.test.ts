@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCases } from '../../../bench/accuracy-cases.ts';
 import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
-import type { Evidence } from '../../../src/diagnosis/evidence.ts';
+import type { Evidence, VolumeFacts } from '../../../src/diagnosis/evidence.ts';
 import { findSignatures, mayNameUnresolvedHost } from '../../../src/diagnosis/log-reader.ts';
 import { serviceQuery } from '../../../src/diagnosis/service-query.ts';
 import { toEvidence } from '../../fixtures/diagnosis/index.ts';
@@ -83,6 +83,24 @@ describe('the Service is in another namespace: the app gets its full name', () =
     });
     // Without the env, the image holds the name.
     expect(diagnose(crash(log, [service('orders', 'sales')])).remedies[0]?.kind).toBe('remedy');
+  });
+
+  it('a Service of that name in several other namespaces: the message names them all, and takes the first as the one meant', () => {
+    const log = 'dial tcp: lookup orders.billing.svc.cluster.local on 10.96.0.10:53: no such host\n';
+    const d = diagnose(crash(log, [service('orders', 'sales'), service('orders', 'ops')]));
+    expect(d.remedies[0]?.title).toMatch(/: Service orders is in namespace (sales|ops) \(also in (ops|sales)\), not billing/);
+  });
+
+  it('a ConfigMap mounted into the container may set the name: where it is set decides, not a new build', () => {
+    const log = 'dial tcp: lookup orders.billing.svc.cluster.local on 10.96.0.10:53: no such host\n';
+    const e = crash(log, [service('orders', 'sales')], { volumeMounts: [{ name: 'settings', mountPath: '/etc/api' }] });
+    const settings: VolumeFacts = { name: 'settings', kind: 'configMap', sources: [{ kind: 'configMap', name: 'api-settings', optional: false, keys: [] }] };
+    const withVolume = (v: VolumeFacts, m: Evidence): Evidence => (m.pod === undefined ? m : { ...m, pod: { ...m.pod, volumes: [v] } });
+    expect(diagnose(withVolume(settings, e)).remedies[0]?.title).toMatch(/^Where api sets orders\.billing\.svc\.cluster\.local decides what to change/);
+    // The service account's token volume is no ConfigMap the app reads settings from.
+    const token = { ...settings, name: 'kube-api-access-x7k2p' };
+    const e2 = crash(log, [service('orders', 'sales')], { volumeMounts: [{ name: token.name, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] });
+    expect(diagnose(withVolume(token, e2)).remedies[0]?.title).toMatch(/^Deploy a build that asks for orders\.sales/);
   });
 
   it("a host the container's command names is replaced there (the bench's init container)", () => {
