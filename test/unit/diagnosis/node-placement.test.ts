@@ -67,6 +67,12 @@ describe('the pod spec’s placement as evidence', () => {
     expect(requirementText({ key: 'zone', operator: 'In', values: ['a', 'b'] })).toBe('zone in (a,b)');
     expect(requirementText({ key: 'spot', operator: 'DoesNotExist', values: [] })).toBe('!spot');
     expect(requirementText({ key: 'cores', operator: 'Gt', values: ['8'] })).toBe('cores>8');
+    expect(requirementText({ key: 'disktype', operator: 'In', values: ['ssd'] })).toBe('disktype=ssd');
+    expect(requirementText({ key: 'zone', operator: 'NotIn', values: ['c'] })).toBe('zone notin (c)');
+    expect(requirementText({ key: 'gpu', operator: 'Exists', values: [] })).toBe('gpu');
+    expect(requirementText({ key: 'cores', operator: 'Lt', values: ['4'] })).toBe('cores<4');
+    // An operator the API may add later is still shown as written, not dropped.
+    expect(requirementText({ key: 'zone', operator: 'Near', values: ['a'] })).toBe('zone Near (a)');
     const pod = (terms: Parameters<typeof labelsToSet>[0] & object) => labelsToSet(terms);
     const base = podFacts({ metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } } as V1Pod);
     expect(pod({ ...base, requiredNodeTerms: [[{ key: 'gpu', operator: 'Exists', values: [] }]] })).toEqual(['gpu=']);
