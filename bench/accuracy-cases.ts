@@ -1,7 +1,8 @@
 /** Loads bench/cases/<id>/ and scores the diagnosis and the exit-code baseline on them (pure but for the read). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IEvent, INode, IPod, IService } from 'kubernetes-models/v1';
+import type { IStorageClass } from 'kubernetes-models/storage.k8s.io/v1';
+import type { IEvent, INode, IPersistentVolumeClaim, IPod, IService } from 'kubernetes-models/v1';
 import { diagnose } from '../src/diagnosis/diagnose.ts';
 import type { CauseDetail, CauseId } from '../src/diagnosis/document.ts';
 import type { Evidence, Problem } from '../src/diagnosis/evidence.ts';
@@ -39,6 +40,8 @@ export function loadCases(dir: string): BenchCase[] {
       const pod = json<IPod>(at('pod.json'));
       const node = json<INode>(at('node.json'));
       const services = json<IService[]>(at('services.json'));
+      const claims = json<IPersistentVolumeClaim[]>(at('claims.json'));
+      const storageClasses = json<IStorageClass[]>(at('storageclasses.json'));
       const log = existsSync(at('previous.log')) ? readFileSync(at('previous.log'), 'utf8') : undefined;
       const evidence = toEvidence({
         name: id,
@@ -47,6 +50,8 @@ export function loadCases(dir: string): BenchCase[] {
         ...(pod === undefined ? {} : { pod }),
         ...(node === undefined ? {} : { node }),
         ...(services === undefined ? {} : { services }),
+        ...(claims === undefined ? {} : { claims }),
+        ...(storageClasses === undefined ? {} : { storageClasses }),
         ...(log === undefined ? {} : { log }),
         ...(c.container === undefined ? {} : { container: c.container }),
         ...(c.target === undefined ? {} : { target: c.target }),

@@ -27,6 +27,8 @@ const EVERY_API_RESOURCE: Record<ApiResource, true> = {
   events: true,
   nodes: true,
   services: true,
+  persistentvolumeclaims: true,
+  storageclasses: true,
   deployments: true,
   replicasets: true,
   statefulsets: true,

@@ -1,6 +1,7 @@
 /**
  * What the evidence holds about the cluster around the pod (types only): the node it runs on, the
- * node labels it must match, and the Services a host it cannot resolve may mean. Each is read only
+ * node labels it must match, the Services a host it cannot resolve may mean, and the claims and
+ * StorageClasses behind a claim the scheduler says is unbound. Each is read only
  * for the alerts it may explain (src/kube/gather-evidence.ts), so each is optional in `Evidence`.
  */
 
@@ -60,3 +61,34 @@ export type ServiceQuery =
       host: string;
     }
   | { kind: 'cluster-dns'; host: string };
+
+/** A PersistentVolumeClaim the pod mounts, as read when the scheduler says one is unbound. */
+export interface ClaimFacts {
+  name: string;
+  /** The API answered 404: the claim does not exist. */
+  missing?: true;
+  /** Pending, Bound or Lost. */
+  phase?: string;
+  /**
+   * Unset: the default StorageClass applies (given at creation, and since Kubernetes 1.28 also to a
+   * claim made before a default existed); `''`: no class, only a PersistentVolume made for it binds it.
+   */
+  storageClassName?: string;
+}
+
+export interface StorageClassFacts {
+  name: string;
+  provisioner: string;
+  /** Annotated `storageclass.kubernetes.io/is-default-class: "true"`. */
+  isDefault: boolean;
+}
+
+/**
+ * Why a claim stays unbound: the pod's claims and the cluster's StorageClasses, read only when the
+ * scheduler says the pod has an unbound claim (src/diagnosis/claim-query.ts decides). `classes` is
+ * absent when the list could not be read.
+ */
+export interface StorageFacts {
+  claims: ClaimFacts[];
+  classes?: StorageClassFacts[];
+}

@@ -4,10 +4,10 @@
  * keep names and keys only (the runtime memory settings in `RUNTIME_ENV_VARS` are the one exception).
  */
 
-import type { NodeFacts, NodeRequirement, ServiceLookup } from './cluster-facts.ts';
+import type { NodeFacts, NodeRequirement, ServiceLookup, StorageFacts } from './cluster-facts.ts';
 
 /** What was read and from where; also the `source` of a problem. */
-export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'node' | 'services' | 'kube' | 'prometheus';
+export type ProblemSource = 'target' | 'pod' | 'logs' | 'events' | 'node' | 'services' | 'storage' | 'kube' | 'prometheus';
 
 /** Why a read failed, so a rule can say what is missing and how to get it. */
 export type ProblemKind =
@@ -247,5 +247,7 @@ export interface Evidence {
   node?: NodeFacts;
   /** The Services a name that does not resolve may mean, when the log names one (see ServiceLookup). */
   services?: ServiceLookup;
+  /** The pod's claims and the StorageClasses, when the scheduler says a claim is unbound (see StorageFacts). */
+  storage?: StorageFacts;
   problems: Problem[];
 }

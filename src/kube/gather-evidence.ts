@@ -6,10 +6,12 @@
  * pointed at is the wrong one (an init container blocks it, or a first run has no previous log and
  * its current log is read instead); one more when the log names a host that does not resolve, or
  * that an init container waits for (the Services of that name, after the log:
- * src/diagnosis/service-query.ts). When the alert does not name the container, the log read waits
- * for the pod to pick one.
+ * src/diagnosis/service-query.ts); one per claim and one more when the scheduler says a claim the
+ * pod mounts is unbound (the claims and the StorageClasses: src/diagnosis/claim-query.ts decides).
+ * When the alert does not name the container, the log read waits for the pod to pick one.
  */
 import type { CoreV1Event } from '@kubernetes/client-node';
+import { claimQuery } from '../diagnosis/claim-query.ts';
 import type { NodeFacts } from '../diagnosis/cluster-facts.ts';
 import type { ContainerFacts, Evidence, LogFacts, PodFacts, Problem } from '../diagnosis/evidence.ts';
 import { serviceQuery } from '../diagnosis/service-query.ts';
@@ -22,6 +24,7 @@ import { DEFAULT_LOG_REQUEST, readLogFacts } from './previous-log.ts';
 import { problemFromError, type ReadContext } from './problems.ts';
 import type { KubeReader, LogRequest } from './reader.ts';
 import { serviceFacts, serviceRead } from './service-facts.ts';
+import { readStorage } from './storage-facts.ts';
 import { invalidLabelProblems, type KubeTarget, missingLabelProblem, selectFailingContainer } from './target.ts';
 
 export interface GatherDeps {
@@ -77,6 +80,7 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
   const eventsRead = settle(deps.kube.listPodEvents(ctx.namespace, ctx.pod));
   const podRead = podFirst ?? readPod();
   let nodeRead: Promise<Settled<NodeFacts>> | undefined;
+  let storageRead: ReturnType<typeof readStorage> | undefined;
 
   const pod = await podRead;
   const problems: Problem[] = [];
@@ -100,6 +104,8 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
         logRead = undefined;
       }
     }
+    const claims = claimQuery(facts);
+    if (claims.length > 0) storageRead = readStorage(deps.kube, claims, ctx);
     if (facts.nodeName !== undefined && nodeMayExplain(facts, container)) nodeRead = settle(deps.kube.readNode(facts.nodeName).then(nodeFacts));
     if (target.uid !== undefined && facts.uid !== undefined && target.uid !== facts.uid) {
       problems.push({
@@ -134,6 +140,11 @@ export async function gatherEvidence(deps: GatherDeps, target: KubeTarget, now: 
       problems.push(
         problemFromError('services', services.error, { ...ctx, namespace: read.namespace ?? ctx.namespace, clusterWide: read.namespace === undefined }),
       );
+  }
+  if (storageRead !== undefined) {
+    const { storage, problems: unread } = await storageRead;
+    if (storage !== undefined) evidence.storage = storage;
+    problems.push(...unread);
   }
   if (nodeRead !== undefined && facts?.nodeName !== undefined) {
     const node = await nodeRead;

@@ -56,6 +56,8 @@ export function limitedReader(kube: KubeReader, limiter: Limiter): KubeReader {
     readCurrentLog: (namespace, pod, container, request) => limiter.run(() => kube.readCurrentLog(namespace, pod, container, request)),
     readNode: (name) => limiter.run(() => kube.readNode(name)),
     listServices: (namespace, selector) => limiter.run(() => kube.listServices(namespace, selector)),
+    readClaim: (namespace, name) => limiter.run(() => kube.readClaim(namespace, name)),
+    listStorageClasses: () => limiter.run(() => kube.listStorageClasses()),
   };
 }
 
@@ -84,5 +86,7 @@ export function coalescingReader(kube: KubeReader): KubeReader {
     readNode: (name) => once(`node\0${name}`, () => kube.readNode(name)),
     listServices: (namespace, selector) =>
       once(`services\0${namespace ?? ''}\0${selector.fieldSelector ?? ''}\0${selector.labelSelector ?? ''}`, () => kube.listServices(namespace, selector)),
+    readClaim: (namespace, name) => once(`claim\0${namespace}\0${name}`, () => kube.readClaim(namespace, name)),
+    listStorageClasses: () => once('storageclasses', () => kube.listStorageClasses()),
   };
 }

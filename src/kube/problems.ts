@@ -22,6 +22,7 @@ const WHAT: Record<ProblemSource, string> = {
   events: 'the events',
   node: "the pod's node",
   services: 'the Services the log names',
+  storage: "the pod's claims and the StorageClasses",
   target: 'the target',
   kube: 'the Kubernetes API',
   prometheus: 'the memory history',

@@ -4,9 +4,10 @@
  * deadline, a slot in the shared limiter, one metrics observation, and failures thrown as `KubeReadError`.
  * Pod reads that queue for a slot in a storm are answered by one list per ReplicaSet or StatefulSet
  * (pod-batch.ts).
- * Read-only by construction: `get pods`, `list pods`, `get pods/log`, `list events`, `get nodes`, `list services`; Secrets are never read.
+ * Read-only by construction: `get pods`, `list pods`, `get pods/log`, `list events`, `get nodes`, `list services`,
+ * `get persistentvolumeclaims`, `list storageclasses`; Secrets are never read.
  */
-import type { CoreV1Event, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1PersistentVolumeClaim, V1Pod, V1Service, V1StorageClass } from '@kubernetes/client-node';
 import { type KubeConfigOptions, loadKubeConfig } from './kube-config.ts';
 import { connect } from './kube-connection.ts';
 import { classifyKubeError } from './kube-error.ts';
@@ -38,6 +39,10 @@ export interface KubeReader {
    * by field selector (`metadata.name=redis`) or label selector (`k8s-app=kube-dns`).
    */
   listServices(namespace: string | undefined, selector: ServiceSelector): Promise<V1Service[]>;
+  /** A claim the pod mounts (`get persistentvolumeclaims`), read only when the scheduler says it is unbound. */
+  readClaim(namespace: string, name: string): Promise<V1PersistentVolumeClaim>;
+  /** The cluster's StorageClasses (`list storageclasses.storage.k8s.io`, cluster-scoped), read with the claims. */
+  listStorageClasses(): Promise<V1StorageClass[]>;
 }
 
 export interface ServiceSelector {
@@ -45,7 +50,7 @@ export interface ServiceSelector {
   labelSelector?: string;
 }
 
-export type ApiResource = 'pods' | 'pods/log' | 'events' | 'nodes' | 'services' | WorkloadResource;
+export type ApiResource = 'pods' | 'pods/log' | 'events' | 'nodes' | 'services' | 'persistentvolumeclaims' | 'storageclasses' | WorkloadResource;
 
 /** Metrics port; the service wires it to a prom-client histogram/counter. */
 export interface ApiCallObserver {
@@ -142,6 +147,8 @@ export function createKubeReader(options: KubeReaderOptions): KubeApiReader {
         const path = namespace === undefined ? '/api/v1/services' : core(namespace, 'services');
         return (await rest.get<{ items: V1Service[] }>(path, { ...selector })).items;
       }),
+    readClaim: (namespace, name) => call('persistentvolumeclaims', () => rest.get<V1PersistentVolumeClaim>(core(namespace, 'persistentvolumeclaims', name))),
+    listStorageClasses: () => call('storageclasses', async () => (await rest.get<{ items: V1StorageClass[] }>('/apis/storage.k8s.io/v1/storageclasses')).items),
     listPodEvents: (namespace, pod) =>
       call('events', async () => {
         // Uid is filtered after the read (gather-evidence), so that one list serves every alert

@@ -166,6 +166,7 @@ const PROBLEM_SOURCE_WORDS: Record<DocumentProblem['source'], string> = {
   events: 'the pod events',
   node: 'the node',
   services: 'the Services the log names',
+  storage: "the pod's claims and the StorageClasses",
   kube: 'the Kubernetes API',
   prometheus: 'the memory history in Prometheus',
 };

@@ -4,7 +4,7 @@
  * names: the pod (unless the evidence says it is gone), its events and previous log, its node, its
  * owner (a Deployment also gets the ReplicaSet the pod belongs to), its namespace, and the
  * ConfigMaps, Secrets and PersistentVolumeClaims its spec references, unless the events say they are
- * not found, and the Services of services.json (with their namespaces). A key the events say is missing is left out of its ConfigMap or Secret. Secrets carry
+ * not found, and the Services of services.json (with their namespaces); a claim of claims.json as written there, with the StorageClasses of storageclasses.json. A key the events say is missing is left out of its ConfigMap or Secret. Secrets carry
  * key names only (each value "x"): nothing here is a secret.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -117,6 +117,8 @@ export function benchCluster(id: string, doc: DiagnosisDocument): BenchCluster {
   const events = readJson<Raw[]>(at('events.json')) ?? [];
   const node = readJson<Raw>(at('node.json'));
   const services = readJson<Raw[]>(at('services.json')) ?? [];
+  const claims = readJson<Raw[]>(at('claims.json')) ?? [];
+  const written = new Set(claims.map((c) => String((c['metadata'] as { name?: string } | undefined)?.name)));
   const caseFile = readJson<{ logCurrent?: boolean; problems?: { source: string; kind: string }[] }>(at('case.json')) ?? {};
   const namespace = doc.target.namespace;
   const missing = missingInEvents(events);
@@ -197,8 +199,9 @@ export function benchCluster(id: string, doc: DiagnosisDocument): BenchCluster {
         const data = Object.fromEntries([...keys].filter((k) => !missing.keys.has(`${kind}/${name}/${k}`)).map((k) => [k, kind === 'secret' ? 'eA==' : 'x']));
         objects.push({ apiVersion: 'v1', kind: kind === 'secret' ? 'Secret' : 'ConfigMap', metadata: { name, namespace }, data });
       }
+    objects.push(...claims.map((c) => ({ ...c, metadata: { ...(c['metadata'] as Raw), namespace } })), ...(readJson<Raw[]>(at('storageclasses.json')) ?? []));
     for (const claim of refs.claims)
-      if (!gone.has(`persistentvolumeclaim/${claim}`))
+      if (!gone.has(`persistentvolumeclaim/${claim}`) && !written.has(claim))
         objects.push({
           apiVersion: 'v1',
           kind: 'PersistentVolumeClaim',

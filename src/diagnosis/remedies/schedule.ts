@@ -15,6 +15,7 @@ import { parseMemory } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { CLEANUP } from './node.ts';
+import { unboundClaimSteps } from './unbound-claim.ts';
 import { jsonPatch, ns, replaceSteps, type Workload } from './workload.ts';
 
 /**
@@ -215,22 +216,18 @@ export function scheduleRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { 
       title: "Compare the pod's affinity rules with the pods already on the nodes",
       commands: [`kubectl get ${w.ref} ${ns(w)} -o jsonpath=${shq(`{${path}.affinity}`)}`, `kubectl get pods ${ns(w)} -o wide --show-labels`],
     });
-  if (reasons.has('unbound-claim') || reasons.has('volume-zone')) {
-    const claims = (clues.pod?.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [v.claimName]));
-    const claim = f?.claim ?? claims[0];
+  const claims = (clues.pod?.volumes ?? []).flatMap((v) => (v.claimName === undefined ? [] : [v.claimName]));
+  const claim = f?.claim ?? claims[0];
+  if (reasons.has('volume-zone'))
     out.push({
       kind: 'diagnostic',
-      title: reasons.has('volume-zone')
-        ? "The volume is pinned to a zone or node the pod cannot use: compare the PersistentVolume's node affinity with the nodes"
-        : `The claim${claim === undefined ? '' : ` ${claim}`}'s events decide why it is unbound: no StorageClass, one with no provisioner, or no volume to bind`,
+      title: "The volume is pinned to a zone or node the pod cannot use: compare the PersistentVolume's node affinity with the nodes",
       commands: [
         claim === undefined ? `kubectl get pvc ${ns(w)}` : `kubectl describe pvc ${shq(claim)} ${ns(w)}`,
-        reasons.has('volume-zone')
-          ? 'kubectl get pv -o custom-columns=NAME:.metadata.name,CLAIM:.spec.claimRef.name,AFFINITY:.spec.nodeAffinity'
-          : 'kubectl get storageclass',
+        'kubectl get pv -o custom-columns=NAME:.metadata.name,CLAIM:.spec.claimRef.name,AFFINITY:.spec.nodeAffinity',
       ],
     });
-  }
+  else if (reasons.has('unbound-claim')) out.push(...unboundClaimSteps(clues, w, claim));
   if (reasons.has('unschedulable-nodes'))
     out.push({
       kind: 'remedy',

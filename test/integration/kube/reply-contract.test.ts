@@ -23,7 +23,7 @@ import { startWebhookCapture } from '../../support/webhook-capture.ts';
 
 const NOW = new Date('2025-03-14T10:30:00Z');
 const web = { namespace: 'default', pod: 'web-7d4b9c8f6-x2kqp', container: 'app' };
-const PATHS: Record<Exclude<ProblemSource, 'node' | 'services' | 'target' | 'kube' | 'prometheus'>, RegExp> = {
+const PATHS: Record<Exclude<ProblemSource, 'node' | 'services' | 'storage' | 'target' | 'kube' | 'prometheus'>, RegExp> = {
   pod: /^\/api\/v1\/namespaces\/default\/pods\/web-7d4b9c8f6-x2kqp$/,
   logs: /^\/api\/v1\/namespaces\/default\/pods\/web-7d4b9c8f6-x2kqp\/log$/,
   events: /^\/api\/v1\/namespaces\/default\/events$/,

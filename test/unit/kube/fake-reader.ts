@@ -1,5 +1,5 @@
 /** A hand-written `KubeReader` over fixtures (a fake of the port, not a module mock). */
-import type { CoreV1Event, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1PersistentVolumeClaim, V1Pod, V1Service, V1StorageClass } from '@kubernetes/client-node';
 import { KubeReadError } from '../../../src/kube/kube-error.ts';
 import type { KubeReader, LogRequest } from '../../../src/kube/reader.ts';
 import { type KubeScenario, kubeFixture } from '../../fixtures/kube/index.ts';
@@ -20,6 +20,9 @@ export function fakeReader(
     node?: KubeReadError | V1Node;
     /** Every Service of the cluster (the list is filtered as the API filters it), or a failure. */
     services?: KubeReadError | V1Service[];
+    /** Claims by name (a missing one answers 404), and the StorageClasses (none by default). */
+    claims?: Record<string, KubeReadError | V1PersistentVolumeClaim>;
+    storageClasses?: KubeReadError | V1StorageClass[];
   } = {},
 ): FakeReader {
   const fixtures = scenarios.map(kubeFixture);
@@ -68,6 +71,18 @@ export function fakeReader(
         if (selector.fieldSelector !== undefined) return key === 'metadata.name' && s.metadata?.name === value;
         return key === undefined || s.metadata?.labels?.[key] === value;
       });
+    },
+    async readClaim(ns, name) {
+      calls.push(`claim ${ns}/${name}`);
+      const claim = over.claims?.[name];
+      if (claim === undefined) throw new KubeReadError('not-found', `persistentvolumeclaims "${name}" not found`, { status: 404 });
+      if (claim instanceof KubeReadError) throw claim;
+      return claim;
+    },
+    async listStorageClasses() {
+      calls.push('storageclasses');
+      if (over.storageClasses instanceof KubeReadError) throw over.storageClasses;
+      return over.storageClasses ?? [];
     },
     async listPodEvents(ns, name) {
       calls.push(`events ${ns}/${name}`);

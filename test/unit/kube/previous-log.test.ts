@@ -12,6 +12,8 @@ function logReader(log: string): KubeReader & { requests: LogRequest[] } {
     listPodEvents: () => Promise.reject(new Error('unused')),
     readNode: () => Promise.reject(new Error('unused')),
     listServices: () => Promise.reject(new Error('unused')),
+    readClaim: () => Promise.reject(new Error('unused')),
+    listStorageClasses: () => Promise.reject(new Error('unused')),
     readPreviousLog: async (_ns, _pod, _c, request) => {
       requests.push(request);
       return kubeletLogWindow(Buffer.from(log), request.tailLines, request.limitBytes).toString();

@@ -35,6 +35,8 @@ function hangingFor(inner: KubeReader, hangPrefix: string): KubeReader & { inFli
     readCurrentLog: (ns, pod, c, r) => track(pod, () => inner.readCurrentLog(ns, pod, c, r)),
     readNode: (name) => track(name, () => inner.readNode(name)),
     listServices: (ns, selector) => track(ns ?? '', () => inner.listServices(ns, selector)),
+    readClaim: (ns, name) => track(name, () => inner.readClaim(ns, name)),
+    listStorageClasses: () => track('storageclasses', () => inner.listStorageClasses()),
     inFlight: () => inFlight,
     peak: () => peak,
   };
