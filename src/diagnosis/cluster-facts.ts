@@ -74,6 +74,11 @@ export interface ClaimFacts {
    * claim made before a default existed); `''`: no class, only a PersistentVolume made for it binds it.
    */
   storageClassName?: string;
+  /**
+   * The class is named by the annotation `volume.beta.kubernetes.io/storage-class` (older charts), which
+   * the volume controller and the default-class admission read before spec.storageClassName.
+   */
+  classAnnotated?: true;
 }
 
 export interface StorageClassFacts {

@@ -14,10 +14,17 @@ import type { KubeReader } from './reader.ts';
 /** The annotation that marks the default class; the beta one is still honoured by the admission plugin. */
 const DEFAULT_CLASS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
 
+/** The claim's class as the volume controller reads it: this annotation first, then spec.storageClassName. */
+const BETA_CLASS = 'volume.beta.kubernetes.io/storage-class';
+
 export function claimFacts(claim: V1PersistentVolumeClaim): ClaimFacts {
   const facts: ClaimFacts = { name: claim.metadata?.name ?? '' };
   if (claim.status?.phase !== undefined) facts.phase = claim.status.phase;
-  if (claim.spec?.storageClassName !== undefined && claim.spec.storageClassName !== null) facts.storageClassName = claim.spec.storageClassName;
+  const annotated = claim.metadata?.annotations?.[BETA_CLASS];
+  if (annotated !== undefined) {
+    facts.storageClassName = annotated;
+    facts.classAnnotated = true;
+  } else if (claim.spec?.storageClassName !== undefined && claim.spec.storageClassName !== null) facts.storageClassName = claim.spec.storageClassName;
   return facts;
 }
 

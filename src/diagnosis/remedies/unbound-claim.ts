@@ -3,7 +3,8 @@
  * cluster has (both read only for this cause: src/diagnosis/claim-query.ts):
  * - a class that does not exist → the claim recreated with one that does: a claim's storageClassName
  *   cannot be changed, an unbound claim holds no data, and a pod not yet scheduled does not keep it
- *   from being deleted (the pvc-protection controller counts only scheduled pods);
+ *   from being deleted (the pvc-protection controller counts only pods with a node, so its finalizer
+ *   goes at once); the class is read as the volume controller reads it (src/kube/storage-facts.ts);
  * - no class asked for and no default class → one class marked default, which Kubernetes 1.28 and
  *   later also give to claims made before it (retroactive default StorageClass assignment,
  *   https://kubernetes.io/docs/concepts/storage/persistent-volumes/#retroactive-default-storageclass-assignment);
@@ -27,22 +28,37 @@ function chosen(classes: readonly StorageClassFacts[], purpose: string): { name:
   return { name: '$CLASS', arg: '"$CLASS"', read: [`read -r -p ${shq(`StorageClass ${purpose} (${classes.map((c) => c.name).join(', ')}): `)} CLASS`] };
 }
 
-/** Delete and create the claim again from its own manifest, its class changed from `from` to `to` when given. */
-function recreate(w: Workload, claim: string, change?: { from: string; to: string }): string {
-  const edit = change === undefined ? '' : ` | sed "s/storageClassName: ${change.from}$/storageClassName: ${change.to}/"`;
-  return `kubectl get pvc ${shq(claim)} ${ns(w)} -o yaml${edit} | kubectl replace --force -f -`;
+/**
+ * Delete and create the claim again from its own manifest, its class changed from `from` to `to` when
+ * given (in the annotation too when that names it). `replace --force` reads the manifest, deletes the
+ * claim, waits until it is gone and creates it without its resourceVersion; the API server gives it a
+ * new uid and drops its status, and its labels, annotations (a Helm release's ownership among them)
+ * and owner references stay. The pod waits for the claim by name: the scheduler retries it when the
+ * claim changes, so the pod is not recreated.
+ */
+function recreate(w: Workload, claim: ClaimFacts, change?: { from: string; to: string }): string {
+  const edits =
+    change === undefined
+      ? []
+      : [
+          `s/storageClassName: ${change.from}$/storageClassName: ${change.to}/`,
+          ...(claim.classAnnotated === true ? [`s/storage-class: ${change.from}$/storage-class: ${change.to}/`] : []),
+        ];
+  const edit = edits.length === 0 ? '' : ` | sed "${edits.join(';')}"`;
+  return `kubectl get pvc ${shq(claim.name)} ${ns(w)} -o yaml${edit} | kubectl replace --force -f -`;
 }
 
 /** What the claim and the classes decide, without the check; `unbound` are the pod's unbound claims (the same class may fail several). */
 function decided(claim: ClaimFacts, unbound: readonly ClaimFacts[], classes: readonly StorageClassFacts[], w: Workload): Remedy | undefined {
   const asked = claim.storageClassName;
   if (asked !== undefined && asked !== '' && classes.length > 0 && !classes.some((c) => c.name === asked)) {
-    const same = unbound.filter((c) => c.storageClassName === asked).map((c) => c.name);
-    const to = chosen(classes, `for ${same.join(', ')}`);
+    const same = unbound.filter((c) => c.storageClassName === asked);
+    const names = same.map((c) => c.name).join(', ');
+    const to = chosen(classes, `for ${names}`);
     return {
       kind: 'remedy',
-      title: `Recreate claim${same.length > 1 ? 's' : ''} ${same.join(', ')} with a StorageClass that exists: ${asked} does not, and a claim's class cannot be changed (set it where the claim is made too)`,
-      commands: [...to.read, ...same.map((name) => recreate(w, name, { from: asked, to: to.name }))],
+      title: `Recreate claim${same.length > 1 ? 's' : ''} ${names} with a StorageClass that exists: ${asked} does not, and a claim's class cannot be changed (set it where the claim is made too)`,
+      commands: [...to.read, ...same.map((c) => recreate(w, c, { from: asked, to: to.name }))],
     };
   }
   if (asked !== undefined || classes.length === 0) return undefined;
@@ -57,7 +73,7 @@ function decided(claim: ClaimFacts, unbound: readonly ClaimFacts[], classes: rea
   return {
     kind: 'remedy',
     title: `Recreate claim ${claim.name}: it asks for no class and was made before the default existed, so it never got one`,
-    commands: [recreate(w, claim.name)],
+    commands: [recreate(w, claim)],
   };
 }
 

@@ -117,6 +117,23 @@ describe('evidence gathering reads the claims and the classes only for an unboun
     expect(evidence.problems).toEqual([]);
   });
 
+  it('a class named by the beta annotation (older charts: helm/charts#253, kubernetes/kubernetes#39201) is the class asked for, and the recreate changes it there', async () => {
+    const annotated = {
+      metadata: { name: 'worker-beat-data', annotations: { 'volume.beta.kubernetes.io/storage-class': 'fast' } },
+      spec: {},
+      status: { phase: 'Pending' },
+    } as V1PersistentVolumeClaim;
+    const kube = fakeReader([], { pod: pvc.pod as unknown as V1Pod, events: [], claims: { 'worker-beat-data': annotated }, storageClasses: [cinder] });
+    const evidence = await gatherEvidence({ kube }, target, new Date(NOW));
+    expect(evidence.storage?.claims).toEqual([{ name: 'worker-beat-data', phase: 'Pending', storageClassName: 'fast', classAnnotated: true }]);
+    const d = diagnose(evidence);
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: expect.stringContaining('fast does not') });
+    expect(d.remedies[0]?.commands).toEqual([
+      'kubectl get pvc worker-beat-data -n invenio -o yaml | sed "s/storageClassName: fast$/storageClassName: csi-cinder-high-speed/;s/storage-class: fast$/storage-class: csi-cinder-high-speed/" | kubectl replace --force -f -',
+    ]);
+    expect(commands(d)).not.toContain('is-default-class');
+  });
+
   it('a 403 listing StorageClasses is a problem naming the permission at the cluster scope, and the check stays first', async () => {
     const forbidden = new KubeReadError('forbidden', 'storageclasses.storage.k8s.io is forbidden', {
       status: 403,
