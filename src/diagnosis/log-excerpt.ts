@@ -15,6 +15,19 @@ function cut(line: string): string {
   return line.length > MAX_EXCERPT_LINE ? `${line.slice(0, MAX_EXCERPT_LINE)}… (${line.length - MAX_EXCERPT_LINE} more characters)` : line;
 }
 
+/** The excerpt leaves nothing out: the API's limits cut nothing before it, and it has room for every line, uncut. */
+function leavesNothingOut(log: LogFacts, budget: number): boolean {
+  return !log.truncated && log.lines.length <= budget && redactLines(log.lines).every((l) => l.length <= MAX_EXCERPT_LINE);
+}
+
+/**
+ * The message's excerpt shows the whole log crashtriage read (not an empty one, which it does not
+ * show): reading that log again shows nothing the message does not.
+ */
+export function showsWholeLog(log: LogFacts): boolean {
+  return log.lines.length > 0 && leavesNothingOut(log, EXCERPT_LINES);
+}
+
 /** Picks line indexes: the decisive line and its related lines, then context before and after it. */
 function pick(total: number, primary: LogSignature | undefined, budget: number): number[] {
   if (primary === undefined) return Array.from({ length: Math.min(budget, total) }, (_, k) => total - Math.min(budget, total) + k);
@@ -53,7 +66,7 @@ export function buildExcerpt(log: LogFacts, primary: LogSignature | undefined, b
     container: log.container,
     previous: log.previous,
     excerpt: out.join('\n'),
-    truncated: log.truncated || indexes.length < lines.length,
+    truncated: !leavesNothingOut(log, budget),
   };
   return excerpt;
 }

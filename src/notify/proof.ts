@@ -27,7 +27,7 @@ const DECIDING_SOURCES: Record<string, EvidenceLine['source'][]> = {
   'liveness-probe': ['events', 'spec'],
   'oom-killed': ['metrics', 'status', 'spec'],
   'image-pull': ['status', 'events'],
-  // A hidden SIGKILL: the runtime's signal record, else the wrapper's log line, before "no probe events".
+  // A hidden SIGKILL: the runtime's signal record, else the wrapper's log line, before "no liveness or startup probe failures".
   sigkill: ['status', 'logs', 'events'],
 };
 

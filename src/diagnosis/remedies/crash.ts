@@ -13,16 +13,26 @@ import { rbacRemedies } from '../sub-causes/api-forbidden.ts';
 import { forbiddenInCrash } from './api-403.ts';
 import { readableNode } from './node.ts';
 import { crashSite, shipFix } from './ship-fix.ts';
-import { ns, patchContainer, setEnv, type Workload } from './workload.ts';
+import { logToRead, ns, patchContainer, setEnv, type Workload } from './workload.ts';
 
 const cut = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
-/** The previous log around the lines that match `pattern` (extended when it has alternatives): the trace after a crash line, or what came before an abort. */
-function traceOf(clues: Clues, w: Workload, pattern: string, after: number, before = 0): string {
+/**
+ * The log around the lines that match `pattern` (extended when it has alternatives): the trace after a
+ * crash line, or what came before an abort; none when the message's excerpt shows that whole log.
+ */
+function traceOf(clues: Clues, w: Workload, pattern: string, after: number, before = 0): string[] {
+  const read = logToRead(clues, w);
+  if (read === undefined) return [];
   // A pod's only container needs no -c (kubectl logs picks it).
   const only = !w.init && (clues.pod?.containers.length ?? 0) === 1 && (clues.pod?.initContainers.length ?? 0) === 0;
-  return `kubectl logs ${shq(clues.podName)} ${ns(w)}${only ? '' : ` -c ${shq(w.container)}`} --previous | grep${before === 0 ? '' : ` -B ${before}`}${after === 0 ? '' : ` -A ${after}`}${pattern.includes('|') ? ' -E' : ''} ${shq(pattern)}`;
+  return [
+    `kubectl logs ${shq(clues.podName)} ${ns(w)}${only ? '' : ` -c ${shq(w.container)}`}${read.previous ? ' --previous' : ''} | grep${before === 0 ? '' : ` -B ${before}`}${after === 0 ? '' : ` -A ${after}`}${pattern.includes('|') ? ' -E' : ''} ${shq(pattern)}`,
+  ];
 }
+
+/** A step that prints part of the log, unless there is nothing left to print (traceOf). */
+const traceStep = (title: string, commands: string[]): Remedy[] => (commands.length === 0 ? [] : [{ kind: 'diagnostic', title, commands }]);
 
 /** The source file's name and line of a location (`main.load at /src/config.go:57` → `config.go:57`): the proof has the path. */
 const fileOf = (location: string | undefined): string | undefined =>
@@ -89,37 +99,28 @@ function codeCrashRemedies(clues: Clues, w: Workload, sig: LogSignature): Remedy
       return [
         shipFix(clues, w, { site: file, what: `the nil ${map ? 'map' : 'pointer'}` }),
         // The goroutine's whole trace around that frame says how the nil value got there.
-        {
-          kind: 'diagnostic',
-          title: "Print the goroutine's whole trace (the nil value is often a client or setting it is not given)",
-          commands: [traceOf(clues, w, '^goroutine ', 24)],
-        },
+        ...traceStep("Print the goroutine's whole trace (the nil value is often a client or setting it is not given)", traceOf(clues, w, '^goroutine ', 24)),
       ];
     }
     case 'dotnet-exception': {
       const type = /Unhandled [eE]xception[.:] ([\w.`]+)/.exec(sig.text)?.[1] ?? 'the exception';
       return [
         shipFix(clues, w, { site: file, what: `the unhandled ${type.replace(/^System\./, '')}` }),
-        {
-          kind: 'diagnostic',
-          title: "Print the exception's whole trace, inner exceptions too (often a setting it is not given)",
-          commands: [traceOf(clues, w, 'Unhandled [eE]xception', 30)],
-        },
+        ...traceStep(
+          "Print the exception's whole trace, inner exceptions too (often a setting it is not given)",
+          traceOf(clues, w, 'Unhandled [eE]xception', 30),
+        ),
       ];
     }
     case 'abort': {
       const why = /Assertion [`'](.+)[`'] failed/.exec(sig.text)?.[1];
       const thrown = /terminate called after throwing an instance of '(.+?)'/.exec(sig.text)?.[1];
       const site = crashSite(clues, sig);
-      const before: Remedy = {
-        // The lines before the abort say what it was doing.
-        kind: 'diagnostic',
-        title: 'Print what it was doing before the abort',
-        commands: [traceOf(clues, w, 'Assertion|terminate called|abort|Aborted|fatal error', 0, 20)],
-      };
+      // The lines before the abort say what it was doing.
+      const before = traceStep('Print what it was doing before the abort', traceOf(clues, w, 'Assertion|terminate called|abort|Aborted|fatal error', 0, 20));
       // EPERM: the system refused a call (pthread_create under an old runtime's seccomp profile,
       // moby/moby#42680), which no fix of the code makes pass.
-      if (/Operation not permitted|\bEPERM\b/.test(sig.text)) return [...refusedCall(clues, w, sig.text), before];
+      if (/Operation not permitted|\bEPERM\b/.test(sig.text)) return [...refusedCall(clues, w, sig.text), ...before];
       return [
         shipFix(clues, w, {
           site,
@@ -130,7 +131,7 @@ function codeCrashRemedies(clues: Clues, w: Workload, sig: LogSignature): Remedy
                 ? `the uncaught ${cut(thrown, 48)} (catch it, or fix its cause)`
                 : 'what it aborted on',
         }),
-        before,
+        ...before,
       ];
     }
     case 'rust-panic': {

@@ -5,6 +5,7 @@
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
+import { showsWholeLog } from '../log-excerpt.ts';
 import { parseMemory } from '../quantity.ts';
 import { shq } from '../shell.ts';
 import { beyondNode } from './memory.ts';
@@ -43,19 +44,39 @@ export function nodePressureRemedies(clues: Clues, w: Workload, pressure: string
   out.push({
     kind: 'diagnostic',
     title: 'Otherwise find who sent SIGKILL: events, a timeout wrapper or supervisor, kill -9 in scripts',
-    commands: [
-      `kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`,
-      `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)} --previous --tail=200`,
-    ],
+    commands: [`kubectl get events ${ns(w)} --field-selector involvedObject.name=${shq(clues.podName)} --sort-by=.lastTimestamp`, ...previousLog(clues, w)],
   });
   return out;
 }
 
 /**
+ * What the entrypoint runs, when the message cannot show it: the script the spec starts, printed from
+ * the image (one read, nothing left behind), or from a copy of the pod when a volume is mounted over
+ * it (a ConfigMap's script is not in the image); the image's own Entrypoint and Cmd when the spec sets
+ * no command. A program found on PATH is named in the title already.
+ */
+function entrypointRead(clues: Clues, w: Workload): string[] {
+  const c = clues.container;
+  const image = shq(c?.image ?? 'IMAGE');
+  const program = c?.command[0];
+  if (program === undefined) return [`docker inspect ${image} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`];
+  if (!program.includes('/')) return [];
+  const mounted = c?.volumeMounts.some((m) => program === m.mountPath || program.startsWith(`${m.mountPath.replace(/\/$/, '')}/`)) ?? false;
+  if (!mounted) return [`docker run --rm --entrypoint cat ${image} ${shq(program)}`];
+  const copy = `${clues.podName}-debug`;
+  return [
+    `kubectl debug ${shq(clues.podName)} ${ns(w)} -i --copy-to=${shq(copy)} --container=${shq(w.container)} -- cat ${shq(program)}`,
+    `kubectl delete pod ${shq(copy)} ${ns(w)}`,
+  ];
+}
+
+/**
  * A SIGTERM no record explains: who sent it decides the fix, and the evidence cannot say. The title
  * names the program the spec starts (its command's first word only: the rest may carry values), or
- * says the image's own entrypoint runs; the pod's events are read again only when crashtriage could
- * not read them (the message already says they hold no probe kill), or when no log can be read.
+ * says the image's own entrypoint runs. The log before the signal is read first, unless the message
+ * shows all of it; then what the entrypoint runs leads. The pod's events are read again only when
+ * crashtriage could not read them (the message already says they hold no probe kill), or when
+ * nothing else is left to read.
  */
 function sigtermSender(clues: Clues, w: Workload, events: string): Remedy {
   const program = clues.container?.command[0];
@@ -65,10 +86,12 @@ function sigtermSender(clues: Clues, w: Workload, events: string): Remedy {
       : `its entrypoint ${program} (a timeout, a supervisor)`;
   const eventsUnread = clues.evidence.problems.some((p) => p.source === 'events');
   const log = previousLog(clues, w);
+  const shown = log.length === 0 && clues.log !== undefined && showsWholeLog(clues.log);
+  const reads = shown ? entrypointRead(clues, w) : log;
   return {
     kind: 'diagnostic',
-    title: `Who sent SIGTERM decides the fix, and no record names it: the log before it, ${where}, a sidecar, an operator`,
-    commands: [...(eventsUnread || log.length === 0 ? [events] : []), ...log],
+    title: `Who sent SIGTERM decides the fix, and no record names it: ${shown ? '' : 'the log before it, '}${where}, a sidecar, an operator`,
+    commands: [...(eventsUnread || reads.length === 0 ? [events] : []), ...reads],
   };
 }
 

@@ -3,6 +3,7 @@
  * for a bare pod. Pod templates of Jobs and fields of bare pods are immutable, so those are recreated.
  */
 import type { Clues } from '../clues.ts';
+import { showsWholeLog } from '../log-excerpt.ts';
 import { shq } from '../shell.ts';
 import { doubleQuotedJson } from './user-values.ts';
 
@@ -59,19 +60,30 @@ export function workloadOf(clues: Clues): Workload {
 export const podGone = (clues: Clues): boolean => clues.evidence.problems.some((p) => p.source === 'pod' && p.kind === 'not-found');
 
 /**
- * The container's log as the kubelet keeps it: `--previous` only when it recorded a previous run
- * (lastState.terminated; else the API server answers "previous terminated container … not found"),
- * the current log when the container is running or stopped, and no command while it never ran or
- * the pod is gone.
+ * Which of the container's logs a read by hand gets, as the kubelet keeps it: the previous run's only
+ * when it recorded one (lastState.terminated; else the API server answers "previous terminated
+ * container … not found"), the current one's while the container runs or stopped; none while it never
+ * ran or the pod is gone, nor when the message's excerpt already shows that whole log (the same
+ * container's, of a run that ended: docs/messages.md, commands that only read what is not there).
  */
-export function logsCommand(clues: Clues, w: Workload, tail?: number): string[] {
+export function logToRead(clues: Clues, w: Workload): { previous: boolean } | undefined {
   const c = clues.container;
-  if (podGone(clues)) return [];
-  const base = `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)}`;
-  const lines = tail === undefined ? '' : ` --tail=${tail}`;
-  if (c === undefined || c.lastState?.kind === 'terminated') return [`${base} --previous${lines}`];
-  if (c.state?.kind === 'terminated' || c.state?.kind === 'running') return [`${base}${lines}`];
-  return [];
+  if (podGone(clues)) return undefined;
+  const previous = c === undefined || c.lastState?.kind === 'terminated';
+  if (!previous && c.state?.kind !== 'terminated' && c.state?.kind !== 'running') return undefined;
+  const read = clues.log;
+  const ended = previous || c?.state?.kind === 'terminated';
+  if (read !== undefined && ended && read.container === w.container && read.previous === previous && showsWholeLog(read)) return undefined;
+  return { previous };
+}
+
+/** The `kubectl logs` of the container's log a read by hand still needs (logToRead), or none. */
+export function logsCommand(clues: Clues, w: Workload, tail?: number): string[] {
+  const read = logToRead(clues, w);
+  if (read === undefined) return [];
+  return [
+    `kubectl logs ${shq(clues.podName)} ${ns(w)} -c ${shq(w.container)}${read.previous ? ' --previous' : ''}${tail === undefined ? '' : ` --tail=${tail}`}`,
+  ];
 }
 
 /** `-n payments` */

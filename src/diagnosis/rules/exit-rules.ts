@@ -12,7 +12,7 @@ import { placeRank } from '../precedence.ts';
 import { describeExit } from '../signals.ts';
 import { lower, type Verdict } from '../verdict.ts';
 import { entrypointVerdict } from './entrypoint.ts';
-import { hasProblem, type Rule, statusLine, who } from './rule.ts';
+import { hasProblem, noProbeKillLine, type Rule, statusLine, who } from './rule.ts';
 
 /** Kinds whose pods are meant to run forever (restartPolicy Always). */
 const LONG_RUNNING = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController']);
@@ -63,7 +63,6 @@ function exitZero(clues: Clues): Verdict {
 
 function signalVerdict(clues: Clues, exit: 137 | 143): Verdict {
   const term = exit === 143;
-  const eventsUnread = hasProblem(clues, 'events');
   const hidden = term ? undefined : hiddenSigkill(clues);
   const summary = term
     ? `${who(clues)} was stopped by SIGTERM, and no probe failure explains it: something in or around the container (its entrypoint script, a supervisor, a timeout wrapper, a sidecar or an operator) sent the signal.`
@@ -79,16 +78,7 @@ function signalVerdict(clues: Clues, exit: 137 | 143): Verdict {
           ? `${describeExit(clues.termination.exitCode)}: its program was killed by SIGKILL`
           : `${describeExit(clues.termination.exitCode)}, signal ${exit - 128} (${term ? 'SIGTERM' : 'SIGKILL'}) recorded`,
     summary,
-    evidence: [
-      ...statusLine(clues),
-      ...(hidden?.by === 'log' ? [{ source: 'logs' as const, text: hidden.text }] : []),
-      {
-        source: 'events',
-        text: eventsUnread
-          ? 'events could not be read, so a probe kill cannot be ruled out'
-          : 'no Unhealthy or Killing probe events for this container in the window of the last run',
-      },
-    ],
+    evidence: [...statusLine(clues), ...(hidden?.by === 'log' ? [{ source: 'logs' as const, text: hidden.text }] : []), noProbeKillLine(clues)],
     fix: { kind: 'signal', signal: term ? 'SIGTERM' : 'SIGKILL' },
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { Clues } from '../clues.ts';
 import { isSigkill, nodeLines, pressureOn } from './pod-lifecycle-rules.ts';
-import { hasProblem, memoryLimit, type Rule, statusLine, who } from './rule.ts';
+import { memoryLimit, noProbeKillLine, type Rule, statusLine, who } from './rule.ts';
 
 export const nodeKill: Rule = {
   id: 'node-sigkill',
@@ -19,9 +19,6 @@ export const nodeKill: Rule = {
     const pressure = pressureOn(node);
     const memory = pressure.includes('MemoryPressure');
     const limit = memoryLimit(clues);
-    const probes = hasProblem(clues, 'events')
-      ? 'events could not be read, so a probe kill cannot be ruled out'
-      : 'no Unhealthy or Killing probe events for this container in the window of the last run';
     const summary = memory
       ? `${who(clues)} was killed by SIGKILL without an OOMKilled record while node ${node.name} reports MemoryPressure: most likely the kernel's OOM killer acting for the whole node${limit === undefined ? ' (the container has no memory limit of its own)' : ` rather than at the container's ${limit} limit`}. The node's kernel log names the process it killed.`
       : pressure.length > 0
@@ -35,7 +32,7 @@ export const nodeKill: Rule = {
         confidence: 'medium',
         title: memory ? `SIGKILL under node MemoryPressure (exit ${t.exitCode})` : `Killed by SIGKILL (exit ${t.exitCode}), not OOMKilled`,
         summary,
-        evidence: [...statusLine(clues), ...nodeLines(node), { source: 'events', text: probes }],
+        evidence: [...statusLine(clues), ...nodeLines(node), noProbeKillLine(clues)],
         fix: { kind: 'node-pressure', pressure },
       },
     ];

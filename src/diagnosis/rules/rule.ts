@@ -45,3 +45,16 @@ export function memoryLimit(clues: Clues): string | undefined {
 export function hasProblem(clues: Clues, source: 'events' | 'logs' | 'pod'): boolean {
   return clues.evidence.problems.some((p) => p.source === source);
 }
+
+/**
+ * What the events say of a probe kill, for a signal no record explains: only liveness and startup
+ * probes kill (readiness failures, also `Unhealthy`, never do), so the line names those two.
+ */
+export function noProbeKillLine(clues: Clues): EvidenceLine {
+  return {
+    source: 'events',
+    text: hasProblem(clues, 'events')
+      ? 'events could not be read, so a probe kill cannot be ruled out'
+      : 'no liveness or startup probe failures for this container in the window of the last run',
+  };
+}
