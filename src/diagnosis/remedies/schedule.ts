@@ -3,12 +3,14 @@
  * no node has room for is lowered to a figure the reader gives (the current one quoted), a taint the
  * kubelet sets from a node's condition (disk pressure) is lifted by fixing the condition, not
  * tolerated, a selector no node meets is met by labelling the node meant for the pod (the labels the
- * pod spec asks for) or dropped. Where the evidence cannot choose (a selector the pod spec does not
+ * pod spec asks for) or dropped; a label the node itself sets (its CPU, GPU, zone, pool) by nodes that
+ * carry it or a value they carry. Where the evidence cannot choose (a selector the pod spec does not
  * show, why a claim stays unbound), the check comes first and its title says what decides.
  */
 import type { Clues } from '../clues.ts';
 import type { Remedy } from '../document.ts';
 import type { ContainerFacts } from '../evidence.ts';
+import { type OwnedAsk, ownedAsk } from '../node-owned-labels.ts';
 import { labelsToSet, nodesMatchingSelector, placementText } from '../node-placement.ts';
 import type { SchedulingFailure } from '../pod-messages.ts';
 import { parseMemory } from '../quantity.ts';
@@ -16,6 +18,7 @@ import { shq } from '../shell.ts';
 import type { Fix } from '../verdict.ts';
 import { CLEANUP } from './node.ts';
 import { unboundClaimSteps } from './unbound-claim.ts';
+import { doubleQuotedJson, jsonVar } from './user-values.ts';
 import { jsonPatch, ns, replaceSteps, type Workload } from './workload.ts';
 
 /**
@@ -175,6 +178,8 @@ function selectorRemedies(clues: Clues, w: Workload, f: SchedulingFailure | unde
   };
   const compare: Remedy = { kind: 'diagnostic', title: `Or correct the ${what} to labels the nodes have`, commands: columns };
   if (labels === undefined) return { contradicted: false, remedies: [drop, ...(columns.length === 0 ? [] : [compare])] };
+  const owned = ownedAsk(pod);
+  if (owned !== undefined) return { contradicted: false, remedies: [ownedLabelRemedy(w, owned, columns), drop] };
   return {
     contradicted: false,
     remedies: [
@@ -185,6 +190,37 @@ function selectorRemedies(clues: Clues, w: Workload, f: SchedulingFailure | unde
       },
       drop,
       ...(columns.length === 0 ? [] : [compare]),
+    ],
+  };
+}
+
+/**
+ * A label the node's platform, cloud, pool or a discovery agent sets (node-owned-labels.ts): labelling
+ * a node by hand would say it has what it has not, so the fix is nodes that carry it, or a selector
+ * value the nodes carry (a JSON patch whose `test` holds the value asked for).
+ */
+function ownedLabelRemedy(w: Workload, owned: OwnedAsk, columns: string[]): Remedy {
+  const where = 'selector' in owned.at ? 'nodeSelector' : 'required node affinity';
+  const title = `${owned.key} is set by ${owned.owner}, not by hand: use nodes that carry it, or set the ${where} to a value they carry`;
+  if (owned.values.length === 0) return { kind: 'remedy', title, commands: columns };
+  const path =
+    'selector' in owned.at
+      ? `${w.podSpecPath}/nodeSelector/${owned.key.replaceAll('~', '~0').replaceAll('/', '~1')}`
+      : `${w.podSpecPath}/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/${owned.at.term}/matchExpressions/${owned.at.expression}/values`;
+  const value = 'selector' in owned.at ? jsonVar('LABEL_VALUE') : [jsonVar('LABEL_VALUE')];
+  const ops = [
+    { op: 'test', path, value: 'selector' in owned.at ? owned.values[0] : owned.values },
+    { op: 'replace', path, value },
+  ];
+  return {
+    kind: 'remedy',
+    title,
+    commands: [
+      ...columns,
+      `read -r -p ${shq(`${owned.key} a node has: `)} LABEL_VALUE`,
+      ...(w.patchable
+        ? [`kubectl patch ${w.kind.toLowerCase()} ${shq(w.name)} ${ns(w)} --type json -p ${doubleQuotedJson(ops)}`]
+        : replaceSteps(w, `set ${owned.key} in the ${where} to "$LABEL_VALUE"`)),
     ],
   };
 }

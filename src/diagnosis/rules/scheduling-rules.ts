@@ -6,6 +6,7 @@
  */
 import type { Clues } from '../clues.ts';
 import type { EvidenceLine } from '../document.ts';
+import { ownedAsk } from '../node-owned-labels.ts';
 import { placementText } from '../node-placement.ts';
 import { parseSchedulingFailure, type SchedulingFailure, type SchedulingReason } from '../pod-messages.ts';
 import { eventLine, type Rule } from './rule.ts';
@@ -56,7 +57,8 @@ export const unschedulable: Rule = {
         id: 'unschedulable',
         ...(top === undefined ? {} : { detail: top.reason }),
         place: 'pod-setup',
-        confidence: top === undefined ? 'medium' : 'high',
+        // A label the node itself sets cannot be given by hand: which nodes, or which value, is the reader's call.
+        confidence: top === undefined || (top.reason === 'node-affinity' && ownedAsk(pod) !== undefined) ? 'medium' : 'high',
         title: `Unschedulable: ${failure === undefined || top === undefined ? 'no node fits' : headline(failure, top.reason)}`,
         summary: `No node will run the pod${nodes}: ${top === undefined ? 'the scheduler says why below' : why(top.reason)}${
           failure !== undefined && failure.reasons.length > 1

@@ -12,6 +12,7 @@ import { parseSchedulingFailure } from '../../../src/diagnosis/pod-messages.ts';
 import { podFacts } from '../../../src/kube/pod-facts.ts';
 import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
 import { event } from '../../fixtures/diagnosis/k8s.ts';
+import { benchDiagnosis as bench } from './shared-setup.ts';
 
 const fixture = (name: string) => {
   const f = fixtures.find((x) => x.name === name);
@@ -106,17 +107,57 @@ describe('what the scheduler’s counts say of the nodes that meet the selector'
 });
 
 describe('a selector no node meets', () => {
-  it('names the labels it asks for and leads with labelling the node meant for it, then dropping the selector (klothoplatform/klotho#553)', () => {
+  it('a label a person sets: names the labels it asks for and leads with labelling the node meant for it, then dropping the selector, at high confidence', () => {
+    const f = fixture('unschedulable-node-selector-label-no-node-has');
+    const pod = structuredClone(f.pod);
+    if (pod.spec !== undefined) pod.spec.nodeSelector = { pool: 'batch', network_placement: 'private' };
+    const d = diagnose(toEvidence({ ...f, pod }));
+    expect(d.evidence).toContainEqual({ source: 'spec', text: 'nodeSelector pool=batch, network_placement=private' });
+    expect(d.cause.confidence).toBe('high');
+    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: expect.stringContaining('Label the node meant for main') });
+    expect(d.remedies[0]?.commands).toEqual(["read -r -p 'node to run main on: ' NODE", 'kubectl label node "$NODE" pool=batch network_placement=private']);
+    expect(d.remedies[1]?.commands).toEqual([
+      `kubectl patch deployment main -n default --type json -p '[{"op":"test","path":"/spec/template/spec/nodeSelector","value":{"pool":"batch","network_placement":"private"}},{"op":"remove","path":"/spec/template/spec/nodeSelector"}]'`,
+    ]);
+  });
+
+  it('a label EKS sets from the node group (klothoplatform/klotho#553): no node labelled by hand; the value is compared with the nodes and corrected, at medium confidence', () => {
     const d = diagnose(toEvidence(fixture('unschedulable-node-selector-label-no-node-has')));
     expect(d.evidence).toContainEqual({ source: 'spec', text: 'nodeSelector eks.amazonaws.com/nodegroup=private_t3_xlarge, network_placement=private' });
-    expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: expect.stringContaining('Label the node meant for main') });
+    expect(d.cause.confidence).toBe('medium');
+    expect(commands(d)).not.toContain('kubectl label node');
+    expect(d.remedies[0]).toMatchObject({
+      kind: 'remedy',
+      title:
+        'eks.amazonaws.com/nodegroup is set by EKS from its node group, not by hand: use nodes that carry it, or set the nodeSelector to a value they carry',
+    });
     expect(d.remedies[0]?.commands).toEqual([
-      "read -r -p 'node to run main on: ' NODE",
-      'kubectl label node "$NODE" eks.amazonaws.com/nodegroup=private_t3_xlarge network_placement=private',
+      'kubectl get nodes -L eks.amazonaws.com/nodegroup,network_placement',
+      "read -r -p 'eks.amazonaws.com/nodegroup a node has: ' LABEL_VALUE",
+      'kubectl patch deployment main -n default --type json -p "[{\\"op\\":\\"test\\",\\"path\\":\\"/spec/template/spec/nodeSelector/eks.amazonaws.com~1nodegroup\\",\\"value\\":\\"private_t3_xlarge\\"},{\\"op\\":\\"replace\\",\\"path\\":\\"/spec/template/spec/nodeSelector/eks.amazonaws.com~1nodegroup\\",\\"value\\":\\"${LABEL_VALUE}\\"}]"',
     ]);
-    expect(d.remedies[1]?.commands).toEqual([
-      `kubectl patch deployment main -n default --type json -p '[{"op":"test","path":"/spec/template/spec/nodeSelector","value":{"eks.amazonaws.com/nodegroup":"private_t3_xlarge","network_placement":"private"}},{"op":"remove","path":"/spec/template/spec/nodeSelector"}]'`,
-    ]);
+    expect(d.remedies[1]?.title).toBe('Or drop the nodeSelector from deployment/main, if it may run on any node');
+  });
+
+  it('a required affinity on the kubelet-set architecture (namespacelabs/foundation#1053, Kuadrant/kuadrant-controller#168): its values are replaced, never a node labelled', () => {
+    for (const [id, values] of [
+      ['unschedulable-node-affinity-arch-arm64-on-gke', '["arm64"]'],
+      ['unschedulable-node-affinity-arch-amd64-on-arm64-kind', '["amd64","ppc64le","s390x"]'],
+    ] as const) {
+      const d = bench(id);
+      expect(d.cause.confidence, id).toBe('medium');
+      expect(commands(d), id).not.toContain('kubectl label node');
+      expect(d.remedies[0]?.title, id).toMatch(/^kubernetes\.io\/arch\b.* is set by the kubelet from the node's CPU, not by hand/);
+      const patch = d.remedies[0]?.commands.at(-1) ?? '';
+      expect(patch, id).toContain('/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0/values');
+      const ops = JSON.parse(patch.slice(patch.indexOf(' -p "') + 5, -1).replace(/\\(["$\\`])/g, '$1')) as { op: string; value: unknown }[];
+      expect(
+        ops.map((o) => o.op),
+        id,
+      ).toEqual(['test', 'replace']);
+      expect(ops[0]?.value, id).toEqual(JSON.parse(values));
+      expect(ops[1]?.value, id).toEqual(['${LABEL_VALUE}']);
+    }
   });
 
   it('an empty required term (goauthentik/helm#251): no label meets it, so correcting or dropping it comes first', () => {
