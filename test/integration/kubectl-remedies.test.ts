@@ -224,9 +224,10 @@ const ANSWERED = [
   /^no$/,
   // `apply` validates against the server's OpenAPI document, which the test server does not serve.
   /failed to download openapi/,
-  // `kubectl get … -o yaml | … | kubectl apply -f -`: the test server answered the get with NotFound, so
-  // nothing reached apply (only accepted when the same output shows that NotFound, see below).
-  /^error: no objects passed to apply$/,
+  // `kubectl get … -o yaml | … | kubectl apply|replace -f -`: the test server answered the get with
+  // NotFound, so nothing reached apply or replace (only accepted when the same output shows that
+  // NotFound, see below).
+  /^error: no objects passed to (apply|replace)$/,
 ];
 
 async function parsedByKubectl(line: string, fixture: DiagnosisFixture, doc: DiagnosisDocument, dir: string): Promise<void> {
@@ -251,12 +252,15 @@ async function parsedByKubectl(line: string, fixture: DiagnosisFixture, doc: Dia
     .filter((l) => /^(error|Error)\b/.test(l) || /unknown (flag|command|shorthand)|See 'kubectl/.test(l))
     .filter((l) => !ANSWERED.some((re) => re.test(l)));
   expect(unexplained, `${line}\nstderr: ${out.stderr}`).toEqual([]);
-  if (`${out.stderr}\n${out.stdout}`.includes('no objects passed to apply')) {
-    expect(out.stderr, `${line}: apply got nothing although its input was not a NotFound`).toMatch(/Error from server \(NotFound\)/);
+  if (/no objects passed to (apply|replace)/.test(`${out.stderr}\n${out.stdout}`)) {
+    expect(out.stderr, `${line}: apply or replace got nothing although its input was not a NotFound`).toMatch(/Error from server \(NotFound\)/);
   }
 }
 
-const WORKLOAD_CHANGE = /^kubectl (patch|set (resources|env|image)) (?!configmaps?\b|secrets?\b|cm\b)/;
+// A patch of an object that is not the workload (its ConfigMap, a StorageClass, a node) is only parsed:
+// there is no manifest of it to apply the patch to.
+const WORKLOAD_CHANGE =
+  /^kubectl (patch|set (resources|env|image)) (?!(configmaps?|cm|secrets?|storageclass(es)?|sc|persistentvolumeclaims?|pvc|nodes?|no|namespaces?|ns|services?|svc)\b)/;
 
 /** Corpus cases plus kind variants: the same crash under a DaemonSet, and under no owner at all. */
 function withOwner(f: DiagnosisFixture, kind: 'DaemonSet' | undefined): DiagnosisFixture {
