@@ -102,7 +102,7 @@ function headline(sig: LogSignature): string {
 
 /** The previous log was read and holds nothing but blank lines. */
 export function isEmptyLog(clues: Clues): boolean {
-  return clues.log !== undefined && clues.log.lines.every((l) => l.trim() === '');
+  return clues.log?.lines.every((l) => l.trim() === '') === true;
 }
 
 export function crashVerdict(clues: Clues, place: Place, sig: LogSignature | undefined = clues.primary): Verdict {

@@ -134,6 +134,7 @@ describe('a selector no node meets', () => {
     expect(d.remedies[0]?.commands).toEqual([
       'kubectl get nodes -L eks.amazonaws.com/nodegroup,network_placement',
       "read -r -p 'eks.amazonaws.com/nodegroup a node has: ' LABEL_VALUE",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the reader's shell expands it
       'kubectl patch deployment main -n default --type json -p "[{\\"op\\":\\"test\\",\\"path\\":\\"/spec/template/spec/nodeSelector/eks.amazonaws.com~1nodegroup\\",\\"value\\":\\"private_t3_xlarge\\"},{\\"op\\":\\"replace\\",\\"path\\":\\"/spec/template/spec/nodeSelector/eks.amazonaws.com~1nodegroup\\",\\"value\\":\\"${LABEL_VALUE}\\"}]"',
     ]);
     expect(d.remedies[1]?.title).toBe('Or drop the nodeSelector from deployment/main, if it may run on any node');
@@ -156,6 +157,7 @@ describe('a selector no node meets', () => {
         id,
       ).toEqual(['test', 'replace']);
       expect(ops[0]?.value, id).toEqual(JSON.parse(values));
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the reader's shell expands it
       expect(ops[1]?.value, id).toEqual(['${LABEL_VALUE}']);
     }
   });
