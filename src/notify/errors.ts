@@ -44,6 +44,15 @@ export class SinkTimeoutError extends SinkError {
 /** Refused, reset, DNS: nothing reached the far side or the answer was cut off. */
 export class SinkConnectionError extends SinkError {
   readonly code = 'connection' as const;
+  /**
+   * True when no byte of the request can have left (refused, no address, the attempt's time ran out
+   * before a connection was ready): the peer cannot have taken it, so sending again cannot double it.
+   */
+  readonly nothingSent: boolean;
+  constructor(message: string, options: { cause?: unknown; nothingSent?: boolean } = {}) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
+    this.nothingSent = options.nothingSent === true;
+  }
 }
 
 /** An SMTP failure; `statusCode` is the SMTP reply code when the server gave one. */

@@ -106,7 +106,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   async function attempt(sink: Sink, { doc, key }: SinkMessage, batch: DeliveryBatch, deadline: number): Promise<MessageResult> {
     for (let n = 1; ; n++) {
       const remaining = deadline - clock();
-      if (remaining <= 0) return { kind: 'retry-later', reason: 'delivery budget spent before the attempt' };
+      // The first attempt too: one cut short could not finish, and its outcome would be unknown.
+      if (remaining <= 0 || remaining < policy.minAttemptMs) return { kind: 'retry-later', reason: 'delivery budget spent before the attempt' };
       try {
         await sink.send(doc, {
           groupKey: batch.groupKey,

@@ -2,7 +2,7 @@
  * One JSON POST with the attempt's AbortSignal, mapping transport failures onto the SinkError tree.
  * The URL never appears in an error: Slack webhook URLs are credentials.
  */
-import { request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import { SinkConnectionError, SinkOutcomeUnknownError, SinkTimeoutError } from '../errors.ts';
 
 export interface HttpAnswer {
@@ -68,24 +68,67 @@ async function post(fetchFn: typeof fetch, url: string, headers: Record<string, 
   }
 }
 
-/** A POST that got no answer, as the SinkError tree names it. */
-function sinkFailure(err: unknown, signal: AbortSignal): Error {
-  if (signal.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) {
-    return new SinkTimeoutError('no answer within the attempt timeout', { cause: err });
-  }
+/**
+ * A POST that got no answer, as the SinkError tree names it. `started`: whether undici began to write
+ * the request on a connected socket (undefined when that cannot be told: a fetch handed in). A failure
+ * before that point sent nothing, whatever it was (refused, a TLS handshake cut, the attempt's time
+ * running out while the peer is down): a resend delivers it, and cannot double it.
+ */
+function sinkFailure(err: unknown, signal: AbortSignal, started?: boolean): Error {
   const code = errorCode(err);
-  return new SinkConnectionError(`connection error${code === undefined ? '' : ` (${code})`}`, { cause: err });
+  const nothingSent = started === false || (code !== undefined && NOTHING_SENT.has(code));
+  if (signal.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) {
+    return nothingSent
+      ? new SinkConnectionError('no connection within the attempt timeout', { cause: err, nothingSent })
+      : new SinkTimeoutError('no answer within the attempt timeout', { cause: err });
+  }
+  return new SinkConnectionError(`connection error${code === undefined ? '' : ` (${code})`}`, { cause: err, nothingSent });
+}
+
+/**
+ * The sinks' own connection pool. Not undici's global dispatcher: once `node:http` is loaded (Fastify
+ * loads it), that one is the Agent of the undici bundled with Node, which does not take a request that
+ * is still waiting for its connection out of the queue when its signal aborts, so a peer that never
+ * completes the connection (a TLS handshake that stalls, a dropped SYN) would hold the attempt until
+ * its 10 s connect timeout, past the attempt's own timeout and the request's budget.
+ */
+const SINK_AGENT = new Agent();
+
+/**
+ * The sinks' pool, calling `onStart` when undici starts to write the request on a connected socket
+ * (the handler's onRequestStart, called by its HTTP/1.1 client just before the first write): until
+ * then no byte of the request has left.
+ */
+function watchingStart(onStart: () => void): Dispatcher {
+  return SINK_AGENT.compose(
+    (dispatch) => (options, handler) =>
+      dispatch(options, {
+        onRequestStart: (controller, context) => {
+          onStart();
+          handler.onRequestStart?.(controller, context);
+        },
+        onRequestUpgrade: (...args) => handler.onRequestUpgrade?.(...args),
+        onResponseStart: (...args) => handler.onResponseStart?.(...args),
+        onResponseData: (...args) => handler.onResponseData?.(...args),
+        onResponseEnd: (...args) => handler.onResponseEnd?.(...args),
+        onResponseError: (...args) => handler.onResponseError?.(...args),
+      }),
+  );
 }
 
 /** What Node's fetch sends beside the caller's headers, so that a peer sees the same request either way. */
 const FETCH_HEADERS = { accept: '*/*', 'user-agent': 'node' };
 
 async function postLean(url: string, headers: Record<string, string>, body: string | Uint8Array, signal: AbortSignal): Promise<HttpAnswer> {
+  let started = false;
   try {
     // Parsed first, as fetch does, so that a malformed URL fails with ERR_INVALID_URL before anything is sent.
     const target = new URL(url);
+    const dispatcher = watchingStart(() => {
+      started = true;
+    });
     // Redirects are not followed (undici's default): a redirected POST would turn into a GET elsewhere.
-    const res = await request(target, { method: 'POST', headers: { ...FETCH_HEADERS, ...headers }, body, signal });
+    const res = await request(target, { method: 'POST', headers: { ...FETCH_HEADERS, ...headers }, body, signal, dispatcher });
     const { text, complete } = await readBoundedNode(res.body, BODY_LIMIT_BYTES);
     const answerHeaders = res.headers;
     return {
@@ -100,7 +143,7 @@ async function postLean(url: string, headers: Record<string, string>, body: stri
       complete,
     };
   } catch (err) {
-    throw sinkFailure(err, signal);
+    throw sinkFailure(err, signal, started);
   }
 }
 
@@ -152,9 +195,7 @@ const NOTHING_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUN
 /** Whether a failed POST may still have reached the peer (its answer is unknown, not a refusal). */
 export function mayHaveArrived(err: unknown): boolean {
   if (err instanceof SinkTimeoutError) return true;
-  if (!(err instanceof SinkConnectionError)) return false;
-  const code = errorCode(err.cause);
-  return code === undefined || !NOTHING_SENT.has(code);
+  return err instanceof SinkConnectionError && !err.nothingSent;
 }
 
 /**

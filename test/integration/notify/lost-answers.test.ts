@@ -6,8 +6,10 @@
  * a PagerDuty alert event is folded into its open alert by dedup_key and the generic webhook carries
  * an Idempotency-Key, so those are retried. (Slack: slack-webhook.test.ts, slack-api-lost-answer.test.ts.)
  */
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
+import { rapidRetryPolicy } from '../../../src/notify/retry-policy.ts';
 import { oomDocument } from '../../fixtures/notify/documents.ts';
 import { waitFor } from '../../support/alertmanager.ts';
 import { type PagerDutyStandin, startPagerDutyStandin } from '../../support/pagerduty-standin.ts';
@@ -55,6 +57,59 @@ describe('Teams: an answer lost after the trigger took the card', () => {
     await teams.setDown(false);
     expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
     expect(teams.posts).toHaveLength(1);
+  });
+});
+
+describe('Teams: no connection within the attempt timeout, or no time left for an attempt', () => {
+  /** The trigger's host as a stalled TLS endpoint: it takes the TCP connection and never answers the handshake. */
+  async function stalledHost(): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const tcp = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+    const { port } = tcp.address() as AddressInfo;
+    return {
+      url: `https://127.0.0.1:${port}/workflows/3f0c/triggers/manual/paths/invoke?api-version=2016-06-01&sig=c2ln`,
+      connections: () => sockets.size,
+      close: () =>
+        new Promise<void>((r) => {
+          for (const socket of sockets) socket.destroy();
+          tcp.close(() => r());
+        }),
+    };
+  }
+
+  it('nothing reached the trigger, so it is retried and left to the resend; never counted as maybe posted', async () => {
+    const host = await stalledHost();
+    try {
+      const h = harness({ sinks: { teams: { type: 'teams', webhookUrl: host.url } }, sinkTimeoutMs: 100, budgetMs: 60_000 });
+      const outcome = await h.notifier.deliver(batch([oomDocument()]));
+      expect(outcome).toMatchObject({ kind: 'retry-later', failures: [{ sink: 'teams', reason: expect.stringContaining('no connection within the attempt timeout') }] });
+      expect(await h.delivered('teams', 'maybe_sent')).toBe(0);
+      expect(host.connections()).toBe(rapidRetryPolicy.maxAttempts);
+      // The ledger kept nothing: the resend tries again.
+      await h.notifier.deliver(batch([oomDocument()]));
+      expect(host.connections()).toBe(2 * rapidRetryPolicy.maxAttempts);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('less of the budget left than an attempt needs: not attempted, left to the resend', async () => {
+    const teams = await startTeamsStandin();
+    try {
+      const policy = { ...rapidRetryPolicy, minAttemptMs: 500 };
+      const h = harness({ sinks: { teams: { type: 'teams', webhookUrl: teams.url } }, retryPolicy: policy });
+      const outcome = await h.notifier.deliver({ ...batch([oomDocument()]), deadline: Date.now() + 400 });
+      expect(outcome).toMatchObject({ kind: 'retry-later', failures: [{ sink: 'teams', reason: 'delivery budget spent before the attempt' }] });
+      expect(teams.requestCount()).toBe(0);
+      expect((await h.notifier.deliver(batch([oomDocument()]))).kind).toBe('delivered');
+      expect(teams.posts).toHaveLength(1);
+    } finally {
+      await teams.close();
+    }
   });
 });
 

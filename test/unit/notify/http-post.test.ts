@@ -2,10 +2,11 @@
 // why); a fetch handed in is used as is. Both must give a sink the same answer and the same errors,
 // and a peer the same request, against a real HTTP server.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SinkConnectionError, SinkTimeoutError } from '../../../src/notify/errors.ts';
-import { BODY_LIMIT_BYTES, postBody, postJson } from '../../../src/notify/sinks/http-post.ts';
+import { SinkConnectionError, SinkOutcomeUnknownError, SinkTimeoutError } from '../../../src/notify/errors.ts';
+import { BODY_LIMIT_BYTES, mayHaveArrived, postBody, postJson, unlessMaybeSent } from '../../../src/notify/sinks/http-post.ts';
 
 let server: Server;
 let base = '';
@@ -73,5 +74,77 @@ describe.each([
     expect((malformed as Error).message).toBe('connection error (ERR_INVALID_URL)');
     const late = await postJson(fetchFn, `${base}/slow`, {}, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
     expect(late).toBeInstanceOf(SinkTimeoutError);
+  });
+});
+
+describe('whether a failed POST may have reached the peer', () => {
+  /** Takes TCP connections and never answers the TLS handshake: an https request to it never starts. */
+  async function silentTcp(): Promise<{ port: number; close(): Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const tcp = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+    return {
+      port: (tcp.address() as AddressInfo).port,
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy();
+          tcp.close(() => r());
+        }),
+    };
+  }
+
+  it('the attempt timing out before the request could be written: nothing sent, so retried and not counted as maybe posted', async () => {
+    const tcp = await silentTcp();
+    try {
+      const before = Date.now();
+      const err = await postJson(globalThis.fetch, `https://127.0.0.1:${tcp.port}/x`, {}, { signal: AbortSignal.timeout(150) }).catch((e: unknown) => e);
+      // The attempt's timeout holds while the connection is pending (this file loads node:http, as the
+      // service does): not undici's 10 s connect timeout. The bound is loose; only that gap matters.
+      expect(Date.now() - before).toBeLessThan(5000);
+      expect(err).toBeInstanceOf(SinkConnectionError);
+      expect((err as SinkConnectionError).nothingSent).toBe(true);
+      expect((err as Error).message).toBe('no connection within the attempt timeout');
+      expect(mayHaveArrived(err)).toBe(false);
+      expect(unlessMaybeSent(err, 'Teams')).toBe(err);
+    } finally {
+      await tcp.close();
+    }
+  });
+
+  it('a signal already spent: nothing sent', async () => {
+    const err = await postJson(globalThis.fetch, `${base}/hook`, {}, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(mayHaveArrived(err)).toBe(false);
+  });
+
+  it('the attempt timing out after the request was written: the peer may have it', async () => {
+    const err = await postJson(globalThis.fetch, `${base}/slow`, {}, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SinkTimeoutError);
+    expect(mayHaveArrived(err)).toBe(true);
+    expect(unlessMaybeSent(err, 'Teams')).toBeInstanceOf(SinkOutcomeUnknownError);
+  });
+
+  it('a fetch handed in cannot tell when its request started: a timeout may have reached the peer', async () => {
+    const tcp = await silentTcp();
+    try {
+      const err = await postJson(handedIn, `https://127.0.0.1:${tcp.port}/x`, {}, { signal: AbortSignal.timeout(150) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SinkTimeoutError);
+      expect(mayHaveArrived(err)).toBe(true);
+    } finally {
+      await tcp.close();
+    }
+  });
+
+  it('refused: nothing sent, by either path', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    for (const fetchFn of [globalThis.fetch, handedIn]) {
+      const err = await postJson(fetchFn, `http://127.0.0.1:${port}/x`, {}, { signal: signal() }).catch((e: unknown) => e);
+      expect(mayHaveArrived(err)).toBe(false);
+    }
   });
 });
