@@ -86,7 +86,10 @@ describe('Teams: no connection within the attempt timeout, or no time left for a
     try {
       const h = harness({ sinks: { teams: { type: 'teams', webhookUrl: host.url } }, sinkTimeoutMs: 100, budgetMs: 60_000 });
       const outcome = await h.notifier.deliver(batch([oomDocument()]));
-      expect(outcome).toMatchObject({ kind: 'retry-later', failures: [{ sink: 'teams', reason: expect.stringContaining('no connection within the attempt timeout') }] });
+      expect(outcome).toMatchObject({
+        kind: 'retry-later',
+        failures: [{ sink: 'teams', reason: expect.stringContaining('no connection within the attempt timeout') }],
+      });
       expect(await h.delivered('teams', 'maybe_sent')).toBe(0);
       expect(host.connections()).toBe(rapidRetryPolicy.maxAttempts);
       // The ledger kept nothing: the resend tries again.

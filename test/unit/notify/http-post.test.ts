@@ -2,8 +2,7 @@
 // why); a fetch handed in is used as is. Both must give a sink the same answer and the same errors,
 // and a peer the same request, against a real HTTP server.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SinkConnectionError, SinkOutcomeUnknownError, SinkTimeoutError } from '../../../src/notify/errors.ts';
 import { BODY_LIMIT_BYTES, mayHaveArrived, postBody, postJson, unlessMaybeSent } from '../../../src/notify/sinks/http-post.ts';
