@@ -13,7 +13,7 @@ import { readableNode } from './node.ts';
 import { deployBuild, shipFix } from './ship-fix.ts';
 import { tracedRemedies } from './traced.ts';
 import { setFirst } from './user-values.ts';
-import { containerPointer, debugCopy, jsonPatch, logsCommand, ns, patchContainer, rollback, type Workload } from './workload.ts';
+import { containerPointer, debugCopy, jsonPatch, logsCommand, ns, patchContainer, replaceSteps, rollback, type Workload } from './workload.ts';
 
 function previousLog(clues: Clues, w: Workload): string[] {
   return logsCommand(clues, w, 200);
@@ -225,6 +225,19 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
   return [...out, ...rollbackRemedy(w)];
 }
 
+/**
+ * The edit that makes the container's command a long-lived one: which command only its owners know,
+ * so the steps export the manifest, name the container and what it runs now, and replace it.
+ */
+function longLivedCommand(clues: Clues, w: Workload): string[] {
+  const c = clues.container;
+  const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
+  const text = argv.join(' ');
+  // A long `sh -c` script would swamp the line: its start says which one it is.
+  const now = argv.length === 0 ? "(the image's default command now)" : `(now \`${text.length > 80 ? `${text.slice(0, 79)}…` : text}\`)`;
+  return replaceSteps(w, `set command/args of ${w.init ? 'init container' : 'container'} ${w.container} to a process that keeps running ${now}`);
+}
+
 export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
   const c = clues.container;
   const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
@@ -242,7 +255,7 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
           { initContainers: [{ name: `${w.container}-once`, image: c?.image ?? 'IMAGE', ...(argv.length === 0 ? {} : { command: argv }) }] },
         ),
       },
-      { kind: 'remedy', title: 'Or, if it should keep serving: make the command run a long-lived process', commands: previousLog(clues, w) },
+      { kind: 'remedy', title: 'Or, if it should keep serving: make the command run a long-lived process', commands: longLivedCommand(clues, w) },
     ];
   }
   return [
@@ -258,7 +271,7 @@ export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
     {
       kind: 'remedy',
       title: 'Or, if it should keep serving: make the command run a long-lived process (e.g. `serve` instead of `run-once`)',
-      commands: previousLog(clues, w),
+      commands: longLivedCommand(clues, w),
     },
   ];
 }
@@ -274,7 +287,7 @@ export function sidecarRemedies(clues: Clues, w: Workload): Remedy[] {
     {
       kind: 'remedy',
       title: 'A helper that should run beside the app: make its command a long-lived process',
-      commands: previousLog(clues, w),
+      commands: longLivedCommand(clues, w),
     },
   ];
 }

@@ -26,10 +26,12 @@ export function podSelector(labels: Record<string, string>): string | undefined 
 
 export function verifySteps(clues: Clues, w: Workload, cause: CauseId): string[] {
   const out: string[] = [];
-  // A task moved to a Job completes instead of rolling out; a Deployment kept with a long-lived
-  // command rolls out as usual. Say which check belongs to which fix.
-  if (cause === 'exit-zero') out.push(`kubectl get jobs ${ns(w)} -w  # moved to a Job: COMPLETIONS reaches 1/1`);
-  if (w.rolls) out.push(`kubectl rollout status ${w.ref} ${ns(w)} --timeout=5m${cause === 'exit-zero' ? '  # kept running with a long-lived command' : ''}`);
+  // A task moved to a Job completes instead of rolling out; a workload kept with a long-lived
+  // command rolls out as usual. Say which check belongs to which fix. A sidecar (an init container)
+  // and a DaemonSet's per-node task are not moved to a Job (remedies/program.ts).
+  const toJob = cause === 'exit-zero' && !w.init && w.kind !== 'DaemonSet';
+  if (toJob) out.push(`kubectl get jobs ${ns(w)} -w  # moved to a Job: COMPLETIONS reaches 1/1`);
+  if (w.rolls) out.push(`kubectl rollout status ${w.ref} ${ns(w)} --timeout=5m${toJob ? '  # kept running with a long-lived command' : ''}`);
   const selector = w.bare ? undefined : podSelector(clues.pod?.labels ?? {});
   out.push(selector === undefined ? `kubectl get pod ${shq(clues.podName)} ${ns(w)} -w` : `kubectl get pods ${ns(w)} -l ${shq(selector)} -w`);
   const jsonpath = `{range .items[*]}{.metadata.name}{" restarts="}{.status.containerStatuses[?(@.name=="${w.container}")].restartCount}{" last="}{.status.containerStatuses[?(@.name=="${w.container}")].lastState.terminated.reason}{"\\n"}{end}`;
