@@ -139,6 +139,22 @@ export type World<S extends StandinName> = Pick<Standins, S> & {
 
 const TOKEN = 'world-token-6e2b';
 
+/**
+ * Listens on `port`, again for a while when it is in use: a restart frees the port for a moment, and
+ * the suites running beside this one open connections and listeners meanwhile, any of which the
+ * kernel may give that port (seen once in about 130 runs of a restarting test, two at a time).
+ */
+async function listenOn(service: Service, port: number): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await service.app.listen({ host: '127.0.0.1', port });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'EADDRINUSE' || port === 0 || attempt >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export async function startWorld<const S extends StandinName>(options: WorldOptions<S>): Promise<World<S>> {
   const cleanups: (() => Promise<void>)[] = [];
   onTestFinished(async () => {
@@ -166,7 +182,7 @@ export async function startWorld<const S extends StandinName>(options: WorldOpti
     if (!result.ok) throw new Error(result.errors.join('\n'));
     const service = await wireService(result.config, pino({ level: 'silent' }));
     running.add(service);
-    return { service, address: await service.app.listen({ host: '127.0.0.1', port: onPort }) };
+    return { service, address: await listenOn(service, onPort) };
   };
   const stopService = async (service: Service): Promise<void> => {
     if (!running.delete(service)) return;
