@@ -15,6 +15,11 @@ import { tracedRemedies } from './traced.ts';
 import { setFirst } from './user-values.ts';
 import { containerPointer, debugCopy, jsonPatch, logsCommand, ns, patchContainer, replaceSteps, rollback, type Workload } from './workload.ts';
 
+/** What the container runs as the pod spec says it: command, then args (empty: the image's default). */
+function containerArgv(clues: Clues): string[] {
+  return [...(clues.container?.command ?? []), ...(clues.container?.args ?? [])];
+}
+
 function previousLog(clues: Clues, w: Workload): string[] {
   return logsCommand(clues, w, 200);
 }
@@ -129,12 +134,11 @@ export function appBugRemedies(clues: Clues, w: Workload, fix: Extract<Fix, { ki
  * inspect shows.
  */
 function reproduce(clues: Clues, w: Workload, after?: string): string[] {
-  const c = clues.container;
-  const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
+  const argv = containerArgv(clues);
   const then = after === undefined ? '' : ` ; ${after}`;
   if (argv.length > 0) return debugCopy(clues.podName, w, `${argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shq(a))).join(' ')}${then}`);
   return [
-    `docker inspect ${shq(c?.image ?? 'IMAGE')} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`,
+    `docker inspect ${shq(clues.container?.image ?? 'IMAGE')} | jq ${shq('.[0].Config.Entrypoint, .[0].Config.Cmd')}`,
     ...debugCopy(clues.podName, w, undefined, `in that shell, start the Entrypoint and Cmd shown above${after === undefined ? '' : `, then: ${after}`}`),
   ];
 }
@@ -230,8 +234,7 @@ export function entrypointRemedies(clues: Clues, w: Workload, fix: Extract<Fix, 
  * so the steps export the manifest, name the container and what it runs now, and replace it.
  */
 function longLivedCommand(clues: Clues, w: Workload): string[] {
-  const c = clues.container;
-  const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
+  const argv = containerArgv(clues);
   const text = argv.join(' ');
   // A long `sh -c` script would swamp the line: its start says which one it is.
   const now = argv.length === 0 ? "(the image's default command now)" : `(now \`${text.length > 80 ? `${text.slice(0, 79)}…` : text}\`)`;
@@ -240,7 +243,7 @@ function longLivedCommand(clues: Clues, w: Workload): string[] {
 
 export function runToCompletionRemedies(clues: Clues, w: Workload): Remedy[] {
   const c = clues.container;
-  const argv = [...(c?.command ?? []), ...(c?.args ?? [])];
+  const argv = containerArgv(clues);
   const job = `${w.name}-run`;
   if (w.kind === 'DaemonSet') {
     // A DaemonSet's one-shot work is per node (a Job would run it once, on one node): run it as an
