@@ -6,13 +6,13 @@
  * a PagerDuty alert event is folded into its open alert by dedup_key and the generic webhook carries
  * an Idempotency-Key, so those are retried. (Slack: slack-webhook.test.ts, slack-api-lost-answer.test.ts.)
  */
-import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiagnosisDocument } from '../../../src/diagnosis/document.ts';
 import { rapidRetryPolicy } from '../../../src/notify/retry-policy.ts';
 import { oomDocument } from '../../fixtures/notify/documents.ts';
 import { waitFor } from '../../support/alertmanager.ts';
 import { type PagerDutyStandin, startPagerDutyStandin } from '../../support/pagerduty-standin.ts';
+import { startStalledTlsHost } from '../../support/stalled-tls-host.ts';
 import { startTeamsStandin, type TeamsStandin } from '../../support/teams-standin.ts';
 import { startWebhookCapture, type WebhookCapture } from '../../support/webhook-capture.ts';
 import { batch, harness } from './harness.ts';
@@ -61,30 +61,14 @@ describe('Teams: an answer lost after the trigger took the card', () => {
 });
 
 describe('Teams: no connection within the attempt timeout, or no time left for an attempt', () => {
-  /** The trigger's host as a stalled TLS endpoint: it takes the TCP connection and never answers the handshake. */
-  async function stalledHost(): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
-    const sockets = new Set<Socket>();
-    const tcp = createTcpServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
-    const { port } = tcp.address() as AddressInfo;
-    return {
-      url: `https://127.0.0.1:${port}/workflows/3f0c/triggers/manual/paths/invoke?api-version=2016-06-01&sig=c2ln`,
-      connections: () => sockets.size,
-      close: () =>
-        new Promise<void>((r) => {
-          for (const socket of sockets) socket.destroy();
-          tcp.close(() => r());
-        }),
-    };
-  }
-
   it('nothing reached the trigger, so it is retried and left to the resend; never counted as maybe posted', async () => {
-    const host = await stalledHost();
+    const host = await startStalledTlsHost();
     try {
-      const h = harness({ sinks: { teams: { type: 'teams', webhookUrl: host.url } }, sinkTimeoutMs: 100, budgetMs: 60_000 });
+      const h = harness({
+        sinks: { teams: { type: 'teams', webhookUrl: `${host.base}/workflows/3f0c/triggers/manual/paths/invoke?api-version=2016-06-01&sig=c2ln` } },
+        sinkTimeoutMs: 100,
+        budgetMs: 60_000,
+      });
       const outcome = await h.notifier.deliver(batch([oomDocument()]));
       expect(outcome).toMatchObject({
         kind: 'retry-later',

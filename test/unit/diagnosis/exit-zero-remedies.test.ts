@@ -5,24 +5,15 @@
  * Fix that moves the task to a Job: not to a sidecar (made a regular init container) or a
  * DaemonSet's per-node task (made an init container).
  */
-import type { IPod } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/diagnosis/diagnose.ts';
-import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
+import type { Diagnosis } from '../../../src/diagnosis/document.ts';
+import { diagnoseFixture } from './shared-setup.ts';
 
-function diagnosed(name: string, changePod: (p: IPod) => void = () => {}) {
-  const f = fixtures.find((x) => x.name === name);
-  if (f?.pod === undefined) throw new Error(`no fixture ${name}`);
-  const pod = structuredClone(f.pod);
-  changePod(pod);
-  return diagnose(toEvidence({ ...f, pod }));
-}
-
-const keepServing = (d: ReturnType<typeof diagnose>) => d.remedies.find((r) => /long-lived process/.test(r.title));
+const keepServing = (d: Diagnosis) => d.remedies.find((r) => /long-lived process/.test(r.title));
 
 describe('exit 0 under a workload that restarts it', () => {
   it('a migration in a Deployment: the Job first; keeping it serving is the export, the named edit and the replace', () => {
-    const d = diagnosed('exit-zero-migration-in-deployment');
+    const d = diagnoseFixture('exit-zero-migration-in-deployment');
     expect(d.cause.id).toBe('exit-zero');
     expect(d.remedies[0]?.title).toMatch(/^It is a batch task: run it as a Job/);
     expect(keepServing(d)?.commands).toEqual([
@@ -35,7 +26,7 @@ describe('exit 0 under a workload that restarts it', () => {
   });
 
   it('a bare pod: its fields cannot change in place, so the pod is replaced with --force', () => {
-    const d = diagnosed('exit-zero-bare-pod');
+    const d = diagnoseFixture('exit-zero-bare-pod');
     expect(keepServing(d)?.commands).toEqual([
       'kubectl get pod/curl-test -n default -o yaml > curl-test.yaml',
       '# a bare pod cannot be changed in place: edit curl-test.yaml and set command/args of container curl-test to a process that keeps running (now `curl -sf http://web/healthz`)',
@@ -45,7 +36,7 @@ describe('exit 0 under a workload that restarts it', () => {
   });
 
   it('a native sidecar: the init container is named as such; no Job check, the rollout without the Job-or-not remark', () => {
-    const d = diagnosed('exit-zero-native-sidecar');
+    const d = diagnoseFixture('exit-zero-native-sidecar');
     expect(d.remedies[0]?.title).toMatch(/^A one-shot setup step: make it a regular init container/);
     expect(keepServing(d)?.commands).toEqual([
       'kubectl get deployment/storefront -n web -o yaml > storefront.yaml',
@@ -57,7 +48,7 @@ describe('exit 0 under a workload that restarts it', () => {
   });
 
   it("a DaemonSet's per-node task: no Job check either", () => {
-    const d = diagnosed('exit-zero-migration-in-deployment', (pod) => {
+    const d = diagnoseFixture('exit-zero-migration-in-deployment', (pod) => {
       for (const ref of pod.metadata?.ownerReferences ?? []) Object.assign(ref, { kind: 'DaemonSet', name: 'db-migrate' });
     });
     expect(d.remedies[0]?.title).toMatch(/per-node setup: run it once per node as an init container of DaemonSet db-migrate/);
@@ -67,12 +58,12 @@ describe('exit 0 under a workload that restarts it', () => {
   });
 
   it('no command or args in the spec: says it runs the image default; a long script is cut to its start', () => {
-    const bare = diagnosed('exit-zero-migration-in-deployment', (pod) => {
+    const bare = diagnoseFixture('exit-zero-migration-in-deployment', (pod) => {
       const c = pod.spec?.containers[0];
       if (c !== undefined) Object.assign(c, { command: undefined, args: undefined });
     });
     expect(keepServing(bare)?.commands[1]).toMatch(/to a process that keeps running \(the image's default command now\)$/);
-    const long = diagnosed('exit-zero-migration-in-deployment', (pod) => {
+    const long = diagnoseFixture('exit-zero-migration-in-deployment', (pod) => {
       const c = pod.spec?.containers[0];
       if (c !== undefined) Object.assign(c, { command: ['sh', '-c'], args: [`echo start; ${'sleep 1; '.repeat(20)}echo done`] });
     });

@@ -4,29 +4,19 @@
  * replaces it. A pod still Running on a lost node, a StatefulSet's pod (its controller recreates it)
  * and a bare pod (nothing replaces it) keep the node check first.
  */
-import type { IPod } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/diagnosis/diagnose.ts';
-import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
-
-function ended(name: string, change: (p: IPod) => void = () => {}) {
-  const f = fixtures.find((x) => x.name === name);
-  if (f?.pod === undefined) throw new Error(`no fixture ${name}`);
-  const pod = structuredClone(f.pod);
-  change(pod);
-  return diagnose(toEvidence({ ...f, pod }));
-}
+import { diagnoseFixture } from './shared-setup.ts';
 
 describe.each(['pod-terminated-node-lost', 'pod-terminated-node-shutdown'])('%s', (name) => {
   it('Failed, of a Deployment → delete the Failed pod first, naming the ReplicaSet that replaces it', () => {
-    const d = ended(name);
+    const d = diagnoseFixture(name);
     expect(d.cause.id).toBe('pod-terminated');
     expect(d.remedies[0]).toMatchObject({ kind: 'remedy', title: expect.stringContaining("'s ReplicaSet replaces it") });
     expect(d.remedies[0]?.commands[0]).toMatch(/^kubectl delete pod \S+ -n \S+$/);
   });
 
   it('a StatefulSet’s pod → its controller recreates it: the node check first', () => {
-    const d = ended(name, (p) => {
+    const d = diagnoseFixture(name, (p) => {
       for (const o of p.metadata?.ownerReferences ?? []) {
         o.kind = 'StatefulSet';
         o.name = 'kafka';
@@ -36,7 +26,7 @@ describe.each(['pod-terminated-node-lost', 'pod-terminated-node-shutdown'])('%s'
   });
 
   it('a bare pod → nothing replaces it: the node check first', () => {
-    const d = ended(name, (p) => {
+    const d = diagnoseFixture(name, (p) => {
       if (p.metadata !== undefined) p.metadata.ownerReferences = [];
     });
     expect(d.remedies[0]?.kind).toBe('diagnostic');
@@ -44,7 +34,7 @@ describe.each(['pod-terminated-node-lost', 'pod-terminated-node-shutdown'])('%s'
 });
 
 it('a lost node’s pod not Failed (it may still run there) → no deletion first', () => {
-  const d = ended('pod-terminated-node-lost', (p) => {
+  const d = diagnoseFixture('pod-terminated-node-lost', (p) => {
     if (p.status !== undefined) p.status.phase = 'Unknown';
   });
   if (d.cause.id === 'pod-terminated') expect(d.remedies[0]?.kind).toBe('diagnostic');

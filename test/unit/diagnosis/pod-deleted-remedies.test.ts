@@ -8,16 +8,7 @@
  */
 import type { IPod } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/diagnosis/diagnose.ts';
-import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
-
-function deleted(name: string, change: (p: IPod) => void = () => {}) {
-  const f = fixtures.find((x) => x.name === name);
-  if (f?.pod === undefined) throw new Error(`no fixture ${name}`);
-  const pod = structuredClone(f.pod);
-  change(pod);
-  return diagnose(toEvidence({ ...f, pod }));
-}
+import { diagnoseFixture } from './shared-setup.ts';
 
 const withDisruption = (reason: string | undefined) => (p: IPod) => {
   if (p.status === undefined) return;
@@ -27,7 +18,7 @@ const withDisruption = (reason: string | undefined) => (p: IPod) => {
 
 describe('a pod stopped by its deletion', () => {
   it('DisruptionTarget EvictionByEvictionAPI (a drain) → nothing to change: the rollout status and the pods confirm the replacement', () => {
-    const d = deleted('sigterm-pod-deleting-drain-signal-field');
+    const d = diagnoseFixture('sigterm-pod-deleting-drain-signal-field');
     expect(d.cause).toMatchObject({ id: 'sigterm', detail: 'pod-deleting' });
     expect(d.remedies).toEqual([
       {
@@ -46,13 +37,13 @@ describe('a pod stopped by its deletion', () => {
     ['PreemptionByScheduler', 'Preempted by the scheduler'],
     ['SomethingNew', 'DisruptionTarget condition says (SomethingNew)'],
   ])('DisruptionTarget %s → nothing to change, and the title says who', (reason, words) => {
-    const d = deleted('sigterm-pod-deleting-rollout', withDisruption(reason));
+    const d = diagnoseFixture('sigterm-pod-deleting-rollout', withDisruption(reason));
     expect(d.remedies[0]?.kind).toBe('no-change');
     expect(d.remedies[0]?.title).toContain(words);
   });
 
   it('no DisruptionTarget → who deleted it is not in the pod: a diagnostic step that says the owner’s newer revision decides, and reads it', () => {
-    const d = deleted('sigterm-pod-deleting-drain-signal-field', withDisruption(undefined));
+    const d = diagnoseFixture('sigterm-pod-deleting-drain-signal-field', withDisruption(undefined));
     expect(d.cause).toMatchObject({ id: 'sigterm', detail: 'pod-deleting' });
     expect(d.remedies[0]?.kind).toBe('diagnostic');
     expect(d.remedies[0]?.title).toContain('a revision of deployment/ledger-writer newer than this pod');
@@ -64,7 +55,7 @@ describe('a pod stopped by its deletion', () => {
   });
 
   it('a DisruptionTarget that is not True says nothing of who', () => {
-    const d = deleted('sigterm-pod-deleting-drain-signal-field', (p) => {
+    const d = diagnoseFixture('sigterm-pod-deleting-drain-signal-field', (p) => {
       for (const c of p.status?.conditions ?? []) if (c.type === 'DisruptionTarget') c.status = 'False';
     });
     expect(d.remedies[0]?.kind).toBe('diagnostic');

@@ -7,20 +7,11 @@
  */
 import type { IEvent, IPod } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../../src/diagnosis/diagnose.ts';
-import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
+import { diagnoseFixture } from './shared-setup.ts';
 
 const NAME = 'liveness-probe-killing-expired-exit-zero';
 
-function probed(changePod: (p: IPod) => void = () => {}, changeEvents: (e: IEvent[]) => void = () => {}) {
-  const f = fixtures.find((x) => x.name === NAME);
-  if (f?.pod === undefined) throw new Error(`no fixture ${NAME}`);
-  const pod = structuredClone(f.pod);
-  const events = structuredClone(f.events);
-  changePod(pod);
-  changeEvents(events);
-  return diagnose(toEvidence({ ...f, pod, events }));
-}
+const probed = (changePod?: (p: IPod) => void, changeEvents?: (e: IEvent[]) => void) => diagnoseFixture(NAME, changePod, changeEvents);
 
 const container = (p: IPod) => {
   const c = p.spec?.containers[0];

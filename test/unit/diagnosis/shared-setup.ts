@@ -11,7 +11,7 @@ import { diagnose } from '../../../src/diagnosis/diagnose.ts';
 import type { Diagnosis } from '../../../src/diagnosis/document.ts';
 import type { Problem } from '../../../src/diagnosis/evidence.ts';
 import { findSignatures, primarySignature } from '../../../src/diagnosis/log-reader.ts';
-import { toEvidence } from '../../fixtures/diagnosis/index.ts';
+import { fixtures, toEvidence } from '../../fixtures/diagnosis/index.ts';
 import { backOff, type OwnerKind } from '../../fixtures/diagnosis/k8s.ts';
 import { crashingPod } from '../../fixtures/diagnosis/scenario.ts';
 
@@ -64,6 +64,17 @@ export function diagnoseCrash(log: string, r: CrashRun): Diagnosis {
 }
 
 /** Every remedy's commands, one a line. */
+/** The diagnosis of the fixture `name` (test/fixtures/diagnosis) with its pod, and its events, changed first (on copies). */
+export function diagnoseFixture(name: string, changePod: (p: IPod) => void = () => {}, changeEvents: (e: IEvent[]) => void = () => {}): Diagnosis {
+  const f = fixtures.find((x) => x.name === name);
+  if (f?.pod === undefined) throw new Error(`no fixture ${name}`);
+  const pod = structuredClone(f.pod);
+  const events = structuredClone(f.events);
+  changePod(pod);
+  changeEvents(events);
+  return diagnose(toEvidence({ ...f, pod, events }));
+}
+
 export const commandsOf = (d: Diagnosis): string => d.remedies.flatMap((r) => r.commands).join('\n');
 /** Every remedy's title and commands, one a line. */
 export const remediesText = (d: Diagnosis): string => d.remedies.flatMap((r) => [r.title, ...r.commands]).join('\n');

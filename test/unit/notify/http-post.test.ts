@@ -2,10 +2,11 @@
 // why); a fetch handed in is used as is. Both must give a sink the same answer and the same errors,
 // and a peer the same request, against a real HTTP server.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SinkConnectionError, SinkOutcomeUnknownError, SinkTimeoutError } from '../../../src/notify/errors.ts';
 import { BODY_LIMIT_BYTES, mayHaveArrived, postBody, postJson, unlessMaybeSent } from '../../../src/notify/sinks/http-post.ts';
+import { startStalledTlsHost } from '../../support/stalled-tls-host.ts';
 
 let server: Server;
 let base = '';
@@ -77,29 +78,11 @@ describe.each([
 });
 
 describe('whether a failed POST may have reached the peer', () => {
-  /** Takes TCP connections and never answers the TLS handshake: an https request to it never starts. */
-  async function silentTcp(): Promise<{ port: number; close(): Promise<void> }> {
-    const sockets = new Set<Socket>();
-    const tcp = createTcpServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
-    return {
-      port: (tcp.address() as AddressInfo).port,
-      close: () =>
-        new Promise<void>((r) => {
-          for (const s of sockets) s.destroy();
-          tcp.close(() => r());
-        }),
-    };
-  }
-
   it('the attempt timing out before the request could be written: nothing sent, so retried and not counted as maybe posted', async () => {
-    const tcp = await silentTcp();
+    const tcp = await startStalledTlsHost();
     try {
       const before = Date.now();
-      const err = await postJson(globalThis.fetch, `https://127.0.0.1:${tcp.port}/x`, {}, { signal: AbortSignal.timeout(150) }).catch((e: unknown) => e);
+      const err = await postJson(globalThis.fetch, `${tcp.base}/x`, {}, { signal: AbortSignal.timeout(150) }).catch((e: unknown) => e);
       // The attempt's timeout holds while the connection is pending (this file loads node:http, as the
       // service does): not undici's 10 s connect timeout. The bound is loose; only that gap matters.
       expect(Date.now() - before).toBeLessThan(5000);
@@ -126,9 +109,9 @@ describe('whether a failed POST may have reached the peer', () => {
   });
 
   it('a fetch handed in cannot tell when its request started: a timeout may have reached the peer', async () => {
-    const tcp = await silentTcp();
+    const tcp = await startStalledTlsHost();
     try {
-      const err = await postJson(handedIn, `https://127.0.0.1:${tcp.port}/x`, {}, { signal: AbortSignal.timeout(150) }).catch((e: unknown) => e);
+      const err = await postJson(handedIn, `${tcp.base}/x`, {}, { signal: AbortSignal.timeout(150) }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SinkTimeoutError);
       expect(mayHaveArrived(err)).toBe(true);
     } finally {
